@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/standoff-bot/standoff/index"
+)
+
+// cmdEval scores the questions of a TSV file: Recall@1, Recall@3 and MRR, and lists each
+// question whose passage was not among the first three.
+func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var cf commonFlags
+	fs := newFlagSet("eval", &cf, stderr)
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 1
+	}
+	if len(rest) != 1 {
+		fmt.Fprintln(stderr, "standoff eval: usage: standoff eval [flags] FILE.tsv")
+		return 1
+	}
+	f, err := os.Open(rest[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "standoff eval: %v\n", err)
+		return 1
+	}
+	questions, err := index.ReadQuestions(f)
+	f.Close()
+	if err != nil {
+		fmt.Fprintf(stderr, "standoff eval: %s: %v\n", rest[0], err)
+		return 1
+	}
+	ix, err := openIndex(ctx, cf, stderr, false)
+	if err != nil {
+		fmt.Fprintf(stderr, "standoff eval: %v\n", err)
+		return 1
+	}
+	defer ix.Close()
+	rep, err := index.Evaluate(ctx, ix, questions)
+	if err != nil {
+		fmt.Fprintf(stderr, "standoff eval: %v\n", err)
+		return 1
+	}
+	if cf.json {
+		_ = json.NewEncoder(stdout).Encode(rep)
+		return 0
+	}
+	fmt.Fprintf(stdout, "questions  %d\nRecall@1   %.3f\nRecall@3   %.3f\nMRR        %.3f\n",
+		rep.Questions, rep.RecallAt1, rep.RecallAt3, rep.MRR)
+	if len(rep.Misses) > 0 {
+		fmt.Fprintf(stdout, "\nmissed at 3 (%d):\n", len(rep.Misses))
+		for _, m := range rep.Misses {
+			got := "not answered"
+			if m.Rank > 0 {
+				got = fmt.Sprintf("found at rank %d", m.Rank)
+			} else if m.Top != "" {
+				got = "first passage: " + m.Top
+			}
+			fmt.Fprintf(stdout, "  line %d: %s\n    want %q; %s\n", m.Line, m.Question, m.Gold, got)
+		}
+	}
+	return 0
+}

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// cmdIndex builds the index, or confirms that the built one is current.
+func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var cf commonFlags
+	fs := newFlagSet("index", &cf, stderr)
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 1
+	}
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "standoff index: unexpected argument %q\n", rest[0])
+		return 1
+	}
+	ix, err := openIndex(ctx, cf, stderr, true)
+	if err != nil {
+		fmt.Fprintf(stderr, "standoff index: %v\n", err)
+		return 1
+	}
+	defer ix.Close()
+	st := ix.Stats()
+	if cf.json {
+		_ = json.NewEncoder(stdout).Encode(map[string]any{
+			"documents": st.Documents, "passages": st.Passages,
+			"built": st.Built, "fingerprint": st.Fingerprint,
+		})
+		return 0
+	}
+	fmt.Fprintf(stdout, "index ready: %d documents, %d passages, built %s\n",
+		st.Documents, st.Passages, st.Built.Local().Format("2006-01-02 15:04:05"))
+	return 0
+}

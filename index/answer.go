@@ -1,0 +1,51 @@
+package index
+
+import "time"
+
+// Request is one question put to the index.
+type Request struct {
+	Question string
+	K        int // passages wanted; 0 means DefaultK, capped at MaxK
+	Offset   int // passages to skip, for paging ("More")
+}
+
+// DefaultK is the number of passages an answer holds when the request does not say.
+const DefaultK = 3
+
+// MaxK is the largest number of passages one answer may hold.
+const MaxK = 100
+
+// Answer is the reply to one question, in the JSON shape of the design's contract.
+type Answer struct {
+	Question    string   `json:"question"`
+	Answered    bool     `json:"answered"`
+	Results     []Result `json:"results"`
+	Suggestions []string `json:"suggestions"`
+	// More is true when further passages clear the floor beyond Offset+len(Results).
+	More bool `json:"-"`
+}
+
+// Result is one cited passage of an answer.
+type Result struct {
+	Rank         int     `json:"rank"`
+	Doc          string  `json:"doc"`
+	Title        string  `json:"title"`
+	Section      string  `json:"section"`
+	Paragraph    int     `json:"paragraph"`
+	Publisher    string  `json:"publisher"`
+	Published    string  `json:"published"`
+	URL          string  `json:"url"`
+	Link         string  `json:"link"`
+	Text         string  `json:"text"`
+	Highlighted  string  `json:"highlighted"`
+	BestSentence string  `json:"best_sentence"`
+	Score        float64 `json:"score"`
+}
+
+// Stats describes the index that is serving.
+type Stats struct {
+	Documents   int
+	Passages    int
+	Built       time.Time // when the index was built
+	Fingerprint string
+}

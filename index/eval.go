@@ -1,0 +1,123 @@
+package index
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Question is one line of a question file: a question and the phrases, any of which the
+// passage that answers it contains.
+type Question struct {
+	Line     int
+	Question string
+	Gold     []string
+	Tier     string
+}
+
+// ReadQuestions reads a question file: "question<TAB>gold<TAB>tier" a line, gold
+// alternatives split by "|", "#" starting a comment line.
+func ReadQuestions(r io.Reader) ([]Question, error) {
+	var out []Question
+	sc := bufio.NewScanner(r)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if len(cols) < 2 || strings.TrimSpace(cols[0]) == "" || strings.TrimSpace(cols[1]) == "" {
+			return nil, fmt.Errorf("read questions: line %d: want question<TAB>gold[<TAB>tier]", n)
+		}
+		q := Question{Line: n, Question: strings.TrimSpace(cols[0])}
+		for _, g := range strings.Split(cols[1], "|") {
+			if g = strings.TrimSpace(g); g != "" {
+				q.Gold = append(q.Gold, g)
+			}
+		}
+		if len(cols) > 2 {
+			q.Tier = strings.TrimSpace(cols[2])
+		}
+		out = append(out, q)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read questions: %w", err)
+	}
+	return out, nil
+}
+
+// Report is the score of a question file.
+type Report struct {
+	Questions int     `json:"questions"`
+	RecallAt1 float64 `json:"recall_at_1"`
+	RecallAt3 float64 `json:"recall_at_3"`
+	MRR       float64 `json:"mrr"`
+	Misses    []Miss  `json:"misses"`
+}
+
+// Miss is a question whose passage was not among the first three results.
+type Miss struct {
+	Line     int    `json:"line"`
+	Question string `json:"question"`
+	Gold     string `json:"gold"`
+	Rank     int    `json:"rank"` // rank within the first 10, 0 when not there
+	Top      string `json:"top"`  // the first passage's citation, when answered
+}
+
+// evalDepth is how many passages are read for the MRR.
+const evalDepth = 10
+
+// Evaluate asks every question and scores where the first passage holding a gold phrase
+// ranks: Recall@1, Recall@3 and the mean reciprocal rank within the first ten.
+func Evaluate(ctx context.Context, ix *Index, qs []Question) (Report, error) {
+	rep := Report{Questions: len(qs), Misses: []Miss{}}
+	if len(qs) == 0 {
+		return rep, nil
+	}
+	var hit1, hit3 int
+	var rr float64
+	for _, q := range qs {
+		ans, err := ix.Answer(ctx, Request{Question: q.Question, K: evalDepth})
+		if err != nil {
+			return rep, fmt.Errorf("evaluate line %d: %w", q.Line, err)
+		}
+		rank := GoldRank(ans, q.Gold)
+		if rank == 1 {
+			hit1++
+		}
+		if rank >= 1 && rank <= 3 {
+			hit3++
+		} else {
+			m := Miss{Line: q.Line, Question: q.Question, Gold: strings.Join(q.Gold, "|"), Rank: rank}
+			if len(ans.Results) > 0 {
+				r := ans.Results[0]
+				m.Top = fmt.Sprintf("%s#%d %q", r.Doc, r.Paragraph, r.BestSentence)
+			}
+			rep.Misses = append(rep.Misses, m)
+		}
+		if rank > 0 {
+			rr += 1 / float64(rank)
+		}
+	}
+	n := float64(len(qs))
+	rep.RecallAt1, rep.RecallAt3, rep.MRR = float64(hit1)/n, float64(hit3)/n, rr/n
+	return rep, nil
+}
+
+// GoldRank is the rank of the first result whose text holds one of the gold phrases,
+// compared on letters and digits only, lower-cased; 0 when none does.
+func GoldRank(ans Answer, gold []string) int {
+	for _, r := range ans.Results {
+		text := normalizeForCompare(r.Text)
+		for _, g := range gold {
+			if g := normalizeForCompare(g); g != "" && strings.Contains(text, g) {
+				return r.Rank
+			}
+		}
+	}
+	return 0
+}

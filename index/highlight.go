@@ -1,0 +1,149 @@
+package index
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/standoff-bot/standoff/corpus"
+)
+
+// span is a byte range of a passage's text.
+type span struct{ start, end int }
+
+// matchInfo says which concepts of a question a passage holds and where in its text.
+type matchInfo struct {
+	weight  float64        // idf of the matched word concepts, in text, section or title
+	spans   []span         // matched terms and phrases in the text
+	byTerm  map[int]string // span start → concept surface, for sentence scoring
+	weights map[string]float64
+}
+
+// matchPassage finds the concepts of p in a passage, by analysing it as the index does.
+func (ix *Index) matchPassage(p plan, ps corpus.Passage) matchInfo {
+	text := ix.analyze(ps.Text)
+	meta := ix.analyze(ps.Section + " \n " + ps.Title)
+	mi := matchInfo{byTerm: map[int]string{}, weights: map[string]float64{}}
+	for _, c := range p.concepts {
+		found := false
+		for _, a := range c.alts {
+			terms := strings.Fields(a.key)
+			for _, sp := range findTerms(text, terms) {
+				mi.spans = append(mi.spans, sp)
+				mi.byTerm[sp.start] = c.surface
+				found = true
+			}
+			if !found && len(findTerms(meta, terms)) > 0 {
+				found = true
+			}
+		}
+		if found && !c.quoted && !c.isPhrase() {
+			mi.weight += c.idf
+			mi.weights[c.surface] = c.idf
+		}
+	}
+	return mi
+}
+
+// findTerms returns the spans where the analysed terms occur in order, each one at most
+// two positions after the one before (stop words leave gaps).
+func findTerms(tokens []token, terms []string) []span {
+	if len(terms) == 0 {
+		return nil
+	}
+	var out []span
+	for i, t := range tokens {
+		if t.term != terms[0] {
+			continue
+		}
+		end, pos, j := t.end, t.pos, i+1
+		ok := true
+		for _, want := range terms[1:] {
+			for j < len(tokens) && tokens[j].term != want && tokens[j].pos-pos <= 2 {
+				j++
+			}
+			if j >= len(tokens) || tokens[j].term != want || tokens[j].pos-pos > 2 {
+				ok = false
+				break
+			}
+			end, pos = tokens[j].end, tokens[j].pos
+			j++
+		}
+		if ok {
+			out = append(out, span{t.start, end})
+		}
+	}
+	return out
+}
+
+// highlight wraps the spans of text in "**", joining spans that only white space
+// separates, and leaves every other character as it is.
+func highlight(text string, spans []span) string {
+	if len(spans) == 0 {
+		return text
+	}
+	spans = mergeSpans(text, spans)
+	var b strings.Builder
+	last := 0
+	for _, s := range spans {
+		b.WriteString(text[last:s.start])
+		b.WriteString("**")
+		b.WriteString(text[s.start:s.end])
+		b.WriteString("**")
+		last = s.end
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// mergeSpans sorts spans and merges those that overlap or touch across white space.
+func mergeSpans(text string, spans []span) []span {
+	s := append([]span(nil), spans...)
+	sort.Slice(s, func(i, j int) bool { return s[i].start < s[j].start })
+	out := []span{s[0]}
+	for _, sp := range s[1:] {
+		last := &out[len(out)-1]
+		if sp.start <= last.end || strings.TrimSpace(text[last.end:sp.start]) == "" {
+			last.end = max(last.end, sp.end)
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// bestSentence is the sentence of the passage holding the heaviest set of distinct
+// matched concepts; the first sentence when none holds any.
+func (ix *Index) bestSentence(p corpus.Passage, mi matchInfo) string {
+	sentences := ix.splitter.Split(p.Text)
+	if len(sentences) == 0 {
+		return strings.TrimSpace(p.Text)
+	}
+	best, bestScore, from := sentences[0], 0.0, 0
+	for _, s := range sentences {
+		start := strings.Index(p.Text[from:], s)
+		if start < 0 {
+			continue
+		}
+		start += from
+		end := start + len(s)
+		from = end
+		got := map[string]bool{}
+		score := 0.0
+		for _, sp := range mi.spans {
+			if sp.start >= start && sp.end <= end {
+				c := mi.byTerm[sp.start]
+				if !got[c] {
+					got[c] = true
+					score += mi.weights[c] + 0.1
+				}
+			}
+		}
+		if score > bestScore {
+			best, bestScore = s, score
+		}
+	}
+	return best
+}
+
+func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -1,0 +1,336 @@
+// Package index searches the passages of a corpus with bleve: it builds the mapping and the
+// analysis, keeps a built index on disk and reopens it while the corpus is unchanged,
+// turns a question typed by a person into a query, and returns cited, highlighted
+// passages.
+//
+// The package knows nothing of Discord.
+package index
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/standoff-bot/standoff/corpus"
+)
+
+// Config configures Open.
+type Config struct {
+	// Dir is the folder that holds the index on disk. Empty keeps the index in memory.
+	Dir string
+	// Logger receives what the index does; nil discards it.
+	Logger *slog.Logger
+	// Progress, when set, is called while passages are indexed with how many are done.
+	Progress func(done, total int)
+	// BatchSize is the number of passages indexed per batch; 0 means 1,000.
+	BatchSize int
+}
+
+// Index answers questions from one built, read-only bleve index of a corpus.
+// It is safe for concurrent use.
+type Index struct {
+	bleve    bleve.Index
+	analyzer analysis.Analyzer
+	logger   *slog.Logger
+	splitter *corpus.Splitter
+
+	passages []corpus.Passage
+	byID     map[string]int // passage id → position in passages
+
+	synonyms  *synonymTable
+	glossary  []glossaryEntry
+	phrases   *phraseTable
+	vocab     *vocabulary
+	completes []string
+	stats     Stats
+}
+
+// meta is written beside a built index and read back to decide whether it can be reused.
+type meta struct {
+	MappingVersion int       `json:"mapping_version"`
+	Fingerprint    string    `json:"fingerprint"`
+	Documents      int       `json:"documents"`
+	Passages       int       `json:"passages"`
+	Built          time.Time `json:"built"`
+}
+
+const (
+	metaFile    = "standoff-index.json"
+	currentFile = "current"
+	genPrefix   = "gen-"
+	tmpPrefix   = "tmp-"
+)
+
+// Open returns an index of the corpus c: the one already built in cfg.Dir when it was
+// built from the same documents under the same MappingVersion, otherwise a new one, built
+// beside the old and then put in its place. A broken index on disk is rebuilt.
+func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	m, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{logger: logger, splitter: c.Splitter()}
+	ix.analyzer = m.AnalyzerNamed(analyzerName)
+	if ix.analyzer == nil {
+		return nil, fmt.Errorf("open index: analyzer %q missing", analyzerName)
+	}
+	ix.passages = searchable(c.Passages())
+	want := meta{
+		MappingVersion: MappingVersion,
+		Fingerprint:    c.Fingerprint(),
+		Documents:      len(c.Documents),
+		Passages:       len(ix.passages),
+	}
+
+	var bi bleve.Index
+	var got meta
+	if cfg.Dir == "" {
+		bi, err = buildIndex(ctx, "", m, ix.passages, cfg)
+		got = want
+		got.Built = time.Now().UTC()
+	} else {
+		bi, got, err = openOrBuild(ctx, cfg, m, want, ix.passages, logger)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ix.bleve = bi
+	ix.stats = Stats{
+		Documents:   got.Documents,
+		Passages:    got.Passages,
+		Built:       got.Built,
+		Fingerprint: got.Fingerprint,
+	}
+	ix.prepare(c)
+	return ix, nil
+}
+
+// openOrBuild reopens the current generation in cfg.Dir when its meta matches want, and
+// builds a new generation otherwise.
+func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want meta, ps []corpus.Passage, logger *slog.Logger) (bleve.Index, meta, error) {
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		return nil, meta{}, fmt.Errorf("open index: %w", err)
+	}
+	name := generationName(want)
+	if cur, err := os.ReadFile(filepath.Join(cfg.Dir, currentFile)); err == nil && strings.TrimSpace(string(cur)) == name {
+		bi, got, err := openGeneration(filepath.Join(cfg.Dir, name))
+		if err == nil && got.MappingVersion == want.MappingVersion && got.Fingerprint == want.Fingerprint {
+			logger.Debug("index reused", "dir", cfg.Dir, "generation", name)
+			return bi, got, nil
+		}
+		if err == nil {
+			bi.Close()
+		}
+		logger.Warn("index unusable, rebuilding", "dir", cfg.Dir, "generation", name, "err", err)
+	}
+
+	start := time.Now()
+	tmp := filepath.Join(cfg.Dir, tmpPrefix+randomSuffix())
+	bi, err := buildIndex(ctx, tmp, m, ps, cfg)
+	if err != nil {
+		os.RemoveAll(tmp)
+		return nil, meta{}, err
+	}
+	if err := bi.Close(); err != nil {
+		os.RemoveAll(tmp)
+		return nil, meta{}, fmt.Errorf("build index: close: %w", err)
+	}
+	got := want
+	got.Built = time.Now().UTC()
+	if err := writeJSONAtomic(filepath.Join(tmp, metaFile), got); err != nil {
+		os.RemoveAll(tmp)
+		return nil, meta{}, err
+	}
+	final := filepath.Join(cfg.Dir, name)
+	if err := os.RemoveAll(final); err != nil {
+		return nil, meta{}, fmt.Errorf("build index: %w", err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		os.RemoveAll(tmp)
+		return nil, meta{}, fmt.Errorf("build index: %w", err)
+	}
+	if err := writeFileAtomic(filepath.Join(cfg.Dir, currentFile), []byte(name+"\n")); err != nil {
+		return nil, meta{}, err
+	}
+	removeStale(cfg.Dir, name, logger)
+	logger.Info("index built", "dir", cfg.Dir, "passages", len(ps), "took", time.Since(start).Round(time.Millisecond))
+
+	bi, got, err = openGeneration(final)
+	if err != nil {
+		return nil, meta{}, err
+	}
+	return bi, got, nil
+}
+
+// generationName names the folder of an index built from a corpus under a mapping version.
+func generationName(m meta) string {
+	fp := m.Fingerprint
+	if len(fp) > 16 {
+		fp = fp[:16]
+	}
+	return fmt.Sprintf("%sv%d-%s", genPrefix, m.MappingVersion, fp)
+}
+
+// openGeneration opens a built index read-only, with its meta.
+func openGeneration(dir string) (bleve.Index, meta, error) {
+	var got meta
+	data, err := os.ReadFile(filepath.Join(dir, metaFile))
+	if err != nil {
+		return nil, got, fmt.Errorf("open index: %w", err)
+	}
+	if err := json.Unmarshal(data, &got); err != nil {
+		return nil, got, fmt.Errorf("open index: %s: %w", metaFile, err)
+	}
+	bi, err := bleve.OpenUsing(dir, map[string]any{"read_only": true, "bolt_timeout": "10s"})
+	if err != nil {
+		return nil, got, fmt.Errorf("open index: %w", err)
+	}
+	if n, err := bi.DocCount(); err != nil || int(n) != got.Passages {
+		bi.Close()
+		return nil, got, fmt.Errorf("open index: holds %d passages, meta says %d (%v)", n, got.Passages, err)
+	}
+	return bi, got, nil
+}
+
+// buildIndex indexes the passages into a new scorch index at path ("" for memory).
+func buildIndex(ctx context.Context, path string, m mapping.IndexMapping, ps []corpus.Passage, cfg Config) (bleve.Index, error) {
+	bi, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	size := cfg.BatchSize
+	if size <= 0 {
+		size = 1000
+	}
+	fail := func(err error) (bleve.Index, error) {
+		bi.Close()
+		return nil, fmt.Errorf("build index: %w", err)
+	}
+	batch := bi.NewBatch()
+	for i, p := range ps {
+		if err := batch.Index(p.ID, indexedPassage{
+			Text: p.Text, Title: p.Title, Section: p.Section, Doc: p.Doc, Kind: p.Kind,
+		}); err != nil {
+			return fail(err)
+		}
+		if batch.Size() >= size || i == len(ps)-1 {
+			if err := ctx.Err(); err != nil {
+				return fail(err)
+			}
+			if err := bi.Batch(batch); err != nil {
+				return fail(err)
+			}
+			batch.Reset()
+			if cfg.Progress != nil {
+				cfg.Progress(i+1, len(ps))
+			}
+		}
+	}
+	return bi, nil
+}
+
+// removeStale deletes generations other than keep, and abandoned builds.
+func removeStale(dir, keep string, logger *slog.Logger) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		n := e.Name()
+		stale := strings.HasPrefix(n, genPrefix) && n != keep
+		if strings.HasPrefix(n, tmpPrefix) {
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
+				stale = true
+			}
+		}
+		if stale {
+			if err := os.RemoveAll(filepath.Join(dir, n)); err != nil {
+				logger.Warn("remove stale index", "path", n, "err", err)
+			}
+		}
+	}
+}
+
+// searchable leaves out the passages that are only a list of sources ("Sources: …"):
+// they cite an answer, they are not one.
+func searchable(ps []corpus.Passage) []corpus.Passage {
+	out := ps[:0:0]
+	for _, p := range ps {
+		t := strings.TrimSpace(p.Text)
+		if strings.HasPrefix(t, "Sources:") || strings.HasPrefix(t, "Source:") {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// Close releases the index.
+func (ix *Index) Close() error {
+	if err := ix.bleve.Close(); err != nil {
+		return fmt.Errorf("close index: %w", err)
+	}
+	return nil
+}
+
+// Stats describes the index.
+func (ix *Index) Stats() Stats { return ix.stats }
+
+func randomSuffix() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// writeJSONAtomic writes v as JSON to path through a temporary file and a rename.
+func writeJSONAtomic(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	return writeFileAtomic(path, append(data, '\n'))
+}
+
+// writeFileAtomic replaces path with data so that a reader sees the old or the new file,
+// never a part.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", filepath.Base(path), werr)
+	}
+	return nil
+}
+
+var errEmptyQuestion = errors.New("empty question")

@@ -1,0 +1,147 @@
+package index
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/char/regexp"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// MappingVersion names the shape of the index: the mapping, the analysis and the way
+// passages become documents. Change it whenever any of them changes; an index built
+// under another version is rebuilt on open.
+const MappingVersion = 1
+
+// Field names of an indexed passage.
+const (
+	fieldText    = "text"
+	fieldTitle   = "title"
+	fieldSection = "section"
+	fieldDoc     = "doc"
+	fieldKind    = "kind"
+)
+
+// analyzerName is the analyzer of every text field: English analysis that keeps "US".
+const analyzerName = "standoff_en"
+
+// passageType is the bleve document type of a passage.
+const passageType = "passage"
+
+// indexedPassage is what bleve stores of a passage: only what is searched. The text
+// shown to users comes from the corpus, by id.
+type indexedPassage struct {
+	Text    string `json:"text"`
+	Title   string `json:"title"`
+	Section string `json:"section"`
+	Doc     string `json:"doc"`
+	Kind    string `json:"kind"`
+}
+
+// Type tells bleve which document mapping applies.
+func (indexedPassage) Type() string { return passageType }
+
+// newMapping builds the index mapping: BM25 scoring, English analysis with stemming,
+// possessives and stop words, on the passage text, its document's title and its section.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = bleveindex.BM25Scoring
+	if err := addAnalysis(m); err != nil {
+		return nil, fmt.Errorf("build mapping: %w", err)
+	}
+	m.DefaultAnalyzer = analyzerName
+
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzerName
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = true // phrase queries need positions
+		f.DocValues = false
+		return f
+	}
+	keywordField := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fieldText, text())
+	doc.AddFieldMappingsAt(fieldTitle, text())
+	doc.AddFieldMappingsAt(fieldSection, text())
+	doc.AddFieldMappingsAt(fieldDoc, keywordField())
+	doc.AddFieldMappingsAt(fieldKind, keywordField())
+	m.AddDocumentMapping(passageType, doc)
+	m.DefaultMapping = bleve.NewDocumentDisabledMapping()
+	m.DefaultType = passageType
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	return m, nil
+}
+
+// addAnalysis registers the custom analyzer on the mapping: the "en" chain, with "U.S."
+// read as "US" and "us" kept out of the stop words, so that questions about the United
+// States find their passages. The char filter keeps byte lengths, so token offsets stay
+// those of the original text.
+func addAnalysis(m *mapping.IndexMappingImpl) error {
+	if err := m.AddCustomCharFilter("us_dots", map[string]any{
+		"type":    regexp.Name,
+		"regexp":  `\bU\.S\.(A\.)?`,
+		"replace": "US  ",
+	}); err != nil {
+		return err
+	}
+	words, err := stopWords()
+	if err != nil {
+		return err
+	}
+	if err := m.AddCustomTokenMap("stop_standoff", map[string]any{
+		"type":   tokenmap.Name,
+		"tokens": words,
+	}); err != nil {
+		return err
+	}
+	if err := m.AddCustomTokenFilter("stop_standoff", map[string]any{
+		"type":           stop.Name,
+		"stop_token_map": "stop_standoff",
+	}); err != nil {
+		return err
+	}
+	return m.AddCustomAnalyzer(analyzerName, map[string]any{
+		"type":          custom.Name,
+		"char_filters":  []any{"us_dots"},
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{en.PossessiveName, lowercase.Name, "stop_standoff", porter.Name},
+	})
+}
+
+// stopWords is bleve's English stop list less "us", which in this field means the
+// United States far more often than the pronoun.
+func stopWords() ([]any, error) {
+	tm := analysis.NewTokenMap()
+	if err := tm.LoadBytes(en.EnglishStopWords); err != nil {
+		return nil, fmt.Errorf("load stop words: %w", err)
+	}
+	var words []any
+	for w := range tm {
+		if w != "us" && !strings.Contains(w, " ") {
+			words = append(words, w)
+		}
+	}
+	return words, nil
+}

@@ -1,0 +1,199 @@
+package index
+
+import (
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/standoff-bot/standoff/corpus"
+)
+
+// glossaryEntry is one term of a glossary document: the names it is asked by, and the
+// passage that defines it.
+type glossaryEntry struct {
+	term    string   // the heading as written
+	aliases []string // keys that name the term
+	passage int      // position of the defining passage in Index.passages
+}
+
+// prepare derives, from the corpus, what questions are matched against: synonyms,
+// glossary entries, multi-word terms, the vocabulary and autocomplete candidates.
+func (ix *Index) prepare(c *corpus.Corpus) {
+	ix.byID = make(map[string]int, len(ix.passages))
+	for i, p := range ix.passages {
+		ix.byID[p.ID] = i
+	}
+	ix.synonyms = ix.newSynonymTable(c.Synonyms)
+	ix.phrases = newPhraseTable()
+	for _, k := range ix.synonyms.multiWordKeys() {
+		ix.phrases.add(k, k)
+	}
+
+	seen := map[string]bool{}
+	for i, p := range ix.passages {
+		if p.Kind != corpus.KindGlossary || p.Section == "" || seen[p.Doc+"\x00"+p.Section] {
+			continue
+		}
+		seen[p.Doc+"\x00"+p.Section] = true
+		e := glossaryEntry{term: p.Section, passage: i}
+		for _, name := range termNames(p.Section) {
+			k := ix.key(name)
+			if k == "" {
+				continue
+			}
+			e.aliases = append(e.aliases, k)
+			ix.phrases.add(k, name)
+			for _, alt := range ix.synonyms.lookup(k) {
+				e.aliases = append(e.aliases, ix.key(alt))
+			}
+		}
+		ix.glossary = append(ix.glossary, e)
+	}
+	ix.vocab = ix.newVocabulary()
+	ix.completes = ix.completionCandidates()
+}
+
+// termNames splits a glossary heading into the names it may be asked by:
+// "HEU and LEU (highly and low enriched uranium)" gives the whole heading, "HEU and LEU",
+// "HEU", "LEU" and "highly and low enriched uranium".
+func termNames(heading string) []string {
+	names := []string{heading}
+	outer, inner := heading, ""
+	if i := strings.Index(heading, "("); i > 0 {
+		outer = strings.TrimSpace(heading[:i])
+		inner = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(heading[i+1:]), ")"))
+		names = append(names, outer, inner)
+	}
+	for _, part := range []string{outer, inner} {
+		for _, sep := range []string{" and ", ", ", " / ", " or "} {
+			if strings.Contains(part, sep) {
+				for _, p := range strings.Split(part, sep) {
+					if p = strings.TrimSpace(p); p != "" {
+						names = append(names, p)
+					}
+				}
+			}
+		}
+	}
+	return names
+}
+
+// vocabulary holds the document frequency of every indexed term, for spelling
+// correction, term weights and the relevance floor.
+type vocabulary struct {
+	df    map[string]int
+	byLen map[int][]string // terms by rune length, for correction
+	docs  int
+}
+
+func (ix *Index) newVocabulary() *vocabulary {
+	v := &vocabulary{df: map[string]int{}, byLen: map[int][]string{}, docs: len(ix.passages)}
+	for _, field := range []string{fieldText, fieldSection, fieldTitle} {
+		d, err := ix.bleve.FieldDict(field)
+		if err != nil {
+			ix.logger.Warn("read field dictionary", "field", field, "err", err)
+			continue
+		}
+		for {
+			e, err := d.Next()
+			if err != nil || e == nil {
+				break
+			}
+			if e.Count > uint64(v.df[e.Term]) {
+				v.df[e.Term] = int(e.Count)
+			}
+		}
+		d.Close()
+	}
+	for t := range v.df {
+		n := len([]rune(t))
+		v.byLen[n] = append(v.byLen[n], t)
+	}
+	for _, ts := range v.byLen {
+		sort.Strings(ts)
+	}
+	return v
+}
+
+// idf is the inverse document frequency of a term; a term the corpus lacks weighs most.
+func (v *vocabulary) idf(term string) float64 {
+	n := float64(v.docs)
+	df := float64(v.df[term])
+	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+// correct returns the indexed term closest in spelling to an unknown term: within one
+// edit for short terms and two for long ones, the most frequent on a tie; "" when none.
+func (v *vocabulary) correct(term string) string {
+	r := []rune(term)
+	if len(r) < 4 || isNumber(term) {
+		return ""
+	}
+	maxDist := 1
+	if len(r) >= 7 {
+		maxDist = 2
+	}
+	best, bestDist, bestDF := "", maxDist+1, 0
+	for n := len(r) - maxDist; n <= len(r)+maxDist; n++ {
+		for _, cand := range v.byLen[n] {
+			d := editDistance(r, []rune(cand), maxDist)
+			if d < bestDist || (d == bestDist && v.df[cand] > bestDF) {
+				best, bestDist, bestDF = cand, d, v.df[cand]
+			}
+		}
+	}
+	if bestDist > maxDist {
+		return ""
+	}
+	return best
+}
+
+func isNumber(s string) bool {
+	for _, c := range s {
+		if (c < '0' || c > '9') && c != '.' && c != ',' {
+			return false
+		}
+	}
+	return true
+}
+
+// editDistance is the Damerau–Levenshtein (optimal string alignment) distance of a and b,
+// or max+1 as soon as it must exceed max.
+func editDistance(a, b []rune, max int) int {
+	if abs(len(a)-len(b)) > max {
+		return max + 1
+	}
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

@@ -1,0 +1,283 @@
+package index
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Weights of the query: a match in the section heading or the document title counts more
+// than one in the text; a multi-word term found as a phrase more than its words apart.
+const (
+	boostSection   = 1.5
+	boostTitle     = 1.0
+	boostPhrase    = 2.0
+	boostQuoted    = 3.0
+	weightSynonym  = 0.7
+	weightCorrect  = 0.8
+	maxQuestion    = 1000 // runes of a question that are read
+	maxConcepts    = 32
+	maxPhraseWords = 6
+)
+
+// alternative is one way a concept of the question may appear in a passage.
+type alternative struct {
+	key    string // analysed terms, space-separated
+	text   string // as written, for phrase queries
+	phrase bool   // more than one term: searched as a phrase
+	weight float64
+}
+
+// concept is one thing the question asks about: a word, a multi-word term of the corpus
+// or a quoted phrase, with the alternatives that stand for it.
+type concept struct {
+	surface string
+	alts    []alternative
+	idf     float64
+	quoted  bool
+	known   bool // the corpus has it (or a correction or synonym of it)
+}
+
+// plan is a question read for searching.
+type plan struct {
+	concepts   []concept
+	definition *glossaryEntry
+}
+
+// wordPattern finds the words of a question: letters and digits, with inner dots,
+// hyphens and apostrophes ("U.S", "3.67", "Takht-Ravanchi", "Iran's").
+var wordPattern = regexp.MustCompile(`[\p{L}\p{M}\p{N}]+(?:[.\-'’][\p{L}\p{M}\p{N}]+)*\.?`)
+
+// quotedPattern finds a phrase in straight or curly double quotes.
+var quotedPattern = regexp.MustCompile(`["“”]([^"“”]+)["“”]`)
+
+// filler are words of a question that say how it is asked, not what it is about.
+var filler = map[string]bool{
+	"what": true, "whats": true, "what's": true, "which": true, "who": true, "whom": true,
+	"whose": true, "when": true, "where": true, "why": true, "how": true, "is": true,
+	"are": true, "was": true, "were": true, "be": true, "been": true, "do": true,
+	"does": true, "did": true, "can": true, "could": true, "would": true, "should": true,
+	"will": true, "tell": true, "me": true, "about": true, "please": true, "explain": true,
+	"define": true, "definition": true, "meaning": true, "mean": true, "means": true,
+	"meant": true, "describe": true, "know": true, "want": true, "give": true, "show": true,
+	"i": true, "you": true, "a": true, "an": true, "the": true, "of": true, "thing": true,
+	"things": true, "stuff": true, "info": true, "information": true, "anything": true,
+	"something": true, "exactly": true, "actually": true, "really": true, "hey": true,
+	"hi": true, "hello": true, "bot": true, "thanks": true, "percent": true, "per": true,
+	"cent": true, "term": true, "happen": true, "happened": true, "so": true, "stand": true,
+}
+
+// pronounUs are words after which a lower-case "us" is the pronoun, not the country.
+var pronounUs = map[string]bool{"tell": true, "give": true, "show": true, "let": true, "help": true, "send": true}
+
+// definitionPatterns recognise "what is X", "define X" and the like; the group is X.
+var definitionPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`^(?:what|who)(?:'s|’s| is| are| was| were)\s+(?:an? |the )?(.+)$`),
+	regexp.MustCompile(`^(?:define|definition of|meaning of|explain|describe|tell me about|what about)\s+(?:an? |the )?(.+)$`),
+	regexp.MustCompile(`^what (?:does|do|did) (?:an? |the )?(.+?) (?:mean|stand for)$`),
+	regexp.MustCompile(`^what is meant by (?:an? |the )?(.+)$`),
+	regexp.MustCompile(`^(?:an? |the )?(.+?) (?:meaning|definition|defined)$`),
+}
+
+// readQuestion turns a question into a plan. It never fails: what it cannot read, it
+// leaves out.
+func (ix *Index) readQuestion(question string) plan {
+	q := normalizeQuestion(question)
+	var p plan
+	p.definition = ix.definitionTarget(q)
+
+	for _, m := range quotedPattern.FindAllStringSubmatch(q, 4) {
+		if k := ix.key(m[1]); k != "" {
+			c := concept{surface: m[1], quoted: true}
+			c.alts = []alternative{{key: k, text: m[1], phrase: strings.Contains(k, " "), weight: boostQuoted}}
+			p.concepts = append(p.concepts, c)
+		}
+	}
+
+	words := wordPattern.FindAllString(q, -1)
+	// Multi-word terms of the corpus, longest first.
+	for i := 0; i < len(words); i++ {
+		for n := min(maxPhraseWords, ix.phrases.maxWords, len(words)-i); n >= 2; n-- {
+			if ix.key(words[i]) == "" || ix.key(words[i+n-1]) == "" {
+				continue // a term starts and ends with a word that counts
+			}
+			k := ix.key(strings.Join(words[i:i+n], " "))
+			if _, ok := ix.phrases.byKey[k]; !ok || !strings.Contains(k, " ") {
+				continue
+			}
+			c := concept{surface: strings.Join(words[i:i+n], " ")}
+			c.alts = append(c.alts, alternative{key: k, text: c.surface, phrase: true, weight: boostPhrase})
+			c.alts = append(c.alts, ix.synonymAlternatives(k)...)
+			p.concepts = append(p.concepts, c)
+			i += n - 1
+			break
+		}
+	}
+	// Single words.
+	seen := map[string]bool{}
+	for i, w := range words {
+		lw := strings.ToLower(strings.TrimSuffix(w, "."))
+		isUS := w == "US" || w == "USA" || strings.EqualFold(strings.TrimSuffix(w, "."), "u.s") || strings.EqualFold(strings.TrimSuffix(w, "."), "u.s.a")
+		if lw == "us" && !isUS {
+			isUS = i == 0 || !pronounUs[strings.ToLower(words[i-1])]
+		}
+		if isUS {
+			lw = "us"
+		} else if filler[lw] {
+			continue
+		}
+		terms := strings.Fields(ix.key(lw))
+		if len(terms) > 1 {
+			k := strings.Join(terms, " ")
+			p.concepts = append(p.concepts, concept{surface: w, alts: []alternative{{key: k, text: w, phrase: true, weight: boostPhrase}}})
+		}
+		for _, t := range terms {
+			if seen[t] {
+				continue
+			}
+			seen[t] = true
+			p.concepts = append(p.concepts, ix.wordConcept(w, t))
+		}
+	}
+	for i := range p.concepts {
+		p.concepts[i].idf, p.concepts[i].known = ix.conceptWeight(p.concepts[i])
+	}
+	if len(p.concepts) > maxConcepts {
+		sort.SliceStable(p.concepts, func(i, j int) bool { return p.concepts[i].idf > p.concepts[j].idf })
+		p.concepts = p.concepts[:maxConcepts]
+	}
+	return p
+}
+
+// wordConcept is the concept of one analysed term: the term, a spelling correction when
+// the corpus lacks it, and its synonyms.
+func (ix *Index) wordConcept(surface, term string) concept {
+	c := concept{surface: surface}
+	c.alts = append(c.alts, alternative{key: term, weight: 1})
+	if ix.vocab.df[term] == 0 {
+		if fixed := ix.vocab.correct(term); fixed != "" {
+			c.alts = append(c.alts, alternative{key: fixed, weight: weightCorrect})
+			c.alts = append(c.alts, ix.synonymAlternatives(fixed)...)
+		}
+	}
+	c.alts = append(c.alts, ix.synonymAlternatives(term)...)
+	return c
+}
+
+// synonymAlternatives are the synonyms of a key, as alternatives.
+func (ix *Index) synonymAlternatives(key string) []alternative {
+	var out []alternative
+	for _, s := range ix.synonyms.lookup(key) {
+		k := ix.key(s)
+		if k == "" || k == key {
+			continue
+		}
+		out = append(out, alternative{key: k, text: s, phrase: strings.Contains(k, " "), weight: weightSynonym})
+	}
+	return out
+}
+
+// conceptWeight is the weight of a concept in the relevance floor: the idf of its first
+// form the corpus has (the word itself, else its correction or a synonym), or the largest
+// idf when the corpus has none of them.
+func (ix *Index) conceptWeight(c concept) (float64, bool) {
+	for _, a := range c.alts {
+		idf, known := 0.0, true
+		for _, t := range strings.Fields(a.key) {
+			if ix.vocab.df[t] == 0 {
+				known = false
+				break
+			}
+			idf = max(idf, ix.vocab.idf(t))
+		}
+		if known {
+			return idf, true
+		}
+	}
+	return ix.vocab.idf(""), false
+}
+
+// definitionTarget returns the glossary entry a "what is X" question asks for, or nil.
+func (ix *Index) definitionTarget(q string) *glossaryEntry {
+	if len(ix.glossary) == 0 {
+		return nil
+	}
+	s := strings.ToLower(strings.TrimRight(strings.TrimSpace(q), "?!. "))
+	var subjects []string
+	for _, re := range definitionPatterns {
+		if m := re.FindStringSubmatch(s); m != nil {
+			subjects = append(subjects, m[1])
+		}
+	}
+	if len(strings.Fields(s)) <= 5 {
+		subjects = append(subjects, s)
+	}
+	for _, subj := range subjects {
+		k := ix.key(subj)
+		if k == "" {
+			continue
+		}
+		for i := range ix.glossary {
+			for _, a := range ix.glossary[i].aliases {
+				if a == k {
+					return &ix.glossary[i]
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// normalizeQuestion cuts a question to maxQuestion runes of valid UTF-8 and folds
+// apostrophes.
+func normalizeQuestion(q string) string {
+	q = strings.ToValidUTF8(q, " ")
+	if utf8.RuneCountInString(q) > maxQuestion {
+		q = string([]rune(q)[:maxQuestion])
+	}
+	return strings.NewReplacer("‘", "'", "’", "'", "`", "'").Replace(q)
+}
+
+// bleveQuery builds the search from a plan: one disjunction of leaf queries, each
+// alternative of each concept on the text, the section and the title, boosts on the
+// leaves (bleve ignores boosts on compound queries). A quoted phrase must match.
+func (p plan) bleveQuery() query.Query {
+	var should, must []query.Query
+	for _, c := range p.concepts {
+		var leaves []query.Query
+		for _, a := range c.alts {
+			for _, f := range []struct {
+				name  string
+				boost float64
+			}{{fieldText, 1}, {fieldSection, boostSection}, {fieldTitle, boostTitle}} {
+				var q query.Query
+				if a.phrase {
+					pq := bleve.NewMatchPhraseQuery(a.text)
+					pq.SetField(f.name)
+					pq.Analyzer = analyzerName
+					pq.SetBoost(a.weight * f.boost)
+					q = pq
+				} else {
+					tq := bleve.NewTermQuery(a.key)
+					tq.SetField(f.name)
+					tq.SetBoost(a.weight * f.boost)
+					q = tq
+				}
+				leaves = append(leaves, q)
+			}
+		}
+		should = append(should, leaves...)
+		if c.quoted && len(c.alts) > 0 {
+			must = append(must, bleve.NewDisjunctionQuery(leaves...))
+		}
+	}
+	dis := bleve.NewDisjunctionQuery(should...)
+	if len(must) == 0 {
+		return dis
+	}
+	return query.NewBooleanQuery(must, []query.Query{dis}, nil)
+}

@@ -1,0 +1,302 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// The relevance floor. A passage answers when the concepts of the question it contains
+// weigh (by idf) at least floorCoverage of all the question's concepts; or, when at most
+// one word of the question is unknown to the corpus, when it holds at least two concepts
+// weighing floorKnown of the known ones. Passages that clear it are ranked by score times
+// coverage.
+const (
+	floorCoverage = 0.45
+	floorKnown    = 0.6
+	maxSuggest    = 5
+)
+
+// Hit is one passage of a ranking, before the relevance floor.
+type Hit struct {
+	Passage string  // passage id
+	Doc     string  // document id
+	Score   float64 // bleve's score
+}
+
+// Search ranks passages for a question, best first, without the relevance floor or the
+// glossary rule: the raw ranking that evaluations measure.
+func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, error) {
+	p := ix.readQuestion(question)
+	return ix.search(ctx, p, n)
+}
+
+func (ix *Index) search(ctx context.Context, p plan, n int) ([]Hit, error) {
+	if len(p.concepts) == 0 || n <= 0 {
+		return nil, nil
+	}
+	req := bleve.NewSearchRequestOptions(p.bleveQuery(), n, 0, false)
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	hits := make([]Hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		i, ok := ix.byID[h.ID]
+		if !ok {
+			continue
+		}
+		hits = append(hits, Hit{Passage: h.ID, Doc: ix.passages[i].Doc, Score: h.Score})
+	}
+	return hits, nil
+}
+
+// candidate is a passage being considered for an answer.
+type candidate struct {
+	passage  int
+	score    float64
+	coverage float64
+	match    matchInfo
+}
+
+// Answer finds the passages that answer a question, applies the relevance floor, and
+// returns them cited and highlighted. A question nothing answers is not an error: the
+// answer says so and carries suggestions.
+func (ix *Index) Answer(ctx context.Context, req Request) (Answer, error) {
+	k := req.K
+	if k <= 0 {
+		k = DefaultK
+	}
+	k = min(k, MaxK)
+	offset := max(req.Offset, 0)
+	ans := Answer{Question: req.Question, Results: []Result{}, Suggestions: []string{}}
+	p := ix.readQuestion(req.Question)
+
+	want := offset + k + 1
+	hits, err := ix.search(ctx, p, want*2+10)
+	if err != nil {
+		return ans, err
+	}
+	var cands []candidate
+	if p.definition != nil {
+		i := p.definition.passage
+		c := candidate{passage: i, coverage: 1, match: ix.matchPassage(p, ix.passages[i])}
+		if len(hits) > 0 {
+			c.score = hits[0].Score
+		}
+		for _, h := range hits {
+			if h.Passage == ix.passages[i].ID {
+				c.score = max(c.score, h.Score)
+			}
+		}
+		cands = append(cands, c)
+	}
+	total := totalWeight(p)
+	start := len(cands)
+	for _, h := range hits {
+		i := ix.byID[h.Passage]
+		if p.definition != nil && i == p.definition.passage {
+			continue
+		}
+		m := ix.matchPassage(p, ix.passages[i])
+		c := candidate{passage: i, score: h.Score, match: m}
+		if total > 0 {
+			c.coverage = m.weight / total
+		}
+		if !p.clears(c) {
+			continue
+		}
+		cands = append(cands, c)
+	}
+	rest := cands[start:]
+	sort.SliceStable(rest, func(i, j int) bool {
+		return rest[i].score*rest[i].coverage > rest[j].score*rest[j].coverage
+	})
+	cands = ix.dedupe(cands)
+	if len(cands) == 0 {
+		ans.Suggestions = ix.suggest(p)
+		return ans, nil
+	}
+	ans.Answered = true
+	if offset >= len(cands) {
+		return ans, nil
+	}
+	end := min(offset+k, len(cands))
+	ans.More = end < len(cands)
+	for n, c := range cands[offset:end] {
+		ans.Results = append(ans.Results, ix.result(offset+n+1, c))
+	}
+	return ans, nil
+}
+
+// clears tells whether a candidate passage clears the relevance floor.
+func (p plan) clears(c candidate) bool {
+	if c.coverage >= floorCoverage {
+		return true
+	}
+	unknown, known := 0, 0.0
+	for _, k := range p.concepts {
+		if k.quoted || k.isPhrase() {
+			continue
+		}
+		if !k.known {
+			unknown++
+		} else {
+			known += k.idf
+		}
+	}
+	return unknown <= 1 && len(c.match.weights) >= 2 && known > 0 && c.match.weight >= floorKnown*known
+}
+
+// totalWeight is the weight of all the concepts of a plan, quoted phrases aside (their
+// words are concepts too).
+func totalWeight(p plan) float64 {
+	var w float64
+	for _, c := range p.concepts {
+		if !c.quoted && !c.isPhrase() {
+			w += c.idf
+		}
+	}
+	return w
+}
+
+func (c concept) isPhrase() bool { return len(c.alts) > 0 && c.alts[0].phrase }
+
+// dedupe drops candidates whose text repeats one ranked above it.
+func (ix *Index) dedupe(cands []candidate) []candidate {
+	seen := map[string]bool{}
+	out := cands[:0]
+	for _, c := range cands {
+		k := normalizeForCompare(ix.passages[c.passage].Text)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, c)
+	}
+	return out
+}
+
+// normalizeForCompare lower-cases text and keeps only letters and digits.
+func normalizeForCompare(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if ('a' <= r && r <= 'z') || ('0' <= r && r <= '9') || r > 127 && isLetterOrDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// result turns a candidate into a cited, highlighted result.
+func (ix *Index) result(rank int, c candidate) Result {
+	p := ix.passages[c.passage]
+	best := ix.bestSentence(p, c.match)
+	return Result{
+		Rank:         rank,
+		Doc:          p.Doc,
+		Title:        p.Title,
+		Section:      p.Section,
+		Paragraph:    p.Paragraph,
+		Publisher:    p.Publisher,
+		Published:    p.Published,
+		URL:          p.URL,
+		Link:         textFragmentLink(p.URL, best),
+		Text:         p.Text,
+		Highlighted:  highlight(p.Text, c.match.spans),
+		BestSentence: best,
+		Score:        c.score,
+	}
+}
+
+// suggest lists terms of the corpus near the question: glossary terms and sections that
+// share a word, or a spelling, with it; the first glossary terms when none does.
+func (ix *Index) suggest(p plan) []string {
+	type scored struct {
+		term  string
+		score float64
+	}
+	var out []scored
+	seen := map[string]bool{}
+	for _, name := range ix.completes {
+		if seen[name] || strings.HasSuffix(name, "?") {
+			continue
+		}
+		seen[name] = true
+		terms := strings.Fields(ix.key(name))
+		s := 0.0
+		for _, c := range p.concepts {
+			for _, a := range c.alts {
+				for _, t := range terms {
+					if t == a.key || editDistance([]rune(t), []rune(a.key), 1) <= 1 && len(t) > 4 {
+						s += a.weight
+					}
+				}
+			}
+		}
+		if s > 0 {
+			out = append(out, scored{name, s})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	var names []string
+	for _, s := range out {
+		names = append(names, s.term)
+		if len(names) == maxSuggest {
+			return names
+		}
+	}
+	for _, g := range ix.glossary {
+		if len(names) == maxSuggest {
+			break
+		}
+		if !contains(names, g.term) {
+			names = append(names, g.term)
+		}
+	}
+	if names == nil {
+		names = []string{}
+	}
+	return names
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// textFragmentLink points at sentence inside the page at u with a URL text fragment; a
+// long sentence is given by its first and last words. Empty when u is.
+func textFragmentLink(u, sentence string) string {
+	if u == "" {
+		return ""
+	}
+	base := u
+	if i := strings.Index(base, "#"); i >= 0 {
+		base = base[:i]
+	}
+	words := strings.Fields(sentence)
+	if len(words) == 0 {
+		return base
+	}
+	frag := fragmentEscape(strings.Join(words, " "))
+	if len(words) > 10 {
+		frag = fragmentEscape(strings.Join(words[:5], " ")) + "," + fragmentEscape(strings.Join(words[len(words)-5:], " "))
+	}
+	return base + "#:~:text=" + frag
+}
+
+// fragmentEscape percent-encodes text for a text directive, where "-", "," and "&" are
+// syntax.
+func fragmentEscape(s string) string {
+	e := url.PathEscape(s)
+	return strings.NewReplacer("-", "%2D", ",", "%2C", "&", "%26").Replace(e)
+}

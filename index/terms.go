@@ -1,0 +1,112 @@
+package index
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/standoff-bot/standoff/corpus"
+)
+
+// token is one analysed term of a text with its byte span in that text.
+type token struct {
+	term       string
+	start, end int
+	pos        int
+}
+
+// analyze runs the index's analyzer over text, as bleve does when it indexes it.
+func (ix *Index) analyze(text string) []token {
+	ts := ix.analyzer.Analyze([]byte(text))
+	out := make([]token, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, token{term: string(t.Term), start: t.Start, end: t.End, pos: t.Position})
+	}
+	return out
+}
+
+// key is the analysed form of a term or phrase, terms joined by spaces: the form in which
+// synonyms, glossary entries and phrases are compared with a question.
+func (ix *Index) key(text string) string {
+	ts := ix.analyzer.Analyze([]byte(text))
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = string(t.Term)
+	}
+	return strings.Join(parts, " ")
+}
+
+// synonymTable maps the key of a term to the terms that may stand for it.
+type synonymTable struct {
+	alts map[string][]string // key → alternatives as written (lower case), itself excluded
+}
+
+// newSynonymTable reads the corpus's synonym rules. Equivalent terms stand for each other;
+// "a => b" lets a question's a also search for b.
+func (ix *Index) newSynonymTable(rules []corpus.SynonymRule) *synonymTable {
+	st := &synonymTable{alts: map[string][]string{}}
+	add := func(from, to string) {
+		k := ix.key(from)
+		if k == "" || ix.key(to) == k {
+			return
+		}
+		for _, have := range st.alts[k] {
+			if have == to {
+				return
+			}
+		}
+		st.alts[k] = append(st.alts[k], to)
+	}
+	for _, r := range rules {
+		if len(r.Targets) == 0 {
+			for _, a := range r.Terms {
+				for _, b := range r.Terms {
+					add(a, b)
+				}
+			}
+			continue
+		}
+		for _, a := range r.Terms {
+			for _, b := range r.Targets {
+				add(a, b)
+			}
+		}
+	}
+	return st
+}
+
+// lookup returns the alternatives of a key.
+func (st *synonymTable) lookup(key string) []string { return st.alts[key] }
+
+// maxWords is the number of words of the longest multi-word key.
+func (st *synonymTable) multiWordKeys() []string {
+	var out []string
+	for k := range st.alts {
+		if strings.Contains(k, " ") {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// phraseTable holds the multi-word terms of the corpus (glossary headings, synonyms):
+// a question that contains one searches it as a phrase.
+type phraseTable struct {
+	byKey    map[string]string // key → phrase as written
+	maxWords int
+}
+
+func newPhraseTable() *phraseTable { return &phraseTable{byKey: map[string]string{}} }
+
+func (pt *phraseTable) add(key, phrase string) {
+	n := len(strings.Fields(key))
+	if n < 2 {
+		return
+	}
+	if _, ok := pt.byKey[key]; !ok {
+		pt.byKey[key] = phrase
+	}
+	if n > pt.maxWords {
+		pt.maxWords = n
+	}
+}
