@@ -25,6 +25,13 @@ func (ix *Index) matchPassage(p plan, ps corpus.Passage) matchInfo {
 	meta := ix.analyze(ps.Section + " \n " + ps.Title)
 	mi := matchInfo{byTerm: map[int]string{}, weights: map[string]float64{}}
 	for _, c := range p.concepts {
+		if c.date {
+			if ps.Kind == corpus.KindTimeline || yearPattern.MatchString(ps.Text) {
+				mi.weight += c.idf
+				mi.weights[c.surface] = c.idf
+			}
+			continue
+		}
 		found := false
 		for _, a := range c.alts {
 			terms := strings.Fields(a.key)

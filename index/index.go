@@ -275,6 +275,7 @@ func searchable(ps []corpus.Passage) []corpus.Passage {
 	out := ps[:0:0]
 	for _, p := range ps {
 		t := strings.TrimSpace(p.Text)
+		t = strings.TrimLeft(t, "([")
 		if strings.HasPrefix(t, "Sources:") || strings.HasPrefix(t, "Source:") {
 			continue
 		}

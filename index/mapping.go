@@ -21,7 +21,7 @@ import (
 // MappingVersion names the shape of the index: the mapping, the analysis and the way
 // passages become documents. Change it whenever any of them changes; an index built
 // under another version is rebuilt on open.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Field names of an indexed passage.
 const (

@@ -122,6 +122,27 @@ func (v *vocabulary) idf(term string) float64 {
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
 }
 
+// negations are the prefixes that turn a word into its opposite: a question about
+// "evenly" is answered by a passage that says "unevenly".
+var negations = []string{"un", "in", "non", "dis", "im", "ir"}
+
+// related returns the indexed terms that may stand for a term the corpus lacks: its
+// closest spelling, and the same word with or without a negating prefix.
+func (v *vocabulary) related(term string) []string {
+	var out []string
+	if fixed := v.correct(term); fixed != "" {
+		out = append(out, fixed)
+	}
+	for _, p := range negations {
+		for _, cand := range []string{p + term, strings.TrimPrefix(term, p)} {
+			if cand != term && len(cand) >= 4 && v.df[cand] > 0 && !contains(out, cand) {
+				out = append(out, cand)
+			}
+		}
+	}
+	return out
+}
+
 // correct returns the indexed term closest in spelling to an unknown term: within one
 // edit for short terms and two for long ones, the most frequent on a tie; "" when none.
 func (v *vocabulary) correct(term string) string {

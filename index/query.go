@@ -8,6 +8,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/standoff-bot/standoff/corpus"
 )
 
 // Weights of the query: a match in the section heading or the document title counts more
@@ -40,6 +42,7 @@ type concept struct {
 	idf     float64
 	quoted  bool
 	known   bool // the corpus has it (or a correction or synonym of it)
+	date    bool // the question asks when: dated passages hold the concept
 }
 
 // plan is a question read for searching.
@@ -68,7 +71,7 @@ var filler = map[string]bool{
 	"things": true, "stuff": true, "info": true, "information": true, "anything": true,
 	"something": true, "exactly": true, "actually": true, "really": true, "hey": true,
 	"hi": true, "hello": true, "bot": true, "thanks": true, "percent": true, "per": true,
-	"cent": true, "term": true, "happen": true, "happened": true, "so": true, "stand": true,
+	"cent": true, "term": true, "happen": true, "happened": true, "happens": true, "according": true, "so": true, "stand": true,
 }
 
 // pronounUs are words after which a lower-case "us" is the pronoun, not the country.
@@ -82,6 +85,15 @@ var definitionPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`^what is meant by (?:an? |the )?(.+)$`),
 	regexp.MustCompile(`^(?:an? |the )?(.+?) (?:meaning|definition|defined)$`),
 }
+
+// datePattern recognises a question that asks when something happened.
+var datePattern = regexp.MustCompile(`(?i)\b(?:when|what year|which year|what date|which date|what day|since when|how long ago)\b`)
+
+// yearPattern finds a year in a passage.
+var yearPattern = regexp.MustCompile(`\b(?:1[89]|20)\d\d\b`)
+
+// weightDate is the weight of the "when" of a question in the relevance floor.
+const weightDate = 2.0
 
 // readQuestion turns a question into a plan. It never fails: what it cannot read, it
 // leaves out.
@@ -146,6 +158,9 @@ func (ix *Index) readQuestion(question string) plan {
 	for i := range p.concepts {
 		p.concepts[i].idf, p.concepts[i].known = ix.conceptWeight(p.concepts[i])
 	}
+	if datePattern.MatchString(q) && len(p.concepts) > 0 {
+		p.concepts = append(p.concepts, concept{surface: "when", date: true, idf: weightDate, known: true})
+	}
 	if len(p.concepts) > maxConcepts {
 		sort.SliceStable(p.concepts, func(i, j int) bool { return p.concepts[i].idf > p.concepts[j].idf })
 		p.concepts = p.concepts[:maxConcepts]
@@ -159,8 +174,8 @@ func (ix *Index) wordConcept(surface, term string) concept {
 	c := concept{surface: surface}
 	c.alts = append(c.alts, alternative{key: term, weight: 1})
 	if ix.vocab.df[term] == 0 {
-		if fixed := ix.vocab.correct(term); fixed != "" {
-			c.alts = append(c.alts, alternative{key: fixed, weight: weightCorrect})
+		for _, fixed := range ix.vocab.related(term) {
+			c.alts = append(c.alts, alternative{key: fixed, text: fixed, weight: weightCorrect})
 			c.alts = append(c.alts, ix.synonymAlternatives(fixed)...)
 		}
 	}
@@ -248,6 +263,15 @@ func normalizeQuestion(q string) string {
 func (p plan) bleveQuery() query.Query {
 	var should, must []query.Query
 	for _, c := range p.concepts {
+		if c.date {
+			tl := bleve.NewTermQuery(corpus.KindTimeline)
+			tl.SetField(fieldKind)
+			year := bleve.NewRegexpQuery(`(1[89]|20)[0-9][0-9]`)
+			year.SetField(fieldText)
+			year.SetBoost(0.5)
+			should = append(should, tl, year)
+			continue
+		}
 		var leaves []query.Query
 		for _, a := range c.alts {
 			for _, f := range []struct {

@@ -1,6 +1,9 @@
 package index
 
 import (
+	"math"
+	"os"
+	"strconv"
 	"context"
 	"fmt"
 	"net/url"
@@ -8,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 )
 
 // The relevance floor. A passage answers when the concepts of the question it contains
@@ -114,7 +118,7 @@ func (ix *Index) Answer(ctx context.Context, req Request) (Answer, error) {
 	}
 	rest := cands[start:]
 	sort.SliceStable(rest, func(i, j int) bool {
-		return rest[i].score*rest[i].coverage > rest[j].score*rest[j].coverage
+		return rest[i].score*math.Pow(rest[i].coverage, zzGamma) > rest[j].score*math.Pow(rest[j].coverage, zzGamma)
 	})
 	cands = ix.dedupe(cands)
 	if len(cands) == 0 {
@@ -300,3 +304,12 @@ func fragmentEscape(s string) string {
 	e := url.PathEscape(s)
 	return strings.NewReplacer("-", "%2D", ",", "%2C", "&", "%26").Replace(e)
 }
+
+var zzGamma = func() float64 {
+	if f, err := strconv.ParseFloat(os.Getenv("ZZB"), 64); err == nil {
+		search.BM25_b = f
+	}
+	if f, err := strconv.ParseFloat(os.Getenv("ZZK"), 64); err == nil {
+		search.BM25_k1 = f
+	}
+	f, err := strconv.ParseFloat(os.Getenv("ZZG"), 64); if err != nil { return 1 }; return f }()

@@ -1,0 +1,172 @@
+package corpus
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// markdownParagraphs parses the body of a Markdown document (CommonMark, no extensions)
+// and returns its paragraphs, numbered from 1. firstLine is the line of the file on which
+// src begins, so that Paragraph.Line is a line of the file.
+//
+// Paragraphs, list items (one paragraph an item; a nested list's items are paragraphs of
+// their own), the paragraphs of quotes, and code blocks (their lines joined with spaces)
+// are paragraphs. Headings name the section of the paragraphs under them. HTML blocks,
+// thematic breaks and images are left out, and so is a block left without text. In the
+// text, every run of spaces and tabs is one space.
+func markdownParagraphs(src []byte, firstLine int) []Paragraph {
+	root := goldmark.DefaultParser().Parse(text.NewReader(src))
+	w := mdWalker{src: src, firstLine: firstLine}
+	w.block(root)
+	return w.paragraphs
+}
+
+// mdWalker collects the paragraphs of a Markdown tree.
+type mdWalker struct {
+	src        []byte
+	firstLine  int
+	section    string
+	paragraphs []Paragraph
+}
+
+// block visits a block node and its children.
+func (w *mdWalker) block(n ast.Node) {
+	switch n := n.(type) {
+	case *ast.Heading:
+		w.section = collapseSpaces(inlineText(n, w.src))
+	case *ast.Paragraph, *ast.TextBlock:
+		w.add(inlineText(n, w.src), n)
+	case *ast.ListItem:
+		// The item's own text is one paragraph; nested lists, quotes and code in it are
+		// paragraphs of their own, after it.
+		var parts []string
+		var first ast.Node
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c.(type) {
+			case *ast.Paragraph, *ast.TextBlock:
+				if t := inlineText(c, w.src); t != "" {
+					parts = append(parts, t)
+					if first == nil {
+						first = c
+					}
+				}
+			}
+		}
+		if first != nil {
+			w.add(strings.Join(parts, " "), first)
+		}
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c.(type) {
+			case *ast.Paragraph, *ast.TextBlock:
+			default:
+				w.block(c)
+			}
+		}
+	case *ast.CodeBlock, *ast.FencedCodeBlock:
+		w.add(codeText(n, w.src), n)
+	case *ast.HTMLBlock, *ast.ThematicBreak:
+	default: // document, list, blockquote
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			w.block(c)
+		}
+	}
+}
+
+// add appends a paragraph whose text is t, starting where block n starts; empty text is
+// not a paragraph.
+func (w *mdWalker) add(t string, n ast.Node) {
+	if t == "" || n.Lines().Len() == 0 {
+		return
+	}
+	w.paragraphs = append(w.paragraphs, Paragraph{
+		Number:  len(w.paragraphs) + 1,
+		Section: w.section,
+		Line:    w.firstLine + bytes.Count(w.src[:n.Lines().At(0).Start], []byte("\n")),
+		Text:    collapseSpaces(t),
+	})
+}
+
+// collapseSpaces replaces every run of spaces and tabs in s with a single space, as a
+// browser shows the text; removed markup leaves no double space behind.
+func collapseSpaces(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	inRun := false
+	for _, r := range s {
+		if r == ' ' || r == '\t' {
+			if !inRun {
+				b.WriteByte(' ')
+			}
+			inRun = true
+			continue
+		}
+		inRun = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// codeText returns the lines of a code block, trimmed and joined with single spaces.
+func codeText(n ast.Node, src []byte) string {
+	var words []string
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		if l := strings.TrimSpace(string(seg.Value(src))); l != "" {
+			words = append(words, l)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// inlineText returns the text of a block's inline content with the markup removed:
+// emphasis markers go, a link becomes its text, a code span its code, backslash escapes
+// and character references are resolved, line breaks become a single space, and images
+// and raw HTML are left out. Runs of spaces are collapsed later, by add.
+func inlineText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	writeInline(&b, n, src)
+	return strings.TrimSpace(b.String())
+}
+
+// writeInline writes the text of n's inline children to b.
+func writeInline(b *strings.Builder, n ast.Node, src []byte) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Text:
+			v := c.Segment.Value(src)
+			if !c.IsRaw() {
+				v = util.UnescapePunctuations(util.ResolveEntityNames(util.ResolveNumericReferences(v)))
+			}
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.Write(bytes.TrimRight(v, " \t"))
+				b.WriteByte(' ')
+			} else {
+				b.Write(v)
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.CodeSpan:
+			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+				if t, ok := t.(*ast.Text); ok {
+					v := t.Segment.Value(src)
+					if line, ok := bytes.CutSuffix(v, []byte("\n")); ok {
+						b.Write(line)
+						b.WriteByte(' ')
+					} else {
+						b.Write(v)
+					}
+				}
+			}
+		case *ast.AutoLink:
+			b.Write(c.Label(src))
+		case *ast.Image, *ast.RawHTML:
+		default: // emphasis, link
+			writeInline(b, c, src)
+		}
+	}
+}
