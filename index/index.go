@@ -57,6 +57,7 @@ type Index struct {
 	vocab     *vocabulary
 	completes []string
 	stats     Stats
+	weights   weights
 }
 
 // meta is written beside a built index and read back to decide whether it can be reused.
@@ -83,11 +84,12 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	configureBleve()
 	m, err := newMapping()
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{logger: logger, splitter: c.Splitter()}
+	ix := &Index{logger: logger, splitter: c.Splitter(), weights: defaultWeights}
 	ix.analyzer = m.AnalyzerNamed(analyzerName)
 	if ix.analyzer == nil {
 		return nil, fmt.Errorf("open index: analyzer %q missing", analyzerName)

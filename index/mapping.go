@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -15,13 +16,31 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
 // MappingVersion names the shape of the index: the mapping, the analysis and the way
 // passages become documents. Change it whenever any of them changes; an index built
 // under another version is rebuilt on open.
-const MappingVersion = 2
+const MappingVersion = 3
+
+// BM25 parameters. bleve divides a passage's length by an "average field length" that
+// it computes as distinct terms per document, several times less than the true mean, so
+// its b weighs length several times harder than standard BM25's: b = 0.1 here weighs it
+// about as b = 0.75 does there. Measured on SciFact (nDCG@10): b 0.75 0.664, b 0.1 0.669.
+const (
+	bm25B  = 0.1
+	bm25K1 = 1.2
+)
+
+// bleveOnce sets bleve's process-wide knobs, once: the one place they are set.
+var bleveOnce sync.Once
+
+// configureBleve sets bleve's BM25 parameters.
+func configureBleve() {
+	bleveOnce.Do(func() { search.BM25_b, search.BM25_k1 = bm25B, bm25K1 })
+}
 
 // Field names of an indexed passage.
 const (
@@ -99,12 +118,14 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 // States find their passages. The char filter keeps byte lengths, so token offsets stay
 // those of the original text.
 func addAnalysis(m *mapping.IndexMappingImpl) error {
-	if err := m.AddCustomCharFilter("us_dots", map[string]any{
-		"type":    regexp.Name,
-		"regexp":  `\bU\.S\.(A\.)?`,
-		"replace": "US  ",
-	}); err != nil {
-		return err
+	// Replacements keep byte lengths, so token offsets stay those of the original text.
+	for name, f := range map[string][2]string{
+		"usa_dots": {`\bU\.S\.A\.`, "US    "},
+		"us_dots":  {`\bU\.S\.`, "US  "}, // keep in step with usDots
+	} {
+		if err := m.AddCustomCharFilter(name, map[string]any{"type": regexp.Name, "regexp": f[0], "replace": f[1]}); err != nil {
+			return err
+		}
 	}
 	words, err := stopWords()
 	if err != nil {
@@ -124,7 +145,7 @@ func addAnalysis(m *mapping.IndexMappingImpl) error {
 	}
 	return m.AddCustomAnalyzer(analyzerName, map[string]any{
 		"type":          custom.Name,
-		"char_filters":  []any{"us_dots"},
+		"char_filters":  []any{"usa_dots", "us_dots"},
 		"tokenizer":     unicode.Name,
 		"token_filters": []any{en.PossessiveName, lowercase.Name, "stop_standoff", porter.Name},
 	})

@@ -12,15 +12,20 @@ import (
 	"github.com/standoff-bot/standoff/corpus"
 )
 
-// Weights of the query: a match in the section heading or the document title counts more
-// than one in the text; a multi-word term found as a phrase more than its words apart.
+// weights are the knobs of the query: how much a match counts where it is found and in
+// what form. defaultWeights are the ones measured best (see BENCHMARKS.md and the
+// closing notes); tests vary them.
+type weights struct {
+	section, title float64 // a match in the section heading, in the document title
+	phrase, quoted float64 // a corpus term found as a phrase; a phrase the user quoted
+	synonym        float64 // a synonym instead of the word
+	correction     float64 // a spelling correction instead of the word
+}
+
+var defaultWeights = weights{section: 1.5, title: 0.5, phrase: 2.0, quoted: 3.0, synonym: 0.7, correction: 0.8}
+
+// Limits of what is read of a question.
 const (
-	boostSection   = 1.5
-	boostTitle     = 1.0
-	boostPhrase    = 2.0
-	boostQuoted    = 3.0
-	weightSynonym  = 0.7
-	weightCorrect  = 0.8
 	maxQuestion    = 1000 // runes of a question that are read
 	maxConcepts    = 32
 	maxPhraseWords = 6
@@ -71,7 +76,7 @@ var filler = map[string]bool{
 	"things": true, "stuff": true, "info": true, "information": true, "anything": true,
 	"something": true, "exactly": true, "actually": true, "really": true, "hey": true,
 	"hi": true, "hello": true, "bot": true, "thanks": true, "percent": true, "per": true,
-	"cent": true, "term": true, "happen": true, "happened": true, "happens": true, "according": true, "so": true, "stand": true,
+	"cent": true, "term": true, "happen": true, "happened": true, "happens": true, "according": true, "many": true, "much": true, "so": true, "stand": true,
 }
 
 // pronounUs are words after which a lower-case "us" is the pronoun, not the country.
@@ -105,12 +110,13 @@ func (ix *Index) readQuestion(question string) plan {
 	for _, m := range quotedPattern.FindAllStringSubmatch(q, 4) {
 		if k := ix.key(m[1]); k != "" {
 			c := concept{surface: m[1], quoted: true}
-			c.alts = []alternative{{key: k, text: m[1], phrase: strings.Contains(k, " "), weight: boostQuoted}}
+			c.alts = []alternative{{key: k, text: m[1], phrase: strings.Contains(k, " "), weight: ix.weights.quoted}}
 			p.concepts = append(p.concepts, c)
 		}
 	}
 
 	words := wordPattern.FindAllString(q, -1)
+	seen := map[string]bool{} // keys already read: a repeated word or term counts once
 	// Multi-word terms of the corpus, longest first.
 	for i := 0; i < len(words); i++ {
 		for n := min(maxPhraseWords, ix.phrases.maxWords, len(words)-i); n >= 2; n-- {
@@ -122,15 +128,18 @@ func (ix *Index) readQuestion(question string) plan {
 				continue
 			}
 			c := concept{surface: strings.Join(words[i:i+n], " ")}
-			c.alts = append(c.alts, alternative{key: k, text: c.surface, phrase: true, weight: boostPhrase})
+			i += n - 1
+			if seen[k] {
+				break
+			}
+			seen[k] = true
+			c.alts = append(c.alts, alternative{key: k, text: c.surface, phrase: true, weight: ix.weights.phrase})
 			c.alts = append(c.alts, ix.synonymAlternatives(k)...)
 			p.concepts = append(p.concepts, c)
-			i += n - 1
 			break
 		}
 	}
 	// Single words.
-	seen := map[string]bool{}
 	for i, w := range words {
 		lw := strings.ToLower(strings.TrimSuffix(w, "."))
 		isUS := w == "US" || w == "USA" || strings.EqualFold(strings.TrimSuffix(w, "."), "u.s") || strings.EqualFold(strings.TrimSuffix(w, "."), "u.s.a")
@@ -143,9 +152,9 @@ func (ix *Index) readQuestion(question string) plan {
 			continue
 		}
 		terms := strings.Fields(ix.key(lw))
-		if len(terms) > 1 {
-			k := strings.Join(terms, " ")
-			p.concepts = append(p.concepts, concept{surface: w, alts: []alternative{{key: k, text: w, phrase: true, weight: boostPhrase}}})
+		if k := strings.Join(terms, " "); len(terms) > 1 && !seen[k] {
+			seen[k] = true
+			p.concepts = append(p.concepts, concept{surface: w, alts: []alternative{{key: k, text: w, phrase: true, weight: ix.weights.phrase}}})
 		}
 		for _, t := range terms {
 			if seen[t] {
@@ -173,9 +182,9 @@ func (ix *Index) readQuestion(question string) plan {
 func (ix *Index) wordConcept(surface, term string) concept {
 	c := concept{surface: surface}
 	c.alts = append(c.alts, alternative{key: term, weight: 1})
-	if ix.vocab.df[term] == 0 {
+	if ix.vocab.df[term] == 0 && ix.weights.correction > 0 {
 		for _, fixed := range ix.vocab.related(term) {
-			c.alts = append(c.alts, alternative{key: fixed, text: fixed, weight: weightCorrect})
+			c.alts = append(c.alts, alternative{key: fixed, text: fixed, weight: ix.weights.correction})
 			c.alts = append(c.alts, ix.synonymAlternatives(fixed)...)
 		}
 	}
@@ -186,12 +195,15 @@ func (ix *Index) wordConcept(surface, term string) concept {
 // synonymAlternatives are the synonyms of a key, as alternatives.
 func (ix *Index) synonymAlternatives(key string) []alternative {
 	var out []alternative
+	if ix.weights.synonym <= 0 {
+		return nil
+	}
 	for _, s := range ix.synonyms.lookup(key) {
 		k := ix.key(s)
 		if k == "" || k == key {
 			continue
 		}
-		out = append(out, alternative{key: k, text: s, phrase: strings.Contains(k, " "), weight: weightSynonym})
+		out = append(out, alternative{key: k, text: s, phrase: strings.Contains(k, " "), weight: ix.weights.synonym})
 	}
 	return out
 }
@@ -247,12 +259,20 @@ func (ix *Index) definitionTarget(q string) *glossaryEntry {
 	return nil
 }
 
-// normalizeQuestion cuts a question to maxQuestion runes of valid UTF-8 and folds
-// apostrophes.
+// mentionPattern finds Discord mentions and "@word" pings, which are not part of a
+// question.
+var mentionPattern = regexp.MustCompile(`<(?:@[!&]?|#)\d+>|@\w+`)
+
+// normalizeQuestion cuts a question to maxQuestion runes of valid UTF-8, drops mentions
+// and folds apostrophes.
 func normalizeQuestion(q string) string {
 	q = strings.ToValidUTF8(q, " ")
+	q = mentionPattern.ReplaceAllString(q, " ")
 	if utf8.RuneCountInString(q) > maxQuestion {
 		q = string([]rune(q)[:maxQuestion])
+		if i := strings.LastIndexAny(q, " \t\n"); i > 0 {
+			q = q[:i] // not in the middle of a word
+		}
 	}
 	return strings.NewReplacer("‘", "'", "’", "'", "`", "'").Replace(q)
 }
@@ -260,7 +280,7 @@ func normalizeQuestion(q string) string {
 // bleveQuery builds the search from a plan: one disjunction of leaf queries, each
 // alternative of each concept on the text, the section and the title, boosts on the
 // leaves (bleve ignores boosts on compound queries). A quoted phrase must match.
-func (p plan) bleveQuery() query.Query {
+func (p plan) bleveQuery(w weights) query.Query {
 	var should, must []query.Query
 	for _, c := range p.concepts {
 		if c.date {
@@ -277,7 +297,7 @@ func (p plan) bleveQuery() query.Query {
 			for _, f := range []struct {
 				name  string
 				boost float64
-			}{{fieldText, 1}, {fieldSection, boostSection}, {fieldTitle, boostTitle}} {
+			}{{fieldText, 1}, {fieldSection, w.section}, {fieldTitle, w.title}} {
 				var q query.Query
 				if a.phrase {
 					pq := bleve.NewMatchPhraseQuery(a.text)

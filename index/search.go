@@ -1,17 +1,14 @@
 package index
 
 import (
-	"math"
-	"os"
-	"strconv"
 	"context"
 	"fmt"
+	"math"
 	"net/url"
 	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 )
 
 // The relevance floor. A passage answers when the concepts of the question it contains
@@ -23,6 +20,7 @@ const (
 	floorCoverage = 0.45
 	floorKnown    = 0.6
 	maxSuggest    = 5
+	sameDocument  = 0.5
 )
 
 // Hit is one passage of a ranking, before the relevance floor.
@@ -32,31 +30,59 @@ type Hit struct {
 	Score   float64 // bleve's score
 }
 
-// Search ranks passages for a question, best first, without the relevance floor or the
-// glossary rule: the raw ranking that evaluations measure.
+// rerankDepth is how many of bleve's best passages Search re-orders by coverage.
+const rerankDepth = 40
+
+// Search ranks passages for a question, best first, as Answer does but without the
+// relevance floor, the glossary rule or the preference for several sources: the
+// ranking that evaluations measure. The first rerankDepth passages are ordered by score
+// times coverage, the rest by score.
 func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, error) {
-	p := ix.readQuestion(question)
-	return ix.search(ctx, p, n)
+	cands, err := ix.rank(ctx, ix.readQuestion(question), n, rerankDepth)
+	if err != nil {
+		return nil, err
+	}
+	hits := make([]Hit, len(cands))
+	for i, c := range cands {
+		p := ix.passages[c.passage]
+		hits[i] = Hit{Passage: p.ID, Doc: p.Doc, Score: c.score}
+	}
+	return hits, nil
 }
 
-func (ix *Index) search(ctx context.Context, p plan, n int) ([]Hit, error) {
+// rank returns bleve's n best passages for a plan, the first depth of them matched
+// against the question and ordered by score times coverage.
+func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, error) {
 	if len(p.concepts) == 0 || n <= 0 {
 		return nil, nil
 	}
-	req := bleve.NewSearchRequestOptions(p.bleveQuery(), n, 0, false)
+	req := bleve.NewSearchRequestOptions(p.bleveQuery(ix.weights), max(n, depth), 0, false)
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	hits := make([]Hit, 0, len(res.Hits))
+	total := totalWeight(p)
+	cands := make([]candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		i, ok := ix.byID[h.ID]
 		if !ok {
 			continue
 		}
-		hits = append(hits, Hit{Passage: h.ID, Doc: ix.passages[i].Doc, Score: h.Score})
+		c := candidate{passage: i, score: h.Score}
+		if len(cands) < depth {
+			c.match = ix.matchPassage(p, ix.passages[i])
+			if total > 0 {
+				c.coverage = c.match.weight / total
+			}
+		}
+		cands = append(cands, c)
 	}
-	return hits, nil
+	head := cands[:min(depth, len(cands))]
+	sort.SliceStable(head, func(i, j int) bool { return head[i].worth() > head[j].worth() })
+	if len(cands) > n {
+		cands = cands[:n]
+	}
+	return cands, nil
 }
 
 // candidate is a passage being considered for an answer.
@@ -66,6 +92,9 @@ type candidate struct {
 	coverage float64
 	match    matchInfo
 }
+
+// worth orders candidates: bleve's score times the share of the question matched.
+func (c candidate) worth() float64 { return c.score * c.coverage }
 
 // Answer finds the passages that answer a question, applies the relevance floor, and
 // returns them cited and highlighted. A question nothing answers is not an error: the
@@ -80,47 +109,26 @@ func (ix *Index) Answer(ctx context.Context, req Request) (Answer, error) {
 	ans := Answer{Question: req.Question, Results: []Result{}, Suggestions: []string{}}
 	p := ix.readQuestion(req.Question)
 
-	want := offset + k + 1
-	hits, err := ix.search(ctx, p, want*2+10)
+	n := (offset+k+1)*2 + 10
+	ranked, err := ix.rank(ctx, p, n, n)
 	if err != nil {
 		return ans, err
 	}
 	var cands []candidate
-	if p.definition != nil {
-		i := p.definition.passage
-		c := candidate{passage: i, coverage: 1, match: ix.matchPassage(p, ix.passages[i])}
-		if len(hits) > 0 {
-			c.score = hits[0].Score
-		}
-		for _, h := range hits {
-			if h.Passage == ix.passages[i].ID {
-				c.score = max(c.score, h.Score)
-			}
+	if d := p.definition; d != nil {
+		c := candidate{passage: d.passage, coverage: 1, match: ix.matchPassage(p, ix.passages[d.passage])}
+		for _, r := range ranked {
+			c.score = max(c.score, r.score)
 		}
 		cands = append(cands, c)
 	}
-	total := totalWeight(p)
-	start := len(cands)
-	for _, h := range hits {
-		i := ix.byID[h.Passage]
-		if p.definition != nil && i == p.definition.passage {
-			continue
+	pinned := len(cands)
+	for _, c := range ranked {
+		if (p.definition == nil || c.passage != p.definition.passage) && p.clears(c) {
+			cands = append(cands, c)
 		}
-		m := ix.matchPassage(p, ix.passages[i])
-		c := candidate{passage: i, score: h.Score, match: m}
-		if total > 0 {
-			c.coverage = m.weight / total
-		}
-		if !p.clears(c) {
-			continue
-		}
-		cands = append(cands, c)
 	}
-	rest := cands[start:]
-	sort.SliceStable(rest, func(i, j int) bool {
-		return rest[i].score*math.Pow(rest[i].coverage, zzGamma) > rest[j].score*math.Pow(rest[j].coverage, zzGamma)
-	})
-	cands = ix.dedupe(cands)
+	cands = ix.diversify(ix.dedupe(cands), pinned)
 	if len(cands) == 0 {
 		ans.Suggestions = ix.suggest(p)
 		return ans, nil
@@ -131,8 +139,8 @@ func (ix *Index) Answer(ctx context.Context, req Request) (Answer, error) {
 	}
 	end := min(offset+k, len(cands))
 	ans.More = end < len(cands)
-	for n, c := range cands[offset:end] {
-		ans.Results = append(ans.Results, ix.result(offset+n+1, c))
+	for i, c := range cands[offset:end] {
+		ans.Results = append(ans.Results, ix.result(offset+i+1, c))
 	}
 	return ans, nil
 }
@@ -169,6 +177,40 @@ func totalWeight(p plan) float64 {
 }
 
 func (c concept) isPhrase() bool { return len(c.alts) > 0 && c.alts[0].phrase }
+
+// diversify orders the candidates from start on by score times coverage, each passage
+// of a document already chosen at sameDocument of its worth again, so that an answer
+// quotes several sources when several answer well. After a pinned definition (the first
+// start candidates), the rest of its glossary entry comes after what other passages say.
+func (ix *Index) diversify(cands []candidate, start int) []candidate {
+	out := append([]candidate(nil), cands[:start]...)
+	perDoc := map[string]int{}
+	pinned := map[[2]string]bool{}
+	for _, c := range out {
+		p := ix.passages[c.passage]
+		perDoc[p.Doc]++
+		pinned[[2]string{p.Doc, p.Section}] = true
+	}
+	rest := append([]candidate(nil), cands[start:]...)
+	for len(rest) > 0 {
+		best, bestWorth := 0, -1.0
+		for i, c := range rest {
+			p := ix.passages[c.passage]
+			worth := c.worth() * math.Pow(sameDocument, float64(perDoc[p.Doc]))
+			if pinned[[2]string{p.Doc, p.Section}] {
+				worth *= 1e-3
+			}
+			if worth > bestWorth {
+				best, bestWorth = i, worth
+			}
+		}
+		c := rest[best]
+		out = append(out, c)
+		perDoc[ix.passages[c.passage].Doc]++
+		rest = append(rest[:best], rest[best+1:]...)
+	}
+	return out
+}
 
 // dedupe drops candidates whose text repeats one ranked above it.
 func (ix *Index) dedupe(cands []candidate) []candidate {
@@ -304,12 +346,3 @@ func fragmentEscape(s string) string {
 	e := url.PathEscape(s)
 	return strings.NewReplacer("-", "%2D", ",", "%2C", "&", "%26").Replace(e)
 }
-
-var zzGamma = func() float64 {
-	if f, err := strconv.ParseFloat(os.Getenv("ZZB"), 64); err == nil {
-		search.BM25_b = f
-	}
-	if f, err := strconv.ParseFloat(os.Getenv("ZZK"), 64); err == nil {
-		search.BM25_k1 = f
-	}
-	f, err := strconv.ParseFloat(os.Getenv("ZZG"), 64); if err != nil { return 1 }; return f }()

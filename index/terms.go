@@ -1,6 +1,7 @@
 package index
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 
@@ -19,10 +20,18 @@ func (ix *Index) analyze(text string) []token {
 	ts := ix.analyzer.Analyze([]byte(text))
 	out := make([]token, 0, len(ts))
 	for _, t := range ts {
-		out = append(out, token{term: string(t.Term), start: t.Start, end: t.End, pos: t.Position})
+		tk := token{term: string(t.Term), start: t.Start, end: t.End, pos: t.Position}
+		// The char filter reads "U.S." as "US  "; the token covers the whole abbreviation.
+		if m := usDots.FindString(text[tk.start:]); m != "" {
+			tk.end = tk.start + len(m)
+		}
+		out = append(out, tk)
 	}
 	return out
 }
+
+// usDots matches the abbreviations that the "us_dots" char filter rewrites.
+var usDots = regexp.MustCompile(`^U\.S\.(A\.)?`)
 
 // key is the analysed form of a term or phrase, terms joined by spaces: the form in which
 // synonyms, glossary entries and phrases are compared with a question.

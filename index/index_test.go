@@ -1,0 +1,411 @@
+package index
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/standoff-bot/standoff/corpus"
+)
+
+// loadDefault loads the embedded default corpus.
+func loadDefault(t testing.TB) *corpus.Corpus {
+	t.Helper()
+	c, err := corpus.Load(context.Background(), corpus.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Problems) > 0 {
+		t.Fatalf("default corpus has problems: %v", c.Problems)
+	}
+	return c
+}
+
+// openMem builds an in-memory index of c.
+func openMem(t testing.TB, c *corpus.Corpus) *Index {
+	t.Helper()
+	ix, err := Open(context.Background(), Config{}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// loadFS loads a corpus from files given as path → content.
+func loadFS(t testing.TB, files map[string]string) *corpus.Corpus {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	c, err := corpus.Load(context.Background(), fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Problems) > 0 {
+		t.Fatalf("corpus problems: %v", c.Problems)
+	}
+	return c
+}
+
+func ask(t testing.TB, ix *Index, q string, k int) Answer {
+	t.Helper()
+	ans, err := ix.Answer(context.Background(), Request{Question: q, K: k})
+	if err != nil {
+		t.Fatalf("Answer(%q): %v", q, err)
+	}
+	return ans
+}
+
+func TestDefinitionComesFirst(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	tests := []struct {
+		question, section string
+	}{
+		{"what is breakout time?", "Breakout time"},
+		{"What is breakout time", "Breakout time"},
+		{"breakout time?", "Breakout time"},
+		{"define snapback", "Snapback"},
+		{"what does JCPOA stand for?", "JCPOA (Joint Comprehensive Plan of Action)"},
+		{"what's the iran nuclear deal", "JCPOA (Joint Comprehensive Plan of Action)"},
+		{"who are the E3?", "E3"},
+		{"what is HEU", "HEU and LEU (highly and low enriched uranium)"},
+		{"what is highly enriched uranium?", "HEU and LEU (highly and low enriched uranium)"},
+		{"What is the IAEA?", "IAEA (International Atomic Energy Agency)"},
+		{"what is fordo", "Fordow"},
+		{"meaning of sneak-out", "Sneak-out"},
+	}
+	for _, tt := range tests {
+		ans := ask(t, ix, tt.question, 3)
+		if !ans.Answered || len(ans.Results) == 0 {
+			t.Errorf("%q: not answered", tt.question)
+			continue
+		}
+		got := ans.Results[0]
+		if got.Doc != "glossary" || got.Section != tt.section {
+			t.Errorf("%q: first result %s § %q, want glossary § %q", tt.question, got.Doc, got.Section, tt.section)
+		}
+	}
+}
+
+func TestBreakoutTimeCitesGlossaryAndSeed(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	ans := ask(t, ix, "what is breakout time?", 3)
+	docs := map[string]Result{}
+	for _, r := range ans.Results {
+		if _, ok := docs[r.Doc]; !ok {
+			docs[r.Doc] = r
+		}
+	}
+	if _, ok := docs["glossary"]; !ok {
+		t.Errorf("no glossary passage among %v", docNames(ans))
+	}
+	seed, ok := docs["iran-us-standoff"]
+	if !ok {
+		t.Fatalf("no seed article passage among %v", docNames(ans))
+	}
+	if !strings.Contains(seed.Text, "breakout time") || seed.Paragraph != 5 {
+		t.Errorf("seed passage ¶%d %q, want ¶5 on breakout time", seed.Paragraph, seed.Text)
+	}
+	if seed.Publisher != "" || seed.Published != "" || seed.URL != "" || seed.Link != "" {
+		t.Errorf("seed passage invents a source: %+v", seed)
+	}
+}
+
+func docNames(ans Answer) []string {
+	var out []string
+	for _, r := range ans.Results {
+		out = append(out, r.Doc+"#"+r.Section)
+	}
+	return out
+}
+
+func TestMisspellingsFindTheirPassage(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	tests := []struct{ question, want string }{
+		{"what is enrichement", "enrich"},
+		{"what did Ravanchy say", "Takht-Ravanchi"},
+		{"what did takht ravanchy hint", "Takht-Ravanchi"},
+		{"brekout time", "breakout time"},
+		{"snapbak", "snapback"},
+	}
+	for _, tt := range tests {
+		ans := ask(t, ix, tt.question, 3)
+		if !ans.Answered || len(ans.Results) == 0 {
+			t.Errorf("%q: not answered", tt.question)
+			continue
+		}
+		if got := ans.Results[0].Text; !strings.Contains(strings.ToLower(got), strings.ToLower(tt.want)) {
+			t.Errorf("%q: first passage %q lacks %q", tt.question, got, tt.want)
+		}
+	}
+}
+
+func TestHostileQuestions(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	tests := []struct {
+		name, question string
+		answered       bool
+	}{
+		{"empty", "", false},
+		{"blank", "   \t\n ", false},
+		{"punctuation", "?!?! ... ;;; --- *** ~~~", false},
+		{"query syntax", `+breakout -time ^2 ~ (snapback) [sanctions] "unbalanced`, true},
+		{"field syntax", "title:snapback Iran: talks", true},
+		{"wildcards", "enrich* snapback?", true},
+		{"mention", "@everyone what is snapback", true},
+		{"persian", "برنامه هسته‌ای ایران چیست؟", false},
+		{"long", strings.Repeat("what is breakout time and why does it matter ", 120), true},
+		{"invalid utf8", "breakout \xff\xfe time", true},
+		{"only stop words", "what is the of and", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ans := ask(t, ix, tt.question, 3)
+			if ans.Answered != tt.answered {
+				t.Errorf("answered = %v, want %v (results %v)", ans.Answered, tt.answered, docNames(ans))
+			}
+			if !ans.Answered && (len(ans.Results) != 0 || len(ans.Suggestions) == 0) {
+				t.Errorf("unanswered: results %d, suggestions %v; want none and some", len(ans.Results), ans.Suggestions)
+			}
+			if ans.Results == nil || ans.Suggestions == nil {
+				t.Errorf("nil slices would encode as null in JSON")
+			}
+		})
+	}
+}
+
+func TestQuotedPhraseIsAPhrase(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	ans := ask(t, ix, `"narrow but not closed"`, 3)
+	if !ans.Answered || !strings.Contains(ans.Results[0].Text, "narrow but not closed") {
+		t.Errorf("quoted phrase: got %v", docNames(ans))
+	}
+	ans = ask(t, ix, `“closed but not narrow”`, 3)
+	if ans.Answered {
+		t.Errorf("quoted phrase that the corpus lacks answered with %v", docNames(ans))
+	}
+}
+
+func TestHighlightAndBestSentence(t *testing.T) {
+	c := loadFS(t, map[string]string{
+		"news/a.md": "---\ntitle: Talks resume\nurl: https://example.org/a#top\npublisher: Example News\npublished: 2025-09-01\n---\n\n" +
+			"# Vienna\n\nDiplomats met in Vienna on Monday. The U.S. envoy said breakout time had shrunk to weeks. Nobody else spoke.\n",
+	})
+	ix := openMem(t, c)
+	ans := ask(t, ix, "what did the US envoy say about breakout time?", 3)
+	if !ans.Answered {
+		t.Fatal("not answered")
+	}
+	r := ans.Results[0]
+	if got, want := r.BestSentence, "The U.S. envoy said breakout time had shrunk to weeks."; got != want {
+		t.Errorf("best sentence %q, want %q", got, want)
+	}
+	if got := strings.ReplaceAll(r.Highlighted, "**", ""); got != r.Text {
+		t.Errorf("highlighted text without marks %q differs from text %q", got, r.Text)
+	}
+	for _, want := range []string{"**U.S. envoy**", "**breakout time**"} {
+		if !strings.Contains(r.Highlighted, want) {
+			t.Errorf("highlighted %q lacks %q", r.Highlighted, want)
+		}
+	}
+	wantLink := "https://example.org/a#:~:text=The%20U.S.%20envoy%20said%20breakout%20time%20had%20shrunk%20to%20weeks."
+	if r.Link != wantLink {
+		t.Errorf("link %q, want %q", r.Link, wantLink)
+	}
+	if r.Publisher != "Example News" || r.Published != "2025-09-01" || r.Section != "Vienna" || r.Paragraph != 1 || r.Doc != "news/a" {
+		t.Errorf("citation %+v", r)
+	}
+}
+
+func TestTextFragmentLink(t *testing.T) {
+	tests := []struct{ url, sentence, want string }{
+		{"", "anything", ""},
+		{"https://x.org/p", "Short one, with a comma - and dash & more.", "https://x.org/p#:~:text=Short%20one%2C%20with%20a%20comma%20%2D%20and%20dash%20%26%20more."},
+		{"https://x.org/p", "one two three four five six seven eight nine ten eleven twelve",
+			"https://x.org/p#:~:text=one%20two%20three%20four%20five,eight%20nine%20ten%20eleven%20twelve"},
+	}
+	for _, tt := range tests {
+		if got := textFragmentLink(tt.url, tt.sentence); got != tt.want {
+			t.Errorf("textFragmentLink(%q, %q) = %q, want %q", tt.url, tt.sentence, got, tt.want)
+		}
+	}
+}
+
+func TestNoTwoPassagesAlike(t *testing.T) {
+	para := "Inspectors from the watchdog returned to Natanz after months away."
+	c := loadFS(t, map[string]string{
+		"a.md": "---\ntitle: One\n---\n\n" + para + "\n",
+		"b.md": "---\ntitle: Two\n---\n\n" + para + "\n",
+		"c.md": "---\ntitle: Three\n---\n\nInspectors said Natanz was busy.\n",
+	})
+	ix := openMem(t, c)
+	ans := ask(t, ix, "inspectors natanz", 5)
+	seen := map[string]bool{}
+	for _, r := range ans.Results {
+		if seen[r.Text] {
+			t.Errorf("passage %q shown twice", r.Text)
+		}
+		seen[r.Text] = true
+	}
+	if len(ans.Results) != 2 {
+		t.Errorf("got %d results, want 2", len(ans.Results))
+	}
+}
+
+func TestPaging(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	first := ask(t, ix, "snapback sanctions", 2)
+	if !first.Answered || len(first.Results) != 2 || !first.More {
+		t.Fatalf("first page: %d results, more %v", len(first.Results), first.More)
+	}
+	next, err := ix.Answer(context.Background(), Request{Question: "snapback sanctions", K: 2, Offset: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(next.Results) == 0 || next.Results[0].Rank != 3 {
+		t.Fatalf("second page: %+v", next.Results)
+	}
+	for _, a := range first.Results {
+		for _, b := range next.Results {
+			if a.Text == b.Text {
+				t.Errorf("passage %q on both pages", a.Text)
+			}
+		}
+	}
+}
+
+func TestAnalysisOfTrickyText(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	tests := []struct{ text, want string }{
+		{"60%", "60"},
+		{"3.67 percent", "3.67 percent"},
+		{"Takht-Ravanchi", "takht ravanchi"},
+		{"U.S.", "us"},
+		{"the U.S. and the US", "us us"},
+		{"IR-6 centrifuges", "ir 6 centrifug"},
+		{"“breakout time”", "breakout time"},
+		{"Iran’s program", "iran program"},
+		{"Iran's programme", "iran programm"},
+		{"not the same deal", "deal"},
+	}
+	for _, tt := range tests {
+		if got := ix.key(tt.text); got != tt.want {
+			t.Errorf("analysis of %q = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestComplete(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	ctx := context.Background()
+	got := ix.Complete(ctx, "brea", 25)
+	if len(got) == 0 || !strings.HasPrefix(strings.ToLower(got[0]), "brea") && !strings.Contains(strings.ToLower(got[0]), "breakout") {
+		t.Errorf("Complete(brea) = %v", got)
+	}
+	if all := ix.Complete(ctx, "", 25); len(all) != 25 {
+		t.Errorf("Complete(\"\") gave %d, want 25", len(all))
+	}
+	if none := ix.Complete(ctx, "zzzzqqq", 25); len(none) != 0 {
+		t.Errorf("Complete(zzzzqqq) = %v, want none", none)
+	}
+	if got := ix.Complete(ctx, "snap", 1); len(got) != 1 {
+		t.Errorf("Complete(snap, 1) gave %d", len(got))
+	}
+}
+
+func TestIndexIsReusedAndRebuilt(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	files := map[string]string{
+		"a.md": "---\ntitle: A\n---\n\nCentrifuges spin at Natanz.\n",
+		"b.md": "---\ntitle: B\n---\n\nSnapback restores sanctions.\n",
+	}
+	open := func(c *corpus.Corpus) *Index {
+		t.Helper()
+		ix, err := Open(ctx, Config{Dir: dir}, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ix
+	}
+	ix := open(loadFS(t, files))
+	built := ix.Stats().Built
+	ix.Close()
+
+	ix = open(loadFS(t, files))
+	if got := ix.Stats().Built; !got.Equal(built) {
+		t.Errorf("unchanged corpus rebuilt the index (built %v, then %v)", built, got)
+	}
+	ix.Close()
+
+	files["b.md"] = "---\ntitle: B\n---\n\nSnapback restores UN sanctions after 30 days.\n"
+	ix = open(loadFS(t, files))
+	if ix.Stats().Built.Equal(built) {
+		t.Error("changed document did not rebuild the index")
+	}
+	if ans := ask(t, ix, "after how many days do sanctions return", 3); !ans.Answered || !strings.Contains(ans.Results[0].Text, "30 days") {
+		t.Errorf("rebuilt index does not find the new text: %v", docNames(ans))
+	}
+	rebuilt := ix.Stats().Built
+	ix.Close()
+
+	// A broken index on disk is rebuilt, not a reason to fail.
+	cur, err := os.ReadFile(filepath.Join(dir, currentFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := filepath.Join(dir, strings.TrimSpace(string(cur)))
+	if err := os.WriteFile(filepath.Join(gen, metaFile), []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ix = open(loadFS(t, files))
+	if ix.Stats().Built.Equal(rebuilt) {
+		t.Error("broken index was reused")
+	}
+	if ans := ask(t, ix, "centrifuges", 3); !ans.Answered {
+		t.Error("index rebuilt after breakage does not answer")
+	}
+	ix.Close()
+
+	entries, _ := os.ReadDir(dir)
+	gens := 0
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), genPrefix) {
+			gens++
+		}
+	}
+	if gens != 1 {
+		t.Errorf("%d index generations left on disk, want 1", gens)
+	}
+}
+
+func TestMappingVersionChangeRebuilds(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := loadFS(t, map[string]string{"a.md": "---\ntitle: A\n---\n\nCentrifuges spin at Natanz.\n"})
+	ix, err := Open(ctx, Config{Dir: dir}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	built := ix.Stats().Built
+	ix.Close()
+	cur, _ := os.ReadFile(filepath.Join(dir, currentFile))
+	gen := filepath.Join(dir, strings.TrimSpace(string(cur)))
+	m := meta{MappingVersion: MappingVersion - 1, Fingerprint: c.Fingerprint(), Documents: 1, Passages: 1, Built: built}
+	if err := writeJSONAtomic(filepath.Join(gen, metaFile), m); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = Open(ctx, Config{Dir: dir}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if ix.Stats().Built.Equal(built) {
+		t.Error("index of an older mapping version was reused")
+	}
+}
