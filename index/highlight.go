@@ -21,7 +21,7 @@ type matchInfo struct {
 
 // matchPassage finds the concepts of p in a passage, by analysing it as the index does.
 func (ix *Index) matchPassage(p plan, ps corpus.Passage) matchInfo {
-	text := ix.analyze(ps.Text)
+	text := ix.analyze(maskURLs(ps.Text))
 	meta := ix.analyze(ps.Section + " \n " + ps.Title)
 	mi := matchInfo{byTerm: map[int]string{}, weights: map[string]float64{}}
 	for _, c := range p.concepts {
@@ -129,7 +129,7 @@ func (ix *Index) bestSentence(p corpus.Passage, mi matchInfo) string {
 	best, bestScore, from := sentences[0], 0.0, 0
 	for _, s := range sentences {
 		start := strings.Index(p.Text[from:], s)
-		if start < 0 {
+		if start < 0 || isCitation(s) {
 			continue
 		}
 		start += from

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -229,7 +230,7 @@ func buildIndex(ctx context.Context, path string, m mapping.IndexMapping, ps []c
 	batch := bi.NewBatch()
 	for i, p := range ps {
 		if err := batch.Index(p.ID, indexedPassage{
-			Text: p.Text, Title: p.Title, Section: p.Section, Doc: p.Doc, Kind: p.Kind,
+			Text: maskURLs(p.Text), Title: p.Title, Section: p.Section, Doc: p.Doc, Kind: p.Kind,
 		}); err != nil {
 			return fail(err)
 		}
@@ -276,14 +277,27 @@ func removeStale(dir, keep string, logger *slog.Logger) {
 func searchable(ps []corpus.Passage) []corpus.Passage {
 	out := ps[:0:0]
 	for _, p := range ps {
-		t := strings.TrimSpace(p.Text)
-		t = strings.TrimLeft(t, "([")
-		if strings.HasPrefix(t, "Sources:") || strings.HasPrefix(t, "Source:") {
+		if isCitation(p.Text) {
 			continue
 		}
 		out = append(out, p)
 	}
 	return out
+}
+
+// urlPattern finds web addresses in a passage.
+var urlPattern = regexp.MustCompile(`https?://[^\s)\]>"”]+`)
+
+// maskURLs blanks the web addresses of a text, keeping its length: the words of an
+// address ("iran-deal-news") are not what a passage says.
+func maskURLs(text string) string {
+	return urlPattern.ReplaceAllStringFunc(text, func(u string) string { return strings.Repeat(" ", len(u)) })
+}
+
+// isCitation tells whether a sentence only names sources: "(Source: …)".
+func isCitation(s string) bool {
+	t := strings.TrimLeft(strings.TrimSpace(s), "([")
+	return strings.HasPrefix(t, "Sources:") || strings.HasPrefix(t, "Source:")
 }
 
 // Close releases the index.

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/index"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// runCmd runs a command line as main does and returns its exit status and output.
+func runCmd(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// seedOnlyCorpus writes a corpus folder that holds only the seed article (and the
+// synonyms of the default corpus).
+func seedOnlyCorpus(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"iran-us-standoff.md", "synonyms.txt"} {
+		data, err := fs.ReadFile(corpus.Default(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestAskText(t *testing.T) {
+	code, out, errOut := runCmd(t, "", "ask", "--data", t.TempDir(), "what is breakout time?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	golden := filepath.Join("testdata", "ask-breakout-time.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != string(want) {
+		t.Errorf("output differs from %s (go test -update to accept):\n%s", golden, out)
+	}
+}
+
+func TestAskJSON(t *testing.T) {
+	data := t.TempDir()
+	code, out, errOut := runCmd(t, "", "ask", "--data", data, "--json", "-k", "4", "what is breakout time?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var ans index.Answer
+	if err := json.Unmarshal([]byte(out), &ans); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if !ans.Answered || len(ans.Results) == 0 || len(ans.Results) > 4 {
+		t.Fatalf("answered %v with %d results", ans.Answered, len(ans.Results))
+	}
+	first := ans.Results[0]
+	if first.Doc != "glossary" || first.Section != "Breakout time" || first.Rank != 1 {
+		t.Errorf("first result %s § %s rank %d, want the glossary's definition", first.Doc, first.Section, first.Rank)
+	}
+	var seed bool
+	for _, r := range ans.Results {
+		if r.Doc == "iran-us-standoff" && strings.Contains(r.Text, "breakout time") {
+			seed = true
+		}
+		if r.Title == "" || r.Paragraph == 0 || r.Text == "" || r.BestSentence == "" || !strings.Contains(r.Text, r.BestSentence) {
+			t.Errorf("result %d lacks its citation or best sentence: %+v", r.Rank, r)
+		}
+	}
+	if !seed {
+		t.Error("the seed article's paragraph on breakout time is not among the results")
+	}
+	for _, field := range []string{`"question"`, `"answered"`, `"results"`, `"suggestions"`, `"best_sentence"`, `"highlighted"`, `"link"`} {
+		if !strings.Contains(out, field) {
+			t.Errorf("JSON lacks %s", field)
+		}
+	}
+}
+
+func TestAskStream(t *testing.T) {
+	stdin := "what is snapback?\n\nhow do I bake bread\nwho are the E3\n"
+	code, out, errOut := runCmd(t, stdin, "ask", "--json", "--data", t.TempDir(), "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %d lines, want 3 (blank lines skipped):\n%s", len(lines), out)
+	}
+	wantAnswered := []bool{true, false, true}
+	for i, line := range lines {
+		var ans index.Answer
+		if err := json.Unmarshal([]byte(line), &ans); err != nil {
+			t.Fatalf("line %d not JSON: %v", i+1, err)
+		}
+		if ans.Answered != wantAnswered[i] {
+			t.Errorf("line %d (%q): answered %v, want %v", i+1, ans.Question, ans.Answered, wantAnswered[i])
+		}
+	}
+}
+
+func TestAskUnanswered(t *testing.T) {
+	code, out, _ := runCmd(t, "", "ask", "--data", t.TempDir(), "how do I bake sourdough bread")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(out, "does not cover") || !strings.Contains(out, "Nearby terms") {
+		t.Errorf("unanswered output:\n%s", out)
+	}
+}
+
+func TestBadUsage(t *testing.T) {
+	data := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command", nil, "usage"},
+		{"unknown command", []string{"frobnicate"}, "unknown command"},
+		{"no question", []string{"ask", "--data", data}, "no question"},
+		{"k too small", []string{"ask", "--data", data, "-k", "0", "x"}, "-k must be"},
+		{"k too large", []string{"ask", "--data", data, "-k", "101", "x"}, "-k must be"},
+		{"unknown flag", []string{"ask", "--data", data, "--nope", "x"}, "flag provided but not defined"},
+		{"missing corpus", []string{"ask", "--data", data, "--corpus", filepath.Join(data, "nowhere"), "x"}, "nowhere"},
+		{"eval without file", []string{"eval", "--data", data}, "usage"},
+		{"eval missing file", []string{"eval", "--data", data, filepath.Join(data, "none.tsv")}, "none.tsv"},
+		{"index argument", []string{"index", "--data", data, "extra"}, "unexpected argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runCmd(t, "", tt.args...)
+			if code != 1 {
+				t.Errorf("exit %d, want 1", code)
+			}
+			if !strings.Contains(errOut, tt.want) {
+				t.Errorf("stderr %q lacks %q", errOut, tt.want)
+			}
+		})
+	}
+}
+
+func TestFlagsAfterQuestion(t *testing.T) {
+	code, out, errOut := runCmd(t, "", "ask", "what", "is", "snapback?", "--json", "--data", t.TempDir())
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var ans index.Answer
+	if err := json.Unmarshal([]byte(out), &ans); err != nil || ans.Question != "what is snapback?" {
+		t.Errorf("question %q, err %v", ans.Question, err)
+	}
+}
+
+func TestIndexThenReuse(t *testing.T) {
+	data := t.TempDir()
+	code, out, errOut := runCmd(t, "", "index", "--data", data, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var first, second map[string]any
+	if err := json.Unmarshal([]byte(out), &first); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ = runCmd(t, "", "index", "--data", data, "--json")
+	if err := json.Unmarshal([]byte(out), &second); err != nil {
+		t.Fatal(err)
+	}
+	if first["built"] != second["built"] || first["passages"].(float64) < 20 {
+		t.Errorf("second run rebuilt or index too small: %v then %v", first, second)
+	}
+}
+
+func TestBadDocumentIsSkipped(t *testing.T) {
+	dir := seedOnlyCorpus(t)
+	if err := os.WriteFile(filepath.Join(dir, "broken.md"), []byte("---\ntitle: [unclosed\n---\n\nText.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, "", "ask", "--data", t.TempDir(), "--corpus", dir, "what is the hardest concession")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "broken.md:2") {
+		t.Errorf("stderr %q does not name broken.md and its line", errOut)
+	}
+	if !strings.Contains(out, "hardest concession") {
+		t.Errorf("the good document was not indexed:\n%s", out)
+	}
+}
+
+// evalReport runs `standoff eval --json` and decodes its report.
+func evalReport(t *testing.T, args ...string) index.Report {
+	t.Helper()
+	code, out, errOut := runCmd(t, "", append([]string{"eval", "--json", "--data", t.TempDir()}, args...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep index.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// checkBar fails when a report is below Recall@3 0.95 or Recall@1 0.8.
+func checkBar(t *testing.T, name string, rep index.Report) {
+	t.Helper()
+	t.Logf("%s: %d questions, Recall@1 %.3f, Recall@3 %.3f, MRR %.3f", name, rep.Questions, rep.RecallAt1, rep.RecallAt3, rep.MRR)
+	if rep.Questions == 0 || rep.RecallAt3 < 0.95 || rep.RecallAt1 < 0.8 {
+		for _, m := range rep.Misses {
+			t.Logf("missed line %d: %s (want %q, rank %d)", m.Line, m.Question, m.Gold, m.Rank)
+		}
+		t.Errorf("%s: Recall@1 %.3f, Recall@3 %.3f; want at least 0.8 and 0.95", name, rep.RecallAt1, rep.RecallAt3)
+	}
+}
+
+func TestEvalSeedQuestionsOnSeedArticle(t *testing.T) {
+	rep := evalReport(t, "--corpus", seedOnlyCorpus(t), filepath.Join("..", "..", "testdata", "seed-questions.tsv"))
+	checkBar(t, "seed questions, seed article only", rep)
+}
+
+func TestEvalOnDefaultCorpus(t *testing.T) {
+	for _, name := range []string{"seed-questions.tsv", "questions.tsv"} {
+		rep := evalReport(t, filepath.Join("..", "..", "testdata", name))
+		checkBar(t, name+", default corpus", rep)
+	}
+}
+
+func TestEvalText(t *testing.T) {
+	code, out, errOut := runCmd(t, "", "eval", "--data", t.TempDir(), filepath.Join("..", "..", "testdata", "seed-questions.tsv"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"Recall@1", "Recall@3", "MRR", "questions  25"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, out)
+		}
+	}
+}
