@@ -1,0 +1,501 @@
+// Package bot is standoff's Discord side: it answers /ask, mentions, direct messages and
+// the Find sources message command by quoting, word for word, cited passages that an
+// Answerer finds, with buttons to page on, vote and share. It keeps no state that a
+// restart loses: buttons carry what they need in their custom ids and in the message
+// they are on.
+//
+// The bot reaches Discord through discordgo, at the address of Config.APIURL, and the
+// index only through the Answerer interface.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+
+	"github.com/standoff-bot/standoff/index"
+)
+
+// Answerer is what the bot needs of the index.
+type Answerer interface {
+	// Answer returns the passages that answer req.Question, from req.Offset on.
+	Answer(ctx context.Context, req index.Request) (index.Answer, error)
+	// Complete returns at most n glossary terms, section titles and common questions
+	// that match what was typed so far.
+	Complete(ctx context.Context, prefix string, n int) []string
+	// Stats describes the index that is serving.
+	Stats() index.Stats
+}
+
+// Command is a slash or context-menu command that another part of standoff adds to the
+// bot's own; it is registered in the same bulk overwrite.
+type Command struct {
+	// Definition is the command as registered with Discord.
+	Definition *discordgo.ApplicationCommand
+	// ComponentPrefix, when set, routes the interactions of buttons and menus whose
+	// custom id starts with it to Handle too. It must not start with one of the bot's own
+	// ("page:", "vote:", "post:", "ask:").
+	ComponentPrefix string
+	// Handle answers an interaction with the command (including its autocomplete and,
+	// with ComponentPrefix, its components). It must respond within three seconds; an
+	// error it returns is logged. A panic is recovered like the bot's own.
+	Handle func(ctx context.Context, s *discordgo.Session, i *discordgo.InteractionCreate) error
+}
+
+// Options tune a Bot beyond its Config; the zero value gives the defaults.
+type Options struct {
+	// Version is shown by /about.
+	Version string
+	// RateEvery and RateBurst shape the per-member rate limit: RateBurst questions at
+	// once, then one every RateEvery. Defaults: 5 s and 6. NoRateLimit turns it off.
+	RateEvery   time.Duration
+	RateBurst   int
+	NoRateLimit bool
+	// Now is the clock of the rate limit; time.Now when nil.
+	Now func() time.Time
+	// AckAfter is how long an answer may take before the interaction is deferred, so that
+	// it is acknowledged within Discord's three seconds. Default 1.5 s.
+	AckAfter time.Duration
+	// AnswerTimeout bounds one search. Default 20 s.
+	AnswerTimeout time.Duration
+	// Split cuts a text into sentences, to cut long passages after a sentence; nil cuts
+	// them after a word.
+	Split func(text string) []string
+	// Commands are added to the bot's own commands.
+	Commands []Command
+	// HTTPClient is the base of the client that reaches Discord's HTTP API; its
+	// transport is wrapped to send requests to Config.APIURL. Default: a client with a
+	// 20 s time-out.
+	HTTPClient *http.Client
+}
+
+// Bot is a running or runnable Discord bot. Build it with New and run it with Run.
+type Bot struct {
+	cfg      Config
+	a        Answerer
+	log      *slog.Logger
+	opts     Options
+	limiter  *userLimiter
+	commands []*discordgo.ApplicationCommand
+	extra    map[string]Command
+
+	running atomic.Bool
+
+	mu        sync.Mutex
+	closing   bool
+	wg        sync.WaitGroup
+	userID    string
+	appID     string
+	ready     chan struct{}
+	readyOnce sync.Once
+	feedback  *Feedback
+	questions *journal
+	hctx      context.Context
+
+	connected atomic.Bool
+	stats     counters
+}
+
+// counters are the bot's running totals, exposed by Stats and the metrics endpoint.
+type counters struct {
+	questions, answered, unanswered atomic.Int64
+	pages, votes, limited, failures atomic.Int64
+	panics, autocompletes           atomic.Int64
+}
+
+// Stats is a snapshot of what the bot has done since it started.
+type Stats struct {
+	Questions     int64 // new questions, from every source
+	Answered      int64 // of which a passage answered
+	Unanswered    int64 // of which none did
+	Pages         int64 // More, Back and Post to channel
+	Votes         int64 // votes recorded
+	VotesUp       int   // 👍 that count, including those recorded before a restart
+	VotesDown     int   // 👎 that count, including those recorded before a restart
+	RateLimited   int64 // requests turned away by the per-member limit
+	Failures      int64 // requests that ended with an error shown to the member
+	Panics        int64 // handler panics recovered
+	Autocompletes int64
+	Connected     bool // the gateway connection is up
+}
+
+// New returns a Bot that answers from a with the configuration cfg; it does not connect
+// until Run.
+func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error) {
+	if a == nil {
+		return nil, errors.New("bot: new: no Answerer")
+	}
+	if cfg.Token == "" {
+		return nil, errors.New("bot: new: no token")
+	}
+	if cfg.DataDir == "" {
+		return nil, errors.New("bot: new: no data folder")
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	if cfg.ShardCount < 1 {
+		cfg.ShardCount = 1
+	}
+	if opts.RateEvery <= 0 {
+		opts.RateEvery = 5 * time.Second
+	}
+	if opts.RateBurst <= 0 {
+		opts.RateBurst = 6
+	}
+	if opts.AckAfter <= 0 {
+		opts.AckAfter = 1500 * time.Millisecond
+	}
+	if opts.AnswerTimeout <= 0 {
+		opts.AnswerTimeout = 20 * time.Second
+	}
+	every := opts.RateEvery
+	if opts.NoRateLimit {
+		every = 0
+	}
+	b := &Bot{
+		cfg:     cfg,
+		a:       a,
+		log:     logger,
+		opts:    opts,
+		limiter: newUserLimiter(every, opts.RateBurst, opts.Now),
+		extra:   map[string]Command{},
+		ready:   make(chan struct{}),
+	}
+	b.commands = commandDefinitions()
+	for _, c := range opts.Commands {
+		if c.Definition == nil || c.Handle == nil {
+			return nil, errors.New("bot: new: a Command needs a Definition and a Handle")
+		}
+		if _, dup := b.extra[c.Definition.Name]; dup || isOwnCommand(c.Definition.Name) {
+			return nil, fmt.Errorf("bot: new: command %q is defined twice", c.Definition.Name)
+		}
+		if c.ComponentPrefix != "" {
+			if _, err := parseAction(c.ComponentPrefix + "0"); err == nil || strings.HasPrefix(c.ComponentPrefix, "ask:") {
+				return nil, fmt.Errorf("bot: new: command %q: component prefix %q is the bot's own", c.Definition.Name, c.ComponentPrefix)
+			}
+		}
+		b.extra[c.Definition.Name] = c
+		b.commands = append(b.commands, c.Definition)
+	}
+	return b, nil
+}
+
+// Stats returns what the bot has done since it started.
+func (b *Bot) Stats() Stats {
+	st := Stats{
+		Questions:     b.stats.questions.Load(),
+		Answered:      b.stats.answered.Load(),
+		Unanswered:    b.stats.unanswered.Load(),
+		Pages:         b.stats.pages.Load(),
+		Votes:         b.stats.votes.Load(),
+		RateLimited:   b.stats.limited.Load(),
+		Failures:      b.stats.failures.Load(),
+		Panics:        b.stats.panics.Load(),
+		Autocompletes: b.stats.autocompletes.Load(),
+		Connected:     b.connected.Load(),
+	}
+	b.mu.Lock()
+	fb := b.feedback
+	b.mu.Unlock()
+	if fb != nil {
+		st.VotesUp, st.VotesDown = fb.Counts()
+	}
+	return st
+}
+
+// Run connects to Discord, registers the commands, and answers until ctx is done; then
+// it lets the requests in flight finish (for a few seconds at most), disconnects and
+// returns nil. It returns an error when it cannot start. A Bot runs once.
+func (b *Bot) Run(ctx context.Context) (err error) {
+	if !b.running.CompareAndSwap(false, true) {
+		return errors.New("bot: run: already run")
+	}
+	defer func() { err = b.redact(err) }()
+
+	if err := os.MkdirAll(b.cfg.DataDir, 0o755); err != nil {
+		return fmt.Errorf("bot: run: data folder: %w", err)
+	}
+	fb, err := OpenFeedback(filepath.Join(b.cfg.DataDir, FeedbackFile))
+	if err != nil {
+		return fmt.Errorf("bot: run: %w", err)
+	}
+	defer fb.Close()
+	qj, err := openJournal(filepath.Join(b.cfg.DataDir, QuestionsFile))
+	if err != nil {
+		return fmt.Errorf("bot: run: questions log: %w", err)
+	}
+	defer qj.close()
+	hctx, cancelHandlers := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelHandlers()
+	b.mu.Lock()
+	b.feedback, b.questions, b.hctx = fb, qj, hctx
+	b.mu.Unlock()
+
+	if b.cfg.HTTPAddr != "" {
+		ln, err := net.Listen("tcp", b.cfg.HTTPAddr)
+		if err != nil {
+			return fmt.Errorf("bot: run: health endpoint: %w", err)
+		}
+		srv := &http.Server{Handler: b.healthHandler(), ReadHeaderTimeout: 5 * time.Second}
+		go srv.Serve(ln)
+		defer srv.Close()
+		b.log.Info("health and metrics endpoints", "addr", ln.Addr().String())
+	}
+
+	s, err := b.newSession()
+	if err != nil {
+		return fmt.Errorf("bot: run: %w", err)
+	}
+	removers := []func(){
+		s.AddHandler(b.onReady),
+		s.AddHandler(func(*discordgo.Session, *discordgo.Connect) { b.connected.Store(true) }),
+		s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { b.connected.Store(false) }),
+		s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { b.log.Info("gateway session resumed") }),
+		s.AddHandler(b.onInteraction),
+		s.AddHandler(b.onMessage),
+	}
+
+	b.log.Info("connecting to Discord", "api", b.cfg.APIURL, "shard", b.cfg.ShardID, "shards", b.cfg.ShardCount)
+	if err := openSession(ctx, s, 30*time.Second); err != nil {
+		return fmt.Errorf("bot: run: connect to the Discord gateway: %w", err)
+	}
+	defer func() {
+		// Stop taking new events, let those in flight finish, then disconnect.
+		for _, remove := range removers {
+			remove()
+		}
+		b.mu.Lock()
+		b.closing = true
+		b.mu.Unlock()
+		done := make(chan struct{})
+		go func() { b.wg.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			b.log.Warn("requests still in flight at shutdown were cut short")
+		}
+		cancelHandlers()
+		if err := s.Close(); err != nil {
+			b.log.Warn("closing the gateway connection", "err", err)
+		}
+		b.log.Info("disconnected from Discord")
+	}()
+
+	select {
+	case <-b.ready:
+	case <-ctx.Done():
+		return nil
+	case <-time.After(15 * time.Second):
+		return errors.New("bot: run: Discord sent no READY")
+	}
+	if b.cfg.ShardID == 0 {
+		// Commands belong to the application, not to a shard: shard 0 registers them.
+		b.register(ctx, s)
+	}
+	b.log.Info("bot ready", "user", b.botUser(), "application", b.application())
+	<-ctx.Done()
+	b.log.Info("shutting down")
+	return nil
+}
+
+// newSession builds the discordgo session: token, HTTP client pointed at APIURL, intents,
+// sharding and logging.
+func (b *Bot) newSession() (*discordgo.Session, error) {
+	s, err := discordgo.New("Bot " + b.cfg.Token)
+	if err != nil {
+		return nil, fmt.Errorf("new session: %w", err)
+	}
+	client, err := apiClient(b.opts.HTTPClient, b.cfg.APIURL)
+	if err != nil {
+		return nil, fmt.Errorf("new session: %w", err)
+	}
+	s.Client = client
+	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 15 * time.Second}
+	// Messages that mention the bot and direct messages; no privileged intent. Slash
+	// commands, buttons and message commands need no intent.
+	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	s.ShardID, s.ShardCount = b.cfg.ShardID, b.cfg.ShardCount
+	s.StateEnabled = false
+	// Our own REST calls bound their wait on Discord's rate limits (see call).
+	s.ShouldRetryOnRateLimit = false
+	s.LogLevel = discordLogLevel(b.cfg.LogLevel)
+	return s, nil
+}
+
+// openSession opens s, giving up after timeout or when ctx is done: discordgo's Open has
+// no time-out of its own.
+func openSession(ctx context.Context, s *discordgo.Session, timeout time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.Open() }()
+	giveUp := func() {
+		go func() {
+			if <-errc == nil {
+				s.Close()
+			}
+		}()
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		giveUp()
+		return ctx.Err()
+	case <-t.C:
+		giveUp()
+		return fmt.Errorf("no answer from the gateway within %s", timeout)
+	}
+}
+
+// onReady records who the bot is.
+func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
+	b.mu.Lock()
+	if r.User != nil {
+		b.userID = r.User.ID
+	}
+	if r.Application != nil {
+		b.appID = r.Application.ID
+	}
+	b.mu.Unlock()
+	b.readyOnce.Do(func() { close(b.ready) })
+	b.log.Info("gateway ready", "session_guilds", len(r.Guilds))
+}
+
+func (b *Bot) botUser() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.userID
+}
+
+func (b *Bot) application() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.appID
+}
+
+// register overwrites the application's commands in one bulk call, per guild when
+// GuildIDs is set, else globally. A failure is logged: mentions and direct messages still
+// work without commands.
+func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
+	app := b.application()
+	if app == "" {
+		b.log.Error("cannot register commands: READY carried no application id")
+		return
+	}
+	guilds := b.cfg.GuildIDs
+	if len(guilds) == 0 {
+		guilds = []string{""}
+	}
+	for _, g := range guilds {
+		err := b.call(ctx, func(opts ...discordgo.RequestOption) error {
+			_, err := s.ApplicationCommandBulkOverwrite(app, g, b.commands, opts...)
+			return err
+		})
+		where := "globally (they may take up to an hour to appear)"
+		if g != "" {
+			where = "in guild " + g
+		}
+		if err != nil {
+			b.log.Error("registering commands failed "+where, "err", err)
+			continue
+		}
+		b.log.Info("commands registered "+where, "commands", len(b.commands))
+	}
+}
+
+// call runs a REST request with discordgo's own retry on rate limits off, waiting instead
+// for a short limit (2 s at most) and retrying once: discordgo's retry would sleep for as
+// long as Discord says, with no bound, while a member waits.
+func (b *Bot) call(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
+	opts := []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false)}
+	err := do(opts...)
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil && rl.RetryAfter <= 2*time.Second {
+		select {
+		case <-time.After(rl.RetryAfter):
+		case <-ctx.Done():
+			return err
+		}
+		err = do(opts...)
+	}
+	return err
+}
+
+// track counts a handler in flight; it returns false once the bot is shutting down.
+func (b *Bot) track() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closing {
+		return false
+	}
+	b.wg.Add(1)
+	return true
+}
+
+// handlerContext is the context handlers run in: it outlives Run's context by the few
+// seconds that requests in flight are given at shutdown.
+func (b *Bot) handlerContext() context.Context {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.hctx == nil {
+		return context.Background()
+	}
+	return b.hctx
+}
+
+// redact removes the token from an error's text, should it ever be there.
+func (b *Bot) redact(err error) error {
+	if err == nil || b.cfg.Token == "" || !strings.Contains(err.Error(), b.cfg.Token) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), b.cfg.Token, "[token]"))
+}
+
+// recordQuestion logs a new question and its outcome to the questions log.
+func (b *Bot) recordQuestion(source, guild, q string, ans index.Answer, err error, took time.Duration) {
+	b.stats.questions.Add(1)
+	rec := QuestionRecord{
+		Time: time.Now().UTC(), Source: source, Guild: guild, Question: q,
+		Answered: err == nil && ans.Answered && len(ans.Results) > 0,
+		Results:  len(ans.Results), Suggestions: ans.Suggestions,
+		Millis: float64(took.Microseconds()) / 1000,
+	}
+	if err != nil {
+		rec.Error = err.Error()
+	}
+	if len(ans.Results) > 0 {
+		top := ans.Results[0]
+		rec.TopScore, rec.TopDoc, rec.TopTerms = top.Score, top.Doc, highlightedTerms(top.Highlighted)
+	}
+	if rec.Answered {
+		b.stats.answered.Add(1)
+	} else {
+		b.stats.unanswered.Add(1)
+	}
+	b.mu.Lock()
+	j := b.questions
+	b.mu.Unlock()
+	if j == nil {
+		return
+	}
+	if err := j.write(rec); err != nil {
+		b.log.Error("writing the questions log", "err", err)
+	}
+}

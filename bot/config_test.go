@@ -1,0 +1,124 @@
+package bot
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
+}
+
+func TestLoadConfigDefaults(t *testing.T) {
+	c, errs := LoadConfig(env(map[string]string{"DISCORD_TOKEN": "Bot abc.def", "HOME": "/home/x"}))
+	if len(errs) > 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	if c.Token != "abc.def" {
+		t.Errorf("token: the Bot prefix should be dropped")
+	}
+	if c.APIURL != DefaultAPIURL || c.HTTPAddr != DefaultHTTPAddr || c.ShardCount != 1 || c.LogLevel != slog.LevelInfo {
+		t.Errorf("defaults: %+v", c)
+	}
+	if c.DataDir != "/home/x/.local/share/standoff" || c.CorpusDir != "/home/x/.local/share/standoff/corpus" {
+		t.Errorf("folders: %q %q", c.DataDir, c.CorpusDir)
+	}
+}
+
+func TestLoadConfigAll(t *testing.T) {
+	c, errs := LoadConfig(env(map[string]string{
+		"DISCORD_TOKEN":             "tok",
+		"DISCORD_GUILD_IDS":         " 123456789012345678, 223456789012345678 ,",
+		"DISCORD_API_URL":           "http://127.0.0.1:9999/",
+		"STANDOFF_DATA_DIR":         "/data",
+		"STANDOFF_CORPUS_DIR":       "/corpus",
+		"STANDOFF_MOD_ROLE_IDS":     "42",
+		"STANDOFF_AUDIT_CHANNEL_ID": "43",
+		"STANDOFF_FETCH_ALLOW":      "127.0.0.1, 10.0.0.0/8, intranet.example",
+		"STANDOFF_HTTP_ADDR":        "",
+		"STANDOFF_LOG_LEVEL":        "DEBUG",
+		"STANDOFF_SHARD_ID":         "1",
+		"STANDOFF_SHARD_COUNT":      "2",
+	}))
+	if len(errs) > 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	want := Config{
+		Token: "tok", GuildIDs: []string{"123456789012345678", "223456789012345678"},
+		APIURL: "http://127.0.0.1:9999", DataDir: "/data", CorpusDir: "/corpus",
+		ModRoleIDs: []string{"42"}, AuditChannelID: "43",
+		FetchAllow: []string{"127.0.0.1", "10.0.0.0/8", "intranet.example"},
+		HTTPAddr:   "", LogLevel: slog.LevelDebug, ShardID: 1, ShardCount: 2,
+	}
+	if fmt.Sprintf("%#v %v %v %v", c, c.Token, c.ModRoleIDs, c.FetchAllow) != fmt.Sprintf("%#v %v %v %v", want, want.Token, want.ModRoleIDs, want.FetchAllow) ||
+		c.AuditChannelID != want.AuditChannelID || c.HTTPAddr != "" || c.LogLevel != want.LogLevel {
+		t.Errorf("got %#v\nwant %#v", c, want)
+	}
+}
+
+func TestLoadConfigProblems(t *testing.T) {
+	const secret = "s3cr3t token"
+	_, errs := LoadConfig(env(map[string]string{
+		"DISCORD_TOKEN":         secret,
+		"DISCORD_GUILD_IDS":     "123,abc",
+		"DISCORD_API_URL":       "ftp://x",
+		"STANDOFF_DATA_DIR":     "/d",
+		"STANDOFF_FETCH_ALLOW":  "bad host!",
+		"STANDOFF_HTTP_ADDR":    "nope",
+		"STANDOFF_LOG_LEVEL":    "loud",
+		"STANDOFF_SHARD_ID":     "3",
+		"STANDOFF_SHARD_COUNT":  "2",
+		"STANDOFF_MOD_ROLE_IDS": "-1",
+	}))
+	wants := []string{"DISCORD_TOKEN is malformed", `DISCORD_GUILD_IDS: "abc"`, "DISCORD_API_URL", `STANDOFF_MOD_ROLE_IDS: "-1"`,
+		"STANDOFF_FETCH_ALLOW", "STANDOFF_HTTP_ADDR", "STANDOFF_LOG_LEVEL", "STANDOFF_SHARD_ID 3 must be less"}
+	if len(errs) != len(wants) {
+		t.Errorf("got %d errors, want %d: %v", len(errs), len(wants), errs)
+	}
+	for i, w := range wants {
+		if i < len(errs) && !strings.Contains(errs[i].Error(), w) {
+			t.Errorf("error %d = %q, want it to mention %q", i, errs[i], w)
+		}
+	}
+	for _, e := range errs {
+		if strings.Contains(e.Error(), "s3cr3t") || strings.Contains(e.Error(), "\n") {
+			t.Errorf("error %q shows the token or spans lines", e)
+		}
+	}
+	_, errs = LoadConfig(env(map[string]string{"STANDOFF_DATA_DIR": "/d"}))
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "DISCORD_TOKEN is not set") {
+		t.Errorf("missing token: %v", errs)
+	}
+}
+
+func TestConfigNeverPrintsToken(t *testing.T) {
+	c := Config{Token: "very-secret-token", APIURL: DefaultAPIURL}
+	var b strings.Builder
+	l := slog.New(slog.NewTextHandler(&b, nil))
+	l.Info("cfg", "config", c)
+	for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%v %+v %#v %s", c, c, c, c), b.String()} {
+		if strings.Contains(s, "very-secret-token") {
+			t.Errorf("token printed: %s", s)
+		}
+	}
+}
+
+func TestDataDir(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"STANDOFF_DATA_DIR": "/a", "XDG_DATA_HOME": "/x", "HOME": "/h"}, "/a"},
+		{map[string]string{"XDG_DATA_HOME": "/x", "HOME": "/h"}, "/x/standoff"},
+		{map[string]string{"HOME": "/h"}, "/h/.local/share/standoff"},
+	} {
+		if got, err := DataDir(env(tc.env)); err != nil || got != tc.want {
+			t.Errorf("DataDir(%v) = %q, %v; want %q", tc.env, got, err, tc.want)
+		}
+	}
+	if _, err := DataDir(env(nil)); err == nil {
+		t.Error("no folder at all: want an error")
+	}
+}

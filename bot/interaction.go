@@ -1,0 +1,512 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/standoff-bot/standoff/index"
+)
+
+// What a member is told when something fails; the detail goes to the log.
+const (
+	msgSearchFailed = "Sorry — I couldn't search the sources just now. Please try again in a moment."
+	msgTooSlow      = "Sorry — the search took too long. Please try again in a moment."
+	msgPanic        = "Sorry — something went wrong on my side. It has been logged; please try again."
+	msgOldButton    = "This button is from an older answer I can't read any more; please ask again with `/ask`."
+	msgNoQuestion   = "Ask me a question, for example `/ask question: what is breakout time?`"
+	msgNoText       = "That message has no text I can look up sources for."
+	msgUnknownCmd   = "I don't know this command any more; it may be left over from an older version."
+)
+
+// userError is an error with the short reason a member is shown.
+type userError struct {
+	msg string
+	err error
+}
+
+func (e *userError) Error() string { return e.err.Error() }
+func (e *userError) Unwrap() error { return e.err }
+
+// reason returns what to tell a member about err.
+func reason(err error) string {
+	var ue *userError
+	if errors.As(err, &ue) {
+		return ue.msg
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return msgTooSlow
+	}
+	return msgPanic
+}
+
+// rateText is the friendly reply to a member over the rate limit.
+func rateText(wait time.Duration) string {
+	s := int(math.Ceil(wait.Seconds()))
+	if s < 1 {
+		s = 1
+	}
+	return fmt.Sprintf("You're asking faster than I can keep up — try again in %d s.", s)
+}
+
+// responder answers one interaction, remembering whether it has been acknowledged.
+type responder struct {
+	b   *Bot
+	s   *discordgo.Session
+	i   *discordgo.Interaction
+	log *slog.Logger
+
+	mu    sync.Mutex
+	state ackState
+}
+
+type ackState int
+
+const (
+	unacked  ackState = iota
+	deferred          // a deferred response was sent; the answer comes as an edit
+	answered          // the response was sent (or its sending failed)
+)
+
+func (r *responder) setState(s ackState) {
+	r.mu.Lock()
+	r.state = s
+	r.mu.Unlock()
+}
+
+func (r *responder) getState() ackState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.state
+}
+
+// userID is the member or user who interacted.
+func userOf(i *discordgo.Interaction) string {
+	if i.Member != nil && i.Member.User != nil {
+		return i.Member.User.ID
+	}
+	if i.User != nil {
+		return i.User.ID
+	}
+	return ""
+}
+
+// send responds with m: a new message, or (update) a new version of the message the
+// button is on.
+func (r *responder) send(ctx context.Context, update bool, m message) {
+	typ := discordgo.InteractionResponseChannelMessageWithSource
+	if update {
+		typ = discordgo.InteractionResponseUpdateMessage
+	}
+	data := m.responseData()
+	if update {
+		data.Flags = 0 // an update cannot change whether the message is ephemeral
+	}
+	r.setState(answered)
+	err := r.b.call(ctx, func(opts ...discordgo.RequestOption) error {
+		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, opts...)
+	})
+	if err != nil {
+		r.log.Error("responding to an interaction failed", "err", err)
+	}
+}
+
+// fail tells the member, briefly and privately, that the request failed, and logs err.
+func (r *responder) fail(ctx context.Context, err error) {
+	r.b.stats.failures.Add(1)
+	r.log.Error("request failed", "err", err)
+	text := reason(err)
+	switch r.getState() {
+	case unacked:
+		r.send(ctx, false, notice(text))
+	case deferred:
+		r.setState(answered)
+		if r.i.Type == discordgo.InteractionMessageComponent {
+			// The deferred update left the message as it was: say why in a private follow-up.
+			err := r.b.call(ctx, func(opts ...discordgo.RequestOption) error {
+				_, err := r.s.FollowupMessageCreate(r.i, true, notice(text).webhookParams(), opts...)
+				return err
+			})
+			if err != nil {
+				r.log.Error("sending the failure notice failed", "err", err)
+			}
+			return
+		}
+		// The deferred "thinking…" message becomes the notice.
+		err := r.b.call(ctx, func(opts ...discordgo.RequestOption) error {
+			_, err := r.s.InteractionResponseEdit(r.i, notice(text).webhookEdit(), opts...)
+			return err
+		})
+		if err != nil {
+			r.log.Error("sending the failure notice failed", "err", err)
+		}
+	}
+}
+
+// respond answers with what produce makes. When produce is quick, that is the one
+// response; when it takes longer than AckAfter, the interaction is first deferred (so it
+// is acknowledged within Discord's three seconds) and the answer then replaces the
+// deferred response. ephemeral must match the answer's own flag.
+func (r *responder) respond(ctx context.Context, update, ephemeral bool, produce func(context.Context) (message, error)) {
+	type result struct {
+		m   message
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				r.b.stats.panics.Add(1)
+				r.log.Error("panic while answering", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				done <- result{err: fmt.Errorf("panic: %v", p)}
+			}
+		}()
+		m, err := produce(ctx)
+		done <- result{m, err}
+	}()
+	t := time.NewTimer(r.b.opts.AckAfter)
+	defer t.Stop()
+	var res result
+	select {
+	case res = <-done:
+		if res.err != nil {
+			r.fail(ctx, res.err)
+			return
+		}
+		r.send(ctx, update, res.m)
+		return
+	case <-t.C:
+	}
+
+	typ := discordgo.InteractionResponseDeferredChannelMessageWithSource
+	if update {
+		typ = discordgo.InteractionResponseDeferredMessageUpdate
+	}
+	data := &discordgo.InteractionResponseData{AllowedMentions: noMentions()}
+	if ephemeral && !update {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	r.setState(deferred)
+	err := r.b.call(ctx, func(opts ...discordgo.RequestOption) error {
+		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, opts...)
+	})
+	if err != nil {
+		r.setState(answered)
+		r.log.Error("deferring an interaction failed", "err", err)
+	}
+	r.log.Debug("answer is slow: interaction deferred", "after", r.b.opts.AckAfter)
+	res = <-done
+	if res.err != nil {
+		r.fail(ctx, res.err)
+		return
+	}
+	r.setState(answered)
+	err = r.b.call(ctx, func(opts ...discordgo.RequestOption) error {
+		_, err := r.s.InteractionResponseEdit(r.i, res.m.webhookEdit(), opts...)
+		return err
+	})
+	if err != nil {
+		r.log.Error("editing the deferred response failed", "err", err)
+	}
+}
+
+// onInteraction handles every interaction: commands, autocomplete and buttons. A panic is
+// recovered, logged, and the member told, so that the bot keeps going.
+func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreate) {
+	if ev == nil || ev.Interaction == nil || !b.track() {
+		return
+	}
+	defer b.wg.Done()
+	ctx, cancel := context.WithTimeout(b.handlerContext(), b.opts.AnswerTimeout+10*time.Second)
+	defer cancel()
+	i := ev.Interaction
+	r := &responder{b: b, s: s, i: i, log: b.log.With("interaction", i.ID, "user", userOf(i), "type", i.Type.String())}
+	defer func() {
+		if p := recover(); p != nil {
+			b.stats.panics.Add(1)
+			r.log.Error("panic in interaction handler", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
+				r.fail(ctx, fmt.Errorf("panic: %v", p))
+			}
+		}
+	}()
+
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		b.onCommand(ctx, r, ev)
+	case discordgo.InteractionApplicationCommandAutocomplete:
+		b.onAutocomplete(ctx, r, ev)
+	case discordgo.InteractionMessageComponent:
+		b.onComponent(ctx, r, ev)
+	default:
+		r.log.Warn("interaction of a type the bot does not handle")
+	}
+}
+
+func (b *Bot) onCommand(ctx context.Context, r *responder, ev *discordgo.InteractionCreate) {
+	data := ev.ApplicationCommandData()
+	r.log = r.log.With("command", data.Name)
+	switch data.Name {
+	case cmdAsk:
+		var q string
+		var private bool
+		if o := data.GetOption(optQuestion); o != nil && o.Type == discordgo.ApplicationCommandOptionString {
+			q = o.StringValue()
+		}
+		if o := data.GetOption(optPrivate); o != nil && o.Type == discordgo.ApplicationCommandOptionBoolean {
+			private = o.BoolValue()
+		}
+		b.ask(ctx, r, kindAsk, q, private, "ask", false)
+	case cmdFindSources:
+		var text string
+		if data.Resolved != nil && data.Resolved.Messages != nil {
+			if m := data.Resolved.Messages[data.TargetID]; m != nil {
+				text = stripMentions(m.Content)
+			}
+		}
+		if text == "" {
+			r.send(ctx, false, notice(msgNoText))
+			return
+		}
+		b.ask(ctx, r, kindFind, text, true, "find_sources", false)
+	case cmdAbout:
+		up, down := 0, 0
+		b.mu.Lock()
+		fb := b.feedback
+		b.mu.Unlock()
+		if fb != nil {
+			up, down = fb.Counts()
+		}
+		r.send(ctx, false, aboutMessage(b.a.Stats(), b.opts.Version, up, down))
+	case cmdHelp:
+		r.send(ctx, false, helpMessage(b.botUser()))
+	default:
+		if c, ok := b.extra[data.Name]; ok {
+			if err := c.Handle(ctx, r.s, ev); err != nil {
+				r.log.Error("command failed", "err", err)
+			}
+			return
+		}
+		r.send(ctx, false, notice(msgUnknownCmd))
+	}
+}
+
+// ask answers question q from offset 0 for an interaction: rate limit, search, render,
+// respond in time.
+func (b *Bot) ask(ctx context.Context, r *responder, kind questionKind, q string, private bool, source string, update bool) {
+	q = cutQuestion(q)
+	if q == "" {
+		r.send(ctx, false, notice(msgNoQuestion))
+		return
+	}
+	if wait, ok := b.limiter.allow(userOf(r.i)); !ok {
+		b.stats.limited.Add(1)
+		r.send(ctx, false, notice(rateText(wait)))
+		return
+	}
+	r.respond(ctx, update, private, func(ctx context.Context) (message, error) {
+		ans, err := b.answer(ctx, index.Request{Question: q}, source, r.i.GuildID)
+		if err != nil {
+			return message{}, err
+		}
+		return renderAnswer(view{Kind: kind, Question: q, Answer: ans, Private: private}, b.opts.Split), nil
+	})
+}
+
+// answer asks the index, bounded by AnswerTimeout. A new question (source not empty) is
+// counted and written to the questions log with its outcome; pages of an answer are not.
+func (b *Bot) answer(ctx context.Context, req index.Request, source, guild string) (index.Answer, error) {
+	ctx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
+	defer cancel()
+	if req.K == 0 {
+		req.K = index.DefaultK
+	}
+	start := time.Now()
+	ans, err := b.a.Answer(ctx, req)
+	took := time.Since(start)
+	if source != "" {
+		b.recordQuestion(source, guild, req.Question, ans, err, took)
+	}
+	if err != nil {
+		msg := msgSearchFailed
+		if errors.Is(err, context.DeadlineExceeded) {
+			msg = msgTooSlow
+		}
+		return ans, &userError{msg: msg, err: fmt.Errorf("answer %q: %w", req.Question, err)}
+	}
+	b.log.Debug("answered", "question", req.Question, "offset", req.Offset, "results", len(ans.Results), "answered", ans.Answered, "took", took)
+	return ans, nil
+}
+
+func (b *Bot) onAutocomplete(ctx context.Context, r *responder, ev *discordgo.InteractionCreate) {
+	data := ev.ApplicationCommandData()
+	if c, ok := b.extra[data.Name]; ok {
+		if err := c.Handle(ctx, r.s, ev); err != nil {
+			r.log.Error("autocomplete failed", "err", err)
+		}
+		return
+	}
+	b.stats.autocompletes.Add(1)
+	var typed string
+	for _, o := range data.Options {
+		if o.Focused && o.Type == discordgo.ApplicationCommandOptionString {
+			typed = o.StringValue()
+		}
+	}
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	choices := completionChoices(b.a.Complete(cctx, strings.TrimSpace(typed), maxChoices))
+	// discordgo's response type drops an empty choices list (omitempty); Discord wants
+	// the list, so send the payload as it should be.
+	payload := struct {
+		Type discordgo.InteractionResponseType `json:"type"`
+		Data struct {
+			Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+		} `json:"data"`
+	}{Type: discordgo.InteractionApplicationCommandAutocompleteResult}
+	payload.Data.Choices = choices
+	r.setState(answered)
+	endpoint := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
+	err := b.call(ctx, func(opts ...discordgo.RequestOption) error {
+		_, err := r.s.RequestWithBucketID("POST", endpoint, payload, endpoint, opts...)
+		return err
+	})
+	if err != nil {
+		r.log.Error("answering autocomplete failed", "err", err)
+	}
+}
+
+// completionChoices turns completions into at most 25 distinct choices of 1 to 100
+// characters.
+func completionChoices(list []string) []*discordgo.ApplicationCommandOptionChoice {
+	choices := []*discordgo.ApplicationCommandOptionChoice{}
+	seen := map[string]bool{}
+	for _, s := range list {
+		s = strings.Join(strings.Fields(s), " ")
+		if s == "" {
+			continue
+		}
+		s = cutText(s, maxChoiceLen)
+		if seen[strings.ToLower(s)] {
+			continue
+		}
+		seen[strings.ToLower(s)] = true
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: s, Value: s})
+		if len(choices) == maxChoices {
+			break
+		}
+	}
+	return choices
+}
+
+func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.InteractionCreate) {
+	data := ev.MessageComponentData()
+	r.log = r.log.With("custom_id", data.CustomID)
+	for _, c := range b.extra {
+		if c.ComponentPrefix != "" && strings.HasPrefix(data.CustomID, c.ComponentPrefix) {
+			if err := c.Handle(ctx, r.s, ev); err != nil {
+				r.log.Error("component failed", "err", err)
+			}
+			return
+		}
+	}
+	a, err := parseAction(data.CustomID)
+	if err != nil {
+		r.fail(ctx, &userError{msg: msgOldButton, err: err})
+		return
+	}
+	msg := r.i.Message
+	if msg == nil {
+		r.fail(ctx, &userError{msg: msgOldButton, err: errors.New("button interaction without its message")})
+		return
+	}
+	private := msg.Flags&discordgo.MessageFlagsEphemeral != 0
+	switch a.Kind {
+	case actAsk:
+		b.ask(ctx, r, kindAsk, a.Term, private, "suggestion", true)
+	case actPage, actPost:
+		kind, q, ok := parseQuestion(msg.Content)
+		if !ok {
+			r.fail(ctx, &userError{msg: msgOldButton, err: errors.New("no question in the message")})
+			return
+		}
+		if wait, ok := b.limiter.allow(userOf(r.i)); !ok {
+			b.stats.limited.Add(1)
+			r.send(ctx, false, notice(rateText(wait)))
+			return
+		}
+		b.stats.pages.Add(1)
+		v := view{Kind: kind, Question: q, Offset: a.Offset, Private: private}
+		update := true
+		if a.Kind == actPost {
+			// A new, public message in the channel, saying who shared it.
+			v.Private, v.SharedBy, update = false, userOf(r.i), false
+		}
+		r.respond(ctx, update, v.Private, func(ctx context.Context) (message, error) {
+			ans, err := b.answer(ctx, index.Request{Question: q, Offset: a.Offset}, "", r.i.GuildID)
+			if err != nil {
+				return message{}, err
+			}
+			v.Answer = ans
+			m := renderAnswer(v, b.opts.Split)
+			if len(ans.Results) == 0 && a.Offset > 0 {
+				return message{}, &userError{msg: m.Content, err: errors.New("no passages at this offset any more")}
+			}
+			return m, nil
+		})
+	case actVote:
+		b.vote(ctx, r, a.Up)
+	}
+}
+
+// vote records a 👍 or 👎 on the passages of the message the button is on.
+func (b *Bot) vote(ctx context.Context, r *responder, up bool) {
+	msg := r.i.Message
+	_, q, _ := parseQuestion(msg.Content)
+	v := Vote{
+		Time: time.Now().UTC(), User: userOf(r.i), Guild: r.i.GuildID, Channel: r.i.ChannelID,
+		Message: msg.ID, Question: q, Passages: []string{}, Vote: "down",
+	}
+	if up {
+		v.Vote = "up"
+	}
+	for _, e := range msg.Embeds {
+		if e != nil && e.Footer != nil {
+			if ref, ok := passageRef(e.Footer.Text); ok {
+				v.Passages = append(v.Passages, ref)
+			}
+		}
+	}
+	b.mu.Lock()
+	fb := b.feedback
+	b.mu.Unlock()
+	if fb == nil {
+		r.fail(ctx, errors.New("vote before the feedback log is open"))
+		return
+	}
+	changed, err := fb.Record(v)
+	if err != nil {
+		r.fail(ctx, &userError{msg: "Sorry — I couldn't record your vote just now. Please try again.", err: err})
+		return
+	}
+	emoji := "👎"
+	if up {
+		emoji = "👍"
+	}
+	text := "Thanks — your " + emoji + " is recorded. It tells the moderators which passages answer and which don't."
+	if changed {
+		b.stats.votes.Add(1)
+	} else {
+		text = "You have already given this answer a " + emoji + " — thanks!"
+	}
+	r.log.Info("vote", "vote", v.Vote, "message", v.Message, "changed", changed)
+	r.send(ctx, false, notice(text))
+}

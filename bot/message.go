@@ -1,0 +1,114 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/standoff-bot/standoff/index"
+)
+
+// mentionRe matches user, role and channel mentions and custom emoji in message text.
+var mentionRe = regexp.MustCompile(`<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>`)
+
+// stripMentions removes mentions and custom emoji from a message's text and normalises
+// its white space.
+func stripMentions(s string) string {
+	return strings.Join(strings.Fields(mentionRe.ReplaceAllString(s, " ")), " ")
+}
+
+// mentions reports whether m mentions the user me.
+func mentions(m *discordgo.Message, me string) bool {
+	if me == "" {
+		return false
+	}
+	for _, u := range m.Mentions {
+		if u != nil && u.ID == me {
+			return true
+		}
+	}
+	return strings.Contains(m.Content, "<@"+me+">") || strings.Contains(m.Content, "<@!"+me+">")
+}
+
+// onMessage answers a message that mentions the bot, or a direct message, with a reply
+// to it. Without the Message Content intent, these are the only messages whose text the
+// bot receives.
+func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
+	if ev == nil || ev.Message == nil || ev.Author == nil || ev.Author.Bot || !b.track() {
+		return
+	}
+	defer b.wg.Done()
+	m := ev.Message
+	ctx, cancel := context.WithTimeout(b.handlerContext(), b.opts.AnswerTimeout+10*time.Second)
+	defer cancel()
+	select {
+	case <-b.ready:
+	case <-ctx.Done():
+		return
+	}
+	me := b.botUser()
+	if m.Author.ID == me {
+		return
+	}
+	dm := m.GuildID == ""
+	if !dm && !mentions(m, me) {
+		return
+	}
+	source := "mention"
+	if dm {
+		source = "dm"
+	}
+	log := b.log.With("message", m.ID, "user", m.Author.ID, "source", source)
+	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: new(bool)}
+	reply := func(msg message) {
+		msg.Ephemeral = false
+		err := b.call(ctx, func(opts ...discordgo.RequestOption) error {
+			_, err := s.ChannelMessageSendComplex(m.ChannelID, msg.messageSend(ref), opts...)
+			return err
+		})
+		if err != nil {
+			log.Error("replying to a message failed", "err", err)
+		}
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			b.stats.panics.Add(1)
+			b.stats.failures.Add(1)
+			log.Error("panic in message handler", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			reply(message{Content: msgPanic})
+		}
+	}()
+
+	q := stripMentions(m.Content)
+	if q == "" && m.ReferencedMessage != nil && m.ReferencedMessage.Author != nil && m.ReferencedMessage.Author.ID != me {
+		// "@standoff" alone in reply to a message: look up what that message says.
+		q = stripMentions(m.ReferencedMessage.Content)
+	}
+	q = cutQuestion(q)
+	if q == "" {
+		how := "Ask me a question after the mention, for example “<@" + me + "> what is breakout time?”"
+		if dm {
+			how = "Send me a question, for example “what is breakout time?”"
+		}
+		reply(message{Content: how + " — or use `/ask`. `/help` shows more."})
+		return
+	}
+	if wait, ok := b.limiter.allow(m.Author.ID); !ok {
+		b.stats.limited.Add(1)
+		reply(message{Content: rateText(wait)})
+		return
+	}
+	ans, err := b.answer(ctx, index.Request{Question: q}, source, m.GuildID)
+	if err != nil {
+		b.stats.failures.Add(1)
+		log.Error("request failed", "err", err)
+		reply(message{Content: reason(err)})
+		return
+	}
+	reply(renderAnswer(view{Kind: kindAsk, Question: q, Answer: ans}, b.opts.Split))
+}

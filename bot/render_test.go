@@ -1,0 +1,277 @@
+package bot
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/standoff-bot/standoff/bot/discordtest"
+	"github.com/standoff-bot/standoff/index"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// naiveSplit splits after ". " for tests; the bot gets the corpus's splitter.
+func naiveSplit(text string) []string {
+	var out []string
+	for {
+		k := strings.Index(text, ". ")
+		if k < 0 {
+			if s := strings.TrimSpace(text); s != "" {
+				out = append(out, s)
+			}
+			return out
+		}
+		out = append(out, strings.TrimSpace(text[:k+1]))
+		text = text[k+2:]
+	}
+}
+
+func TestEscapeMarkdown(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"plain text", "plain text"},
+		{"a*b*c_d_~e~`f`|g|", `a\*b\*c\_d\_\~e\~` + "\\`f\\`" + `\|g\|`},
+		{"# heading\n> quote\n- item\n1. first", "\\# heading\n\\> quote\n\\- item\n1\\. first"},
+		{"mid-word #hash 2.5", "mid-word #hash 2.5"},
+		{"<@123> [x](y)", `\<@123\> \[x\](y)`},
+		{"see https://example.org/a_b.html.", "see https://example.org/a_b.html."},
+		{`back\slash`, `back\\slash`},
+	} {
+		if got := escapeMarkdown(tc.in); got != tc.want {
+			t.Errorf("escapeMarkdown(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func FuzzQuestionRoundTrip(f *testing.F) {
+	for _, s := range []string{"what is breakout time?", `a\*b`, "**x**", "1. list", "- a", "http://x.y/_z_", `\`, "<@1> @everyone", "60%"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		if !utf8.ValidString(q) {
+			return
+		}
+		q = cutQuestion(q)
+		if q == "" {
+			return
+		}
+		for _, k := range []questionKind{kindAsk, kindFind} {
+			content := questionLine(k, q) + "\n-# more"
+			gk, got, ok := parseQuestion(content)
+			if !ok || got != q || gk != k {
+				t.Fatalf("round trip of %q: got %q %v (kind %v)", q, got, ok, gk)
+			}
+		}
+	})
+}
+
+func TestBoldSpans(t *testing.T) {
+	text := "Breakout time is the time a country needs."
+	spans, ok := boldSpans(text, "**Breakout time** is the **time** a country needs.")
+	if !ok || len(spans) != 2 || text[spans[0].start:spans[0].end] != "Breakout time" || text[spans[1].start:spans[1].end] != "time" {
+		t.Fatalf("spans %v ok %v", spans, ok)
+	}
+	if _, ok := boldSpans(text, "something else"); ok {
+		t.Error("mismatch should not line up")
+	}
+	// Fallback: terms found in the text.
+	got := termSpans("The IAEA said; iaea-led talks.", []string{"IAEA"})
+	if len(got) != 2 {
+		t.Errorf("termSpans = %v", got)
+	}
+}
+
+func TestMarkup(t *testing.T) {
+	text := "Breakout time is short. It was a *year* under the deal."
+	bold := []span{{0, 13}}
+	under := span{24, len(text)}
+	got := markup(text, bold, under)
+	want := `**Breakout time** is short. __It was a \*year\* under the deal.__`
+	if got != want {
+		t.Errorf("markup = %q\nwant     %q", got, want)
+	}
+	// Bold inside the underlined sentence, and bold spanning its start.
+	got = markup("Aa bb. Cc dd.", []span{{3, 9}}, span{7, 13})
+	if want := "Aa **bb.** __**Cc** dd.__"; got != want {
+		t.Errorf("markup = %q, want %q", got, want)
+	}
+}
+
+func TestCutText(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		limit int
+		want  string
+	}{
+		{"short", 10, "short"},
+		{"the quick brown fox", 12, "the quick…"},
+		{"unbreakableword", 6, "unbre…"},
+	} {
+		if got := cutText(tc.in, tc.limit); got != tc.want || discordLen(got) > tc.limit {
+			t.Errorf("cutText(%q, %d) = %q, want %q", tc.in, tc.limit, got, tc.want)
+		}
+	}
+}
+
+func TestRenderPassageCutsAtSentence(t *testing.T) {
+	text := strings.Repeat("This is a sentence about enrichment. ", 30) + "Last one."
+	r := index.Result{Text: text, Highlighted: strings.ReplaceAll(text, "enrichment", "**enrichment**"), BestSentence: "Last one."}
+	got := renderPassage(r, 300, naiveSplit)
+	if discordLen(got) > 300 {
+		t.Fatalf("len %d > 300", discordLen(got))
+	}
+	if !strings.HasSuffix(got, "enrichment**. …") {
+		t.Errorf("not cut after a sentence with …: %q", got[max(0, len(got)-40):])
+	}
+	if strings.Count(got, "**")%2 != 0 || strings.Count(got, "__")%2 != 0 {
+		t.Errorf("unbalanced markers: %q", got)
+	}
+	// Without a splitter: cut after a word.
+	got = renderPassage(r, 100, nil)
+	if !strings.HasSuffix(got, "…") || discordLen(got) > 100 || strings.HasSuffix(got, " …") && false {
+		t.Errorf("word cut: %q", got)
+	}
+	words := strings.Fields(strings.TrimSuffix(got, "…"))
+	last := strings.Trim(words[len(words)-1], "*.")
+	if !strings.Contains(text, " "+last+" ") && !strings.HasPrefix(text, last) {
+		t.Errorf("cut inside a word: %q", last)
+	}
+}
+
+func TestActionIDs(t *testing.T) {
+	for _, a := range []action{{Kind: actPage, Offset: 3}, {Kind: actPost}, {Kind: actVote, Up: true}, {Kind: actVote}, {Kind: actAsk, Term: "breakout time"}} {
+		got, err := parseAction(a.id())
+		if err != nil || got != a {
+			t.Errorf("parseAction(%q) = %+v, %v", a.id(), got, err)
+		}
+	}
+	for _, bad := range []string{"", "page", "page:x", "page:-1", "vote:sideways", "ask:", "zap:1"} {
+		if _, err := parseAction(bad); err == nil {
+			t.Errorf("parseAction(%q): want an error", bad)
+		}
+	}
+}
+
+func TestPassageRef(t *testing.T) {
+	r := index.Result{Doc: "news/2026-01-ap", Paragraph: 12, Section: "Talks · Vienna", Publisher: "AP", Published: "2026-01-02"}
+	if got, ok := passageRef(footer(r)); !ok || got != "news/2026-01-ap#12" {
+		t.Errorf("passageRef(%q) = %q %v", footer(r), got, ok)
+	}
+}
+
+// sample answers for the golden files.
+func sampleAnswer() index.Answer {
+	return index.Answer{
+		Question: "what is breakout time?",
+		Answered: true,
+		More:     true,
+		Results: []index.Result{
+			{
+				Rank: 1, Doc: "glossary", Title: "Glossary of the standoff", Section: "Breakout time", Paragraph: 1,
+				Text:         "Breakout time is the time a country would need to produce enough weapons-grade uranium for one weapon: about 25 kg at 90% U-235. It counts only the *material*.",
+				Highlighted:  "**Breakout time** is the **time** a country would need to produce enough weapons-grade uranium for one weapon: about 25 kg at 90% U-235. It counts only the *material*.",
+				BestSentence: "Breakout time is the time a country would need to produce enough weapons-grade uranium for one weapon: about 25 kg at 90% U-235.",
+				Score:        4.2,
+			},
+			{
+				Rank: 2, Doc: "iran-us-standoff", Title: "The standoff, as an opinion piece saw it", Paragraph: 5,
+				URL: "https://example.org/article", Link: "https://example.org/article#:~:text=breakout%20time",
+				Publisher: "Example Times", Published: "2025-08-28",
+				Text:        "Iran's breakout time is now measured in weeks, not months.",
+				Highlighted: "Iran's **breakout time** is now measured in weeks, not months.",
+				Score:       2.1,
+			},
+		},
+		Suggestions: []string{},
+	}
+}
+
+func golden(t *testing.T, name string, v any) {
+	t.Helper()
+	got, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	path := filepath.Join("testdata", name+".golden.json")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./bot -run Golden -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (run with -update after checking):\n%s", path, got)
+	}
+}
+
+func TestGoldenRender(t *testing.T) {
+	long := sampleAnswer()
+	long.Results = nil
+	for i := range 10 {
+		long.Results = append(long.Results, index.Result{
+			Rank: 11 + i, Doc: "report", Title: strings.Repeat("A very long title ", 20), Paragraph: i + 1,
+			Text:        strings.Repeat("Inspectors verified the stockpile of enriched uranium. ", 40),
+			Highlighted: strings.Repeat("Inspectors verified the stockpile of **enriched uranium**. ", 40),
+			URL:         "https://example.org/" + strings.Repeat("x", 600),
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		v    view
+	}{
+		{"answer", view{Kind: kindAsk, Question: "what is breakout time?", Answer: sampleAnswer()}},
+		{"answer_private_page2", view{Kind: kindAsk, Question: "what is *breakout* time?", Answer: sampleAnswer(), Offset: 3, Private: true}},
+		{"find_sources_shared", view{Kind: kindFind, Question: "Iran has enough uranium for 10 bombs", Answer: sampleAnswer(), SharedBy: "123"}},
+		{"no_answer", view{Kind: kindAsk, Question: "who won the 1998 world cup?", Answer: index.Answer{Suggestions: []string{"breakout time", "snapback", strings.Repeat("x", 120)}}}},
+		{"no_answer_no_suggestions", view{Kind: kindAsk, Question: "zzz", Answer: index.Answer{}}},
+		{"over_limits", view{Kind: kindAsk, Question: strings.Repeat("why ", 100), Answer: long, Offset: 10}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := renderAnswer(tc.v, naiveSplit)
+			data := m.responseData()
+			raw, err := json.Marshal(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if probs := discordtest.CheckMessage(raw); len(probs) > 0 {
+				t.Errorf("breaks Discord's rules: %v", probs)
+			}
+			golden(t, "render_"+tc.name, data)
+		})
+	}
+	for name, m := range map[string]message{
+		"help":  helpMessage("900000000000000001"),
+		"about": aboutMessage(index.Stats{Documents: 3, Passages: 63, Fingerprint: "abcdef0123456789"}, "v1.2.3", 4, 1),
+	} {
+		raw, _ := json.Marshal(m.responseData())
+		if probs := discordtest.CheckMessage(raw); len(probs) > 0 {
+			t.Errorf("%s breaks Discord's rules: %v", name, probs)
+		}
+		golden(t, "render_"+name, m.responseData())
+	}
+}
+
+func TestCommandDefinitions(t *testing.T) {
+	raw, err := json.Marshal(commandDefinitions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "commands", json.RawMessage(raw))
+	var cmds []*discordgo.ApplicationCommand
+	json.Unmarshal(raw, &cmds)
+	if len(cmds) != 4 {
+		t.Errorf("%d commands", len(cmds))
+	}
+}

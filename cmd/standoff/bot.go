@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/joho/godotenv"
+
+	"github.com/standoff-bot/standoff/bot"
+	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/index"
+)
+
+const botUsage = `usage: standoff bot
+
+Runs the Discord bot until interrupted. It is configured by the environment; a .env file
+in the working folder is read first and never overrides a variable already set. See
+.env.example for every variable: DISCORD_TOKEN is required.
+`
+
+// cmdBot runs the Discord bot: configuration from the environment and .env, the corpus
+// folder (filled with the embedded corpus on first start), the index in the data folder,
+// then the bot until ctx is done. It returns 0 after a clean shutdown, 1 when it cannot
+// start, with one line per problem on stderr.
+func cmdBot(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+			fmt.Fprint(stdout, botUsage)
+			return 0
+		}
+		fmt.Fprintf(stderr, "standoff bot: unexpected argument %q\n\n%s", args[0], botUsage)
+		return 1
+	}
+	if err := godotenv.Load(); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(stderr, "standoff bot: reading .env: %v\n", err)
+		return 1
+	}
+	cfg, errs := bot.LoadConfig(os.LookupEnv)
+	if len(errs) > 0 {
+		for _, err := range errs {
+			fmt.Fprintf(stderr, "standoff bot: %v\n", err)
+		}
+		return 1
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	// discordgo logs through a package variable; this process runs one bot, so set it once.
+	discordgo.Logger = bot.DiscordgoLogger(logger, cfg.Token)
+
+	if err := run1Bot(ctx, cfg, logger); err != nil {
+		logger.Error("the bot stopped", "err", err)
+		fmt.Fprintf(stderr, "standoff bot: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// run1Bot opens the corpus and the index and runs the bot until ctx is done.
+func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger) error {
+	logger.Info("starting", "config", cfg)
+	created, err := ensureCorpus(cfg.CorpusDir)
+	if err != nil {
+		return err
+	}
+	if created {
+		logger.Info("filled the corpus folder with the embedded corpus", "dir", cfg.CorpusDir)
+	}
+	c, err := corpus.LoadDir(ctx, cfg.CorpusDir)
+	if err != nil {
+		return fmt.Errorf("load corpus: %w", err)
+	}
+	for _, p := range c.Problems {
+		logger.Warn("document skipped", "problem", p.Error())
+	}
+	for _, p := range c.Warnings {
+		logger.Warn("file ignored", "problem", p.Error())
+	}
+	if len(c.Documents) == 0 {
+		return fmt.Errorf("load corpus: no readable document in %s", cfg.CorpusDir)
+	}
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(cfg.DataDir, "index"), Logger: logger}, c)
+	if err != nil {
+		return fmt.Errorf("open index: %w", err)
+	}
+	defer ix.Close()
+	st := ix.Stats()
+	logger.Info("index ready", "documents", st.Documents, "passages", st.Passages, "built", st.Built)
+
+	b, err := bot.New(cfg, ix, logger, bot.Options{Version: version(), Split: c.Splitter().Split})
+	if err != nil {
+		return err
+	}
+	return b.Run(ctx)
+}
+
+// ensureCorpus fills dir with the embedded corpus when dir does not exist; it reports
+// whether it did. The files are written to a temporary folder beside dir, then moved in
+// place, so that an interrupted start leaves no half corpus.
+func ensureCorpus(dir string) (bool, error) {
+	if _, err := os.Stat(dir); err == nil {
+		return false, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return false, fmt.Errorf("corpus folder: %w", err)
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return false, fmt.Errorf("corpus folder: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, ".corpus-")
+	if err != nil {
+		return false, fmt.Errorf("corpus folder: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	src := corpus.Default()
+	err = fs.WalkDir(src, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(tmp, filepath.FromSlash(path))
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := fs.ReadFile(src, path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		return false, fmt.Errorf("corpus folder: copy the embedded corpus: %w", err)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return false, fmt.Errorf("corpus folder: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		return false, fmt.Errorf("corpus folder: %w", err)
+	}
+	return true, nil
+}
+
+// version describes the build, for /about: the module version and the commit.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := info.Main.Version
+	var rev, dirty string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if rev != "" {
+		v += " " + rev + dirty
+	}
+	return v
+}
