@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -59,6 +60,7 @@ type Index struct {
 	completes []string
 	stats     Stats
 	weights   weights
+	closeOnce sync.Once
 }
 
 // meta is written beside a built index and read back to decide whether it can be reused.
@@ -300,9 +302,11 @@ func isCitation(s string) bool {
 	return strings.HasPrefix(t, "Sources:") || strings.HasPrefix(t, "Source:")
 }
 
-// Close releases the index.
+// Close releases the index. Closing it again does nothing.
 func (ix *Index) Close() error {
-	if err := ix.bleve.Close(); err != nil {
+	var err error
+	ix.closeOnce.Do(func() { err = ix.bleve.Close() })
+	if err != nil {
 		return fmt.Errorf("close index: %w", err)
 	}
 	return nil
@@ -310,6 +314,31 @@ func (ix *Index) Close() error {
 
 // Stats describes the index.
 func (ix *Index) Stats() Stats { return ix.stats }
+
+// Document describes one document of an index.
+type Document struct {
+	ID        string
+	Title     string
+	Kind      string
+	Publisher string
+	Published string
+	URL       string
+	Passages  int // searchable passages
+}
+
+// Documents lists the documents of the index, in corpus order.
+func (ix *Index) Documents() []Document {
+	var out []Document
+	for _, p := range ix.passages {
+		if n := len(out); n > 0 && out[n-1].ID == p.Doc {
+			out[n-1].Passages++
+			continue
+		}
+		out = append(out, Document{ID: p.Doc, Title: p.Title, Kind: p.Kind, Publisher: p.Publisher,
+			Published: p.Published, URL: p.URL, Passages: 1})
+	}
+	return out
+}
 
 func randomSuffix() string {
 	b := make([]byte, 6)
