@@ -13,40 +13,63 @@ type span struct{ start, end int }
 
 // matchInfo says which concepts of a question a passage holds and where in its text.
 type matchInfo struct {
-	weight  float64        // idf of the matched word concepts, in text, section or title
-	spans   []span         // matched terms and phrases in the text
-	byTerm  map[int]string // span start → concept surface, for sentence scoring
-	weights map[string]float64
+	weight  float64     // idf of the matched word concepts, in text, section or title
+	words   int         // how many word concepts matched
+	spans   []span      // matched terms and phrases in the text
+	concept map[int]int // span start → index of the concept found there
+	worth   []float64   // per concept: what finding it in a sentence is worth
 }
 
 // matchPassage finds the concepts of p in a passage, by analysing it as the index does.
+// A word counts as found where the multi-word term it belongs to is found.
 func (ix *Index) matchPassage(p plan, ps corpus.Passage) matchInfo {
 	text := ix.analyze(maskURLs(ps.Text))
 	meta := ix.analyze(ps.Section + " \n " + ps.Title)
-	mi := matchInfo{byTerm: map[int]string{}, weights: map[string]float64{}}
-	for _, c := range p.concepts {
+	mi := matchInfo{concept: map[int]int{}, worth: make([]float64, len(p.concepts))}
+	found := make([]bool, len(p.concepts))
+	foundKey := map[string]bool{}
+	for i, c := range p.concepts {
 		if c.date {
-			if ps.Kind == corpus.KindTimeline || yearPattern.MatchString(ps.Text) {
-				mi.weight += c.idf
-				mi.weights[c.surface] = c.idf
-			}
+			found[i] = ps.Kind == corpus.KindTimeline || yearPattern.MatchString(ps.Text)
 			continue
 		}
-		found := false
 		for _, a := range c.alts {
 			terms := strings.Fields(a.key)
 			for _, sp := range findTerms(text, terms) {
 				mi.spans = append(mi.spans, sp)
-				mi.byTerm[sp.start] = c.surface
-				found = true
+				mi.concept[sp.start] = i
+				found[i] = true
 			}
-			if !found && len(findTerms(meta, terms)) > 0 {
-				found = true
+			if !found[i] && len(findTerms(meta, terms)) > 0 {
+				found[i] = true
 			}
 		}
-		if found && !c.quoted && !c.isPhrase() {
+		if found[i] && len(c.alts) > 0 {
+			foundKey[c.alts[0].key] = true
+		}
+	}
+	for i, c := range p.concepts {
+		if c.quoted || c.isPhrase() {
+			continue
+		}
+		if !found[i] && c.parent != "" && foundKey[c.parent] {
+			found[i] = true
+		}
+		if found[i] {
 			mi.weight += c.idf
-			mi.weights[c.surface] = c.idf
+			mi.words++
+		}
+	}
+	// A phrase is worth the words it holds; a word, its own weight.
+	for i, c := range p.concepts {
+		mi.worth[i] += c.idf
+		if c.parent == "" {
+			continue
+		}
+		for j, ph := range p.concepts {
+			if ph.isPhrase() && len(ph.alts) > 0 && ph.alts[0].key == c.parent {
+				mi.worth[j] += c.idf
+			}
 		}
 	}
 	return mi
@@ -135,14 +158,14 @@ func (ix *Index) bestSentence(p corpus.Passage, mi matchInfo) string {
 		start += from
 		end := start + len(s)
 		from = end
-		got := map[string]bool{}
+		got := map[int]bool{}
 		score := 0.0
 		for _, sp := range mi.spans {
 			if sp.start >= start && sp.end <= end {
-				c := mi.byTerm[sp.start]
+				c := mi.concept[sp.start]
 				if !got[c] {
 					got[c] = true
-					score += mi.weights[c] + 0.1
+					score += mi.worth[c] + 0.1
 				}
 			}
 		}

@@ -48,6 +48,9 @@ type concept struct {
 	quoted  bool
 	known   bool // the corpus has it (or a correction or synonym of it)
 	date    bool // the question asks when: dated passages hold the concept
+	// parent is the key of the multi-word term this word belongs to: where the term
+	// (or a synonym of it, "snapback" for "snap back") is found, so is the word.
+	parent string
 }
 
 // plan is a question read for searching.
@@ -117,6 +120,7 @@ func (ix *Index) readQuestion(question string) plan {
 
 	words := wordPattern.FindAllString(q, -1)
 	seen := map[string]bool{} // keys already read: a repeated word or term counts once
+	parent := make([]string, len(words))
 	// Multi-word terms of the corpus, longest first.
 	for i := 0; i < len(words); i++ {
 		for n := min(maxPhraseWords, ix.phrases.maxWords, len(words)-i); n >= 2; n-- {
@@ -128,6 +132,9 @@ func (ix *Index) readQuestion(question string) plan {
 				continue
 			}
 			c := concept{surface: strings.Join(words[i:i+n], " ")}
+			for j := i; j < i+n; j++ {
+				parent[j] = k
+			}
 			i += n - 1
 			if seen[k] {
 				break
@@ -152,7 +159,8 @@ func (ix *Index) readQuestion(question string) plan {
 			continue
 		}
 		terms := strings.Fields(ix.key(lw))
-		if k := strings.Join(terms, " "); len(terms) > 1 && !seen[k] {
+		k := strings.Join(terms, " ")
+		if len(terms) > 1 && !seen[k] {
 			seen[k] = true
 			p.concepts = append(p.concepts, concept{surface: w, alts: []alternative{{key: k, text: w, phrase: true, weight: ix.weights.phrase}}})
 		}
@@ -161,7 +169,12 @@ func (ix *Index) readQuestion(question string) plan {
 				continue
 			}
 			seen[t] = true
-			p.concepts = append(p.concepts, ix.wordConcept(w, t))
+			c := ix.wordConcept(w, t)
+			c.parent = parent[i]
+			if c.parent == "" && len(terms) > 1 {
+				c.parent = k
+			}
+			p.concepts = append(p.concepts, c)
 		}
 	}
 	for i := range p.concepts {

@@ -161,7 +161,7 @@ func (p plan) clears(c candidate) bool {
 			known += k.idf
 		}
 	}
-	return unknown <= 1 && len(c.match.weights) >= 2 && known > 0 && c.match.weight >= floorKnown*known
+	return unknown <= 1 && c.match.words >= 2 && known > 0 && c.match.weight >= floorKnown*known
 }
 
 // totalWeight is the weight of all the concepts of a plan, quoted phrases aside (their
