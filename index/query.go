@@ -20,9 +20,10 @@ type weights struct {
 	phrase, quoted float64 // a corpus term found as a phrase; a phrase the user quoted
 	synonym        float64 // a synonym instead of the word
 	correction     float64 // a spelling correction instead of the word
+	rerank         int     // how many of bleve's best passages Search re-orders by coverage
 }
 
-var defaultWeights = weights{section: 1.5, title: 0.5, phrase: 2.0, quoted: 3.0, synonym: 0.7, correction: 0.8}
+var defaultWeights = weights{section: 1.5, title: 0.5, phrase: 2.0, quoted: 3.0, synonym: 0.7, correction: 0.8, rerank: 40}
 
 // Limits of what is read of a question.
 const (

@@ -173,8 +173,8 @@ func TestSciFact(t *testing.T) {
 	n := float64(len(qs))
 	t.Logf("SciFact train: %d documents, %d passages, %d queries: nDCG@10 %.4f, Recall@100 %.4f",
 		len(c.Documents), ix.Stats().Passages, len(qs), ndcg/n, recall/n)
-	if got := ndcg / n; got < 0.60 {
-		t.Errorf("nDCG@10 = %.4f, want at least 0.60", got)
+	if got := ndcg / n; got < 0.68 {
+		t.Errorf("nDCG@10 = %.4f, want at least 0.68", got)
 	}
 }
 
@@ -206,14 +206,18 @@ func TestSciFactTuning(t *testing.T) {
 	base := defaultWeights
 	with := func(f func(*weights)) weights { w := base; f(&w); return w }
 	variants := []variant{
-		{"default", 0.75, 1.2, 1000, base},
-		{"b=0.2", 0.2, 1.2, 1000, base},
-		{"b=0.1", 0.1, 1.2, 1000, base},
-		{"b=0.05", 0.05, 1.2, 1000, base},
-		{"b=0.1 k1=0.9", 0.1, 0.9, 1000, base},
-		{"b=0.1 k1=1.5", 0.1, 1.5, 1000, base},
-		{"b=0.1 t.3", 0.1, 1.2, 1000, with(func(w *weights) { w.title = 0.3 })},
-		{"b=0.1 t1", 0.1, 1.2, 1000, with(func(w *weights) { w.title = 1 })},
+		{"standoff", bm25B, bm25K1, 1000, base},
+		{"b=0.75", 0.75, bm25K1, 1000, base},
+		{"b=0.3", 0.3, bm25K1, 1000, base},
+		{"k1=0.9", bm25B, 0.9, 1000, base},
+		{"title 1.0", bm25B, bm25K1, 1000, with(func(w *weights) { w.title = 1 })},
+		{"title 0.3", bm25B, bm25K1, 1000, with(func(w *weights) { w.title = 0.3 })},
+		{"title 0", bm25B, bm25K1, 1000, with(func(w *weights) { w.title = 0 })},
+		{"no coverage rerank", bm25B, bm25K1, 1000, with(func(w *weights) { w.rerank = 0 })},
+		{"rerank 100", bm25B, bm25K1, 1000, with(func(w *weights) { w.rerank = 100 })},
+		{"no correction", bm25B, bm25K1, 1000, with(func(w *weights) { w.correction = 0 })},
+		{"phrase 1", bm25B, bm25K1, 1000, with(func(w *weights) { w.phrase = 1 })},
+		{"one batch", bm25B, bm25K1, 100000, base},
 	}
 	b0, k0 := bm25Params()
 	defer setBM25(b0, k0)

@@ -30,15 +30,12 @@ type Hit struct {
 	Score   float64 // bleve's score
 }
 
-// rerankDepth is how many of bleve's best passages Search re-orders by coverage.
-const rerankDepth = 40
-
 // Search ranks passages for a question, best first, as Answer does but without the
 // relevance floor, the glossary rule or the preference for several sources: the
-// ranking that evaluations measure. The first rerankDepth passages are ordered by score
-// times coverage, the rest by score.
+// ranking that evaluations measure. The first weights.rerank passages are ordered by
+// score times coverage, the rest by score.
 func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, error) {
-	cands, err := ix.rank(ctx, ix.readQuestion(question), n, rerankDepth)
+	cands, err := ix.rank(ctx, ix.readQuestion(question), n, ix.weights.rerank)
 	if err != nil {
 		return nil, err
 	}
