@@ -7,6 +7,9 @@ type Request struct {
 	Question string
 	K        int // passages wanted; 0 means DefaultK, capped at MaxK
 	Offset   int // passages to skip, for paging ("More")
+	// Related asks for the passages related to a text (a message, a claim) rather than
+	// for an answer to a question: the relevance floor is lower.
+	Related bool
 }
 
 // DefaultK is the number of passages an answer holds when the request does not say.

@@ -409,3 +409,25 @@ func TestMappingVersionChangeRebuilds(t *testing.T) {
 		t.Error("index of an older mapping version was reused")
 	}
 }
+
+func TestRelatedTextHasALowerFloor(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	msg := "Iran's breakout time is down to weeks now, I read somewhere."
+	if ans := ask(t, ix, msg, 3); ans.Answered {
+		t.Logf("answered as a question too: %v", docNames(ans))
+	}
+	ans, err := ix.Answer(context.Background(), Request{Question: msg, K: 3, Related: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Answered || !strings.Contains(ans.Results[0].Text, "breakout time") {
+		t.Errorf("related passages of %q: %v", msg, docNames(ans))
+	}
+	ans, err = ix.Answer(context.Background(), Request{Question: "lol nice weather today, anyone up for pizza?", K: 3, Related: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Answered {
+		t.Errorf("small talk found related passages: %v", docNames(ans))
+	}
+}

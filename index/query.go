@@ -80,7 +80,13 @@ var filler = map[string]bool{
 	"things": true, "stuff": true, "info": true, "information": true, "anything": true,
 	"something": true, "exactly": true, "actually": true, "really": true, "hey": true,
 	"hi": true, "hello": true, "bot": true, "thanks": true, "percent": true, "per": true,
-	"cent": true, "term": true, "happen": true, "happened": true, "happens": true, "according": true, "many": true, "much": true, "so": true, "stand": true,
+	"cent": true, "term": true, "happen": true, "happened": true, "happens": true, "according": true, "many": true, "much": true, "now": true,
+	"somewhere": true, "someone": true, "anyone": true, "everyone": true, "somebody": true,
+	"read": true, "heard": true, "hear": true, "saw": true, "seen": true, "think": true,
+	"thought": true, "guess": true, "wonder": true, "wondering": true, "curious": true,
+	"lol": true, "ok": true, "okay": true, "yes": true, "yeah": true, "pls": true, "plz": true,
+	"guys": true, "folks": true, "kind": true, "sort": true, "like": true, "said": true, "say": true,
+	"says": true, "so": true, "stand": true,
 }
 
 // pronounUs are words after which a lower-case "us" is the pronoun, not the country.

@@ -19,6 +19,7 @@ import (
 const (
 	floorCoverage = 0.45
 	floorKnown    = 0.6
+	floorRelated  = 0.25
 	maxSuggest    = 5
 	sameDocument  = 0.5
 )
@@ -121,7 +122,7 @@ func (ix *Index) Answer(ctx context.Context, req Request) (Answer, error) {
 	}
 	pinned := len(cands)
 	for _, c := range ranked {
-		if (p.definition == nil || c.passage != p.definition.passage) && p.clears(c) {
+		if (p.definition == nil || c.passage != p.definition.passage) && p.clears(c, req.Related) {
 			cands = append(cands, c)
 		}
 	}
@@ -142,9 +143,10 @@ func (ix *Index) Answer(ctx context.Context, req Request) (Answer, error) {
 	return ans, nil
 }
 
-// clears tells whether a candidate passage clears the relevance floor.
-func (p plan) clears(c candidate) bool {
-	if c.coverage >= floorCoverage {
+// clears tells whether a candidate passage clears the relevance floor; for a related
+// text, it must hold two of its concepts weighing floorRelated of them all.
+func (p plan) clears(c candidate, related bool) bool {
+	if c.coverage >= floorCoverage || related && c.match.words >= 2 && c.coverage >= floorRelated {
 		return true
 	}
 	unknown, known := 0, 0.0
