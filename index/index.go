@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -135,7 +136,11 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 		return nil, meta{}, fmt.Errorf("open index: %w", err)
 	}
 	name := generationName(want)
-	if cur, err := os.ReadFile(filepath.Join(cfg.Dir, currentFile)); err == nil && strings.TrimSpace(string(cur)) == name {
+	var previous string // the generation in use until now: another process may serve it
+	if cur, err := os.ReadFile(filepath.Join(cfg.Dir, currentFile)); err == nil {
+		previous = strings.TrimSpace(string(cur))
+	}
+	if previous == name {
 		bi, got, err := openGeneration(filepath.Join(cfg.Dir, name))
 		if err == nil && got.MappingVersion == want.MappingVersion && got.Fingerprint == want.Fingerprint {
 			logger.Debug("index reused", "dir", cfg.Dir, "generation", name)
@@ -175,7 +180,7 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 	if err := writeFileAtomic(filepath.Join(cfg.Dir, currentFile), []byte(name+"\n")); err != nil {
 		return nil, meta{}, err
 	}
-	removeStale(cfg.Dir, name, logger)
+	removeStale(cfg.Dir, logger, name, previous)
 	logger.Info("index built", "dir", cfg.Dir, "passages", len(ps), "took", time.Since(start).Round(time.Millisecond))
 
 	bi, got, err = openGeneration(final)
@@ -252,15 +257,17 @@ func buildIndex(ctx context.Context, path string, m mapping.IndexMapping, ps []c
 	return bi, nil
 }
 
-// removeStale deletes generations other than keep, and abandoned builds.
-func removeStale(dir, keep string, logger *slog.Logger) {
+// removeStale deletes the generations not kept, and abandoned builds. The generation
+// that was current is kept beside the new one: a process still serving it (a bot while
+// the command line rebuilds) goes on reading it until it refreshes.
+func removeStale(dir string, logger *slog.Logger, keep ...string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
 		n := e.Name()
-		stale := strings.HasPrefix(n, genPrefix) && n != keep
+		stale := strings.HasPrefix(n, genPrefix) && !slices.Contains(keep, n)
 		if strings.HasPrefix(n, tmpPrefix) {
 			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
 				stale = true
