@@ -129,8 +129,10 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 	return ix, nil
 }
 
-// openOrBuild reopens the current generation in cfg.Dir when its meta matches want, and
-// builds a new generation otherwise.
+// openOrBuild reopens the generation in cfg.Dir built for want (the current one, or the
+// one kept from before, when commands alternate between two corpora), and builds a new
+// generation otherwise. A generation folder exists only once complete: builds happen in a
+// temporary folder renamed into place.
 func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want meta, ps []corpus.Passage, logger *slog.Logger) (bleve.Index, meta, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, meta{}, fmt.Errorf("open index: %w", err)
@@ -140,9 +142,15 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 	if cur, err := os.ReadFile(filepath.Join(cfg.Dir, currentFile)); err == nil {
 		previous = strings.TrimSpace(string(cur))
 	}
-	if previous == name {
+	if _, err := os.Stat(filepath.Join(cfg.Dir, name)); err == nil {
 		bi, got, err := openGeneration(filepath.Join(cfg.Dir, name))
 		if err == nil && got.MappingVersion == want.MappingVersion && got.Fingerprint == want.Fingerprint {
+			if previous != name {
+				if err := writeFileAtomic(filepath.Join(cfg.Dir, currentFile), []byte(name+"\n")); err != nil {
+					bi.Close()
+					return nil, meta{}, err
+				}
+			}
 			logger.Debug("index reused", "dir", cfg.Dir, "generation", name)
 			return bi, got, nil
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/standoff-bot/standoff/corpus"
 )
@@ -440,5 +441,25 @@ func TestRelatedTextHasALowerFloor(t *testing.T) {
 	}
 	if ans.Answered {
 		t.Errorf("small talk found related passages: %v", docNames(ans))
+	}
+}
+
+func TestAlternatingCorporaReuseTheirIndexes(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := loadFS(t, map[string]string{"a.md": "---\ntitle: A\n---\n\nCentrifuges spin at Natanz.\n"})
+	b := loadFS(t, map[string]string{"b.md": "---\ntitle: B\n---\n\nSnapback restores sanctions.\n"})
+	built := map[string]time.Time{}
+	for i, c := range []*corpus.Corpus{a, b, a, b} {
+		ix, err := Open(ctx, Config{Dir: dir}, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := ix.Stats()
+		ix.Close()
+		if prev, ok := built[st.Fingerprint]; ok && !prev.Equal(st.Built) {
+			t.Errorf("open %d rebuilt the index of a corpus already built", i+1)
+		}
+		built[st.Fingerprint] = st.Built
 	}
 }
