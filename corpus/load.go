@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // synonymsFile is the name of the synonyms file at the root of a corpus.
@@ -25,6 +27,18 @@ const synonymsFile = "synonyms.txt"
 func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 	c := &Corpus{splitter: NewSplitter()}
 	byID := map[string]string{} // id → path of the document that has it
+	var paths []string          // documents to read, in walk order
+	type atProblem struct {
+		at  int // documents found before it
+		err Problem
+	}
+	var walkProbs []atProblem
+	flushProbs := func(upTo int) {
+		for len(walkProbs) > 0 && walkProbs[0].at <= upTo {
+			c.Problems = append(c.Problems, walkProbs[0].err)
+			walkProbs = walkProbs[1:]
+		}
+	}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
@@ -33,7 +47,7 @@ func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 			if p == "." {
 				return err
 			}
-			c.Problems = append(c.Problems, Problem{Path: p, Reason: "cannot read: " + errReason(err)})
+			walkProbs = append(walkProbs, atProblem{len(paths), Problem{Path: p, Reason: "cannot read: " + errReason(err)}})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -58,41 +72,73 @@ func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 		if p == synonymsFile {
 			data, err := fs.ReadFile(fsys, p)
 			if err != nil {
-				c.Problems = append(c.Problems, Problem{Path: p, Reason: "cannot read: " + errReason(err)})
+				walkProbs = append(walkProbs, atProblem{len(paths), Problem{Path: p, Reason: "cannot read: " + errReason(err)}})
 				return nil
 			}
 			rules, problems := ParseSynonyms(data)
 			c.Synonyms = rules
-			c.Problems = append(c.Problems, problems...)
+			for _, prob := range problems {
+				walkProbs = append(walkProbs, atProblem{len(paths), prob})
+			}
 			return nil
 		}
 		if documentExt(p) == "" {
 			c.Warnings = append(c.Warnings, Problem{Path: p, Reason: "ignored: not a .md or .txt document"})
 			return nil
 		}
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			c.Problems = append(c.Problems, Problem{Path: p, Reason: "cannot read: " + errReason(err)})
-			return nil
-		}
-		doc, err := ParseDocument(p, data)
-		if err != nil {
-			var prob Problem
-			if !errors.As(err, &prob) {
-				prob = Problem{Path: p, Reason: err.Error()}
-			}
-			c.Problems = append(c.Problems, prob)
-			return nil
-		}
-		if other, ok := byID[doc.ID]; ok {
-			c.Problems = append(c.Problems, Problem{Path: p, Reason: fmt.Sprintf("duplicate id %q: %s has it too", doc.ID, other)})
-			return nil
-		}
-		byID[doc.ID] = p
-		c.Documents = append(c.Documents, doc)
+		paths = append(paths, p)
 		return nil
 	})
 	if err != nil {
+		return nil, fmt.Errorf("load corpus: %w", err)
+	}
+	// Read and parse the documents on every core; record them in walk order.
+	type parsed struct {
+		doc Document
+		err error
+	}
+	results := make([]parsed, len(paths))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				data, err := fs.ReadFile(fsys, paths[i])
+				if err != nil {
+					results[i].err = Problem{Path: paths[i], Reason: "cannot read: " + errReason(err)}
+					continue
+				}
+				results[i].doc, results[i].err = ParseDocument(paths[i], data)
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, r := range results {
+		flushProbs(i)
+		p := paths[i]
+		if r.err != nil {
+			var prob Problem
+			if !errors.As(r.err, &prob) {
+				prob = Problem{Path: p, Reason: r.err.Error()}
+			}
+			c.Problems = append(c.Problems, prob)
+			continue
+		}
+		if other, ok := byID[r.doc.ID]; ok {
+			c.Problems = append(c.Problems, Problem{Path: p, Reason: fmt.Sprintf("duplicate id %q: %s has it too", r.doc.ID, other)})
+			continue
+		}
+		byID[r.doc.ID] = p
+		c.Documents = append(c.Documents, r.doc)
+	}
+	flushProbs(len(paths))
+	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("load corpus: %w", err)
 	}
 	slices.SortFunc(c.Documents, func(a, b Document) int { return cmp.Compare(a.ID, b.ID) })

@@ -94,6 +94,9 @@ func (w *mdWalker) add(t string, n ast.Node) {
 // collapseSpaces replaces every run of spaces and tabs in s with a single space, as a
 // browser shows the text; removed markup leaves no double space behind.
 func collapseSpaces(s string) string {
+	if !strings.Contains(s, "  ") && !strings.Contains(s, "\t") {
+		return s // nothing to collapse: no copy
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	inRun := false

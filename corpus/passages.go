@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -19,14 +20,18 @@ const formatVersion = "standoff-corpus-1"
 // single sentence is longer. The text of a passage is a substring of its paragraph's.
 func (c *Corpus) Passages() []Passage {
 	sp := c.Splitter()
-	var out []Passage
+	n := 0
+	for _, d := range c.Documents {
+		n += len(d.Paragraphs)
+	}
+	out := make([]Passage, 0, n)
 	for _, d := range c.Documents {
 		for _, p := range d.Paragraphs {
 			parts := splitParagraph(sp, p.Text)
 			for i, t := range parts {
-				id := fmt.Sprintf("%s#%d", d.ID, p.Number)
+				id := d.ID + "#" + strconv.Itoa(p.Number)
 				if len(parts) > 1 {
-					id = fmt.Sprintf("%s#%d.%d", d.ID, p.Number, i+1)
+					id += "." + strconv.Itoa(i+1)
 				}
 				out = append(out, Passage{
 					ID:        id,

@@ -48,6 +48,7 @@ type Config struct {
 type Index struct {
 	bleve    bleve.Index
 	analyzer analysis.Analyzer
+	plain    analysis.Analyzer // analyzer without the "U.S." char filters
 	logger   *slog.Logger
 	splitter *corpus.Splitter
 
@@ -94,9 +95,9 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 		return nil, err
 	}
 	ix := &Index{logger: logger, splitter: c.Splitter(), weights: defaultWeights}
-	ix.analyzer = m.AnalyzerNamed(analyzerName)
-	if ix.analyzer == nil {
-		return nil, fmt.Errorf("open index: analyzer %q missing", analyzerName)
+	ix.analyzer, ix.plain = m.AnalyzerNamed(analyzerName), m.AnalyzerNamed(plainAnalyzerName)
+	if ix.analyzer == nil || ix.plain == nil {
+		return nil, fmt.Errorf("open index: analyzers %q and %q missing", analyzerName, plainAnalyzerName)
 	}
 	ix.passages = searchable(c.Passages())
 	want := meta{
@@ -292,7 +293,7 @@ func removeStale(dir string, logger *slog.Logger, keep ...string) {
 // searchable leaves out the passages that are only a list of sources ("Sources: …"):
 // they cite an answer, they are not one.
 func searchable(ps []corpus.Passage) []corpus.Passage {
-	out := ps[:0:0]
+	out := make([]corpus.Passage, 0, len(ps))
 	for _, p := range ps {
 		if isCitation(p.Text) {
 			continue

@@ -23,7 +23,7 @@ import (
 // MappingVersion names the shape of the index: the mapping, the analysis and the way
 // passages become documents. Change it whenever any of them changes; an index built
 // under another version is rebuilt on open.
-const MappingVersion = 4
+const MappingVersion = 5
 
 // BM25 parameters. bleve divides a passage's length by an "average field length" that
 // it computes as distinct terms per document, several times less than the true mean, so
@@ -52,7 +52,11 @@ const (
 )
 
 // analyzerName is the analyzer of every text field: English analysis that keeps "US".
-const analyzerName = "standoff_en"
+// plainAnalyzerName is the same without reading "U.S." as "US", for texts that lack it.
+const (
+	analyzerName      = "standoff_en"
+	plainAnalyzerName = "standoff_en_plain"
+)
 
 // passageType is the bleve document type of a passage.
 const passageType = "passage"
@@ -143,11 +147,21 @@ func addAnalysis(m *mapping.IndexMappingImpl) error {
 	}); err != nil {
 		return err
 	}
-	return m.AddCustomAnalyzer(analyzerName, map[string]any{
+	filters := []any{en.PossessiveName, lowercase.Name, "stop_standoff", porter.Name}
+	if err := m.AddCustomAnalyzer(analyzerName, map[string]any{
 		"type":          custom.Name,
 		"char_filters":  []any{"usa_dots", "us_dots"},
 		"tokenizer":     unicode.Name,
-		"token_filters": []any{en.PossessiveName, lowercase.Name, "stop_standoff", porter.Name},
+		"token_filters": filters,
+	}); err != nil {
+		return err
+	}
+	// The same chain without the char filters: it gives the same tokens for a text
+	// without "U.S.", without running their regular expressions (see analyzerFor).
+	return m.AddCustomAnalyzer(plainAnalyzerName, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": filters,
 	})
 }
 

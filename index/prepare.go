@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"math/bits"
 	"sort"
 	"strings"
 
@@ -82,12 +83,19 @@ func termNames(heading string) []string {
 // correction, term weights and the relevance floor.
 type vocabulary struct {
 	df    map[string]int
-	byLen map[int][]string // terms by rune length, for correction
+	byLen map[int][]vocabTerm // terms by rune length, for correction
 	docs  int
 }
 
+// vocabTerm is a term ready for spelling comparisons.
+type vocabTerm struct {
+	term  string
+	runes []rune
+	chars uint64 // the set of its characters (see charSet)
+}
+
 func (ix *Index) newVocabulary() *vocabulary {
-	v := &vocabulary{df: map[string]int{}, byLen: map[int][]string{}, docs: len(ix.passages)}
+	v := &vocabulary{df: map[string]int{}, byLen: map[int][]vocabTerm{}, docs: len(ix.passages)}
 	for _, field := range []string{fieldText, fieldSection, fieldTitle} {
 		d, err := ix.bleve.FieldDict(field)
 		if err != nil {
@@ -106,13 +114,30 @@ func (ix *Index) newVocabulary() *vocabulary {
 		d.Close()
 	}
 	for t := range v.df {
-		n := len([]rune(t))
-		v.byLen[n] = append(v.byLen[n], t)
+		r := []rune(t)
+		v.byLen[len(r)] = append(v.byLen[len(r)], vocabTerm{term: t, runes: r, chars: charSet(r)})
 	}
 	for _, ts := range v.byLen {
-		sort.Strings(ts)
+		sort.Slice(ts, func(i, j int) bool { return ts[i].term < ts[j].term })
 	}
 	return v
+}
+
+// charSet is the set of the characters of a term as bits: a to z, 0 to 9, and 27 bits
+// that other characters share.
+func charSet(r []rune) uint64 {
+	var m uint64
+	for _, c := range r {
+		switch {
+		case 'a' <= c && c <= 'z':
+			m |= 1 << (c - 'a')
+		case '0' <= c && c <= '9':
+			m |= 1 << (26 + c - '0')
+		default:
+			m |= 1 << (36 + uint(c)%27)
+		}
+	}
+	return m
 }
 
 // idf is the inverse document frequency of a term; a term the corpus lacks weighs most.
@@ -155,11 +180,17 @@ func (v *vocabulary) correct(term string) string {
 		maxDist = 2
 	}
 	best, bestDist, bestDF := "", maxDist+1, 0
+	chars := charSet(r)
+	var rows editRows
 	for n := len(r) - maxDist; n <= len(r)+maxDist; n++ {
 		for _, cand := range v.byLen[n] {
-			d := editDistance(r, []rune(cand), maxDist)
-			if d < bestDist || (d == bestDist && v.df[cand] > bestDF) {
-				best, bestDist, bestDF = cand, d, v.df[cand]
+			// An edit adds or removes at most two characters of the set.
+			if bits.OnesCount64(chars^cand.chars) > 2*maxDist {
+				continue
+			}
+			d := rows.distance(r, cand.runes, maxDist)
+			if d < bestDist || (d == bestDist && v.df[cand.term] > bestDF) {
+				best, bestDist, bestDF = cand.term, d, v.df[cand.term]
 			}
 		}
 	}
@@ -178,15 +209,23 @@ func isNumber(s string) bool {
 	return true
 }
 
-// editDistance is the Damerau–Levenshtein (optimal string alignment) distance of a and b,
+// editRows are the rows of an edit distance computation, reused from one to the next.
+type editRows struct{ prev2, prev, cur []int }
+
+// distance is the Damerau–Levenshtein (optimal string alignment) distance of a and b,
 // or max+1 as soon as it must exceed max.
-func editDistance(a, b []rune, max int) int {
+func (e *editRows) distance(a, b []rune, max int) int {
 	if abs(len(a)-len(b)) > max {
 		return max + 1
 	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	grow := func(row []int) []int {
+		if cap(row) < len(b)+1 {
+			return make([]int, len(b)+1)
+		}
+		return row[:len(b)+1]
+	}
+	prev2, prev, cur := grow(e.prev2), grow(e.prev), grow(e.cur)
+	defer func() { e.prev2, e.prev, e.cur = prev2, prev, cur }()
 	for j := range prev {
 		prev[j] = j
 	}
@@ -210,6 +249,12 @@ func editDistance(a, b []rune, max int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
+}
+
+// editDistance is the distance of a and b within max, as editRows.distance.
+func editDistance(a, b []rune, max int) int {
+	var e editRows
+	return e.distance(a, b, max)
 }
 
 func abs(n int) int {

@@ -27,7 +27,8 @@ var defaultWeights = weights{section: 1.5, title: 0.5, phrase: 2.0, quoted: 3.0,
 
 // Limits of what is read of a question.
 const (
-	maxQuestion    = 1000 // runes of a question that are read
+	commonPassages = 20000 // a word in more passages than this, and a tenth of them, is common
+	maxQuestion    = 1000  // runes of a question that are read
 	maxConcepts    = 32
 	maxPhraseWords = 6
 )
@@ -49,6 +50,10 @@ type concept struct {
 	quoted  bool
 	known   bool // the corpus has it (or a correction or synonym of it)
 	date    bool // the question asks when: dated passages hold the concept
+	// common is set on a word so frequent (see commonPassages) that searching for it
+	// costs much and ranks little: it is left out of the search when the question has a
+	// rarer word, and still counts in the relevance floor.
+	common bool
 	// parent is the key of the multi-word term this word belongs to: where the term
 	// (or a synonym of it, "snapback" for "snap back") is found, so is the word.
 	parent string
@@ -185,7 +190,12 @@ func (ix *Index) readQuestion(question string) plan {
 		}
 	}
 	for i := range p.concepts {
-		p.concepts[i].idf, p.concepts[i].known = ix.conceptWeight(p.concepts[i])
+		c := &p.concepts[i]
+		c.idf, c.known = ix.conceptWeight(*c)
+		if !c.isPhrase() && !c.quoted && len(c.alts) > 0 {
+			df := ix.vocab.df[c.alts[0].key]
+			c.common = df > commonPassages && df > ix.vocab.docs/10
+		}
 	}
 	if datePattern.MatchString(q) && len(p.concepts) > 0 {
 		p.concepts = append(p.concepts, concept{surface: "when", date: true, idf: weightDate, known: true})
@@ -302,14 +312,20 @@ func normalizeQuestion(q string) string {
 // leaves (bleve ignores boosts on compound queries). A quoted phrase must match.
 func (p plan) bleveQuery(w weights) query.Query {
 	var should, must []query.Query
+	rare := false // a word of the question is not common
 	for _, c := range p.concepts {
+		rare = rare || !c.common && c.known && !c.date
+	}
+	for _, c := range p.concepts {
+		if c.common && rare {
+			continue
+		}
 		if c.date {
+			// Timelines are searched; a dated passage elsewhere counts in the rerank
+			// (matchPassage), as a year query over every passage costs too much.
 			tl := bleve.NewTermQuery(corpus.KindTimeline)
 			tl.SetField(fieldKind)
-			year := bleve.NewRegexpQuery(`(1[89]|20)[0-9][0-9]`)
-			year.SetField(fieldText)
-			year.SetBoost(0.5)
-			should = append(should, tl, year)
+			should = append(should, tl)
 			continue
 		}
 		var leaves []query.Query

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2/analysis"
+
 	"github.com/standoff-bot/standoff/corpus"
 )
 
@@ -17,7 +19,7 @@ type token struct {
 
 // analyze runs the index's analyzer over text, as bleve does when it indexes it.
 func (ix *Index) analyze(text string) []token {
-	ts := ix.analyzer.Analyze([]byte(text))
+	ts := ix.analyzerFor(text).Analyze([]byte(text))
 	out := make([]token, 0, len(ts))
 	for _, t := range ts {
 		tk := token{term: string(t.Term), start: t.Start, end: t.End, pos: t.Position}
@@ -30,13 +32,22 @@ func (ix *Index) analyze(text string) []token {
 	return out
 }
 
+// analyzerFor is the analyzer for text: the char filters only rewrite "U.S.", so a text
+// without it is analysed without their regular expressions, to the same tokens.
+func (ix *Index) analyzerFor(text string) analysis.Analyzer {
+	if strings.Contains(text, "U.S.") {
+		return ix.analyzer
+	}
+	return ix.plain
+}
+
 // usDots matches the abbreviations that the "us_dots" char filter rewrites.
 var usDots = regexp.MustCompile(`^U\.S\.(A\.)?`)
 
 // key is the analysed form of a term or phrase, terms joined by spaces: the form in which
 // synonyms, glossary entries and phrases are compared with a question.
 func (ix *Index) key(text string) string {
-	ts := ix.analyzer.Analyze([]byte(text))
+	ts := ix.analyzerFor(text).Analyze([]byte(text))
 	parts := make([]string, len(ts))
 	for i, t := range ts {
 		parts[i] = string(t.Term)
