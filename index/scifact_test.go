@@ -207,17 +207,14 @@ func TestSciFactTuning(t *testing.T) {
 	with := func(f func(*weights)) weights { w := base; f(&w); return w }
 	variants := []variant{
 		{"standoff", bm25B, bm25K1, 1000, base},
-		{"b=0.75", 0.75, bm25K1, 1000, base},
-		{"b=0.3", 0.3, bm25K1, 1000, base},
-		{"k1=0.9", bm25B, 0.9, 1000, base},
-		{"title 1.0", bm25B, bm25K1, 1000, with(func(w *weights) { w.title = 1 })},
-		{"title 0.3", bm25B, bm25K1, 1000, with(func(w *weights) { w.title = 0.3 })},
-		{"title 0", bm25B, bm25K1, 1000, with(func(w *weights) { w.title = 0 })},
-		{"no coverage rerank", bm25B, bm25K1, 1000, with(func(w *weights) { w.rerank = 0 })},
-		{"rerank 100", bm25B, bm25K1, 1000, with(func(w *weights) { w.rerank = 100 })},
-		{"no correction", bm25B, bm25K1, 1000, with(func(w *weights) { w.correction = 0 })},
-		{"phrase 1", bm25B, bm25K1, 1000, with(func(w *weights) { w.phrase = 1 })},
-		{"one batch", bm25B, bm25K1, 100000, base},
+		{"t.3", bm25B, bm25K1, 1000, with(func(w *weights) { w.title = 0.3 })},
+		{"t.3 p1", bm25B, bm25K1, 1000, with(func(w *weights) { w.title = 0.3; w.phrase = 1 })},
+		{"t.3 p1 b.3", 0.3, bm25K1, 1000, with(func(w *weights) { w.title = 0.3; w.phrase = 1 })},
+		{"t.3 b.3", 0.3, bm25K1, 1000, with(func(w *weights) { w.title = 0.3 })},
+		{"t.3 b.2", 0.2, bm25K1, 1000, with(func(w *weights) { w.title = 0.3 })},
+		{"t.3 b.2 k1.5", 0.2, 1.5, 1000, with(func(w *weights) { w.title = 0.3 })},
+		{"t.3 rr60", bm25B, bm25K1, 1000, with(func(w *weights) { w.title = 0.3; w.rerank = 60 })},
+		{"t.4", bm25B, bm25K1, 1000, with(func(w *weights) { w.title = 0.4 })},
 	}
 	b0, k0 := bm25Params()
 	defer setBM25(b0, k0)
