@@ -37,19 +37,18 @@ func benchmarkAnswer(b *testing.B, ix *Index, qs []string) {
 
 // BenchmarkAnswerSciFact answers SciFact claims on the SciFact corpus (STANDOFF_SCIFACT).
 func BenchmarkAnswerSciFact(b *testing.B) {
-	dir := scifactDir(b)
-	ix := openMem(b, scifactCorpus(b, dir))
+	c, judged := scifact(b)
+	ix := openMem(b, c)
 	var qs []string
-	for _, q := range scifactQueries(b, dir) {
-		qs = append(qs, q.text)
+	for _, q := range judged {
+		qs = append(qs, q.Text)
 	}
 	benchmarkAnswer(b, ix, qs)
 }
 
 // BenchmarkBuildSciFact builds the SciFact index on disk and reports its size.
 func BenchmarkBuildSciFact(b *testing.B) {
-	dir := scifactDir(b)
-	c := scifactCorpus(b, dir)
+	c, _ := scifact(b)
 	ctx := context.Background()
 	var size int64
 	for b.Loop() {

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/index"
+)
+
+// Engine names, as flags and the table spell them.
+const (
+	engineStandoff = "standoff"
+	engineFTS      = "fts5"
+)
+
+// rankedPassage is one passage of a raw ranking.
+type rankedPassage struct {
+	Passage string // passage id
+	Doc     string // document id
+}
+
+// engine is a search engine opened on a corpus.
+type engine interface {
+	// answer answers a question with k passages, cited and highlighted, in the shape
+	// the product shows.
+	answer(ctx context.Context, question string, k int) (index.Answer, error)
+	// rank ranks passages for a question, best first, without any relevance floor.
+	rank(ctx context.Context, question string, n int) ([]rankedPassage, error)
+	// Close releases the engine.
+	Close() error
+}
+
+// standoffEngine is the product's own answer path.
+type standoffEngine struct{ ix *index.Index }
+
+// answer is index.Answer with K passages.
+func (s standoffEngine) answer(ctx context.Context, question string, k int) (index.Answer, error) {
+	return s.ix.Answer(ctx, index.Request{Question: question, K: k})
+}
+
+// rank is index.Search: the ranking before the floor.
+func (s standoffEngine) rank(ctx context.Context, question string, n int) ([]rankedPassage, error) {
+	hits, err := s.ix.Search(ctx, question, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]rankedPassage, len(hits))
+	for i, h := range hits {
+		out[i] = rankedPassage{Passage: h.Passage, Doc: h.Doc}
+	}
+	return out, nil
+}
+
+// Close closes the index.
+func (s standoffEngine) Close() error { return s.ix.Close() }
+
+// ftsEngine is the FTS5 baseline.
+type ftsEngine struct{ f *ftsIndex }
+
+// answer answers with the k best passages; FTS5 has no relevance floor, so a question
+// is answered as soon as one passage holds one of its words.
+func (e ftsEngine) answer(ctx context.Context, question string, k int) (index.Answer, error) {
+	rs, err := e.f.Answer(ctx, question, k)
+	ans := index.Answer{Question: question, Results: []index.Result{}, Suggestions: []string{}}
+	if err != nil {
+		return ans, err
+	}
+	for i, r := range rs {
+		ans.Results = append(ans.Results, index.Result{
+			Rank: i + 1, Doc: r.Doc, Title: r.Title, Paragraph: r.Paragraph,
+			Text: r.Text, Highlighted: r.Snippet, Score: r.Score,
+		})
+	}
+	ans.Answered = len(ans.Results) > 0
+	return ans, nil
+}
+
+// rank is the FTS5 ranking, best first.
+func (e ftsEngine) rank(ctx context.Context, question string, n int) ([]rankedPassage, error) {
+	return e.f.Rank(ctx, question, n)
+}
+
+// Close closes the SQLite database.
+func (e ftsEngine) Close() error { return e.f.Close() }
+
+// loadCorpus reads the corpus folder dir through the product's corpus package, or the
+// embedded default corpus when dir is empty.
+func loadCorpus(ctx context.Context, dir string) (*corpus.Corpus, error) {
+	var c *corpus.Corpus
+	var err error
+	if dir == "" {
+		c, err = corpus.Load(ctx, corpus.Default())
+	} else {
+		c, err = corpus.LoadDir(ctx, dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(c.Documents) == 0 {
+		return nil, fmt.Errorf("load corpus: no readable document in %q", dir)
+	}
+	return c, nil
+}
+
+// passageKey is the document and paragraph of a passage id ("doc#3" of "doc#3.2"): what
+// a result's citation names.
+func passageKey(id string) string {
+	if i := strings.LastIndexByte(id, '#'); i >= 0 {
+		if j := strings.IndexByte(id[i:], '.'); j >= 0 {
+			return id[:i+j]
+		}
+	}
+	return id
+}
+
+// resultKey is the passage key of a result's citation.
+func resultKey(r index.Result) string { return r.Doc + "#" + strconv.Itoa(r.Paragraph) }
+
+// diskSize is the number of bytes of the files under path.
+func diskSize(path string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(path, func(_ string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			n += info.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("disk size: %w", err)
+	}
+	return n, nil
+}
