@@ -18,6 +18,10 @@ const (
 	actAsk  actionKind = "ask"  // ask a suggested term
 )
 
+// maxOffset is the furthest passage a page button may start at: deeper than any member
+// pages, and a bound on what a crafted custom id can ask of the index.
+const maxOffset = 10000
+
 // action is a decoded custom id.
 type action struct {
 	Kind   actionKind
@@ -52,7 +56,7 @@ func parseAction(id string) (action, error) {
 	switch a.Kind {
 	case actPage, actPost:
 		n, err := strconv.Atoi(arg)
-		if err != nil || n < 0 || n > 10000 {
+		if err != nil || n < 0 || n > maxOffset {
 			return action{}, fmt.Errorf("parse custom id %q: bad offset", id)
 		}
 		a.Offset = n

@@ -13,9 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -79,6 +77,15 @@ type Options struct {
 	// transport is wrapped to send requests to Config.APIURL. Default: a client with a
 	// 20 s time-out.
 	HTTPClient *http.Client
+	// Metrics receive the bot's measurements and are served on /metrics; nil makes new
+	// ones (see Bot.Metrics). Pass them to give other parts of standoff the same registry.
+	Metrics *Metrics
+	// ShutdownGrace bounds how long Run waits, once its context is done, for the requests
+	// in flight to finish before it disconnects. Default 10 s.
+	ShutdownGrace time.Duration
+	// ShardStartInterval is how long a batch of shards waits after the one before it
+	// identified (Discord allows max_concurrency identifies per 5 s). Default 5 s.
+	ShardStartInterval time.Duration
 }
 
 // Bot is a running or runnable Discord bot. Build it with New and run it with Run.
@@ -91,21 +98,24 @@ type Bot struct {
 	commands []*discordgo.ApplicationCommand
 	extra    map[string]Command
 
+	metrics *Metrics
+
 	running atomic.Bool
 
 	mu        sync.Mutex
 	closing   bool
 	wg        sync.WaitGroup
 	userID    string
+	userName  string
 	appID     string
 	ready     chan struct{}
 	readyOnce sync.Once
 	feedback  *Feedback
 	questions *journal
 	hctx      context.Context
+	shards    []*shard
 
-	connected atomic.Bool
-	stats     counters
+	stats counters
 }
 
 // counters are the bot's running totals, exposed by Stats and the metrics endpoint.
@@ -128,7 +138,7 @@ type Stats struct {
 	Failures      int64 // requests that ended with an error shown to the member
 	Panics        int64 // handler panics recovered
 	Autocompletes int64
-	Connected     bool // the gateway connection is up
+	Connected     bool // every gateway connection (one a shard) is up
 }
 
 // New returns a Bot that answers from a with the configuration cfg; it does not connect
@@ -152,6 +162,9 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 	if cfg.ShardCount < 1 {
 		cfg.ShardCount = 1
 	}
+	if cfg.ShardID < 0 || cfg.ShardID >= cfg.ShardCount {
+		return nil, fmt.Errorf("bot: new: shard %d is not one of 0 to %d", cfg.ShardID, cfg.ShardCount-1)
+	}
 	if opts.RateEvery <= 0 {
 		opts.RateEvery = 5 * time.Second
 	}
@@ -163,6 +176,15 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 	}
 	if opts.AnswerTimeout <= 0 {
 		opts.AnswerTimeout = 20 * time.Second
+	}
+	if opts.ShutdownGrace <= 0 {
+		opts.ShutdownGrace = 10 * time.Second
+	}
+	if opts.ShardStartInterval <= 0 {
+		opts.ShardStartInterval = 5 * time.Second
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics()
 	}
 	every := opts.RateEvery
 	if opts.NoRateLimit {
@@ -176,6 +198,10 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 		limiter: newUserLimiter(every, opts.RateBurst, opts.Now),
 		extra:   map[string]Command{},
 		ready:   make(chan struct{}),
+		metrics: opts.Metrics,
+	}
+	if err := b.metrics.gauges(b); err != nil {
+		return nil, fmt.Errorf("bot: new: %w", err)
 	}
 	b.commands = commandDefinitions()
 	for _, c := range opts.Commands {
@@ -208,94 +234,103 @@ func (b *Bot) Stats() Stats {
 		Failures:      b.stats.failures.Load(),
 		Panics:        b.stats.panics.Load(),
 		Autocompletes: b.stats.autocompletes.Load(),
-		Connected:     b.connected.Load(),
+		Connected:     b.shardCount() > 0 && b.disconnectedShards() == "",
 	}
-	b.mu.Lock()
-	fb := b.feedback
-	b.mu.Unlock()
-	if fb != nil {
-		st.VotesUp, st.VotesDown = fb.Counts()
-	}
+	st.VotesUp, st.VotesDown = b.feedbackCounts()
 	return st
 }
 
-// Run connects to Discord, registers the commands, and answers until ctx is done; then
-// it lets the requests in flight finish (for a few seconds at most), disconnects and
-// returns nil. It returns an error when it cannot start. A Bot runs once.
+// Metrics returns the metrics the bot reports into: Options.Metrics, or its own.
+func (b *Bot) Metrics() *Metrics { return b.metrics }
+
+// ObserveRefresh counts one refresh of the index in the bot's metrics: ok when the new
+// index serves, false when the refresh failed. The corpus refresh path calls it.
+func (b *Bot) ObserveRefresh(ok bool) { b.metrics.ObserveRefresh(ok) }
+
+// feedbackCounts returns the 👍 and 👎 that count, or zeros before Run opens the log.
+func (b *Bot) feedbackCounts() (up, down int) {
+	b.mu.Lock()
+	fb := b.feedback
+	b.mu.Unlock()
+	if fb == nil {
+		return 0, 0
+	}
+	return fb.Counts()
+}
+
+// isClosing reports whether Run is shutting down.
+func (b *Bot) isClosing() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.closing
+}
+
+// Run connects to Discord, registers the commands, and answers until ctx is done. Then
+// it shuts down gracefully: it stops taking new events, lets the requests in flight
+// finish (for ShutdownGrace at most), disconnects every shard and returns nil. It
+// returns an error when it cannot start. A Bot runs once.
 func (b *Bot) Run(ctx context.Context) (err error) {
 	if !b.running.CompareAndSwap(false, true) {
 		return errors.New("bot: run: already run")
 	}
 	defer func() { err = b.redact(err) }()
 
-	if err := os.MkdirAll(b.cfg.DataDir, 0o755); err != nil {
-		return fmt.Errorf("bot: run: data folder: %w", err)
-	}
-	fb, err := OpenFeedback(filepath.Join(b.cfg.DataDir, FeedbackFile))
+	closeState, err := b.openState()
 	if err != nil {
 		return fmt.Errorf("bot: run: %w", err)
 	}
-	defer fb.Close()
-	qj, err := openJournal(filepath.Join(b.cfg.DataDir, QuestionsFile))
-	if err != nil {
-		return fmt.Errorf("bot: run: questions log: %w", err)
-	}
-	defer qj.close()
+	defer closeState()
 	hctx, cancelHandlers := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelHandlers()
 	b.mu.Lock()
-	b.feedback, b.questions, b.hctx = fb, qj, hctx
+	b.hctx = hctx
 	b.mu.Unlock()
 
 	if b.cfg.HTTPAddr != "" {
-		ln, err := net.Listen("tcp", b.cfg.HTTPAddr)
+		stop, err := b.serveHealth(b.cfg.HTTPAddr)
 		if err != nil {
-			return fmt.Errorf("bot: run: health endpoint: %w", err)
+			return fmt.Errorf("bot: run: %w", err)
 		}
-		srv := &http.Server{Handler: b.healthHandler(), ReadHeaderTimeout: 5 * time.Second}
-		go srv.Serve(ln)
-		defer srv.Close()
-		b.log.Info("health and metrics endpoints", "addr", ln.Addr().String())
+		defer stop()
 	}
 
-	s, err := b.newSession()
+	probe, err := b.newSession()
 	if err != nil {
 		return fmt.Errorf("bot: run: %w", err)
 	}
-	removers := []func(){
-		s.AddHandler(b.onReady),
-		s.AddHandler(func(*discordgo.Session, *discordgo.Connect) { b.connected.Store(true) }),
-		s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) { b.connected.Store(false) }),
-		s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) { b.log.Info("gateway session resumed") }),
-		s.AddHandler(b.onInteraction),
-		s.AddHandler(b.onMessage),
+	plan, err := b.planShards(ctx, probe)
+	if err != nil {
+		return fmt.Errorf("bot: run: %w", err)
 	}
+	shards := make([]*shard, len(plan.ids))
+	var removers []func()
+	for i, id := range plan.ids {
+		s := probe
+		if i > 0 {
+			if s, err = b.newSession(); err != nil {
+				return fmt.Errorf("bot: run: %w", err)
+			}
+		}
+		s.ShardID, s.ShardCount = id, plan.count
+		shards[i] = &shard{id: id, s: s}
+		removers = append(removers, b.watchShard(shards[i])...)
+		removers = append(removers,
+			s.AddHandler(b.onReady),
+			s.AddHandler(b.onInteraction),
+			s.AddHandler(b.onMessage))
+	}
+	b.mu.Lock()
+	b.shards = shards
+	b.mu.Unlock()
 
-	b.log.Info("connecting to Discord", "api", b.cfg.APIURL, "shard", b.cfg.ShardID, "shards", b.cfg.ShardCount)
-	if err := openSession(ctx, s, 30*time.Second); err != nil {
+	b.log.Info("connecting to Discord", "api", b.cfg.APIURL, "shards", plan.ids, "shard_count", plan.count)
+	if err := b.openShards(ctx, shards, plan.concurrency); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return fmt.Errorf("bot: run: connect to the Discord gateway: %w", err)
 	}
-	defer func() {
-		// Stop taking new events, let those in flight finish, then disconnect.
-		for _, remove := range removers {
-			remove()
-		}
-		b.mu.Lock()
-		b.closing = true
-		b.mu.Unlock()
-		done := make(chan struct{})
-		go func() { b.wg.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			b.log.Warn("requests still in flight at shutdown were cut short")
-		}
-		cancelHandlers()
-		if err := s.Close(); err != nil {
-			b.log.Warn("closing the gateway connection", "err", err)
-		}
-		b.log.Info("disconnected from Discord")
-	}()
+	defer b.shutdown(shards, removers, cancelHandlers)
 
 	select {
 	case <-b.ready:
@@ -304,18 +339,70 @@ func (b *Bot) Run(ctx context.Context) (err error) {
 	case <-time.After(15 * time.Second):
 		return errors.New("bot: run: Discord sent no READY")
 	}
-	if b.cfg.ShardID == 0 {
+	if plan.ids[0] == 0 {
 		// Commands belong to the application, not to a shard: shard 0 registers them.
-		b.register(ctx, s)
+		b.register(ctx, shards[0].s)
 	}
-	b.log.Info("bot ready", "user", b.botUser(), "application", b.application())
+	b.log.Info("bot ready", "user", b.botUser(), "application", b.application(), "shards", len(shards))
 	<-ctx.Done()
-	b.log.Info("shutting down")
+	b.log.Info("shutting down: finishing the requests in flight", "grace", b.opts.ShutdownGrace)
 	return nil
 }
 
-// newSession builds the discordgo session: token, HTTP client pointed at APIURL, intents,
-// sharding and logging.
+// openState makes the data folder (0700) and opens the feedback and questions logs
+// (0600); the function it returns closes them.
+func (b *Bot) openState() (func(), error) {
+	if err := ensurePrivateDir(b.cfg.DataDir, b.log); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	fb, err := OpenFeedback(filepath.Join(b.cfg.DataDir, FeedbackFile))
+	if err != nil {
+		return nil, err
+	}
+	qj, err := openJournal(filepath.Join(b.cfg.DataDir, QuestionsFile))
+	if err != nil {
+		fb.Close()
+		return nil, fmt.Errorf("questions log: %w", err)
+	}
+	b.mu.Lock()
+	b.feedback, b.questions = fb, qj
+	b.mu.Unlock()
+	return func() {
+		if err := qj.close(); err != nil {
+			b.log.Error("closing the questions log", "err", err)
+		}
+		if err := fb.Close(); err != nil {
+			b.log.Error("closing the feedback log", "err", err)
+		}
+	}, nil
+}
+
+// shutdown stops taking new events, waits up to ShutdownGrace for the requests in flight,
+// cancels those still running, and closes every shard's session.
+func (b *Bot) shutdown(shards []*shard, removers []func(), cancelHandlers context.CancelFunc) {
+	b.mu.Lock()
+	b.closing = true
+	b.mu.Unlock()
+	for _, remove := range removers {
+		remove()
+	}
+	done := make(chan struct{})
+	go func() { b.wg.Wait(); close(done) }()
+	t := time.NewTimer(b.opts.ShutdownGrace)
+	defer t.Stop()
+	select {
+	case <-done:
+		b.log.Info("requests in flight finished")
+	case <-t.C:
+		b.log.Warn("requests still in flight at shutdown were cut short", "grace", b.opts.ShutdownGrace)
+	}
+	cancelHandlers()
+	closeShards(shards, b.log)
+	b.log.Info("disconnected from Discord")
+}
+
+// newSession builds a discordgo session: token, HTTP client pointed at APIURL, intents
+// and logging; Run sets its shard.
 func (b *Bot) newSession() (*discordgo.Session, error) {
 	s, err := discordgo.New("Bot " + b.cfg.Token)
 	if err != nil {
@@ -325,12 +412,11 @@ func (b *Bot) newSession() (*discordgo.Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new session: %w", err)
 	}
-	s.Client = client
+	s.Client = countingClient(client, b.metrics.tooMany.Inc)
 	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 15 * time.Second}
 	// Messages that mention the bot and direct messages; no privileged intent. Slash
 	// commands, buttons and message commands need no intent.
 	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
-	s.ShardID, s.ShardCount = b.cfg.ShardID, b.cfg.ShardCount
 	s.StateEnabled = false
 	// Our own REST calls bound their wait on Discord's rate limits (see call).
 	s.ShouldRetryOnRateLimit = false
@@ -368,20 +454,30 @@ func openSession(ctx context.Context, s *discordgo.Session, timeout time.Duratio
 func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 	b.mu.Lock()
 	if r.User != nil {
-		b.userID = r.User.ID
+		b.userID, b.userName = r.User.ID, r.User.Username
 	}
 	if r.Application != nil {
 		b.appID = r.Application.ID
 	}
 	b.mu.Unlock()
 	b.readyOnce.Do(func() { close(b.ready) })
-	b.log.Info("gateway ready", "session_guilds", len(r.Guilds))
+	b.log.Info("gateway ready", "shard", r.Shard, "session_guilds", len(r.Guilds))
 }
 
 func (b *Bot) botUser() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.userID
+}
+
+// botName is the bot's user name, for examples in replies; "standoff" before READY.
+func (b *Bot) botName() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.userName == "" {
+		return "standoff"
+	}
+	return escapeMarkdown(b.userName)
 }
 
 func (b *Bot) application() string {

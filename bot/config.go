@@ -42,14 +42,22 @@ type Config struct {
 	HTTPAddr string
 	// LogLevel is the level below which log lines are dropped.
 	LogLevel slog.Level
-	// ShardID and ShardCount configure Discord gateway sharding.
+	// ShardID and ShardCount configure Discord gateway sharding: this process runs shard
+	// ShardID of ShardCount.
 	ShardID, ShardCount int
+	// AutoShards (STANDOFF_SHARD_COUNT=auto) asks Discord for the recommended shard count
+	// and runs every shard in this process; ShardID and ShardCount are then unused.
+	AutoShards bool
 }
 
 // String describes the configuration without the token.
 func (c Config) String() string {
-	return fmt.Sprintf("bot.Config{GuildIDs:%v APIURL:%s DataDir:%s CorpusDir:%s Shard:%d/%d}",
-		c.GuildIDs, c.APIURL, c.DataDir, c.CorpusDir, c.ShardID, c.ShardCount)
+	shards := fmt.Sprintf("%d/%d", c.ShardID, c.ShardCount)
+	if c.AutoShards {
+		shards = "auto"
+	}
+	return fmt.Sprintf("bot.Config{GuildIDs:%v APIURL:%s DataDir:%s CorpusDir:%s Shard:%s}",
+		c.GuildIDs, c.APIURL, c.DataDir, c.CorpusDir, shards)
 }
 
 // GoString describes the configuration for %#v, without the token.
@@ -66,6 +74,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("log_level", c.LogLevel.String()),
 		slog.Int("shard_id", c.ShardID),
 		slog.Int("shard_count", c.ShardCount),
+		slog.Bool("auto_shards", c.AutoShards),
 	)
 }
 
@@ -167,16 +176,22 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, []error) {
 	}
 
 	shardOK := true
-	if v := get("STANDOFF_SHARD_COUNT"); v != "" {
+	if v := get("STANDOFF_SHARD_COUNT"); strings.EqualFold(v, "auto") {
+		c.AutoShards = true
+		if id := get("STANDOFF_SHARD_ID"); id != "" && id != "0" {
+			bad("STANDOFF_SHARD_ID %q cannot be set with STANDOFF_SHARD_COUNT=auto, which runs every shard in this process", id)
+		}
+		shardOK = false
+	} else if v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			bad("STANDOFF_SHARD_COUNT %q is not a whole number of at least 1", v)
+			bad("STANDOFF_SHARD_COUNT %q is neither auto nor a whole number of at least 1", v)
 			shardOK = false
 		} else {
 			c.ShardCount = n
 		}
 	}
-	if v := get("STANDOFF_SHARD_ID"); v != "" {
+	if v := get("STANDOFF_SHARD_ID"); v != "" && !c.AutoShards {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
 			bad("STANDOFF_SHARD_ID %q is not a whole number of at least 0", v)

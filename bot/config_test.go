@@ -122,3 +122,37 @@ func TestDataDir(t *testing.T) {
 		t.Error("no folder at all: want an error")
 	}
 }
+
+func TestLoadConfigShards(t *testing.T) {
+	for _, tc := range []struct {
+		id, count string
+		want      Config // ShardID, ShardCount, AutoShards
+		problem   string
+	}{
+		{"", "", Config{ShardCount: 1}, ""},
+		{"2", "4", Config{ShardID: 2, ShardCount: 4}, ""},
+		{"", "auto", Config{ShardCount: 1, AutoShards: true}, ""},
+		{"0", "AUTO", Config{ShardCount: 1, AutoShards: true}, ""},
+		{"1", "auto", Config{}, "cannot be set with STANDOFF_SHARD_COUNT=auto"},
+		{"", "0", Config{}, `STANDOFF_SHARD_COUNT "0" is neither auto nor`},
+		{"4", "4", Config{}, "STANDOFF_SHARD_ID 4 must be less than STANDOFF_SHARD_COUNT 4"},
+	} {
+		c, errs := LoadConfig(env(map[string]string{
+			"DISCORD_TOKEN": "t", "STANDOFF_DATA_DIR": "/d",
+			"STANDOFF_SHARD_ID": tc.id, "STANDOFF_SHARD_COUNT": tc.count,
+		}))
+		if tc.problem != "" {
+			if len(errs) != 1 || !strings.Contains(errs[0].Error(), tc.problem) {
+				t.Errorf("%q/%q: errors %v, want one about %q", tc.id, tc.count, errs, tc.problem)
+			}
+			continue
+		}
+		if len(errs) > 0 {
+			t.Errorf("%q/%q: %v", tc.id, tc.count, errs)
+			continue
+		}
+		if got := (Config{ShardID: c.ShardID, ShardCount: c.ShardCount, AutoShards: c.AutoShards}); got.String() != tc.want.String() {
+			t.Errorf("%q/%q: got %v, want %v", tc.id, tc.count, got, tc.want)
+		}
+	}
+}

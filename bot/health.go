@@ -1,50 +1,87 @@
 package bot
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"net/http"
+	"time"
 )
 
-// healthHandler serves /healthz (200 while the gateway connection is up, 503 otherwise)
-// and /metrics (the counters of Stats in Prometheus's text format).
-func (b *Bot) healthHandler() http.Handler {
+// HealthChecker is an Answerer that can tell whether it is able to answer (an index that
+// is open); /healthz asks it when the Answerer has it.
+type HealthChecker interface {
+	// Healthy returns nil while answers can be given, else the reason they cannot.
+	Healthy() error
+}
+
+// Health reports whether the bot can answer: every shard's gateway connection is up and
+// the index is open. When it cannot, reason says why.
+func (b *Bot) Health() (ok bool, reason string) {
+	if b.isClosing() {
+		return false, "shutting down"
+	}
+	if r := b.disconnectedShards(); r != "" {
+		return false, r
+	}
+	if hc, isChecker := b.a.(HealthChecker); isChecker {
+		if err := hc.Healthy(); err != nil {
+			return false, "index not available: " + err.Error()
+		}
+	}
+	if b.a.Stats().Passages == 0 {
+		return false, "index not open: it serves no passage"
+	}
+	return true, ""
+}
+
+// Handler serves /healthz (200 "ok" while Health is ok, 503 with the reason otherwise)
+// and /metrics (the bot's Metrics, in Prometheus's format), as Run does on
+// Config.HTTPAddr; use it to serve them from a server of your own.
+func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if !b.connected.Load() {
+		w.Header().Set("Cache-Control", "no-store")
+		ok, reason := b.Health()
+		if !ok {
 			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintln(w, "disconnected")
+			fmt.Fprintln(w, reason)
 			return
 		}
 		fmt.Fprintln(w, "ok")
 	})
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) {
-		st := b.Stats()
-		ix := b.a.Stats()
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		connected := 0
-		if st.Connected {
-			connected = 1
-		}
-		for _, m := range []struct {
-			name, help, typ string
-			v               any
-		}{
-			{"standoff_questions_total", "New questions asked.", "counter", st.Questions},
-			{"standoff_questions_answered_total", "Questions a passage answered.", "counter", st.Answered},
-			{"standoff_questions_unanswered_total", "Questions no passage answered.", "counter", st.Unanswered},
-			{"standoff_pages_total", "More, Back and Post to channel.", "counter", st.Pages},
-			{"standoff_votes_up", "Thumbs up that count.", "gauge", st.VotesUp},
-			{"standoff_votes_down", "Thumbs down that count.", "gauge", st.VotesDown},
-			{"standoff_rate_limited_total", "Requests turned away by the per-member limit.", "counter", st.RateLimited},
-			{"standoff_failures_total", "Requests that ended with an error.", "counter", st.Failures},
-			{"standoff_panics_total", "Handler panics recovered.", "counter", st.Panics},
-			{"standoff_gateway_connected", "1 while the gateway connection is up.", "gauge", connected},
-			{"standoff_index_documents", "Documents in the index.", "gauge", ix.Documents},
-			{"standoff_index_passages", "Passages in the index.", "gauge", ix.Passages},
-		} {
-			fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n%s %v\n", m.name, m.help, m.name, m.typ, m.name, m.v)
-		}
-	})
+	mux.Handle("GET /metrics", b.metrics.Handler())
 	return mux
+}
+
+// serveHealth listens on addr and serves Handler until the function it returns is
+// called.
+func (b *Bot) serveHealth(addr string) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("health endpoint: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           b.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       time.Minute,
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); err != nil && err != http.ErrServerClosed {
+			b.log.Error("health endpoint stopped", "err", err)
+		}
+	}()
+	b.log.Info("health and metrics endpoints", "addr", ln.Addr().String())
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			srv.Close()
+		}
+		<-done
+	}, nil
 }

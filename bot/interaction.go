@@ -59,10 +59,11 @@ func rateText(wait time.Duration) string {
 
 // responder answers one interaction, remembering whether it has been acknowledged.
 type responder struct {
-	b   *Bot
-	s   *discordgo.Session
-	i   *discordgo.Interaction
-	log *slog.Logger
+	b     *Bot
+	s     *discordgo.Session
+	i     *discordgo.Interaction
+	log   *slog.Logger
+	start time.Time // when the interaction arrived
 
 	mu    sync.Mutex
 	state ackState
@@ -97,6 +98,26 @@ func userOf(i *discordgo.Interaction) string {
 		return i.User.ID
 	}
 	return ""
+}
+
+// displayName is the name the member who interacted goes by: their server nickname,
+// else their global name, else their user name.
+func displayName(i *discordgo.Interaction) string {
+	u := i.User
+	if i.Member != nil {
+		if i.Member.Nick != "" {
+			return i.Member.Nick
+		}
+		u = i.Member.User
+	}
+	switch {
+	case u == nil:
+		return "a member"
+	case u.GlobalName != "":
+		return u.GlobalName
+	default:
+		return u.Username
+	}
 }
 
 // send responds with m: a new message, or (update) a new version of the message the
@@ -154,8 +175,9 @@ func (r *responder) fail(ctx context.Context, err error) {
 // respond answers with what produce makes. When produce is quick, that is the one
 // response; when it takes longer than AckAfter, the interaction is first deferred (so it
 // is acknowledged within Discord's three seconds) and the answer then replaces the
-// deferred response. ephemeral must match the answer's own flag.
-func (r *responder) respond(ctx context.Context, update, ephemeral bool, produce func(context.Context) (message, error)) {
+// deferred response. ephemeral must match the answer's own flag. It returns produce's
+// error (a panic in produce is one), after the member has been told.
+func (r *responder) respond(ctx context.Context, update, ephemeral bool, produce func(context.Context) (message, error)) error {
 	type result struct {
 		m   message
 		err error
@@ -165,6 +187,7 @@ func (r *responder) respond(ctx context.Context, update, ephemeral bool, produce
 		defer func() {
 			if p := recover(); p != nil {
 				r.b.stats.panics.Add(1)
+				r.b.metrics.panics.Inc()
 				r.log.Error("panic while answering", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				done <- result{err: fmt.Errorf("panic: %v", p)}
 			}
@@ -172,17 +195,17 @@ func (r *responder) respond(ctx context.Context, update, ephemeral bool, produce
 		m, err := produce(ctx)
 		done <- result{m, err}
 	}()
-	t := time.NewTimer(r.b.opts.AckAfter)
+	t := time.NewTimer(r.ackAfter())
 	defer t.Stop()
 	var res result
 	select {
 	case res = <-done:
 		if res.err != nil {
 			r.fail(ctx, res.err)
-			return
+			return res.err
 		}
 		r.send(ctx, update, res.m)
-		return
+		return nil
 	case <-t.C:
 	}
 
@@ -206,7 +229,7 @@ func (r *responder) respond(ctx context.Context, update, ephemeral bool, produce
 	res = <-done
 	if res.err != nil {
 		r.fail(ctx, res.err)
-		return
+		return res.err
 	}
 	r.setState(answered)
 	err = r.b.call(ctx, func(opts ...discordgo.RequestOption) error {
@@ -216,6 +239,25 @@ func (r *responder) respond(ctx context.Context, update, ephemeral bool, produce
 	if err != nil {
 		r.log.Error("editing the deferred response failed", "err", err)
 	}
+	return nil
+}
+
+// ackAfter is how long an answer may still take before the interaction is deferred:
+// AckAfter, less the time the interaction spent reaching the bot. Discord's three seconds
+// run from the interaction's creation, which its snowflake id tells; an interaction
+// replayed after a gateway reconnection may arrive a second or two old. An age below
+// zero or above Discord's window says more about the clock than the interaction and is
+// ignored.
+func (r *responder) ackAfter() time.Duration {
+	wait := r.b.opts.AckAfter
+	created, err := discordgo.SnowflakeTimestamp(r.i.ID)
+	if err != nil {
+		return wait
+	}
+	if age := r.start.Sub(created); age > 0 && age < 3*time.Second {
+		wait -= age
+	}
+	return max(wait, 0)
 }
 
 // onInteraction handles every interaction: commands, autocomplete and buttons. A panic is
@@ -225,13 +267,16 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 		return
 	}
 	defer b.wg.Done()
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(b.handlerContext(), b.opts.AnswerTimeout+10*time.Second)
 	defer cancel()
 	i := ev.Interaction
-	r := &responder{b: b, s: s, i: i, log: b.log.With("interaction", i.ID, "user", userOf(i), "type", i.Type.String())}
+	log := b.log.With("request_id", i.ID, "user", userOf(i), "type", i.Type.String(), "shard", s.ShardID)
+	r := &responder{b: b, s: s, i: i, log: log, start: start}
 	defer func() {
 		if p := recover(); p != nil {
 			b.stats.panics.Add(1)
+			b.metrics.panics.Inc()
 			r.log.Error("panic in interaction handler", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
 				r.fail(ctx, fmt.Errorf("panic: %v", p))
@@ -310,15 +355,42 @@ func (b *Bot) ask(ctx context.Context, r *responder, kind questionKind, q string
 	if wait, ok := b.limiter.allow(userOf(r.i)); !ok {
 		b.stats.limited.Add(1)
 		r.send(ctx, false, notice(rateText(wait)))
+		b.endQuestion(r.log, source, q, r.start, OutcomeRateLimited, 0)
 		return
 	}
-	r.respond(ctx, update, private, func(ctx context.Context) (message, error) {
-		ans, err := b.answer(ctx, index.Request{Question: q}, source, r.i.GuildID)
+	var ans index.Answer
+	err := r.respond(ctx, update, private, func(ctx context.Context) (message, error) {
+		a, err := b.answer(ctx, index.Request{Question: q}, source, r.i.GuildID)
 		if err != nil {
 			return message{}, err
 		}
-		return renderAnswer(view{Kind: kind, Question: q, Answer: ans, Private: private}, b.opts.Split), nil
+		ans = a
+		return renderAnswer(view{Kind: kind, Question: q, Answer: a, Private: private}, b.opts.Split), nil
 	})
+	b.endQuestion(r.log, source, q, r.start, outcome(ans, err), len(ans.Results))
+}
+
+// outcome names how a question ended: with an error, answered, or not answered.
+func outcome(ans index.Answer, err error) string {
+	switch {
+	case err != nil:
+		return OutcomeError
+	case ans.Answered && len(ans.Results) > 0:
+		return OutcomeAnswered
+	default:
+		return OutcomeNotAnswered
+	}
+}
+
+// endQuestion counts a question's outcome and latency (from arrival to reply) and logs
+// the one line every question ends with. The question's text is logged at debug level
+// only: members' words stay out of the log at info.
+func (b *Bot) endQuestion(log *slog.Logger, source, q string, start time.Time, outcome string, results int) {
+	took := time.Since(start)
+	b.metrics.observeQuestion(outcome, took)
+	log.Info("question", "source", source, "outcome", outcome,
+		"latency_ms", float64(took.Microseconds())/1000, "results", results)
+	log.Debug("question text", "question", q)
 }
 
 // answer asks the index, bounded by AnswerTimeout. A new question (source not empty) is
@@ -340,7 +412,8 @@ func (b *Bot) answer(ctx context.Context, req index.Request, source, guild strin
 		if errors.Is(err, context.DeadlineExceeded) {
 			msg = msgTooSlow
 		}
-		return ans, &userError{msg: msg, err: fmt.Errorf("answer %q: %w", req.Question, err)}
+		// The question's text stays out of the error, which is logged at error level.
+		return ans, &userError{msg: msg, err: fmt.Errorf("answer (offset %d): %w", req.Offset, err)}
 	}
 	b.log.Debug("answered", "question", req.Question, "offset", req.Offset, "results", len(ans.Results), "answered", ans.Answered, "took", took)
 	return ans, nil
@@ -355,6 +428,7 @@ func (b *Bot) onAutocomplete(ctx context.Context, r *responder, ev *discordgo.In
 		return
 	}
 	b.stats.autocompletes.Add(1)
+	b.metrics.completes.Inc()
 	var typed string
 	for _, o := range data.Options {
 		if o.Focused && o.Type == discordgo.ApplicationCommandOptionString {
@@ -409,7 +483,7 @@ func completionChoices(list []string) []*discordgo.ApplicationCommandOptionChoic
 
 func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.InteractionCreate) {
 	data := ev.MessageComponentData()
-	r.log = r.log.With("custom_id", data.CustomID)
+	r.log = r.log.With("button", customIDKind(data.CustomID))
 	for _, c := range b.extra {
 		if c.ComponentPrefix != "" && strings.HasPrefix(data.CustomID, c.ComponentPrefix) {
 			if err := c.Handle(ctx, r.s, ev); err != nil {
@@ -444,11 +518,12 @@ func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.Inter
 			return
 		}
 		b.stats.pages.Add(1)
+		b.metrics.pages.Inc()
 		v := view{Kind: kind, Question: q, Offset: a.Offset, Private: private}
 		update := true
 		if a.Kind == actPost {
 			// A new, public message in the channel, saying who shared it.
-			v.Private, v.SharedBy, update = false, userOf(r.i), false
+			v.Private, v.SharedBy, update = false, displayName(r.i), false
 		}
 		r.respond(ctx, update, v.Private, func(ctx context.Context) (message, error) {
 			ans, err := b.answer(ctx, index.Request{Question: q, Offset: a.Offset}, "", r.i.GuildID)
@@ -504,9 +579,17 @@ func (b *Bot) vote(ctx context.Context, r *responder, up bool) {
 	text := "Thanks — your " + emoji + " is recorded. It tells the moderators which passages answer and which don't."
 	if changed {
 		b.stats.votes.Add(1)
+		b.metrics.observeVote(up)
 	} else {
 		text = "You have already given this answer a " + emoji + " — thanks!"
 	}
 	r.log.Info("vote", "vote", v.Vote, "message", v.Message, "changed", changed)
 	r.send(ctx, false, notice(text))
+}
+
+// customIDKind is the part of a custom id before its first colon ("page", "vote", "ask"):
+// enough to log, without the suggested term an ask: button carries.
+func customIDKind(id string) string {
+	kind, _, _ := strings.Cut(id, ":")
+	return cutText(kind, 32)
 }

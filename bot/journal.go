@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"sync"
 	"time"
@@ -54,12 +55,37 @@ type journal struct {
 	f  *os.File
 }
 
+// openJournal opens the journal at path for appending, creating it readable and writable
+// by its owner alone (0600); a journal found open to others is made private too.
 func openJournal(path string) (*journal, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open journal: %w", err)
 	}
+	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		if err := f.Chmod(0o600); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("open journal: make %s private: %w", path, err)
+		}
+	}
 	return &journal{f: f}, nil
+}
+
+// ensurePrivateDir makes the folder dir, and its missing parents, readable by their owner
+// alone (0700). An existing folder that others may read is left as it is, with a warning:
+// it may be shared on purpose.
+func ensurePrivateDir(dir string, log *slog.Logger) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("make %s: %w", dir, err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("make %s: %w", dir, err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		log.Warn("the data folder is open to other users; chmod 700 it", "dir", dir, "mode", fi.Mode().Perm().String())
+	}
+	return nil
 }
 
 func (j *journal) write(v any) error {

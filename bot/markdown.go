@@ -40,13 +40,19 @@ func escapeFrom(s string, lineStart bool) string {
 	b.Grow(len(s) + len(s)/8)
 	for i := 0; i < len(s); {
 		if n := urlLen(s[i:]); n > 0 && (i == 0 || !isWordByte(s[i-1])) {
-			b.WriteString(s[i : i+n])
+			b.WriteString(defuseMassMentions(s[i : i+n]))
 			i += n
 			lineStart = false
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
+		case r == '@' && massMentionAt(s[i+1:]):
+			// @everyone and @here never ping, even were allowed_mentions wrong.
+			b.WriteString("@" + zeroWidthSpace)
+			i += size
+			lineStart = false
+			continue
 		case r < utf8.RuneSelf && strings.ContainsRune(alwaysEscaped, r):
 			b.WriteByte('\\')
 		case lineStart && r < utf8.RuneSelf && strings.ContainsRune(lineStartEscaped, r):
@@ -76,8 +82,33 @@ func escapeFrom(s string, lineStart bool) string {
 	return b.String()
 }
 
-// unescapeMarkdown removes the backslashes escapeMarkdown added.
+// zeroWidthSpace is put between "@" and "everyone" or "here" so that they do not ping.
+const zeroWidthSpace = "\u200b"
+
+// massMentionAt reports whether s, which follows an "@", starts a mention of everyone.
+func massMentionAt(s string) bool {
+	return strings.HasPrefix(s, "everyone") || strings.HasPrefix(s, "here")
+}
+
+// defuseMassMentions puts a zero-width space after every "@" of s that would mention
+// everyone.
+func defuseMassMentions(s string) string {
+	if !strings.Contains(s, "@") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(s[i])
+		if s[i] == '@' && massMentionAt(s[i+1:]) {
+			b.WriteString(zeroWidthSpace)
+		}
+	}
+	return b.String()
+}
+
+// unescapeMarkdown removes the backslashes and zero-width spaces escapeMarkdown added.
 func unescapeMarkdown(s string) string {
+	s = strings.ReplaceAll(s, "@"+zeroWidthSpace, "@")
 	if !strings.Contains(s, "\\") {
 		return s
 	}

@@ -43,6 +43,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		return
 	}
 	defer b.wg.Done()
+	start := time.Now()
 	m := ev.Message
 	ctx, cancel := context.WithTimeout(b.handlerContext(), b.opts.AnswerTimeout+10*time.Second)
 	defer cancel()
@@ -63,7 +64,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	if dm {
 		source = "dm"
 	}
-	log := b.log.With("message", m.ID, "user", m.Author.ID, "source", source)
+	log := b.log.With("request_id", m.ID, "user", m.Author.ID, "type", "Message", "shard", s.ShardID)
 	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: new(bool)}
 	reply := func(msg message) {
 		msg.Ephemeral = false
@@ -78,9 +79,11 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	defer func() {
 		if p := recover(); p != nil {
 			b.stats.panics.Add(1)
+			b.metrics.panics.Inc()
 			b.stats.failures.Add(1)
 			log.Error("panic in message handler", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			reply(message{Content: msgPanic})
+			b.endQuestion(log, source, "", start, OutcomeError, 0)
 		}
 	}()
 
@@ -91,7 +94,8 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	}
 	q = cutQuestion(q)
 	if q == "" {
-		how := "Ask me a question after the mention, for example “<@" + me + "> what is breakout time?”"
+		// The example names the bot as text, not as a mention: no reply holds a mention.
+		how := "Ask me a question after the mention, for example “@" + b.botName() + " what is breakout time?”"
 		if dm {
 			how = "Send me a question, for example “what is breakout time?”"
 		}
@@ -101,6 +105,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	if wait, ok := b.limiter.allow(m.Author.ID); !ok {
 		b.stats.limited.Add(1)
 		reply(message{Content: rateText(wait)})
+		b.endQuestion(log, source, q, start, OutcomeRateLimited, 0)
 		return
 	}
 	ans, err := b.answer(ctx, index.Request{Question: q}, source, m.GuildID)
@@ -108,7 +113,9 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		b.stats.failures.Add(1)
 		log.Error("request failed", "err", err)
 		reply(message{Content: reason(err)})
+		b.endQuestion(log, source, q, start, OutcomeError, 0)
 		return
 	}
 	reply(renderAnswer(view{Kind: kindAsk, Question: q, Answer: ans}, b.opts.Split))
+	b.endQuestion(log, source, q, start, outcome(ans, nil), len(ans.Results))
 }

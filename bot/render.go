@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -31,9 +32,9 @@ type view struct {
 	Kind     questionKind
 	Question string // one line, as searched
 	Answer   index.Answer
-	Offset   int  // passages before this page
-	Private  bool // an ephemeral reply: offers Post to channel
-	SharedBy string
+	Offset   int    // passages before this page
+	Private  bool   // an ephemeral reply: offers Post to channel
+	SharedBy string // the display name of the member who posted a private answer
 }
 
 // message is a reply in a form that converts to each of Discord's payloads.
@@ -153,13 +154,19 @@ func renderAnswer(v view, split func(string) []string) message {
 		sub = fmt.Sprintf("passages %d–%d", first, last)
 	}
 	if v.SharedBy != "" {
-		sub = fmt.Sprintf("-# Shared by <@%s> · %s, quoted word for word from the sources below", v.SharedBy, sub)
+		// The name as text, not a mention: no reply holds a mention that could ping.
+		name := cutText(strings.Join(strings.Fields(v.SharedBy), " "), 80)
+		sub = fmt.Sprintf("-# Shared by %s · %s, quoted word for word from the sources below", escapeFrom(name, false), sub)
 	} else {
 		sub = "-# " + strings.ToUpper(sub[:1]) + sub[1:] + ", quoted word for word from the sources below"
 	}
 	content := questionLine(v.Kind, v.Question) + "\n" + sub
 
 	embeds := make([]*discordgo.MessageEmbed, len(results))
+	// Each embed's share of the 6,000 characters: titles and footers take at most a
+	// quarter and a third of it, so that every passage keeps room whatever the metadata.
+	share := maxEmbedsTotal / len(results)
+	titleLimit, footerLimit := min(maxEmbedTitle, share/4), min(maxFooter, share/3)
 	fixed := 0
 	for i, r := range results {
 		rank := r.Rank
@@ -172,9 +179,9 @@ func renderAnswer(v view, split func(string) []string) message {
 		}
 		e := &discordgo.MessageEmbed{
 			Type:   discordgo.EmbedTypeRich,
-			Title:  cutText(fmt.Sprintf("%d · %s", rank, escapeMarkdown(title)), maxEmbedTitle),
+			Title:  cutText(fmt.Sprintf("%d · %s", rank, escapeMarkdown(title)), titleLimit),
 			Color:  embedColor,
-			Footer: &discordgo.MessageEmbedFooter{Text: cutText(footer(r), maxFooter)},
+			Footer: &discordgo.MessageEmbedFooter{Text: cutText(footer(r), footerLimit)},
 		}
 		if webURL(r.URL) {
 			e.URL = r.URL
@@ -224,11 +231,11 @@ func renderAnswer(v view, split func(string) []string) message {
 			CustomID: action{Kind: actPage, Offset: max(0, v.Offset-index.DefaultK)}.id(),
 		})
 	}
-	if v.Answer.More {
+	if next := v.Offset + len(results); v.Answer.More && next <= maxOffset {
 		actions = append(actions, discordgo.Button{
 			Label: "More", Style: discordgo.PrimaryButton,
 			Emoji:    &discordgo.ComponentEmoji{Name: "▶️"},
-			CustomID: action{Kind: actPage, Offset: v.Offset + len(results)}.id(),
+			CustomID: action{Kind: actPage, Offset: next}.id(),
 		})
 	}
 	actions = append(actions,
@@ -352,6 +359,15 @@ func renderPassage(r index.Result, limit int, split func(string) []string) strin
 		u := span{min(under.start, cut), min(under.end, cut)}
 		return markup(strings.TrimRight(text[:cut], " \t\n"), bs, u)
 	}
+	// Markup only adds characters: a cut whose plain text is already too long cannot fit.
+	// fitEnd is the end of the longest prefix whose plain text fits.
+	fitEnd, n := 0, 0
+	for i, r := range text {
+		if n += discordLen(string(r)); n > limit {
+			break
+		}
+		fitEnd = i + utf8.RuneLen(r)
+	}
 	// Whole sentences first, the longest run that fits.
 	if split != nil {
 		var ends []int
@@ -365,7 +381,7 @@ func renderPassage(r index.Result, limit int, split func(string) []string) strin
 			ends = append(ends, from)
 		}
 		for k := len(ends) - 1; k >= 0; k-- {
-			if ends[k] >= len(text) {
+			if ends[k] >= len(text) || ends[k] > fitEnd {
 				continue
 			}
 			if s := clip(ends[k]) + " …"; discordLen(s) <= limit {
@@ -374,14 +390,7 @@ func renderPassage(r index.Result, limit int, split func(string) []string) strin
 		}
 	}
 	// Then whole words, starting from the last one whose plain text alone fits.
-	start, n := 0, 0
-	for i, r := range text {
-		if n += discordLen(string(r)); n > limit {
-			break
-		}
-		start = i
-	}
-	for cut := start; cut > 0; cut-- {
+	for cut := min(fitEnd, len(text)-1); cut > 0; cut-- {
 		if text[cut] != ' ' {
 			continue
 		}

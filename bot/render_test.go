@@ -233,7 +233,7 @@ func TestGoldenRender(t *testing.T) {
 	}{
 		{"answer", view{Kind: kindAsk, Question: "what is breakout time?", Answer: sampleAnswer()}},
 		{"answer_private_page2", view{Kind: kindAsk, Question: "what is *breakout* time?", Answer: sampleAnswer(), Offset: 3, Private: true}},
-		{"find_sources_shared", view{Kind: kindFind, Question: "Iran has enough uranium for 10 bombs", Answer: sampleAnswer(), SharedBy: "123"}},
+		{"find_sources_shared", view{Kind: kindFind, Question: "Iran has enough uranium for 10 bombs", Answer: sampleAnswer(), SharedBy: "dave"}},
 		{"no_answer", view{Kind: kindAsk, Question: "who won the 1998 world cup?", Answer: index.Answer{Suggestions: []string{"breakout time", "snapback", strings.Repeat("x", 120)}}}},
 		{"no_answer_no_suggestions", view{Kind: kindAsk, Question: "zzz", Answer: index.Answer{}}},
 		{"over_limits", view{Kind: kindAsk, Question: strings.Repeat("why ", 100), Answer: long, Offset: 10}},

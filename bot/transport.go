@@ -37,6 +37,33 @@ func apiClient(client *http.Client, base string) (*http.Client, error) {
 	return c, nil
 }
 
+// countingClient returns a copy of c whose transport calls tooMany for every 429 Too
+// Many Requests that Discord answers.
+func countingClient(c *http.Client, tooMany func()) *http.Client {
+	cp := *c
+	next := cp.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	cp.Transport = countTooMany{next: next, inc: tooMany}
+	return &cp
+}
+
+// countTooMany is an http.RoundTripper that counts Discord's 429 responses.
+type countTooMany struct {
+	next http.RoundTripper
+	inc  func()
+}
+
+// RoundTrip sends req and counts a 429 answer.
+func (t countTooMany) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(req)
+	if err == nil && resp.StatusCode == http.StatusTooManyRequests {
+		t.inc()
+	}
+	return resp, err
+}
+
 // rebase is an http.RoundTripper that rewrites requests for discord.com to another base.
 type rebase struct {
 	base *url.URL

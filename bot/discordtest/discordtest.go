@@ -8,6 +8,12 @@
 // response after three seconds, a payload over Discord's limits — and it notes every such
 // breach in Violations, so that a test can assert there was none. Point a bot at it with
 // DISCORD_API_URL set to Server.URL.
+//
+// For production concerns it also serves GET /gateway/bot with a recommended shard count
+// and keeps one gateway session per shard, routing each event by its guild as Discord
+// does; it can answer 429 Too Many Requests (RateLimitNext), hold interaction callbacks
+// back (SetCallbackDelay), drop connections (DropConnection, DropShard), and, for long
+// soak tests, keep no record of calls (WithoutRecording, WithCallHook, Forget).
 package discordtest
 
 import (
@@ -31,6 +37,9 @@ const (
 	AppID        = "900000000000000002"
 	BotName      = "standoff"
 )
+
+// discordEpochMs is the start of Discord's snowflakes: 2015-01-01, in Unix milliseconds.
+const discordEpochMs = 1420070400000
 
 // CallKind says what a recorded REST call was.
 type CallKind string
@@ -199,11 +208,10 @@ type Server struct {
 
 	mu         sync.Mutex
 	changed    chan struct{} // closed and replaced on every change
-	conn       *gwConn
-	sessionID  string
+	shards     map[int]*gwShard
+	shardCount int // from the last IDENTIFY; 1 when it named none
+	recommend  int // shards that GET /gateway/bot recommends
 	sessions   int
-	seq        int64
-	history    []dispatch
 	identifies []json.RawMessage
 	resumes    int
 	heartbeats int
@@ -213,10 +221,20 @@ type Server struct {
 	violations []string
 	messages   map[string]*storedMessage
 	inters     map[string]*interaction // by token
-	nextID     int64
+	lastID     int64                   // the last snowflake handed out
 	heartbeat  time.Duration
 	closed     bool
+	delay      time.Duration // before answering an interaction callback
+	delayed    int           // callbacks being delayed now
+	limitNext  int           // REST requests still to refuse with a 429
+	callCount  int           // REST requests received, recorded or not
+	noRecord   bool          // keep no Calls (see WithoutRecording)
+	hook       func(Call)    // called with every REST request (see WithCallHook)
 }
+
+// maxHistory is how many events the server keeps per shard for a RESUME, as Discord keeps
+// a bounded backlog.
+const maxHistory = 1000
 
 type dispatch struct {
 	seq  int64
@@ -266,16 +284,30 @@ type Option func(*Server)
 // WithHeartbeatInterval sets the heartbeat interval announced in HELLO (default 41.25 s).
 func WithHeartbeatInterval(d time.Duration) Option { return func(s *Server) { s.heartbeat = d } }
 
+// WithoutRecording makes the server keep no record of the REST calls it receives, so
+// that a long test's memory stays flat: Calls, Response and Reply then find nothing; use
+// WithCallHook to see the calls.
+func WithoutRecording() Option { return func(s *Server) { s.noRecord = true } }
+
+// WithCallHook has fn called with every REST call the server answered, in the request's
+// goroutine, after the answer was written.
+func WithCallHook(fn func(Call)) Option { return func(s *Server) { s.hook = fn } }
+
+// WithRecommendedShards sets the shard count that GET /gateway/bot recommends (default 1).
+func WithRecommendedShards(n int) Option { return func(s *Server) { s.recommend = n } }
+
 // New starts a fake Discord on 127.0.0.1. Close it after the bots that use it.
 func New(opts ...Option) *Server {
 	s := &Server{
-		Token:     DefaultToken,
-		changed:   make(chan struct{}),
-		messages:  map[string]*storedMessage{},
-		inters:    map[string]*interaction{},
-		byInter:   map[string][]int{},
-		nextID:    1_000_000_000_000_000_000,
-		heartbeat: 41250 * time.Millisecond,
+		Token:      DefaultToken,
+		changed:    make(chan struct{}),
+		messages:   map[string]*storedMessage{},
+		inters:     map[string]*interaction{},
+		byInter:    map[string][]int{},
+		heartbeat:  41250 * time.Millisecond,
+		shards:     map[int]*gwShard{},
+		shardCount: 1,
+		recommend:  1,
 	}
 	for _, o := range opts {
 		o(s)
@@ -300,9 +332,11 @@ func New(opts ...Option) *Server {
 func (s *Server) Close() {
 	s.mu.Lock()
 	s.closed = true
-	if s.conn != nil {
-		s.conn.ws.Close()
-		s.conn = nil
+	for _, sh := range s.shards {
+		if sh.conn != nil {
+			sh.conn.ws.Close()
+			sh.conn = nil
+		}
 	}
 	s.mu.Unlock()
 	s.http.CloseClientConnections()
@@ -316,8 +350,14 @@ func (s *Server) notifyLocked() {
 }
 
 func (s *Server) newIDLocked() string {
-	s.nextID++
-	return strconv.FormatInt(s.nextID, 10)
+	// A snowflake, as Discord makes them: milliseconds since Discord's epoch in the high
+	// bits, so that an id tells when its interaction or message was made.
+	id := (time.Now().UnixMilli() - discordEpochMs) << 22
+	if id <= s.lastID {
+		id = s.lastID + 1
+	}
+	s.lastID = id
+	return strconv.FormatInt(id, 10)
 }
 
 // violate notes a breach of Discord's rules; the caller holds s.mu.
@@ -369,11 +409,49 @@ func (s *Server) Intents() int64 {
 }
 
 // Connected reports whether a bot holds a gateway connection that completed READY or
-// RESUMED.
+// RESUMED for every shard of the last IDENTIFY's shard count.
 func (s *Server) Connected() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.conn != nil
+	if len(s.shards) == 0 {
+		return false
+	}
+	for id := range s.shardCount {
+		if sh := s.shards[id]; sh == nil || sh.conn == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// ConnectedShards returns the ids of the shards that hold a gateway connection, in order.
+func (s *Server) ConnectedShards() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ids []int
+	for id := range s.shardCount {
+		if sh := s.shards[id]; sh != nil && sh.conn != nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// SetCallbackDelay makes the server wait d before it answers each interaction callback,
+// as a slow Discord would, so that a test can act while a response is in flight. Whether
+// a callback came within Discord's three seconds is judged by when it arrived.
+func (s *Server) SetCallbackDelay(d time.Duration) {
+	s.mu.Lock()
+	s.delay = d
+	s.mu.Unlock()
+}
+
+// DelayedCallbacks returns how many interaction callbacks the server is holding back now
+// (see SetCallbackDelay).
+func (s *Server) DelayedCallbacks() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.delayed
 }
 
 // WaitUntil blocks until cond (called with the server's lock not held) is true or
@@ -427,7 +505,24 @@ func (s *Server) interactionCalls(id string) []Call {
 func (s *Server) Mark() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.calls)
+	return s.callCount
+}
+
+// Forget drops what the server keeps of the interactions and messages with the given
+// ids (an interaction's original response too), so that a long test's memory stays
+// flat. Buttons on a forgotten message can no longer be clicked.
+func (s *Server) Forget(ids ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range ids {
+		delete(s.messages, id)
+		for token, in := range s.inters {
+			if in.id == id {
+				delete(s.messages, in.original)
+				delete(s.inters, token)
+			}
+		}
+	}
 }
 
 // Response waits up to timeout for the message that answers the interaction with id

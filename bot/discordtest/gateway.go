@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +26,28 @@ type outFrame struct {
 	T  string `json:"t,omitempty"`
 }
 
+// gwShard is one shard's gateway session: its connection (nil while the bot is away),
+// its session id, and the events dispatched to it, kept for a RESUME.
+type gwShard struct {
+	conn      *gwConn
+	sessionID string
+	seq       int64
+	history   []dispatch
+}
+
+// ShardOf returns the shard that receives the events of guild among count shards, by
+// Discord's rule (guild_id >> 22) % count; direct messages (no guild) go to shard 0.
+func ShardOf(guild string, count int) int {
+	if count <= 1 || guild == "" {
+		return 0
+	}
+	id, err := strconv.ParseUint(guild, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return int((id >> 22) % uint64(count))
+}
+
 func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 	ws, err := up.Upgrade(w, r, nil)
@@ -35,8 +58,10 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		ws.Close()
 		s.mu.Lock()
-		if s.conn == c {
-			s.conn = nil
+		for _, sh := range s.shards {
+			if sh.conn == c {
+				sh.conn = nil
+			}
 		}
 		s.notifyLocked()
 		s.mu.Unlock()
@@ -86,35 +111,60 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) identify(c *gwConn, d json.RawMessage) bool {
 	var id struct {
-		Token   string `json:"token"`
-		Intents int64  `json:"intents"`
+		Token   string  `json:"token"`
+		Intents int64   `json:"intents"`
+		Shard   *[2]int `json:"shard"`
 	}
 	if json.Unmarshal(d, &id) != nil || id.Token != "Bot "+s.Token {
 		c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."))
 		return false
 	}
+	shard, count := 0, 1
+	if id.Shard != nil {
+		shard, count = id.Shard[0], id.Shard[1]
+	}
+	if count < 1 || shard < 0 || shard >= count {
+		c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4010, "Invalid shard."))
+		return false
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.conn != nil && s.conn != c {
-		s.conn.ws.Close()
+	if count != s.shardCount {
+		// A new shard count: sessions of the old layout are over.
+		for k, sh := range s.shards {
+			if sh.conn != nil && sh.conn != c {
+				sh.conn.ws.Close()
+			}
+			delete(s.shards, k)
+		}
+		s.shardCount = count
+	}
+	sh := s.shards[shard]
+	if sh == nil {
+		sh = &gwShard{}
+		s.shards[shard] = sh
+	}
+	if sh.conn != nil && sh.conn != c {
+		sh.conn.ws.Close()
 	}
 	s.sessions++
-	s.sessionID = fmt.Sprintf("fake-session-%d", s.sessions)
-	s.seq = 0
-	s.history = nil
+	sh.sessionID = fmt.Sprintf("fake-session-%d", s.sessions)
+	sh.seq = 0
+	sh.history = nil
 	s.identifies = append(s.identifies, append(json.RawMessage(nil), redactToken(d)...))
 	s.intents = id.Intents
-	s.conn = c
-	s.seq++
-	seq := s.seq
+	sh.conn = c
+	sh.seq++
+	seq := sh.seq
 	ready := map[string]any{
 		"v":                  9,
-		"session_id":         s.sessionID,
+		"session_id":         sh.sessionID,
 		"resume_gateway_url": "ws" + strings.TrimPrefix(s.URL, "http") + "/gateway",
 		"user":               map[string]any{"id": BotUserID, "username": BotName, "discriminator": "0", "bot": true},
 		"application":        map[string]any{"id": AppID, "flags": 0},
 		"guilds":             []any{},
 		"private_channels":   []any{},
+		"shard":              []int{shard, count},
 	}
 	err := c.write(outFrame{Op: 0, T: "READY", S: &seq, D: ready})
 	s.notifyLocked()
@@ -143,20 +193,26 @@ func (s *Server) resume(c *gwConn, d json.RawMessage) bool {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if rp.SessionID != s.sessionID || rp.SessionID == "" {
+	var sh *gwShard
+	for _, x := range s.shards {
+		if rp.SessionID != "" && x.sessionID == rp.SessionID {
+			sh = x
+		}
+	}
+	if sh == nil {
 		// Invalid session, not resumable: the client identifies anew.
 		return c.write(outFrame{Op: 9, D: false}) == nil
 	}
-	if s.conn != nil && s.conn != c {
-		s.conn.ws.Close()
+	if sh.conn != nil && sh.conn != c {
+		sh.conn.ws.Close()
 	}
-	s.conn = c
+	sh.conn = c
 	s.resumes++
 	seq := rp.Seq
 	if err := c.write(outFrame{Op: 0, T: "RESUMED", S: &seq, D: map[string]any{}}); err != nil {
 		return false
 	}
-	for _, ev := range s.history {
+	for _, ev := range sh.history {
 		if ev.seq > rp.Seq {
 			sq := ev.seq
 			if c.write(outFrame{Op: 0, T: ev.typ, S: &sq, D: ev.data}) != nil {
@@ -168,39 +224,66 @@ func (s *Server) resume(c *gwConn, d json.RawMessage) bool {
 	return true
 }
 
-// Dispatch sends an event to the bot, or keeps it for the bot to receive when it resumes
-// if the connection is down, as Discord does.
+// Dispatch sends an event to the bot, on the shard of the event's guild_id (shard 0 when
+// it has none), or keeps it for the bot to receive when it resumes if that shard's
+// connection is down, as Discord does.
 func (s *Server) Dispatch(typ string, data any) error {
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return fmt.Errorf("discordtest: dispatch %s: %w", typ, err)
 	}
+	var where struct {
+		GuildID string `json:"guild_id"`
+	}
+	json.Unmarshal(raw, &where)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.seq++
-	seq := s.seq
-	s.history = append(s.history, dispatch{seq: seq, typ: typ, data: raw})
-	if s.conn != nil {
+	id := ShardOf(where.GuildID, s.shardCount)
+	sh := s.shards[id]
+	if sh == nil {
+		sh = &gwShard{}
+		s.shards[id] = sh
+	}
+	sh.seq++
+	seq := sh.seq
+	sh.history = append(sh.history, dispatch{seq: seq, typ: typ, data: raw})
+	if len(sh.history) > maxHistory {
+		sh.history = append([]dispatch(nil), sh.history[len(sh.history)-maxHistory/2:]...)
+	}
+	if sh.conn != nil {
 		// A failed write leaves the event in the history, for the resume.
-		s.conn.write(outFrame{Op: 0, T: typ, S: &seq, D: json.RawMessage(raw)})
+		sh.conn.write(outFrame{Op: 0, T: typ, S: &seq, D: json.RawMessage(raw)})
 	}
 	s.notifyLocked()
 	return nil
 }
 
-// DropConnection cuts the gateway connection without a close frame, as a network failure
-// would; the bot should reconnect and RESUME.
+// DropConnection cuts every gateway connection without a close frame, as a network
+// failure would; the bot should reconnect and RESUME.
 func (s *Server) DropConnection() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.conn != nil {
-		s.conn.ws.UnderlyingConn().Close()
-		s.conn = nil
-		s.notifyLocked()
+	for _, sh := range s.shards {
+		if sh.conn != nil {
+			sh.conn.ws.UnderlyingConn().Close()
+			sh.conn = nil
+		}
 	}
+	s.notifyLocked()
 }
 
-// WaitConnected waits up to timeout for a bot to hold a gateway connection.
+// DropShard cuts the gateway connection of one shard, as DropConnection does for all.
+func (s *Server) DropShard(id int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sh := s.shards[id]; sh != nil && sh.conn != nil {
+		sh.conn.ws.UnderlyingConn().Close()
+		sh.conn = nil
+	}
+	s.notifyLocked()
+}
+
+// WaitConnected waits up to timeout for a bot to hold a gateway connection on every shard.
 func (s *Server) WaitConnected(timeout time.Duration) bool {
 	return s.WaitUntil(timeout, s.Connected)
 }

@@ -40,17 +40,31 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 	defer func() {
 		s.mu.Lock()
-		rec.Seq = len(s.calls)
+		rec.Seq = s.callCount
+		s.callCount++
 		rec.Status = sw.status
-		s.calls = append(s.calls, *rec)
-		if rec.InteractionID != "" {
-			s.byInter[rec.InteractionID] = append(s.byInter[rec.InteractionID], rec.Seq)
+		if !s.noRecord {
+			s.calls = append(s.calls, *rec)
+			if rec.InteractionID != "" {
+				s.byInter[rec.InteractionID] = append(s.byInter[rec.InteractionID], rec.Seq)
+			}
 		}
+		hook := s.hook
 		s.notifyLocked()
 		s.mu.Unlock()
+		if hook != nil {
+			hook(*rec)
+		}
 	}()
 	w = sw
 	authed := r.Header.Get("Authorization") == "Bot "+s.Token
+	if s.takeRateLimit(path) {
+		w.Header().Set("Retry-After", "0.05")
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{
+			"message": "You are being rate limited.", "retry_after": 0.05, "global": false,
+		})
+		return
+	}
 
 	switch {
 	case r.Method == http.MethodGet && (path == "/gateway" || path == "/gateway/bot"):
@@ -59,15 +73,19 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 			discordError(w, 401, 0, "401: Unauthorized")
 			return
 		}
+		s.mu.Lock()
+		shards := s.recommend
+		s.mu.Unlock()
 		writeJSON(w, 200, map[string]any{
 			"url":    "ws" + strings.TrimPrefix(s.URL, "http") + "/gateway",
-			"shards": 1,
+			"shards": shards,
 			"session_start_limit": map[string]any{
 				"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1,
 			},
 		})
 	case r.Method == http.MethodPost && len(parts) == 4 && parts[0] == "interactions" && parts[3] == "callback":
 		rec.Kind, rec.InteractionID, rec.Token = KindCallback, parts[1], parts[2]
+		s.holdCallback()
 		s.callback(w, rec, body)
 	case len(parts) >= 3 && parts[0] == "webhooks":
 		rec.Token = parts[2]
@@ -109,6 +127,47 @@ func (w *statusWriter) WriteHeader(status int) {
 	w.ResponseWriter.WriteHeader(status)
 }
 
+// RateLimitNext makes the server answer the next n REST requests (other than GET
+// /gateway) with 429 Too Many Requests and a retry_after of 50 ms, as Discord does when a
+// bucket is empty.
+func (s *Server) RateLimitNext(n int) {
+	s.mu.Lock()
+	s.limitNext = n
+	s.mu.Unlock()
+}
+
+// takeRateLimit reports whether the request for path is to be refused with a 429.
+func (s *Server) takeRateLimit(path string) bool {
+	if path == "/gateway" || path == "/gateway/bot" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limitNext <= 0 {
+		return false
+	}
+	s.limitNext--
+	return true
+}
+
+// holdCallback waits the delay set by SetCallbackDelay, counted in DelayedCallbacks.
+func (s *Server) holdCallback() {
+	s.mu.Lock()
+	d := s.delay
+	if d <= 0 {
+		s.mu.Unlock()
+		return
+	}
+	s.delayed++
+	s.notifyLocked()
+	s.mu.Unlock()
+	time.Sleep(d)
+	s.mu.Lock()
+	s.delayed--
+	s.notifyLocked()
+	s.mu.Unlock()
+}
+
 // callback handles POST /interactions/{id}/{token}/callback.
 func (s *Server) callback(w http.ResponseWriter, rec *Call, body []byte) {
 	var cb struct {
@@ -132,7 +191,7 @@ func (s *Server) callback(w http.ResponseWriter, rec *Call, body []byte) {
 		discordError(w, 400, 40060, "Interaction has already been acknowledged.")
 		return
 	}
-	if late := time.Since(in.sent); late > ackWindow {
+	if late := rec.Time.Sub(in.sent); late > ackWindow {
 		s.violateLocked("interaction %s acknowledged after %s (limit %s)", in.id, late.Round(time.Millisecond), ackWindow)
 		discordError(w, 404, 10062, "Unknown interaction")
 		return

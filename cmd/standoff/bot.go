@@ -13,17 +13,20 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/joho/godotenv"
+	"golang.org/x/term"
 
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/index"
 )
 
-const botUsage = `usage: standoff bot
+const botUsage = `usage: standoff bot [--watch]
 
 Runs the Discord bot until interrupted. It is configured by the environment; a .env file
 in the working folder is read first and never overrides a variable already set. See
 .env.example for every variable: DISCORD_TOKEN is required.
+
+  --watch   refresh the index by itself when files in the corpus folder change
 `
 
 // cmdBot runs the Discord bot: configuration from the environment and .env, the corpus
@@ -31,13 +34,18 @@ in the working folder is read first and never overrides a variable already set. 
 // then the bot until ctx is done. It returns 0 after a clean shutdown, 1 when it cannot
 // start, with one line per problem on stderr.
 func cmdBot(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	watch := false
+	for _, a := range args {
+		switch a {
+		case "-h", "--help", "help":
 			fmt.Fprint(stdout, botUsage)
 			return 0
+		case "--watch", "-watch":
+			watch = true
+		default:
+			fmt.Fprintf(stderr, "standoff bot: unexpected argument %q\n\n%s", a, botUsage)
+			return 1
 		}
-		fmt.Fprintf(stderr, "standoff bot: unexpected argument %q\n\n%s", args[0], botUsage)
-		return 1
 	}
 	if err := godotenv.Load(); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(stderr, "standoff bot: reading .env: %v\n", err)
@@ -50,11 +58,11 @@ func cmdBot(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 1
 	}
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	logger := newLogger(stderr, cfg.LogLevel)
 	// discordgo logs through a package variable; this process runs one bot, so set it once.
 	discordgo.Logger = bot.DiscordgoLogger(logger, cfg.Token)
 
-	if err := run1Bot(ctx, cfg, logger); err != nil {
+	if err := run1Bot(ctx, cfg, logger, watch); err != nil {
 		logger.Error("the bot stopped", "err", err)
 		fmt.Fprintf(stderr, "standoff bot: %v\n", err)
 		return 1
@@ -62,8 +70,19 @@ func cmdBot(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// run1Bot opens the corpus and the index and runs the bot until ctx is done.
-func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger) error {
+// newLogger logs to w at level: as text on a terminal, as JSON lines otherwise (under
+// systemd, in a container, to a file), for log collectors to read.
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// run1Bot opens the corpus and the index and runs the bot, with /corpus for moderators,
+// until ctx is done; with watch, changes in the corpus folder refresh the index.
+func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch bool) error {
 	logger.Info("starting", "config", cfg)
 	created, err := ensureCorpus(cfg.CorpusDir)
 	if err != nil {
@@ -85,17 +104,32 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger) error {
 	if len(c.Documents) == 0 {
 		return fmt.Errorf("load corpus: no readable document in %s", cfg.CorpusDir)
 	}
-	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(cfg.DataDir, "index"), Logger: logger}, c)
+	icfg := index.Config{Dir: filepath.Join(cfg.DataDir, "index"), Logger: logger}
+	ix, err := index.Open(ctx, icfg, c)
 	if err != nil {
 		return fmt.Errorf("open index: %w", err)
 	}
-	defer ix.Close()
-	st := ix.Stats()
+	// A Live index: /corpus and --watch build the next index beside it and swap it in.
+	live := index.NewLive(ix)
+	defer live.Close()
+	st := live.Stats()
 	logger.Info("index ready", "documents", st.Documents, "passages", st.Passages, "built", st.Built)
 
-	b, err := bot.New(cfg, ix, logger, bot.Options{Version: version(), Split: c.Splitter().Split})
+	var b *bot.Bot // set before anything can refresh: Run and the watcher start after it
+	mod, err := bot.NewModeration(cfg, live, c, icfg, logger, bot.ModerationOptions{
+		OnRefresh: func(ok bool) { b.ObserveRefresh(ok) },
+	})
 	if err != nil {
 		return err
+	}
+	defer mod.Close()
+	b, err = bot.New(cfg, live, logger, bot.Options{Version: version(), Split: c.Splitter().Split,
+		Commands: []bot.Command{mod.Command()}})
+	if err != nil {
+		return err
+	}
+	if watch {
+		go watchCorpus(ctx, cfg.CorpusDir, mod, logger)
 	}
 	return b.Run(ctx)
 }
@@ -110,7 +144,7 @@ func ensureCorpus(dir string) (bool, error) {
 		return false, fmt.Errorf("corpus folder: %w", err)
 	}
 	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	if err := os.MkdirAll(parent, 0o700); err != nil {
 		return false, fmt.Errorf("corpus folder: %w", err)
 	}
 	tmp, err := os.MkdirTemp(parent, ".corpus-")
@@ -125,18 +159,18 @@ func ensureCorpus(dir string) (bool, error) {
 		}
 		target := filepath.Join(tmp, filepath.FromSlash(path))
 		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
+			return os.MkdirAll(target, 0o700)
 		}
 		data, err := fs.ReadFile(src, path)
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(target, data, 0o644)
+		return os.WriteFile(target, data, 0o600)
 	})
 	if err != nil {
 		return false, fmt.Errorf("corpus folder: copy the embedded corpus: %w", err)
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
+	if err := os.Chmod(tmp, 0o700); err != nil {
 		return false, fmt.Errorf("corpus folder: %w", err)
 	}
 	if err := os.Rename(tmp, dir); err != nil {

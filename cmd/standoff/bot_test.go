@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -12,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -56,19 +60,25 @@ func baseEnv(dir string) []string {
 	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir}
 }
 
+// dotenvToken is the bot token TestBotBinary gives through .env: distinctive, so that
+// it is found wherever it might leak.
+const dotenvToken = "MTk4NjIyNDgzNDcxOTI1MjQ4.Gx7d1Q.dotenv-secret-token_0123456789abcdef"
+
 // TestBotBinary runs `standoff bot` as a user would, with DISCORD_API_URL pointing at a
 // fake Discord, and asks it a question; .env in the working folder is read and does not
-// override the environment.
+// override the environment. The token, set through .env, never shows in a log line (at
+// debug level, in JSON as on a server), a reply, or a file of the data folder.
 func TestBotBinary(t *testing.T) {
 	bin := buildStandoff(t)
 	srv := discordtest.New()
+	srv.Token = dotenvToken
 	defer srv.Close()
 
 	work := t.TempDir()
 	data := filepath.Join(work, "data")
-	// .env sets the guild (not in the environment) and a data folder that the
-	// environment overrides.
-	dotenv := "DISCORD_GUILD_IDS=123456789012345678\nSTANDOFF_DATA_DIR=" + filepath.Join(work, "not-this-one") + "\nSTANDOFF_LOG_LEVEL=debug\n"
+	// .env sets the token and the guild (not in the environment) and a data folder that
+	// the environment overrides.
+	dotenv := "DISCORD_TOKEN=" + dotenvToken + "\nDISCORD_GUILD_IDS=123456789012345678\nSTANDOFF_DATA_DIR=" + filepath.Join(work, "not-this-one") + "\nSTANDOFF_LOG_LEVEL=debug\n"
 	if err := os.WriteFile(filepath.Join(work, ".env"), []byte(dotenv), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +87,6 @@ func TestBotBinary(t *testing.T) {
 	cmd := exec.CommandContext(ctx, bin, "bot")
 	cmd.Dir = work
 	cmd.Env = append(baseEnv(work),
-		"DISCORD_TOKEN="+discordtest.DefaultToken,
 		"DISCORD_API_URL="+srv.URL,
 		"STANDOFF_DATA_DIR="+data,
 		"STANDOFF_HTTP_ADDR=127.0.0.1:0",
@@ -124,22 +133,22 @@ func TestBotBinary(t *testing.T) {
 		t.Errorf("answer:\n%s", p.Sprint())
 	}
 
+	if rss := procStatus(cmd.Process.Pid, "VmHWM"); rss != "" {
+		t.Logf("peak resident memory of standoff bot after a question: %s", rss)
+	}
 	// The health endpoint, on the port the bot chose.
-	m := regexp.MustCompile(`health and metrics endpoints"? addr=(\S+)`).FindStringSubmatch(stderr.String())
-	if m == nil {
-		t.Errorf("no health endpoint in the log:\n%s", stderr.String())
-	} else {
-		resp, err := http.Get("http://" + m[1] + "/healthz")
+	if addr := healthAddr(t, stderr.String()); addr != "" {
+		resp, err := http.Get("http://" + addr + "/healthz")
 		if err != nil || resp.StatusCode != 200 {
 			t.Errorf("/healthz: %v %v", resp, err)
 		} else {
 			resp.Body.Close()
 		}
-		resp, err = http.Get("http://" + m[1] + "/metrics")
+		resp, err = http.Get("http://" + addr + "/metrics")
 		if err == nil {
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			if !strings.Contains(string(body), "standoff_questions_total 1") {
+			if !strings.Contains(string(body), `standoff_questions_total{outcome="answered"} 1`) {
 				t.Errorf("/metrics:\n%s", body)
 			}
 		}
@@ -157,11 +166,162 @@ func TestBotBinary(t *testing.T) {
 		t.Error(".env overrode STANDOFF_DATA_DIR from the environment")
 	}
 	log := stderr.String()
-	if strings.Contains(log, discordtest.DefaultToken) {
+	lines := jsonLines(t, log)
+	if len(lines) < 5 {
+		t.Errorf("only %d log lines", len(lines))
+	}
+	if strings.Contains(log, dotenvToken) {
 		t.Error("the token is in the log")
 	}
+	if !strings.Contains(log, `"msg":"question"`) || !strings.Contains(log, `"outcome":"answered"`) {
+		t.Errorf("no question line in the log:\n%s", log)
+	}
+	for _, c := range srv.Calls() {
+		if strings.Contains(string(c.Body), dotenvToken) {
+			t.Errorf("the token is in a %s call to Discord: %s", c.Kind, c.Body)
+		}
+	}
+	filepath.WalkDir(data, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if b, err := os.ReadFile(path); err == nil && bytes.Contains(b, []byte(dotenvToken)) {
+			t.Errorf("the token is in %s", path)
+		}
+		return nil
+	})
+	checkPrivate(t, data)
 	if v := srv.Violations(); len(v) > 0 {
 		t.Errorf("breaches of Discord's rules: %v", v)
+	}
+}
+
+// procStatus returns a field of /proc/PID/status (such as VmHWM, the peak resident
+// memory), or "" where there is none.
+func procStatus(pid int, field string) string {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, field+":"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
+
+// jsonLines decodes a log written as JSON lines, failing on a line that is not JSON.
+func jsonLines(t *testing.T, log string) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Errorf("log line is not JSON: %q", line)
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// healthAddr finds the address of the health endpoint in a JSON log.
+func healthAddr(t *testing.T, log string) string {
+	t.Helper()
+	m := regexp.MustCompile(`"msg":"health and metrics endpoints","addr":"([^"]+)"`).FindStringSubmatch(log)
+	if m == nil {
+		t.Errorf("no health endpoint in the log:\n%s", log)
+		return ""
+	}
+	return m[1]
+}
+
+// checkPrivate checks that the data folder and the bot's journals are private: folders
+// 0700, the journals 0600.
+func checkPrivate(t *testing.T, data string) {
+	t.Helper()
+	for path, want := range map[string]fs.FileMode{
+		data: 0o700, filepath.Join(data, "index"): 0o700, filepath.Join(data, "corpus"): 0o700,
+		filepath.Join(data, "questions.jsonl"): 0o600, filepath.Join(data, "feedback.jsonl"): 0o600,
+		filepath.Join(data, "corpus", "glossary.md"): 0o600,
+	} {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if got := fi.Mode().Perm(); got != want {
+			t.Errorf("%s has mode %v, want %v", path, got, want)
+		}
+	}
+}
+
+// TestBotGracefulShutdown sends SIGTERM to `standoff bot` while it is answering a
+// question (the fake Discord holds the response for two seconds): the bot finishes the
+// answer, disconnects and exits 0.
+func TestBotGracefulShutdown(t *testing.T) {
+	bin := buildStandoff(t)
+	srv := discordtest.New()
+	defer srv.Close()
+	work := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "bot")
+	cmd.Dir = work
+	cmd.Env = append(baseEnv(work),
+		"DISCORD_TOKEN="+discordtest.DefaultToken,
+		"DISCORD_API_URL="+srv.URL,
+		"DISCORD_GUILD_IDS=123456789012345678",
+		"STANDOFF_DATA_DIR="+filepath.Join(work, "data"),
+		"STANDOFF_HTTP_ADDR=",
+	)
+	stderr := &lockedBuffer{}
+	cmd.Stderr, cmd.Stdout = stderr, io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		cmd.Process.Kill()
+	}()
+	if _, ok := srv.WaitCall(30*time.Second, 0, func(c discordtest.Call) bool { return c.Kind == discordtest.KindCommands }); !ok {
+		t.Fatalf("the bot did not start; stderr:\n%s", stderr.String())
+	}
+
+	srv.SetCallbackDelay(2 * time.Second)
+	id := srv.Slash(discordtest.User{ID: "700000000000000001", Name: "alice"},
+		discordtest.Place{GuildID: "123456789012345678", ChannelID: "123456789012345679"},
+		"ask", discordtest.Opt{Name: "question", Value: "what is breakout time?"})
+	if !srv.WaitUntil(10*time.Second, func() bool { return srv.DelayedCallbacks() == 1 }) {
+		t.Fatalf("the answer never reached Discord; stderr:\n%s", stderr.String())
+	}
+	sent := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("standoff bot exited with %v after SIGTERM, want status 0; stderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("standoff bot did not exit after SIGTERM; stderr:\n%s", stderr.String())
+	}
+	t.Logf("exited %s after SIGTERM", time.Since(sent).Round(time.Millisecond))
+	call, p, err := srv.Response(time.Second, id)
+	if err != nil || call.Status != 204 || len(p.Embeds) == 0 {
+		t.Errorf("the question in flight was not answered: %v (status %d)\n%s", err, call.Status, p.Sprint())
+	}
+	log := stderr.String()
+	for _, want := range []string{"shutting down", "requests in flight finished", "disconnected from Discord", `"outcome":"answered"`} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log does not say %q:\n%s", want, log)
+		}
+	}
+	if srv.Connected() {
+		t.Error("the gateway connection is still open")
 	}
 }
 

@@ -5,7 +5,8 @@
 //	standoff ask --json [flags] -
 //	standoff index [flags]
 //	standoff eval [flags] FILE.tsv
-//	standoff bot
+//	standoff bot [--watch]
+//	standoff corpus add|remove|list [flags]
 package main
 
 import (
@@ -22,9 +23,12 @@ const usage = `usage:
   standoff ask --json [flags] -         read questions from stdin, one a line
   standoff index [flags]                build or refresh the index
   standoff eval [flags] FILE.tsv        score questions (question<TAB>gold<TAB>tier)
-  standoff bot                          run the Discord bot
+  standoff bot [--watch]                run the Discord bot
+  standoff corpus add [flags] URL|FILE  add a web page or a .md, .txt or .html file
+  standoff corpus remove [flags] ID     remove a document
+  standoff corpus list [flags]          list the documents
 
-flags of ask, index and eval:
+flags of ask, index and eval (corpus: see standoff corpus help):
   --corpus DIR   the corpus folder (default: the corpus embedded in the binary)
   --data DIR     where the index and other state live (default: $STANDOFF_DATA_DIR,
                  else $XDG_DATA_HOME/standoff, else ~/.local/share/standoff)
@@ -54,6 +58,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdEval(ctx, args[1:], stdout, stderr)
 	case "bot":
 		return cmdBot(ctx, args[1:], stdout, stderr)
+	case "corpus":
+		return cmdCorpus(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

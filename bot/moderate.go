@@ -1,0 +1,417 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/index"
+)
+
+// Names of the /corpus command, its subcommands and options.
+const (
+	cmdCorpus       = "corpus"
+	subAdd          = "add"
+	subRemove       = "remove"
+	subList         = "list"
+	subRefresh      = "refresh"
+	subGaps         = "gaps"
+	optURL          = "url"
+	optFile         = "file"
+	optDoc          = "doc"
+	optPage         = "page"
+	optDays         = "days"
+	corpusPrefix    = "corpus:"
+	corpusConfirm   = corpusPrefix + "ok:"
+	corpusCancel    = corpusPrefix + "no:"
+	corpusListPage  = corpusPrefix + "list:"
+	defaultGapDays  = 7
+	listPageSize    = 10
+	defaultPendTTL  = time.Hour
+	defaultRefreshT = 10 * time.Minute
+)
+
+// What a moderator is told; the detail goes to the log.
+const (
+	msgNotModerator = "Sorry — only moderators can change the corpus: members with the Manage Server permission, or with a moderator role. Nothing was changed."
+	msgGuildOnly    = "The /corpus commands work in a server, not in direct messages."
+	msgAddHow       = "Give either `url:` (a web page) or `file:` (a .md, .txt or .html file), not both."
+	msgPendingGone  = "This preview was already confirmed or cancelled, or is unknown — nothing was changed. Run `/corpus add` again if needed."
+	msgChangeFailed = "Sorry — the corpus could not be changed just now; nothing was changed. It has been logged."
+)
+
+// ModerationOptions tune a Moderation; the zero value gives the defaults.
+type ModerationOptions struct {
+	// Now is the clock of previews' expiry and of document dates; time.Now when nil.
+	Now func() time.Time
+	// PendingTTL is how long a preview can be confirmed. Default 1 h.
+	PendingTTL time.Duration
+	// FetchTimeout bounds one download. Default 20 s.
+	FetchTimeout time.Duration
+	// MaxBytes caps a download or an attachment. Default 2 MB.
+	MaxBytes int64
+	// RefreshTimeout bounds the rebuild of the index after a change. Default 10 min.
+	RefreshTimeout time.Duration
+	// HTTPClient is the base of the client that posts to the audit channel; its
+	// transport is wrapped to reach Config.APIURL. Default: a client with a 20 s time-out.
+	HTTPClient *http.Client
+	// OnRefresh, when set, is told of every rebuild of the index: whether it served.
+	OnRefresh func(ok bool)
+}
+
+// Actor is who made a change: a Discord member, a command line, or the watcher.
+type Actor struct {
+	ID    string // Discord user id, "cli:<user>", or "watch"
+	Name  string // display name, when known
+	Via   string // "discord", "cli" or "watch"
+	Guild string // the guild of a Discord member
+}
+
+// Outcome is what a change of the corpus did.
+type Outcome struct {
+	Changes  corpus.Changes
+	Problems []corpus.Problem // documents of the folder that could not be read
+	Rebuilt  bool             // a new index was built and swapped in
+	Stats    index.Stats      // the index serving now
+}
+
+// Moderation is the /corpus command: moderators add documents from web pages and files
+// (with a preview to confirm), remove and list them, refresh the index after an edit on
+// disk, and see the questions nothing answered. Every change is written to the corpus
+// folder atomically, indexed beside the serving index and swapped in, recorded in the
+// audit log and posted to the audit channel. It is safe for concurrent use; changes are
+// made one at a time.
+type Moderation struct {
+	cfg   Config
+	live  *index.Live
+	icfg  index.Config
+	log   *slog.Logger
+	opts  ModerationOptions
+	fetch *corpus.Fetcher
+	store corpus.Store
+	pend  *pendingStore
+	audit *AuditLog
+	rest  *discordgo.Session // posts to the audit channel; nil without one
+
+	mu  sync.Mutex                    // one change of the corpus at a time
+	cur atomic.Pointer[corpus.Corpus] // the corpus the serving index was built from
+}
+
+// NewModeration returns the moderation of the corpus in cfg.CorpusDir, whose index live
+// serves: c is the corpus it was built from, icfg how it was opened (so that a refresh
+// builds beside it). It opens the audit log in cfg.DataDir.
+func NewModeration(cfg Config, live *index.Live, c *corpus.Corpus, icfg index.Config, logger *slog.Logger, opts ModerationOptions) (*Moderation, error) {
+	if live == nil || c == nil {
+		return nil, errors.New("new moderation: no index or corpus")
+	}
+	if cfg.CorpusDir == "" || cfg.DataDir == "" {
+		return nil, errors.New("new moderation: no corpus or data folder")
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.PendingTTL <= 0 {
+		opts.PendingTTL = defaultPendTTL
+	}
+	if opts.RefreshTimeout <= 0 {
+		opts.RefreshTimeout = defaultRefreshT
+	}
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = corpus.DefaultMaxBytes
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("new moderation: data folder: %w", err)
+	}
+	fetch, err := corpus.NewFetcher(corpus.FetchConfig{Allow: cfg.FetchAllow, MaxBytes: opts.MaxBytes,
+		Timeout: opts.FetchTimeout, UserAgent: "standoff (Discord bot; corpus moderation)"})
+	if err != nil {
+		return nil, fmt.Errorf("new moderation: %w", err)
+	}
+	audit, err := OpenAudit(filepath.Join(cfg.DataDir, AuditFile))
+	if err != nil {
+		return nil, fmt.Errorf("new moderation: %w", err)
+	}
+	m := &Moderation{
+		cfg: cfg, live: live, icfg: icfg, log: logger.With("part", "moderation"), opts: opts,
+		fetch: fetch, store: corpus.Store{Dir: cfg.CorpusDir}, audit: audit,
+		pend: &pendingStore{dir: filepath.Join(cfg.DataDir, PendingDir), ttl: opts.PendingTTL, now: opts.Now},
+	}
+	m.cur.Store(c)
+	if cfg.AuditChannelID != "" {
+		if m.rest, err = restSession(cfg, opts.HTTPClient); err != nil {
+			audit.Close()
+			return nil, fmt.Errorf("new moderation: %w", err)
+		}
+	}
+	m.store.CleanTemp(time.Hour)
+	m.pend.sweep()
+	return m, nil
+}
+
+// restSession is a discordgo session used for REST calls only (no gateway), to post to
+// the audit channel whatever made the change.
+func restSession(cfg Config, base *http.Client) (*discordgo.Session, error) {
+	s, err := discordgo.New("Bot " + cfg.Token)
+	if err != nil {
+		return nil, fmt.Errorf("audit channel session: %w", err)
+	}
+	apiURL := cfg.APIURL
+	if apiURL == "" {
+		apiURL = DefaultAPIURL
+	}
+	if s.Client, err = apiClient(base, apiURL); err != nil {
+		return nil, fmt.Errorf("audit channel session: %w", err)
+	}
+	s.ShouldRetryOnRateLimit = false
+	s.StateEnabled = false
+	return s, nil
+}
+
+// Close closes the audit log.
+func (m *Moderation) Close() error { return m.audit.Close() }
+
+// Corpus returns the corpus the serving index was built from.
+func (m *Moderation) Corpus() *corpus.Corpus { return m.cur.Load() }
+
+// Command is the /corpus command, to pass to the bot in Options.Commands.
+func (m *Moderation) Command() Command {
+	return Command{Definition: corpusDefinition(), ComponentPrefix: corpusPrefix, Handle: m.handle}
+}
+
+// corpusDefinition is /corpus as registered with Discord: in guilds only, and shown by
+// default only to members with Manage Server (the bot checks again on every use).
+func corpusDefinition() *discordgo.ApplicationCommand {
+	perm := int64(discordgo.PermissionManageGuild)
+	one, days := 1.0, 90.0
+	return &discordgo.ApplicationCommand{
+		Name:                     cmdCorpus,
+		Type:                     discordgo.ChatApplicationCommand,
+		Description:              "Moderators: add, remove, list and refresh the documents answers are quoted from.",
+		DefaultMemberPermissions: &perm,
+		Contexts:                 &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild},
+		IntegrationTypes:         &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall},
+		Options: []*discordgo.ApplicationCommandOption{
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: subAdd,
+				Description: "Add a document from a web page or a .md, .txt or .html file; shows a preview first.",
+				Options: []*discordgo.ApplicationCommandOption{
+					{Type: discordgo.ApplicationCommandOptionString, Name: optURL, Description: "The address of the web page", MaxLength: 2000},
+					{Type: discordgo.ApplicationCommandOptionAttachment, Name: optFile, Description: "A .md, .txt or .html file of at most 2 MB"},
+				}},
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: subRemove,
+				Description: "Remove a document from the corpus and the answers.",
+				Options: []*discordgo.ApplicationCommandOption{
+					{Type: discordgo.ApplicationCommandOptionString, Name: optDoc, Description: "The document's id", Required: true, Autocomplete: true},
+				}},
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: subList,
+				Description: "List the documents of the corpus.",
+				Options: []*discordgo.ApplicationCommandOption{
+					{Type: discordgo.ApplicationCommandOptionInteger, Name: optPage, Description: "The page to show (default 1)", MinValue: &one},
+				}},
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: subRefresh,
+				Description: "Re-read the corpus folder after an edit on disk, and swap in the new index."},
+			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: subGaps,
+				Description: "Questions of the last days that nothing answered or that got 👎, most frequent first.",
+				Options: []*discordgo.ApplicationCommandOption{
+					{Type: discordgo.ApplicationCommandOptionInteger, Name: optDays, Description: "How many days back (default 7)", MinValue: &one, MaxValue: days},
+				}},
+		},
+	}
+}
+
+// isModerator reports whether the member who interacted may change the corpus: Manage
+// Server (or Administrator), or one of the moderator roles.
+func (m *Moderation) isModerator(i *discordgo.Interaction) bool {
+	if i.Member == nil {
+		return false
+	}
+	if i.Member.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
+		return true
+	}
+	for _, r := range i.Member.Roles {
+		if slices.Contains(m.cfg.ModRoleIDs, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// actorOf is the member who interacted.
+func actorOf(i *discordgo.Interaction) Actor {
+	a := Actor{ID: userOf(i), Via: "discord", Guild: i.GuildID}
+	u := i.User
+	if i.Member != nil {
+		u = i.Member.User
+		a.Name = i.Member.Nick
+	}
+	if a.Name == "" && u != nil {
+		a.Name = u.GlobalName
+		if a.Name == "" {
+			a.Name = u.Username
+		}
+	}
+	return a
+}
+
+// handle answers every interaction of /corpus: the subcommands, the autocomplete of
+// doc, and the buttons of previews and lists. Members who may not moderate are refused
+// before anything is read or changed.
+func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *discordgo.InteractionCreate) error {
+	i := ev.Interaction
+	r := &modReply{s: s, i: i, log: m.log.With("interaction", i.ID, "user", userOf(i))}
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		return m.autocomplete(ctx, r, i)
+	}
+	if i.Member == nil {
+		r.send(ctx, false, notice(msgGuildOnly))
+		return nil
+	}
+	if !m.isModerator(i) {
+		r.log.Info("corpus command refused: not a moderator", "roles", i.Member.Roles)
+		r.send(ctx, false, notice(msgNotModerator))
+		return nil
+	}
+	who := actorOf(i)
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand:
+		data := i.ApplicationCommandData()
+		if len(data.Options) == 0 {
+			r.send(ctx, false, notice(msgUnknownCmd))
+			return nil
+		}
+		sub := data.Options[0]
+		r.log = r.log.With("subcommand", sub.Name)
+		switch sub.Name {
+		case subAdd:
+			m.add(ctx, r, who, sub, data.Resolved)
+		case subRemove:
+			m.remove(ctx, r, who, stringOption(sub, optDoc))
+		case subList:
+			page := max(intOption(sub, optPage, 1), 1)
+			r.send(ctx, false, m.listMessage((page-1)*listPageSize))
+		case subRefresh:
+			m.refreshCommand(ctx, r, who)
+		case subGaps:
+			m.gaps(ctx, r, intOption(sub, optDays, defaultGapDays))
+		default:
+			r.send(ctx, false, notice(msgUnknownCmd))
+		}
+	case discordgo.InteractionMessageComponent:
+		id := i.MessageComponentData().CustomID
+		r.log = r.log.With("custom_id", id)
+		if pending, ok := strings.CutPrefix(id, corpusConfirm); ok {
+			m.confirm(ctx, r, who, pending)
+		} else if pending, ok := strings.CutPrefix(id, corpusCancel); ok {
+			m.cancel(ctx, r, pending)
+		} else if offset, ok := strings.CutPrefix(id, corpusListPage); ok {
+			n, _ := strconv.Atoi(offset)
+			r.send(ctx, true, m.listMessage(max(n, 0)))
+		} else {
+			r.send(ctx, false, notice(msgOldButton))
+		}
+	}
+	return nil
+}
+
+// stringOption returns the string value of a subcommand's option, or "".
+func stringOption(sub *discordgo.ApplicationCommandInteractionDataOption, name string) string {
+	if o := sub.GetOption(name); o != nil && o.Type == discordgo.ApplicationCommandOptionString {
+		return o.StringValue()
+	}
+	return ""
+}
+
+// intOption returns the integer value of a subcommand's option, or def.
+func intOption(sub *discordgo.ApplicationCommandInteractionDataOption, name string, def int) int {
+	if o := sub.GetOption(name); o != nil && o.Type == discordgo.ApplicationCommandOptionInteger {
+		return int(o.IntValue())
+	}
+	return def
+}
+
+// Refresh re-reads the corpus folder and, when it changed, builds a new index beside the
+// serving one and swaps it in; questions asked meanwhile are answered by the old one.
+// When the build fails, the old index goes on serving and the error says why. Changes are
+// recorded in the audit log as made by who. It is what /corpus refresh and the --watch
+// of standoff bot run.
+func (m *Moderation) Refresh(ctx context.Context, who Actor) (Outcome, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.refreshLocked(ctx, who, subRefresh, "")
+}
+
+// refreshLocked is Refresh for a caller that holds m.mu; command and source are what the
+// audit log records as the cause.
+func (m *Moderation) refreshLocked(ctx context.Context, who Actor, command, source string) (Outcome, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.opts.RefreshTimeout)
+	defer cancel()
+	c, err := corpus.LoadDir(ctx, m.cfg.CorpusDir)
+	if err != nil {
+		return Outcome{}, &corpus.Refusal{Reason: "the corpus folder cannot be read; the index serving was left as it was", Err: err}
+	}
+	if len(c.Documents) == 0 {
+		return Outcome{}, &corpus.Refusal{Reason: "the corpus folder has no readable document; the index serving was left as it was"}
+	}
+	out := Outcome{Changes: corpus.Diff(m.cur.Load(), c), Problems: c.Problems}
+	if out.Changes.Empty() && c.Fingerprint() == m.live.Stats().Fingerprint {
+		out.Stats = m.live.Stats()
+		return out, nil
+	}
+	start := time.Now()
+	st, err := m.live.Refresh(ctx, m.icfg, c)
+	if m.opts.OnRefresh != nil {
+		m.opts.OnRefresh(err == nil)
+	}
+	if err != nil {
+		return Outcome{}, &corpus.Refusal{Reason: "the new index could not be built, so the old one goes on serving", Err: err}
+	}
+	m.cur.Store(c)
+	out.Rebuilt, out.Stats = true, st
+	m.log.Info("corpus refreshed", "by", who.ID, "via", who.Via, "command", command,
+		"added", len(out.Changes.Added), "updated", len(out.Changes.Updated), "removed", len(out.Changes.Removed),
+		"passages", st.Passages, "took", time.Since(start).Round(time.Millisecond))
+	recs, err := m.audit.Record(who, command, source, out.Changes, m.opts.Now())
+	if err != nil {
+		m.log.Error("writing the audit log", "err", err)
+	}
+	m.postAudit(ctx, recs)
+	return out, nil
+}
+
+// refreshCommand answers /corpus refresh.
+func (m *Moderation) refreshCommand(ctx context.Context, r *modReply, who Actor) {
+	if !r.deferReply(ctx) {
+		return
+	}
+	out, err := m.Refresh(ctx, who)
+	if err != nil {
+		r.edit(ctx, failureNotice(r.log, "Refresh failed", err))
+		return
+	}
+	r.edit(ctx, outcomeMessage("Corpus refreshed", out))
+}
+
+// failureNotice logs err and returns the notice a moderator is shown: the reason of a
+// refusal, or a general apology.
+func failureNotice(log *slog.Logger, what string, err error) message {
+	log.Warn(what, "err", err)
+	if reason, ok := corpus.RefusalReason(err); ok {
+		return notice(what + ": " + reason + ".")
+	}
+	return notice(msgChangeFailed)
+}

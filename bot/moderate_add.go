@@ -1,0 +1,246 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/standoff-bot/standoff/corpus"
+)
+
+// add answers /corpus add: it downloads the page or the attachment, makes the draft and
+// shows its preview with Confirm and Cancel. Nothing is written to the corpus yet; the
+// draft waits in the pending folder, so that Confirm works after a restart.
+func (m *Moderation) add(ctx context.Context, r *modReply, who Actor, sub *discordgo.ApplicationCommandInteractionDataOption, resolved *discordgo.ApplicationCommandInteractionDataResolved) {
+	rawURL := strings.TrimSpace(stringOption(sub, optURL))
+	var att *discordgo.MessageAttachment
+	if o := sub.GetOption(optFile); o != nil && o.Type == discordgo.ApplicationCommandOptionAttachment {
+		id, _ := o.Value.(string)
+		if resolved != nil {
+			att = resolved.Attachments[id]
+		}
+		if att == nil {
+			r.log.Warn("attachment option without its resolved attachment", "attachment", id)
+			r.send(ctx, false, notice("Sorry — Discord did not pass the file on. Please attach it again."))
+			return
+		}
+	}
+	if (rawURL == "") == (att == nil) {
+		r.send(ctx, false, notice(msgAddHow))
+		return
+	}
+	if att != nil {
+		// Refuse what is plainly too large before downloading anything.
+		if int64(att.Size) > m.opts.MaxBytes {
+			r.log.Info("attachment refused: too large", "file", att.Filename, "size", att.Size)
+			r.send(ctx, false, notice(fmt.Sprintf("Not added: %s is %s, over the %s limit.",
+				escapeMarkdown(att.Filename), corpus.Size(int64(att.Size)), corpus.Size(m.opts.MaxBytes))))
+			return
+		}
+	}
+	if !r.deferReply(ctx) {
+		return
+	}
+	fctx, cancel := context.WithTimeout(ctx, m.fetchTimeout())
+	defer cancel()
+	var src corpus.Source
+	var err error
+	what := rawURL
+	if att != nil {
+		what = att.Filename
+		src, err = m.attachmentSource(fctx, att)
+	} else {
+		src, err = m.pageSource(fctx, rawURL)
+	}
+	if err != nil {
+		r.edit(ctx, failureNotice(r.log.With("source", what), "Not added", err))
+		return
+	}
+	d, err := corpus.NewDraft(m.cur.Load(), src, m.opts.Now())
+	if err != nil {
+		r.edit(ctx, failureNotice(r.log.With("source", what), "Not added", err))
+		return
+	}
+	if d.Unchanged {
+		r.edit(ctx, notice(fmt.Sprintf("Nothing to add: `%s` is already in the corpus with exactly this content.", codeText(d.ID))))
+		return
+	}
+	id, err := m.pend.save(d, who)
+	if err != nil {
+		r.log.Error("saving the preview", "err", err)
+		r.edit(ctx, notice(msgChangeFailed))
+		return
+	}
+	r.log.Info("preview shown", "pending", id, "doc", d.ID, "source", d.Source, "replaces", d.Replaces)
+	r.edit(ctx, previewMessage(d, id, m.opts.Now().Add(m.opts.PendingTTL)))
+}
+
+// fetchTimeout bounds a download and the extraction after it.
+func (m *Moderation) fetchTimeout() time.Duration {
+	if m.opts.FetchTimeout > 0 {
+		return m.opts.FetchTimeout + 5*time.Second
+	}
+	return corpus.DefaultFetchTimeout + 5*time.Second
+}
+
+// pageSource downloads a web page.
+func (m *Moderation) pageSource(ctx context.Context, rawURL string) (corpus.Source, error) {
+	f, err := m.fetch.Fetch(ctx, rawURL)
+	if err != nil {
+		return corpus.Source{}, err
+	}
+	return corpus.Source{URL: f.URL, ContentType: f.ContentType + charsetParam(f.Charset), Data: f.Data}, nil
+}
+
+// attachmentSource downloads an attachment, through the same checks as a page.
+func (m *Moderation) attachmentSource(ctx context.Context, att *discordgo.MessageAttachment) (corpus.Source, error) {
+	f, err := m.fetch.FetchFile(ctx, att.URL)
+	if err != nil {
+		return corpus.Source{}, err
+	}
+	ct := att.ContentType
+	if ct == "" {
+		ct = f.ContentType + charsetParam(f.Charset)
+	}
+	return corpus.Source{Name: att.Filename, ContentType: ct, Data: f.Data}, nil
+}
+
+// charsetParam is "; charset=X", or "" when cs is empty.
+func charsetParam(cs string) string {
+	if cs == "" {
+		return ""
+	}
+	return "; charset=" + cs
+}
+
+// confirm writes the previewed document into the corpus and swaps in an index with it.
+// When the new index cannot be built, the file is put back as it was.
+func (m *Moderation) confirm(ctx context.Context, r *modReply, who Actor, id string) {
+	if !r.deferUpdate(ctx) {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	d, meta, err := m.pend.load(id)
+	if err != nil {
+		msg := msgPendingGone
+		if errors.Is(err, errPendingExpired) {
+			msg = fmt.Sprintf("This preview has expired (previews are kept for %s) — nothing was added. Run `/corpus add` again.", humanDuration(m.opts.PendingTTL))
+		} else if !errors.Is(err, errPendingUnknown) {
+			r.log.Error("reading the preview", "pending", id, "err", err)
+			msg = msgChangeFailed
+		}
+		r.edit(ctx, notice(msg))
+		return
+	}
+	undo, err := m.store.Commit(d)
+	if err != nil {
+		m.pend.remove(id)
+		r.edit(ctx, failureNotice(r.log, "Not added", err))
+		return
+	}
+	out, err := m.refreshLocked(ctx, who, subAdd, meta.Source)
+	if err != nil {
+		if uerr := undo(); uerr != nil {
+			r.log.Error("putting the corpus back after a failed refresh", "err", uerr)
+		}
+		r.edit(ctx, failureNotice(r.log, "Not added", err))
+		return
+	}
+	m.pend.remove(id)
+	title := "Document added"
+	if d.Replaces != "" {
+		title = "Document updated"
+	}
+	r.edit(ctx, outcomeMessage(title, out))
+}
+
+// cancel drops a preview.
+func (m *Moderation) cancel(ctx context.Context, r *modReply, id string) {
+	m.pend.remove(id)
+	r.log.Info("preview cancelled", "pending", id)
+	r.send(ctx, true, notice("Cancelled — nothing was added."))
+}
+
+// remove answers /corpus remove: the document's file is removed and an index without it
+// swapped in; when that fails, the file is put back.
+func (m *Moderation) remove(ctx context.Context, r *modReply, who Actor, id string) {
+	id = strings.TrimSpace(id)
+	doc, ok := findDocument(m.cur.Load(), id)
+	if !ok {
+		r.send(ctx, false, notice(fmt.Sprintf("There is no document `%s` in the corpus; pick one from the suggestions, or see `/corpus list`.", codeText(id))))
+		return
+	}
+	if !r.deferReply(ctx) {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	undo, err := m.store.RemoveDocument(doc.Path)
+	if err != nil {
+		r.edit(ctx, failureNotice(r.log, "Not removed", err))
+		return
+	}
+	out, err := m.refreshLocked(ctx, who, subRemove, "")
+	if err != nil {
+		if uerr := undo(); uerr != nil {
+			r.log.Error("putting the document back after a failed refresh", "err", uerr)
+		}
+		r.edit(ctx, failureNotice(r.log, "Not removed", err))
+		return
+	}
+	r.edit(ctx, outcomeMessage("Document removed", out))
+}
+
+// findDocument returns the document of c with id.
+func findDocument(c *corpus.Corpus, id string) (corpus.Document, bool) {
+	for _, d := range c.Documents {
+		if d.ID == id {
+			return d, true
+		}
+	}
+	return corpus.Document{}, false
+}
+
+// autocomplete offers the documents whose id or title contains what was typed, ids that
+// start with it first; only to moderators.
+func (m *Moderation) autocomplete(ctx context.Context, r *modReply, i *discordgo.Interaction) error {
+	var typed string
+	data := i.ApplicationCommandData()
+	if len(data.Options) > 0 {
+		for _, o := range data.Options[0].Options {
+			if o.Focused && o.Type == discordgo.ApplicationCommandOptionString {
+				typed = strings.ToLower(strings.TrimSpace(o.StringValue()))
+			}
+		}
+	}
+	var first, then []string
+	names := map[string]string{}
+	if m.isModerator(i) {
+		for _, d := range m.cur.Load().Documents {
+			id, title := strings.ToLower(d.ID), strings.ToLower(d.Title)
+			if discordLen(d.ID) > maxChoiceLen {
+				continue
+			}
+			names[d.ID] = cutText(d.ID+" — "+d.Title, maxChoiceLen)
+			switch {
+			case strings.HasPrefix(id, typed) || strings.Contains(id, "/"+typed):
+				first = append(first, d.ID)
+			case strings.Contains(id, typed) || strings.Contains(title, typed):
+				then = append(then, d.ID)
+			}
+		}
+	}
+	choices := []*discordgo.ApplicationCommandOptionChoice{}
+	for _, id := range append(first, then...) {
+		if len(choices) == maxChoices {
+			break
+		}
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: names[id], Value: id})
+	}
+	return r.choices(ctx, choices)
+}

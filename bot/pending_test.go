@@ -1,0 +1,76 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/standoff-bot/standoff/corpus"
+)
+
+func TestPendingStore(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	p := &pendingStore{dir: filepath.Join(t.TempDir(), PendingDir), ttl: time.Hour, now: func() time.Time { return now }}
+	c, err := corpus.Load(context.Background(), fstest.MapFS{"a.md": {Data: []byte("---\ntitle: A\n---\n\nText.\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := corpus.NewDraft(c, corpus.Source{Name: "n.txt", Data: []byte("New\n\nBody text.\n")}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	who := Actor{ID: "1", Name: "mod", Via: "discord"}
+	id, err := p.save(d, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, meta, err := p.load(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Path != d.Path || got.ID != d.ID || string(got.Data) != string(d.Data) || meta.Actor != who || got.Doc.Title != "New" {
+		t.Errorf("loaded %+v %+v, want the saved draft", got, meta)
+	}
+
+	tests := []struct {
+		name string
+		id   string
+		prep func(id string)
+		want error
+	}{
+		{"unknown", "0123456789abcdef", nil, errPendingUnknown},
+		{"not an id", "../../etc/passwd", nil, errPendingUnknown},
+		{"removed", id, func(id string) { p.remove(id) }, errPendingUnknown},
+	}
+	for _, tt := range tests {
+		if tt.prep != nil {
+			tt.prep(tt.id)
+		}
+		if _, _, err := p.load(tt.id); !errors.Is(err, tt.want) {
+			t.Errorf("%s: load error %v, want %v", tt.name, err, tt.want)
+		}
+	}
+
+	// Expired, then swept.
+	old, _ := p.save(d, who)
+	now = now.Add(2 * time.Hour)
+	if _, _, err := p.load(old); !errors.Is(err, errPendingExpired) {
+		t.Errorf("load of an old preview: %v, want errPendingExpired", err)
+	}
+	kept, _ := p.save(d, who)
+	stale, _ := p.save(d, who)
+	now = now.Add(30 * time.Minute)
+	os.Remove(filepath.Join(p.dir, stale+".txt")) // its document lost
+	if _, _, err := p.load(stale); err == nil || errors.Is(err, errPendingUnknown) {
+		t.Errorf("load of a preview whose document is missing: %v", err)
+	}
+	now = now.Add(45 * time.Minute) // kept is 75 minutes old now
+	p.sweep()
+	if entries, _ := os.ReadDir(p.dir); len(entries) != 0 {
+		t.Errorf("after sweep: %d files left, want none (%s expired)", len(entries), kept)
+	}
+}

@@ -1,0 +1,355 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/standoff-bot/standoff/bot"
+	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/index"
+)
+
+const corpusUsage = `usage:
+  standoff corpus add [flags] URL|FILE   add a web page or a .md, .txt or .html file
+  standoff corpus remove [flags] ID      remove a document
+  standoff corpus list [flags]           list the documents
+
+flags:
+  --corpus DIR   the corpus folder (default: $STANDOFF_CORPUS_DIR, else DATA/corpus,
+                 filled with the embedded corpus on first use)
+  --data DIR     where the index and the audit log live (as for ask and index)
+  --dry-run      add: show what would be written, and write nothing
+  --json         list: one JSON object a line
+
+add writes the document at once, without asking, and prints what it wrote; a page from
+an address the corpus already has updates that document. Every change rebuilds the index
+in the data folder and is recorded in DATA/audit.jsonl. Downloads may not reach loopback,
+private or link-local addresses unless STANDOFF_FETCH_ALLOW allows them.
+`
+
+// corpusFlags are the flags of the corpus subcommands.
+type corpusFlags struct {
+	corpus, data string
+	dryRun, json bool
+}
+
+// cmdCorpus runs `standoff corpus add|remove|list`.
+func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) == 0 {
+			fmt.Fprint(stderr, corpusUsage)
+			return 1
+		}
+		fmt.Fprint(stdout, corpusUsage)
+		return 0
+	}
+	sub := args[0]
+	var cf corpusFlags
+	fset := flag.NewFlagSet("corpus "+sub, flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	fset.StringVar(&cf.corpus, "corpus", "", "the corpus `folder`")
+	fset.StringVar(&cf.data, "data", "", "the `folder` for the index and state")
+	fset.BoolVar(&cf.dryRun, "dry-run", false, "show what add would write, and write nothing")
+	fset.BoolVar(&cf.json, "json", false, "machine-readable output of list")
+	rest, err := parseInterspersed(fset, args[1:])
+	if err != nil {
+		return 1
+	}
+	fail := func(err error) int {
+		if reason, ok := corpus.RefusalReason(err); ok {
+			fmt.Fprintf(stderr, "standoff corpus %s: %s\n", sub, reason)
+			if !strings.HasSuffix(err.Error(), reason) {
+				fmt.Fprintf(stderr, "  detail: %v\n", err)
+			}
+		} else {
+			fmt.Fprintf(stderr, "standoff corpus %s: %v\n", sub, err)
+		}
+		return 1
+	}
+	want := map[string]int{"add": 1, "remove": 1, "list": 0}
+	n, known := want[sub]
+	if !known {
+		fmt.Fprintf(stderr, "standoff corpus: unknown subcommand %q\n\n%s", sub, corpusUsage)
+		return 1
+	}
+	if len(rest) != n {
+		fmt.Fprintf(stderr, "standoff corpus %s: want %d argument(s), got %d\n\n%s", sub, n, len(rest), corpusUsage)
+		return 1
+	}
+	w, err := openWorkspace(cf)
+	if err != nil {
+		return fail(err)
+	}
+	defer w.audit.Close()
+	switch sub {
+	case "add":
+		err = w.add(ctx, rest[0], cf.dryRun, stdout)
+	case "remove":
+		err = w.remove(ctx, rest[0], stdout)
+	case "list":
+		err = w.list(ctx, cf.json, stdout, stderr)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	return 0
+}
+
+// workspace is the corpus folder and data folder the corpus subcommands work on.
+type workspace struct {
+	corpusDir, dataDir string
+	store              corpus.Store
+	audit              *bot.AuditLog
+	who                bot.Actor
+}
+
+// openWorkspace resolves the folders: --data as for ask; --corpus, else
+// STANDOFF_CORPUS_DIR, else DATA/corpus, filled with the embedded corpus on first use, as
+// standoff bot does.
+func openWorkspace(cf corpusFlags) (*workspace, error) {
+	data, err := dataDir(cf.data, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	dir := cf.corpus
+	if dir == "" {
+		dir = strings.TrimSpace(os.Getenv("STANDOFF_CORPUS_DIR"))
+	}
+	if dir == "" {
+		dir = filepath.Join(data, "corpus")
+	}
+	if _, err := ensureCorpus(dir); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	audit, err := bot.OpenAudit(filepath.Join(data, bot.AuditFile))
+	if err != nil {
+		return nil, err
+	}
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	w := &workspace{corpusDir: dir, dataDir: data, store: corpus.Store{Dir: dir}, audit: audit,
+		who: bot.Actor{ID: "cli:" + name, Name: name, Via: "cli"}}
+	w.store.CleanTemp(time.Hour)
+	return w, nil
+}
+
+// load reads the corpus folder.
+func (w *workspace) load(ctx context.Context) (*corpus.Corpus, error) {
+	c, err := corpus.LoadDir(ctx, w.corpusDir)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// add makes a document of a web page or a file and writes it, then rebuilds the index.
+func (w *workspace) add(ctx context.Context, arg string, dryRun bool, stdout io.Writer) error {
+	src, err := w.source(ctx, arg)
+	if err != nil {
+		return err
+	}
+	before, err := w.load(ctx)
+	if err != nil {
+		return err
+	}
+	d, err := corpus.NewDraft(before, src, time.Now())
+	if err != nil {
+		return err
+	}
+	printDraft(stdout, d)
+	switch {
+	case d.Unchanged:
+		fmt.Fprintf(stdout, "nothing to add: %s is already in the corpus with exactly this content\n", d.ID)
+		return nil
+	case dryRun:
+		fmt.Fprintln(stdout, "not written (--dry-run)")
+		return nil
+	}
+	undo, err := w.store.Commit(d)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(w.corpusDir, filepath.FromSlash(d.Path)))
+	return w.reindex(ctx, before, "add", d.Source, undo, stdout)
+}
+
+// source downloads arg when it is a web address, or reads it as a file.
+func (w *workspace) source(ctx context.Context, arg string) (corpus.Source, error) {
+	if u, err := url.Parse(arg); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
+		f, err := corpus.NewFetcher(corpus.FetchConfig{Allow: splitAllow(os.Getenv("STANDOFF_FETCH_ALLOW")),
+			UserAgent: "standoff (command line; corpus moderation)"})
+		if err != nil {
+			return corpus.Source{}, err
+		}
+		got, err := f.Fetch(ctx, arg)
+		if err != nil {
+			return corpus.Source{}, err
+		}
+		ct := got.ContentType
+		if got.Charset != "" {
+			ct += "; charset=" + got.Charset
+		}
+		return corpus.Source{URL: got.URL, ContentType: ct, Data: got.Data}, nil
+	}
+	info, err := os.Stat(arg)
+	if err != nil {
+		return corpus.Source{}, fmt.Errorf("read %s: %w", arg, err)
+	}
+	if info.Size() > corpus.DefaultMaxBytes {
+		return corpus.Source{}, &corpus.Refusal{Reason: fmt.Sprintf("%s is %s, over the %s limit", arg,
+			corpus.Size(info.Size()), corpus.Size(corpus.DefaultMaxBytes))}
+	}
+	data, err := os.ReadFile(arg)
+	if err != nil {
+		return corpus.Source{}, fmt.Errorf("read %s: %w", arg, err)
+	}
+	return corpus.Source{Name: filepath.Base(arg), Data: data}, nil
+}
+
+// splitAllow splits STANDOFF_FETCH_ALLOW.
+func splitAllow(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
+}
+
+// remove removes the document with id, then rebuilds the index.
+func (w *workspace) remove(ctx context.Context, id string, stdout io.Writer) error {
+	before, err := w.load(ctx)
+	if err != nil {
+		return err
+	}
+	var path string
+	for _, d := range before.Documents {
+		if d.ID == id {
+			path = d.Path
+		}
+	}
+	if path == "" {
+		return &corpus.Refusal{Reason: fmt.Sprintf("there is no document %q in %s (see standoff corpus list)", id, w.corpusDir)}
+	}
+	undo, err := w.store.RemoveDocument(path)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "removed %s\n", filepath.Join(w.corpusDir, filepath.FromSlash(path)))
+	return w.reindex(ctx, before, "remove", "", undo, stdout)
+}
+
+// reindex rebuilds the index of the corpus folder after a change, and records the
+// change in the audit log; when the index cannot be built, the change is undone.
+func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, command, source string, undo func() error, stdout io.Writer) error {
+	after, err := w.load(ctx)
+	if err == nil && len(after.Documents) == 0 {
+		err = errors.New("load corpus: no readable document")
+	}
+	var ix *index.Index
+	if err == nil {
+		ix, err = index.Open(ctx, index.Config{Dir: filepath.Join(w.dataDir, "index"),
+			Logger: slog.New(slog.DiscardHandler)}, after)
+	}
+	if err != nil {
+		if uerr := undo(); uerr != nil {
+			return fmt.Errorf("index the change: %w (and undo it: %v)", err, uerr)
+		}
+		return fmt.Errorf("index the change, so it was undone: %w", err)
+	}
+	st := ix.Stats()
+	ix.Close()
+	ch := corpus.Diff(before, after)
+	if _, err := w.audit.Record(w.who, command, source, ch, time.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, ch.Summary())
+	fmt.Fprintf(stdout, "index ready: %d documents, %d passages\n", st.Documents, st.Passages)
+	return nil
+}
+
+// printDraft prints what a draft would add.
+func printDraft(w io.Writer, d corpus.Draft) {
+	doc := d.Doc
+	passages := len((&corpus.Corpus{Documents: []corpus.Document{doc}}).Passages())
+	published := doc.Published
+	if published == "" {
+		published = "unknown"
+	}
+	fmt.Fprintf(w, "document:   %s\ntitle:      %s\npublished:  %s\nparagraphs: %d (%d passages)\n",
+		d.ID, doc.Title, published, len(doc.Paragraphs), passages)
+	if d.Replaces != "" {
+		fmt.Fprintf(w, "updates:    %s (same address)\n", d.Replaces)
+	}
+	if len(doc.Paragraphs) > 0 {
+		fmt.Fprintf(w, "first:      %s\n", oneLine(doc.Paragraphs[0].Text))
+	}
+	for _, s := range d.Similar {
+		fmt.Fprintf(w, "warning:    nearly duplicates %s — %s (%.0f%% the same)\n", s.ID, s.Title, s.Score*100)
+	}
+}
+
+// list prints the documents of the corpus folder.
+func (w *workspace) list(ctx context.Context, asJSON bool, stdout, stderr io.Writer) error {
+	c, err := w.load(ctx)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	for _, d := range c.Documents {
+		if asJSON {
+			if err := enc.Encode(map[string]any{"id": d.ID, "path": d.Path, "title": d.Title, "url": d.URL,
+				"publisher": d.Publisher, "published": d.Published, "kind": d.Kind,
+				"paragraphs": len(d.Paragraphs), "hash": d.Hash}); err != nil {
+				return err
+			}
+			continue
+		}
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%d ¶\n", d.ID, d.Title, d.Published, len(d.Paragraphs))
+	}
+	for _, p := range c.Problems {
+		fmt.Fprintf(stderr, "standoff corpus list: skipped %s\n", p.Error())
+	}
+	return nil
+}
+
+// watchCorpus refreshes the bot's index when files in the corpus folder change, until
+// ctx is done; a refresh that fails leaves the old index serving and is logged.
+func watchCorpus(ctx context.Context, dir string, mod *bot.Moderation, logger *slog.Logger) {
+	logger.Info("watching the corpus folder", "dir", dir)
+	err := corpus.Watch(ctx, dir, time.Second, logger, func(ctx context.Context) {
+		out, err := mod.Refresh(ctx, bot.Actor{ID: "watch", Via: "watch"})
+		if err != nil {
+			logger.Error("refresh after a change in the corpus folder failed; the old index goes on serving", "err", err)
+			return
+		}
+		for _, p := range out.Problems {
+			logger.Warn("document skipped", "problem", p.Error())
+		}
+		if out.Rebuilt {
+			ch := out.Changes
+			logger.Info("corpus refreshed after a change on disk", "added", len(ch.Added), "updated", len(ch.Updated),
+				"removed", len(ch.Removed), "documents", out.Stats.Documents, "passages", out.Stats.Passages)
+		}
+	})
+	if err != nil {
+		logger.Error("watching the corpus folder failed; use /corpus refresh", "err", err)
+	}
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/standoff-bot/standoff/bot"
+	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/index"
+)
+
+// askJSON asks q on the corpus folder and data folder and returns the answer.
+func askJSON(t *testing.T, corpusDir, data, q string) index.Answer {
+	t.Helper()
+	code, out, errOut := runCmd(t, "", "ask", "--json", "--corpus", corpusDir, "--data", data, q)
+	if code != 0 {
+		t.Fatalf("ask %q: exit %d: %s", q, code, errOut)
+	}
+	var ans index.Answer
+	if err := json.Unmarshal([]byte(out), &ans); err != nil {
+		t.Fatalf("ask %q: %v\n%s", q, err, out)
+	}
+	return ans
+}
+
+func citesFirst(ans index.Answer, doc string) bool {
+	return len(ans.Results) > 0 && ans.Results[0].Doc == doc
+}
+
+func cites(ans index.Answer, doc string) bool {
+	for _, r := range ans.Results {
+		if r.Doc == doc {
+			return true
+		}
+	}
+	return false
+}
+
+// TestCorpusCommands adds a file and a web page with `standoff corpus`, lists, re-adds,
+// removes, and asks after each step.
+func TestCorpusCommands(t *testing.T) {
+	corpusDir, data := seedOnlyCorpus(t), t.TempDir()
+	page := `<html><head><title>The Qom accord explained</title>
+<meta property="article:published_time" content="2025-06-13T08:00:00Z"></head><body><article>
+<p>The Qom accord is a protocol under which heavy-water production at Khondab is capped and monitored by inspectors every month.</p>
+<p>Under the accord, the stockpile of heavy water may not exceed 130 tonnes, and any excess is shipped abroad.</p>
+</article></body></html>`
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, page)
+	}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Listener = ln
+	srv.Start()
+	defer srv.Close()
+
+	file := filepath.Join(t.TempDir(), "memo.md")
+	os.WriteFile(file, []byte("# Isfahan memo\n\nThe Isfahan memorandum on yellowcake sets out how ore concentrate is converted into gas.\n"), 0o600)
+	const memoID = "added/" // the date of today is in the id
+
+	t.Run("add a file", func(t *testing.T) {
+		code, out, errOut := runCmd(t, "", "corpus", "add", "--corpus", corpusDir, "--data", data, file)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		for _, want := range []string{"title:      Isfahan memo", "paragraphs: 1 (1 passages)", "wrote ", "Added 1 document:", "index ready:"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("output lacks %q:\n%s", want, out)
+			}
+		}
+		ans := askJSON(t, corpusDir, data, "what is the Isfahan memorandum on yellowcake?")
+		if len(ans.Results) == 0 || !strings.HasPrefix(ans.Results[0].Doc, memoID) {
+			t.Errorf("ask cites %+v", ans.Results)
+		}
+		code, out, _ = runCmd(t, "", "corpus", "add", "--corpus", corpusDir, "--data", data, file)
+		if code != 0 || !strings.Contains(out, "-2\n") || !strings.Contains(out, "nearly duplicates") {
+			t.Errorf("second add of the same file: exit %d\n%s", code, out)
+		}
+	})
+
+	t.Run("add a web page", func(t *testing.T) {
+		code, _, errOut := runCmd(t, "", "corpus", "add", "--corpus", corpusDir, "--data", data, srv.URL+"/qom")
+		if code != 1 || !strings.Contains(errOut, "loopback") {
+			t.Errorf("without STANDOFF_FETCH_ALLOW: exit %d %q, want a refusal", code, errOut)
+		}
+		t.Setenv("STANDOFF_FETCH_ALLOW", "127.0.0.1")
+		code, out, errOut := runCmd(t, "", "corpus", "add", "--dry-run", "--corpus", corpusDir, "--data", data, srv.URL+"/qom")
+		if code != 0 || !strings.Contains(out, "not written") || !strings.Contains(out, "published:  2025-06-13") {
+			t.Fatalf("dry run: exit %d %s\n%s", code, errOut, out)
+		}
+		if ans := askJSON(t, corpusDir, data, "what is the Qom accord?"); cites(ans, "added/2025-06-13-the-qom-accord-explained") {
+			t.Fatal("a dry run added the page")
+		}
+		code, out, errOut = runCmd(t, "", "corpus", "add", "--corpus", corpusDir, "--data", data, srv.URL+"/qom")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		if ans := askJSON(t, corpusDir, data, "what is the Qom accord?"); !citesFirst(ans, "added/2025-06-13-the-qom-accord-explained") {
+			t.Errorf("ask cites %+v\n%s", ans.Results, out)
+		}
+		code, out, _ = runCmd(t, "", "corpus", "add", "--corpus", corpusDir, "--data", data, srv.URL+"/qom")
+		if code != 0 || !strings.Contains(out, "nothing to add") {
+			t.Errorf("re-add of the same page: exit %d\n%s", code, out)
+		}
+	})
+
+	t.Run("list", func(t *testing.T) {
+		code, out, _ := runCmd(t, "", "corpus", "list", "--json", "--corpus", corpusDir, "--data", data)
+		if code != 0 || strings.Count(out, "\n") != 4 || !strings.Contains(out, `"id":"added/2025-06-13-the-qom-accord-explained"`) {
+			t.Errorf("list: exit %d\n%s", code, out)
+		}
+	})
+
+	t.Run("remove", func(t *testing.T) {
+		code, out, errOut := runCmd(t, "", "corpus", "remove", "--corpus", corpusDir, "--data", data, "added/2025-06-13-the-qom-accord-explained")
+		if code != 0 || !strings.Contains(out, "Removed 1 document:") {
+			t.Fatalf("exit %d %s\n%s", code, errOut, out)
+		}
+		if ans := askJSON(t, corpusDir, data, "what is the Qom accord?"); cites(ans, "added/2025-06-13-the-qom-accord-explained") {
+			t.Errorf("a removed document is cited")
+		}
+		code, _, errOut = runCmd(t, "", "corpus", "remove", "--corpus", corpusDir, "--data", data, "no/such")
+		if code != 1 || !strings.Contains(errOut, "no document") {
+			t.Errorf("removing an unknown id: exit %d %q", code, errOut)
+		}
+	})
+
+	t.Run("bad usage", func(t *testing.T) {
+		for _, args := range [][]string{{"corpus"}, {"corpus", "frob"}, {"corpus", "add"}, {"corpus", "remove", "a", "b"}} {
+			if code, _, _ := runCmd(t, "", args...); code != 1 {
+				t.Errorf("%v: exit %d, want 1", args, code)
+			}
+		}
+		bin := filepath.Join(t.TempDir(), "x.bin")
+		os.WriteFile(bin, []byte("\x00\x01binary"), 0o600)
+		os.Rename(bin, strings.TrimSuffix(bin, ".bin")+".txt")
+		code, _, errOut := runCmd(t, "", "corpus", "add", "--corpus", corpusDir, "--data", data, strings.TrimSuffix(bin, ".bin")+".txt")
+		if code != 1 || !strings.Contains(errOut, "binary") {
+			t.Errorf("binary file: exit %d %q", code, errOut)
+		}
+	})
+
+	recs, err := bot.ReadAudit(filepath.Join(data, bot.AuditFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range recs {
+		got = append(got, r.Action+" "+r.Command+" "+r.Via)
+		if !strings.HasPrefix(r.Actor, "cli:") || len(r.Hash) != 64 {
+			t.Errorf("audit record %+v", r)
+		}
+	}
+	want := "added add cli,added add cli,added add cli,removed remove cli"
+	if strings.Join(got, ",") != want {
+		t.Errorf("audit log %q, want %q", strings.Join(got, ","), want)
+	}
+	c, err := corpus.LoadDir(t.Context(), corpusDir)
+	if err != nil || len(c.Problems) > 0 {
+		t.Errorf("corpus after the commands: %v %v", err, c.Problems)
+	}
+}

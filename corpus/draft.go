@@ -1,0 +1,298 @@
+package corpus
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// AddedFolder is the folder of the corpus that documents added by moderators go in.
+const AddedFolder = "added"
+
+// Source is what a new document is made from: a downloaded page, or an uploaded file.
+type Source struct {
+	URL         string // the page's address, after redirects; empty for an upload
+	Name        string // the uploaded file's name; empty for a page
+	ContentType string // as the server or Discord gave it, parameters included
+	Data        []byte
+}
+
+// Draft is a document ready to be written into the corpus, with what a moderator needs
+// to decide: what it is, where it goes, and what it replaces or resembles.
+type Draft struct {
+	ID     string   // the document's id, "added/2026-11-26-some-title"
+	Path   string   // where it goes, relative to the corpus folder
+	Data   []byte   // the file's content
+	Doc    Document // Data as the corpus reads it
+	Source string   // the address or file name it came from
+
+	Replaces  string    // id of the document it updates (same address); empty for a new one
+	BaseHash  string    // hash of the file at Path when the draft was made; empty when none
+	Unchanged bool      // the document it updates has exactly this content
+	Similar   []Similar // existing documents it nearly duplicates
+}
+
+// NewDraft makes the document that src would add to the corpus c, without writing it.
+// A page's article is extracted (HTML) or read (plain text, Markdown) and written as
+// Markdown with front matter; an uploaded .md or .txt file is kept as it is, once checked
+// to be a readable document. A document from an address the corpus already has updates
+// that document; any other goes to a new path in AddedFolder, named after its date (the
+// publication date, else today) and title. A source that cannot make a document is a
+// *Refusal with the reason.
+func NewDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
+	if len(src.Data) > DefaultMaxBytes {
+		return Draft{}, refuse(fmt.Sprintf("it is larger than the %s limit", Size(DefaultMaxBytes)), nil)
+	}
+	data, ext, err := documentBytes(src)
+	if err != nil {
+		return Draft{}, err
+	}
+	doc, err := ParseDocument("draft"+ext, data)
+	if err != nil {
+		var p Problem
+		if errors.As(err, &p) {
+			return Draft{}, refuse("it is not a readable document: "+p.problemText(), err)
+		}
+		return Draft{}, refuse("it is not a readable document", err)
+	}
+	d := Draft{Data: data, Source: src.URL}
+	if src.URL == "" {
+		d.Source = src.Name
+	}
+	if doc.URL != "" {
+		if prev, ok := findByURL(c, doc.URL); ok {
+			d.Path, d.Replaces, d.BaseHash = prev.Path, prev.ID, prev.Hash
+			d.Unchanged = prev.Hash == Hash(data)
+		}
+	}
+	if d.Path == "" {
+		date := doc.Published
+		if date == "" {
+			date = today.Format(time.DateOnly)
+		}
+		d.Path = freePath(c, AddedFolder+"/"+date+"-"+Slug(doc.Title), ext)
+	}
+	d.ID = idOf(d.Path)
+	d.Doc, err = ParseDocument(d.Path, data)
+	if err != nil {
+		return Draft{}, refuse("it is not a readable document", err)
+	}
+	d.Similar = NearDuplicates(d.Doc, c.Documents, NearDuplicateThreshold)
+	return d, nil
+}
+
+// problemText is a Problem's reason, with its line when known.
+func (p Problem) problemText() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("line %d: %s", p.Line, p.Reason)
+	}
+	return p.Reason
+}
+
+// documentBytes turns a source into the bytes of a corpus document and its extension.
+func documentBytes(src Source) ([]byte, string, error) {
+	kind, err := sourceKind(src)
+	if err != nil {
+		return nil, "", err
+	}
+	if kind == "html" {
+		a, err := ExtractHTML(src.Data, src.ContentType, src.URL)
+		if err != nil {
+			return nil, "", err
+		}
+		md, err := a.Markdown()
+		return md, ".md", err
+	}
+	text, err := decodeText(src.Data, src.ContentType)
+	if err != nil {
+		return nil, "", refuse("its text encoding cannot be read", err)
+	}
+	if kind == "md" {
+		text, err = ensureFrontMatter(text)
+		if err != nil {
+			return nil, "", err
+		}
+	}
+	ext := "." + kind
+	if src.URL == "" {
+		return []byte(text), ext, nil // an upload is kept as it is
+	}
+	// A page: read it as the corpus would, and write it with its address.
+	doc, err := ParseDocument("page"+ext, []byte(text))
+	if err != nil {
+		var p Problem
+		if errors.As(err, &p) {
+			return nil, "", refuse("the page is not a readable document: "+p.problemText(), err)
+		}
+		return nil, "", refuse("the page is not a readable document", err)
+	}
+	a := articleFromDocument(doc)
+	a.URL = src.URL
+	md, err := a.Markdown()
+	return md, ".md", err
+}
+
+// sourceKind says whether a source is "html", "md" or "txt", refusing anything else:
+// other file names, other content types, binary content.
+func sourceKind(src Source) (string, error) {
+	kind := ""
+	if src.Name != "" {
+		switch strings.ToLower(path.Ext(src.Name)) {
+		case ".md", ".markdown":
+			kind = "md"
+		case ".txt":
+			kind = "txt"
+		case ".html", ".htm", ".xhtml":
+			kind = "html"
+		default:
+			return "", refuse("only .md, .txt and .html files can be added", nil)
+		}
+	}
+	if bytes.IndexByte(src.Data, 0) >= 0 {
+		return "", refuse("it is a binary file, not text", nil)
+	}
+	if sniff := http.DetectContentType(src.Data); !strings.HasPrefix(sniff, "text/") {
+		mt, _, _ := mime.ParseMediaType(sniff)
+		return "", refuse(fmt.Sprintf("its content is %s, not text", mt), nil)
+	}
+	mt, _, _ := mime.ParseMediaType(src.ContentType)
+	if src.Name != "" {
+		if mt != "" && !strings.HasPrefix(mt, "text/") && mt != "application/xhtml+xml" && mt != "application/octet-stream" {
+			return "", refuse(fmt.Sprintf("it is %s, not text", mt), nil)
+		}
+		return kind, nil
+	}
+	switch mt {
+	case "text/html", "application/xhtml+xml":
+		return "html", nil
+	case "text/markdown", "text/x-markdown":
+		return "md", nil
+	case "text/plain":
+		return "txt", nil
+	}
+	return "", refuse(fmt.Sprintf("it is %s, not HTML, plain text or Markdown", describeType(src.ContentType)), nil)
+}
+
+// atxTitle matches a first line "# Title".
+var atxTitle = regexp.MustCompile(`^#[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$`)
+
+// ensureFrontMatter returns a Markdown text that has front matter: the text itself when
+// it has, or, when its first line is a "# Title" heading, that title as front matter and
+// the rest of the text as it is.
+func ensureFrontMatter(text string) (string, error) {
+	trimmed := strings.TrimLeft(text, " \t\r\n")
+	if strings.HasPrefix(trimmed, "---") {
+		return text, nil
+	}
+	first, rest, _ := strings.Cut(trimmed, "\n")
+	m := atxTitle.FindStringSubmatch(strings.TrimRight(first, "\r"))
+	if m == nil || strings.TrimSpace(m[1]) == "" {
+		return "", refuse("a Markdown file needs a front matter block with a title (---, title: …, ---) or a first line “# Title”", nil)
+	}
+	fm, err := yaml.Marshal(frontMatterOut{Title: strings.TrimSpace(m[1])})
+	if err != nil {
+		return "", fmt.Errorf("front matter: %w", err)
+	}
+	return "---\n" + string(fm) + "---\n" + rest, nil
+}
+
+// findByURL returns the document of c that came from the same address as u.
+func findByURL(c *Corpus, u string) (Document, bool) {
+	want := normalURL(u)
+	for _, d := range c.Documents {
+		if d.URL != "" && normalURL(d.URL) == want {
+			return d, true
+		}
+	}
+	return Document{}, false
+}
+
+// normalURL is u without its fragment, with its scheme and host in lower case and
+// without a trailing slash, for comparing addresses.
+func normalURL(u string) string {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil {
+		return strings.TrimSpace(u)
+	}
+	p.Fragment, p.RawFragment = "", ""
+	p.Scheme, p.Host = strings.ToLower(p.Scheme), strings.ToLower(p.Host)
+	if len(p.Path) > 1 {
+		p.Path = strings.TrimRight(p.Path, "/")
+		p.RawPath = ""
+	}
+	return p.String()
+}
+
+// freePath returns base+ext, or base-2+ext, base-3+ext… whichever id no document or
+// unreadable file of c has.
+func freePath(c *Corpus, base, ext string) string {
+	taken := map[string]bool{}
+	for _, d := range c.Documents {
+		taken[d.ID] = true
+	}
+	for _, p := range c.Problems {
+		taken[idOf(p.Path)] = true
+	}
+	id := base
+	for n := 2; taken[id]; n++ {
+		id = fmt.Sprintf("%s-%d", base, n)
+	}
+	return id + ext
+}
+
+// Commit writes the draft into the store, unless the corpus changed on disk since the
+// draft was made: the file it updates was edited or removed, or its path was taken. It
+// returns a function that puts things back as they were, for when the new document
+// cannot be indexed.
+func (s Store) Commit(d Draft) (undo func() error, err error) {
+	prev, existed, err := s.Read(d.Path)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case existed && (d.BaseHash == "" || Hash(prev) != d.BaseHash):
+		return nil, refuse(fmt.Sprintf("%s changed on disk since the preview; add it again", d.Path), nil)
+	case !existed && d.BaseHash != "":
+		return nil, refuse(fmt.Sprintf("%s was removed since the preview; add it again", d.Path), nil)
+	}
+	if !existed {
+		for _, ext := range []string{".md", ".txt"} {
+			if _, taken, _ := s.Read(d.ID + ext); taken {
+				return nil, refuse(fmt.Sprintf("the id %s was taken since the preview; add it again", d.ID), nil)
+			}
+		}
+	}
+	if err := s.Write(d.Path, d.Data); err != nil {
+		return nil, err
+	}
+	return func() error {
+		if existed {
+			return s.Write(d.Path, prev)
+		}
+		return s.Remove(d.Path)
+	}, nil
+}
+
+// RemoveDocument removes the file at rel and returns a function that puts it back.
+func (s Store) RemoveDocument(rel string) (undo func() error, err error) {
+	prev, existed, err := s.Read(rel)
+	if err != nil {
+		return nil, err
+	}
+	if !existed {
+		return nil, refuse(fmt.Sprintf("%s is not in the corpus folder any more", rel), nil)
+	}
+	if err := s.Remove(rel); err != nil {
+		return nil, err
+	}
+	return func() error { return s.Write(rel, prev) }, nil
+}

@@ -1,0 +1,259 @@
+package corpus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Limits of a download, unless FetchConfig says otherwise.
+const (
+	DefaultMaxBytes     = 2 << 20 // 2 MB
+	DefaultFetchTimeout = 20 * time.Second
+	maxRedirects        = 5
+)
+
+// FetchConfig configures a Fetcher.
+type FetchConfig struct {
+	// Allow lists the host names, IP addresses and CIDR ranges that downloads may reach
+	// although they are loopback, private or link-local (STANDOFF_FETCH_ALLOW).
+	Allow []string
+	// MaxBytes caps the size of a download; 0 means DefaultMaxBytes.
+	MaxBytes int64
+	// Timeout bounds a whole download, redirects included; 0 means DefaultFetchTimeout.
+	Timeout time.Duration
+	// UserAgent is sent with every request; empty sends "standoff".
+	UserAgent string
+}
+
+// Fetcher downloads web pages and files for the corpus, safely: text content types only,
+// at most MaxBytes, within Timeout, at most five redirects, over http or https, and
+// never to an address the AddressPolicy refuses, checked on every connection. It is safe
+// for concurrent use.
+type Fetcher struct {
+	client *http.Client
+	policy *AddressPolicy
+	max    int64
+	ua     string
+}
+
+// Fetched is a downloaded text.
+type Fetched struct {
+	URL         string // the address it came from, after redirects
+	ContentType string // the media type, such as text/html, without parameters
+	Charset     string // the charset parameter of the Content-Type header, if any
+	Data        []byte
+}
+
+// NewFetcher returns a Fetcher configured by cfg.
+func NewFetcher(cfg FetchConfig) (*Fetcher, error) {
+	policy, err := NewAddressPolicy(cfg.Allow)
+	if err != nil {
+		return nil, fmt.Errorf("new fetcher: %w", err)
+	}
+	f := &Fetcher{policy: policy, max: cfg.MaxBytes, ua: cfg.UserAgent}
+	if f.max <= 0 {
+		f.max = DefaultMaxBytes
+	}
+	if f.ua == "" {
+		f.ua = "standoff"
+	}
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = DefaultFetchTimeout
+	}
+	base := net.Dialer{Timeout: 10 * time.Second, KeepAlive: -1}
+	transport := &http.Transport{
+		Proxy: nil, // a proxy would dial for us, past the address check
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			host, _, err := net.SplitHostPort(addr)
+			if err != nil {
+				return nil, err
+			}
+			return policy.dialer(host, base).DialContext(ctx, network, addr)
+		},
+		TLSHandshakeTimeout:    10 * time.Second,
+		ResponseHeaderTimeout:  timeout,
+		MaxResponseHeaderBytes: 64 << 10,
+		DisableKeepAlives:      true,
+		ForceAttemptHTTP2:      true,
+	}
+	f.client = &http.Client{
+		Transport: transport,
+		Timeout:   timeout,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) > maxRedirects {
+				return refuse(fmt.Sprintf("the address redirects more than %d times", maxRedirects), nil)
+			}
+			if err := f.checkURL(req.URL); err != nil {
+				return err
+			}
+			return nil
+		},
+	}
+	return f, nil
+}
+
+// MaxBytes is the largest download the Fetcher accepts.
+func (f *Fetcher) MaxBytes() int64 { return f.max }
+
+// textTypes are the media types a download may have.
+var textTypes = map[string]bool{
+	"text/html":             true,
+	"application/xhtml+xml": true,
+	"text/plain":            true,
+	"text/markdown":         true,
+	"text/x-markdown":       true,
+}
+
+// IsTextType reports whether a media type (parameters allowed) is one a document can be
+// made from: HTML, plain text or Markdown.
+func IsTextType(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && textTypes[mt]
+}
+
+// checkURL refuses an address that is not http or https, has no host, or names an IP
+// address the policy refuses (host names are checked when connecting).
+func (f *Fetcher) checkURL(u *url.URL) error {
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return refuse("only http:// and https:// addresses can be fetched", nil)
+	}
+	host := u.Hostname()
+	if host == "" {
+		return refuse("the address has no host", nil)
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && !f.policy.HostAllowed(host) {
+		if err := f.policy.Check(ip); err != nil {
+			return refuse(fmt.Sprintf("%s is not allowed: it is %s", host, addressKind(err)), err)
+		}
+	}
+	return nil
+}
+
+// addressKind returns what kind of refused address err names.
+func addressKind(err error) string {
+	var ae *addressError
+	if errors.As(err, &ae) {
+		return ae.what
+	}
+	return "a refused address"
+}
+
+// Fetch downloads the text at rawURL: HTML, plain text or Markdown. A failure that the
+// person who asked should know about is a *Refusal with the reason.
+func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Fetched, error) {
+	got, err := f.get(ctx, rawURL)
+	if err != nil {
+		return Fetched{}, err
+	}
+	if !textTypes[got.ContentType] {
+		return Fetched{}, refuse(fmt.Sprintf("the page is %s, not text: only HTML, plain text and Markdown can be added", describeType(got.ContentType)), nil)
+	}
+	return got, nil
+}
+
+// FetchFile downloads the file at rawURL whatever the content type the server gives, for
+// uploads whose type is judged by their name and content (see FromUpload). The other
+// limits of Fetch hold.
+func (f *Fetcher) FetchFile(ctx context.Context, rawURL string) (Fetched, error) {
+	return f.get(ctx, rawURL)
+}
+
+// get downloads rawURL within the limits, whatever its content type.
+func (f *Fetcher) get(ctx context.Context, rawURL string) (Fetched, error) {
+	u, err := url.Parse(strings.TrimSpace(rawURL))
+	if err != nil {
+		return Fetched{}, refuse("that is not a web address", err)
+	}
+	if err := f.checkURL(u); err != nil {
+		return Fetched{}, err
+	}
+	u.Fragment = ""
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return Fetched{}, refuse("that is not a web address", err)
+	}
+	req.Header.Set("User-Agent", f.ua)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9")
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return Fetched{}, fetchFailure(u.Host, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return Fetched{}, refuse(fmt.Sprintf("the page answered %s", resp.Status), nil)
+	}
+	if resp.ContentLength > f.max {
+		return Fetched{}, refuse(fmt.Sprintf("the page is larger than the %s limit", Size(f.max)), nil)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, f.max+1))
+	if err != nil {
+		return Fetched{}, fetchFailure(u.Host, err)
+	}
+	if int64(len(data)) > f.max {
+		return Fetched{}, refuse(fmt.Sprintf("the page is larger than the %s limit", Size(f.max)), nil)
+	}
+	ct := resp.Header.Get("Content-Type")
+	if ct == "" {
+		ct = http.DetectContentType(data)
+	}
+	mt, params, _ := mime.ParseMediaType(ct)
+	return Fetched{URL: resp.Request.URL.String(), ContentType: mt, Charset: params["charset"], Data: data}, nil
+}
+
+// fetchFailure turns a failed download into a Refusal with a reason a person can act on.
+func fetchFailure(host string, err error) error {
+	var r *Refusal
+	if errors.As(err, &r) {
+		return r
+	}
+	var ae *addressError
+	if errors.As(err, &ae) {
+		return refuse(fmt.Sprintf("%s is not allowed: it leads to %s", host, ae.what), err)
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return refuse(fmt.Sprintf("the host %s cannot be found", host), err)
+	}
+	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+		return refuse("the page took too long to download", err)
+	}
+	return refuse(fmt.Sprintf("the page at %s could not be downloaded", host), err)
+}
+
+// isTimeout reports whether err is a network time-out.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// describeType names a content type for a person: "image/png", or "of no known type".
+func describeType(ct string) string {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || mt == "" {
+		return "of no known type"
+	}
+	return mt
+}
+
+// Size formats a number of bytes for a person: "2 MB", "512 KB", "80 bytes".
+func Size(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
