@@ -360,7 +360,7 @@ func (b *Bot) ask(ctx context.Context, r *responder, kind questionKind, q string
 	}
 	var ans index.Answer
 	err := r.respond(ctx, update, private, func(ctx context.Context) (message, error) {
-		a, err := b.answer(ctx, index.Request{Question: q}, source, r.i.GuildID)
+		a, err := b.answer(ctx, index.Request{Question: q, Related: kind == kindFind}, source, r.i.GuildID)
 		if err != nil {
 			return message{}, err
 		}
@@ -526,7 +526,7 @@ func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.Inter
 			v.Private, v.SharedBy, update = false, displayName(r.i), false
 		}
 		r.respond(ctx, update, v.Private, func(ctx context.Context) (message, error) {
-			ans, err := b.answer(ctx, index.Request{Question: q, Offset: a.Offset}, "", r.i.GuildID)
+			ans, err := b.answer(ctx, index.Request{Question: q, Offset: a.Offset, Related: kind == kindFind}, "", r.i.GuildID)
 			if err != nil {
 				return message{}, err
 			}

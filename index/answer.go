@@ -18,6 +18,9 @@ const DefaultK = 3
 // MaxK is the largest number of passages one answer may hold.
 const MaxK = 100
 
+// MaxOffset is the largest offset a Request may page to.
+const MaxOffset = 10000
+
 // Answer is the reply to one question, in the JSON shape of the design's contract.
 type Answer struct {
 	Question    string   `json:"question"`

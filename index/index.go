@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -174,7 +175,11 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 	}
 	got := want
 	got.Built = time.Now().UTC()
-	if err := writeJSONAtomic(filepath.Join(tmp, metaFile), got); err != nil {
+	err = writeJSONAtomic(filepath.Join(tmp, metaFile), got)
+	if err == nil {
+		err = restrictPermissions(tmp)
+	}
+	if err != nil {
 		os.RemoveAll(tmp)
 		return nil, meta{}, err
 	}
@@ -264,6 +269,25 @@ func buildIndex(ctx context.Context, path string, m mapping.IndexMapping, ps []c
 		}
 	}
 	return bi, nil
+}
+
+// restrictPermissions makes a built index readable by its owner only: folders 0700,
+// files 0600 (bleve creates some files 0644).
+func restrictPermissions(dir string) error {
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		mode := os.FileMode(0o600)
+		if d.IsDir() {
+			mode = 0o700
+		}
+		return os.Chmod(path, mode)
+	})
+	if err != nil {
+		return fmt.Errorf("build index: permissions: %w", err)
+	}
+	return nil
 }
 
 // removeStale deletes the generations not kept, and abandoned builds. The generation

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -337,6 +338,22 @@ func TestIndexIsReusedAndRebuilt(t *testing.T) {
 	ix := open(loadFS(t, files))
 	built := ix.Stats().Built
 	ix.Close()
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || path == dir {
+			return err // the test's own folder
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has mode %v: others may read the index", path, perm)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	ix = open(loadFS(t, files))
 	if got := ix.Stats().Built; !got.Equal(built) {
@@ -461,5 +478,16 @@ func TestAlternatingCorporaReuseTheirIndexes(t *testing.T) {
 			t.Errorf("open %d rebuilt the index of a corpus already built", i+1)
 		}
 		built[st.Fingerprint] = st.Built
+	}
+}
+
+func TestOffsetPastTheLastPage(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	if _, err := ix.Answer(context.Background(), Request{Question: "snapback", Offset: MaxOffset + 1}); err == nil {
+		t.Error("an offset past MaxOffset was accepted")
+	}
+	ans, err := ix.Answer(context.Background(), Request{Question: "snapback", Offset: MaxOffset})
+	if err != nil || len(ans.Results) != 0 || ans.More {
+		t.Errorf("offset MaxOffset: %d results, more %v, err %v", len(ans.Results), ans.More, err)
 	}
 }

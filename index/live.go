@@ -101,6 +101,14 @@ func (l *Live) Documents() []Document {
 	return s.ix.Documents()
 }
 
+// Healthy returns nil while the Live serves an index, and ErrClosed once it is closed.
+func (l *Live) Healthy() error {
+	if l.closed.Load() {
+		return ErrClosed
+	}
+	return nil
+}
+
 // Swap puts next in service and closes the index it replaces once the questions in
 // flight on it are answered. It returns the error of that close, if any.
 func (l *Live) Swap(next *Index) error {

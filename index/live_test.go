@@ -80,8 +80,14 @@ func TestLiveSwapUnderLoad(t *testing.T) {
 func TestLiveClosed(t *testing.T) {
 	ix := openMem(t, loadFS(t, map[string]string{"a.md": "---\ntitle: A\n---\n\nText.\n"}))
 	live := NewLive(ix)
+	if err := live.Healthy(); err != nil {
+		t.Errorf("healthy before close: %v", err)
+	}
 	if err := live.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if err := live.Healthy(); !errors.Is(err, ErrClosed) {
+		t.Errorf("healthy after close: %v, want ErrClosed", err)
 	}
 	if _, err := live.Answer(context.Background(), Request{Question: "text"}); !errors.Is(err, ErrClosed) {
 		t.Errorf("answer after close: %v, want ErrClosed", err)

@@ -105,6 +105,9 @@ func (ix *Index) Answer(ctx context.Context, req Request) (Answer, error) {
 	k = min(k, MaxK)
 	offset := max(req.Offset, 0)
 	ans := Answer{Question: req.Question, Results: []Result{}, Suggestions: []string{}}
+	if offset > MaxOffset {
+		return ans, fmt.Errorf("answer: offset %d is past the last page (%d)", offset, MaxOffset)
+	}
 	p := ix.readQuestion(req.Question)
 
 	n := (offset+k+1)*2 + 10
