@@ -491,3 +491,25 @@ func TestOffsetPastTheLastPage(t *testing.T) {
 		t.Errorf("offset MaxOffset: %d results, more %v, err %v", len(ans.Results), ans.More, err)
 	}
 }
+
+func TestIsUnitedStates(t *testing.T) {
+	tests := []struct {
+		question string
+		i        int
+		want     bool
+	}{
+		{"did the US strike Fordow", 2, true},
+		{"what did the U.S. do", 3, true},
+		{"why did us leave the deal", 2, true},
+		{"can you tell us about snapback", 3, false},
+		{"give us the dates", 1, false},
+		{"USA and Iran", 0, true},
+		{"bus routes", 0, false},
+	}
+	for _, tt := range tests {
+		words := wordPattern.FindAllString(tt.question, -1)
+		if got := isUnitedStates(words, tt.i); got != tt.want {
+			t.Errorf("isUnitedStates(%q, %d: %q) = %v, want %v", tt.question, tt.i, words[tt.i], got, tt.want)
+		}
+	}
+}

@@ -132,63 +132,9 @@ func (ix *Index) readQuestion(question string) plan {
 
 	words := wordPattern.FindAllString(q, -1)
 	seen := map[string]bool{} // keys already read: a repeated word or term counts once
-	parent := make([]string, len(words))
-	// Multi-word terms of the corpus, longest first.
-	for i := 0; i < len(words); i++ {
-		for n := min(maxPhraseWords, ix.phrases.maxWords, len(words)-i); n >= 2; n-- {
-			if ix.key(words[i]) == "" || ix.key(words[i+n-1]) == "" {
-				continue // a term starts and ends with a word that counts
-			}
-			k := ix.key(strings.Join(words[i:i+n], " "))
-			if _, ok := ix.phrases.byKey[k]; !ok || !strings.Contains(k, " ") {
-				continue
-			}
-			c := concept{surface: strings.Join(words[i:i+n], " ")}
-			for j := i; j < i+n; j++ {
-				parent[j] = k
-			}
-			i += n - 1
-			if seen[k] {
-				break
-			}
-			seen[k] = true
-			c.alts = append(c.alts, alternative{key: k, text: c.surface, phrase: true, weight: ix.weights.phrase})
-			c.alts = append(c.alts, ix.synonymAlternatives(k)...)
-			p.concepts = append(p.concepts, c)
-			break
-		}
-	}
-	// Single words.
-	for i, w := range words {
-		lw := strings.ToLower(strings.TrimSuffix(w, "."))
-		isUS := w == "US" || w == "USA" || strings.EqualFold(strings.TrimSuffix(w, "."), "u.s") || strings.EqualFold(strings.TrimSuffix(w, "."), "u.s.a")
-		if lw == "us" && !isUS {
-			isUS = i == 0 || !pronounUs[strings.ToLower(words[i-1])]
-		}
-		if isUS {
-			lw = "us"
-		} else if filler[lw] {
-			continue
-		}
-		terms := strings.Fields(ix.key(lw))
-		k := strings.Join(terms, " ")
-		if len(terms) > 1 && !seen[k] {
-			seen[k] = true
-			p.concepts = append(p.concepts, concept{surface: w, alts: []alternative{{key: k, text: w, phrase: true, weight: ix.weights.phrase}}})
-		}
-		for _, t := range terms {
-			if seen[t] {
-				continue
-			}
-			seen[t] = true
-			c := ix.wordConcept(w, t)
-			c.parent = parent[i]
-			if c.parent == "" && len(terms) > 1 {
-				c.parent = k
-			}
-			p.concepts = append(p.concepts, c)
-		}
-	}
+	terms, parent := ix.termConcepts(words, seen)
+	p.concepts = append(p.concepts, terms...)
+	p.concepts = append(p.concepts, ix.wordConcepts(words, parent, seen)...)
 	for i := range p.concepts {
 		c := &p.concepts[i]
 		c.idf, c.known = ix.conceptWeight(*c)
@@ -205,6 +151,83 @@ func (ix *Index) readQuestion(question string) plan {
 		p.concepts = p.concepts[:maxConcepts]
 	}
 	return p
+}
+
+// termConcepts finds the multi-word terms of the corpus in the words of a question,
+// longest first, and says for each word the key of the term it belongs to.
+func (ix *Index) termConcepts(words []string, seen map[string]bool) ([]concept, []string) {
+	var out []concept
+	parent := make([]string, len(words))
+	for i := 0; i < len(words); i++ {
+		for n := min(maxPhraseWords, ix.phrases.maxWords, len(words)-i); n >= 2; n-- {
+			if ix.key(words[i]) == "" || ix.key(words[i+n-1]) == "" {
+				continue // a term starts and ends with a word that counts
+			}
+			k := ix.key(strings.Join(words[i:i+n], " "))
+			if _, ok := ix.phrases.byKey[k]; !ok || !strings.Contains(k, " ") {
+				continue
+			}
+			c := concept{surface: strings.Join(words[i:i+n], " ")}
+			for j := i; j < i+n; j++ {
+				parent[j] = k
+			}
+			i += n - 1
+			if !seen[k] {
+				seen[k] = true
+				c.alts = append(c.alts, alternative{key: k, text: c.surface, phrase: true, weight: ix.weights.phrase})
+				c.alts = append(c.alts, ix.synonymAlternatives(k)...)
+				out = append(out, c)
+			}
+			break
+		}
+	}
+	return out, parent
+}
+
+// wordConcepts are the concepts of the single words of a question, filler left out;
+// a word the analyzer splits ("Takht-Ravanchi") is also searched as a phrase.
+func (ix *Index) wordConcepts(words, parent []string, seen map[string]bool) []concept {
+	var out []concept
+	for i, w := range words {
+		lw := strings.ToLower(strings.TrimSuffix(w, "."))
+		if isUnitedStates(words, i) {
+			lw = "us"
+		} else if filler[lw] {
+			continue
+		}
+		terms := strings.Fields(ix.key(lw))
+		k := strings.Join(terms, " ")
+		if len(terms) > 1 && !seen[k] {
+			seen[k] = true
+			out = append(out, concept{surface: w, alts: []alternative{{key: k, text: w, phrase: true, weight: ix.weights.phrase}}})
+		}
+		for _, t := range terms {
+			if seen[t] {
+				continue
+			}
+			seen[t] = true
+			c := ix.wordConcept(w, t)
+			c.parent = parent[i]
+			if c.parent == "" && len(terms) > 1 {
+				c.parent = k
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// isUnitedStates tells whether words[i] names the United States: "US", "USA", "U.S.",
+// or a lower-case "us" that does not follow "tell", "give" and the like.
+func isUnitedStates(words []string, i int) bool {
+	w := strings.TrimSuffix(words[i], ".")
+	switch {
+	case w == "US" || w == "USA" || strings.EqualFold(w, "u.s") || strings.EqualFold(w, "u.s.a"):
+		return true
+	case strings.EqualFold(w, "us"):
+		return i == 0 || !pronounUs[strings.ToLower(words[i-1])]
+	}
+	return false
 }
 
 // wordConcept is the concept of one analysed term: the term, a spelling correction when
