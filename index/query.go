@@ -27,7 +27,7 @@ var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0,
 
 // Limits of what is read of a question.
 const (
-	commonPassages = 20000 // a word in more passages than this, and a tenth of them, is common
+	commonPassages = 10000 // a word in more passages than this, and a twentieth of them, is common
 	maxQuestion    = 1000  // runes of a question that are read
 	maxConcepts    = 32
 	maxPhraseWords = 6
@@ -140,7 +140,7 @@ func (ix *Index) readQuestion(question string) plan {
 		c.idf, c.known = ix.conceptWeight(*c)
 		if !c.isPhrase() && !c.quoted && len(c.alts) > 0 {
 			df := ix.vocab.df[c.alts[0].key]
-			c.common = df > commonPassages && df > ix.vocab.docs/10
+			c.common = df > commonPassages && df > ix.vocab.docs/20
 		}
 	}
 	if datePattern.MatchString(q) && len(p.concepts) > 0 {

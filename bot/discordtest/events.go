@@ -116,6 +116,17 @@ func (s *Server) MessageCommand(u User, p Place, name, target string) (string, e
 // it returns the interaction's id. Like Discord, it refuses a button the message does not
 // have, or one that is disabled.
 func (s *Server) Click(u User, messageID, customID string) (string, error) {
+	place, raw, err := s.clickTarget(messageID, customID)
+	if err != nil {
+		return "", err
+	}
+	data := map[string]any{"custom_id": customID, "component_type": 2}
+	return s.newInteraction(u, place, 3, data, raw, messageID), nil
+}
+
+// clickTarget returns where the message messageID is and its JSON, after checking, as
+// Discord does before it sends a click, that it has an enabled button customID.
+func (s *Server) clickTarget(messageID, customID string) (Place, json.RawMessage, error) {
 	s.mu.Lock()
 	m, ok := s.messages[messageID]
 	var raw json.RawMessage
@@ -124,23 +135,18 @@ func (s *Server) Click(u User, messageID, customID string) (string, error) {
 	}
 	s.mu.Unlock()
 	if !ok {
-		return "", fmt.Errorf("discordtest: no message %s", messageID)
+		return Place{}, nil, fmt.Errorf("discordtest: no message %s", messageID)
 	}
 	var p Payload
 	if err := json.Unmarshal(raw, &p); err != nil {
-		return "", fmt.Errorf("discordtest: message %s: %w", messageID, err)
+		return Place{}, nil, fmt.Errorf("discordtest: message %s: %w", messageID, err)
 	}
-	found := false
 	for _, b := range p.Buttons() {
 		if b.CustomID == customID && !b.Disabled {
-			found = true
+			return Place{GuildID: m.GuildID, ChannelID: m.ChannelID}, raw, nil
 		}
 	}
-	if !found {
-		return "", fmt.Errorf("discordtest: message %s has no enabled button %q", messageID, customID)
-	}
-	data := map[string]any{"custom_id": customID, "component_type": 2}
-	return s.newInteraction(u, Place{GuildID: m.GuildID, ChannelID: m.ChannelID}, 3, data, raw, messageID), nil
+	return Place{}, nil, fmt.Errorf("discordtest: message %s has no enabled button %q", messageID, customID)
 }
 
 // Post dispatches MESSAGE_CREATE for a message by u at p, mentioning the bot when

@@ -2,7 +2,6 @@ package discordtest
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"time"
 )
@@ -68,31 +67,12 @@ func (s *Server) SubcommandAutocomplete(m Member, p Place, name, sub, focused, t
 
 // ClickAs is Click by member m, with m's roles and permissions.
 func (s *Server) ClickAs(m Member, messageID, customID string) (string, error) {
-	s.mu.Lock()
-	sm, ok := s.messages[messageID]
-	var raw json.RawMessage
-	if ok {
-		raw, ok = s.messageJSONLocked(messageID)
-	}
-	s.mu.Unlock()
-	if !ok {
-		return "", fmt.Errorf("discordtest: no message %s", messageID)
-	}
-	var p Payload
-	if err := json.Unmarshal(raw, &p); err != nil {
-		return "", fmt.Errorf("discordtest: message %s: %w", messageID, err)
-	}
-	found := false
-	for _, b := range p.Buttons() {
-		if b.CustomID == customID && !b.Disabled {
-			found = true
-		}
-	}
-	if !found {
-		return "", fmt.Errorf("discordtest: message %s has no enabled button %q", messageID, customID)
+	place, raw, err := s.clickTarget(messageID, customID)
+	if err != nil {
+		return "", err
 	}
 	data := map[string]any{"custom_id": customID, "component_type": 2}
-	return s.interactAs(m, Place{GuildID: sm.GuildID, ChannelID: sm.ChannelID}, 3, data, raw, messageID), nil
+	return s.interactAs(m, place, 3, data, raw, messageID), nil
 }
 
 // ChannelMessages returns the contents of the messages the bot posted to channel, in
