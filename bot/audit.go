@@ -154,9 +154,8 @@ func (m *Moderation) postAudit(ctx context.Context, recs []AuditRecord) {
 		b.WriteString(line)
 	}
 	chunks = append(chunks, b.String())
-	r := &modReply{log: m.log}
 	for _, c := range chunks {
-		err := r.call(ctx, func(opts ...discordgo.RequestOption) error {
+		err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
 			_, err := m.rest.ChannelMessageSendComplex(m.cfg.AuditChannelID,
 				&discordgo.MessageSend{Content: c, AllowedMentions: noMentions()}, opts...)
 			return err

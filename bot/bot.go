@@ -500,7 +500,7 @@ func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
 		guilds = []string{""}
 	}
 	for _, g := range guilds {
-		err := b.call(ctx, func(opts ...discordgo.RequestOption) error {
+		err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
 			_, err := s.ApplicationCommandBulkOverwrite(app, g, b.commands, opts...)
 			return err
 		})
@@ -516,10 +516,10 @@ func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
 	}
 }
 
-// call runs a REST request with discordgo's own retry on rate limits off, waiting instead
-// for a short limit (2 s at most) and retrying once: discordgo's retry would sleep for as
-// long as Discord says, with no bound, while a member waits.
-func (b *Bot) call(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
+// callREST runs a REST request with discordgo's own retry on rate limits off, waiting
+// instead for a short limit (2 s at most) and retrying once: discordgo's retry would sleep
+// for as long as Discord says, with no bound, while a member waits.
+func callREST(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
 	opts := []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false)}
 	err := do(opts...)
 	var rl *discordgo.RateLimitError

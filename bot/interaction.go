@@ -132,7 +132,7 @@ func (r *responder) send(ctx context.Context, update bool, m message) {
 		data.Flags = 0 // an update cannot change whether the message is ephemeral
 	}
 	r.setState(answered)
-	err := r.b.call(ctx, func(opts ...discordgo.RequestOption) error {
+	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
 		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, opts...)
 	})
 	if err != nil {
@@ -152,7 +152,7 @@ func (r *responder) fail(ctx context.Context, err error) {
 		r.setState(answered)
 		if r.i.Type == discordgo.InteractionMessageComponent {
 			// The deferred update left the message as it was: say why in a private follow-up.
-			err := r.b.call(ctx, func(opts ...discordgo.RequestOption) error {
+			err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
 				_, err := r.s.FollowupMessageCreate(r.i, true, notice(text).webhookParams(), opts...)
 				return err
 			})
@@ -162,7 +162,7 @@ func (r *responder) fail(ctx context.Context, err error) {
 			return
 		}
 		// The deferred "thinking…" message becomes the notice.
-		err := r.b.call(ctx, func(opts ...discordgo.RequestOption) error {
+		err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
 			_, err := r.s.InteractionResponseEdit(r.i, notice(text).webhookEdit(), opts...)
 			return err
 		})
@@ -218,7 +218,7 @@ func (r *responder) respond(ctx context.Context, update, ephemeral bool, produce
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
 	r.setState(deferred)
-	err := r.b.call(ctx, func(opts ...discordgo.RequestOption) error {
+	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
 		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, opts...)
 	})
 	if err != nil {
@@ -232,7 +232,7 @@ func (r *responder) respond(ctx context.Context, update, ephemeral bool, produce
 		return res.err
 	}
 	r.setState(answered)
-	err = r.b.call(ctx, func(opts ...discordgo.RequestOption) error {
+	err = callREST(ctx, func(opts ...discordgo.RequestOption) error {
 		_, err := r.s.InteractionResponseEdit(r.i, res.m.webhookEdit(), opts...)
 		return err
 	})
@@ -449,7 +449,7 @@ func (b *Bot) onAutocomplete(ctx context.Context, r *responder, ev *discordgo.In
 	payload.Data.Choices = choices
 	r.setState(answered)
 	endpoint := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
-	err := b.call(ctx, func(opts ...discordgo.RequestOption) error {
+	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
 		_, err := r.s.RequestWithBucketID("POST", endpoint, payload, endpoint, opts...)
 		return err
 	})

@@ -68,7 +68,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: new(bool)}
 	reply := func(msg message) {
 		msg.Ephemeral = false
-		err := b.call(ctx, func(opts ...discordgo.RequestOption) error {
+		err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
 			_, err := s.ChannelMessageSendComplex(m.ChannelID, msg.messageSend(ref), opts...)
 			return err
 		})

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -17,23 +16,6 @@ type modReply struct {
 	log *slog.Logger
 }
 
-// call runs a REST request without discordgo's unbounded retry on rate limits, waiting
-// for a short limit (2 s at most) and retrying once.
-func (r *modReply) call(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
-	opts := []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false)}
-	err := do(opts...)
-	var rl *discordgo.RateLimitError
-	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil && rl.RetryAfter <= 2*time.Second {
-		select {
-		case <-time.After(rl.RetryAfter):
-		case <-ctx.Done():
-			return err
-		}
-		err = do(opts...)
-	}
-	return err
-}
-
 // send responds with m: a new ephemeral message, or (update) a new version of the
 // message the button is on.
 func (r *modReply) send(ctx context.Context, update bool, m message) {
@@ -43,7 +25,7 @@ func (r *modReply) send(ctx context.Context, update bool, m message) {
 		typ = discordgo.InteractionResponseUpdateMessage
 	}
 	data := m.responseData()
-	err := r.call(ctx, func(opts ...discordgo.RequestOption) error {
+	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
 		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, opts...)
 	})
 	if err != nil {
@@ -64,7 +46,7 @@ func (r *modReply) deferUpdate(ctx context.Context) bool {
 }
 
 func (r *modReply) deferAs(ctx context.Context, typ discordgo.InteractionResponseType, data *discordgo.InteractionResponseData) bool {
-	err := r.call(ctx, func(opts ...discordgo.RequestOption) error {
+	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
 		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, opts...)
 	})
 	if err != nil {
@@ -79,7 +61,7 @@ func (r *modReply) deferAs(ctx context.Context, typ discordgo.InteractionRespons
 func (r *modReply) edit(ctx context.Context, m message) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	err := r.call(ctx, func(opts ...discordgo.RequestOption) error {
+	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
 		_, err := r.s.InteractionResponseEdit(r.i, m.webhookEdit(), opts...)
 		return err
 	})
@@ -99,7 +81,7 @@ func (r *modReply) choices(ctx context.Context, choices []*discordgo.Application
 	}{Type: discordgo.InteractionApplicationCommandAutocompleteResult}
 	payload.Data.Choices = choices
 	endpoint := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
-	return r.call(ctx, func(opts ...discordgo.RequestOption) error {
+	return callREST(ctx, func(opts ...discordgo.RequestOption) error {
 		_, err := r.s.RequestWithBucketID("POST", endpoint, payload, endpoint, opts...)
 		return err
 	})

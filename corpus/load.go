@@ -177,3 +177,12 @@ func (c *Corpus) Splitter() *Splitter {
 	}
 	return c.splitter
 }
+
+// LoadDirOrDefault loads the corpus folder dir, or the embedded default corpus when dir
+// is empty.
+func LoadDirOrDefault(ctx context.Context, dir string) (*Corpus, error) {
+	if dir == "" {
+		return Load(ctx, Default())
+	}
+	return LoadDir(ctx, dir)
+}

@@ -91,13 +91,7 @@ func (e ftsEngine) Close() error { return e.f.Close() }
 // loadCorpus reads the corpus folder dir through the product's corpus package, or the
 // embedded default corpus when dir is empty.
 func loadCorpus(ctx context.Context, dir string) (*corpus.Corpus, error) {
-	var c *corpus.Corpus
-	var err error
-	if dir == "" {
-		c, err = corpus.Load(ctx, corpus.Default())
-	} else {
-		c, err = corpus.LoadDir(ctx, dir)
-	}
+	c, err := corpus.LoadDirOrDefault(ctx, dir)
 	if err != nil {
 		return nil, err
 	}

@@ -87,13 +87,7 @@ func dataDir(flagValue string, getenv func(string) string) (string, error) {
 // loadCorpus reads the corpus folder, or the embedded corpus when dir is empty, and
 // reports unreadable documents on stderr.
 func loadCorpus(ctx context.Context, dir string, stderr io.Writer) (*corpus.Corpus, error) {
-	var c *corpus.Corpus
-	var err error
-	if dir == "" {
-		c, err = corpus.Load(ctx, corpus.Default())
-	} else {
-		c, err = corpus.LoadDir(ctx, dir)
-	}
+	c, err := corpus.LoadDirOrDefault(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
