@@ -100,7 +100,7 @@ func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 	results := make([]parsed, len(paths))
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
+	for range 4 * runtime.GOMAXPROCS(0) { // more readers than cores: reads overlap parsing
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -100,22 +100,24 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 	if ix.analyzer == nil || ix.plain == nil {
 		return nil, fmt.Errorf("open index: analyzers %q and %q missing", analyzerName, plainAnalyzerName)
 	}
-	ix.passages = searchable(c.Passages())
+	// The passages are only needed before the index opens when it must be built: a
+	// reused index opens while they are computed.
+	passages := sync.OnceValue(func() []corpus.Passage { return searchable(c.Passages()) })
 	want := meta{
 		MappingVersion: MappingVersion,
 		Fingerprint:    c.Fingerprint(),
 		Documents:      len(c.Documents),
-		Passages:       len(ix.passages),
 	}
 
 	var bi bleve.Index
 	var got meta
 	if cfg.Dir == "" {
-		bi, err = buildIndex(ctx, "", m, ix.passages, cfg)
+		want.Passages = len(passages())
+		bi, err = buildIndex(ctx, "", m, passages(), cfg)
 		got = want
 		got.Built = time.Now().UTC()
 	} else {
-		bi, got, err = openOrBuild(ctx, cfg, m, want, ix.passages, logger)
+		bi, got, err = openOrBuild(ctx, cfg, m, want, passages, logger)
 	}
 	if err != nil {
 		return nil, err
@@ -127,7 +129,12 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 		Built:       got.Built,
 		Fingerprint: got.Fingerprint,
 	}
+	// The vocabulary comes from bleve's dictionaries; it is read beside the rest.
+	vocab := make(chan *vocabulary, 1)
+	go func() { vocab <- ix.newVocabulary(got.Passages) }()
+	ix.passages = passages()
 	ix.prepare(c)
+	ix.vocab = <-vocab
 	return ix, nil
 }
 
@@ -135,7 +142,7 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 // one kept from before, when commands alternate between two corpora), and builds a new
 // generation otherwise. A generation folder exists only once complete: builds happen in a
 // temporary folder renamed into place.
-func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want meta, ps []corpus.Passage, logger *slog.Logger) (bleve.Index, meta, error) {
+func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want meta, passages func() []corpus.Passage, logger *slog.Logger) (bleve.Index, meta, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, meta{}, fmt.Errorf("open index: %w", err)
 	}
@@ -163,6 +170,8 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 	}
 
 	start := time.Now()
+	ps := passages()
+	want.Passages = len(ps)
 	tmp := filepath.Join(cfg.Dir, tmpPrefix+randomSuffix())
 	bi, err := buildIndex(ctx, tmp, m, ps, cfg)
 	if err != nil {
@@ -317,7 +326,7 @@ func removeStale(dir string, logger *slog.Logger, keep ...string) {
 // searchable leaves out the passages that are only a list of sources ("Sources: …"):
 // they cite an answer, they are not one.
 func searchable(ps []corpus.Passage) []corpus.Passage {
-	out := make([]corpus.Passage, 0, len(ps))
+	out := ps[:0] // ps is the caller's own slice: filtered in place
 	for _, p := range ps {
 		if isCitation(p.Text) {
 			continue

@@ -18,7 +18,7 @@ type glossaryEntry struct {
 }
 
 // prepare derives, from the corpus, what questions are matched against: synonyms,
-// glossary entries, multi-word terms, the vocabulary and autocomplete candidates.
+// glossary entries, multi-word terms and autocomplete candidates.
 func (ix *Index) prepare(c *corpus.Corpus) {
 	ix.byID = make(map[string]int, len(ix.passages))
 	for i, p := range ix.passages {
@@ -50,7 +50,6 @@ func (ix *Index) prepare(c *corpus.Corpus) {
 		}
 		ix.glossary = append(ix.glossary, e)
 	}
-	ix.vocab = ix.newVocabulary()
 	ix.completes = ix.completionCandidates()
 }
 
@@ -94,8 +93,9 @@ type vocabTerm struct {
 	chars uint64 // the set of its characters (see charSet)
 }
 
-func (ix *Index) newVocabulary() *vocabulary {
-	v := &vocabulary{df: map[string]int{}, byLen: map[int][]vocabTerm{}, docs: len(ix.passages)}
+// newVocabulary reads the terms of the index's fields; docs is its number of passages.
+func (ix *Index) newVocabulary(docs int) *vocabulary {
+	v := &vocabulary{df: map[string]int{}, byLen: map[int][]vocabTerm{}, docs: docs}
 	for _, field := range []string{fieldText, fieldSection, fieldTitle} {
 		d, err := ix.bleve.FieldDict(field)
 		if err != nil {
