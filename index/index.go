@@ -11,7 +11,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -427,5 +426,3 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	return nil
 }
-
-var errEmptyQuestion = errors.New("empty question")

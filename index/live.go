@@ -135,12 +135,11 @@ func (l *Live) Refresh(ctx context.Context, cfg Config, c *corpus.Corpus) (Stats
 		return Stats{}, fmt.Errorf("refresh index: %w", err)
 	}
 	st := next.Stats()
-	if err := l.Swap(next); err != nil && !errors.Is(err, ErrClosed) {
-		return st, err
-	} else if err != nil {
-		return Stats{}, err
+	err = l.Swap(next)
+	if errors.Is(err, ErrClosed) {
+		return Stats{}, err // nothing swapped: the Live is closed
 	}
-	return st, nil
+	return st, err // next serves; err, if any, is from closing the old index
 }
 
 // Close closes the index serving, once the questions in flight are answered; later

@@ -27,7 +27,7 @@ func (ix *Index) prepare(c *corpus.Corpus) {
 	ix.synonyms = ix.newSynonymTable(c.Synonyms)
 	ix.phrases = newPhraseTable()
 	for _, k := range ix.synonyms.multiWordKeys() {
-		ix.phrases.add(k, k)
+		ix.phrases.add(k)
 	}
 
 	seen := map[string]bool{}
@@ -43,7 +43,7 @@ func (ix *Index) prepare(c *corpus.Corpus) {
 				continue
 			}
 			e.aliases = append(e.aliases, k)
-			ix.phrases.add(k, name)
+			ix.phrases.add(k)
 			for _, alt := range ix.synonyms.lookup(k) {
 				e.aliases = append(e.aliases, ix.key(alt))
 			}

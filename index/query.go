@@ -164,7 +164,7 @@ func (ix *Index) termConcepts(words []string, seen map[string]bool) ([]concept, 
 				continue // a term starts and ends with a word that counts
 			}
 			k := ix.key(strings.Join(words[i:i+n], " "))
-			if _, ok := ix.phrases.byKey[k]; !ok || !strings.Contains(k, " ") {
+			if !ix.phrases.keys[k] { // only terms of two words or more are kept
 				continue
 			}
 			c := concept{surface: strings.Join(words[i:i+n], " ")}

@@ -97,7 +97,7 @@ func (ix *Index) newSynonymTable(rules []corpus.SynonymRule) *synonymTable {
 // lookup returns the alternatives of a key.
 func (st *synonymTable) lookup(key string) []string { return st.alts[key] }
 
-// maxWords is the number of words of the longest multi-word key.
+// multiWordKeys are the keys of more than one word, sorted.
 func (st *synonymTable) multiWordKeys() []string {
 	var out []string
 	for k := range st.alts {
@@ -112,20 +112,18 @@ func (st *synonymTable) multiWordKeys() []string {
 // phraseTable holds the multi-word terms of the corpus (glossary headings, synonyms):
 // a question that contains one searches it as a phrase.
 type phraseTable struct {
-	byKey    map[string]string // key → phrase as written
+	keys     map[string]bool
 	maxWords int
 }
 
-func newPhraseTable() *phraseTable { return &phraseTable{byKey: map[string]string{}} }
+func newPhraseTable() *phraseTable { return &phraseTable{keys: map[string]bool{}} }
 
-func (pt *phraseTable) add(key, phrase string) {
+func (pt *phraseTable) add(key string) {
 	n := len(strings.Fields(key))
 	if n < 2 {
 		return
 	}
-	if _, ok := pt.byKey[key]; !ok {
-		pt.byKey[key] = phrase
-	}
+	pt.keys[key] = true
 	if n > pt.maxWords {
 		pt.maxWords = n
 	}
