@@ -257,7 +257,9 @@ func (ix *Index) result(rank int, c candidate) Result {
 		Text:         p.Text,
 		Highlighted:  highlight(p.Text, c.match.spans),
 		BestSentence: best,
+		Sources:      sources(p.Sources),
 		Score:        c.score,
+		Kind:         p.Kind,
 	}
 }
 
