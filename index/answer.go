@@ -23,12 +23,10 @@ const MaxOffset = 10000
 
 // Answer is the reply to one question, in the JSON shape of the design's contract.
 type Answer struct {
-	Question string   `json:"question"`
-	Answered bool     `json:"answered"`
-	Results  []Result `json:"results"`
-	// Closest is true when no passage answers (Answered is false) and Results holds the
-	// closest passages instead: they may not answer the question.
-	Closest     bool     `json:"closest"`
+	Question    string   `json:"question"`
+	Answered    bool     `json:"answered"`
+	Results     []Result `json:"results"`
+	Closest     bool     `json:"closest"` // not answered: Results are the closest passages, which may not answer
 	Suggestions []string `json:"suggestions"`
 	// More is true when further passages clear the floor beyond Offset+len(Results).
 	More bool `json:"-"`
@@ -50,6 +48,9 @@ type Result struct {
 	BestSentence string   `json:"best_sentence"`
 	Sources      []Source `json:"sources"` // where its facts come from; empty when URL and Publisher cite it
 	Score        float64  `json:"score"`
+	// Emphasized is Text with only the question's rare terms in bold ("**"): those that
+	// tell the passage apart, not the common words every passage holds. Not in the JSON.
+	Emphasized string `json:"-"`
 	// Kind is the kind of its document (glossary, timeline, article, …), for showing
 	// what the passage is; it is not part of the JSON answer.
 	Kind string `json:"-"`

@@ -1,6 +1,10 @@
 package index
 
-import "github.com/standoff-bot/standoff/corpus"
+import (
+	"strings"
+
+	"github.com/standoff-bot/standoff/corpus"
+)
 
 // sources converts a passage's citations for a result; never nil, so that the JSON
 // answer always holds a list.
@@ -10,4 +14,38 @@ func sources(cs []corpus.Citation) []Source {
 		out[i] = Source{Title: c.Title, Publisher: c.Publisher, Published: c.Published, URL: c.URL}
 	}
 	return out
+}
+
+// A word of a question is one of its rare terms when its idf is at least rareIDF (it is
+// in fewer than about a quarter of the passages) and at least rareShare of the heaviest
+// word's.
+const (
+	rareIDF   = 1.3862943611198906 // ln 4
+	rareShare = 0.5
+)
+
+// emphasize returns text with only the question's rare terms in bold: quoted phrases,
+// multi-word terms where the whole term is found, and the rare words; a word so common
+// that the search leaves it out is never rare.
+func emphasize(p plan, text string, m matchInfo) string {
+	top := 0.0
+	for _, c := range p.concepts {
+		if !c.quoted && !c.isPhrase() && !c.date {
+			top = max(top, c.idf)
+		}
+	}
+	var keep []span
+	for _, sp := range m.spans {
+		i, ok := m.concept[sp.start]
+		if !ok || i >= len(p.concepts) {
+			continue
+		}
+		c := p.concepts[i]
+		whole := strings.ContainsAny(text[sp.start:sp.end], " \u00a0-") // a multi-word term, found whole
+		rare := !c.common && c.parent == "" && c.idf >= rareIDF && c.idf >= rareShare*top
+		if whole || c.quoted || c.isPhrase() || rare {
+			keep = append(keep, sp)
+		}
+	}
+	return highlight(text, keep)
 }

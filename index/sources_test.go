@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -59,4 +60,42 @@ func TestResultsCarrySources(t *testing.T) {
 
 func webURL(s string) bool {
 	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+}
+
+// Only the question's rare terms are emphasised: not the common words ("Iran",
+// "uranium") nor a word of a multi-word term found alone ("time").
+func TestEmphasizedRareTerms(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	bold := regexp.MustCompile(`\*\*([^*]+)\*\*`)
+	for _, tc := range []struct {
+		q         string
+		want, not []string // bold terms (lower case) that must, must not appear
+	}{
+		{"what is breakout time?", []string{"breakout time"}, []string{"time"}},
+		{"how much uranium did Iran enrich to 60%?", []string{"60"}, []string{"iran", "uranium"}},
+	} {
+		ans := ask(t, ix, tc.q, 3)
+		if !ans.Answered {
+			t.Fatalf("%q not answered", tc.q)
+		}
+		got := map[string]bool{}
+		for _, r := range ans.Results {
+			if strings.ReplaceAll(r.Emphasized, "**", "") != r.Text {
+				t.Errorf("%q: Emphasized is not the text with bold marks: %q", tc.q, r.Emphasized)
+			}
+			for _, m := range bold.FindAllStringSubmatch(r.Emphasized, -1) {
+				got[strings.ToLower(m[1])] = true
+			}
+		}
+		for _, w := range tc.want {
+			if !got[w] {
+				t.Errorf("%q: %q not in bold (bold: %v)", tc.q, w, got)
+			}
+		}
+		for _, w := range tc.not {
+			if got[w] {
+				t.Errorf("%q: common %q in bold", tc.q, w)
+			}
+		}
+	}
 }
