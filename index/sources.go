@@ -49,3 +49,13 @@ func emphasize(p plan, text string, m matchInfo) string {
 	}
 	return highlight(text, keep)
 }
+
+// newest returns the later of date and the dates of passage p and of its sources.
+// Dates are YYYY, YYYY-MM or YYYY-MM-DD, which compare as strings.
+func newest(date string, p corpus.Passage) string {
+	date = max(date, p.Published)
+	for _, s := range p.Sources {
+		date = max(date, s.Published)
+	}
+	return date
+}
