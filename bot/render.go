@@ -328,53 +328,11 @@ func rankOf(v view, i int, r index.Result) int {
 	return v.Offset + i + 1
 }
 
-// whatIs says what a passage is: "Breakout time · Glossary", "2025: strikes · Timeline",
-// or its document's title.
-func whatIs(r index.Result) string {
-	section := strings.Join(strings.Fields(r.Section), " ")
-	switch {
-	case r.Kind == "glossary" && section != "":
-		return section + " · Glossary"
-	case r.Kind == "timeline" && section != "":
-		return section + " · Timeline"
-	case strings.TrimSpace(r.Title) != "":
-		return strings.Join(strings.Fields(r.Title), " ")
-	}
-	return r.Doc
-}
+// whatIs says what a passage is: "Breakout time · Glossary" or its document's title.
+func whatIs(r index.Result) string { return r.Label() }
 
-// ownSummary reports whether a passage is the project's own summary of the sources it
-// cites: a glossary or timeline entry without a publisher or address of its own.
-func ownSummary(r index.Result) bool {
-	return (r.Kind == "glossary" || r.Kind == "timeline") && r.Publisher == "" && !webURL(r.URL) && len(r.Sources) > 0
-}
-
-// citationLine cites a passage for a reader: publisher · date · section · ¶ n. A
-// glossary or timeline entry says it is the project's own summary of its sources; a
-// passage whose publisher and address are unknown says so. No internal id is shown.
-func citationLine(r index.Result) string {
-	var parts []string
-	pub := strings.Join(strings.Fields(r.Publisher), " ")
-	switch {
-	case pub != "":
-		parts = append(parts, pub)
-	case ownSummary(r):
-		parts = append(parts, "standoff’s own summary of the sources above")
-	case !webURL(r.URL) && len(r.Sources) == 0:
-		parts = append(parts, "Publisher and address unknown")
-	}
-	if d := strings.TrimSpace(r.Published); d != "" {
-		parts = append(parts, d)
-	}
-	// The title of a glossary or timeline passage already names its section.
-	if s := strings.Join(strings.Fields(r.Section), " "); s != "" && !strings.HasPrefix(whatIs(r), s+" · ") {
-		parts = append(parts, s)
-	}
-	if r.Paragraph > 0 {
-		parts = append(parts, "¶ "+strconv.Itoa(r.Paragraph))
-	}
-	return strings.Join(parts, " · ")
-}
+// citationLine cites a passage for a reader: publisher · date · section · ¶ n.
+func citationLine(r index.Result) string { return r.Citation() }
 
 // passageLink is the web address a passage links to: its link to the quoted sentence,
 // else its document's address; "" when it has none.
@@ -420,7 +378,7 @@ func sourcesLine(srcs []index.Source, limit int) string {
 			return line
 		}
 	}
-	return cutText(fmt.Sprintf("%d sources: press 📄 to see them.", len(srcs)), limit)
+	return cutText(fmt.Sprintf("%d sources, too many to list here.", len(srcs)), limit)
 }
 
 // sourceItem renders one source: its name as a masked link when it has a web address,

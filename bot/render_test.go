@@ -179,9 +179,9 @@ func TestCitationLine(t *testing.T) {
 		citation string
 	}{
 		{"glossary", index.Result{Doc: "glossary", Title: "Glossary of the standoff", Section: "Breakout time", Paragraph: 1, Kind: "glossary", Sources: src},
-			"Breakout time · Glossary", "standoff’s own summary of the sources above · ¶ 1"},
+			"Breakout time · Glossary", "standoff’s own summary of the sources it cites · ¶ 1"},
 		{"timeline", index.Result{Doc: "timeline", Title: "Timeline", Section: "2025: strikes", Paragraph: 6, Kind: "timeline", Sources: src},
-			"2025: strikes · Timeline", "standoff’s own summary of the sources above · ¶ 6"},
+			"2025: strikes · Timeline", "standoff’s own summary of the sources it cites · ¶ 6"},
 		{"article", index.Result{Doc: "added/2025-05-31-iaea-report", Title: "IAEA report on Iran’s stockpile", Section: "Findings", Paragraph: 3,
 			Publisher: "Reuters", Published: "2025-05-31", URL: "https://example.org/r", Kind: "article"},
 			"IAEA report on Iran’s stockpile", "Reuters · 2025-05-31 · Findings · ¶ 3"},
