@@ -415,12 +415,12 @@ func sourceItem(s index.Source) string {
 }
 
 // maskedURL returns u made safe for a Markdown masked link: a web address with its
-// parentheses, spaces and angle brackets escaped; "" when u is not a web address.
+// parentheses, spaces, brackets, "@" and Markdown characters percent-encoded; "" when u is not a web address.
 func maskedURL(u string) string {
 	if !webURL(u) || len(u) > maxButtonURL {
 		return ""
 	}
-	return strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E", "[", "%5B", "]", "%5D").Replace(u)
+	return strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E", "[", "%5B", "]", "%5D", "@", "%40", "*", "%2A", "|", "%7C", "`", "%60").Replace(u)
 }
 
 // renderNoAnswer is the plain, helpful reply when no passage answers: what happened, the
