@@ -36,7 +36,7 @@ type mdWalker struct {
 	firstLine  int
 	section    string
 	paragraphs []Paragraph
-	uncited    int      // the first paragraph no Sources paragraph of its section covers
+	uncited    int        // the first paragraph no Sources paragraph of its section covers
 	ahead      []Citation // sources given before any paragraph of the section
 }
 
