@@ -217,7 +217,7 @@ func renderAnswer(v view, split func(string) []string) message {
 	budget := (maxEmbedsTotal - fixed) / len(results)
 	budget = min(budget, maxEmbedDesc, passageTargetChars)
 	for i, r := range results {
-		srcs := sourcesLine(r.Sources, budget/2)
+		srcs := sourcesLine(r.Sources, budget/2, true)
 		limit := budget
 		if srcs != "" {
 			limit -= discordLen(srcs) + 2
@@ -356,8 +356,9 @@ func passageKey(r index.Result) string {
 
 // sourcesLine lists a passage's sources as masked links, "Sources: [Title](url)
 // (Publisher, date) · …", in at most limit characters; sources that do not fit are
-// counted, not shown. "" when there are none.
-func sourcesLine(srcs []index.Source, limit int) string {
+// counted, not shown. Compact, each source is only its publisher's name (its title when
+// the publisher is not known), for a reply read on a phone. "" when there are none.
+func sourcesLine(srcs []index.Source, limit int, compact bool) string {
 	if len(srcs) == 0 {
 		return ""
 	}
@@ -367,7 +368,17 @@ func sourcesLine(srcs []index.Source, limit int) string {
 	}
 	var items []string
 	for _, s := range srcs {
-		items = append(items, sourceItem(s))
+		if compact && strings.TrimSpace(s.Publisher) != "" {
+			s = index.Source{Title: s.Publisher, URL: s.URL}
+		} else if compact {
+			s = index.Source{Title: s.Title, URL: s.URL}
+		}
+		if item := sourceItem(s); item != "" {
+			items = append(items, item)
+		}
+	}
+	if len(items) == 0 {
+		return ""
 	}
 	for n := len(items); n > 0; n-- {
 		line := label + strings.Join(items[:n], " · ")
@@ -559,10 +570,11 @@ const excerptChars = 350
 // renderExcerpt renders the part of a passage an answer shows, in at most limit
 // characters: it leads with the best sentence and goes on with the whole sentences after
 // it up to about excerptChars characters, with "…" where text is left out before or
-// after. cut reports whether any of the passage is left out.
+// after; a passage at most a quarter longer is shown whole. cut reports whether any of
+// the passage is left out.
 func renderExcerpt(r index.Result, limit int, split func(string) []string) (string, bool) {
 	text := r.Text
-	if utf8.RuneCountInString(text) <= excerptChars || split == nil {
+	if utf8.RuneCountInString(text) <= excerptChars+excerptChars/4 || split == nil {
 		out := renderPassage(r, min(limit, excerptChars+excerptChars/2), split)
 		return out, out != renderPassage(r, maxEmbedDesc, split)
 	}
@@ -655,7 +667,7 @@ func withBold(text string, spans []span) string {
 // renderFull is the private reply to 📄: the whole passage, its citation and every
 // source.
 func renderFull(r index.Result, split func(string) []string) message {
-	srcs := sourcesLine(r.Sources, 1500)
+	srcs := sourcesLine(r.Sources, 1500, false)
 	limit := maxEmbedDesc
 	if srcs != "" {
 		limit -= discordLen(srcs) + 2

@@ -210,15 +210,22 @@ func TestSourcesLine(t *testing.T) {
 		{Publisher: "Jewish Insider", Published: "2025-08-28", URL: "https://example.org/a_(b)"},
 		{Title: "A note [in brackets]", URL: "javascript:alert(1)"},
 	}
-	got := sourcesLine(srcs, 1000)
+	got := sourcesLine(srcs, 1000, false)
 	want := `Sources: [The JCPOA at a glance](https://armscontrol.org/node/7135) (Arms Control Association) · [Jewish Insider](https://example.org/a_%28b%29) (2025-08-28) · A note \[in brackets\]`
 	if got != want {
 		t.Errorf("sourcesLine =\n %q\nwant\n %q", got, want)
 	}
-	if got := sourcesLine(srcs, 120); discordLen(got) > 120 || !strings.Contains(got, "and 2 more") {
+	if got := sourcesLine(srcs, 120, false); discordLen(got) > 120 || !strings.Contains(got, "and 2 more") {
 		t.Errorf("short sourcesLine = %q", got)
 	}
-	if got := sourcesLine(nil, 100); got != "" {
+	compact := `Sources: [Arms Control Association](https://armscontrol.org/node/7135) · [Jewish Insider](https://example.org/a_%28b%29) · A note \[in brackets\]`
+	if got := sourcesLine(srcs, 1000, true); got != compact {
+		t.Errorf("compact sourcesLine =\n %q\nwant\n %q", got, compact)
+	}
+	if got := sourcesLine([]index.Source{{}}, 100, true); got != "" {
+		t.Errorf("an empty source: %q", got)
+	}
+	if got := sourcesLine(nil, 100, false); got != "" {
 		t.Errorf("no sources: %q", got)
 	}
 }
