@@ -78,28 +78,94 @@ func commandDefinitions() []*discordgo.ApplicationCommand {
 	}
 }
 
-// helpMessage is the reply to /help. me is the bot's user id, for the mention example.
-func helpMessage(me string) message {
+// coverage is what the corpus covers, for /help.
+type coverage struct {
+	Documents int
+	Kinds     map[string]int // documents by kind
+	Newest    string         // the latest date of a document or of a source it cites
+}
+
+// documentLister is an Answerer that can list its documents.
+type documentLister interface {
+	Documents() []index.Document
+}
+
+// coverageOf describes the corpus a has; with a that cannot list its documents, only
+// their number.
+func coverageOf(a Answerer) coverage {
+	c := coverage{Documents: a.Stats().Documents, Kinds: map[string]int{}}
+	l, ok := a.(documentLister)
+	if !ok {
+		return c
+	}
+	docs := l.Documents()
+	c.Documents = len(docs)
+	for _, d := range docs {
+		c.Kinds[d.Kind]++
+		c.Newest = max(c.Newest, d.Newest)
+	}
+	return c
+}
+
+// describe says what the corpus holds: "4 documents (1 glossary, 1 timeline, 2 articles)".
+func (c coverage) describe() string {
+	s := fmt.Sprintf("%d documents", c.Documents)
+	if c.Documents == 1 {
+		s = "1 document"
+	}
+	var kinds []string
+	for _, k := range []string{"glossary", "timeline", "article", "report", "statement", "opinion"} {
+		if n := c.Kinds[k]; n > 0 {
+			name := k
+			if n > 1 {
+				name = map[string]string{"glossary": "glossaries", "opinion": "opinion pieces"}[k]
+				if name == "" {
+					name = k + "s"
+				}
+			} else if k == "opinion" {
+				name = "opinion piece"
+			}
+			kinds = append(kinds, fmt.Sprintf("%d %s", n, name))
+		}
+	}
+	if len(kinds) > 0 {
+		s += " (" + strings.Join(kinds, ", ") + ")"
+	}
+	return s
+}
+
+// helpMessage is the reply to /help. me is the bot's user id, for the mention example;
+// cov is what the corpus covers.
+func helpMessage(me string, cov coverage) message {
 	mention := "me"
 	if me != "" {
 		mention = "<@" + me + ">"
 	}
+	newest := "."
+	if cov.Newest != "" {
+		newest = "; the newest source it cites is dated " + cov.Newest + "."
+	}
 	desc := strings.Join([]string{
 		"I answer questions about the Iran–US nuclear standoff by **quoting, word for word, passages of a curated corpus**, each with its source. I never write an answer of my own; when nothing in the corpus answers, I say so.",
 		"",
-		"**Ask**",
-		"• `/ask question:` — type a question; suggestions appear as you type. Add `private: True` to see the answer alone.",
-		"• Mention " + mention + " with a question in a channel, or send me a direct message.",
-		"• On any message: **Apps → Find sources** (right-click, or long-press on a phone) finds passages about what it says.",
+		"**Try**",
+		"• `/ask question: what is breakout time?`",
+		"• `/ask question: what is snapback?`",
+		"• `/ask question: who struck Fordow in June 2025?`",
+		"• Mention " + mention + " with a question in a channel, or send me a direct message. Add `private: True` to `/ask` to see the answer alone.",
+		"• On any message: **Apps → Find sources** (right-click, or long-press on a phone) lists passages about what it says.",
 		"",
-		"**Under an answer**",
-		"• The numbered link buttons open each source at the quoted sentence.",
-		"• **More** shows the next passages; **Back** the previous ones.",
-		"• 👍 / 👎 tell the moderators whether the passages answered your question.",
-		"• **Post to channel** shares a private answer with everyone.",
+		"**What I know**",
+		"The corpus holds " + cov.describe() + newest + " I search it in English, so ask in English: questions in other languages find nothing. The glossary and the timeline are the project's own summaries of the sources they link.",
 		"",
-		"**Reading a passage**",
-		"Words that matched your question are in **bold**; the sentence that answers best is __underlined__. The footer gives the document, ¶ paragraph, section, publisher and date.",
+		"**Reading an answer**",
+		"• Each passage leads with the sentence that answers best, __underlined__; the rarer words of your question are in **bold**.",
+		"• The title says what the passage is: a glossary entry, a timeline section, or the article's title.",
+		"• The line at the bottom of each passage cites it: publisher · date · section · ¶ paragraph. The links after the passage are its sources.",
+		"",
+		"**Buttons**",
+		"• 📄 shows a passage in full, to you alone. ▶️ **More** and ◀️ **Back** page through the passages; on someone else's answer the pages come to you alone.",
+		"• 👍 / 👎 tell the moderators whether the passages answered you. 🗑️ removes an answer you asked for. 📣 **Post to channel** shares a private answer.",
 	}, "\n")
 	return message{
 		Embeds: []*discordgo.MessageEmbed{{

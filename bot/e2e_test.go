@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -57,9 +58,10 @@ func TestMain(m *testing.M) {
 
 // Words in a question that make testAnswerer misbehave, to test the bot's failures.
 const (
-	wordPanic = "PANICNOW"
-	wordSlow  = "SLOWNOW"
-	wordFail  = "FAILNOW"
+	wordPanic   = "PANICNOW"
+	wordSlow    = "SLOWNOW"
+	wordFail    = "FAILNOW"
+	wordClosest = "CLOSESTNOW" // the answer is given as closest passages
 )
 
 // testAnswerer is the real index, except for questions with one of the words above.
@@ -81,8 +83,21 @@ func (a testAnswerer) Answer(ctx context.Context, req index.Request) (index.Answ
 			return index.Answer{}, ctx.Err()
 		}
 		req.Question = strings.ReplaceAll(req.Question, wordSlow, "")
+	case strings.Contains(req.Question, wordClosest):
+		req.Question = strings.ReplaceAll(req.Question, wordClosest, "")
+		ans, err := a.Answerer.Answer(ctx, req)
+		ans.Answered, ans.Closest = false, len(ans.Results) > 0
+		return ans, err
 	}
 	return a.Answerer.Answer(ctx, req)
+}
+
+// Documents lists the documents of the real index, for /help.
+func (a testAnswerer) Documents() []index.Document {
+	if l, ok := a.Answerer.(interface{ Documents() []index.Document }); ok {
+		return l.Documents()
+	}
+	return nil
 }
 
 func (a testAnswerer) Complete(ctx context.Context, prefix string, n int) []string {
@@ -229,12 +244,14 @@ func (h *harness) click(t *testing.T, u discordtest.User, messageID, customID st
 	return call, p
 }
 
-// docs returns the document ids the embeds of p cite, from their footers.
+// docs returns the document ids of the passages p shows, from the custom ids of its 📄
+// buttons ("full:<offset>:<doc>#<paragraph>").
 func docs(p discordtest.Payload) []string {
 	var out []string
-	for _, e := range p.Embeds {
-		if e.Footer != nil {
-			doc, _, _ := strings.Cut(e.Footer.Text, " · ")
+	for _, b := range p.Buttons() {
+		if rest, ok := strings.CutPrefix(b.CustomID, "full:"); ok {
+			_, ref, _ := strings.Cut(rest, ":")
+			doc, _, _ := strings.Cut(ref, "#")
 			out = append(out, doc)
 		}
 	}
@@ -330,8 +347,27 @@ func TestEndToEnd(t *testing.T) {
 		if !contains(d, "glossary") || !contains(d, "iran-us-standoff") {
 			t.Errorf("embeds cite %v: want the glossary and the seed article (iran-us-standoff)\n%s", d, p.Sprint())
 		}
-		if !strings.Contains(p.Embeds[0].Description, "**Breakout time**") {
-			t.Errorf("matched terms not in bold: %q", p.Embeds[0].Description)
+		e := p.Embeds[0]
+		if !strings.Contains(e.Description, "**Breakout time**") {
+			t.Errorf("matched terms not in bold: %q", e.Description)
+		}
+		if strings.Contains(e.Description, "**time**") || strings.Contains(e.Description, "**Iran") {
+			t.Errorf("common words in bold: %q", e.Description)
+		}
+		// The glossary's definition links its sources; it says whose words they are.
+		if e.Title != "1 · Breakout time · Glossary" || !strings.Contains(e.Description, "](https://armscontrol.org/node/7135)") ||
+			e.Footer == nil || !strings.Contains(e.Footer.Text, "own summary") || strings.Contains(e.Footer.Text, "glossary") {
+			t.Errorf("glossary passage without its sources or citation: %s", p.Sprint())
+		}
+		for _, e := range p.Embeds {
+			if n := utf8.RuneCountInString(e.Description); n > 1400 {
+				t.Errorf("passage of %d characters: too long for a phone", n)
+			}
+		}
+		for _, b := range p.Buttons() {
+			if (b.CustomID == "vote:up" || b.CustomID == "vote:down") && b.Label != "" {
+				t.Errorf("vote button with a label %q: want an emoji only", b.Label)
+			}
 		}
 		if _, ok := p.Button("vote:up"); !ok {
 			t.Error("no 👍 button")
@@ -372,7 +408,76 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("someone else pages privately", func(t *testing.T) {
+		if askMessage == "" {
+			t.Skip("no answer to page")
+		}
+		before, _ := srv.StoredMessage(askMessage)
+		more, ok := before.Button("page:")
+		if !ok {
+			t.Fatalf("no More button: %s", before.Sprint())
+		}
+		gina := discordtest.User{ID: "700000000000000007", Name: "gina"}
+		_, p := h.click(t, gina, askMessage, more.CustomID)
+		if p.Type != 4 || p.Flags&64 == 0 || len(p.Embeds) == 0 || !strings.HasPrefix(p.Embeds[0].Title, "4 · ") {
+			t.Errorf("another member's More: type %d flags %d, want a private page 2\n%s", p.Type, p.Flags, p.Sprint())
+		}
+		if after, _ := srv.StoredMessage(askMessage); after.Sprint() != before.Sprint() {
+			t.Errorf("another member's More changed the asker's answer:\n%s", after.Sprint())
+		}
+		if _, ok := p.Button("del:"); ok {
+			t.Error("a private page offers 🗑")
+		}
+	})
+
+	t.Run("full passage", func(t *testing.T) {
+		if askMessage == "" {
+			t.Skip("no answer")
+		}
+		h.clock.Advance(time.Minute)
+		_, p := h.click(t, alice, askMessage, "full:0:glossary#1")
+		if p.Flags&64 == 0 || len(p.Embeds) != 1 {
+			t.Fatalf("📄 reply: want one private embed\n%s", p.Sprint())
+		}
+		if d := p.Embeds[0].Description; !strings.Contains(d, "one to two more years") || !strings.Contains(d, "https://armscontrol.org/node/7135") {
+			t.Errorf("📄 does not show the whole passage and its sources: %q", d)
+		}
+	})
+
+	t.Run("only the asker removes an answer", func(t *testing.T) {
+		h.clock.Advance(time.Minute)
+		call, p := h.ask(t, alice, "what is snapback?")
+		del, ok := p.Button("del:")
+		if !ok {
+			t.Fatalf("no 🗑 button: %s", p.Sprint())
+		}
+		bob := discordtest.User{ID: "700000000000000002", Name: "bob"}
+		_, n := h.click(t, bob, call.MessageID, del.CustomID)
+		if n.Flags&64 == 0 || !strings.Contains(n.Content, "Only the member who asked") {
+			t.Errorf("🗑 by another member: %s", n.Sprint())
+		}
+		if _, ok := srv.StoredMessage(call.MessageID); !ok {
+			t.Fatal("another member removed the answer")
+		}
+		id, err := srv.Click(alice, call.MessageID, del.CustomID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !srv.WaitUntil(timeout, func() bool { _, ok := srv.StoredMessage(call.MessageID); return !ok }) {
+			t.Errorf("the asker's 🗑 did not remove the answer (interaction %s)\n%s", id, h.logs.String())
+		}
+	})
+
+	t.Run("closest passages", func(t *testing.T) {
+		h.clock.Advance(time.Minute)
+		_, p := h.ask(t, alice, "what is breakout time "+wordClosest)
+		if len(p.Embeds) == 0 || !strings.Contains(p.Content, "Closest match, may not answer your question") || p.Embeds[0].Color == 0x3B6EA5 {
+			t.Errorf("closest passages not told apart:\n%s", p.Sprint())
+		}
+	})
+
 	t.Run("thumbs up is recorded and counted", func(t *testing.T) {
+		h.clock.Advance(time.Minute)
 		if askMessage == "" {
 			t.Skip("no answer to vote on")
 		}
@@ -460,7 +565,7 @@ func TestEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v\n%s", err, h.logs.String())
 		}
-		if p.Flags&64 == 0 || !strings.HasPrefix(p.Content, "**🔎 Iran enriched uranium to 60 percent**") || len(p.Embeds) == 0 {
+		if p.Flags&64 == 0 || !strings.HasPrefix(p.Content, "🔎 Sources about: “Iran enriched uranium to 60 percent”") || len(p.Embeds) == 0 {
 			t.Fatalf("Find sources reply: flags %d\n%s", p.Flags, p.Sprint())
 		}
 		post, ok := p.Button("post:")
@@ -603,8 +708,13 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("/about: %+v", p.Embeds)
 		}
 		_, p, err = srv.Response(timeout, srv.Slash(alice, inGuild, "help"))
-		if err != nil || len(p.Embeds) != 1 || !strings.Contains(p.Embeds[0].Description, "Find sources") {
-			t.Errorf("/help: %v %+v", err, p.Embeds)
+		if err != nil || len(p.Embeds) != 1 {
+			t.Fatalf("/help: %v %+v", err, p.Embeds)
+		}
+		for _, want := range []string{"Find sources", "/ask question: what is breakout time?", "3 documents", "English", "dated 2025-08-28", "publisher · date · section · ¶"} {
+			if !strings.Contains(p.Embeds[0].Description, want) {
+				t.Errorf("/help does not say %q:\n%s", want, p.Embeds[0].Description)
+			}
 		}
 	})
 

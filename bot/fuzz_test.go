@@ -97,15 +97,25 @@ func FuzzRender(f *testing.F) {
 			results[i] = index.Result{
 				Rank: offset + i + 1, Doc: doc, Title: title, Section: section, Paragraph: i,
 				Publisher: publisher, Published: publisher, URL: url, Link: link,
-				Text: text, Highlighted: highlighted, BestSentence: best,
+				Text: text, Highlighted: highlighted, Emphasized: highlighted, BestSentence: best,
+				Kind:    []string{"glossary", "timeline", "article"}[i%3],
+				Sources: []index.Source{{Title: title, Publisher: publisher, Published: best, URL: url}, {Title: section, URL: link}},
 			}
 		}
-		ans := index.Answer{Question: q, Answered: len(results) > 0, Results: results, More: more}
+		// Every other answer is closest passages.
+		ans := index.Answer{Question: q, Answered: len(results) > 0 && n%2 == 0, Results: results, More: more}
+		ans.Closest = len(results) > 0 && !ans.Answered
+		if len(results) > 0 {
+			checkRendered(t, renderFull(results[0], split))
+		}
 		if len(results) == 0 {
 			ans.Suggestions = strings.Split(suggestions, "|")
 		}
 		for _, kind := range []questionKind{kindAsk, kindFind} {
 			v := view{Kind: kind, Question: q, Answer: ans, Offset: offset, Private: private, SharedBy: sharedBy}
+			if !private {
+				v.Asker = "700000000000000001"
+			}
 			m := renderAnswer(v, split)
 			checkRendered(t, m)
 			if len(results) == 0 && offset > 0 {

@@ -25,6 +25,8 @@ const (
 	msgNoQuestion   = "Ask me a question, for example `/ask question: what is breakout time?`"
 	msgNoText       = "That message has no text I can look up sources for."
 	msgUnknownCmd   = "I don't know this command any more; it may be left over from an older version."
+	msgPassageGone  = "This passage has changed since the answer was given; please ask again."
+	msgNotAsker     = "Only the member who asked can remove this answer."
 )
 
 // userError is an error with the short reason a member is shown.
@@ -332,7 +334,7 @@ func (b *Bot) onCommand(ctx context.Context, r *responder, ev *discordgo.Interac
 		}
 		r.send(ctx, false, aboutMessage(b.a.Stats(), b.opts.Version, up, down))
 	case cmdHelp:
-		r.send(ctx, false, helpMessage(b.botUser()))
+		r.send(ctx, false, helpMessage(b.botUser(), coverageOf(b.a)))
 	default:
 		if c, ok := b.extra[data.Name]; ok {
 			if err := c.Handle(ctx, r.s, ev); err != nil {
@@ -365,7 +367,11 @@ func (b *Bot) ask(ctx context.Context, r *responder, kind questionKind, q string
 			return message{}, err
 		}
 		ans = a
-		return renderAnswer(view{Kind: kind, Question: q, Answer: a, Private: private}, b.opts.Split), nil
+		v := view{Kind: kind, Question: q, Answer: a, Private: private}
+		if !private {
+			v.Asker = userOf(r.i)
+		}
+		return renderAnswer(v, b.opts.Split), nil
 	})
 	b.endQuestion(r.log, source, q, r.start, outcome(ans, err), len(ans.Results))
 }
@@ -519,11 +525,16 @@ func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.Inter
 		}
 		b.stats.pages.Add(1)
 		b.metrics.pages.Inc()
-		v := view{Kind: kind, Question: q, Offset: a.Offset, Private: private}
+		v := view{Kind: kind, Question: q, Offset: a.Offset, Private: private, Asker: a.Asker}
 		update := true
-		if a.Kind == actPost {
+		switch {
+		case a.Kind == actPost:
 			// A new, public message in the channel, saying who shared it.
-			v.Private, v.SharedBy, update = false, displayName(r.i), false
+			v.Private, v.SharedBy, v.Asker, update = false, displayName(r.i), userOf(r.i), false
+		case !private && a.Asker != "" && a.Asker != userOf(r.i):
+			// Someone else's public answer: they get the page privately, and the answer
+			// stays as its asker left it.
+			v.Private, v.Asker, update = true, "", false
 		}
 		r.respond(ctx, update, v.Private, func(ctx context.Context) (message, error) {
 			ans, err := b.answer(ctx, index.Request{Question: q, Offset: a.Offset, Related: kind == kindFind}, "", r.i.GuildID)
@@ -537,6 +548,29 @@ func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.Inter
 			}
 			return m, nil
 		})
+	case actFull:
+		kind, q, ok := parseQuestion(msg.Content)
+		if !ok {
+			r.fail(ctx, &userError{msg: msgOldButton, err: errors.New("no question in the message")})
+			return
+		}
+		if wait, ok := b.limiter.allow(userOf(r.i)); !ok {
+			b.stats.limited.Add(1)
+			r.send(ctx, false, notice(rateText(wait)))
+			return
+		}
+		r.respond(ctx, false, true, func(ctx context.Context) (message, error) {
+			ans, err := b.answer(ctx, index.Request{Question: q, Offset: a.Offset, K: 1, Related: kind == kindFind}, "", r.i.GuildID)
+			if err != nil {
+				return message{}, err
+			}
+			if len(ans.Results) == 0 || a.Ref != "" && passageKey(ans.Results[0]) != a.Ref {
+				return message{}, &userError{msg: msgPassageGone, err: errors.New("the passage is no longer at this rank")}
+			}
+			return renderFull(ans.Results[0], b.opts.Split), nil
+		})
+	case actDelete:
+		b.remove(ctx, r, a)
 	case actVote:
 		b.vote(ctx, r, a.Up)
 	}
@@ -553,13 +587,7 @@ func (b *Bot) vote(ctx context.Context, r *responder, up bool) {
 	if up {
 		v.Vote = "up"
 	}
-	for _, e := range msg.Embeds {
-		if e != nil && e.Footer != nil {
-			if ref, ok := passageRef(e.Footer.Text); ok {
-				v.Passages = append(v.Passages, ref)
-			}
-		}
-	}
+	v.Passages = append(v.Passages, shownPassages(msg)...)
 	b.mu.Lock()
 	fb := b.feedback
 	b.mu.Unlock()
@@ -592,4 +620,57 @@ func (b *Bot) vote(ctx context.Context, r *responder, up bool) {
 func customIDKind(id string) string {
 	kind, _, _ := strings.Cut(id, ":")
 	return cutText(kind, 32)
+}
+
+// shownPassages reads which passages a message shows, "doc#paragraph", from the custom
+// ids of its 📄 buttons; answers from before them name the passages in their footers.
+func shownPassages(msg *discordgo.Message) []string {
+	var out []string
+	for _, row := range msg.Components {
+		r, ok := row.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, c := range r.Components {
+			if bt, ok := c.(*discordgo.Button); ok {
+				if a, err := parseAction(bt.CustomID); err == nil && a.Kind == actFull && a.Ref != "" {
+					out = append(out, a.Ref)
+				}
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, e := range msg.Embeds {
+		if e != nil && e.Footer != nil {
+			if ref, ok := passageRef(e.Footer.Text); ok {
+				out = append(out, ref)
+			}
+		}
+	}
+	return out
+}
+
+// remove deletes a public answer at the request of the member who asked it; anyone else
+// is told, privately, that only the asker can.
+func (b *Bot) remove(ctx context.Context, r *responder, a action) {
+	if a.Asker == "" || a.Asker != userOf(r.i) {
+		r.send(ctx, false, notice(msgNotAsker))
+		return
+	}
+	r.setState(answered)
+	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}, opts...)
+	})
+	if err == nil {
+		err = callREST(ctx, func(opts ...discordgo.RequestOption) error {
+			return r.s.InteractionResponseDelete(r.i, opts...)
+		})
+	}
+	if err != nil {
+		r.log.Error("removing an answer failed", "err", err)
+		return
+	}
+	r.log.Info("answer removed by its asker", "message", r.i.Message.ID)
 }

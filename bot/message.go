@@ -116,6 +116,6 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		b.endQuestion(log, source, q, start, OutcomeError, 0)
 		return
 	}
-	reply(renderAnswer(view{Kind: kindAsk, Question: q, Answer: ans}, b.opts.Split))
+	reply(renderAnswer(view{Kind: kindAsk, Question: q, Answer: ans, Asker: m.Author.ID}, b.opts.Split))
 	b.endQuestion(log, source, q, start, outcome(ans, nil), len(ans.Results))
 }

@@ -35,6 +35,9 @@ type view struct {
 	Offset   int    // passages before this page
 	Private  bool   // an ephemeral reply: offers Post to channel
 	SharedBy string // the display name of the member who posted a private answer
+	// Asker is the user id of the member who asked, or posted, a public answer: they page
+	// it in place and may remove it; "" when not known.
+	Asker string
 }
 
 // message is a reply in a form that converts to each of Discord's payloads.
@@ -112,22 +115,35 @@ func notice(text string) message {
 	return message{Content: cutText(text, maxContent), Ephemeral: true}
 }
 
-// questionLine restates q in the first line of an answer.
+// questionLine restates q in the first line of an answer: a question in bold; the text a
+// member looked sources up for as "Sources about: “…”", not in bold, so that the bot is
+// not seen to assert it.
 func questionLine(k questionKind, q string) string {
+	if k == kindFind {
+		return marks[k] + " Sources about: “" + escapeMarkdown(q) + "”"
+	}
 	return "**" + marks[k] + " " + escapeMarkdown(q) + "**"
 }
 
 // parseQuestion reads the question back from the content of an answer.
 func parseQuestion(content string) (questionKind, string, bool) {
 	line, _, _ := strings.Cut(content, "\n")
+	found := func(k questionKind, q string) (questionKind, string, bool) {
+		q = unescapeMarkdown(q)
+		if strings.TrimSpace(q) == "" {
+			return 0, "", false
+		}
+		return k, q, true
+	}
+	prefix := marks[kindFind] + " Sources about: “"
+	if strings.HasPrefix(line, prefix) && strings.HasSuffix(line, "”") && len(line) >= len(prefix)+len("”") {
+		return found(kindFind, line[len(prefix):len(line)-len("”")])
+	}
 	for k, mark := range marks {
+		// Answers from before "Sources about" restate a text looked up in bold, too.
 		prefix := "**" + mark + " "
 		if strings.HasPrefix(line, prefix) && strings.HasSuffix(line, "**") && len(line) >= len(prefix)+2 {
-			q := unescapeMarkdown(line[len(prefix) : len(line)-2])
-			if strings.TrimSpace(q) == "" {
-				return 0, "", false
-			}
-			return questionKind(k), q, true
+			return found(questionKind(k), line[len(prefix):len(line)-2])
 		}
 	}
 	return 0, "", false
@@ -135,6 +151,12 @@ func parseQuestion(content string) (questionKind, string, bool) {
 
 // renderAnswer renders a page of passages, or the helpful reply when nothing answers.
 // split cuts a text into sentences, for cutting long passages at a sentence.
+//
+// It is laid out for a phone: each passage leads with the sentence that answers best,
+// shows about excerptChars characters of whole sentences around it (the full passage is
+// one press away), puts only the question's rare terms in bold, says what the passage is
+// in its title, cites publisher · date · section · ¶ in its footer, and links its sources.
+// Closest passages (no passage answers) say so and have a neutral colour.
 func renderAnswer(v view, split func(string) []string) message {
 	if len(v.Answer.Results) == 0 {
 		if v.Offset > 0 {
@@ -142,6 +164,7 @@ func renderAnswer(v view, split func(string) []string) message {
 		}
 		return renderNoAnswer(v)
 	}
+	closest := v.Answer.Closest || !v.Answer.Answered
 	results := v.Answer.Results
 	if len(results) > maxEmbeds {
 		results = results[:maxEmbeds]
@@ -153,15 +176,24 @@ func renderAnswer(v view, split func(string) []string) message {
 	} else {
 		sub = fmt.Sprintf("passages %d–%d", first, last)
 	}
+	sub += ", quoted word for word"
 	if v.SharedBy != "" {
 		// The name as text, not a mention: no reply holds a mention that could ping.
 		name := cutText(strings.Join(strings.Fields(v.SharedBy), " "), 80)
-		sub = fmt.Sprintf("-# Shared by %s · %s, quoted word for word from the sources below", escapeFrom(name, false), sub)
+		sub = fmt.Sprintf("Shared by %s · %s", escapeFrom(name, false), sub)
 	} else {
-		sub = "-# " + strings.ToUpper(sub[:1]) + sub[1:] + ", quoted word for word from the sources below"
+		sub = strings.ToUpper(sub[:1]) + sub[1:]
 	}
-	content := questionLine(v.Kind, v.Question) + "\n" + sub
+	content := questionLine(v.Kind, v.Question) + "\n"
+	if closest {
+		content += closestLabel + "\n"
+	}
+	content += "-# " + sub
 
+	color := embedColor
+	if closest {
+		color = closestColor
+	}
 	embeds := make([]*discordgo.MessageEmbed, len(results))
 	// Each embed's share of the 6,000 characters: titles and footers take at most a
 	// quarter and a third of it, so that every passage keeps room whatever the metadata.
@@ -169,53 +201,47 @@ func renderAnswer(v view, split func(string) []string) message {
 	titleLimit, footerLimit := min(maxEmbedTitle, share/4), min(maxFooter, share/3)
 	fixed := 0
 	for i, r := range results {
-		rank := r.Rank
-		if rank <= 0 {
-			rank = v.Offset + i + 1
-		}
-		title := r.Title
-		if title == "" {
-			title = r.Doc
-		}
 		e := &discordgo.MessageEmbed{
 			Type:   discordgo.EmbedTypeRich,
-			Title:  cutText(fmt.Sprintf("%d · %s", rank, escapeMarkdown(title)), titleLimit),
-			Color:  embedColor,
-			Footer: &discordgo.MessageEmbedFooter{Text: cutText(footer(r), footerLimit)},
+			Title:  cutText(fmt.Sprintf("%d · %s", rankOf(v, i, r), escapeMarkdown(whatIs(r))), titleLimit),
+			Color:  color,
+			Footer: &discordgo.MessageEmbedFooter{Text: cutText(citationLine(r), footerLimit)},
 		}
-		if webURL(r.URL) {
-			e.URL = r.URL
+		if link := passageLink(r); link != "" {
+			e.URL = link
 		}
 		fixed += discordLen(e.Title) + discordLen(e.Footer.Text)
 		embeds[i] = e
 	}
-	// Share what remains of the 6,000 characters among the passages.
+	// Share what remains of the 6,000 characters among the passages and their sources.
 	budget := (maxEmbedsTotal - fixed) / len(results)
 	budget = min(budget, maxEmbedDesc, passageTargetChars)
 	for i, r := range results {
-		embeds[i].Description = renderPassage(r, budget, split)
+		srcs := sourcesLine(r.Sources, budget/2, true)
+		limit := budget
+		if srcs != "" {
+			limit -= discordLen(srcs) + 2
+		}
+		desc, _ := renderExcerpt(r, limit, split)
+		if srcs != "" {
+			desc += "\n\n" + srcs
+		}
+		embeds[i].Description = desc
 	}
 
 	var rows []discordgo.MessageComponent
 	var links []discordgo.MessageComponent
 	for i, r := range results {
-		link := r.Link
-		if !webURL(link) || len(link) > maxButtonURL {
-			link = r.URL
-		}
-		if !webURL(link) || len(link) > maxButtonURL || len(links) == maxButtonsPerRow {
+		link := passageLink(r)
+		if link == "" || len(link) > maxButtonURL || len(links) == maxButtonsPerRow {
 			continue
 		}
-		rank := r.Rank
-		if rank <= 0 {
-			rank = v.Offset + i + 1
-		}
-		title := r.Title
-		if title == "" {
-			title = r.Doc
+		name := r.Publisher
+		if name == "" {
+			name = whatIs(r)
 		}
 		links = append(links, discordgo.Button{
-			Label: cutText(fmt.Sprintf("%d · %s", rank, title), maxButtonLabel),
+			Label: cutText(fmt.Sprintf("%d · %s", rankOf(v, i, r), name), maxButtonLabel),
 			Style: discordgo.LinkButton,
 			URL:   link,
 		})
@@ -223,29 +249,49 @@ func renderAnswer(v view, split func(string) []string) message {
 	if len(links) > 0 {
 		rows = append(rows, discordgo.ActionsRow{Components: links})
 	}
+	// 📄 n shows passage n in full, privately; its custom id also names the passage, so
+	// that a vote can tell which passages were shown.
+	var full []discordgo.MessageComponent
+	for i, r := range results {
+		if i == maxButtonsPerRow {
+			break
+		}
+		rank := rankOf(v, i, r)
+		a := action{Kind: actFull, Offset: rank - 1, Ref: passageKey(r)}
+		if len(a.id()) > maxCustomID {
+			a.Ref = ""
+		}
+		full = append(full, discordgo.Button{
+			Label: strconv.Itoa(rank), Style: discordgo.SecondaryButton,
+			Emoji:    &discordgo.ComponentEmoji{Name: "📄"},
+			CustomID: a.id(),
+		})
+	}
+	rows = append(rows, discordgo.ActionsRow{Components: full})
+
 	var actions []discordgo.MessageComponent
 	if v.Offset > 0 {
 		actions = append(actions, discordgo.Button{
 			Label: "Back", Style: discordgo.SecondaryButton,
 			Emoji:    &discordgo.ComponentEmoji{Name: "◀️"},
-			CustomID: action{Kind: actPage, Offset: max(0, v.Offset-index.DefaultK)}.id(),
+			CustomID: action{Kind: actPage, Offset: max(0, v.Offset-index.DefaultK), Asker: v.Asker}.id(),
 		})
 	}
 	if next := v.Offset + len(results); v.Answer.More && next <= maxOffset {
 		actions = append(actions, discordgo.Button{
 			Label: "More", Style: discordgo.PrimaryButton,
 			Emoji:    &discordgo.ComponentEmoji{Name: "▶️"},
-			CustomID: action{Kind: actPage, Offset: next}.id(),
+			CustomID: action{Kind: actPage, Offset: next, Asker: v.Asker}.id(),
 		})
 	}
 	actions = append(actions,
 		discordgo.Button{
-			Label: "Helpful", Style: discordgo.SecondaryButton,
+			Style:    discordgo.SecondaryButton,
 			Emoji:    &discordgo.ComponentEmoji{Name: "👍"},
 			CustomID: action{Kind: actVote, Up: true}.id(),
 		},
 		discordgo.Button{
-			Label: "Not helpful", Style: discordgo.SecondaryButton,
+			Style:    discordgo.SecondaryButton,
 			Emoji:    &discordgo.ComponentEmoji{Name: "👎"},
 			CustomID: action{Kind: actVote}.id(),
 		})
@@ -255,10 +301,137 @@ func renderAnswer(v view, split func(string) []string) message {
 			Emoji:    &discordgo.ComponentEmoji{Name: "📣"},
 			CustomID: action{Kind: actPost, Offset: v.Offset}.id(),
 		})
+	} else if v.Asker != "" {
+		actions = append(actions, discordgo.Button{
+			Style:    discordgo.SecondaryButton,
+			Emoji:    &discordgo.ComponentEmoji{Name: "🗑️"},
+			CustomID: action{Kind: actDelete, Asker: v.Asker}.id(),
+		})
 	}
 	rows = append(rows, discordgo.ActionsRow{Components: actions})
 
 	return message{Content: cutText(content, maxContent), Embeds: embeds, Components: rows, Ephemeral: v.Private}
+}
+
+// closestLabel introduces closest passages: they share terms with the question but may
+// not answer it.
+const closestLabel = "⚠️ **Closest match, may not answer your question.** No passage answers it directly."
+
+// closestColor is the neutral accent of closest passages.
+const closestColor = 0x99AAB5
+
+// rankOf is the rank of the i-th result of a page.
+func rankOf(v view, i int, r index.Result) int {
+	if r.Rank > 0 {
+		return r.Rank
+	}
+	return v.Offset + i + 1
+}
+
+// whatIs says what a passage is: "Breakout time · Glossary" or its document's title.
+func whatIs(r index.Result) string { return r.Label() }
+
+// citationLine cites a passage for a reader: publisher · date · section · ¶ n.
+func citationLine(r index.Result) string { return r.Citation() }
+
+// passageLink is the web address a passage links to: its link to the quoted sentence,
+// else its document's address; "" when it has none.
+func passageLink(r index.Result) string {
+	if webURL(r.Link) && len(r.Link) <= maxButtonURL {
+		return r.Link
+	}
+	if webURL(r.URL) {
+		return r.URL
+	}
+	return ""
+}
+
+// passageKey names a passage as "doc#paragraph".
+func passageKey(r index.Result) string {
+	if r.Doc == "" || r.Paragraph <= 0 {
+		return ""
+	}
+	return r.Doc + "#" + strconv.Itoa(r.Paragraph)
+}
+
+// sourcesLine lists a passage's sources as masked links, "Sources: [Title](url)
+// (Publisher, date) · …", in at most limit characters; sources that do not fit are
+// counted, not shown. Compact, each source is only its publisher's name (its title when
+// the publisher is not known), for a reply read on a phone. "" when there are none.
+func sourcesLine(srcs []index.Source, limit int, compact bool) string {
+	if len(srcs) == 0 {
+		return ""
+	}
+	label := "Sources: "
+	if len(srcs) == 1 {
+		label = "Source: "
+	}
+	var items []string
+	for _, s := range srcs {
+		if compact && strings.TrimSpace(s.Publisher) != "" {
+			s = index.Source{Title: s.Publisher, URL: s.URL}
+		} else if compact {
+			s = index.Source{Title: s.Title, URL: s.URL}
+		}
+		if item := sourceItem(s); item != "" {
+			items = append(items, item)
+		}
+	}
+	if len(items) == 0 {
+		return ""
+	}
+	for n := len(items); n > 0; n-- {
+		line := label + strings.Join(items[:n], " · ")
+		if n < len(items) {
+			line += fmt.Sprintf(" · and %d more", len(items)-n)
+		}
+		if discordLen(line) <= limit {
+			return line
+		}
+	}
+	return cutText(fmt.Sprintf("%d sources, too many to list here.", len(srcs)), limit)
+}
+
+// sourceItem renders one source: its name as a masked link when it has a web address,
+// then its publisher and date where they add to the name.
+func sourceItem(s index.Source) string {
+	name := strings.Join(strings.Fields(s.Title), " ")
+	pub := strings.Join(strings.Fields(s.Publisher), " ")
+	if name == "" {
+		name, pub = pub, ""
+	}
+	var extra []string
+	if pub != "" {
+		extra = append(extra, pub)
+	}
+	if d := strings.TrimSpace(s.Published); d != "" {
+		extra = append(extra, d)
+	}
+	if name == "" && len(extra) == 0 && !webURL(s.URL) {
+		return ""
+	}
+	var b strings.Builder
+	if name == "" {
+		name = s.URL
+	}
+	if u := maskedURL(s.URL); u != "" {
+		b.WriteString("[" + escapeMarkdown(cutText(name, 100)) + "](" + u + ")")
+	} else {
+		b.WriteString(escapeMarkdown(cutText(name, 100)))
+	}
+	if len(extra) > 0 {
+		b.WriteString(" (" + escapeMarkdown(strings.Join(extra, ", ")) + ")")
+	}
+	return b.String()
+}
+
+// maskedURL returns u made safe for a Markdown masked link: a web address with its
+// parentheses, spaces, brackets, "@" and Markdown characters percent-encoded; "" when u is not a web address.
+func maskedURL(u string) string {
+	if !webURL(u) || len(u) > maxButtonURL {
+		return ""
+	}
+	return strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E", "[", "%5B", "]", "%5D", "@", "%40", "*", "%2A", "|", "%7C", "`", "%60").Replace(u)
 }
 
 // renderNoAnswer is the plain, helpful reply when no passage answers: what happened, the
@@ -294,21 +467,6 @@ func renderNoAnswer(v view) message {
 	return m
 }
 
-// footer cites a passage: document id, paragraph, section, publisher and date. The
-// document id comes first so that feedback can read back which passages were shown.
-func footer(r index.Result) string {
-	parts := []string{r.Doc}
-	if r.Paragraph > 0 {
-		parts = append(parts, "¶ "+strconv.Itoa(r.Paragraph))
-	}
-	for _, p := range []string{r.Section, r.Publisher, r.Published} {
-		if p = strings.Join(strings.Fields(p), " "); p != "" {
-			parts = append(parts, p)
-		}
-	}
-	return strings.Join(parts, " · ")
-}
-
 // passageRef reads "doc#paragraph" back from an embed footer made by footer.
 func passageRef(footerText string) (string, bool) {
 	parts := strings.Split(footerText, " · ")
@@ -335,9 +493,13 @@ func webURL(s string) bool {
 // long is cut after a whole sentence (or, failing that, a whole word) with "…".
 func renderPassage(r index.Result, limit int, split func(string) []string) string {
 	text := r.Text
-	bold, ok := boldSpans(text, r.Highlighted)
+	hl := r.Emphasized
+	if hl == "" {
+		hl = r.Highlighted
+	}
+	bold, ok := boldSpans(text, hl)
 	if !ok {
-		bold = termSpans(text, highlightedTerms(r.Highlighted))
+		bold = termSpans(text, highlightedTerms(hl))
 	}
 	under := span{}
 	if best := strings.TrimSpace(r.BestSentence); best != "" && len(best) < len(strings.TrimSpace(text)) {
@@ -399,4 +561,130 @@ func renderPassage(r index.Result, limit int, split func(string) []string) strin
 		}
 	}
 	return cutText(escapeMarkdown(text), limit)
+}
+
+// excerptChars is about how many characters of a passage an answer shows: the best
+// sentence and the whole sentences after it.
+const excerptChars = 350
+
+// renderExcerpt renders the part of a passage an answer shows, in at most limit
+// characters: it leads with the best sentence and goes on with the whole sentences after
+// it up to about excerptChars characters, with "…" where text is left out before or
+// after; a passage at most a quarter longer is shown whole. cut reports whether any of
+// the passage is left out.
+func renderExcerpt(r index.Result, limit int, split func(string) []string) (string, bool) {
+	text := r.Text
+	if utf8.RuneCountInString(text) <= excerptChars+excerptChars/4 || split == nil {
+		out := renderPassage(r, min(limit, excerptChars+excerptChars/2), split)
+		return out, out != renderPassage(r, maxEmbedDesc, split)
+	}
+	// Sentence boundaries of the passage, as byte ranges.
+	var sents []span
+	from := 0
+	for _, s := range split(text) {
+		k := strings.Index(text[from:], s)
+		if k < 0 {
+			break
+		}
+		sents = append(sents, span{from + k, from + k + len(s)})
+		from += k + len(s)
+	}
+	if len(sents) == 0 {
+		out := renderPassage(r, min(limit, excerptChars+excerptChars/2), split)
+		return out, true
+	}
+	first := 0
+	if best := strings.TrimSpace(r.BestSentence); best != "" {
+		if k := strings.Index(text, best); k >= 0 {
+			for i, sp := range sents {
+				if sp.start <= k && k < sp.end {
+					first = i
+					break
+				}
+			}
+		}
+	}
+	last := first
+	for last+1 < len(sents) && utf8.RuneCountInString(text[sents[first].start:sents[last+1].end]) <= excerptChars {
+		last++
+	}
+	start, end := sents[first].start, sents[last].end
+	if first == 0 {
+		start = 0
+	}
+	if last == len(sents)-1 {
+		end = len(text)
+	}
+	if start == 0 && end == len(text) {
+		return renderPassage(r, limit, split), false
+	}
+	hl := r.Emphasized
+	if hl == "" {
+		hl = r.Highlighted
+	}
+	bold, ok := boldSpans(text, hl)
+	if !ok {
+		bold = termSpans(text, highlightedTerms(hl))
+	}
+	win := index.Result{Text: text[start:end], BestSentence: r.BestSentence}
+	var inWin []span
+	for _, sp := range bold {
+		if sp.start >= start && sp.end <= end {
+			inWin = append(inWin, span{sp.start - start, sp.end - start})
+		}
+	}
+	win.Highlighted = withBold(win.Text, inWin)
+	prefix, suffix := "", ""
+	if start > 0 {
+		prefix = "… "
+	}
+	if end < len(text) {
+		suffix = " …"
+	}
+	body := renderPassage(win, limit-discordLen(prefix)-discordLen(suffix), split)
+	if strings.HasSuffix(body, "…") {
+		suffix = ""
+	}
+	return prefix + body + suffix, true
+}
+
+// withBold returns text with "**" around each of the spans, which are sorted and apart.
+func withBold(text string, spans []span) string {
+	var b strings.Builder
+	last := 0
+	for _, sp := range normalizeSpans(spans) {
+		if sp.start < last {
+			continue
+		}
+		b.WriteString(text[last:sp.start])
+		b.WriteString("**" + text[sp.start:sp.end] + "**")
+		last = sp.end
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// renderFull is the private reply to 📄: the whole passage, its citation and every
+// source.
+func renderFull(r index.Result, split func(string) []string) message {
+	srcs := sourcesLine(r.Sources, 1500, false)
+	limit := maxEmbedDesc
+	if srcs != "" {
+		limit -= discordLen(srcs) + 2
+	}
+	desc := renderPassage(r, limit, split)
+	if srcs != "" {
+		desc += "\n\n" + srcs
+	}
+	e := &discordgo.MessageEmbed{
+		Type:        discordgo.EmbedTypeRich,
+		Title:       cutText(escapeMarkdown(whatIs(r)), maxEmbedTitle),
+		Description: desc,
+		Color:       embedColor,
+		Footer:      &discordgo.MessageEmbedFooter{Text: cutText(citationLine(r), maxFooter)},
+	}
+	if link := passageLink(r); link != "" {
+		e.URL = link
+	}
+	return message{Content: "-# The whole passage, quoted word for word", Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,13 +147,15 @@ func TestRenderPassageCutsAtSentence(t *testing.T) {
 }
 
 func TestActionIDs(t *testing.T) {
-	for _, a := range []action{{Kind: actPage, Offset: 3}, {Kind: actPost}, {Kind: actVote, Up: true}, {Kind: actVote}, {Kind: actAsk, Term: "breakout time"}} {
+	for _, a := range []action{{Kind: actPage, Offset: 3}, {Kind: actPage, Offset: 6, Asker: "700000000000000001"}, {Kind: actPost},
+		{Kind: actVote, Up: true}, {Kind: actVote}, {Kind: actAsk, Term: "breakout time"}, {Kind: actFull, Offset: 2, Ref: "added/x-y#12"},
+		{Kind: actFull, Offset: 1}, {Kind: actDelete, Asker: "700000000000000001"}, {Kind: actDelete}} {
 		got, err := parseAction(a.id())
 		if err != nil || got != a {
 			t.Errorf("parseAction(%q) = %+v, %v", a.id(), got, err)
 		}
 	}
-	for _, bad := range []string{"", "page", "page:x", "page:-1", "vote:sideways", "ask:", "zap:1"} {
+	for _, bad := range []string{"", "page", "page:x", "page:-1", "page:3:alice", "post:1:2", "full:x", "full:1:", "del:bob", "vote:sideways", "ask:", "zap:1"} {
 		if _, err := parseAction(bad); err == nil {
 			t.Errorf("parseAction(%q): want an error", bad)
 		}
@@ -160,37 +163,154 @@ func TestActionIDs(t *testing.T) {
 }
 
 func TestPassageRef(t *testing.T) {
-	r := index.Result{Doc: "news/2026-01-ap", Paragraph: 12, Section: "Talks · Vienna", Publisher: "AP", Published: "2026-01-02"}
-	if got, ok := passageRef(footer(r)); !ok || got != "news/2026-01-ap#12" {
-		t.Errorf("passageRef(%q) = %q %v", footer(r), got, ok)
+	// The footer of answers from before the 📄 buttons, which votes on them still read.
+	old := "news/2026-01-ap · ¶ 12 · Talks · Vienna · AP · 2026-01-02"
+	if got, ok := passageRef(old); !ok || got != "news/2026-01-ap#12" {
+		t.Errorf("passageRef(%q) = %q %v", old, got, ok)
+	}
+}
+
+func TestCitationLine(t *testing.T) {
+	src := []index.Source{{Title: "The JCPOA at a glance", Publisher: "Arms Control Association", URL: "https://armscontrol.org/node/7135"}}
+	for _, tc := range []struct {
+		name     string
+		r        index.Result
+		title    string
+		citation string
+	}{
+		{"glossary", index.Result{Doc: "glossary", Title: "Glossary of the standoff", Section: "Breakout time", Paragraph: 1, Kind: "glossary", Sources: src},
+			"Breakout time · Glossary", "standoff’s own summary of the sources it cites · ¶ 1"},
+		{"timeline", index.Result{Doc: "timeline", Title: "Timeline", Section: "2025: strikes", Paragraph: 6, Kind: "timeline", Sources: src},
+			"2025: strikes · Timeline", "standoff’s own summary of the sources it cites · ¶ 6"},
+		{"article", index.Result{Doc: "added/2025-05-31-iaea-report", Title: "IAEA report on Iran’s stockpile", Section: "Findings", Paragraph: 3,
+			Publisher: "Reuters", Published: "2025-05-31", URL: "https://example.org/r", Kind: "article"},
+			"IAEA report on Iran’s stockpile", "Reuters · 2025-05-31 · Findings · ¶ 3"},
+		{"seed article", index.Result{Doc: "iran-us-standoff", Title: "Mistrust and the nuclear deal", Paragraph: 5, Kind: "opinion"},
+			"Mistrust and the nuclear deal", "Publisher and address unknown · ¶ 5"},
+		{"no title", index.Result{Doc: "notes", Paragraph: 2, URL: "https://example.org/n"}, "notes", "¶ 2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := whatIs(tc.r); got != tc.title {
+				t.Errorf("whatIs = %q, want %q", got, tc.title)
+			}
+			got := citationLine(tc.r)
+			if got != tc.citation {
+				t.Errorf("citationLine = %q, want %q", got, tc.citation)
+			}
+			if strings.Contains(got, tc.r.Doc+" ") || strings.Contains(got, "#") {
+				t.Errorf("citation shows an internal id: %q", got)
+			}
+		})
+	}
+}
+
+func TestSourcesLine(t *testing.T) {
+	srcs := []index.Source{
+		{Title: "The JCPOA at a glance", Publisher: "Arms Control Association", URL: "https://armscontrol.org/node/7135"},
+		{Publisher: "Jewish Insider", Published: "2025-08-28", URL: "https://example.org/a_(b)"},
+		{Title: "A note [in brackets]", URL: "javascript:alert(1)"},
+	}
+	got := sourcesLine(srcs, 1000, false)
+	want := `Sources: [The JCPOA at a glance](https://armscontrol.org/node/7135) (Arms Control Association) · [Jewish Insider](https://example.org/a_%28b%29) (2025-08-28) · A note \[in brackets\]`
+	if got != want {
+		t.Errorf("sourcesLine =\n %q\nwant\n %q", got, want)
+	}
+	if got := sourcesLine(srcs, 120, false); discordLen(got) > 120 || !strings.Contains(got, "and 2 more") {
+		t.Errorf("short sourcesLine = %q", got)
+	}
+	compact := `Sources: [Arms Control Association](https://armscontrol.org/node/7135) · [Jewish Insider](https://example.org/a_%28b%29) · A note \[in brackets\]`
+	if got := sourcesLine(srcs, 1000, true); got != compact {
+		t.Errorf("compact sourcesLine =\n %q\nwant\n %q", got, compact)
+	}
+	if got := sourcesLine([]index.Source{{}}, 100, true); got != "" {
+		t.Errorf("an empty source: %q", got)
+	}
+	if got := sourcesLine(nil, 100, false); got != "" {
+		t.Errorf("no sources: %q", got)
+	}
+}
+
+func TestRenderExcerpt(t *testing.T) {
+	var sentences []string
+	for i := range 12 {
+		sentences = append(sentences, fmt.Sprintf("Sentence %d says something about the talks in Vienna.", i+1))
+	}
+	text := strings.Join(sentences, " ")
+	r := index.Result{Text: text, Highlighted: strings.ReplaceAll(text, "Vienna", "**Vienna**"), Emphasized: strings.ReplaceAll(text, "talks", "**talks**"), BestSentence: sentences[4]}
+	got, cut := renderExcerpt(r, 1000, naiveSplit)
+	if !cut {
+		t.Error("a long passage is not cut")
+	}
+	if !strings.HasPrefix(got, "… __Sentence 5") {
+		t.Errorf("does not lead with the best sentence: %q", got)
+	}
+	if n := utf8.RuneCountInString(strings.NewReplacer("**", "", "__", "").Replace(got)); n > excerptChars+10 || n < excerptChars/2 {
+		t.Errorf("excerpt of %d characters: %q", n, got)
+	}
+	if strings.Contains(got, "**Vienna**") || !strings.Contains(got, "**talks**") {
+		t.Errorf("bold is not the question's rare terms only: %q", got)
+	}
+	if !strings.HasSuffix(got, "Vienna. …") {
+		t.Errorf("not cut at a sentence with …: %q", got)
+	}
+	short := index.Result{Text: "Short passage.", Highlighted: "Short passage."}
+	if got, cut := renderExcerpt(short, 1000, naiveSplit); cut || got != "Short passage." {
+		t.Errorf("short passage: %q cut %v", got, cut)
 	}
 }
 
 // sample answers for the golden files.
 func sampleAnswer() index.Answer {
+	glossary := "Breakout time is the time a country would need, once it has decided to do so, to produce enough weapons-grade uranium for one nuclear weapon: about 25 kg of uranium enriched to about 90% U-235. It counts only the making of that material, not the further work of building a warhead that can be delivered, which is often put at one to two more years."
+	article := "The suggestion that Iran might dilute or reduce its stockpile of highly enriched uranium is not insignificant. It signals awareness of the tightening diplomatic window and the growing risk that miscalculation could tip the region into open confrontation. From Washington’s perspective, however, scepticism runs deep. American officials argue that Iran’s advances have brought it closer than ever to a potential weapons threshold, compressing the so-called “breakout time” that once formed the backbone of non-proliferation assurances. They contend that any renewed agreement must address not only enrichment levels but also verification mechanisms robust enough to survive political transitions."
 	return index.Answer{
 		Question: "what is breakout time?",
 		Answered: true,
 		More:     true,
 		Results: []index.Result{
 			{
-				Rank: 1, Doc: "glossary", Title: "Glossary of the standoff", Section: "Breakout time", Paragraph: 1,
-				Text:         "Breakout time is the time a country would need to produce enough weapons-grade uranium for one weapon: about 25 kg at 90% U-235. It counts only the *material*.",
-				Highlighted:  "**Breakout time** is the **time** a country would need to produce enough weapons-grade uranium for one weapon: about 25 kg at 90% U-235. It counts only the *material*.",
-				BestSentence: "Breakout time is the time a country would need to produce enough weapons-grade uranium for one weapon: about 25 kg at 90% U-235.",
-				Score:        4.2,
+				Rank: 1, Doc: "glossary", Title: "Glossary of the standoff", Section: "Breakout time", Paragraph: 1, Kind: "glossary",
+				Text:         glossary,
+				Highlighted:  strings.Replace(strings.Replace(glossary, "Breakout time", "**Breakout time**", 1), "the time", "the **time**", 1),
+				Emphasized:   strings.Replace(glossary, "Breakout time", "**Breakout time**", 1),
+				BestSentence: "Breakout time is the time a country would need, once it has decided to do so, to produce enough weapons-grade uranium for one nuclear weapon: about 25 kg of uranium enriched to about 90% U-235.",
+				Sources: []index.Source{
+					{Title: "The Joint Comprehensive Plan of Action at a glance", Publisher: "Arms Control Association", URL: "https://armscontrol.org/node/7135"},
+					{Publisher: "Responsible Statecraft", Published: "2022-02-09", URL: "https://responsiblestatecraft.org/2022/02/09/dont-listen-to-iran-deal-opponents-phony-complaints-about-breakout"},
+				},
+				Score: 4.2,
 			},
 			{
-				Rank: 2, Doc: "iran-us-standoff", Title: "The standoff, as an opinion piece saw it", Paragraph: 5,
-				URL: "https://example.org/article", Link: "https://example.org/article#:~:text=breakout%20time",
-				Publisher: "Example Times", Published: "2025-08-28",
-				Text:        "Iran's breakout time is now measured in weeks, not months.",
-				Highlighted: "Iran's **breakout time** is now measured in weeks, not months.",
-				Score:       2.1,
+				Rank: 2, Doc: "iran-us-standoff", Title: "Mistrust and the nuclear deal: an opinion on the Iran–US standoff", Paragraph: 5, Kind: "opinion",
+				Text:         article,
+				Highlighted:  strings.Replace(article, "breakout time", "**breakout time**", 1),
+				Emphasized:   strings.Replace(article, "breakout time", "**breakout time**", 1),
+				BestSentence: "American officials argue that Iran’s advances have brought it closer than ever to a potential weapons threshold, compressing the so-called “breakout time” that once formed the backbone of non-proliferation assurances.",
+				Sources:      []index.Source{},
+				Score:        2.4,
+			},
+			{
+				Rank: 3, Doc: "added/2025-05-31-iaea-report", Title: "IAEA report on Iran’s stockpile", Section: "Findings", Paragraph: 3, Kind: "report",
+				URL: "https://example.org/iaea", Link: "https://example.org/iaea#:~:text=breakout%20time", Publisher: "Example Wire", Published: "2025-05-31",
+				Text:         "Iran's breakout time is now measured in weeks, not months.",
+				Highlighted:  "Iran's **breakout time** is now measured in weeks, not months.",
+				Emphasized:   "Iran's **breakout time** is now measured in weeks, not months.",
+				BestSentence: "Iran's breakout time is now measured in weeks, not months.",
+				Sources:      []index.Source{},
+				Score:        2.1,
 			},
 		},
 		Suggestions: []string{},
 	}
+}
+
+// sampleClosest is an answer of closest passages: nothing answers, these come nearest.
+func sampleClosest() index.Answer {
+	a := sampleAnswer()
+	a.Question = "how long would Iran need to build a warhead?"
+	a.Answered, a.Closest, a.More = false, true, false
+	a.Results = a.Results[:2]
+	return a
 }
 
 func golden(t *testing.T, name string, v any) {
@@ -219,24 +339,32 @@ func golden(t *testing.T, name string, v any) {
 func TestGoldenRender(t *testing.T) {
 	long := sampleAnswer()
 	long.Results = nil
+	var many []index.Source
+	for i := range 8 {
+		many = append(many, index.Source{Title: strings.Repeat("A long source title ", 10), Publisher: "Publisher [" + fmt.Sprint(i) + "]",
+			Published: "2025-01-0" + fmt.Sprint(i+1), URL: "https://example.org/" + strings.Repeat("s", 400)})
+	}
 	for i := range 10 {
 		long.Results = append(long.Results, index.Result{
 			Rank: 11 + i, Doc: "report", Title: strings.Repeat("A very long title ", 20), Paragraph: i + 1,
 			Text:        strings.Repeat("Inspectors verified the stockpile of enriched uranium. ", 40),
 			Highlighted: strings.Repeat("Inspectors verified the stockpile of **enriched uranium**. ", 40),
 			URL:         "https://example.org/" + strings.Repeat("x", 600),
+			Sources:     many,
 		})
 	}
 	for _, tc := range []struct {
 		name string
 		v    view
 	}{
-		{"answer", view{Kind: kindAsk, Question: "what is breakout time?", Answer: sampleAnswer()}},
+		{"answer", view{Kind: kindAsk, Question: "what is breakout time?", Answer: sampleAnswer(), Asker: "700000000000000001"}},
 		{"answer_private_page2", view{Kind: kindAsk, Question: "what is *breakout* time?", Answer: sampleAnswer(), Offset: 3, Private: true}},
-		{"find_sources_shared", view{Kind: kindFind, Question: "Iran has enough uranium for 10 bombs", Answer: sampleAnswer(), SharedBy: "dave"}},
+		{"closest", view{Kind: kindAsk, Question: "how long would Iran need to build a warhead?", Answer: sampleClosest(), Asker: "700000000000000001"}},
+		{"find_sources", view{Kind: kindFind, Question: "Iran has enough uranium for 10 bombs", Answer: sampleAnswer(), Private: true}},
+		{"find_sources_shared", view{Kind: kindFind, Question: "Iran has enough uranium for 10 bombs", Answer: sampleAnswer(), SharedBy: "dave", Asker: "700000000000000004"}},
 		{"no_answer", view{Kind: kindAsk, Question: "who won the 1998 world cup?", Answer: index.Answer{Suggestions: []string{"breakout time", "snapback", strings.Repeat("x", 120)}}}},
 		{"no_answer_no_suggestions", view{Kind: kindAsk, Question: "zzz", Answer: index.Answer{}}},
-		{"over_limits", view{Kind: kindAsk, Question: strings.Repeat("why ", 100), Answer: long, Offset: 10}},
+		{"over_limits", view{Kind: kindAsk, Question: strings.Repeat("why ", 100), Answer: long, Offset: 10, Asker: "700000000000000001"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := renderAnswer(tc.v, naiveSplit)
@@ -252,8 +380,9 @@ func TestGoldenRender(t *testing.T) {
 		})
 	}
 	for name, m := range map[string]message{
-		"help":  helpMessage("900000000000000001"),
-		"about": aboutMessage(index.Stats{Documents: 3, Passages: 63, Fingerprint: "abcdef0123456789"}, "v1.2.3", 4, 1),
+		"help":         helpMessage("900000000000000001", coverage{Documents: 4, Kinds: map[string]int{"glossary": 1, "timeline": 1, "opinion": 1, "article": 1}, Newest: "2025-08-28"}),
+		"full_passage": renderFull(sampleAnswer().Results[0], naiveSplit),
+		"about":        aboutMessage(index.Stats{Documents: 3, Passages: 63, Fingerprint: "abcdef0123456789"}, "v1.2.3", 4, 1),
 	} {
 		raw, _ := json.Marshal(m.responseData())
 		if probs := discordtest.CheckMessage(raw); len(probs) > 0 {

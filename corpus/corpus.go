@@ -43,6 +43,8 @@ type Paragraph struct {
 	Section string // the nearest heading above it; empty before the first heading
 	Line    int    // 1-based line in the file where it starts
 	Text    string // word for word, inline Markdown markup removed
+	// Sources are where its facts come from, from the document's Sources paragraphs.
+	Sources []Citation
 }
 
 // Passage is the unit that is searched and shown: a paragraph, or a run of its whole
@@ -59,6 +61,7 @@ type Passage struct {
 	URL       string
 	Kind      string
 	Text      string
+	Sources   []Citation // where its facts come from; nil when the document is the citation
 }
 
 // Problem is a document that could not be read, or a file that was ignored.

@@ -16,7 +16,11 @@ import (
 //
 // Paragraphs, list items (one paragraph an item; a nested list's items are paragraphs of
 // their own), the paragraphs of quotes, and code blocks (their lines joined with spaces)
-// are paragraphs. Headings name the section of the paragraphs under them. HTML blocks,
+// are paragraphs. Headings name the section of the paragraphs under them. A paragraph
+// that opens with "Sources:" (or "Source:") is not a paragraph: it names the sources of
+// the paragraphs of its section since the heading or the previous such paragraph (its
+// whole section, or the paragraph just before it), and of the paragraphs that follow it
+// in its section when none precede it. HTML blocks,
 // thematic breaks and images are left out, and so is a block left without text. In the
 // text, every run of spaces and tabs is one space.
 func markdownParagraphs(src []byte, firstLine int) []Paragraph {
@@ -32,6 +36,8 @@ type mdWalker struct {
 	firstLine  int
 	section    string
 	paragraphs []Paragraph
+	uncited    int        // the first paragraph no Sources paragraph of its section covers
+	ahead      []Citation // sources given before any paragraph of the section
 }
 
 // block visits a block node and its children.
@@ -39,8 +45,14 @@ func (w *mdWalker) block(n ast.Node) {
 	switch n := n.(type) {
 	case *ast.Heading:
 		w.section = collapseSpaces(inlineText(n, w.src))
+		w.uncited, w.ahead = len(w.paragraphs), nil
 	case *ast.Paragraph, *ast.TextBlock:
-		w.add(inlineText(n, w.src), n)
+		t := inlineText(n, w.src)
+		if sourcesPrefix(t) {
+			w.cite(parseSources(n, w.src))
+			return
+		}
+		w.add(t, n)
 	case *ast.ListItem:
 		// The item's own text is one paragraph; nested lists, quotes and code in it are
 		// paragraphs of their own, after it.
@@ -88,7 +100,20 @@ func (w *mdWalker) add(t string, n ast.Node) {
 		Section: w.section,
 		Line:    w.firstLine + bytes.Count(w.src[:n.Lines().At(0).Start], []byte("\n")),
 		Text:    collapseSpaces(t),
+		Sources: w.ahead,
 	})
+}
+
+// cite attaches the sources of a Sources paragraph to the paragraphs it covers.
+func (w *mdWalker) cite(srcs []Citation) {
+	if len(w.paragraphs) == w.uncited {
+		w.ahead = append(w.ahead, srcs...)
+		return
+	}
+	for i := w.uncited; i < len(w.paragraphs); i++ {
+		w.paragraphs[i].Sources = append(w.paragraphs[i].Sources, srcs...)
+	}
+	w.uncited = len(w.paragraphs)
 }
 
 // collapseSpaces replaces every run of spaces and tabs in s with a single space, as a
@@ -139,37 +164,42 @@ func inlineText(n ast.Node, src []byte) string {
 // writeInline writes the text of n's inline children to b.
 func writeInline(b *strings.Builder, n ast.Node, src []byte) {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		switch c := c.(type) {
-		case *ast.Text:
-			v := c.Segment.Value(src)
-			if !c.IsRaw() {
-				v = util.UnescapePunctuations(util.ResolveEntityNames(util.ResolveNumericReferences(v)))
-			}
-			if c.SoftLineBreak() || c.HardLineBreak() {
-				b.Write(bytes.TrimRight(v, " \t"))
-				b.WriteByte(' ')
-			} else {
-				b.Write(v)
-			}
-		case *ast.String:
-			b.Write(c.Value)
-		case *ast.CodeSpan:
-			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
-				if t, ok := t.(*ast.Text); ok {
-					v := t.Segment.Value(src)
-					if line, ok := bytes.CutSuffix(v, []byte("\n")); ok {
-						b.Write(line)
-						b.WriteByte(' ')
-					} else {
-						b.Write(v)
-					}
+		writeInlineOne(b, c, src)
+	}
+}
+
+// writeInlineOne writes the text of the inline node c to b.
+func writeInlineOne(b *strings.Builder, c ast.Node, src []byte) {
+	switch c := c.(type) {
+	case *ast.Text:
+		v := c.Segment.Value(src)
+		if !c.IsRaw() {
+			v = util.UnescapePunctuations(util.ResolveEntityNames(util.ResolveNumericReferences(v)))
+		}
+		if c.SoftLineBreak() || c.HardLineBreak() {
+			b.Write(bytes.TrimRight(v, " \t"))
+			b.WriteByte(' ')
+		} else {
+			b.Write(v)
+		}
+	case *ast.String:
+		b.Write(c.Value)
+	case *ast.CodeSpan:
+		for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+			if t, ok := t.(*ast.Text); ok {
+				v := t.Segment.Value(src)
+				if line, ok := bytes.CutSuffix(v, []byte("\n")); ok {
+					b.Write(line)
+					b.WriteByte(' ')
+				} else {
+					b.Write(v)
 				}
 			}
-		case *ast.AutoLink:
-			b.Write(c.Label(src))
-		case *ast.Image, *ast.RawHTML:
-		default: // emphasis, link
-			writeInline(b, c, src)
 		}
+	case *ast.AutoLink:
+		b.Write(c.Label(src))
+	case *ast.Image, *ast.RawHTML:
+	default: // emphasis, link
+		writeInline(b, c, src)
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 // formatVersion names the rules that turn files into paragraphs and passages. Change it
 // whenever they change, so that Fingerprint changes and indexes are rebuilt.
-const formatVersion = "standoff-corpus-1"
+const formatVersion = "standoff-corpus-2"
 
 // Passages returns every passage of every document, in document then paragraph order.
 // A paragraph of at most MaxPassageChars characters is one passage; a longer one is cut
@@ -45,6 +45,7 @@ func (c *Corpus) Passages() []Passage {
 					URL:       d.URL,
 					Kind:      d.Kind,
 					Text:      t,
+					Sources:   p.Sources,
 				})
 			}
 		}

@@ -26,6 +26,7 @@ type Answer struct {
 	Question    string   `json:"question"`
 	Answered    bool     `json:"answered"`
 	Results     []Result `json:"results"`
+	Closest     bool     `json:"closest"` // not answered: Results are the closest passages, which may not answer
 	Suggestions []string `json:"suggestions"`
 	// More is true when further passages clear the floor beyond Offset+len(Results).
 	More bool `json:"-"`
@@ -33,19 +34,34 @@ type Answer struct {
 
 // Result is one cited passage of an answer.
 type Result struct {
-	Rank         int     `json:"rank"`
-	Doc          string  `json:"doc"`
-	Title        string  `json:"title"`
-	Section      string  `json:"section"`
-	Paragraph    int     `json:"paragraph"`
-	Publisher    string  `json:"publisher"`
-	Published    string  `json:"published"`
-	URL          string  `json:"url"`
-	Link         string  `json:"link"`
-	Text         string  `json:"text"`
-	Highlighted  string  `json:"highlighted"`
-	BestSentence string  `json:"best_sentence"`
-	Score        float64 `json:"score"`
+	Rank         int      `json:"rank"`
+	Doc          string   `json:"doc"`
+	Title        string   `json:"title"`
+	Section      string   `json:"section"`
+	Paragraph    int      `json:"paragraph"`
+	Publisher    string   `json:"publisher"`
+	Published    string   `json:"published"`
+	URL          string   `json:"url"`
+	Link         string   `json:"link"`
+	Text         string   `json:"text"`
+	Highlighted  string   `json:"highlighted"`
+	BestSentence string   `json:"best_sentence"`
+	Sources      []Source `json:"sources"` // where its facts come from; empty when URL and Publisher cite it
+	Score        float64  `json:"score"`
+	// Emphasized is Text with only the question's rare terms in bold ("**"): those that
+	// tell the passage apart, not the common words every passage holds. Not in the JSON.
+	Emphasized string `json:"-"`
+	// Kind is the kind of its document (glossary, timeline, article, …), for showing
+	// what the passage is; it is not part of the JSON answer.
+	Kind string `json:"-"`
+}
+
+// Source is one source a passage's facts come from. Empty strings stand for unknown values.
+type Source struct {
+	Title     string `json:"title"`
+	Publisher string `json:"publisher"`
+	Published string `json:"published"`
+	URL       string `json:"url"`
 }
 
 // Stats describes the index that is serving.

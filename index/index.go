@@ -371,7 +371,8 @@ type Document struct {
 	Publisher string
 	Published string
 	URL       string
-	Passages  int // searchable passages
+	Passages  int    // searchable passages
+	Newest    string // the latest date of the document or of a source it cites; "" when none
 }
 
 // Documents lists the documents of the index, in corpus order.
@@ -380,10 +381,11 @@ func (ix *Index) Documents() []Document {
 	for _, p := range ix.passages {
 		if n := len(out); n > 0 && out[n-1].ID == p.Doc {
 			out[n-1].Passages++
+			out[n-1].Newest = newest(out[n-1].Newest, p)
 			continue
 		}
 		out = append(out, Document{ID: p.Doc, Title: p.Title, Kind: p.Kind, Publisher: p.Publisher,
-			Published: p.Published, URL: p.URL, Passages: 1})
+			Published: p.Published, URL: p.URL, Passages: 1, Newest: newest("", p)})
 	}
 	return out
 }

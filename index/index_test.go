@@ -156,7 +156,7 @@ func TestHostileQuestions(t *testing.T) {
 		{"empty", "", false},
 		{"blank", "   \t\n ", false},
 		{"punctuation", "?!?! ... ;;; --- *** ~~~", false},
-		{"query syntax", `+breakout -time ^2 ~ (snapback) [sanctions] "unbalanced`, true},
+		{"query syntax", `+breakout -time ^2 ~ (snapback) [sanctions] "snapback`, true},
 		{"field syntax", "title:snapback Iran: talks", true},
 		{"wildcards", "enrich* snapback?", true},
 		{"mention", "@everyone what is snapback", true},

@@ -141,7 +141,7 @@ func (ix *Index) Answer(ctx context.Context, req Request) (Answer, error) {
 	end := min(offset+k, len(cands))
 	ans.More = end < len(cands)
 	for i, c := range cands[offset:end] {
-		ans.Results = append(ans.Results, ix.result(offset+i+1, c))
+		ans.Results = append(ans.Results, ix.result(p, offset+i+1, c))
 	}
 	return ans, nil
 }
@@ -241,7 +241,7 @@ func normalizeForCompare(s string) string {
 }
 
 // result turns a candidate into a cited, highlighted result.
-func (ix *Index) result(rank int, c candidate) Result {
+func (ix *Index) result(pl plan, rank int, c candidate) Result {
 	p := ix.passages[c.passage]
 	best := ix.bestSentence(p, c.match)
 	return Result{
@@ -257,7 +257,10 @@ func (ix *Index) result(rank int, c candidate) Result {
 		Text:         p.Text,
 		Highlighted:  highlight(p.Text, c.match.spans),
 		BestSentence: best,
+		Emphasized:   emphasize(pl, p.Text, c.match),
+		Sources:      sources(p.Sources),
 		Score:        c.score,
+		Kind:         p.Kind,
 	}
 }
 

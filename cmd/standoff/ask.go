@@ -40,10 +40,8 @@ func cmdAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	defer ix.Close()
 
-	bold := false
-	if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		bold = true
-	}
+	f, isFile := stdout.(*os.File)
+	bold := useStyles(isFile && term.IsTerminal(int(f.Fd())), os.Getenv("NO_COLOR"))
 	answer := func(q string) error {
 		ans, err := ix.Answer(ctx, index.Request{Question: q, K: cf.k})
 		if err != nil {
@@ -81,67 +79,153 @@ func cmdAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	return 0
 }
 
-// printAnswer writes an answer for a person: each passage with its citation.
-func printAnswer(w io.Writer, ans index.Answer, bold bool) {
+// useStyles tells whether to style the output: only on a terminal, and never when the
+// NO_COLOR variable is set to anything (no-color.org).
+func useStyles(terminal bool, noColor string) bool { return terminal && noColor == "" }
+
+// printAnswer writes an answer for a person: each passage with what it is, its
+// citation, its text with the best sentence marked, its sources and its link. With
+// styled set (a terminal), the best sentence is underlined and the question's rare terms
+// are in bold; otherwise the text is plain, the best sentence between » and «.
+func printAnswer(w io.Writer, ans index.Answer, styled bool) {
 	fmt.Fprintf(w, "Q: %s\n\n", oneLine(ans.Question))
-	if !ans.Answered {
+	if len(ans.Results) == 0 {
 		fmt.Fprintln(w, "The corpus does not cover this question.")
 		if len(ans.Suggestions) > 0 {
 			fmt.Fprintf(w, "Nearby terms of the corpus: %s\n", strings.Join(ans.Suggestions, "; "))
 		}
 		return
 	}
+	if !ans.Answered || ans.Closest {
+		fmt.Fprint(w, "No passage answers this directly; the closest:\n\n")
+	}
 	for _, r := range ans.Results {
-		text := r.Highlighted
-		if bold {
-			text = markdownBoldToANSI(text)
+		fmt.Fprintf(w, "[%d] %s\n", r.Rank, oneLine(r.Label()))
+		fmt.Fprintf(w, "    %s\n", oneLine(r.Citation()))
+		fmt.Fprintf(w, "    %s\n", markPassage(r, styled))
+		if len(r.Sources) > 0 {
+			fmt.Fprintln(w, "    Sources:")
+			for _, src := range r.Sources {
+				fmt.Fprintf(w, "    - %s\n", sourceText(src))
+			}
 		}
-		fmt.Fprintf(w, "[%d] %s\n", r.Rank, citation(r))
-		fmt.Fprintf(w, "    %s\n", text)
-		if r.Link != "" {
-			fmt.Fprintf(w, "    %s\n", r.Link)
+		if link := r.Link; link != "" {
+			fmt.Fprintf(w, "    %s\n", link)
+		} else if r.URL != "" {
+			fmt.Fprintf(w, "    %s\n", r.URL)
 		}
 		fmt.Fprintln(w)
 	}
 }
 
-// citation is the one-line source of a result: title, section, paragraph, publisher, date.
-func citation(r index.Result) string {
-	parts := []string{r.Title}
-	if r.Section != "" {
-		parts = append(parts, r.Section)
+// sourceText is one source on a line: title (publisher, date): address.
+func sourceText(s index.Source) string {
+	name := oneLine(s.Title)
+	var extra []string
+	for _, e := range []string{s.Publisher, s.Published} {
+		if e = oneLine(e); e != "" {
+			extra = append(extra, e)
+		}
 	}
-	parts = append(parts, fmt.Sprintf("¶%d", r.Paragraph))
-	if r.Publisher != "" {
-		parts = append(parts, r.Publisher)
+	switch {
+	case name == "" && len(extra) > 0:
+		name, extra = extra[0], extra[1:]
+	case name == "":
+		name = "a source"
 	}
-	if r.Published != "" {
-		parts = append(parts, r.Published)
+	if len(extra) > 0 {
+		name += " (" + strings.Join(extra, ", ") + ")"
 	}
-	return strings.Join(parts, " · ")
+	if s.URL != "" {
+		name += ": " + s.URL
+	}
+	return name
 }
 
-// markdownBoldToANSI turns **bold** into terminal bold.
-func markdownBoldToANSI(s string) string {
+// Terminal styles.
+const (
+	ansiBold      = "\x1b[1m"
+	ansiNoBold    = "\x1b[22m"
+	ansiUnderline = "\x1b[4m"
+	ansiNoUnder   = "\x1b[24m"
+)
+
+// markPassage returns the text of r on one line with its best sentence marked: styled,
+// underlined with the question's rare terms in bold; plain, between » and «, with no
+// markup at all.
+func markPassage(r index.Result, styled bool) string {
+	text := oneLine(r.Text)
+	best := strings.TrimSpace(r.BestSentence)
+	bs, be := -1, -1
+	if best != "" && best != strings.TrimSpace(text) {
+		if k := strings.Index(text, oneLine(best)); k >= 0 {
+			bs, be = k, k+len(oneLine(best))
+		}
+	}
+	var bold [][2]int
+	if styled {
+		bold = boldRanges(text, oneLine(r.Emphasized))
+	}
+	inBold := func(i int) bool {
+		for _, b := range bold {
+			if i >= b[0] && i < b[1] {
+				return true
+			}
+		}
+		return false
+	}
 	var b strings.Builder
 	on := false
-	for {
-		i := strings.Index(s, "**")
-		if i < 0 {
-			b.WriteString(s)
-			break
+	for i := 0; i <= len(text); i++ {
+		if want := i < len(text) && inBold(i); want != on {
+			if on {
+				b.WriteString(ansiNoBold)
+			} else {
+				b.WriteString(ansiBold)
+			}
+			on = want
 		}
-		b.WriteString(s[:i])
-		if on {
-			b.WriteString("\x1b[0m")
-		} else {
-			b.WriteString("\x1b[1m")
+		switch {
+		case i == bs && styled:
+			b.WriteString(ansiUnderline)
+		case i == bs:
+			b.WriteString("» ")
+		case i == be && styled:
+			b.WriteString(ansiNoUnder)
+		case i == be:
+			b.WriteString(" «")
 		}
-		on = !on
-		s = s[i+2:]
-	}
-	if on {
-		b.WriteString("\x1b[0m")
+		if i < len(text) {
+			b.WriteByte(text[i])
+		}
 	}
 	return b.String()
+}
+
+// boldRanges finds the byte ranges of text that emphasized puts between "**"; none when
+// the two do not line up.
+func boldRanges(text, emphasized string) [][2]int {
+	var out [][2]int
+	i, j, open := 0, 0, -1
+	for i < len(emphasized) {
+		if strings.HasPrefix(emphasized[i:], "**") && !strings.HasPrefix(text[j:], "**") {
+			if open < 0 {
+				open = j
+			} else {
+				out = append(out, [2]int{open, j})
+				open = -1
+			}
+			i += 2
+			continue
+		}
+		if j >= len(text) || emphasized[i] != text[j] {
+			return nil
+		}
+		i++
+		j++
+	}
+	if j != len(text) || open >= 0 {
+		return nil
+	}
+	return out
 }

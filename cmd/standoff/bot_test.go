@@ -129,7 +129,7 @@ func TestBotBinary(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\nstderr:\n%s", err, stderr.String())
 	}
-	if len(p.Embeds) == 0 || p.Embeds[0].Footer == nil || !strings.HasPrefix(p.Embeds[0].Footer.Text, "glossary") {
+	if b, ok := p.Button("full:0:"); len(p.Embeds) == 0 || !ok || !strings.HasPrefix(b.CustomID, "full:0:glossary#") {
 		t.Errorf("answer:\n%s", p.Sprint())
 	}
 

@@ -77,7 +77,7 @@ func TestBotWatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Embeds) == 0 || p.Embeds[0].Footer == nil || !strings.HasPrefix(p.Embeds[0].Footer.Text, "notes/zagros") {
+	if b, ok := p.Button("full:0:"); len(p.Embeds) == 0 || !ok || b.CustomID != "full:0:notes/zagros#1" {
 		t.Errorf("answer after the watcher's refresh:\n%s", p.Sprint())
 	}
 }

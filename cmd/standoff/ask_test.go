@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/standoff-bot/standoff/index"
+)
+
+// Not on a terminal, the answer is plain text: no Markdown, no escape codes; the best
+// sentence is marked, the citation names no internal id, the sources are listed.
+func TestAskPlainText(t *testing.T) {
+	code, out, errOut := runCmd(t, "", "ask", "--data", t.TempDir(), "what is breakout time?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, bad := range []string{"**", "\x1b[", "glossary ·", "glossary#", "(Source"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("output holds %q:\n%s", bad, out)
+		}
+	}
+	for _, want := range []string{
+		"[1] Breakout time · Glossary\n",
+		"    standoff’s own summary of the sources it cites · ¶ 1\n",
+		"    » Breakout time is the time a country would need",
+		"    - The Joint Comprehensive Plan of Action at a glance (Arms Control Association): https://armscontrol.org/node/7135\n",
+		"Publisher and address unknown",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// Every default-corpus result in ask --json has a url or an http(s) source, the seed
+// article aside; a question matched only by a source's name is not answered.
+func TestAskJSONSources(t *testing.T) {
+	qs := []string{"what is breakout time?", "what is snapback?", "who struck Fordow in June 2025?",
+		"when did the US withdraw from the deal?", "what did the E3 do?", "what is HEU?", "what is the IAEA?",
+		"what is the stockpile limit?", "news?"}
+	code, out, errOut := runCmd(t, strings.Join(qs, "\n")+"\n", "ask", "--json", "-k", "10", "--data", t.TempDir(), "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != len(qs) {
+		t.Fatalf("%d answers for %d questions", len(lines), len(qs))
+	}
+	results := 0
+	for _, l := range lines {
+		var ans index.Answer
+		if err := json.Unmarshal([]byte(l), &ans); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(l, `"sources":`) && len(ans.Results) > 0 {
+			t.Errorf("%q: no sources field: %s", ans.Question, l)
+		}
+		if ans.Question == "news?" && ans.Answered {
+			t.Errorf("news? answered from %s ¶ %d: %q", ans.Results[0].Doc, ans.Results[0].Paragraph, ans.Results[0].Text)
+		}
+		for _, r := range ans.Results {
+			results++
+			if r.Doc == "iran-us-standoff" {
+				continue
+			}
+			ok := webAddr(r.URL)
+			for _, s := range r.Sources {
+				ok = ok || webAddr(s.URL)
+			}
+			if !ok {
+				t.Errorf("%q: %s ¶ %d has no url and no web source", ans.Question, r.Doc, r.Paragraph)
+			}
+		}
+	}
+	if results < 20 {
+		t.Errorf("only %d results to check", results)
+	}
+}
+
+func webAddr(s string) bool {
+	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
+}
+
+func TestPrintAnswerKinds(t *testing.T) {
+	r := index.Result{Rank: 1, Doc: "glossary", Title: "Glossary", Section: "Breakout time", Paragraph: 1, Kind: "glossary",
+		Text: "Breakout time is short. It was a year.", Emphasized: "**Breakout time** is short. It was a year.",
+		BestSentence: "It was a year.", Sources: []index.Source{{Publisher: "Example", URL: "https://example.org/"}}}
+	for _, tc := range []struct {
+		name string
+		ans  index.Answer
+		want []string
+	}{
+		{"answered", index.Answer{Question: "q", Answered: true, Results: []index.Result{r}},
+			[]string{"[1] Breakout time · Glossary\n", "Breakout time is short. » It was a year. «\n", "    - Example: https://example.org/\n"}},
+		{"closest", index.Answer{Question: "q", Closest: true, Results: []index.Result{r}},
+			[]string{"No passage answers this directly; the closest:\n\n[1] Breakout time"}},
+		{"not covered", index.Answer{Question: "q", Suggestions: []string{"snapback"}},
+			[]string{"The corpus does not cover this question.\nNearby terms of the corpus: snapback\n"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			printAnswer(&b, tc.ans, false)
+			for _, w := range tc.want {
+				if !strings.Contains(b.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, b.String())
+				}
+			}
+			if strings.Contains(b.String(), "**") || strings.Contains(b.String(), "\x1b") {
+				t.Errorf("plain output holds markup:\n%s", b.String())
+			}
+		})
+	}
+	var b bytes.Buffer
+	printAnswer(&b, index.Answer{Question: "q", Answered: true, Results: []index.Result{r}}, true)
+	want := "\x1b[1mBreakout time\x1b[22m is short. \x1b[4mIt was a year.\x1b[24m\n"
+	if !strings.Contains(b.String(), want) {
+		t.Errorf("styled output %q lacks %q", b.String(), want)
+	}
+}
+
+func TestUseStyles(t *testing.T) {
+	for _, tc := range []struct {
+		terminal bool
+		noColor  string
+		want     bool
+	}{
+		{true, "", true}, {true, "1", false}, {false, "", false}, {false, "1", false},
+	} {
+		if got := useStyles(tc.terminal, tc.noColor); got != tc.want {
+			t.Errorf("useStyles(%v, %q) = %v, want %v", tc.terminal, tc.noColor, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package index
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/standoff-bot/standoff/corpus"
+)
+
+// sources converts a passage's citations for a result; never nil, so that the JSON
+// answer always holds a list.
+func sources(cs []corpus.Citation) []Source {
+	out := make([]Source, len(cs))
+	for i, c := range cs {
+		out[i] = Source{Title: c.Title, Publisher: c.Publisher, Published: c.Published, URL: c.URL}
+	}
+	return out
+}
+
+// A word of a question is one of its rare terms when its idf is at least rareIDF (it is
+// in fewer than about a quarter of the passages) and at least rareShare of the heaviest
+// word's.
+const (
+	rareIDF   = 1.3862943611198906 // ln 4
+	rareShare = 0.5
+)
+
+// emphasize returns text with only the question's rare terms in bold: quoted phrases,
+// multi-word terms where the whole term is found, and the rare words; a word so common
+// that the search leaves it out is never rare.
+func emphasize(p plan, text string, m matchInfo) string {
+	top := 0.0
+	for _, c := range p.concepts {
+		if !c.quoted && !c.isPhrase() && !c.date {
+			top = max(top, c.idf)
+		}
+	}
+	var keep []span
+	for _, sp := range m.spans {
+		i, ok := m.concept[sp.start]
+		if !ok || i >= len(p.concepts) {
+			continue
+		}
+		c := p.concepts[i]
+		whole := strings.ContainsAny(text[sp.start:sp.end], " \u00a0-") // a multi-word term, found whole
+		rare := !c.common && c.parent == "" && c.idf >= rareIDF && c.idf >= rareShare*top
+		if whole || c.quoted || c.isPhrase() || rare {
+			keep = append(keep, sp)
+		}
+	}
+	return highlight(text, keep)
+}
+
+// newest returns the later of date and the dates of passage p and of its sources.
+// Dates are YYYY, YYYY-MM or YYYY-MM-DD, which compare as strings.
+func newest(date string, p corpus.Passage) string {
+	date = max(date, p.Published)
+	for _, s := range p.Sources {
+		date = max(date, s.Published)
+	}
+	return date
+}
+
+// Label says what the passage is: "Breakout time · Glossary", "2025: strikes · Timeline",
+// or its document's title (its id when it has none).
+func (r Result) Label() string {
+	section := strings.Join(strings.Fields(r.Section), " ")
+	switch {
+	case r.Kind == corpus.KindGlossary && section != "":
+		return section + " · Glossary"
+	case r.Kind == corpus.KindTimeline && section != "":
+		return section + " · Timeline"
+	case strings.TrimSpace(r.Title) != "":
+		return strings.Join(strings.Fields(r.Title), " ")
+	}
+	return r.Doc
+}
+
+// OwnSummary reports whether the passage is the project's own summary of the sources it
+// cites: a glossary or timeline entry without a publisher or address of its own.
+func (r Result) OwnSummary() bool {
+	return (r.Kind == corpus.KindGlossary || r.Kind == corpus.KindTimeline) && r.Publisher == "" && r.URL == "" && len(r.Sources) > 0
+}
+
+// Citation cites the passage for a reader: publisher · date · section · ¶ n, without
+// internal ids. A glossary or timeline entry says it is the project's own summary of its
+// sources; a passage whose publisher and address are unknown says so. The section is
+// left out where Label already names it.
+func (r Result) Citation() string {
+	var parts []string
+	pub := strings.Join(strings.Fields(r.Publisher), " ")
+	switch {
+	case pub != "":
+		parts = append(parts, pub)
+	case r.OwnSummary():
+		parts = append(parts, "standoff’s own summary of the sources it cites")
+	case r.URL == "" && len(r.Sources) == 0:
+		parts = append(parts, "Publisher and address unknown")
+	}
+	if d := strings.TrimSpace(r.Published); d != "" {
+		parts = append(parts, d)
+	}
+	if s := strings.Join(strings.Fields(r.Section), " "); s != "" && !strings.HasPrefix(r.Label(), s+" · ") {
+		parts = append(parts, s)
+	}
+	if r.Paragraph > 0 {
+		parts = append(parts, "¶ "+strconv.Itoa(r.Paragraph))
+	}
+	return strings.Join(parts, " · ")
+}
