@@ -54,8 +54,11 @@ type Command struct {
 
 // Options tune a Bot beyond its Config; the zero value gives the defaults.
 type Options struct {
-	// Version is shown by /about.
+	// Version is shown by /about; empty shows Build.
 	Version string
+	// Build describes the binary for /about and the standoff_build_info metric; the
+	// zero value reads it with ReadBuild.
+	Build Build
 	// RateEvery and RateBurst shape the per-member rate limit: RateBurst questions at
 	// once, then one every RateEvery. Defaults: 5 s and 6. NoRateLimit turns it off.
 	RateEvery   time.Duration
@@ -185,6 +188,12 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 	}
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics()
+	}
+	if opts.Build == (Build{}) {
+		opts.Build = ReadBuild()
+	}
+	if opts.Version == "" {
+		opts.Version = opts.Build.String()
 	}
 	every := opts.RateEvery
 	if opts.NoRateLimit {

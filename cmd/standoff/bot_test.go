@@ -274,7 +274,7 @@ func TestBotGracefulShutdown(t *testing.T) {
 		"DISCORD_API_URL="+srv.URL,
 		"DISCORD_GUILD_IDS=123456789012345678",
 		"STANDOFF_DATA_DIR="+filepath.Join(work, "data"),
-		"STANDOFF_HTTP_ADDR=",
+		"STANDOFF_HTTP_ADDR=off",
 	)
 	stderr := &lockedBuffer{}
 	cmd.Stderr, cmd.Stdout = stderr, io.Discard
