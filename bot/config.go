@@ -126,10 +126,8 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, []error) {
 		bad("%v", err)
 	}
 	c.DataDir = dataDir
-	if v := get("STANDOFF_CORPUS_DIR"); v != "" {
-		c.CorpusDir = v
-	} else if dataDir != "" {
-		c.CorpusDir = filepath.Join(dataDir, "corpus")
+	if dataDir != "" {
+		c.CorpusDir = CorpusDir("", dataDir, lookup)
 	}
 
 	c.ModRoleIDs = snowflakes("STANDOFF_MOD_ROLE_IDS", get("STANDOFF_MOD_ROLE_IDS"), bad)
@@ -246,6 +244,19 @@ func DataDir(flagValue string, lookup func(string) (string, bool)) (string, erro
 		return filepath.Join(v, ".local", "share", "standoff"), nil
 	}
 	return "", fmt.Errorf("no data folder: give --data, or set STANDOFF_DATA_DIR (neither STATE_DIRECTORY, XDG_DATA_HOME nor HOME is set)")
+}
+
+// CorpusDir returns the corpus folder the bot serves and moderators edit, by the rule
+// every standoff command shares: flagValue (the --corpus flag) when not empty, else
+// STANDOFF_CORPUS_DIR, else the folder corpus in dataDir.
+func CorpusDir(flagValue, dataDir string, lookup func(string) (string, bool)) string {
+	if v := strings.TrimSpace(flagValue); v != "" {
+		return v
+	}
+	if v := Env(lookup).Get("STANDOFF_CORPUS_DIR"); v != "" {
+		return v
+	}
+	return filepath.Join(dataDir, "corpus")
 }
 
 // snowflakes parses a comma-separated list of Discord ids, reporting each malformed one.

@@ -8,17 +8,7 @@ import (
 )
 
 // cmdIndex builds the index, or confirms that the built one is current.
-func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var cf commonFlags
-	fs := newFlagSet("index", &cf, stderr)
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
-		return 1
-	}
-	if len(rest) > 0 {
-		fmt.Fprintf(stderr, "standoff index: unexpected argument %q\n", rest[0])
-		return 1
-	}
+func cmdIndex(ctx context.Context, cf commonFlags, stdout, stderr io.Writer) int {
 	ix, err := openIndex(ctx, cf, stderr, true)
 	if err != nil {
 		fmt.Fprintf(stderr, "standoff index: %v\n", err)
