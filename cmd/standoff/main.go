@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -93,7 +94,8 @@ line (ask, index, eval, corpus) or as a Discord bot (bot).`,
 	root.SetErr(stderr)
 	root.SetVersionTemplate("standoff {{.Version}}\n")
 	root.AddCommand(newAskCmd(stdin, stdout, stderr), newIndexCmd(stdout, stderr), newEvalCmd(stdout, stderr),
-		newBotCmd(stdout, stderr), newCorpusCmd(stdout, stderr), newVersionCmd(build, stdout))
+		newBotCmd(stdout, stderr), newCorpusCmd(stdout, stderr), newVersionCmd(build, stdout),
+		newHealthCmd(stdout, stderr))
 	return root
 }
 
@@ -235,6 +237,28 @@ private or link-local addresses unless STANDOFF_FETCH_ALLOW allows them.`,
 			return w.list(ctx, cf.json, stdout, stderr)
 		})
 	list.Flags().BoolVar(&listFlags.json, "json", false, "one JSON object a line")
+	return cmd
+}
+
+func newHealthCmd(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		url     string
+		timeout time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "health [--url URL]",
+		Short: "Probe a running bot: exit 0 when its /livez answers 200",
+		Long: `Ask a running bot's liveness probe and exit 0 when it answers 200 ok, 1 otherwise with
+the reason on stderr: a health check for container images without curl. The default
+address is /livez on STANDOFF_HTTP_ADDR (else 127.0.0.1:8080); --url asks another, such as
+/readyz.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return status(cmdHealth(cmd.Context(), url, timeout, os.LookupEnv, stdout, stderr))
+		},
+	}
+	cmd.Flags().StringVar(&url, "url", "", "the `address` to ask (default: http://$STANDOFF_HTTP_ADDR/livez)")
+	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "how long to wait for the answer")
 	return cmd
 }
 
