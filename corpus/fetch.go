@@ -102,7 +102,6 @@ func NewFetcher(cfg FetchConfig) (*Fetcher, error) {
 	return f, nil
 }
 
-// MaxBytes is the largest download the Fetcher accepts.
 func (f *Fetcher) MaxBytes() int64 { return f.max }
 
 // textTypes are the media types a download may have.
@@ -112,13 +111,6 @@ var textTypes = map[string]bool{
 	"text/plain":            true,
 	"text/markdown":         true,
 	"text/x-markdown":       true,
-}
-
-// IsTextType reports whether a media type (parameters allowed) is one a document can be
-// made from: HTML, plain text or Markdown.
-func IsTextType(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && textTypes[mt]
 }
 
 // checkURL refuses an address that is not http or https, has no host, or names an IP

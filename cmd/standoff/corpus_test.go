@@ -150,7 +150,7 @@ func TestCorpusCommands(t *testing.T) {
 		}
 	})
 
-	recs, err := bot.ReadAudit(filepath.Join(data, bot.AuditFile))
+	recs, err := readAudit(filepath.Join(data, bot.AuditFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,4 +169,21 @@ func TestCorpusCommands(t *testing.T) {
 	if err != nil || len(c.Problems) > 0 {
 		t.Errorf("corpus after the commands: %v %v", err, c.Problems)
 	}
+}
+
+// readAudit returns the records of the audit log at path.
+func readAudit(path string) ([]bot.AuditRecord, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []bot.AuditRecord
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var r bot.AuditRecord
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			return nil, fmt.Errorf("audit line %q: %w", line, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
