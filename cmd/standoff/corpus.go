@@ -32,8 +32,11 @@ func cmdCorpus(ctx context.Context, sub string, cf corpusFlags, args []string, s
 	fail := func(err error) int {
 		if reason, ok := corpus.RefusalReason(err); ok {
 			fmt.Fprintf(stderr, "standoff corpus %s: %s\n", sub, reason)
-			if !strings.HasSuffix(err.Error(), reason) {
-				fmt.Fprintf(stderr, "  detail: %v\n", err)
+			var r *corpus.Refusal
+			if host, blocked := corpus.BlockedHost(err); blocked {
+				fmt.Fprintf(stderr, "  to allow it (tests, intranets), add it to STANDOFF_FETCH_ALLOW, such as STANDOFF_FETCH_ALLOW=%s\n", host)
+			} else if errors.As(err, &r) && r.Err != nil && !strings.Contains(reason, r.Err.Error()) {
+				fmt.Fprintf(stderr, "  detail: %v\n", r.Err)
 			}
 		} else {
 			fmt.Fprintf(stderr, "standoff corpus %s: %v\n", sub, err)
@@ -220,7 +223,7 @@ func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, command,
 		return err
 	}
 	fmt.Fprintln(stdout, ch.Summary())
-	fmt.Fprintf(stdout, "index ready: %d documents, %d passages\n", st.Documents, st.Passages)
+	fmt.Fprintf(stdout, "index ready: %s, %s\n", corpus.Plural(st.Documents, "document"), corpus.Plural(st.Passages, "passage"))
 	return nil
 }
 
@@ -232,8 +235,8 @@ func printDraft(w io.Writer, d corpus.Draft) {
 	if published == "" {
 		published = "unknown"
 	}
-	fmt.Fprintf(w, "document:   %s\ntitle:      %s\npublished:  %s\nparagraphs: %d (%d passages)\n",
-		d.ID, doc.Title, published, len(doc.Paragraphs), passages)
+	fmt.Fprintf(w, "document:   %s\ntitle:      %s\npublished:  %s\nparagraphs: %d (%s)\n",
+		d.ID, doc.Title, published, len(doc.Paragraphs), corpus.Plural(passages, "passage"))
 	if d.Replaces != "" {
 		fmt.Fprintf(w, "updates:    %s (same address)\n", d.Replaces)
 	}

@@ -73,7 +73,7 @@ func TestCorpusCommands(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
-		for _, want := range []string{"title:      Isfahan memo", "paragraphs: 1 (1 passages)", "wrote ", "Added 1 document:", "index ready:"} {
+		for _, want := range []string{"title:      Isfahan memo", "paragraphs: 1 (1 passage)", "wrote ", "Added 1 document:", "index ready:"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
 			}
@@ -90,8 +90,11 @@ func TestCorpusCommands(t *testing.T) {
 
 	t.Run("add a web page", func(t *testing.T) {
 		code, _, errOut := runCmd(t, "", "corpus", "add", "--corpus", corpusDir, "--data", data, srv.URL+"/qom")
-		if code != 1 || !strings.Contains(errOut, "loopback") {
-			t.Errorf("without STANDOFF_FETCH_ALLOW: exit %d %q, want a refusal", code, errOut)
+		if code != 1 || !strings.Contains(errOut, "loopback") || !strings.Contains(errOut, "STANDOFF_FETCH_ALLOW=127.0.0.1") {
+			t.Errorf("without STANDOFF_FETCH_ALLOW: exit %d %q, want a refusal naming STANDOFF_FETCH_ALLOW", code, errOut)
+		}
+		if n := strings.Count(errOut, "loopback"); n != 1 {
+			t.Errorf("the refusal says loopback %d times, want once:\n%s", n, errOut)
 		}
 		t.Setenv("STANDOFF_FETCH_ALLOW", "127.0.0.1")
 		code, out, errOut := runCmd(t, "", "corpus", "add", "--dry-run", "--corpus", corpusDir, "--data", data, srv.URL+"/qom")

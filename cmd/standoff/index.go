@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/standoff-bot/standoff/corpus"
 )
 
 // cmdIndex builds the index, or confirms that the built one is current.
@@ -23,7 +25,7 @@ func cmdIndex(ctx context.Context, cf commonFlags, stdout, stderr io.Writer) int
 		})
 		return 0
 	}
-	fmt.Fprintf(stdout, "index ready: %d documents, %d passages, built %s\n",
-		st.Documents, st.Passages, st.Built.Local().Format("2006-01-02 15:04:05"))
+	fmt.Fprintf(stdout, "index ready: %s, %s, built %s\n",
+		corpus.Plural(st.Documents, "document"), corpus.Plural(st.Passages, "passage"), st.Built.Local().Format("2006-01-02 15:04:05"))
 	return 0
 }
