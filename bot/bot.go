@@ -303,7 +303,7 @@ func (b *Bot) Run(ctx context.Context) (err error) {
 		if ctx.Err() != nil {
 			return nil
 		}
-		return fmt.Errorf("bot: run: connect to the Discord gateway: %w", err)
+		return fmt.Errorf("bot: run: connect to the Discord gateway through %s: %w", b.cfg.APIURL, err)
 	}
 	defer b.shutdown(shards, removers, cancelHandlers)
 

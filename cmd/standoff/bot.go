@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/joho/godotenv"
@@ -42,20 +43,33 @@ func cmdBot(ctx context.Context, watch bool, stdout, stderr io.Writer) int {
 
 	if err := run1Bot(ctx, cfg, logger, watch); err != nil {
 		logger.Error("the bot stopped", "err", err)
-		fmt.Fprintf(stderr, "standoff bot: %v\n", err)
+		// The command names itself once: "standoff bot: connect to …", not "standoff
+		// bot: bot: run: connect to …".
+		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "bot: run: "), "bot: ")
+		fmt.Fprintf(stderr, "standoff bot: %s\n", msg)
 		return 1
 	}
 	return 0
 }
 
 // newLogger logs to w at level: as text on a terminal, as JSON lines otherwise (under
-// systemd, in a container, to a file), for log collectors to read.
+// systemd, in a container, to a file), for log collectors to read. Durations are
+// written in seconds ("took":0.254), not in Go's integer nanoseconds.
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: durationsInSeconds}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// durationsInSeconds is a slog ReplaceAttr that writes a time.Duration as a number of
+// seconds.
+func durationsInSeconds(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.Float64Value(a.Value.Duration().Seconds())
+	}
+	return a
 }
 
 // run1Bot opens the corpus and the index and runs the bot, with /corpus for moderators,

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -351,5 +352,38 @@ func TestBotConfigErrors(t *testing.T) {
 		if !strings.HasPrefix(lines[i], "standoff bot: ") || !strings.Contains(lines[i], w) {
 			t.Errorf("line %d = %q, want it to name %q", i+1, lines[i], w)
 		}
+	}
+}
+
+// TestBotStartFailureNamesTheAddress: with DISCORD_API_URL set, a start that fails names
+// that address (not https://discord.com) and says "standoff bot:" once; the log's
+// durations are seconds.
+func TestBotStartFailureNamesTheAddress(t *testing.T) {
+	bin := buildStandoff(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there now
+	work := t.TempDir()
+	cmd := exec.Command(bin, "bot")
+	cmd.Dir = work
+	cmd.Env = append(baseEnv(work), "DISCORD_TOKEN="+discordtest.DefaultToken, "DISCORD_API_URL="+addr,
+		"STANDOFF_DATA_DIR="+filepath.Join(work, "data"), "STANDOFF_HTTP_ADDR=off")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v, want status 1\n%s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	last := lines[len(lines)-1]
+	if !strings.HasPrefix(last, "standoff bot: connect to the Discord gateway") || strings.Contains(last, "bot: run") ||
+		!strings.Contains(last, addr+"/api/v9/gateway") || strings.Contains(last, "discord.com") {
+		t.Errorf("last line %q: want one \"standoff bot:\" and the address %s, never discord.com", last, addr)
+	}
+	if !regexp.MustCompile(`"took":\d+\.\d+[,}]`).MatchString(stderr.String()) || regexp.MustCompile(`"took":\d{5,}[,}]`).MatchString(stderr.String()) {
+		t.Errorf("log durations are not in seconds:\n%s", stderr.String())
 	}
 }
