@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/joho/godotenv"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -319,5 +320,59 @@ func TestStateDirectory(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(state, "index", "current")); err != nil {
 		t.Errorf("no index in STATE_DIRECTORY: %v", err)
+	}
+}
+
+// TestEnvExample: .env.example names every variable of the configuration, and sets only
+// DISCORD_TOKEN: the optional ones are commented out, so that a copy used as an
+// EnvironmentFile changes no default (the data folder above all).
+func TestEnvExample(t *testing.T) {
+	path := filepath.Join(repoRoot, ".env.example")
+	set, err := godotenv.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set) != 1 || set["DISCORD_TOKEN"] != "" {
+		t.Errorf(".env.example sets %v, want DISCORD_TOKEN= alone", set)
+	}
+	data, _ := os.ReadFile(path)
+	for _, name := range []string{"DISCORD_TOKEN", "DISCORD_GUILD_IDS", "DISCORD_API_URL", "STANDOFF_CORPUS_DIR",
+		"STANDOFF_DATA_DIR", "STANDOFF_ADMIN_GUILD_IDS", "STANDOFF_MOD_ROLE_IDS", "STANDOFF_RETENTION_DAYS",
+		"STANDOFF_CORPUS_GIT", "STANDOFF_CORPUS_GIT_BRANCH", "STANDOFF_CORPUS_GIT_TOKEN", "STANDOFF_CORPUS_SYNC",
+		"STANDOFF_AUDIT_CHANNEL_ID", "STANDOFF_FETCH_ALLOW", "STANDOFF_HTTP_ADDR", "STANDOFF_LOG_LEVEL",
+		"STANDOFF_SHARD_ID", "STANDOFF_SHARD_COUNT"} {
+		if !regexp.MustCompile(`(?m)^#?` + name + `=`).Match(data) {
+			t.Errorf(".env.example does not list %s", name)
+		}
+	}
+}
+
+// TestReadmeSetUp: the README's set-up for a fresh machine is exactly two commands (the
+// main job on the embedded corpus, all the tests) and names go.mod's Go version.
+func TestReadmeSetUp(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(data), "\n## Set up\n")
+	if !ok {
+		t.Fatal("README has no Set up section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	if v := goModVersion(t); !strings.Contains(section, "Go "+v) {
+		t.Errorf("Set up does not name go.mod's Go version %s", v)
+	}
+	blocks := regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(section, -1)
+	if len(blocks) != 1 {
+		t.Fatalf("Set up has %d command blocks, want 1", len(blocks))
+	}
+	var cmds []string
+	for _, line := range strings.Split(strings.TrimSpace(blocks[0][1]), "\n") {
+		cmd, _, _ := strings.Cut(line, "#")
+		cmds = append(cmds, strings.TrimSpace(cmd))
+	}
+	want := []string{`go run ./cmd/standoff ask "what is breakout time?"`, "go test ./..."}
+	if strings.Join(cmds, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Set up commands %q, want %q", cmds, want)
 	}
 }
