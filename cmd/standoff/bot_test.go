@@ -139,18 +139,35 @@ func TestBotBinary(t *testing.T) {
 	}
 	// The health endpoint, on the port the bot chose.
 	if addr := healthAddr(t, stderr.String()); addr != "" {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err != nil || resp.StatusCode != 200 {
-			t.Errorf("/healthz: %v %v", resp, err)
-		} else {
-			resp.Body.Close()
+		for _, probe := range []string{"/livez", "/readyz", "/healthz"} {
+			resp, err := http.Get("http://" + addr + probe)
+			if err != nil || resp.StatusCode != 200 {
+				t.Errorf("%s: %v %v", probe, resp, err)
+			} else {
+				resp.Body.Close()
+			}
 		}
-		resp, err = http.Get("http://" + addr + "/metrics")
-		if err == nil {
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if !strings.Contains(string(body), `standoff_questions_total{outcome="answered"} 1`) {
-				t.Errorf("/metrics:\n%s", body)
+		// The container's health check: the binary probes the running bot.
+		probe := exec.Command(bin, "health")
+		probe.Env = append(baseEnv(work), "STANDOFF_HTTP_ADDR="+addr)
+		if out, err := probe.CombinedOutput(); err != nil || !strings.Contains(string(out), "/livez: ok") {
+			t.Errorf("standoff health: %v\n%s", err, out)
+		}
+		// A question is counted just after its reply is sent: wait a little for it.
+		var body []byte
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			resp, err := http.Get("http://" + addr + "/metrics")
+			if err == nil {
+				body, _ = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+			if strings.Contains(string(body), `standoff_questions_total{outcome="answered"} 1`) || time.Now().After(deadline) {
+				break
+			}
+		}
+		for _, want := range []string{`standoff_questions_total{outcome="answered"} 1`, "standoff_build_info{go_version=\"go1."} {
+			if !strings.Contains(string(body), want) {
+				t.Errorf("/metrics lacks %s:\n%s", want, body)
 			}
 		}
 	}
