@@ -41,6 +41,7 @@ func main() {
 // run exits with it and prints nothing more.
 type exitStatus int
 
+// Error describes the status; run never prints it.
 func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 // status turns a command's exit status into the error cobra expects.
@@ -106,6 +107,7 @@ func addCorpusFlags(fs *pflag.FlagSet, cf *commonFlags) {
 	fs.StringVar(&cf.data, "data", "", "the `folder` for the index and state (default: $STANDOFF_DATA_DIR, else $STATE_DIRECTORY, else $XDG_DATA_HOME/standoff, else ~/.local/share/standoff)")
 }
 
+// newAskCmd is `standoff ask`.
 func newAskCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var cf commonFlags
 	cmd := &cobra.Command{
@@ -128,6 +130,7 @@ line. Flags may stand before or after the question; "--" ends them, so that
 	return cmd
 }
 
+// newIndexCmd is `standoff index`.
 func newIndexCmd(stdout, stderr io.Writer) *cobra.Command {
 	var cf commonFlags
 	cmd := &cobra.Command{
@@ -150,6 +153,7 @@ current. Documents that cannot be read are reported with their path, line and re
 	return cmd
 }
 
+// newEvalCmd is `standoff eval`.
 func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 	var cf commonFlags
 	cmd := &cobra.Command{
@@ -173,6 +177,7 @@ the first three.`,
 	return cmd
 }
 
+// newBotCmd is `standoff bot`.
 func newBotCmd(stdout, stderr io.Writer) *cobra.Command {
 	var watch bool
 	cmd := &cobra.Command{
@@ -190,6 +195,7 @@ in the working folder is read first and never overrides a variable already set. 
 	return cmd
 }
 
+// newCorpusCmd is `standoff corpus` and its subcommands add, remove and list.
 func newCorpusCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "corpus add|remove|list",
@@ -240,6 +246,7 @@ private or link-local addresses unless STANDOFF_FETCH_ALLOW allows them.`,
 	return cmd
 }
 
+// newHealthCmd is `standoff health`, the probe of the container's health check.
 func newHealthCmd(stdout, stderr io.Writer) *cobra.Command {
 	var (
 		url     string
@@ -262,6 +269,7 @@ address is /livez on STANDOFF_HTTP_ADDR (else 127.0.0.1:8080); --url asks anothe
 	return cmd
 }
 
+// newVersionCmd is `standoff version`; the root command's --version prints the same.
 func newVersionCmd(build bot.Build, stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
