@@ -1,13 +1,9 @@
 package bot
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"strings"
 	"time"
 
@@ -87,32 +83,6 @@ func (a *AuditLog) Record(who Actor, command, source string, ch corpus.Changes, 
 
 // Close closes the log.
 func (a *AuditLog) Close() error { return a.j.close() }
-
-// ReadAudit returns the records of the audit log at path; a missing log has none, and
-// lines it cannot read are skipped.
-func ReadAudit(path string) ([]AuditRecord, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read audit log: %w", err)
-	}
-	defer f.Close()
-	var out []AuditRecord
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		var r AuditRecord
-		if json.Unmarshal(sc.Bytes(), &r) == nil && r.Doc != "" {
-			out = append(out, r)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return out, fmt.Errorf("read audit log: %w", err)
-	}
-	return out, nil
-}
 
 // auditLine is how a record is posted to the audit channel.
 func auditLine(r AuditRecord) string {

@@ -54,8 +54,11 @@ type Command struct {
 
 // Options tune a Bot beyond its Config; the zero value gives the defaults.
 type Options struct {
-	// Version is shown by /about.
+	// Version is shown by /about; empty shows Build.
 	Version string
+	// Build describes the binary for /about and the standoff_build_info metric; the
+	// zero value reads it with ReadBuild.
+	Build Build
 	// RateEvery and RateBurst shape the per-member rate limit: RateBurst questions at
 	// once, then one every RateEvery. Defaults: 5 s and 6. NoRateLimit turns it off.
 	RateEvery   time.Duration
@@ -118,27 +121,11 @@ type Bot struct {
 	stats counters
 }
 
-// counters are the bot's running totals, exposed by Stats and the metrics endpoint.
+// counters are the bot's running totals (the tests read them through Stats).
 type counters struct {
 	questions, answered, unanswered atomic.Int64
 	pages, votes, limited, failures atomic.Int64
 	panics, autocompletes           atomic.Int64
-}
-
-// Stats is a snapshot of what the bot has done since it started.
-type Stats struct {
-	Questions     int64 // new questions, from every source
-	Answered      int64 // of which a passage answered
-	Unanswered    int64 // of which none did
-	Pages         int64 // More, Back and Post to channel
-	Votes         int64 // votes recorded
-	VotesUp       int   // 👍 that count, including those recorded before a restart
-	VotesDown     int   // 👎 that count, including those recorded before a restart
-	RateLimited   int64 // requests turned away by the per-member limit
-	Failures      int64 // requests that ended with an error shown to the member
-	Panics        int64 // handler panics recovered
-	Autocompletes int64
-	Connected     bool // every gateway connection (one a shard) is up
 }
 
 // New returns a Bot that answers from a with the configuration cfg; it does not connect
@@ -186,6 +173,12 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 	if opts.Metrics == nil {
 		opts.Metrics = NewMetrics()
 	}
+	if opts.Build == (Build{}) {
+		opts.Build = ReadBuild()
+	}
+	if opts.Version == "" {
+		opts.Version = opts.Build.String()
+	}
 	every := opts.RateEvery
 	if opts.NoRateLimit {
 		every = 0
@@ -220,24 +213,6 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 		b.commands = append(b.commands, c.Definition)
 	}
 	return b, nil
-}
-
-// Stats returns what the bot has done since it started.
-func (b *Bot) Stats() Stats {
-	st := Stats{
-		Questions:     b.stats.questions.Load(),
-		Answered:      b.stats.answered.Load(),
-		Unanswered:    b.stats.unanswered.Load(),
-		Pages:         b.stats.pages.Load(),
-		Votes:         b.stats.votes.Load(),
-		RateLimited:   b.stats.limited.Load(),
-		Failures:      b.stats.failures.Load(),
-		Panics:        b.stats.panics.Load(),
-		Autocompletes: b.stats.autocompletes.Load(),
-		Connected:     b.shardCount() > 0 && b.disconnectedShards() == "",
-	}
-	st.VotesUp, st.VotesDown = b.feedbackCounts()
-	return st
 }
 
 // Metrics returns the metrics the bot reports into: Options.Metrics, or its own.
@@ -328,7 +303,7 @@ func (b *Bot) Run(ctx context.Context) (err error) {
 		if ctx.Err() != nil {
 			return nil
 		}
-		return fmt.Errorf("bot: run: connect to the Discord gateway: %w", err)
+		return fmt.Errorf("bot: run: connect to the Discord gateway through %s: %w", b.cfg.APIURL, err)
 	}
 	defer b.shutdown(shards, removers, cancelHandlers)
 

@@ -13,6 +13,10 @@ import (
 // DefaultAPIURL is Discord's HTTP API base address, used when DISCORD_API_URL is not set.
 const DefaultAPIURL = "https://discord.com"
 
+// HTTPAddrOff is the value of STANDOFF_HTTP_ADDR that turns the health and metrics
+// endpoints off.
+const HTTPAddrOff = "off"
+
 // DefaultHTTPAddr is the address of the health and metrics endpoints when
 // STANDOFF_HTTP_ADDR is not set.
 const DefaultHTTPAddr = "127.0.0.1:8080"
@@ -83,18 +87,13 @@ func (c Config) LogValue() slog.Value {
 // can fix them all at once; the Config is usable only when no error is returned. The
 // token's value is never part of an error.
 func LoadConfig(lookup func(string) (string, bool)) (Config, []error) {
-	get := func(name string) string {
-		v, _ := lookup(name)
-		return strings.TrimSpace(v)
-	}
+	get := Env(lookup).Get
 	var errs []error
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 
 	c := Config{APIURL: DefaultAPIURL, HTTPAddr: DefaultHTTPAddr, ShardCount: 1}
 
-	token, _ := lookup("DISCORD_TOKEN")
-	token = strings.TrimSpace(token)
-	token = strings.TrimSpace(strings.TrimPrefix(token, "Bot "))
+	token := strings.TrimSpace(strings.TrimPrefix(get("DISCORD_TOKEN"), "Bot "))
 	switch {
 	case token == "":
 		bad("DISCORD_TOKEN is not set: give the bot's token (Discord developer portal → your application → Bot) in the environment or in .env")
@@ -122,15 +121,13 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, []error) {
 		}
 	}
 
-	dataDir, err := DataDir(lookup)
+	dataDir, err := DataDir("", lookup)
 	if err != nil {
 		bad("%v", err)
 	}
 	c.DataDir = dataDir
-	if v := get("STANDOFF_CORPUS_DIR"); v != "" {
-		c.CorpusDir = v
-	} else if dataDir != "" {
-		c.CorpusDir = filepath.Join(dataDir, "corpus")
+	if dataDir != "" {
+		c.CorpusDir = CorpusDir("", dataDir, lookup)
 	}
 
 	c.ModRoleIDs = snowflakes("STANDOFF_MOD_ROLE_IDS", get("STANDOFF_MOD_ROLE_IDS"), bad)
@@ -150,14 +147,14 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, []error) {
 		c.FetchAllow = append(c.FetchAllow, item)
 	}
 
-	if v, ok := lookup("STANDOFF_HTTP_ADDR"); ok {
-		v = strings.TrimSpace(v)
-		if v != "" {
-			if _, port, err := net.SplitHostPort(v); err != nil {
-				bad("STANDOFF_HTTP_ADDR %q is not host:port (such as 127.0.0.1:8080): %v", v, err)
-			} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-				bad("STANDOFF_HTTP_ADDR %q has no valid port", v)
-			}
+	// An empty variable counts as unset, as everywhere: "off" turns the endpoints off.
+	if v := get("STANDOFF_HTTP_ADDR"); strings.EqualFold(v, HTTPAddrOff) {
+		c.HTTPAddr = ""
+	} else if v != "" {
+		if _, port, err := net.SplitHostPort(v); err != nil {
+			bad("STANDOFF_HTTP_ADDR %q is not host:port (such as 127.0.0.1:8080) nor off: %v", v, err)
+		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+			bad("STANDOFF_HTTP_ADDR %q has no valid port", v)
 		}
 		c.HTTPAddr = v
 	}
@@ -206,15 +203,39 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, []error) {
 	return c, errs
 }
 
-// DataDir returns the data folder by the rule every standoff command shares:
-// STANDOFF_DATA_DIR, else $XDG_DATA_HOME/standoff, else $HOME/.local/share/standoff.
-func DataDir(lookup func(string) (string, bool)) (string, error) {
-	get := func(name string) string {
-		v, _ := lookup(name)
-		return strings.TrimSpace(v)
+// Env reads configuration variables through a lookup function such as os.LookupEnv.
+// It is the one reader of the environment that every standoff command shares: a
+// variable that is empty, or only white space, counts as unset.
+type Env func(string) (string, bool)
+
+// Get returns the variable's value without surrounding white space, or "" when it is
+// unset or empty.
+func (e Env) Get(name string) string {
+	if e == nil {
+		return ""
 	}
+	v, _ := e(name)
+	return strings.TrimSpace(v)
+}
+
+// DataDir returns the data folder by the rule every standoff command shares: flagValue
+// (the --data flag) when not empty, else STANDOFF_DATA_DIR, else systemd's
+// STATE_DIRECTORY (its first entry when it lists several), else $XDG_DATA_HOME/standoff,
+// else $HOME/.local/share/standoff. An empty variable counts as unset.
+func DataDir(flagValue string, lookup func(string) (string, bool)) (string, error) {
+	if v := strings.TrimSpace(flagValue); v != "" {
+		return v, nil
+	}
+	get := Env(lookup).Get
 	if v := get("STANDOFF_DATA_DIR"); v != "" {
 		return v, nil
+	}
+	// systemd sets STATE_DIRECTORY to the absolute paths of StateDirectory=, separated
+	// by colons.
+	if v := get("STATE_DIRECTORY"); v != "" {
+		if first, _, _ := strings.Cut(v, ":"); strings.TrimSpace(first) != "" {
+			return strings.TrimSpace(first), nil
+		}
 	}
 	if v := get("XDG_DATA_HOME"); v != "" {
 		return filepath.Join(v, "standoff"), nil
@@ -222,7 +243,20 @@ func DataDir(lookup func(string) (string, bool)) (string, error) {
 	if v := get("HOME"); v != "" {
 		return filepath.Join(v, ".local", "share", "standoff"), nil
 	}
-	return "", fmt.Errorf("STANDOFF_DATA_DIR is not set and neither XDG_DATA_HOME nor HOME is, so there is no data folder")
+	return "", fmt.Errorf("no data folder: give --data, or set STANDOFF_DATA_DIR (neither STATE_DIRECTORY, XDG_DATA_HOME nor HOME is set)")
+}
+
+// CorpusDir returns the corpus folder the bot serves and moderators edit, by the rule
+// every standoff command shares: flagValue (the --corpus flag) when not empty, else
+// STANDOFF_CORPUS_DIR, else the folder corpus in dataDir.
+func CorpusDir(flagValue, dataDir string, lookup func(string) (string, bool)) string {
+	if v := strings.TrimSpace(flagValue); v != "" {
+		return v
+	}
+	if v := Env(lookup).Get("STANDOFF_CORPUS_DIR"); v != "" {
+		return v
+	}
+	return filepath.Join(dataDir, "corpus")
 }
 
 // snowflakes parses a comma-separated list of Discord ids, reporting each malformed one.

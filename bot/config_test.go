@@ -37,7 +37,7 @@ func TestLoadConfigAll(t *testing.T) {
 		"STANDOFF_MOD_ROLE_IDS":     "42",
 		"STANDOFF_AUDIT_CHANNEL_ID": "43",
 		"STANDOFF_FETCH_ALLOW":      "127.0.0.1, 10.0.0.0/8, intranet.example",
-		"STANDOFF_HTTP_ADDR":        "",
+		"STANDOFF_HTTP_ADDR":        "off",
 		"STANDOFF_LOG_LEVEL":        "DEBUG",
 		"STANDOFF_SHARD_ID":         "1",
 		"STANDOFF_SHARD_COUNT":      "2",
@@ -107,19 +107,50 @@ func TestConfigNeverPrintsToken(t *testing.T) {
 
 func TestDataDir(t *testing.T) {
 	for _, tc := range []struct {
+		flag string
 		env  map[string]string
 		want string
 	}{
-		{map[string]string{"STANDOFF_DATA_DIR": "/a", "XDG_DATA_HOME": "/x", "HOME": "/h"}, "/a"},
-		{map[string]string{"XDG_DATA_HOME": "/x", "HOME": "/h"}, "/x/standoff"},
-		{map[string]string{"HOME": "/h"}, "/h/.local/share/standoff"},
+		{"/f", map[string]string{"STANDOFF_DATA_DIR": "/a", "STATE_DIRECTORY": "/s", "HOME": "/h"}, "/f"},
+		{"", map[string]string{"STANDOFF_DATA_DIR": "/a", "STATE_DIRECTORY": "/s", "XDG_DATA_HOME": "/x", "HOME": "/h"}, "/a"},
+		{"", map[string]string{"STATE_DIRECTORY": "/var/lib/standoff", "XDG_DATA_HOME": "/x", "HOME": "/h"}, "/var/lib/standoff"},
+		{"", map[string]string{"STATE_DIRECTORY": "/var/lib/standoff:/var/lib/other"}, "/var/lib/standoff"},
+		{"", map[string]string{"XDG_DATA_HOME": "/x", "HOME": "/h"}, "/x/standoff"},
+		{"", map[string]string{"HOME": "/h"}, "/h/.local/share/standoff"},
+		// An empty variable counts as unset: the .env.example copied to an
+		// EnvironmentFile must not move the data folder.
+		{" ", map[string]string{"STANDOFF_DATA_DIR": "", "STATE_DIRECTORY": "/s", "HOME": "/h"}, "/s"},
+		{"", map[string]string{"STANDOFF_DATA_DIR": "  ", "STATE_DIRECTORY": "", "XDG_DATA_HOME": "", "HOME": "/h"}, "/h/.local/share/standoff"},
 	} {
-		if got, err := DataDir(env(tc.env)); err != nil || got != tc.want {
-			t.Errorf("DataDir(%v) = %q, %v; want %q", tc.env, got, err, tc.want)
+		if got, err := DataDir(tc.flag, env(tc.env)); err != nil || got != tc.want {
+			t.Errorf("DataDir(%q, %v) = %q, %v; want %q", tc.flag, tc.env, got, err, tc.want)
 		}
 	}
-	if _, err := DataDir(env(nil)); err == nil {
+	if _, err := DataDir("", env(map[string]string{"HOME": ""})); err == nil {
 		t.Error("no folder at all: want an error")
+	}
+}
+
+// TestLoadConfigEmptyIsUnset: every variable left empty (as a copied .env.example
+// might) gives the defaults, the HTTP address included; "off" turns the endpoints off.
+func TestLoadConfigEmptyIsUnset(t *testing.T) {
+	vars := map[string]string{"DISCORD_TOKEN": "t", "STATE_DIRECTORY": "/var/lib/standoff"}
+	for _, name := range []string{"DISCORD_GUILD_IDS", "DISCORD_API_URL", "STANDOFF_CORPUS_DIR", "STANDOFF_DATA_DIR",
+		"STANDOFF_MOD_ROLE_IDS", "STANDOFF_AUDIT_CHANNEL_ID", "STANDOFF_FETCH_ALLOW", "STANDOFF_HTTP_ADDR",
+		"STANDOFF_LOG_LEVEL", "STANDOFF_SHARD_ID", "STANDOFF_SHARD_COUNT"} {
+		vars[name] = ""
+	}
+	c, errs := LoadConfig(env(vars))
+	if len(errs) > 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	if c.APIURL != DefaultAPIURL || c.HTTPAddr != DefaultHTTPAddr || c.ShardCount != 1 ||
+		c.DataDir != "/var/lib/standoff" || c.CorpusDir != "/var/lib/standoff/corpus" {
+		t.Errorf("got %+v, want the defaults in STATE_DIRECTORY", c)
+	}
+	vars["STANDOFF_HTTP_ADDR"] = "off"
+	if c, _ := LoadConfig(env(vars)); c.HTTPAddr != "" {
+		t.Errorf("STANDOFF_HTTP_ADDR=off: HTTPAddr %q, want empty (off)", c.HTTPAddr)
 	}
 }
 

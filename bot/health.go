@@ -35,12 +35,22 @@ func (b *Bot) Health() (ok bool, reason string) {
 	return true, ""
 }
 
-// Handler serves /healthz (200 "ok" while Health is ok, 503 with the reason otherwise)
-// and /metrics (the bot's Metrics, in Prometheus's format), as Run does on
-// Config.HTTPAddr; use it to serve them from a server of your own.
+// Handler serves the probes and the metrics, as Run does on Config.HTTPAddr; use it to
+// serve them from a server of your own:
+//
+//   - /livez: 200 "ok" while the process answers at all, whatever Discord's state: the
+//     liveness probe, which must not restart the bot during a Discord outage;
+//   - /readyz and /healthz: 200 "ok" while Health is ok (connected, index healthy), 503
+//     with the reason otherwise: the readiness probe;
+//   - /metrics: the bot's Metrics, in Prometheus's format.
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		fmt.Fprintln(w, "ok")
+	})
+	ready := func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		ok, reason := b.Health()
@@ -50,7 +60,9 @@ func (b *Bot) Handler() http.Handler {
 			return
 		}
 		fmt.Fprintln(w, "ok")
-	})
+	}
+	mux.HandleFunc("GET /readyz", ready)
+	mux.HandleFunc("GET /healthz", ready)
 	mux.Handle("GET /metrics", b.metrics.Handler())
 	return mux
 }

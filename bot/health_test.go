@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -54,9 +55,16 @@ func TestHealthz(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		code, body := get(t, b.Handler(), "/healthz")
-		if code != http.StatusServiceUnavailable || !strings.Contains(body, "not connected") {
-			t.Errorf("/healthz = %d %q, want 503 not connected", code, body)
+		for _, path := range []string{"/healthz", "/readyz"} {
+			code, body := get(t, b.Handler(), path)
+			if code != http.StatusServiceUnavailable || !strings.Contains(body, "not connected") {
+				t.Errorf("%s = %d %q, want 503 not connected", path, code, body)
+			}
+		}
+		// Liveness is not readiness: the process answers, so a supervisor must not
+		// restart it while Discord is away.
+		if code, body := get(t, b.Handler(), "/livez"); code != http.StatusOK || body != "ok\n" {
+			t.Errorf("/livez = %d %q, want 200 ok", code, body)
 		}
 	})
 
@@ -79,6 +87,9 @@ func TestHealthz(t *testing.T) {
 			if time.Now().After(deadline) {
 				t.Fatal("/healthz stayed 200 with the gateway down")
 			}
+		}
+		if code, _ := get(t, h.bot.Handler(), "/livez"); code != http.StatusOK {
+			t.Errorf("/livez = %d with the gateway down, want 200", code)
 		}
 		if !strings.Contains(down, "gateway disconnected: shard 0") {
 			t.Errorf("503 body %q does not name the shard", down)
@@ -132,8 +143,12 @@ func TestMetricsMoveWithQuestions(t *testing.T) {
 			t.Errorf("/metrics before any question lacks %q", want)
 		}
 	}
-	if metric(t, mh, "standoff_corpus_passages") < 10 || metric(t, mh, "standoff_index_age_seconds") < 0 {
-		t.Error("corpus passages or index age missing")
+	if metric(t, mh, "standoff_corpus_passages") < 10 || metric(t, mh, "standoff_index_built_timestamp_seconds") < 1e9 {
+		t.Error("corpus passages or index build time missing")
+	}
+	build := bot.ReadBuild()
+	if series := fmt.Sprintf(`standoff_build_info{go_version=%q,revision=%q,version=%q}`, build.GoVersion, build.Revision, build.Version); metric(t, mh, series) != 1 {
+		t.Errorf("/metrics lacks %s 1", series)
 	}
 
 	alice2 := discordtest.User{ID: "700000000000000011", Name: "alice2"}
@@ -160,7 +175,8 @@ func TestMetricsMoveWithQuestions(t *testing.T) {
 		`standoff_questions_total{outcome="error"}`:        1,
 		"standoff_answer_duration_seconds_count":           4,
 		`standoff_feedback_votes_total{vote="up"}`:         1,
-		"standoff_feedback_up":                             1,
+		`standoff_feedback{vote="up"}`:                     1,
+		`standoff_feedback{vote="down"}`:                   0,
 		`standoff_index_refreshes_total{outcome="ok"}`:     1,
 		`standoff_index_refreshes_total{outcome="error"}`:  1,
 		"standoff_discord_rate_limited_total":              1,

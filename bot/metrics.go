@@ -96,10 +96,6 @@ func NewMetrics() *Metrics {
 	return m
 }
 
-// Registry is the registry the metrics are in, for other parts of standoff to add their
-// own.
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
-
 // Handler serves the metrics in Prometheus's exposition format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
@@ -148,20 +144,23 @@ func (m *Metrics) gauges(b *Bot) error {
 			Name: "standoff_corpus_passages", Help: "Passages in the index serving.",
 		}, func() float64 { return float64(b.a.Stats().Passages) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "standoff_index_age_seconds", Help: "Time since the index serving was built.",
+			Name: "standoff_index_built_timestamp_seconds",
+			Help: "When the index serving was built, in seconds since the Unix epoch (0 when unknown).",
 		}, func() float64 {
 			built := b.a.Stats().Built
 			if built.IsZero() {
 				return 0
 			}
-			return time.Since(built).Seconds()
+			return float64(built.UnixNano()) / 1e9
 		}),
+		feedbackCollector{b: b, desc: prometheus.NewDesc("standoff_feedback",
+			"Votes that count, by vote (up, down): each member's latest vote on an answer, kept across restarts.",
+			[]string{"vote"}, nil)},
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "standoff_feedback_up", Help: "👍 that count: each member's latest vote on an answer, kept across restarts.",
-		}, func() float64 { up, _ := b.feedbackCounts(); return float64(up) }),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "standoff_feedback_down", Help: "👎 that count: each member's latest vote on an answer, kept across restarts.",
-		}, func() float64 { _, down := b.feedbackCounts(); return float64(down) }),
+			Name: "standoff_build_info", Help: "Always 1; the labels describe the binary serving.",
+			ConstLabels: prometheus.Labels{"version": b.opts.Build.Version, "revision": b.opts.Build.Revision,
+				"go_version": b.opts.Build.GoVersion},
+		}, func() float64 { return 1 }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "standoff_gateway_shards_connected", Help: "Shards of this process whose gateway connection is up.",
 		}, func() float64 { return float64(b.shardsConnected()) }),
@@ -175,4 +174,21 @@ func (m *Metrics) gauges(b *Bot) error {
 		}
 	}
 	return nil
+}
+
+// feedbackCollector exports standoff_feedback{vote}: the votes that count, read once per
+// scrape for both labels.
+type feedbackCollector struct {
+	b    *Bot
+	desc *prometheus.Desc
+}
+
+// Describe sends the metric's description.
+func (c feedbackCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+// Collect sends the up and down counts.
+func (c feedbackCollector) Collect(ch chan<- prometheus.Metric) {
+	up, down := c.b.feedbackCounts()
+	ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(up), "up")
+	ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(down), "down")
 }

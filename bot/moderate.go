@@ -186,7 +186,6 @@ func restSession(cfg Config, base *http.Client) (*discordgo.Session, error) {
 // Close closes the audit log.
 func (m *Moderation) Close() error { return m.audit.Close() }
 
-// Corpus returns the corpus the serving index was built from.
 func (m *Moderation) Corpus() *corpus.Corpus { return m.cur.Load() }
 
 // Command is the /corpus command, to pass to the bot in Options.Commands.

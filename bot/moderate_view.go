@@ -26,7 +26,7 @@ func previewMessage(d corpus.Draft, pendingID string, expires time.Time) message
 	fields := []*discordgo.MessageEmbedField{
 		{Name: "Document id", Value: "`" + codeText(d.ID) + "`", Inline: true},
 		{Name: "Published", Value: published, Inline: true},
-		{Name: "Paragraphs", Value: fmt.Sprintf("%d (%d passages)", len(doc.Paragraphs), passages), Inline: true},
+		{Name: "Paragraphs", Value: fmt.Sprintf("%d (%s)", len(doc.Paragraphs), corpus.Plural(passages, "passage")), Inline: true},
 		{Name: "Action", Value: action},
 	}
 	if doc.Author != "" {
@@ -96,11 +96,11 @@ func outcomeMessage(title string, out Outcome) message {
 		}
 		fields = append(fields, &discordgo.MessageEmbedField{Name: name, Value: cutText(strings.Join(lines, "\n"), 1024)})
 	}
-	list("Added", ch.Added, func(d corpus.DocChange) string { return fmt.Sprintf("%d passages", d.PassagesAdded) })
+	list("Added", ch.Added, func(d corpus.DocChange) string { return corpus.Plural(d.PassagesAdded, "passage") })
 	list("Updated", ch.Updated, func(d corpus.DocChange) string {
 		return fmt.Sprintf("passages +%d ~%d −%d", d.PassagesAdded, d.PassagesUpdated, d.PassagesRemoved)
 	})
-	list("Removed", ch.Removed, func(d corpus.DocChange) string { return fmt.Sprintf("%d passages", d.PassagesRemoved) })
+	list("Removed", ch.Removed, func(d corpus.DocChange) string { return corpus.Plural(d.PassagesRemoved, "passage") })
 	if len(out.Problems) > 0 {
 		var lines []string
 		for _, p := range out.Problems {
@@ -113,7 +113,7 @@ func outcomeMessage(title string, out Outcome) message {
 	}
 	e := &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich, Title: title, Description: desc, Color: embedColor, Fields: fields}
 	if out.Stats.Documents > 0 {
-		e.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("The index now serves %d documents, %d passages.", out.Stats.Documents, out.Stats.Passages)}
+		e.Footer = &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("The index now serves %s, %s.", corpus.Plural(out.Stats.Documents, "document"), corpus.Plural(out.Stats.Passages, "passage"))}
 	}
 	return message{Content: "✅ " + title + ".", Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}
 }
@@ -141,7 +141,7 @@ func (m *Moderation) listMessage(offset int) message {
 	pages := max(1, (len(docs)+listPageSize-1)/listPageSize)
 	e := &discordgo.MessageEmbed{
 		Type:        discordgo.EmbedTypeRich,
-		Title:       fmt.Sprintf("Corpus: %d documents", len(docs)),
+		Title:       "Corpus: " + corpus.Plural(len(docs), "document"),
 		Description: cutText(strings.Join(lines, "\n"), maxEmbedDesc),
 		Color:       embedColor,
 		Footer:      &discordgo.MessageEmbedFooter{Text: fmt.Sprintf("Page %d of %d", offset/listPageSize+1, pages)},

@@ -53,7 +53,7 @@ func (b *Bot) planShards(ctx context.Context, probe *discordgo.Session) (shardPl
 		return err
 	})
 	if err != nil {
-		return shardPlan{}, fmt.Errorf("plan shards: ask Discord for the recommended shard count: %w", err)
+		return shardPlan{}, fmt.Errorf("plan shards: ask Discord for the recommended shard count: %w", rebaseError(err, b.cfg.APIURL))
 	}
 	n := max(gb.Shards, 1)
 	limit := gb.SessionStartLimit
@@ -85,7 +85,7 @@ func (b *Bot) openShards(ctx context.Context, shards []*shard, concurrency int) 
 		}
 		if err := openSession(ctx, sh.s, 30*time.Second); err != nil {
 			closeShards(shards[:i], b.log)
-			return fmt.Errorf("shard %d: %w", sh.id, err)
+			return fmt.Errorf("shard %d: %w", sh.id, rebaseError(err, b.cfg.APIURL))
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -84,6 +85,23 @@ func (t rebase) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r.URL, r.Host = &u, t.base.Host
 	return t.next.RoundTrip(r)
+}
+
+// rebaseError rewrites the address of a failed request in err's chain (the *url.Error
+// an http.Client returns names the address discordgo asked, https://discord.com/…) to
+// the base address the request was really sent to, so that the failure names it. Call
+// it before err is wrapped: a wrapping error's message is fixed when it is made.
+func rebaseError(err error, base string) error {
+	base = strings.TrimRight(base, "/")
+	if err == nil || base == "" || base == DefaultAPIURL {
+		return err
+	}
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		if rest, found := strings.CutPrefix(ue.URL, DefaultAPIURL); found {
+			ue.URL = base + rest
+		}
+	}
+	return err
 }
 
 // discordLogLevel maps the bot's log level to discordgo's. It never goes below

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
@@ -83,6 +84,10 @@ func ExtractHTML(data []byte, contentType, pageURL string) (Article, error) {
 	w.walk(art.Node)
 	w.flush()
 	a.Blocks = w.blocks
+	if name, ok := bylineName(a.Author); ok {
+		a.Author = name
+	}
+	a.Blocks, a.Author = dropByline(a.Blocks, a.Author)
 	if a.Title == "" {
 		return Article{}, refuse("the page has no title", nil)
 	}
@@ -254,3 +259,60 @@ var (
 		atom.Textarea: true, atom.Head: true,
 	}
 )
+
+// dropByline removes the page's byline ("By Sam Reporter") when it stands among the
+// first two paragraphs, where readability leaves it: it is the author, not a paragraph
+// to quote. It returns the blocks and the author, which the byline gives when the page
+// named none.
+func dropByline(blocks []Block, author string) ([]Block, string) {
+	seen := 0
+	for i, b := range blocks {
+		if b.Heading {
+			continue
+		}
+		if seen++; seen > 2 {
+			break
+		}
+		name, ok := bylineName(b.Text)
+		if !ok && (author == "" || !strings.EqualFold(oneLine(b.Text), author)) {
+			continue
+		}
+		if author == "" {
+			author = name
+		}
+		return append(blocks[:i:i], blocks[i+1:]...), author
+	}
+	return blocks, author
+}
+
+// bylineName returns the names of a byline such as "By Sam Reporter" or "by Jane Doe
+// and Ali Reza", and whether text is one: "By", then names of at most four capitalised
+// words (initials such as "J." allowed), joined by commas, "and" or "&", and nothing
+// else (a sentence such as "By Monday the site had closed." is not a byline).
+func bylineName(text string) (string, bool) {
+	f := strings.Fields(text)
+	if len(f) < 2 || len(f) > 16 || !strings.EqualFold(f[0], "by") {
+		return "", false
+	}
+	words := 0
+	for _, w := range f[1:] {
+		if w == "and" || w == "&" {
+			words = 0
+			continue
+		}
+		next := strings.HasSuffix(w, ",")
+		w = strings.TrimSuffix(w, ",")
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) || strings.ContainsAny(w, "!?:;\"()") ||
+			strings.Contains(w, ".") && utf8.RuneCountInString(w) != 2 {
+			return "", false
+		}
+		if words++; words > 4 {
+			return "", false
+		}
+		if next {
+			words = 0
+		}
+	}
+	return strings.Join(f[1:], " "), true
+}

@@ -112,3 +112,37 @@ func TestExtractHTMLRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestBylineIsNotAParagraph: a page's byline names the author and is not ¶1.
+func TestBylineIsNotAParagraph(t *testing.T) {
+	const body = `<p>The Qom site enriches uranium deep underground in a mountain, said officials on Monday in a long statement.</p>
+<p>A second paragraph explains the centrifuges and the cascades that run there every single day.</p>`
+	for _, tt := range []struct {
+		name, byline, wantAuthor, wantFirst string
+	}{
+		{"byline class", `<p class="byline">By Sam Reporter</p>`, "Sam Reporter", "The Qom site"},
+		{"plain paragraph", `<p>By Sam Reporter</p>`, "Sam Reporter", "The Qom site"},
+		{"two authors", `<p>by Jane Doe and Ali Reza</p>`, "Jane Doe and Ali Reza", "The Qom site"},
+		{"a sentence, kept", `<p>By Monday the site had closed its gates to the inspectors from Vienna.</p>`, "", "By Monday"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			page := `<html><head><title>Qom talk</title></head><body><article><h1>Qom talk</h1>` + tt.byline + body + `</article></body></html>`
+			a, err := ExtractHTML([]byte(page), "text/html", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Author != tt.wantAuthor {
+				t.Errorf("author %q, want %q", a.Author, tt.wantAuthor)
+			}
+			if len(a.Blocks) == 0 || !strings.HasPrefix(a.Blocks[0].Text, tt.wantFirst) {
+				t.Errorf("first paragraph %+v, want it to start %q", a.Blocks, tt.wantFirst)
+			}
+		})
+	}
+	for text, want := range map[string]bool{"By J. R. Smith": true, "By Sam Reporter, Jane Doe": true,
+		"By then it was late.": false, "By": false, "By Sam Reporter.": false, "Sam Reporter": false} {
+		if _, got := bylineName(text); got != want {
+			t.Errorf("bylineName(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -127,6 +127,10 @@ func (c Changes) Summary() string {
 	return strings.Join(lines, "\n")
 }
 
+// Plural formats a count with a noun that takes an s in the plural: "1 passage", "3
+// passages".
+func Plural(n int, noun string) string { return plural(n, noun) }
+
 // plural formats a count with a noun: "1 document", "3 documents".
 func plural(n int, noun string) string {
 	if n == 1 {

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // AddedFolder is the folder of the corpus that documents added by moderators go in.
@@ -56,11 +56,17 @@ func NewDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
 	if err != nil {
 		return Draft{}, err
 	}
-	doc, err := ParseDocument("draft"+ext, data)
+	// Problems name the file as the person gave it (broken.md:2), or "draft" for a page.
+	name := "draft" + ext
+	if src.Name != "" {
+		base := path.Base(strings.ReplaceAll(src.Name, `\`, "/"))
+		name = strings.TrimSuffix(base, path.Ext(base)) + ext // page.html is read as page.md
+	}
+	doc, err := ParseDocument(name, data)
 	if err != nil {
 		var p Problem
 		if errors.As(err, &p) {
-			return Draft{}, refuse("it is not a readable document: "+p.problemText(), err)
+			return Draft{}, refuse("it is not a readable document: "+p.Error(), err)
 		}
 		return Draft{}, refuse("it is not a readable document", err)
 	}

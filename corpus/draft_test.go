@@ -59,7 +59,7 @@ func TestNewDraft(t *testing.T) {
 		{name: "near duplicate", src: Source{Name: "dup.md", Data: []byte("---\ntitle: Copy\n---\n\nNegotiators met in Oman on Friday and agreed to meet again next week in Muscat!\n")},
 			path: "added/2026-11-26-copy.md", similar: "news/oman"},
 		{name: "markdown without a title", src: Source{Name: "x.md", Data: []byte("Just text.\n")}, wantErr: "front matter"},
-		{name: "bad front matter", src: Source{Name: "x.md", Data: []byte("---\ntitle: [unclosed\n---\n\nText.\n")}, wantErr: "not a readable document: line 2"},
+		{name: "bad front matter", src: Source{Name: "x.md", Data: []byte("---\ntitle: [unclosed\n---\n\nText.\n")}, wantErr: "not a readable document: x.md:2: bad front matter"},
 		{name: "binary", src: Source{Name: "x.txt", Data: []byte("Title\n\x00\x01\x02")}, wantErr: "binary"},
 		{name: "image", src: Source{Name: "x.txt", Data: []byte("\x89PNG\r\n\x1a\n\x00")}, wantErr: "binary"},
 		{name: "image type", src: Source{Name: "x.md", ContentType: "image/png", Data: []byte("# T\n\nx\n")}, wantErr: "image/png"},

@@ -102,7 +102,6 @@ func NewFetcher(cfg FetchConfig) (*Fetcher, error) {
 	return f, nil
 }
 
-// MaxBytes is the largest download the Fetcher accepts.
 func (f *Fetcher) MaxBytes() int64 { return f.max }
 
 // textTypes are the media types a download may have.
@@ -112,13 +111,6 @@ var textTypes = map[string]bool{
 	"text/plain":            true,
 	"text/markdown":         true,
 	"text/x-markdown":       true,
-}
-
-// IsTextType reports whether a media type (parameters allowed) is one a document can be
-// made from: HTML, plain text or Markdown.
-func IsTextType(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && textTypes[mt]
 }
 
 // checkURL refuses an address that is not http or https, has no host, or names an IP
@@ -133,7 +125,9 @@ func (f *Fetcher) checkURL(u *url.URL) error {
 	}
 	if ip, err := netip.ParseAddr(host); err == nil && !f.policy.HostAllowed(host) {
 		if err := f.policy.Check(ip); err != nil {
-			return refuse(fmt.Sprintf("%s is not allowed: it is %s", host, addressKind(err)), err)
+			r := refuse(fmt.Sprintf("%s is not allowed: it is %s", host, addressKind(err)), err)
+			r.Blocked = host
+			return r
 		}
 	}
 	return nil
@@ -186,7 +180,7 @@ func (f *Fetcher) get(ctx context.Context, rawURL string) (Fetched, error) {
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9")
 	resp, err := f.client.Do(req)
 	if err != nil {
-		return Fetched{}, fetchFailure(u.Host, err)
+		return Fetched{}, fetchFailure(u.Hostname(), err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -197,7 +191,7 @@ func (f *Fetcher) get(ctx context.Context, rawURL string) (Fetched, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, f.max+1))
 	if err != nil {
-		return Fetched{}, fetchFailure(u.Host, err)
+		return Fetched{}, fetchFailure(u.Hostname(), err)
 	}
 	if int64(len(data)) > f.max {
 		return Fetched{}, refuse(fmt.Sprintf("the page is larger than the %s limit", Size(f.max)), nil)
@@ -218,7 +212,9 @@ func fetchFailure(host string, err error) error {
 	}
 	var ae *addressError
 	if errors.As(err, &ae) {
-		return refuse(fmt.Sprintf("%s is not allowed: it leads to %s", host, ae.what), err)
+		r := refuse(fmt.Sprintf("%s is not allowed: it leads to %s", host, ae.what), err)
+		r.Blocked = host
+		return r
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {

@@ -7,6 +7,10 @@ import "errors"
 type Refusal struct {
 	Reason string
 	Err    error
+	// Blocked is the host or address a download was refused for because it is loopback,
+	// private, link-local or otherwise reserved, which an allow-list can let through;
+	// empty for every other refusal.
+	Blocked string
 }
 
 // Error gives the reason, and the detail when there is one.
@@ -22,6 +26,16 @@ func (r *Refusal) Unwrap() error { return r.Err }
 
 // refuse returns a Refusal with reason and detail err.
 func refuse(reason string, err error) *Refusal { return &Refusal{Reason: reason, Err: err} }
+
+// BlockedHost returns the host or address of the first Refusal in err's chain that
+// refused a download for the kind of address it is, and whether there is one.
+func BlockedHost(err error) (string, bool) {
+	var r *Refusal
+	if errors.As(err, &r) && r.Blocked != "" {
+		return r.Blocked, true
+	}
+	return "", false
+}
 
 // RefusalReason returns the reason of the first Refusal in err's chain, and whether there
 // is one.

@@ -33,12 +33,6 @@ func NewSplitter() *Splitter {
 	return &Splitter{tok: tok}
 }
 
-// SplitSentences splits text into sentences with a Splitter built for the call. It is
-// convenient for a single text; to split many, build a Splitter once and call its Split.
-func SplitSentences(text string) []string {
-	return NewSplitter().Split(text)
-}
-
 // Split returns the sentences of text, each trimmed of surrounding white space. Joined
 // with the white space that separates them in text, they reproduce text exactly.
 func (s *Splitter) Split(text string) []string {

@@ -126,3 +126,9 @@ func FuzzSplit(f *testing.F) {
 		checkCovers(t, text, sp.Split(text))
 	})
 }
+
+// SplitSentences splits text into sentences with a Splitter built for the call: a
+// shorthand for the tests.
+func SplitSentences(text string) []string {
+	return NewSplitter().Split(text)
+}

@@ -91,16 +91,6 @@ func (l *Live) Stats() Stats {
 	return s.ix.Stats()
 }
 
-// Documents lists the documents of the index serving now.
-func (l *Live) Documents() []Document {
-	s, err := l.acquire()
-	if err != nil {
-		return nil
-	}
-	defer s.mu.RUnlock()
-	return s.ix.Documents()
-}
-
 // Healthy returns nil while the Live serves an index, and ErrClosed once it is closed.
 func (l *Live) Healthy() error {
 	if l.closed.Load() {

@@ -14,15 +14,9 @@ import (
 	"github.com/standoff-bot/standoff/index"
 )
 
-// cmdAsk answers one question given as arguments, or, with "-", one question per line of
-// stdin.
-func cmdAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	var cf commonFlags
-	fs := newFlagSet("ask", &cf, stderr)
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
-		return 1
-	}
+// cmdAsk answers one question given as arguments (rest), or, with "-", one question per
+// line of stdin.
+func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := cf.checkK(); err != nil {
 		fmt.Fprintf(stderr, "standoff ask: %v\n", err)
 		return 1

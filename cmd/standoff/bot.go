@@ -9,7 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime/debug"
+	"strings"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/joho/godotenv"
@@ -20,33 +20,12 @@ import (
 	"github.com/standoff-bot/standoff/index"
 )
 
-const botUsage = `usage: standoff bot [--watch]
-
-Runs the Discord bot until interrupted. It is configured by the environment; a .env file
-in the working folder is read first and never overrides a variable already set. See
-.env.example for every variable: DISCORD_TOKEN is required.
-
-  --watch   refresh the index by itself when files in the corpus folder change
-`
-
 // cmdBot runs the Discord bot: configuration from the environment and .env, the corpus
 // folder (filled with the embedded corpus on first start), the index in the data folder,
 // then the bot until ctx is done. It returns 0 after a clean shutdown, 1 when it cannot
-// start, with one line per problem on stderr.
-func cmdBot(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	watch := false
-	for _, a := range args {
-		switch a {
-		case "-h", "--help", "help":
-			fmt.Fprint(stdout, botUsage)
-			return 0
-		case "--watch", "-watch":
-			watch = true
-		default:
-			fmt.Fprintf(stderr, "standoff bot: unexpected argument %q\n\n%s", a, botUsage)
-			return 1
-		}
-	}
+// start, with one line per problem on stderr. With watch, changes in the corpus folder
+// refresh the index.
+func cmdBot(ctx context.Context, watch bool, stdout, stderr io.Writer) int {
 	if err := godotenv.Load(); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(stderr, "standoff bot: reading .env: %v\n", err)
 		return 1
@@ -64,20 +43,33 @@ func cmdBot(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	if err := run1Bot(ctx, cfg, logger, watch); err != nil {
 		logger.Error("the bot stopped", "err", err)
-		fmt.Fprintf(stderr, "standoff bot: %v\n", err)
+		// The command names itself once: "standoff bot: connect to …", not "standoff
+		// bot: bot: run: connect to …".
+		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "bot: run: "), "bot: ")
+		fmt.Fprintf(stderr, "standoff bot: %s\n", msg)
 		return 1
 	}
 	return 0
 }
 
 // newLogger logs to w at level: as text on a terminal, as JSON lines otherwise (under
-// systemd, in a container, to a file), for log collectors to read.
+// systemd, in a container, to a file), for log collectors to read. Durations are
+// written in seconds ("took":0.254), not in Go's integer nanoseconds.
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: durationsInSeconds}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// durationsInSeconds is a slog ReplaceAttr that writes a time.Duration as a number of
+// seconds.
+func durationsInSeconds(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.Float64Value(a.Value.Duration().Seconds())
+	}
+	return a
 }
 
 // run1Bot opens the corpus and the index and runs the bot, with /corpus for moderators,
@@ -123,7 +115,7 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 		return err
 	}
 	defer mod.Close()
-	b, err = bot.New(cfg, live, logger, bot.Options{Version: version(), Split: c.Splitter().Split,
+	b, err = bot.New(cfg, live, logger, bot.Options{Build: bot.ReadBuild(), Split: c.Splitter().Split,
 		Commands: []bot.Command{mod.Command()}})
 	if err != nil {
 		return err
@@ -177,31 +169,4 @@ func ensureCorpus(dir string) (bool, error) {
 		return false, fmt.Errorf("corpus folder: %w", err)
 	}
 	return true, nil
-}
-
-// version describes the build, for /about: the module version and the commit.
-func version() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return "unknown"
-	}
-	v := info.Main.Version
-	var rev, dirty string
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			if s.Value == "true" {
-				dirty = "+dirty"
-			}
-		}
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	if rev != "" {
-		v += " " + rev + dirty
-	}
-	return v
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -138,18 +139,35 @@ func TestBotBinary(t *testing.T) {
 	}
 	// The health endpoint, on the port the bot chose.
 	if addr := healthAddr(t, stderr.String()); addr != "" {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err != nil || resp.StatusCode != 200 {
-			t.Errorf("/healthz: %v %v", resp, err)
-		} else {
-			resp.Body.Close()
+		for _, probe := range []string{"/livez", "/readyz", "/healthz"} {
+			resp, err := http.Get("http://" + addr + probe)
+			if err != nil || resp.StatusCode != 200 {
+				t.Errorf("%s: %v %v", probe, resp, err)
+			} else {
+				resp.Body.Close()
+			}
 		}
-		resp, err = http.Get("http://" + addr + "/metrics")
-		if err == nil {
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if !strings.Contains(string(body), `standoff_questions_total{outcome="answered"} 1`) {
-				t.Errorf("/metrics:\n%s", body)
+		// The container's health check: the binary probes the running bot.
+		probe := exec.Command(bin, "health")
+		probe.Env = append(baseEnv(work), "STANDOFF_HTTP_ADDR="+addr)
+		if out, err := probe.CombinedOutput(); err != nil || !strings.Contains(string(out), "/livez: ok") {
+			t.Errorf("standoff health: %v\n%s", err, out)
+		}
+		// A question is counted just after its reply is sent: wait a little for it.
+		var body []byte
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			resp, err := http.Get("http://" + addr + "/metrics")
+			if err == nil {
+				body, _ = io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+			if strings.Contains(string(body), `standoff_questions_total{outcome="answered"} 1`) || time.Now().After(deadline) {
+				break
+			}
+		}
+		for _, want := range []string{`standoff_questions_total{outcome="answered"} 1`, "standoff_build_info{go_version=\"go1."} {
+			if !strings.Contains(string(body), want) {
+				t.Errorf("/metrics lacks %s:\n%s", want, body)
 			}
 		}
 	}
@@ -274,7 +292,7 @@ func TestBotGracefulShutdown(t *testing.T) {
 		"DISCORD_API_URL="+srv.URL,
 		"DISCORD_GUILD_IDS=123456789012345678",
 		"STANDOFF_DATA_DIR="+filepath.Join(work, "data"),
-		"STANDOFF_HTTP_ADDR=",
+		"STANDOFF_HTTP_ADDR=off",
 	)
 	stderr := &lockedBuffer{}
 	cmd.Stderr, cmd.Stdout = stderr, io.Discard
@@ -351,5 +369,38 @@ func TestBotConfigErrors(t *testing.T) {
 		if !strings.HasPrefix(lines[i], "standoff bot: ") || !strings.Contains(lines[i], w) {
 			t.Errorf("line %d = %q, want it to name %q", i+1, lines[i], w)
 		}
+	}
+}
+
+// TestBotStartFailureNamesTheAddress: with DISCORD_API_URL set, a start that fails names
+// that address (not https://discord.com) and says "standoff bot:" once; the log's
+// durations are seconds.
+func TestBotStartFailureNamesTheAddress(t *testing.T) {
+	bin := buildStandoff(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there now
+	work := t.TempDir()
+	cmd := exec.Command(bin, "bot")
+	cmd.Dir = work
+	cmd.Env = append(baseEnv(work), "DISCORD_TOKEN="+discordtest.DefaultToken, "DISCORD_API_URL="+addr,
+		"STANDOFF_DATA_DIR="+filepath.Join(work, "data"), "STANDOFF_HTTP_ADDR=off")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Fatalf("exit: %v, want status 1\n%s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	last := lines[len(lines)-1]
+	if !strings.HasPrefix(last, "standoff bot: connect to the Discord gateway") || strings.Contains(last, "bot: run") ||
+		!strings.Contains(last, addr+"/api/v9/gateway") || strings.Contains(last, "discord.com") {
+		t.Errorf("last line %q: want one \"standoff bot:\" and the address %s, never discord.com", last, addr)
+	}
+	if !regexp.MustCompile(`"took":\d+\.\d+[,}]`).MatchString(stderr.String()) || regexp.MustCompile(`"took":\d{5,}[,}]`).MatchString(stderr.String()) {
+		t.Errorf("log durations are not in seconds:\n%s", stderr.String())
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,71 +19,28 @@ import (
 	"github.com/standoff-bot/standoff/index"
 )
 
-const corpusUsage = `usage:
-  standoff corpus add [flags] URL|FILE   add a web page or a .md, .txt or .html file
-  standoff corpus remove [flags] ID      remove a document
-  standoff corpus list [flags]           list the documents
-
-flags:
-  --corpus DIR   the corpus folder (default: $STANDOFF_CORPUS_DIR, else DATA/corpus,
-                 filled with the embedded corpus on first use)
-  --data DIR     where the index and the audit log live (as for ask and index)
-  --dry-run      add: show what would be written, and write nothing
-  --json         list: one JSON object a line
-
-add writes the document at once, without asking, and prints what it wrote; a page from
-an address the corpus already has updates that document. Every change rebuilds the index
-in the data folder and is recorded in DATA/audit.jsonl. Downloads may not reach loopback,
-private or link-local addresses unless STANDOFF_FETCH_ALLOW allows them.
-`
-
 // corpusFlags are the flags of the corpus subcommands.
 type corpusFlags struct {
 	corpus, data string
 	dryRun, json bool
 }
 
-// cmdCorpus runs `standoff corpus add|remove|list`.
-func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		if len(args) == 0 {
-			fmt.Fprint(stderr, corpusUsage)
-			return 1
-		}
-		fmt.Fprint(stdout, corpusUsage)
-		return 0
-	}
-	sub := args[0]
-	var cf corpusFlags
-	fset := flag.NewFlagSet("corpus "+sub, flag.ContinueOnError)
-	fset.SetOutput(stderr)
-	fset.StringVar(&cf.corpus, "corpus", "", "the corpus `folder`")
-	fset.StringVar(&cf.data, "data", "", "the `folder` for the index and state")
-	fset.BoolVar(&cf.dryRun, "dry-run", false, "show what add would write, and write nothing")
-	fset.BoolVar(&cf.json, "json", false, "machine-readable output of list")
-	rest, err := parseInterspersed(fset, args[1:])
-	if err != nil {
-		return 1
-	}
+// cmdCorpus runs the corpus subcommand sub (add, remove, list), whose flags and
+// arguments the command line has parsed: it opens the workspace and gives it to do.
+func cmdCorpus(ctx context.Context, sub string, cf corpusFlags, args []string, stderr io.Writer,
+	do func(ctx context.Context, w *workspace, cf corpusFlags, args []string) error) int {
 	fail := func(err error) int {
 		if reason, ok := corpus.RefusalReason(err); ok {
 			fmt.Fprintf(stderr, "standoff corpus %s: %s\n", sub, reason)
-			if !strings.HasSuffix(err.Error(), reason) {
-				fmt.Fprintf(stderr, "  detail: %v\n", err)
+			var r *corpus.Refusal
+			if host, blocked := corpus.BlockedHost(err); blocked {
+				fmt.Fprintf(stderr, "  to allow it (tests, intranets), add it to STANDOFF_FETCH_ALLOW, such as STANDOFF_FETCH_ALLOW=%s\n", host)
+			} else if errors.As(err, &r) && r.Err != nil && !strings.Contains(reason, r.Err.Error()) {
+				fmt.Fprintf(stderr, "  detail: %v\n", r.Err)
 			}
 		} else {
 			fmt.Fprintf(stderr, "standoff corpus %s: %v\n", sub, err)
 		}
-		return 1
-	}
-	want := map[string]int{"add": 1, "remove": 1, "list": 0}
-	n, known := want[sub]
-	if !known {
-		fmt.Fprintf(stderr, "standoff corpus: unknown subcommand %q\n\n%s", sub, corpusUsage)
-		return 1
-	}
-	if len(rest) != n {
-		fmt.Fprintf(stderr, "standoff corpus %s: want %d argument(s), got %d\n\n%s", sub, n, len(rest), corpusUsage)
 		return 1
 	}
 	w, err := openWorkspace(cf)
@@ -92,15 +48,7 @@ func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(err)
 	}
 	defer w.audit.Close()
-	switch sub {
-	case "add":
-		err = w.add(ctx, rest[0], cf.dryRun, stdout)
-	case "remove":
-		err = w.remove(ctx, rest[0], stdout)
-	case "list":
-		err = w.list(ctx, cf.json, stdout, stderr)
-	}
-	if err != nil {
+	if err := do(ctx, w, cf, args); err != nil {
 		return fail(err)
 	}
 	return 0
@@ -118,17 +66,11 @@ type workspace struct {
 // STANDOFF_CORPUS_DIR, else DATA/corpus, filled with the embedded corpus on first use, as
 // standoff bot does.
 func openWorkspace(cf corpusFlags) (*workspace, error) {
-	data, err := dataDir(cf.data, os.Getenv)
+	data, err := bot.DataDir(cf.data, os.LookupEnv)
 	if err != nil {
 		return nil, err
 	}
-	dir := cf.corpus
-	if dir == "" {
-		dir = strings.TrimSpace(os.Getenv("STANDOFF_CORPUS_DIR"))
-	}
-	if dir == "" {
-		dir = filepath.Join(data, "corpus")
-	}
+	dir := bot.CorpusDir(cf.corpus, data, os.LookupEnv)
 	if _, err := ensureCorpus(dir); err != nil {
 		return nil, err
 	}
@@ -192,7 +134,7 @@ func (w *workspace) add(ctx context.Context, arg string, dryRun bool, stdout io.
 // source downloads arg when it is a web address, or reads it as a file.
 func (w *workspace) source(ctx context.Context, arg string) (corpus.Source, error) {
 	if u, err := url.Parse(arg); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		f, err := corpus.NewFetcher(corpus.FetchConfig{Allow: splitAllow(os.Getenv("STANDOFF_FETCH_ALLOW")),
+		f, err := corpus.NewFetcher(corpus.FetchConfig{Allow: splitAllow(bot.Env(os.LookupEnv).Get("STANDOFF_FETCH_ALLOW")),
 			UserAgent: "standoff (command line; corpus moderation)"})
 		if err != nil {
 			return corpus.Source{}, err
@@ -281,7 +223,7 @@ func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, command,
 		return err
 	}
 	fmt.Fprintln(stdout, ch.Summary())
-	fmt.Fprintf(stdout, "index ready: %d documents, %d passages\n", st.Documents, st.Passages)
+	fmt.Fprintf(stdout, "index ready: %s, %s\n", corpus.Plural(st.Documents, "document"), corpus.Plural(st.Passages, "passage"))
 	return nil
 }
 
@@ -293,8 +235,8 @@ func printDraft(w io.Writer, d corpus.Draft) {
 	if published == "" {
 		published = "unknown"
 	}
-	fmt.Fprintf(w, "document:   %s\ntitle:      %s\npublished:  %s\nparagraphs: %d (%d passages)\n",
-		d.ID, doc.Title, published, len(doc.Paragraphs), passages)
+	fmt.Fprintf(w, "document:   %s\ntitle:      %s\npublished:  %s\nparagraphs: %d (%s)\n",
+		d.ID, doc.Title, published, len(doc.Paragraphs), corpus.Plural(passages, "passage"))
 	if d.Replaces != "" {
 		fmt.Fprintf(w, "updates:    %s (same address)\n", d.Replaces)
 	}

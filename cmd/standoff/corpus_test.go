@@ -73,7 +73,7 @@ func TestCorpusCommands(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
-		for _, want := range []string{"title:      Isfahan memo", "paragraphs: 1 (1 passages)", "wrote ", "Added 1 document:", "index ready:"} {
+		for _, want := range []string{"title:      Isfahan memo", "paragraphs: 1 (1 passage)", "wrote ", "Added 1 document:", "index ready:"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("output lacks %q:\n%s", want, out)
 			}
@@ -90,8 +90,11 @@ func TestCorpusCommands(t *testing.T) {
 
 	t.Run("add a web page", func(t *testing.T) {
 		code, _, errOut := runCmd(t, "", "corpus", "add", "--corpus", corpusDir, "--data", data, srv.URL+"/qom")
-		if code != 1 || !strings.Contains(errOut, "loopback") {
-			t.Errorf("without STANDOFF_FETCH_ALLOW: exit %d %q, want a refusal", code, errOut)
+		if code != 1 || !strings.Contains(errOut, "loopback") || !strings.Contains(errOut, "STANDOFF_FETCH_ALLOW=127.0.0.1") {
+			t.Errorf("without STANDOFF_FETCH_ALLOW: exit %d %q, want a refusal naming STANDOFF_FETCH_ALLOW", code, errOut)
+		}
+		if n := strings.Count(errOut, "loopback"); n != 1 {
+			t.Errorf("the refusal says loopback %d times, want once:\n%s", n, errOut)
 		}
 		t.Setenv("STANDOFF_FETCH_ALLOW", "127.0.0.1")
 		code, out, errOut := runCmd(t, "", "corpus", "add", "--dry-run", "--corpus", corpusDir, "--data", data, srv.URL+"/qom")
@@ -150,7 +153,7 @@ func TestCorpusCommands(t *testing.T) {
 		}
 	})
 
-	recs, err := bot.ReadAudit(filepath.Join(data, bot.AuditFile))
+	recs, err := readAudit(filepath.Join(data, bot.AuditFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,4 +172,21 @@ func TestCorpusCommands(t *testing.T) {
 	if err != nil || len(c.Problems) > 0 {
 		t.Errorf("corpus after the commands: %v %v", err, c.Problems)
 	}
+}
+
+// readAudit returns the records of the audit log at path.
+func readAudit(path string) ([]bot.AuditRecord, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []bot.AuditRecord
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var r bot.AuditRecord
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			return nil, fmt.Errorf("audit line %q: %w", line, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }

@@ -12,17 +12,7 @@ import (
 
 // cmdEval scores the questions of a TSV file: Recall@1, Recall@3 and MRR, and lists each
 // question whose passage was not among the first three.
-func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var cf commonFlags
-	fs := newFlagSet("eval", &cf, stderr)
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
-		return 1
-	}
-	if len(rest) != 1 {
-		fmt.Fprintln(stderr, "standoff eval: usage: standoff eval [flags] FILE.tsv")
-		return 1
-	}
+func cmdEval(ctx context.Context, cf commonFlags, rest []string, stdout, stderr io.Writer) int {
 	f, err := os.Open(rest[0])
 	if err != nil {
 		fmt.Fprintf(stderr, "standoff eval: %v\n", err)

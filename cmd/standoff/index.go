@@ -5,20 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/standoff-bot/standoff/corpus"
 )
 
 // cmdIndex builds the index, or confirms that the built one is current.
-func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	var cf commonFlags
-	fs := newFlagSet("index", &cf, stderr)
-	rest, err := parseInterspersed(fs, args)
-	if err != nil {
-		return 1
-	}
-	if len(rest) > 0 {
-		fmt.Fprintf(stderr, "standoff index: unexpected argument %q\n", rest[0])
-		return 1
-	}
+func cmdIndex(ctx context.Context, cf commonFlags, stdout, stderr io.Writer) int {
 	ix, err := openIndex(ctx, cf, stderr, true)
 	if err != nil {
 		fmt.Fprintf(stderr, "standoff index: %v\n", err)
@@ -33,7 +25,7 @@ func cmdIndex(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		})
 		return 0
 	}
-	fmt.Fprintf(stdout, "index ready: %d documents, %d passages, built %s\n",
-		st.Documents, st.Passages, st.Built.Local().Format("2006-01-02 15:04:05"))
+	fmt.Fprintf(stdout, "index ready: %s, %s, built %s\n",
+		corpus.Plural(st.Documents, "document"), corpus.Plural(st.Passages, "passage"), st.Built.Local().Format("2006-01-02 15:04:05"))
 	return 0
 }

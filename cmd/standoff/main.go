@@ -7,34 +7,28 @@
 //	standoff eval [flags] FILE.tsv
 //	standoff bot [--watch]
 //	standoff corpus add|remove|list [flags]
+//	standoff version
+//
+// The command line is built on github.com/spf13/cobra (GNU double-dash flags through
+// pflag, --help on every command, -- to end the flags, shell completion).
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/standoff-bot/standoff/bot"
+	"github.com/standoff-bot/standoff/index"
 )
-
-const usage = `usage:
-  standoff ask [flags] QUESTION...      answer one question
-  standoff ask --json [flags] -         read questions from stdin, one a line
-  standoff index [flags]                build or refresh the index
-  standoff eval [flags] FILE.tsv        score questions (question<TAB>gold<TAB>tier)
-  standoff bot [--watch]                run the Discord bot
-  standoff corpus add [flags] URL|FILE  add a web page or a .md, .txt or .html file
-  standoff corpus remove [flags] ID     remove a document
-  standoff corpus list [flags]          list the documents
-
-flags of ask, index and eval (corpus: see standoff corpus help):
-  --corpus DIR   the corpus folder (default: the corpus embedded in the binary)
-  --data DIR     where the index and other state live (default: $STANDOFF_DATA_DIR,
-                 else $XDG_DATA_HOME/standoff, else ~/.local/share/standoff)
-  -k N           how many passages to return (default 3, at most 100)
-  --json         machine-readable output
-`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -43,28 +37,246 @@ func main() {
 	os.Exit(code)
 }
 
-// run executes one command line and returns the process's exit status.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return 1
+// exitStatus is the error of a command that has already said why it failed on stderr:
+// run exits with it and prints nothing more.
+type exitStatus int
+
+// Error describes the status; run never prints it.
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// status turns a command's exit status into the error cobra expects.
+func status(code int) error {
+	if code == 0 {
+		return nil
 	}
-	switch args[0] {
-	case "ask":
-		return cmdAsk(ctx, args[1:], stdin, stdout, stderr)
-	case "index":
-		return cmdIndex(ctx, args[1:], stdout, stderr)
-	case "eval":
-		return cmdEval(ctx, args[1:], stdout, stderr)
-	case "bot":
-		return cmdBot(ctx, args[1:], stdout, stderr)
-	case "corpus":
-		return cmdCorpus(ctx, args[1:], stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	return exitStatus(code)
+}
+
+// run executes one command line and returns the process's exit status: 0 when it ran,
+// 1 on bad usage or failure, with the reason on stderr.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRootCmd(stdin, stdout, stderr)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
 		return 0
-	default:
-		fmt.Fprintf(stderr, "standoff: unknown command %q\n\n%s", args[0], usage)
-		return 1
+	}
+	if code, ok := errors.AsType[exitStatus](err); ok {
+		return int(code)
+	}
+	// Cobra's own errors (unknown command or flag, missing or extra arguments).
+	fmt.Fprintf(stderr, "%s: %v\nRun '%s --help' for usage.\n", cmd.CommandPath(), err, cmd.CommandPath())
+	return 1
+}
+
+// newRootCmd builds the command tree. Every command writes to stdout and stderr as
+// given, so that tests run it as main does.
+func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	build := bot.ReadBuild()
+	root := &cobra.Command{
+		Use:   "standoff",
+		Short: "Answers questions about the Iran–US nuclear standoff from a corpus, quoting it word for word",
+		Long: `standoff answers questions about the Iran–US nuclear standoff from a corpus of
+documents, always quoting passages word for word with their citations: on the command
+line (ask, index, eval, corpus) or as a Discord bot (bot).`,
+		Version:       build.String(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// No command: the usage, on stderr, and a failure.
+			cmd.SetOut(stderr)
+			_ = cmd.Usage()
+			return exitStatus(1)
+		},
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetVersionTemplate("standoff {{.Version}}\n")
+	root.AddCommand(newAskCmd(stdin, stdout, stderr), newIndexCmd(stdout, stderr), newEvalCmd(stdout, stderr),
+		newBotCmd(stdout, stderr), newCorpusCmd(stdout, stderr), newVersionCmd(build, stdout),
+		newHealthCmd(stdout, stderr))
+	return root
+}
+
+// addCorpusFlags binds --corpus and --data, the flags of every command that reads a
+// corpus.
+func addCorpusFlags(fs *pflag.FlagSet, cf *commonFlags) {
+	fs.StringVar(&cf.corpus, "corpus", "", "the corpus `folder` (default: the data folder's corpus when it exists, else the embedded one)")
+	fs.StringVar(&cf.data, "data", "", "the `folder` for the index and state (default: $STANDOFF_DATA_DIR, else $STATE_DIRECTORY, else $XDG_DATA_HOME/standoff, else ~/.local/share/standoff)")
+}
+
+// newAskCmd is `standoff ask`.
+func newAskCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	var cf commonFlags
+	cmd := &cobra.Command{
+		Use:   "ask [flags] QUESTION... | ask --json [flags] -",
+		Short: "Answer one question, or, with -, one question a line of stdin",
+		Long: `Answer one question with the passages of the corpus that answer it, each quoted word
+for word with its citation. With "-" as the only argument, read questions from stdin, one a
+line. Flags may stand before or after the question; "--" ends them, so that
+"standoff ask -- what is --json" asks about "--json".`,
+		Example: `  standoff ask what is breakout time?
+  standoff ask --json -k 5 "what is snapback?"
+  printf 'what is HEU?\nwho signed the JCPOA?\n' | standoff ask --json -`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(cmdAsk(cmd.Context(), cf, args, stdin, stdout, stderr))
+		},
+	}
+	addCorpusFlags(cmd.Flags(), &cf)
+	cmd.Flags().IntVarP(&cf.k, "k", "k", index.DefaultK, fmt.Sprintf("how many passages to return (at most %d)", index.MaxK))
+	cmd.Flags().BoolVar(&cf.json, "json", false, "machine-readable output: one JSON object a question")
+	return cmd
+}
+
+// newIndexCmd is `standoff index`.
+func newIndexCmd(stdout, stderr io.Writer) *cobra.Command {
+	var cf commonFlags
+	cmd := &cobra.Command{
+		Use:   "index [flags]",
+		Short: "Build or refresh the index, with progress on a terminal",
+		Long: `Build the index of the corpus in the data folder, or confirm that the built one is
+current. Documents that cannot be read are reported with their path, line and reason.`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("unexpected argument %q", args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return status(cmdIndex(cmd.Context(), cf, stdout, stderr))
+		},
+	}
+	addCorpusFlags(cmd.Flags(), &cf)
+	cmd.Flags().BoolVar(&cf.json, "json", false, "machine-readable output")
+	return cmd
+}
+
+// newEvalCmd is `standoff eval`.
+func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
+	var cf commonFlags
+	cmd := &cobra.Command{
+		Use:   "eval [flags] FILE.tsv",
+		Short: "Score a question file: Recall@1, Recall@3, MRR, and the misses",
+		Long: `Score the questions of a file of lines question<TAB>gold<TAB>tier, where gold is a
+phrase the right passage contains, and list each question whose passage was not among
+the first three.`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return errors.New("want one question file: usage: standoff eval [flags] FILE.tsv")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(cmdEval(cmd.Context(), cf, args, stdout, stderr))
+		},
+	}
+	addCorpusFlags(cmd.Flags(), &cf)
+	cmd.Flags().BoolVar(&cf.json, "json", false, "machine-readable output")
+	return cmd
+}
+
+// newBotCmd is `standoff bot`.
+func newBotCmd(stdout, stderr io.Writer) *cobra.Command {
+	var watch bool
+	cmd := &cobra.Command{
+		Use:   "bot [--watch]",
+		Short: "Run the Discord bot",
+		Long: `Run the Discord bot until interrupted. It is configured by the environment; a .env file
+in the working folder is read first and never overrides a variable already set. See
+.env.example for every variable: DISCORD_TOKEN is required.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return status(cmdBot(cmd.Context(), watch, stdout, stderr))
+		},
+	}
+	cmd.Flags().BoolVar(&watch, "watch", false, "refresh the index by itself when files in the corpus folder change")
+	return cmd
+}
+
+// newCorpusCmd is `standoff corpus` and its subcommands add, remove and list.
+func newCorpusCmd(stdout, stderr io.Writer) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "corpus add|remove|list",
+		Short: "Add, remove or list the documents of the corpus folder",
+		Long: `Change the corpus folder the bot serves: --corpus, else $STANDOFF_CORPUS_DIR, else
+DATA/corpus, filled with the embedded corpus on first use.
+
+add writes the document at once, without asking, and prints what it wrote; a page from
+an address the corpus already has updates that document. Every change rebuilds the index
+in the data folder and is recorded in DATA/audit.jsonl. Downloads may not reach loopback,
+private or link-local addresses unless STANDOFF_FETCH_ALLOW allows them.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cmd.SetOut(stderr)
+			_ = cmd.Usage()
+			return exitStatus(1)
+		},
+	}
+	sub := func(use, short string, nargs int, run func(ctx context.Context, w *workspace, cf corpusFlags, args []string) error) (*cobra.Command, *corpusFlags) {
+		var cf corpusFlags
+		c := &cobra.Command{
+			Use:   use,
+			Short: short,
+			Args:  cobra.ExactArgs(nargs),
+			RunE: func(c *cobra.Command, args []string) error {
+				return status(cmdCorpus(c.Context(), c.Name(), cf, args, stderr, run))
+			},
+		}
+		c.Flags().StringVar(&cf.corpus, "corpus", "", "the corpus `folder` (default: $STANDOFF_CORPUS_DIR, else DATA/corpus)")
+		c.Flags().StringVar(&cf.data, "data", "", "the `folder` for the index and the audit log (as for ask and index)")
+		cmd.AddCommand(c)
+		return c, &cf
+	}
+	add, addFlags := sub("add [flags] URL|FILE", "Add a web page or a .md, .txt or .html file", 1,
+		func(ctx context.Context, w *workspace, cf corpusFlags, args []string) error {
+			return w.add(ctx, args[0], cf.dryRun, stdout)
+		})
+	add.Flags().BoolVar(&addFlags.dryRun, "dry-run", false, "show what would be written, and write nothing")
+	sub("remove [flags] ID", "Remove a document", 1,
+		func(ctx context.Context, w *workspace, _ corpusFlags, args []string) error {
+			return w.remove(ctx, args[0], stdout)
+		})
+	list, listFlags := sub("list [flags]", "List the documents", 0,
+		func(ctx context.Context, w *workspace, cf corpusFlags, _ []string) error {
+			return w.list(ctx, cf.json, stdout, stderr)
+		})
+	list.Flags().BoolVar(&listFlags.json, "json", false, "one JSON object a line")
+	return cmd
+}
+
+// newHealthCmd is `standoff health`, the probe of the container's health check.
+func newHealthCmd(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		url     string
+		timeout time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "health [--url URL]",
+		Short: "Probe a running bot: exit 0 when its /livez answers 200",
+		Long: `Ask a running bot's liveness probe and exit 0 when it answers 200 ok, 1 otherwise with
+the reason on stderr: a health check for container images without curl. The default
+address is /livez on STANDOFF_HTTP_ADDR (else 127.0.0.1:8080); --url asks another, such as
+/readyz.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return status(cmdHealth(cmd.Context(), url, timeout, os.LookupEnv, stdout, stderr))
+		},
+	}
+	cmd.Flags().StringVar(&url, "url", "", "the `address` to ask (default: http://$STANDOFF_HTTP_ADDR/livez)")
+	cmd.Flags().DurationVar(&timeout, "timeout", 5*time.Second, "how long to wait for the answer")
+	return cmd
+}
+
+// newVersionCmd is `standoff version`; the root command's --version prints the same.
+func newVersionCmd(build bot.Build, stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version: module version, commit and Go release",
+		Args:  cobra.NoArgs,
+		Run: func(*cobra.Command, []string) {
+			fmt.Fprintf(stdout, "standoff %s\n", build)
+		},
 	}
 }

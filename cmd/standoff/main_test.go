@@ -137,12 +137,16 @@ func TestBadUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no command", nil, "usage"},
+		{"no command", nil, "Usage:"},
 		{"unknown command", []string{"frobnicate"}, "unknown command"},
 		{"no question", []string{"ask", "--data", data}, "no question"},
 		{"k too small", []string{"ask", "--data", data, "-k", "0", "x"}, "-k must be"},
 		{"k too large", []string{"ask", "--data", data, "-k", "101", "x"}, "-k must be"},
-		{"unknown flag", []string{"ask", "--data", data, "--nope", "x"}, "flag provided but not defined"},
+		{"unknown flag", []string{"ask", "--data", data, "--nope", "x"}, "unknown flag: --nope"},
+		{"single-dash long flag", []string{"ask", "--data", data, "-json", "x"}, "unknown shorthand flag"},
+		{"k on index", []string{"index", "--data", data, "-k", "4"}, "unknown shorthand flag: 'k'"},
+		{"bot argument", []string{"bot", "extra"}, "unknown command"},
+		{"version argument", []string{"version", "extra"}, "unknown command"},
 		{"missing corpus", []string{"ask", "--data", data, "--corpus", filepath.Join(data, "nowhere"), "x"}, "nowhere"},
 		{"eval without file", []string{"eval", "--data", data}, "usage"},
 		{"eval missing file", []string{"eval", "--data", data, filepath.Join(data, "none.tsv")}, "none.tsv"},
@@ -265,5 +269,109 @@ func TestEvalText(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("eval output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestHelp: --help on every command exits 0, on stdout, and lists only that command's
+// flags, in GNU double-dash form.
+func TestHelp(t *testing.T) {
+	for _, tt := range []struct {
+		args        []string
+		want, lacks []string
+	}{
+		{[]string{"--help"}, []string{"ask", "index", "eval", "bot", "corpus", "version", "completion"}, nil},
+		{[]string{"ask", "--help"}, []string{"--corpus", "--data", "-k, --k", "--json"}, []string{"--watch", "--dry-run"}},
+		{[]string{"index", "--help"}, []string{"--corpus", "--data", "--json"}, []string{"-k", "--dry-run"}},
+		{[]string{"eval", "-h"}, []string{"--corpus", "--data", "--json"}, []string{"-k", "--watch"}},
+		{[]string{"bot", "--help"}, []string{"--watch", "DISCORD_TOKEN"}, []string{"--corpus", "--json", "-k"}},
+		{[]string{"corpus", "--help"}, []string{"add", "remove", "list"}, nil},
+		{[]string{"corpus", "add", "--help"}, []string{"--dry-run", "--corpus", "--data"}, []string{"--json", "-k"}},
+		{[]string{"corpus", "list", "--help"}, []string{"--json", "--corpus"}, []string{"--dry-run"}},
+		{[]string{"help", "ask"}, []string{"--corpus"}, nil},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, out, errOut := runCmd(t, "", tt.args...)
+			if code != 0 {
+				t.Fatalf("exit %d, want 0; stderr %q", code, errOut)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("help lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.lacks {
+				if strings.Contains(out, w) {
+					t.Errorf("help lists %q, which this command does not use:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+// TestDoubleDashEndsFlags: after --, flags are words of the question.
+func TestDoubleDashEndsFlags(t *testing.T) {
+	code, out, errOut := runCmd(t, "", "ask", "--data", t.TempDir(), "--", "what", "is", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.HasPrefix(out, "Q: what is --json\n") {
+		t.Errorf("want the text answer to the question %q, got:\n%s", "what is --json", out)
+	}
+}
+
+// TestVersion: standoff version and --version print the same line.
+func TestVersion(t *testing.T) {
+	code, out, _ := runCmd(t, "", "version")
+	if code != 0 || !strings.HasPrefix(out, "standoff ") || !strings.Contains(out, "go1.") {
+		t.Errorf("version: exit %d, %q", code, out)
+	}
+	code2, out2, _ := runCmd(t, "", "--version")
+	if code2 != 0 || out2 != out {
+		t.Errorf("--version: exit %d, %q; want %q", code2, out2, out)
+	}
+}
+
+// TestCompletion: the shell completion scripts are generated.
+func TestCompletion(t *testing.T) {
+	for _, shell := range []string{"bash", "zsh", "fish"} {
+		code, out, errOut := runCmd(t, "", "completion", shell)
+		if code != 0 || !strings.Contains(out, "standoff") {
+			t.Errorf("completion %s: exit %d, %d bytes, stderr %q", shell, code, len(out), errOut)
+		}
+	}
+}
+
+// TestAskUsesTheDataFolderCorpus: ask reads the corpus that standoff corpus add changed
+// (the data folder's), says which corpus it reads on stderr, and keeps stdout clean.
+func TestAskUsesTheDataFolderCorpus(t *testing.T) {
+	data := t.TempDir()
+	t.Setenv("STANDOFF_CORPUS_DIR", "")
+	code, _, errOut := runCmd(t, "", "ask", "--data", data, "--json", "what is breakout time?")
+	if code != 0 || !strings.Contains(errOut, "corpus embedded in the binary") {
+		t.Fatalf("exit %d, stderr %q: want the embedded corpus named", code, errOut)
+	}
+	doc := filepath.Join(t.TempDir(), "zebra.md")
+	os.WriteFile(doc, []byte("---\ntitle: Zebra enrichment\n---\n\nThe zebrafication plant enriches striped uranium to 7 percent.\n"), 0o600)
+	if code, _, errOut := runCmd(t, "", "corpus", "add", "--data", data, doc); code != 0 {
+		t.Fatalf("corpus add: exit %d: %s", code, errOut)
+	}
+	code, out, errOut := runCmd(t, "", "ask", "--data", data, "--json", "zebrafication plant")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if want := filepath.Join(data, "corpus") + " (the data folder's"; !strings.Contains(errOut, want) {
+		t.Errorf("stderr %q does not name the data folder's corpus %q", errOut, want)
+	}
+	var ans index.Answer
+	if err := json.Unmarshal([]byte(out), &ans); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, out)
+	}
+	if !ans.Answered || ans.Results[0].Title != "Zebra enrichment" {
+		t.Errorf("the added document is not the answer: %+v", ans)
+	}
+	// --corpus still chooses.
+	code, _, errOut = runCmd(t, "", "ask", "--data", data, "--corpus", seedOnlyCorpus(t), "zebrafication plant")
+	if code != 0 || !strings.Contains(errOut, "(--corpus)") {
+		t.Errorf("--corpus: exit %d, stderr %q", code, errOut)
 	}
 }

@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,6 +14,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
+	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/index"
 )
@@ -26,62 +27,12 @@ type commonFlags struct {
 	json   bool
 }
 
-// newFlagSet returns a flag set with the common flags bound to cf.
-func newFlagSet(name string, cf *commonFlags, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&cf.corpus, "corpus", "", "the corpus `folder` (default: the embedded corpus)")
-	fs.StringVar(&cf.data, "data", "", "the `folder` for the index and state")
-	fs.IntVar(&cf.k, "k", index.DefaultK, "how many passages to return (at most 100)")
-	fs.BoolVar(&cf.json, "json", false, "machine-readable output")
-	return fs
-}
-
-// parseInterspersed parses flags wherever they stand among the arguments, so that
-// `ask what is breakout time? --json` works; "--" ends the flags.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return rest, nil
-		}
-		if args[0] == "--" || (len(args) > 0 && len(rest) > 0 && args[0] == "--") {
-			return append(rest, args[1:]...), nil
-		}
-		rest = append(rest, args[0])
-		args = args[1:]
-	}
-}
-
 // checkK validates the -k flag.
 func (cf commonFlags) checkK() error {
 	if cf.k < 1 || cf.k > index.MaxK {
 		return fmt.Errorf("-k must be between 1 and %d, got %d", index.MaxK, cf.k)
 	}
 	return nil
-}
-
-// dataDir resolves the data folder: the flag, else $STANDOFF_DATA_DIR, else
-// $XDG_DATA_HOME/standoff, else ~/.local/share/standoff.
-func dataDir(flagValue string, getenv func(string) string) (string, error) {
-	if flagValue != "" {
-		return flagValue, nil
-	}
-	if d := getenv("STANDOFF_DATA_DIR"); d != "" {
-		return d, nil
-	}
-	if d := getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "standoff"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("find data folder: %w (set STANDOFF_DATA_DIR or --data)", err)
-	}
-	return filepath.Join(home, ".local", "share", "standoff"), nil
 }
 
 // loadCorpus reads the corpus folder, or the embedded corpus when dir is empty, and
@@ -100,14 +51,40 @@ func loadCorpus(ctx context.Context, dir string, stderr io.Writer) (*corpus.Corp
 	return c, nil
 }
 
+// chooseCorpus returns the corpus folder ask, index and eval read, and says which on
+// stderr: --corpus when given; else the data folder's corpus (the one the bot serves
+// and standoff corpus add changes: $STANDOFF_CORPUS_DIR, else DATA/corpus) when it
+// exists; else "", the corpus embedded in the binary.
+func chooseCorpus(flagValue, data string, lookup func(string) (string, bool), stderr io.Writer) (string, error) {
+	if dir := strings.TrimSpace(flagValue); dir != "" {
+		fmt.Fprintf(stderr, "standoff: corpus %s (--corpus)\n", dir)
+		return dir, nil
+	}
+	dir := bot.CorpusDir("", data, lookup)
+	switch _, err := os.Stat(dir); {
+	case err == nil:
+		fmt.Fprintf(stderr, "standoff: corpus %s (the data folder's, as the bot and standoff corpus use)\n", dir)
+		return dir, nil
+	case errors.Is(err, fs.ErrNotExist):
+		fmt.Fprintln(stderr, "standoff: corpus embedded in the binary (no corpus folder yet; --corpus chooses one)")
+		return "", nil
+	default:
+		return "", fmt.Errorf("corpus folder: %w", err)
+	}
+}
+
 // openIndex loads the corpus and opens its index in the data folder, building it when
 // needed, with a progress bar when showProgress is set and stderr is a terminal.
 func openIndex(ctx context.Context, cf commonFlags, stderr io.Writer, showProgress bool) (*index.Index, error) {
-	data, err := dataDir(cf.data, os.Getenv)
+	data, err := bot.DataDir(cf.data, os.LookupEnv)
 	if err != nil {
 		return nil, err
 	}
-	c, err := loadCorpus(ctx, cf.corpus, stderr)
+	dir, err := chooseCorpus(cf.corpus, data, os.LookupEnv, stderr)
+	if err != nil {
+		return nil, err
+	}
+	c, err := loadCorpus(ctx, dir, stderr)
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,7 @@ func TestBotWatch(t *testing.T) {
 	cmd.Env = append(baseEnv(work),
 		"DISCORD_TOKEN="+discordtest.DefaultToken, "DISCORD_API_URL="+srv.URL,
 		"DISCORD_GUILD_IDS=123456789012345678", "STANDOFF_DATA_DIR="+data,
-		"STANDOFF_CORPUS_DIR="+corpusDir, "STANDOFF_HTTP_ADDR=", "STANDOFF_LOG_LEVEL=debug")
+		"STANDOFF_CORPUS_DIR="+corpusDir, "STANDOFF_HTTP_ADDR=off", "STANDOFF_LOG_LEVEL=debug")
 	logs := &lockedBuffer{}
 	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {

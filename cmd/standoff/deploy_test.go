@@ -1,0 +1,378 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/joho/godotenv"
+	"go.yaml.in/yaml/v3"
+)
+
+// The files that ship the binary (Dockerfile, compose.yaml, deploy/*.service) are checked
+// here, beside the binary they run: no container engine or systemd runs in the tests, so
+// they are read for the parts they must have, and linted by hadolint and
+// systemd-analyze where those exist.
+
+// repoRoot is the root of the repository, from this package's folder.
+const repoRoot = "../.."
+
+// instruction is one Dockerfile instruction: its keyword, upper case, and the rest.
+type instruction struct{ cmd, args string }
+
+// readDockerfile returns the instructions of a Dockerfile, stage by stage (a stage starts
+// at FROM; the ARGs before the first FROM are stage 0's).
+func readDockerfile(t *testing.T, path string) [][]instruction {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stages [][]instruction
+	cur := []instruction{}
+	var line strings.Builder
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		text := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(text, "#") || (text == "" && line.Len() == 0) {
+			continue
+		}
+		if cont, ok := strings.CutSuffix(text, `\`); ok {
+			line.WriteString(cont + " ")
+			continue
+		}
+		line.WriteString(text)
+		cmd, args, _ := strings.Cut(strings.TrimSpace(line.String()), " ")
+		line.Reset()
+		cmd = strings.ToUpper(cmd)
+		if cmd == "FROM" {
+			stages = append(stages, cur)
+			cur = []instruction{}
+		}
+		cur = append(cur, instruction{cmd, strings.TrimSpace(args)})
+	}
+	return append(stages, cur)
+}
+
+// find returns the arguments of every instruction cmd in stage.
+func find(stage []instruction, cmd string) []string {
+	var out []string
+	for _, in := range stage {
+		if in.cmd == cmd {
+			out = append(out, in.args)
+		}
+	}
+	return out
+}
+
+// goModVersion is the go line of go.mod.
+func goModVersion(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^go (\S+)$`).FindSubmatch(data)
+	if m == nil {
+		t.Fatal("go.mod has no go line")
+	}
+	return string(m[1])
+}
+
+// TestDockerfile checks the parts the image must have: a build stage on go.mod's Go
+// version making a static binary, then a final stage with CA certificates, a user that
+// is not root, the data folder as a volume, a health check on the liveness probe and
+// `standoff bot` as the command.
+func TestDockerfile(t *testing.T) {
+	stages := readDockerfile(t, filepath.Join(repoRoot, "Dockerfile"))
+	all := strings.Join(func() (s []string) {
+		for _, st := range stages {
+			for _, in := range st {
+				s = append(s, in.cmd+" "+in.args)
+			}
+		}
+		return s
+	}(), "\n")
+	if want := "ARG GO_VERSION=" + goModVersion(t); !strings.Contains(all, want) {
+		t.Errorf("the Dockerfile lacks %q: the image must build with go.mod's Go version", want)
+	}
+	var build, final []instruction
+	for _, st := range stages {
+		if len(st) > 0 && st[0].cmd == "FROM" {
+			if build == nil {
+				build = st
+			}
+			final = st
+		}
+	}
+	if len(build) == 0 || len(stages) < 3 {
+		t.Fatalf("want a multi-stage build (a build stage and a final one), got %d stages", len(stages))
+	}
+	if !strings.HasPrefix(build[0].args, "golang:${GO_VERSION}") {
+		t.Errorf("build stage FROM %q, want golang:${GO_VERSION}…", build[0].args)
+	}
+	runs := strings.Join(find(build, "RUN"), "\n")
+	if !strings.Contains(runs, "CGO_ENABLED=0") || !strings.Contains(runs, "go build") || !strings.Contains(runs, "./cmd/standoff") {
+		t.Errorf("the build stage must build ./cmd/standoff with CGO_ENABLED=0 (a static binary):\n%s", runs)
+	}
+	copies := strings.Join(find(final, "COPY"), "\n")
+	if !strings.Contains(copies, "ca-certificates") {
+		t.Error("the final stage has no CA certificates: https to Discord would fail")
+	}
+	users := find(final, "USER")
+	if len(users) == 0 {
+		t.Error("the final stage has no USER: the bot would run as root")
+	}
+	for _, u := range users {
+		if name, _, _ := strings.Cut(u, ":"); name == "root" || name == "0" {
+			t.Errorf("USER %s is root", u)
+		}
+	}
+	var dataDir string
+	for _, env := range find(final, "ENV") {
+		if m := regexp.MustCompile(`STANDOFF_DATA_DIR=(\S+)`).FindStringSubmatch(env); m != nil {
+			dataDir = m[1]
+		}
+	}
+	if dataDir == "" {
+		t.Error("the final stage does not set STANDOFF_DATA_DIR")
+	}
+	if vols := strings.Join(find(final, "VOLUME"), " "); dataDir == "" || !strings.Contains(vols, `"`+dataDir+`"`) {
+		t.Errorf("VOLUME %q does not hold the data folder %q", vols, dataDir)
+	}
+	hc := strings.Join(find(final, "HEALTHCHECK"), " ")
+	if !strings.Contains(hc, `"health"`) || !strings.Contains(hc, "standoff") {
+		t.Errorf("HEALTHCHECK %q: want the binary's own probe (standoff health, on /livez)", hc)
+	}
+	entry, cmd := find(final, "ENTRYPOINT"), find(final, "CMD")
+	if len(entry) != 1 || !strings.Contains(entry[0], "standoff") || len(cmd) != 1 || cmd[0] != `["bot"]` {
+		t.Errorf("ENTRYPOINT %q CMD %q: want standoff, then [\"bot\"]", entry, cmd)
+	}
+	// The probe the health check runs asks /livez by default.
+	if u, err := probeURL(func(string) (string, bool) { return "0.0.0.0:8080", true }); err != nil || !strings.HasSuffix(u, "/livez") {
+		t.Errorf("standoff health asks %q (%v), want /livez", u, err)
+	}
+}
+
+// TestDockerfileLint runs hadolint on the Dockerfile where it is installed.
+func TestDockerfileLint(t *testing.T) {
+	hadolint, err := exec.LookPath("hadolint")
+	if err != nil {
+		t.Skip("hadolint is not installed (Debian does not package it): the Dockerfile is not linted; TestDockerfile still checks its parts")
+	}
+	out, err := exec.Command(hadolint, filepath.Join(repoRoot, "Dockerfile")).CombinedOutput()
+	if err != nil {
+		t.Errorf("hadolint: %v\n%s", err, out)
+	}
+}
+
+// TestCompose checks that compose.yaml runs the image with its data folder on a volume,
+// the configuration from .env and the probes published on the loopback address only.
+func TestCompose(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, "compose.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		Services map[string]struct {
+			Build       string            `yaml:"build"`
+			Command     []string          `yaml:"command"`
+			EnvFile     string            `yaml:"env_file"`
+			Environment map[string]string `yaml:"environment"`
+			Volumes     []string          `yaml:"volumes"`
+			Ports       []string          `yaml:"ports"`
+		} `yaml:"services"`
+		Volumes map[string]any `yaml:"volumes"`
+	}
+	if err := yaml.Unmarshal(data, &c); err != nil {
+		t.Fatalf("compose.yaml: %v", err)
+	}
+	s, ok := c.Services["standoff"]
+	if !ok {
+		t.Fatal("compose.yaml has no standoff service")
+	}
+	dataDir := s.Environment["STANDOFF_DATA_DIR"]
+	mounted := false
+	for _, v := range s.Volumes {
+		name, target, _ := strings.Cut(v, ":")
+		if target == dataDir {
+			_, declared := c.Volumes[name]
+			mounted = declared
+		}
+	}
+	if dataDir == "" || !mounted {
+		t.Errorf("the data folder %q is not a declared volume: %v", dataDir, s.Volumes)
+	}
+	if s.Build != "." || s.EnvFile != ".env" || strings.Join(s.Command, " ") != "bot" {
+		t.Errorf("build %q, env_file %q, command %q: want ., .env, bot", s.Build, s.EnvFile, s.Command)
+	}
+	for _, p := range s.Ports {
+		if !strings.HasPrefix(p, "127.0.0.1:") {
+			t.Errorf("port %q is published on every address; the metrics are for the host only", p)
+		}
+	}
+}
+
+// unitKeys reads a systemd unit file into its keys and values (a key given several
+// times keeps every value).
+func unitKeys(t *testing.T, path string) map[string][]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string][]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' || line[0] == ';' || line[0] == '[' {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			t.Errorf("%s: line %q is not key=value", path, line)
+			continue
+		}
+		keys[k] = append(keys[k], v)
+	}
+	return keys
+}
+
+// TestSystemdUnits checks the hardening of the unit files, that they leave the data
+// folder to StateDirectory (STATE_DIRECTORY), and verifies them with systemd-analyze
+// where it exists.
+func TestSystemdUnits(t *testing.T) {
+	for _, name := range []string{"standoff.service", "standoff@.service"} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(repoRoot, "deploy", name)
+			keys := unitKeys(t, path)
+			want := map[string]string{
+				"DynamicUser": "yes", "ProtectSystem": "strict", "NoNewPrivileges": "yes", "UMask": "0077",
+				"ProtectHome": "yes", "PrivateTmp": "yes", "ExecStart": "/usr/local/bin/standoff bot",
+			}
+			for k, v := range want {
+				if got := keys[k]; len(got) != 1 || got[0] != v {
+					t.Errorf("%s = %q, want %q", k, got, v)
+				}
+			}
+			if sd := keys["StateDirectory"]; len(sd) != 1 || !strings.HasPrefix(sd[0], "standoff") {
+				t.Errorf("StateDirectory = %q, want standoff…", sd)
+			}
+			for _, env := range keys["Environment"] {
+				if strings.Contains(env, "STANDOFF_DATA_DIR") {
+					t.Errorf("Environment=%s: the data folder is the StateDirectory, given as STATE_DIRECTORY", env)
+				}
+			}
+			if strings.Contains(name, "@") {
+				if env := strings.Join(keys["Environment"], " "); !strings.Contains(env, "STANDOFF_SHARD_ID=%i") {
+					t.Errorf("the template does not set STANDOFF_SHARD_ID from its instance: %q", env)
+				}
+			}
+
+			analyze, err := exec.LookPath("systemd-analyze")
+			if err != nil {
+				t.Skip("systemd-analyze is not installed: the unit is not verified")
+			}
+			// verify needs the executable to exist: a copy of the unit runs this test binary.
+			self, err := os.Executable()
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, _ := os.ReadFile(path)
+			dir := t.TempDir()
+			unit := filepath.Join(dir, name)
+			os.WriteFile(unit, bytes.ReplaceAll(data, []byte("/usr/local/bin/standoff"), []byte(self)), 0o644)
+			if strings.Contains(name, "@") {
+				unit = filepath.Join(dir, strings.Replace(name, "@", "@0", 1))
+			}
+			var stderr bytes.Buffer
+			cmd := exec.Command(analyze, "verify", unit)
+			cmd.Stderr, cmd.Stdout = &stderr, &stderr
+			if err := cmd.Run(); err != nil {
+				t.Errorf("systemd-analyze verify: %v\n%s", err, stderr.String())
+			}
+			// Unknown keys and bad values are only warnings: any line about the unit fails.
+			for _, line := range strings.Split(stderr.String(), "\n") {
+				if strings.Contains(line, dir) || strings.Contains(line, strings.TrimSuffix(name, ".service")) {
+					t.Errorf("systemd-analyze verify: %s", line)
+				}
+			}
+		})
+	}
+}
+
+// TestStateDirectory: with systemd's STATE_DIRECTORY set and no other data setting
+// (STANDOFF_DATA_DIR empty, as a copied .env.example might leave it), the index lives
+// there.
+func TestStateDirectory(t *testing.T) {
+	state := t.TempDir()
+	t.Setenv("STANDOFF_DATA_DIR", "")
+	t.Setenv("STANDOFF_CORPUS_DIR", "")
+	t.Setenv("STATE_DIRECTORY", state)
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	code, _, errOut := runCmd(t, "", "index")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(state, "index", "current")); err != nil {
+		t.Errorf("no index in STATE_DIRECTORY: %v", err)
+	}
+}
+
+// TestEnvExample: .env.example names every variable of the configuration, and sets only
+// DISCORD_TOKEN: the optional ones are commented out, so that a copy used as an
+// EnvironmentFile changes no default (the data folder above all).
+func TestEnvExample(t *testing.T) {
+	path := filepath.Join(repoRoot, ".env.example")
+	set, err := godotenv.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set) != 1 || set["DISCORD_TOKEN"] != "" {
+		t.Errorf(".env.example sets %v, want DISCORD_TOKEN= alone", set)
+	}
+	data, _ := os.ReadFile(path)
+	for _, name := range []string{"DISCORD_TOKEN", "DISCORD_GUILD_IDS", "DISCORD_API_URL", "STANDOFF_CORPUS_DIR",
+		"STANDOFF_DATA_DIR", "STANDOFF_ADMIN_GUILD_IDS", "STANDOFF_MOD_ROLE_IDS", "STANDOFF_RETENTION_DAYS",
+		"STANDOFF_CORPUS_GIT", "STANDOFF_CORPUS_GIT_BRANCH", "STANDOFF_CORPUS_GIT_TOKEN", "STANDOFF_CORPUS_SYNC",
+		"STANDOFF_AUDIT_CHANNEL_ID", "STANDOFF_FETCH_ALLOW", "STANDOFF_HTTP_ADDR", "STANDOFF_LOG_LEVEL",
+		"STANDOFF_SHARD_ID", "STANDOFF_SHARD_COUNT"} {
+		if !regexp.MustCompile(`(?m)^#?` + name + `=`).Match(data) {
+			t.Errorf(".env.example does not list %s", name)
+		}
+	}
+}
+
+// TestReadmeSetUp: the README's set-up for a fresh machine is exactly two commands (the
+// main job on the embedded corpus, all the tests) and names go.mod's Go version.
+func TestReadmeSetUp(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(data), "\n## Set up\n")
+	if !ok {
+		t.Fatal("README has no Set up section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	if v := goModVersion(t); !strings.Contains(section, "Go "+v) {
+		t.Errorf("Set up does not name go.mod's Go version %s", v)
+	}
+	blocks := regexp.MustCompile("(?s)```sh\n(.*?)```").FindAllStringSubmatch(section, -1)
+	if len(blocks) != 1 {
+		t.Fatalf("Set up has %d command blocks, want 1", len(blocks))
+	}
+	var cmds []string
+	for _, line := range strings.Split(strings.TrimSpace(blocks[0][1]), "\n") {
+		cmd, _, _ := strings.Cut(line, "#")
+		cmds = append(cmds, strings.TrimSpace(cmd))
+	}
+	want := []string{`go run ./cmd/standoff ask "what is breakout time?"`, "go test ./..."}
+	if strings.Join(cmds, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Set up commands %q, want %q", cmds, want)
+	}
+}
