@@ -323,7 +323,9 @@ func (r *Repo) join(ctx context.Context, fresh bool) error {
 }
 
 // branchRef is the local branch.
-func (r *Repo) branchRef() plumbing.ReferenceName { return plumbing.NewBranchReferenceName(r.cfg.Branch) }
+func (r *Repo) branchRef() plumbing.ReferenceName {
+	return plumbing.NewBranchReferenceName(r.cfg.Branch)
+}
 
 // trackingRef is the remote-tracking reference: the remote's branch as last seen.
 func (r *Repo) trackingRef() plumbing.ReferenceName {
