@@ -17,6 +17,7 @@ import (
 
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 	"github.com/standoff-bot/standoff/index"
 )
 
@@ -24,18 +25,26 @@ const corpusUsage = `usage:
   standoff corpus add [flags] URL|FILE   add a web page or a .md, .txt or .html file
   standoff corpus remove [flags] ID      remove a document
   standoff corpus list [flags]           list the documents
+  standoff corpus sync [flags]           bring the changes pushed to the corpus's git remote
+  standoff corpus history [flags]        the corpus's changes, newest first (--json: one object a line)
+  standoff corpus undo [flags] ID        revert a change of the history
 
 flags:
   --corpus DIR   the corpus folder (default: $STANDOFF_CORPUS_DIR, else DATA/corpus,
                  filled with the embedded corpus on first use)
   --data DIR     where the index and the audit log live (as for ask and index)
   --dry-run      add: show what would be written, and write nothing
-  --json         list: one JSON object a line
+  --json         list, history: one JSON object a line
 
 add writes the document at once, without asking, and prints what it wrote; a page from
 an address the corpus already has updates that document. Every change rebuilds the index
 in the data folder and is recorded in DATA/audit.jsonl. Downloads may not reach loopback,
 private or link-local addresses unless STANDOFF_FETCH_ALLOW allows them.
+
+The corpus folder is a git repository: every change is one commit. With
+STANDOFF_CORPUS_GIT (a remote: https, ssh or file://; STANDOFF_CORPUS_GIT_BRANCH, default
+main; STANDOFF_CORPUS_GIT_TOKEN for https) every change is pushed, and sync brings the
+changes others pushed.
 `
 
 // corpusFlags are the flags of the corpus subcommands.
@@ -77,6 +86,9 @@ func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		return 1
 	}
+	if isGitSubcommand(sub) {
+		return cmdCorpusGit(ctx, sub, cf, rest, stdout, stderr)
+	}
 	want := map[string]int{"add": 1, "remove": 1, "list": 0}
 	n, known := want[sub]
 	if !known {
@@ -87,11 +99,14 @@ func cmdCorpus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "standoff corpus %s: want %d argument(s), got %d\n\n%s", sub, n, len(rest), corpusUsage)
 		return 1
 	}
-	w, err := openWorkspace(cf)
+	w, err := openWorkspace(ctx, cf, stderr)
 	if err != nil {
 		return fail(err)
 	}
 	defer w.audit.Close()
+	if sub != "list" {
+		w.syncFirst(ctx, stderr)
+	}
 	switch sub {
 	case "add":
 		err = w.add(ctx, rest[0], cf.dryRun, stdout)
@@ -112,12 +127,13 @@ type workspace struct {
 	store              corpus.Store
 	audit              *bot.AuditLog
 	who                bot.Actor
+	git                *gitcorpus.Repo
 }
 
 // openWorkspace resolves the folders: --data as for ask; --corpus, else
 // STANDOFF_CORPUS_DIR, else DATA/corpus, filled with the embedded corpus on first use, as
 // standoff bot does.
-func openWorkspace(cf corpusFlags) (*workspace, error) {
+func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*workspace, error) {
 	data, err := dataDir(cf.data, os.Getenv)
 	if err != nil {
 		return nil, err
@@ -132,6 +148,10 @@ func openWorkspace(cf corpusFlags) (*workspace, error) {
 	if _, err := ensureCorpus(dir); err != nil {
 		return nil, err
 	}
+	repo, err := gitcorpus.Open(ctx, gitConfig(dir, os.Getenv, cliLogger(stderr)))
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
@@ -144,7 +164,7 @@ func openWorkspace(cf corpusFlags) (*workspace, error) {
 		name = u.Username
 	}
 	w := &workspace{corpusDir: dir, dataDir: data, store: corpus.Store{Dir: dir}, audit: audit,
-		who: bot.Actor{ID: "cli:" + name, Name: name, Via: "cli"}}
+		who: bot.Actor{ID: "cli:" + name, Name: name, Via: "cli"}, git: repo}
 	w.store.CleanTemp(time.Hour)
 	return w, nil
 }
@@ -277,6 +297,9 @@ func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, command,
 	st := ix.Stats()
 	ix.Close()
 	ch := corpus.Diff(before, after)
+	if err := w.commitChange(ctx, command, source, ch, stdout); err != nil {
+		return err
+	}
 	if _, err := w.audit.Record(w.who, command, source, ch, time.Now()); err != nil {
 		return err
 	}

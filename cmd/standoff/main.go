@@ -16,6 +16,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 )
 
 const usage = `usage:
@@ -27,6 +29,7 @@ const usage = `usage:
   standoff corpus add [flags] URL|FILE  add a web page or a .md, .txt or .html file
   standoff corpus remove [flags] ID     remove a document
   standoff corpus list [flags]          list the documents
+  standoff corpus sync|history|undo ID  the corpus's git history (see standoff corpus help)
 
 flags of ask, index and eval (corpus: see standoff corpus help):
   --corpus DIR   the corpus folder (default: the corpus embedded in the binary)
@@ -37,6 +40,7 @@ flags of ask, index and eval (corpus: see standoff corpus help):
 `
 
 func main() {
+	gitcorpus.InstallFileTransport()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

@@ -149,8 +149,9 @@ var systemAuthor = Author{Name: "standoff", Email: "standoff@localhost"}
 // Open opens the corpus folder as a repository, making it one when it is not: the files
 // present become the first commit. With a remote, a repository made here follows the
 // remote's branch when it has one (the files present are kept under
-// refs/standoff/before-remote), and seeds an empty remote with them. Changes that a crash
-// left uncommitted are committed.
+// refs/standoff/before-remote), and seeds an empty remote with them; an existing
+// repository is not synced (call Sync). Changes that a crash left uncommitted are
+// committed.
 func Open(ctx context.Context, cfg Config) (*Repo, error) {
 	if cfg.Branch == "" {
 		cfg.Branch = DefaultBranch
@@ -196,8 +197,8 @@ func Open(ctx context.Context, cfg Config) (*Repo, error) {
 	if err := r.repair(ctx, fresh); err != nil {
 		return nil, err
 	}
-	if cfg.Remote != "" {
-		if err := r.join(ctx, fresh); err != nil {
+	if cfg.Remote != "" && fresh {
+		if err := r.join(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -273,9 +274,9 @@ func (r *Repo) repair(ctx context.Context, fresh bool) error {
 	return nil
 }
 
-// join follows the remote: a fresh repository takes the remote's branch when it has
-// one, an empty remote is seeded, and commits not pushed yet are pushed.
-func (r *Repo) join(ctx context.Context, fresh bool) error {
+// join makes a repository just made follow the remote: it takes the remote's branch
+// when there is one, and seeds an empty remote. Later, Sync does the rest.
+func (r *Repo) join(ctx context.Context) error {
 	remote, err := r.lsRemote(ctx)
 	if err != nil {
 		r.log.Warn("the corpus remote is unreachable; working on the local copy", "err", err)
@@ -286,12 +287,6 @@ func (r *Repo) join(ctx context.Context, fresh bool) error {
 			r.log.Warn("seeding the corpus remote failed", "err", err)
 		} else {
 			r.log.Info("seeded the empty corpus remote", "branch", r.cfg.Branch)
-		}
-		return nil
-	}
-	if !fresh {
-		if _, err := r.syncLocked(ctx); err != nil {
-			r.log.Warn("syncing the corpus with its remote failed", "err", err)
 		}
 		return nil
 	}
