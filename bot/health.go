@@ -44,12 +44,19 @@ func (b *Bot) Handler() http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		ok, reason := b.Health()
+		var details []string
+		if b.opts.HealthDetails != nil {
+			details = b.opts.HealthDetails()
+		}
 		if !ok {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, reason)
-			return
+		} else {
+			fmt.Fprintln(w, "ok")
 		}
-		fmt.Fprintln(w, "ok")
+		for _, d := range details {
+			fmt.Fprintln(w, d)
+		}
 	})
 	mux.Handle("GET /metrics", b.metrics.Handler())
 	return mux

@@ -219,3 +219,40 @@ func short(id string) string {
 	}
 	return id
 }
+
+// DefaultSyncInterval is how often the bot looks at the corpus's remote when
+// STANDOFF_CORPUS_SYNC is unset.
+const DefaultSyncInterval = 30 * time.Second
+
+// syncInterval reads STANDOFF_CORPUS_SYNC: a Go duration of at least 100ms.
+func syncInterval(getenv func(string) string) (time.Duration, error) {
+	v := strings.TrimSpace(getenv("STANDOFF_CORPUS_SYNC"))
+	if v == "" {
+		return DefaultSyncInterval, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 100*time.Millisecond {
+		return 0, fmt.Errorf("STANDOFF_CORPUS_SYNC: %q is not a duration of at least 100ms (e.g. 30s, 5m)", v)
+	}
+	return d, nil
+}
+
+// openBotRepo opens the bot's corpus folder as a repository and, with a remote, brings
+// its changes before the corpus is loaded; an unreachable remote is only logged.
+func openBotRepo(ctx context.Context, dir string, logger *slog.Logger) (*gitcorpus.Repo, time.Duration, error) {
+	interval, err := syncInterval(os.Getenv)
+	if err != nil {
+		return nil, 0, err
+	}
+	repo, err := gitcorpus.Open(ctx, gitConfig(dir, os.Getenv, logger.With("part", "corpus-git")))
+	if err != nil {
+		return nil, 0, err
+	}
+	if repo.HasRemote() {
+		if _, err := repo.Sync(ctx); err != nil {
+			logger.Error("syncing the corpus with its remote failed; starting with the corpus as it is", "err", err)
+		}
+		logger.Info("the corpus follows a git remote", "commit", short(repo.Head()), "every", interval)
+	}
+	return repo, interval, nil
+}
