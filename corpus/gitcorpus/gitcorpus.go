@@ -568,7 +568,7 @@ func short(id string) string {
 // moveTo points the branch at to and makes the work tree and index match it, from the
 // tree of from (zero: none).
 func (r *Repo) moveTo(from, to plumbing.Hash) error {
-	var removed []string
+	var removed, written []string
 	if !from.IsZero() {
 		ft, err := r.treeOf(from)
 		if err != nil {
@@ -585,6 +585,8 @@ func (r *Repo) moveTo(from, to plumbing.Hash) error {
 		for _, c := range changes {
 			if c.To.Name == "" {
 				removed = append(removed, c.From.Name)
+			} else {
+				written = append(written, c.To.Name)
 			}
 		}
 	}
@@ -597,6 +599,26 @@ func (r *Repo) moveTo(from, to plumbing.Hash) error {
 	}
 	if err := wt.Reset(&git.ResetOptions{Commit: to, Mode: git.HardReset}); err != nil {
 		return fmt.Errorf("check out %s: %w", short(to.String()), err)
+	}
+	if from.IsZero() {
+		written = nil // every file: make them all private
+		_ = filepath.WalkDir(r.cfg.Dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+				if rel, err := filepath.Rel(r.cfg.Dir, p); err == nil {
+					written = append(written, filepath.ToSlash(rel))
+				}
+			} else if err == nil && d.IsDir() && d.Name() == ".git" {
+				return filepath.SkipDir
+			}
+			return nil
+		})
+	}
+	// go-git writes files readable by all; the corpus folder's files are its owner's only.
+	for _, p := range written {
+		_ = os.Chmod(filepath.Join(r.cfg.Dir, filepath.FromSlash(p)), 0o600)
+		for dir := path.Dir(p); dir != "." && dir != "/"; dir = path.Dir(dir) {
+			_ = os.Chmod(filepath.Join(r.cfg.Dir, filepath.FromSlash(dir)), 0o700)
+		}
 	}
 	for _, p := range removed {
 		full := filepath.Join(r.cfg.Dir, filepath.FromSlash(p))

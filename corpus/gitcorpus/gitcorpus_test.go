@@ -352,3 +352,25 @@ func BenchmarkSyncNothingNew(b *testing.B) {
 		}
 	}
 }
+
+func TestFilesFromTheRemoteArePrivate(t *testing.T) {
+	url, _ := newRemote(t)
+	a := open(t, newFolder(t, seed), url)
+	b := open(t, newFolder(t, nil), url)
+	write(t, a.Dir(), "news/new.md", "new\n")
+	if _, err := a.Commit(context.Background(), Change{Subject: "new", Paths: []string{"news/new.md"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]os.FileMode{"glossary.md": 0o600, "news/new.md": 0o600, "news": 0o700} {
+		info, err := os.Stat(filepath.Join(b.Dir(), p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := info.Mode().Perm(); got != want {
+			t.Errorf("%s: mode %v, want %v", p, got, want)
+		}
+	}
+}
