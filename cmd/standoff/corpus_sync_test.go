@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -314,6 +315,8 @@ func BenchmarkConfirmToAnswer(b *testing.B) {
 		term := fmt.Sprintf("quorvex%c%c", 'a'+i%26, 'a'+(i/26)%26)
 		pl, msg := pa.corpus("add", discordtest.Opt{Name: "url", Value: pages.URL + "/page/" + term})
 		btn, _ := pl.Button("corpus:ok:")
+		// A random moment of B's polling cycle, as a moderator would press Confirm.
+		time.Sleep(rand.N(time.Second))
 		id, err := pa.srv.ClickAs(syncMod, msg, btn.CustomID)
 		if err != nil {
 			b.Fatal(err)
