@@ -11,6 +11,8 @@ import (
 	"time"
 
 	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 	"github.com/standoff-bot/standoff/index"
@@ -161,5 +163,47 @@ func TestCorpusGitRemote(t *testing.T) {
 		if code != 1 || !strings.Contains(errOut, "no such change") {
 			t.Errorf("standoff %v: exit %d, %q", args, code, errOut)
 		}
+	}
+	// A forged history (the remote's branch force-pushed to an unrelated commit) is
+	// refused and reported, and the folder stays as it was.
+	forgeRemote(t, g.remote)
+	before := g.ok("corpus", "history", "--data", a)
+	code, _, errOut := g.run("corpus", "sync", "--data", a)
+	if code != 1 || !strings.Contains(errOut, "history was rewritten") {
+		t.Errorf("sync after a force-push: exit %d %q, want a refusal", code, errOut)
+	}
+	if after := g.ok("corpus", "history", "--data", a); after != before {
+		t.Errorf("the forged history was followed:\n%s", after)
+	}
+}
+
+// forgeRemote force-pushes an unrelated history to the remote's main branch, as someone
+// rewriting it would.
+func forgeRemote(t *testing.T, remote string) {
+	t.Helper()
+	dir := t.TempDir()
+	r, err := git.PlainInit(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "forged.md"), []byte("# Forged\n\nNot ours.\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wt, _ := r.Worktree()
+	wt.Add("forged.md")
+	sig := &object.Signature{Name: "someone", Email: "someone@example.org", When: time.Now()}
+	if _, err := wt.Commit("forged", &git.CommitOptions{Author: sig}); err != nil {
+		t.Fatal(err)
+	}
+	// Straight into the bare repository's storage: no transport needed.
+	bare, err := git.PlainOpen(remote)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, _ := r.Head()
+	iter, _ := r.Storer.IterEncodedObjects(plumbing.AnyObject)
+	iter.ForEach(func(o plumbing.EncodedObject) error { _, err := bare.Storer.SetEncodedObject(o); return err })
+	if err := bare.Storer.SetReference(plumbing.NewHashReference("refs/heads/main", head.Hash())); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -274,6 +274,15 @@ func TestBotsInStep(t *testing.T) {
 		_, body := b.get("/healthz")
 		t.Errorf("B's /healthz after the remote came back: %q", body)
 	}
+	// A forged history is refused and reported, and B goes on answering.
+	forgeRemote(t, remote)
+	if !waitFor(30*time.Second, func() bool { _, body := b.get("/healthz"); return strings.Contains(body, "history was rewritten") }) {
+		_, body := b.get("/healthz")
+		t.Errorf("B's /healthz after a force-push: %q", body)
+	}
+	if docs := b.askDocs("what is breakout time?"); len(docs) == 0 || docWith(docs, "forged") {
+		t.Errorf("B after a force-push cites %v", docs)
+	}
 }
 
 // docID returns the document of docs that contains part.
