@@ -59,7 +59,8 @@ type Author struct {
 
 // Trailer is one "Key: value" line at the end of a commit message.
 type Trailer struct {
-	Key, Value string
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 // Change is one change of the corpus, made in the work tree by the caller and recorded
