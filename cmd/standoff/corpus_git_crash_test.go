@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -15,6 +17,7 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"golang.org/x/sys/unix"
 
 	"github.com/standoff-bot/standoff/bot/discordtest"
 )
@@ -202,5 +205,62 @@ func TestBotsConcurrentChanges(t *testing.T) {
 				t.Errorf("bot %d does not answer from %s", i, term)
 			}
 		}
+	}
+}
+
+// TestCorpusGitKilledDuringPush holds the remote's push lock so that `standoff corpus add`
+// stops in its push, after its commit, and kills it there with SIGKILL: the remote does
+// not have the change, and the next run pushes it.
+func TestCorpusGitKilledDuringPush(t *testing.T) {
+	g := newGitCLI(t)
+	a, b := t.TempDir(), t.TempDir()
+	g.ok("corpus", "list", "--data", a)
+	g.ok("corpus", "list", "--data", b)
+	lock, err := os.OpenFile(filepath.Join(g.remote, "standoff-push.lock"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "zephyrine.md")
+	os.WriteFile(file, []byte(zephyrDoc), 0o600)
+	cmd := exec.Command(g.bin, "corpus", "add", "--data", a, file)
+	cmd.Env = g.env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	committed := waitFor(60*time.Second, func() bool {
+		r, err := git.PlainOpen(filepath.Join(a, "corpus"))
+		if err != nil {
+			return false
+		}
+		head, err := r.Head()
+		if err != nil {
+			return false
+		}
+		c, err := r.CommitObject(head.Hash())
+		return err == nil && strings.Contains(c.Message, "zephyrine")
+	})
+	cmd.Process.Kill()
+	cmd.Wait()
+	if !committed {
+		t.Fatalf("corpus add never committed; it said:\n%s", out.String())
+	}
+	if remoteFiles(t, g.remote)[zephyrID+".md"] {
+		t.Fatal("the change reached the remote although its push was held")
+	}
+	unix.Flock(int(lock.Fd()), unix.LOCK_UN)
+	sout := g.ok("corpus", "sync", "--data", a)
+	if !strings.Contains(sout, "pushed the local changes") {
+		t.Errorf("the next run did not push the change:\n%s", sout)
+	}
+	checkInStep(t, filepath.Join(a, "corpus"), g.remote)
+	g.ok("corpus", "sync", "--data", b)
+	if ans := g.ask(b, zephyrQuestion); !citesFirst(ans, zephyrID) {
+		t.Errorf("B does not answer from the change pushed after the kill: %+v", ans.Results)
 	}
 }
