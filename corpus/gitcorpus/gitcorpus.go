@@ -22,6 +22,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -182,12 +183,25 @@ func Open(ctx context.Context, cfg Config) (*Repo, error) {
 	}
 	defer unlock()
 	fresh := false
-	repo, err := git.PlainOpen(cfg.Dir)
-	if errors.Is(err, git.ErrRepositoryNotExists) {
-		repo, err = git.PlainInitWithOptions(cfg.Dir, &git.PlainInitOptions{
+	if _, err := os.Stat(filepath.Join(cfg.Dir, ".git", "HEAD")); errors.Is(err, fs.ErrNotExist) {
+		os.RemoveAll(filepath.Join(cfg.Dir, ".git")) // what an init killed midway left
+		_, err = git.PlainInitWithOptions(cfg.Dir, &git.PlainInitOptions{
 			InitOptions: git.InitOptions{DefaultBranch: plumbing.NewBranchReferenceName(cfg.Branch)}})
+		if err != nil {
+			return nil, fmt.Errorf("open corpus repository: %w", err)
+		}
 		fresh = true
 	}
+	if head, err := os.ReadFile(filepath.Join(cfg.Dir, ".git", "HEAD")); err == nil && !validHead(head) {
+		// A HEAD that a crash left empty: point it at the branch again.
+		if err := writeFileAtomic(filepath.Join(cfg.Dir, ".git", "HEAD"), []byte("ref: "+plumbing.NewBranchReferenceName(cfg.Branch).String()+"\n"), 0o644); err != nil {
+			return nil, fmt.Errorf("open corpus repository: repair HEAD: %w", err)
+		}
+	}
+	excludeOwnFiles(cfg.Dir)
+	// References and objects are written whole (see atomicRefs and looseObjects); the
+	// work tree is the folder.
+	repo, err := git.Open(looseObjects{newAtomicRefs(filepath.Join(cfg.Dir, ".git"))}, osfs.New(cfg.Dir))
 	if err != nil {
 		return nil, fmt.Errorf("open corpus repository: %w", err)
 	}
@@ -316,6 +330,38 @@ func (r *Repo) join(ctx context.Context) error {
 	}
 	r.log.Info("the corpus follows its remote", "branch", r.cfg.Branch, "commit", short(tip.String()))
 	return nil
+}
+
+// ownFiles are the patterns of the files standoff keeps in the work tree for itself: the
+// lock file and the temporary files of writes in progress.
+const ownFiles = "/.git-standoff.lock\n.*.tmp-*\n"
+
+// excludeOwnFiles lists ownFiles in .git/info/exclude, so that git (and go-git) leave
+// them out of status and commits.
+func excludeOwnFiles(dir string) {
+	p := filepath.Join(dir, ".git", "info", "exclude")
+	old, err := os.ReadFile(p)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return
+	}
+	if strings.Contains(string(old), ownFiles) {
+		return
+	}
+	if len(old) > 0 && !strings.HasSuffix(string(old), "\n") {
+		old = append(old, '\n')
+	}
+	if os.MkdirAll(filepath.Dir(p), 0o755) == nil {
+		_ = writeFileAtomic(p, append(old, ownFiles...), 0o644)
+	}
+}
+
+// validHead reports whether the content of a HEAD file names a reference or a commit.
+func validHead(b []byte) bool {
+	s := strings.TrimSpace(string(b))
+	if strings.HasPrefix(s, "ref: refs/") {
+		return true
+	}
+	return len(s) == 40 && strings.Trim(s, "0123456789abcdef") == ""
 }
 
 // branchRef is the local branch.

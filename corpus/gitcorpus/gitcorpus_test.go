@@ -158,6 +158,7 @@ func TestConcurrentChangesConverge(t *testing.T) {
 	repos := []*Repo{open(t, newFolder(t, seed), url), nil}
 	repos[1] = open(t, newFolder(t, nil), url)
 	var wg sync.WaitGroup
+	var callers [2]sync.Mutex
 	errs := make(chan error, 20)
 	for i := range 20 {
 		wg.Add(1)
@@ -165,9 +166,11 @@ func TestConcurrentChangesConverge(t *testing.T) {
 			defer wg.Done()
 			r := repos[i%2]
 			p := fmt.Sprintf("added/doc-%02d.md", i)
-			r.mu.Lock() // the file written and committed under the same lock, as a caller would
+			// The file written and committed under one lock, as a caller does (the
+			// bot holds its moderation lock): the repositories' own syncs race.
+			callers[i%2].Lock()
+			defer callers[i%2].Unlock()
 			write(t, r.Dir(), p, fmt.Sprintf("doc %d\n", i))
-			r.mu.Unlock()
 			if _, err := r.Commit(ctx, Change{Subject: "add " + p, Paths: []string{p}}); err != nil {
 				errs <- fmt.Errorf("%s: %w", p, err)
 			}
@@ -372,5 +375,47 @@ func TestFilesFromTheRemoteArePrivate(t *testing.T) {
 		if got := info.Mode().Perm(); got != want {
 			t.Errorf("%s: mode %v, want %v", p, got, want)
 		}
+	}
+}
+
+func TestSyncKeepsFilesEditedByHand(t *testing.T) {
+	ctx := context.Background()
+	url, _ := newRemote(t)
+	a := open(t, newFolder(t, seed), url)
+	b := open(t, newFolder(t, nil), url)
+	write(t, a.Dir(), "news/from-a.md", "A\n")
+	if _, err := a.Commit(ctx, Change{Subject: "A", Paths: []string{"news/from-a.md"}}); err != nil {
+		t.Fatal(err)
+	}
+	write(t, b.Dir(), "glossary.md", "edited by hand in B\n")
+	write(t, b.Dir(), "news/by-hand.md", "new by hand\n")
+	res, err := b.Sync(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Changed || !res.Pushed {
+		t.Errorf("Sync = %+v, want changed and pushed", res)
+	}
+	for p, want := range map[string]string{"glossary.md": "edited by hand in B\n", "news/by-hand.md": "new by hand\n", "news/from-a.md": "A\n"} {
+		if got, _ := read(t, b.Dir(), p); got != want {
+			t.Errorf("B's %s = %q, want %q", p, got, want)
+		}
+	}
+	if _, err := a.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := read(t, a.Dir(), "glossary.md"); got != "edited by hand in B\n" {
+		t.Errorf("A's glossary = %q: B's edit did not reach it", got)
+	}
+}
+
+func TestOpenRepairsAnEmptyHead(t *testing.T) {
+	dir := newFolder(t, seed)
+	first := open(t, dir, "").Head()
+	if err := os.WriteFile(filepath.Join(dir, ".git", "HEAD"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := open(t, dir, "").Head(); got != first {
+		t.Errorf("head after repair = %q, want %q", got, first)
 	}
 }

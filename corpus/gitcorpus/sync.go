@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"time"
@@ -17,7 +18,7 @@ import (
 
 // maxPushAttempts bounds how often a push refused because the remote moved on is
 // retried on its new tip.
-const maxPushAttempts = 8
+const maxPushAttempts = 20
 
 // SyncResult is what a Sync did.
 type SyncResult struct {
@@ -64,6 +65,14 @@ func (r *Repo) syncLocked(ctx context.Context) (SyncResult, error) {
 	}
 	if remote == seen && remote == head {
 		return res, nil
+	}
+	// Files edited in the folder but not committed would be overwritten by the remote's:
+	// commit them first, so that they are re-applied and pushed like any change.
+	if err := r.commitDirty(ctx); err != nil {
+		return res, err
+	}
+	if head, err = r.head(); err != nil {
+		return res, err
 	}
 	if remote.IsZero() {
 		// An empty (or emptied) remote: seed it.
@@ -132,6 +141,16 @@ func (r *Repo) syncLocked(ctx context.Context) (SyncResult, error) {
 		res.Changed = changed
 	}
 	return res, nil
+}
+
+// commitDirty commits the changes of the work tree that no commit recorded (files
+// edited in the folder by hand), so that moving the work tree never loses them.
+func (r *Repo) commitDirty(ctx context.Context) error {
+	_, err := r.commitLocked(ctx, Change{Subject: "corpus: record the files edited in the corpus folder", Author: systemAuthor})
+	if err != nil && !errors.Is(err, git.ErrEmptyCommit) {
+		return fmt.Errorf("sync: %w", err)
+	}
+	return nil
 }
 
 // treeChanged reports whether commits a and b have different trees.
@@ -231,6 +250,9 @@ func (r *Repo) isAncestor(a, b plumbing.Hash) (bool, error) {
 // re-applies the local commits onto the remote's tip, and tries again; the same document
 // changed on both sides is a *ConflictError.
 func (r *Repo) pushLocked(ctx context.Context) error {
+	if err := r.commitDirty(ctx); err != nil {
+		return err
+	}
 	var last error
 	for attempt := 0; attempt < maxPushAttempts; attempt++ {
 		head, err := r.head()
@@ -288,6 +310,13 @@ func (r *Repo) pushLocked(ctx context.Context) error {
 		}
 		if err := r.rebase(head, tip); err != nil {
 			return err
+		}
+		// Another process is pushing too: leave it a moment, a random one so that two
+		// pushers do not keep meeting.
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("push: %w", ctx.Err())
+		case <-time.After(rand.N(time.Duration(attempt+1) * 20 * time.Millisecond)):
 		}
 	}
 	return fmt.Errorf("push: the remote kept moving; gave up after %d attempts: %w", maxPushAttempts, last)

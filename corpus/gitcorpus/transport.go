@@ -22,7 +22,7 @@ import (
 // not check the old value of a branch it updates). It changes go-git's table of
 // protocols, so call it once, at the start of the program, before any fetch or push.
 func InstallFileTransport() {
-	client.InstallProtocol("file", fileTransport{srv: server.DefaultServer})
+	client.InstallProtocol("file", fileTransport{srv: server.NewServer(atomicLoader{})})
 }
 
 // fileTransport is go-git's in-process server, with pushes serialised by a lock file.
@@ -36,7 +36,7 @@ func (t fileTransport) NewUploadPackSession(ep *transport.Endpoint, auth transpo
 	if err != nil {
 		return nil, err
 	}
-	st, err := server.DefaultLoader.Load(ep)
+	st, err := atomicLoader{}.Load(ep)
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -81,6 +81,22 @@ func (t fileTransport) NewReceivePackSession(ep *transport.Endpoint, auth transp
 		return nil, err
 	}
 	return &lockedSession{ReceivePackSession: s, unlock: sync.OnceFunc(unlock)}, nil
+}
+
+// atomicLoader opens the repository of a file:// address with atomicRefs, so that a
+// push killed midway never leaves the remote's branch empty.
+type atomicLoader struct{}
+
+// Load implements server.Loader.
+func (atomicLoader) Load(ep *transport.Endpoint) (storer.Storer, error) {
+	dir := ep.Path
+	if _, err := os.Stat(filepath.Join(dir, "config")); err != nil {
+		dir = filepath.Join(ep.Path, ".git")
+		if _, err := os.Stat(filepath.Join(dir, "config")); err != nil {
+			return nil, transport.ErrRepositoryNotFound
+		}
+	}
+	return looseObjects{newAtomicRefs(dir)}, nil
 }
 
 // lockedSession releases the remote's lock when the push is over.
