@@ -76,12 +76,20 @@ func (m *Moderation) commitLocked(ctx context.Context, who Actor, command, sourc
 	if source != "" {
 		body += "\n\nSource: " + source
 	}
+	before := repo.Head()
 	e, err := repo.Commit(ctx, gitcorpus.Change{Subject: subject, Body: body, Author: author, Trailers: trailers})
 	var pe *gitcorpus.PushError
 	var ce *gitcorpus.ConflictError
 	switch {
 	case err == nil:
 		m.log.Info("corpus change committed", "commit", e.Short, "subject", subject)
+		if e.Parent != before {
+			// Re-applied onto changes pushed from elsewhere, which are now in the folder
+			// too: serve them as well.
+			if _, err := m.refreshLocked(ctx, Actor{ID: "sync", Via: "sync"}, "sync", ""); err != nil {
+				m.log.Error("refreshing after a change re-applied onto the remote's failed", "err", err)
+			}
+		}
 		return nil
 	case errors.Is(err, git.ErrEmptyCommit):
 		return nil

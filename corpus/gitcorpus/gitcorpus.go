@@ -84,6 +84,7 @@ type Change struct {
 type Entry struct {
 	ID       string       `json:"id"`
 	Short    string       `json:"short"`
+	Parent   string       `json:"parent,omitempty"`
 	Author   string       `json:"author"`
 	Email    string       `json:"email,omitempty"`
 	When     time.Time    `json:"when"`
@@ -717,6 +718,9 @@ func (r *Repo) entry(h plumbing.Hash) (Entry, error) {
 	e := Entry{ID: h.String(), Short: short(h.String()), Author: c.Author.Name, Email: c.Author.Email,
 		When: c.Author.When.UTC(), Message: c.Message}
 	e.Subject, _, _ = strings.Cut(c.Message, "\n")
+	if c.NumParents() > 0 {
+		e.Parent = c.ParentHashes[0].String()
+	}
 	e.Trailers = trailers(c.Message)
 	files, err := r.filesOf(c)
 	if err != nil {
