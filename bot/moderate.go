@@ -404,7 +404,9 @@ func (m *Moderation) refreshLocked(ctx context.Context, who Actor, command, sour
 	if err != nil {
 		m.log.Error("writing the audit log", "err", err)
 	}
-	m.postAudit(ctx, recs)
+	if who.Via != "sync" { // the process that made the change posted it already
+		m.postAudit(ctx, recs)
+	}
 	return out, nil
 }
 

@@ -176,7 +176,7 @@ func (r *Repo) lsRemote(ctx context.Context) (plumbing.Hash, error) {
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("remote: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	refs, err := rem.ListContext(ctx, &git.ListOptions{Auth: r.auth})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
