@@ -210,6 +210,9 @@ func Open(ctx context.Context, cfg Config) (*Repo, error) {
 	if err := r.configure(); err != nil {
 		return nil, err
 	}
+	if err := r.resume(); err != nil {
+		return nil, err
+	}
 	if err := r.repair(ctx, fresh); err != nil {
 		return nil, err
 	}
@@ -616,6 +619,68 @@ func short(id string) string {
 // moveTo points the branch at to and makes the work tree and index match it, from the
 // tree of from (zero: none).
 func (r *Repo) moveTo(from, to plumbing.Hash) error {
+	// A crash in the middle leaves the branch moved and the files half so: the marker
+	// tells the next Open to finish the move before anything else.
+	marker := filepath.Join(r.cfg.Dir, ".git", moveMarker)
+	if err := writeFileAtomic(marker, []byte(from.String()+" "+to.String()+"\n"), 0o644); err != nil {
+		return fmt.Errorf("check out %s: %w", short(to.String()), err)
+	}
+	if err := r.doMove(from, to); err != nil {
+		return err
+	}
+	if err := os.Remove(marker); err != nil {
+		return fmt.Errorf("check out %s: %w", short(to.String()), err)
+	}
+	return nil
+}
+
+// moveMarker, in .git, names the move of the work tree in progress: "FROM TO".
+const moveMarker = "standoff-move"
+
+// rebasingRef keeps the local commits while they are re-applied onto the remote's tip.
+const rebasingRef = plumbing.ReferenceName("refs/standoff/rebasing")
+
+// resume finishes what a crash interrupted: a move of the work tree is done again, and a
+// rebase is undone (the local commits come back, to be re-applied by the next push).
+func (r *Repo) resume() error {
+	marker := filepath.Join(r.cfg.Dir, ".git", moveMarker)
+	if data, err := os.ReadFile(marker); err == nil {
+		var from, to string
+		if _, err := fmt.Sscan(string(data), &from, &to); err == nil {
+			r.log.Warn("finishing a move of the corpus work tree that a crash interrupted", "to", short(to))
+			if err := r.doMove(plumbing.NewHash(from), plumbing.NewHash(to)); err != nil {
+				return fmt.Errorf("open corpus repository: finish the interrupted move: %w", err)
+			}
+		}
+		if err := os.Remove(marker); err != nil {
+			return fmt.Errorf("open corpus repository: %w", err)
+		}
+	}
+	saved, err := r.repo.Storer.Reference(rebasingRef)
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open corpus repository: %w", err)
+	}
+	head, err := r.head()
+	if err != nil {
+		return err
+	}
+	r.log.Warn("undoing a rebase that a crash interrupted; the next push does it again", "commit", short(saved.Hash().String()))
+	if head != saved.Hash() {
+		if err := r.moveTo(head, saved.Hash()); err != nil {
+			return fmt.Errorf("open corpus repository: undo the interrupted rebase: %w", err)
+		}
+	}
+	if err := r.repo.Storer.RemoveReference(rebasingRef); err != nil {
+		return fmt.Errorf("open corpus repository: %w", err)
+	}
+	return nil
+}
+
+// doMove is moveTo without the marker.
+func (r *Repo) doMove(from, to plumbing.Hash) error {
 	var removed, written []string
 	if !from.IsZero() {
 		ft, err := r.treeOf(from)

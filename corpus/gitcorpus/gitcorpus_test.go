@@ -419,3 +419,88 @@ func TestOpenRepairsAnEmptyHead(t *testing.T) {
 		t.Errorf("head after repair = %q, want %q", got, first)
 	}
 }
+
+// TestOpenFinishesAnInterruptedMove leaves the branch moved and the files half so, as a
+// crash in a fast-forward would: Open finishes the move, and commits nothing.
+func TestOpenFinishesAnInterruptedMove(t *testing.T) {
+	ctx := context.Background()
+	dir := newFolder(t, seed)
+	r := open(t, dir, "")
+	from := r.Head()
+	write(t, dir, "news/b.md", "B\n")
+	write(t, dir, "glossary.md", "new glossary\n")
+	os.Remove(filepath.Join(dir, "news", "a.md"))
+	e, err := r.Commit(ctx, Change{Subject: "move"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Back to the old files, with the branch at the new commit and a half-written file.
+	write(t, dir, "news/a.md", seed["news/a.md"])
+	write(t, dir, "glossary.md", "new glo")
+	os.Remove(filepath.Join(dir, "news", "b.md"))
+	if err := os.WriteFile(filepath.Join(dir, ".git", moveMarker), []byte(from+" "+e.ID+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r2 := open(t, dir, "")
+	if got := r2.Head(); got != e.ID {
+		t.Errorf("head = %s, want %s (nothing committed)", got, e.ID)
+	}
+	for p, want := range map[string]string{"glossary.md": "new glossary\n", "news/b.md": "B\n"} {
+		if got, _ := read(t, dir, p); got != want {
+			t.Errorf("%s = %q, want %q", p, got, want)
+		}
+	}
+	if _, ok := read(t, dir, "news/a.md"); ok {
+		t.Error("news/a.md, removed by the move, is back")
+	}
+}
+
+// TestOpenUndoesAnInterruptedRebase leaves the branch at the remote's tip with the local
+// commit only in the rebase's reference, as a crash in a rebase would: Open brings the
+// local commit back, and the next sync pushes it.
+func TestOpenUndoesAnInterruptedRebase(t *testing.T) {
+	ctx := context.Background()
+	url, remoteDir := newRemote(t)
+	a := open(t, newFolder(t, seed), url)
+	b := open(t, newFolder(t, nil), url)
+	write(t, a.Dir(), "news/from-a.md", "A\n")
+	if _, err := a.Commit(ctx, Change{Subject: "A", Paths: []string{"news/from-a.md"}}); err != nil {
+		t.Fatal(err)
+	}
+	// B commits while the remote is away, then "crashes" in the rebase just after moving
+	// to the remote's tip.
+	os.Rename(remoteDir, remoteDir+".away")
+	write(t, b.Dir(), "news/from-b.md", "B\n")
+	local, err := b.Commit(ctx, Change{Subject: "B", Paths: []string{"news/from-b.md"}})
+	var pe *PushError
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v, want a PushError", err)
+	}
+	os.Rename(remoteDir+".away", remoteDir)
+	if err := b.fetch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tip, _ := b.incoming()
+	b.repo.Storer.SetReference(plumbing.NewHashReference(rebasingRef, plumbing.NewHash(local.ID)))
+	if err := b.moveTo(plumbing.NewHash(local.ID), tip); err != nil {
+		t.Fatal(err)
+	}
+	b2 := open(t, b.Dir(), url)
+	if got := b2.Head(); got != local.ID {
+		t.Fatalf("head after Open = %s, want the local commit %s back", got, local.ID)
+	}
+	if _, err := b2.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"news/from-a.md", "news/from-b.md"} {
+		if _, ok := read(t, b2.Dir(), p); !ok {
+			t.Errorf("B lacks %s after the sync", p)
+		}
+	}
+	if _, err := a.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := read(t, a.Dir(), "news/from-b.md"); !ok {
+		t.Error("B's change never reached A")
+	}
+}

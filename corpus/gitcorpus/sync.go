@@ -431,6 +431,9 @@ func (r *Repo) rebase(head, tip plumbing.Hash) error {
 		r.log.Warn("corpus change refused: the same document changed on the remote", "paths", conflicts, "kept", saved)
 		return &ConflictError{Paths: conflicts, Saved: saved.String()}
 	}
+	if err := r.repo.Storer.SetReference(plumbing.NewHashReference(rebasingRef, head)); err != nil {
+		return fmt.Errorf("rebase: %w", err)
+	}
 	if err := r.moveTo(head, tip); err != nil {
 		return fmt.Errorf("rebase: %w", err)
 	}
@@ -461,6 +464,9 @@ func (r *Repo) rebase(head, tip plumbing.Hash) error {
 		if err != nil && !errors.Is(err, git.ErrEmptyCommit) {
 			return fmt.Errorf("rebase: %w", err)
 		}
+	}
+	if err := r.repo.Storer.RemoveReference(rebasingRef); err != nil {
+		return fmt.Errorf("rebase: %w", err)
 	}
 	r.log.Info("corpus change re-applied onto the remote's tip", "commits", len(local), "tip", short(tip.String()))
 	return nil
