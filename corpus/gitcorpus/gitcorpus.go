@@ -200,6 +200,7 @@ func Open(ctx context.Context, cfg Config) (*Repo, error) {
 		}
 	}
 	excludeOwnFiles(cfg.Dir)
+	removeStrayRefs(filepath.Join(cfg.Dir, ".git"))
 	// References and objects are written whole (see atomicRefs and looseObjects); the
 	// work tree is the folder.
 	repo, err := git.Open(looseObjects{newAtomicRefs(filepath.Join(cfg.Dir, ".git"))}, osfs.New(cfg.Dir))

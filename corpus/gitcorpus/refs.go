@@ -3,8 +3,10 @@ package gitcorpus
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -66,10 +68,42 @@ func (s *atomicRefs) write(ref *plumbing.Reference) error {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("set reference %s: %w", name, err)
 	}
-	if err := writeFileAtomic(p, []byte(content), 0o644); err != nil {
+	// The temporary file is made outside refs/: go-git takes every file there for a
+	// reference, and one a crash left behind would make the repository unreadable.
+	f, err := os.CreateTemp(s.dir, "standoff-ref.tmp-*")
+	if err != nil {
 		return fmt.Errorf("set reference %s: %w", name, err)
 	}
+	tmp := f.Name()
+	_, werr := f.WriteString(content)
+	if werr == nil {
+		werr = f.Chmod(0o644)
+	}
+	if werr == nil {
+		werr = f.Sync()
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, p)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("set reference %s: %w", name, werr)
+	}
 	return nil
+}
+
+// removeStrayRefs removes from refs/ the temporary files that an earlier version of the
+// reference writer, killed midway, may have left there.
+func removeStrayRefs(gitDir string) {
+	_ = filepath.WalkDir(filepath.Join(gitDir, "refs"), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasPrefix(d.Name(), ".") && strings.Contains(d.Name(), ".tmp-") {
+			os.Remove(p)
+		}
+		return nil
+	})
 }
 
 // looseObjects is a repository storage that does not take packfiles whole: objects
