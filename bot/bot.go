@@ -89,6 +89,11 @@ type Options struct {
 	// ShardStartInterval is how long a batch of shards waits after the one before it
 	// identified (Discord allows max_concurrency identifies per 5 s). Default 5 s.
 	ShardStartInterval time.Duration
+	// HealthDetails, when set, gives lines /healthz adds after its status: problems that
+	// do not stop the bot from answering (a corpus sync failing).
+	HealthDetails func() []string
+	// CorpusCommit, when set, gives the commit of the corpus, shown by /about.
+	CorpusCommit func() string
 }
 
 // Bot is a running or runnable Discord bot. Build it with New and run it with Run.

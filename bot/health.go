@@ -41,7 +41,8 @@ func (b *Bot) Health() (ok bool, reason string) {
 //   - /livez: 200 "ok" while the process answers at all, whatever Discord's state: the
 //     liveness probe, which must not restart the bot during a Discord outage;
 //   - /readyz and /healthz: 200 "ok" while Health is ok (connected, index healthy), 503
-//     with the reason otherwise: the readiness probe;
+//     with the reason otherwise: the readiness probe; lines after the first give
+//     details that do not affect readiness (a failed corpus sync);
 //   - /metrics: the bot's Metrics, in Prometheus's format.
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
@@ -54,12 +55,19 @@ func (b *Bot) Handler() http.Handler {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		ok, reason := b.Health()
+		var details []string
+		if b.opts.HealthDetails != nil {
+			details = b.opts.HealthDetails()
+		}
 		if !ok {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintln(w, reason)
-			return
+		} else {
+			fmt.Fprintln(w, "ok")
 		}
-		fmt.Fprintln(w, "ok")
+		for _, d := range details {
+			fmt.Fprintln(w, d)
+		}
 	}
 	mux.HandleFunc("GET /readyz", ready)
 	mux.HandleFunc("GET /healthz", ready)

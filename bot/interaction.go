@@ -332,7 +332,11 @@ func (b *Bot) onCommand(ctx context.Context, r *responder, ev *discordgo.Interac
 		if fb != nil {
 			up, down = fb.Counts()
 		}
-		r.send(ctx, false, aboutMessage(b.a.Stats(), b.opts.Version, up, down))
+		msg := aboutMessage(b.a.Stats(), b.opts.Version, up, down)
+		if b.opts.CorpusCommit != nil {
+			msg = withCorpusCommit(msg, b.opts.CorpusCommit())
+		}
+		r.send(ctx, false, msg)
 	case cmdHelp:
 		r.send(ctx, false, helpMessage(b.botUser(), coverageOf(b.a)))
 	default:

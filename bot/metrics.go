@@ -96,6 +96,10 @@ func NewMetrics() *Metrics {
 	return m
 }
 
+// Registry is the registry the metrics are in, for other parts of standoff to add their
+// own (the corpus sync's).
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
 // Handler serves the metrics in Prometheus's exposition format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})

@@ -18,6 +18,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 	"github.com/standoff-bot/standoff/index"
 )
 
@@ -70,6 +71,9 @@ type ModerationOptions struct {
 	HTTPClient *http.Client
 	// OnRefresh, when set, is told of every rebuild of the index: whether it served.
 	OnRefresh func(ok bool)
+	// Repo, when set, is the git repository the corpus folder is kept in: every change is
+	// committed (and pushed), and /corpus history and undo work.
+	Repo *gitcorpus.Repo
 }
 
 // Actor is who made a change: a Discord member, a command line, or the watcher.
@@ -205,7 +209,7 @@ func corpusDefinition() *discordgo.ApplicationCommand {
 		DefaultMemberPermissions: &perm,
 		Contexts:                 &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild},
 		IntegrationTypes:         &[]discordgo.ApplicationIntegrationType{discordgo.ApplicationIntegrationGuildInstall},
-		Options: []*discordgo.ApplicationCommandOption{
+		Options: append([]*discordgo.ApplicationCommandOption{
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: subAdd,
 				Description: "Add a document from a web page or a .md, .txt or .html file; shows a preview first.",
 				Options: []*discordgo.ApplicationCommandOption{
@@ -229,7 +233,7 @@ func corpusDefinition() *discordgo.ApplicationCommand {
 				Options: []*discordgo.ApplicationCommandOption{
 					{Type: discordgo.ApplicationCommandOptionInteger, Name: optDays, Description: "How many days back (default 7)", MinValue: &one, MaxValue: days},
 				}},
-		},
+		}, historyOptions()...),
 	}
 }
 
@@ -307,6 +311,10 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 			m.refreshCommand(ctx, r, who)
 		case subGaps:
 			m.gaps(ctx, r, intOption(sub, optDays, defaultGapDays))
+		case subHistory:
+			m.history(ctx, r)
+		case subUndo:
+			m.undoPreview(ctx, r, stringOption(sub, optChange))
 		default:
 			r.send(ctx, false, notice(msgUnknownCmd))
 		}
@@ -317,6 +325,10 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 			m.confirm(ctx, r, who, pending)
 		} else if pending, ok := strings.CutPrefix(id, corpusCancel); ok {
 			m.cancel(ctx, r, pending)
+		} else if change, ok := strings.CutPrefix(id, corpusUndo); ok {
+			m.undoConfirm(ctx, r, who, change)
+		} else if _, ok := strings.CutPrefix(id, corpusUndoNo); ok {
+			r.send(ctx, true, notice("Cancelled — nothing was undone."))
 		} else if offset, ok := strings.CutPrefix(id, corpusListPage); ok {
 			n, _ := strconv.Atoi(offset)
 			r.send(ctx, true, m.listMessage(max(n, 0)))
@@ -384,11 +396,16 @@ func (m *Moderation) refreshLocked(ctx context.Context, who Actor, command, sour
 	m.log.Info("corpus refreshed", "by", who.ID, "via", who.Via, "command", command,
 		"added", len(out.Changes.Added), "updated", len(out.Changes.Updated), "removed", len(out.Changes.Removed),
 		"passages", st.Passages, "took", time.Since(start).Round(time.Millisecond))
+	if err := m.commitLocked(ctx, who, command, source, out.Changes); err != nil {
+		return Outcome{}, err
+	}
 	recs, err := m.audit.Record(who, command, source, out.Changes, m.opts.Now())
 	if err != nil {
 		m.log.Error("writing the audit log", "err", err)
 	}
-	m.postAudit(ctx, recs)
+	if who.Via != "sync" { // the process that made the change posted it already
+		m.postAudit(ctx, recs)
+	}
 	return out, nil
 }
 

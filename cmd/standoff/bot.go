@@ -83,6 +83,10 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 	if created {
 		logger.Info("filled the corpus folder with the embedded corpus", "dir", cfg.CorpusDir)
 	}
+	repo, interval, err := openBotRepo(ctx, cfg.CorpusDir, logger)
+	if err != nil {
+		return err
+	}
 	c, err := corpus.LoadDir(ctx, cfg.CorpusDir)
 	if err != nil {
 		return fmt.Errorf("load corpus: %w", err)
@@ -110,19 +114,27 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 	var b *bot.Bot // set before anything can refresh: Run and the watcher start after it
 	mod, err := bot.NewModeration(cfg, live, c, icfg, logger, bot.ModerationOptions{
 		OnRefresh: func(ok bool) { b.ObserveRefresh(ok) },
+		Repo:      repo,
 	})
 	if err != nil {
 		return err
 	}
 	defer mod.Close()
+	metrics := bot.NewMetrics()
+	syncState, err := bot.NewCorpusSync(metrics.Registry())
+	if err != nil {
+		return err
+	}
 	b, err = bot.New(cfg, live, logger, bot.Options{Build: bot.ReadBuild(), Split: c.Splitter().Split,
-		Commands: []bot.Command{mod.Command()}})
+		Commands: []bot.Command{mod.Command()}, Metrics: metrics,
+		HealthDetails: syncState.Details, CorpusCommit: mod.CorpusCommit})
 	if err != nil {
 		return err
 	}
 	if watch {
 		go watchCorpus(ctx, cfg.CorpusDir, mod, logger)
 	}
+	go mod.RunSync(ctx, interval, syncState)
 	return b.Run(ctx)
 }
 

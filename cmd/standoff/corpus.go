@@ -16,6 +16,7 @@ import (
 
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 	"github.com/standoff-bot/standoff/index"
 )
 
@@ -25,7 +26,7 @@ type corpusFlags struct {
 	dryRun, json bool
 }
 
-// cmdCorpus runs the corpus subcommand sub (add, remove, list), whose flags and
+// cmdCorpus runs the corpus subcommand sub (add, remove, list, sync, history, undo), whose flags and
 // arguments the command line has parsed: it opens the workspace and gives it to do.
 func cmdCorpus(ctx context.Context, sub string, cf corpusFlags, args []string, stderr io.Writer,
 	do func(ctx context.Context, w *workspace, cf corpusFlags, args []string) error) int {
@@ -43,11 +44,14 @@ func cmdCorpus(ctx context.Context, sub string, cf corpusFlags, args []string, s
 		}
 		return 1
 	}
-	w, err := openWorkspace(cf)
+	w, err := openWorkspace(ctx, cf, stderr)
 	if err != nil {
 		return fail(err)
 	}
 	defer w.audit.Close()
+	if sub == "add" || sub == "remove" {
+		w.syncFirst(ctx, stderr)
+	}
 	if err := do(ctx, w, cf, args); err != nil {
 		return fail(err)
 	}
@@ -60,18 +64,23 @@ type workspace struct {
 	store              corpus.Store
 	audit              *bot.AuditLog
 	who                bot.Actor
+	git                *gitcorpus.Repo
 }
 
 // openWorkspace resolves the folders: --data as for ask; --corpus, else
 // STANDOFF_CORPUS_DIR, else DATA/corpus, filled with the embedded corpus on first use, as
 // standoff bot does.
-func openWorkspace(cf corpusFlags) (*workspace, error) {
+func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*workspace, error) {
 	data, err := bot.DataDir(cf.data, os.LookupEnv)
 	if err != nil {
 		return nil, err
 	}
 	dir := bot.CorpusDir(cf.corpus, data, os.LookupEnv)
 	if _, err := ensureCorpus(dir); err != nil {
+		return nil, err
+	}
+	repo, err := gitcorpus.Open(ctx, gitConfig(dir, os.Getenv, cliLogger(stderr)))
+	if err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(data, 0o700); err != nil {
@@ -86,7 +95,7 @@ func openWorkspace(cf corpusFlags) (*workspace, error) {
 		name = u.Username
 	}
 	w := &workspace{corpusDir: dir, dataDir: data, store: corpus.Store{Dir: dir}, audit: audit,
-		who: bot.Actor{ID: "cli:" + name, Name: name, Via: "cli"}}
+		who: bot.Actor{ID: "cli:" + name, Name: name, Via: "cli"}, git: repo}
 	w.store.CleanTemp(time.Hour)
 	return w, nil
 }
@@ -219,6 +228,9 @@ func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, command,
 	st := ix.Stats()
 	ix.Close()
 	ch := corpus.Diff(before, after)
+	if err := w.commitChange(ctx, command, source, ch, stdout); err != nil {
+		return err
+	}
 	if _, err := w.audit.Record(w.who, command, source, ch, time.Now()); err != nil {
 		return err
 	}

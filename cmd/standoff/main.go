@@ -27,10 +27,12 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/standoff-bot/standoff/bot"
+	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 	"github.com/standoff-bot/standoff/index"
 )
 
 func main() {
+	gitcorpus.InstallFileTransport()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -195,18 +197,24 @@ in the working folder is read first and never overrides a variable already set. 
 	return cmd
 }
 
-// newCorpusCmd is `standoff corpus` and its subcommands add, remove and list.
+// newCorpusCmd is `standoff corpus` and its subcommands add, remove, list, sync, history
+// and undo.
 func newCorpusCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "corpus add|remove|list",
-		Short: "Add, remove or list the documents of the corpus folder",
+		Use:   "corpus add|remove|list|sync|history|undo",
+		Short: "Add, remove or list the documents of the corpus folder; its git history",
 		Long: `Change the corpus folder the bot serves: --corpus, else $STANDOFF_CORPUS_DIR, else
 DATA/corpus, filled with the embedded corpus on first use.
 
 add writes the document at once, without asking, and prints what it wrote; a page from
 an address the corpus already has updates that document. Every change rebuilds the index
 in the data folder and is recorded in DATA/audit.jsonl. Downloads may not reach loopback,
-private or link-local addresses unless STANDOFF_FETCH_ALLOW allows them.`,
+private or link-local addresses unless STANDOFF_FETCH_ALLOW allows them.
+
+The corpus folder is a git repository: every change is one commit. With
+STANDOFF_CORPUS_GIT (a remote: https, ssh or file://; STANDOFF_CORPUS_GIT_BRANCH, default
+main; STANDOFF_CORPUS_GIT_TOKEN for https) every change is pushed, and sync brings the
+changes others pushed.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cmd.SetOut(stderr)
@@ -243,6 +251,19 @@ private or link-local addresses unless STANDOFF_FETCH_ALLOW allows them.`,
 			return w.list(ctx, cf.json, stdout, stderr)
 		})
 	list.Flags().BoolVar(&listFlags.json, "json", false, "one JSON object a line")
+	sub("sync [flags]", "Bring the changes pushed to the corpus's git remote", 0,
+		func(ctx context.Context, w *workspace, _ corpusFlags, _ []string) error {
+			return w.sync(ctx, stdout)
+		})
+	history, historyFlags := sub("history [flags]", "The corpus's changes, newest first", 0,
+		func(ctx context.Context, w *workspace, cf corpusFlags, _ []string) error {
+			return w.history(ctx, cf.json, stdout)
+		})
+	history.Flags().BoolVar(&historyFlags.json, "json", false, "one JSON object a line")
+	sub("undo [flags] ID", "Revert a change of the history with a new commit", 1,
+		func(ctx context.Context, w *workspace, _ corpusFlags, args []string) error {
+			return w.undo(ctx, args[0], stdout)
+		})
 	return cmd
 }
 

@@ -1,0 +1,148 @@
+package bot_test
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/standoff-bot/standoff/bot"
+	"github.com/standoff-bot/standoff/bot/discordtest"
+	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/gitcorpus"
+	"github.com/standoff-bot/standoff/index"
+)
+
+// startModerationRepo is startModeration with the corpus folder kept in a git
+// repository.
+func startModerationRepo(t *testing.T, corpusDir, dataDir string, allow []string, clock *fakeClock) (*modHarness, *gitcorpus.Repo) {
+	t.Helper()
+	srv := discordtest.New(discordtest.WithHeartbeatInterval(time.Second))
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	repo, err := gitcorpus.Open(ctx, gitcorpus.Config{Dir: corpusDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := corpus.LoadDir(ctx, corpusDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	icfg := index.Config{Dir: filepath.Join(dataDir, "index"), Logger: logger}
+	ix, err := index.Open(ctx, icfg, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	live := index.NewLive(ix)
+	cfg := bot.Config{Token: discordtest.DefaultToken, APIURL: srv.URL, DataDir: dataDir, CorpusDir: corpusDir,
+		ModRoleIDs: []string{modRole}, FetchAllow: allow}
+	mod, err := bot.NewModeration(cfg, live, c, icfg, logger, bot.ModerationOptions{Now: clock.Now, FetchTimeout: 5 * time.Second, Repo: repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := start(t, srv, live, dataDir, bot.Options{Commands: []bot.Command{mod.Command()}, NoRateLimit: true,
+		CorpusCommit: mod.CorpusCommit})
+	t.Cleanup(func() {
+		h.stop()
+		mod.Close()
+		live.Close()
+		if t.Failed() {
+			t.Logf("moderation logs:\n%s", logs.String())
+		}
+	})
+	return &modHarness{harness: h, mod: mod, live: live, corpusDir: corpusDir, clock: clock}, repo
+}
+
+// TestCorpusHistoryUndo adds a document with /corpus add, finds the commit in /corpus
+// history, undoes it with /corpus undo and Confirm, and is refused a second undo.
+func TestCorpusHistoryUndo(t *testing.T) {
+	ctx := context.Background()
+	content := newContentServer(t)
+	clock := &fakeClock{t: time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)}
+	dataDir := t.TempDir()
+	h, repo := startModerationRepo(t, seedCorpus(t), dataDir, []string{"127.0.0.1"}, clock)
+	memo := discordtest.Attachment{ID: "500000000000000001", Filename: "memo.md", Size: 300, URL: content.srv.URL + "/files/memo.md"}
+	const memoID = "added/2026-11-26-isfahan-memo-yellowcake"
+	const question = "what is the Isfahan memorandum on yellowcake?"
+
+	p, msg := h.preview(t, modPerm, discordtest.Opt{Name: "file", Value: memo})
+	ok, _ := p.Button("corpus:ok:")
+	h.clickAs(t, modPerm, msg, ok.CustomID)
+	if got := h.askDocs(t, question); len(got) == 0 || got[0] != memoID {
+		t.Fatalf("/ask cites %v, want %s first", got, memoID)
+	}
+
+	// The commit says what the audit log says, by whom.
+	hist, err := repo.History(ctx, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := hist[0]
+	if want := "corpus add: added " + memoID + " — Isfahan memo: yellowcake"; added.Subject != want {
+		t.Errorf("commit subject %q, want %q", added.Subject, want)
+	}
+	if added.Author != "morgan" || !slices.Contains(added.Trailers, gitcorpus.Trailer{Key: "Discord-User", Value: "morgan (" + modPerm.ID + ")"}) {
+		t.Errorf("commit author %q, trailers %v", added.Author, added.Trailers)
+	}
+	recs, err := bot.ReadAudit(filepath.Join(dataDir, bot.AuditFile))
+	if err != nil || len(recs) != 1 || recs[0].Doc != memoID || recs[0].Path != added.Files[0].Path {
+		t.Errorf("audit %+v (%v) does not agree with the commit's files %v", recs, err, added.Files)
+	}
+
+	_, p = h.corpusCmd(t, modPerm, "history")
+	if len(p.Embeds) == 0 || !strings.Contains(p.Embeds[0].Description, added.Short) || !strings.Contains(p.Embeds[0].Description, "morgan") {
+		t.Fatalf("/corpus history:\n%s", p.Sprint())
+	}
+	_, p = h.corpusCmd(t, member, "history")
+	if !strings.Contains(p.Content, "only moderators") {
+		t.Errorf("/corpus history by a member: %q", p.Content)
+	}
+
+	call, p := h.corpusCmd(t, modPerm, "undo", discordtest.Opt{Name: "change", Value: added.Short})
+	confirm, found := p.Button("corpus:undo:")
+	if !found || len(p.Embeds) == 0 || !strings.Contains(p.Embeds[0].Description, "remove `"+memoID+".md`") {
+		t.Fatalf("undo preview:\n%s", p.Sprint())
+	}
+	if got := h.askDocs(t, question); len(got) == 0 || got[0] != memoID {
+		t.Fatalf("the preview changed the corpus: /ask cites %v", got)
+	}
+	_, done := h.clickAs(t, modPerm, call.MessageID, confirm.CustomID)
+	if !strings.Contains(done.Content, "Undone") {
+		t.Fatalf("undo confirm:\n%s", done.Sprint())
+	}
+	if got := h.askDocs(t, question); slices.Contains(got, memoID) {
+		t.Errorf("/ask still cites %s after the undo: %v", memoID, got)
+	}
+	hist, _ = repo.History(ctx, 1)
+	if !strings.HasPrefix(hist[0].Subject, "corpus undo: add: added "+memoID) || hist[0].Author != "morgan" {
+		t.Errorf("undo commit %q by %q", hist[0].Subject, hist[0].Author)
+	}
+
+	// A second undo of the same change is refused: the document changed since.
+	call, p = h.corpusCmd(t, modPerm, "undo", discordtest.Opt{Name: "change", Value: added.ID})
+	confirm, _ = p.Button("corpus:undo:")
+	_, done = h.clickAs(t, modPerm, call.MessageID, confirm.CustomID)
+	if !strings.Contains(done.Content, "Not undone") || !strings.Contains(done.Content, "Nothing was changed") {
+		t.Errorf("second undo: %q", done.Content)
+	}
+	for _, bad := range []string{"0000000", "not-a-commit"} {
+		_, p = h.corpusCmd(t, modPerm, "undo", discordtest.Opt{Name: "change", Value: bad})
+		if !strings.Contains(p.Content, "no change") || len(p.Buttons()) != 0 {
+			t.Errorf("/corpus undo %s: %s", bad, p.Sprint())
+		}
+	}
+
+	id := h.srv.Slash(alice, inGuild, "about")
+	_, p, err = h.srv.Response(timeout, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := field(p, "Corpus commit"), "`"+repo.Head()[:10]+"`"; got != want {
+		t.Errorf("/about corpus commit %q, want %q", got, want)
+	}
+}

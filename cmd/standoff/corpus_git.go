@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	git "github.com/go-git/go-git/v5"
+
+	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/gitcorpus"
+	"github.com/standoff-bot/standoff/index"
+)
+
+// gitConfig reads the corpus repository's settings from the environment:
+// STANDOFF_CORPUS_GIT, STANDOFF_CORPUS_GIT_BRANCH and STANDOFF_CORPUS_GIT_TOKEN.
+func gitConfig(dir string, getenv func(string) string, logger *slog.Logger) gitcorpus.Config {
+	return gitcorpus.Config{Dir: dir, Remote: strings.TrimSpace(getenv("STANDOFF_CORPUS_GIT")),
+		Branch: strings.TrimSpace(getenv("STANDOFF_CORPUS_GIT_BRANCH")),
+		Token:  strings.TrimSpace(getenv("STANDOFF_CORPUS_GIT_TOKEN")), Logger: logger}
+}
+
+// cliLogger logs the corpus repository's warnings on stderr.
+func cliLogger(stderr io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// sync brings the remote's changes and rebuilds the index when the corpus changed.
+func (w *workspace) sync(ctx context.Context, stdout io.Writer) error {
+	if !w.git.HasRemote() {
+		return errors.New("no remote: set STANDOFF_CORPUS_GIT to the address of the corpus repository")
+	}
+	before, err := w.load(ctx)
+	if err != nil {
+		return err
+	}
+	res, err := w.git.Sync(ctx)
+	if err != nil {
+		return err
+	}
+	if res.Pushed {
+		fmt.Fprintf(stdout, "pushed the local changes; the remote is at %s\n", short(res.To))
+	}
+	if !res.Changed {
+		fmt.Fprintf(stdout, "up to date at %s\n", short(res.To))
+		return nil
+	}
+	fmt.Fprintf(stdout, "updated %s..%s\n", short(res.From), short(res.To))
+	after, err := w.load(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, corpus.Diff(before, after).Summary())
+	return w.buildIndex(ctx, after, stdout)
+}
+
+// buildIndex rebuilds the data folder's index of c.
+func (w *workspace) buildIndex(ctx context.Context, c *corpus.Corpus, stdout io.Writer) error {
+	if len(c.Documents) == 0 {
+		return errors.New("load corpus: no readable document")
+	}
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(w.dataDir, "index"),
+		Logger: slog.New(slog.DiscardHandler)}, c)
+	if err != nil {
+		return err
+	}
+	st := ix.Stats()
+	ix.Close()
+	fmt.Fprintf(stdout, "index ready: %d documents, %d passages\n", st.Documents, st.Passages)
+	return nil
+}
+
+// history prints the corpus's recent changes, newest first.
+func (w *workspace) history(ctx context.Context, asJSON bool, stdout io.Writer) error {
+	hist, err := w.git.History(ctx, 0)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	for _, e := range hist {
+		if asJSON {
+			if err := enc.Encode(e); err != nil {
+				return err
+			}
+			continue
+		}
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", e.Short, e.When.Format(time.RFC3339), e.Author, e.Subject)
+	}
+	return nil
+}
+
+// undo reverts a change, rebuilds the index and records the change in the audit log.
+func (w *workspace) undo(ctx context.Context, id string, stdout io.Writer) error {
+	if w.git.HasRemote() {
+		if _, err := w.git.Sync(ctx); err != nil {
+			return fmt.Errorf("sync before the undo: %w", err)
+		}
+	}
+	before, err := w.load(ctx)
+	if err != nil {
+		return err
+	}
+	e, err := w.git.Undo(ctx, id, w.author(), w.trailers()...)
+	var pe *gitcorpus.PushError
+	if errors.As(err, &pe) {
+		fmt.Fprintf(stdout, "warning: %v\n", err)
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "undone as %s: %s\n", e.Short, e.Subject)
+	after, err := w.load(ctx)
+	if err != nil {
+		return err
+	}
+	ch := corpus.Diff(before, after)
+	if _, err := w.audit.Record(w.who, "undo", "", ch, time.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, ch.Summary())
+	return w.buildIndex(ctx, after, stdout)
+}
+
+// author is the CLI's user, as a commit's author.
+func (w *workspace) author() gitcorpus.Author {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	return gitcorpus.Author{Name: w.who.Name, Email: w.who.Name + "@" + host}
+}
+
+// trailers say how the change was made.
+func (w *workspace) trailers() []gitcorpus.Trailer {
+	return []gitcorpus.Trailer{{Key: "Standoff-Via", Value: "cli"}}
+}
+
+// syncFirst brings the remote's changes before a change is made, so that it is made on
+// the latest corpus; an unreachable remote is only a warning.
+func (w *workspace) syncFirst(ctx context.Context, stderr io.Writer) {
+	if !w.git.HasRemote() {
+		return
+	}
+	if _, err := w.git.Sync(ctx); err != nil {
+		fmt.Fprintf(stderr, "standoff corpus: warning: %v\n", err)
+	}
+}
+
+// commitChange records a change of the corpus as one commit, pushed when there is a
+// remote. A push that fails for want of the remote is a warning (a later sync pushes
+// it); a conflict is an error, and the change was not applied.
+func (w *workspace) commitChange(ctx context.Context, command, source string, ch corpus.Changes, stdout io.Writer) error {
+	gc := gitcorpus.Change{Subject: ch.CommitSubject(command), Body: ch.Summary(), Author: w.author(),
+		Trailers: w.trailers(), Paths: ch.Paths()}
+	if source != "" {
+		gc.Body += "\n\nSource: " + source
+	}
+	e, err := w.git.Commit(ctx, gc)
+	var pe *gitcorpus.PushError
+	switch {
+	case errors.Is(err, git.ErrEmptyCommit):
+		return nil
+	case errors.As(err, &pe):
+		fmt.Fprintf(stdout, "warning: %v\n", err)
+	case err != nil:
+		return err
+	}
+	fmt.Fprintf(stdout, "committed %s\n", e.Short)
+	return nil
+}
+
+// short abbreviates a commit id.
+func short(id string) string {
+	if len(id) > 10 {
+		return id[:10]
+	}
+	if id == "" {
+		return "(no commit)"
+	}
+	return id
+}
+
+// DefaultSyncInterval is how often the bot looks at the corpus's remote when
+// STANDOFF_CORPUS_SYNC is unset.
+const DefaultSyncInterval = 30 * time.Second
+
+// syncInterval reads STANDOFF_CORPUS_SYNC: a Go duration of at least 100ms.
+func syncInterval(getenv func(string) string) (time.Duration, error) {
+	v := strings.TrimSpace(getenv("STANDOFF_CORPUS_SYNC"))
+	if v == "" {
+		return DefaultSyncInterval, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 100*time.Millisecond {
+		return 0, fmt.Errorf("STANDOFF_CORPUS_SYNC: %q is not a duration of at least 100ms (e.g. 30s, 5m)", v)
+	}
+	return d, nil
+}
+
+// openBotRepo opens the bot's corpus folder as a repository and, with a remote, brings
+// its changes before the corpus is loaded; an unreachable remote is only logged.
+func openBotRepo(ctx context.Context, dir string, logger *slog.Logger) (*gitcorpus.Repo, time.Duration, error) {
+	interval, err := syncInterval(os.Getenv)
+	if err != nil {
+		return nil, 0, err
+	}
+	repo, err := gitcorpus.Open(ctx, gitConfig(dir, os.Getenv, logger.With("part", "corpus-git")))
+	if err != nil {
+		return nil, 0, err
+	}
+	if repo.HasRemote() {
+		if _, err := repo.Sync(ctx); err != nil {
+			logger.Error("syncing the corpus with its remote failed; starting with the corpus as it is", "err", err)
+		}
+		logger.Info("the corpus follows a git remote", "commit", short(repo.Head()), "every", interval)
+	}
+	return repo, interval, nil
+}
