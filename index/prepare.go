@@ -141,9 +141,11 @@ func charSet(r []rune) uint64 {
 }
 
 // idf is the inverse document frequency of a term; a term the corpus lacks weighs most.
-func (v *vocabulary) idf(term string) float64 {
+func (v *vocabulary) idf(term string) float64 { return v.idfAt(float64(v.df[term])) }
+
+// idfAt is the inverse document frequency of a term in df passages.
+func (v *vocabulary) idfAt(df float64) float64 {
 	n := float64(v.docs)
-	df := float64(v.df[term])
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
 }
 

@@ -84,7 +84,10 @@ func cmdAsk(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 // printAnswer writes an answer for a person: each passage with its citation.
 func printAnswer(w io.Writer, ans index.Answer, bold bool) {
 	fmt.Fprintf(w, "Q: %s\n\n", oneLine(ans.Question))
-	if !ans.Answered {
+	if ans.Closest {
+		fmt.Fprintln(w, "No passage answers this directly; the closest:")
+		fmt.Fprintln(w)
+	} else if !ans.Answered {
 		fmt.Fprintln(w, "The corpus does not cover this question.")
 		if len(ans.Suggestions) > 0 {
 			fmt.Fprintf(w, "Nearby terms of the corpus: %s\n", strings.Join(ans.Suggestions, "; "))
