@@ -127,6 +127,8 @@ func TestCalibrationDump(t *testing.T) {
 		Concepts []conceptRow `json:"concepts"`
 		Cands    []cand       `json:"cands"`
 		Answered bool         `json:"answered"`
+		Defined  bool         `json:"definition"`
+		Bare     bool         `json:"bare"`
 	}
 	for _, set := range []struct {
 		ix *Index
@@ -142,7 +144,7 @@ func TestCalibrationDump(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := row{labelled: q, Passages: len(set.ix.passages), Answered: ans.Answered}
+			r := row{labelled: q, Passages: len(set.ix.passages), Answered: ans.Answered, Defined: p.definition != nil, Bare: p.bare}
 			for _, k := range p.concepts {
 				df := 0
 				if len(k.alts) > 0 {

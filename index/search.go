@@ -12,18 +12,18 @@ import (
 	"github.com/blevesearch/bleve/v2"
 )
 
-// The relevance floor, fitted on labelled questions (see BENCHMARKS.md): a question is
-// answered when it asks for a glossary definition, or when one of the first floorDepth
-// passages of the ranking holds two or more concepts of the question (one, when the
-// question is a bare term: see plan.bare) weighing (by idf) at least floorCoverage of them all; or at least floorCovered
-// of them when the words the corpus has never seen weigh at most floorUnknown of the
-// question. A concept found only as a spelling correction counts floorCorrection of its
-// weight. Below the floor, passages that hold a rare concept of the question (in at most
-// a rareShare of the passages) are shown as the closest ones.
+// The relevance floor, fitted on labelled questions (see BENCHMARKS.md). A question is
+// answered when it asks for a glossary definition; or when the first floorDepth passages
+// of the ranking hold two or more of its concepts (one, for a bare term: see plan.bare)
+// weighing, by idf, at least floorCoverage of them all, or at least floorCovered of them
+// when the words the corpus has never seen weigh at most floorUnknown of the question.
+// A concept found only as a spelling correction counts floorCorrection of its weight; the
+// "when" of a question does not count. Below the floor, the passages that hold a rare
+// concept of the question (in at most rareShare of the passages) are the closest ones.
 const (
-	floorDepth      = 3
+	floorDepth      = 1
 	floorCoverage   = 0.45
-	floorCovered    = 0.26
+	floorCovered    = 0.2
 	floorUnknown    = 0.3
 	floorCorrection = 0.25
 	floorRelated    = 0.25
@@ -174,7 +174,7 @@ func (ix *Index) Answer(ctx context.Context, req Request) (Answer, error) {
 func (p plan) answers(ranked []candidate, related bool) bool {
 	total, unknown := 0.0, 0.0
 	for _, c := range p.concepts {
-		if c.quoted || c.isPhrase() {
+		if c.quoted || c.isPhrase() || c.date {
 			continue
 		}
 		total += c.idf
@@ -202,7 +202,7 @@ func (p plan) answers(ranked []candidate, related bool) bool {
 func (p plan) floorWeight(m matchInfo) float64 {
 	var w float64
 	for i, c := range p.concepts {
-		if c.quoted || c.isPhrase() || i >= len(m.found) || !m.found[i] {
+		if c.quoted || c.isPhrase() || c.date || i >= len(m.found) || !m.found[i] {
 			continue
 		}
 		if c.corrected {
