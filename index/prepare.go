@@ -3,6 +3,7 @@ package index
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"sort"
 	"strings"
 
@@ -24,7 +25,10 @@ func (ix *Index) prepare(c *corpus.Corpus) {
 	for i, p := range ix.passages {
 		ix.byID[p.ID] = i
 	}
-	ix.synonyms = ix.newSynonymTable(c.Synonyms)
+	// The corpus's synonyms, then the domain's built-in ones, then the acronyms the
+	// corpus defines in its text.
+	rules := append(append(slices.Clip(c.Synonyms), corpus.DomainSynonyms()...), learnAcronyms(ix.passages)...)
+	ix.synonyms = ix.newSynonymTable(rules)
 	ix.phrases = newPhraseTable()
 	for _, k := range ix.synonyms.multiWordKeys() {
 		ix.phrases.add(k)
