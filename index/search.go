@@ -31,6 +31,7 @@ const (
 	minCorrected    = 5 // letters of a corrected word for it to make a passage closest
 	maxSuggest      = 5
 	sameDocument    = 0.5
+	rerankPower     = 2
 )
 
 // Hit is one passage of a ranking, before the relevance floor.
@@ -79,7 +80,7 @@ func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, e
 		if len(cands) < depth {
 			c.match = ix.matchPassage(p, ix.passages[i])
 			if total > 0 {
-				c.coverage = c.match.weight / total
+				c.coverage = p.rerankCoverage(c.match)
 			}
 		}
 		cands = append(cands, c)
@@ -422,4 +423,25 @@ func textFragmentLink(u, sentence string) string {
 func fragmentEscape(s string) string {
 	e := url.PathEscape(s)
 	return strings.NewReplacer("-", "%2D", ",", "%2C", "&", "%26").Replace(e)
+}
+
+// rerankCoverage is the share of the question's concepts a passage holds, for the
+// re-rank: each concept weighs its idf raised to rerankPower, so that the rare, important
+// concepts of a long question count and its common words hardly do.
+func (p plan) rerankCoverage(m matchInfo) float64 {
+	var have, all float64
+	for i, c := range p.concepts {
+		if c.quoted || c.isPhrase() {
+			continue
+		}
+		w := math.Pow(c.idf, rerankPower)
+		all += w
+		if i < len(m.found) && m.found[i] {
+			have += w
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return have / all
 }
