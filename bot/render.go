@@ -160,6 +160,9 @@ func renderAnswer(v view, split func(string) []string) message {
 	} else {
 		sub = "-# " + strings.ToUpper(sub[:1]) + sub[1:] + ", quoted word for word from the sources below"
 	}
+	if v.Answer.Closest {
+		sub = "-# Closest match, may not answer your question · " + strings.TrimPrefix(sub, "-# ")
+	}
 	content := questionLine(v.Kind, v.Question) + "\n" + sub
 
 	embeds := make([]*discordgo.MessageEmbed, len(results))

@@ -176,9 +176,6 @@ func TestHostileQuestions(t *testing.T) {
 			if got := len(ans.Results) > 0; got != tt.passages || ans.Answered && ans.Closest {
 				t.Errorf("passages = %v, want %v (answered %v, closest %v, results %v)", got, tt.passages, ans.Answered, ans.Closest, docNames(ans))
 			}
-			if !ans.Answered && len(ans.Suggestions) == 0 {
-				t.Errorf("unanswered without suggestions")
-			}
 			if ans.Results == nil || ans.Suggestions == nil {
 				t.Errorf("nil slices would encode as null in JSON")
 			}
@@ -515,6 +512,48 @@ func TestIsUnitedStates(t *testing.T) {
 		words := wordPattern.FindAllString(tt.question, -1)
 		if got := isUnitedStates(words, tt.i); got != tt.want {
 			t.Errorf("isUnitedStates(%q, %d: %q) = %v, want %v", tt.question, tt.i, words[tt.i], got, tt.want)
+		}
+	}
+}
+
+// TestSuggestionsComeFromTheQuestion checks that an unanswered question is offered the
+// corpus's terms it shares words or spellings with, and nothing when it shares none.
+func TestSuggestionsComeFromTheQuestion(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	tests := []struct {
+		question string
+		want     string // a suggestion; "" for none at all
+	}{
+		{"who guards iranian enrichment sites", "Enrichment levels"},
+		{"who guards iranian enrichmint sites", "Enrichment levels"},
+		{"how do I bake sourdough bread", ""},
+	}
+	for _, tt := range tests {
+		ans := ask(t, ix, tt.question, 3)
+		if ans.Answered {
+			t.Errorf("%q answered; want it not answered", tt.question)
+			continue
+		}
+		if tt.want == "" && len(ans.Suggestions) != 0 {
+			t.Errorf("%q: suggestions %q, want none: the question shares nothing with the corpus", tt.question, ans.Suggestions)
+		}
+		if tt.want != "" && !contains(ans.Suggestions, tt.want) {
+			t.Errorf("%q: suggestions %q, want %q among them", tt.question, ans.Suggestions, tt.want)
+		}
+	}
+}
+
+func TestOtherScript(t *testing.T) {
+	for q, want := range map[string]bool{
+		"برنامه هسته‌ای ایران چیست؟":   true,
+		"Сколько у России боеголовок?": true,
+		"what is the JCPOA": false,
+		"¿Qué es el JCPOA?": false,
+		"JCPOA 是什么":         true,
+		"123 ???":           false,
+	} {
+		if got := OtherScript(q); got != want {
+			t.Errorf("OtherScript(%q) = %v, want %v", q, got, want)
 		}
 	}
 }

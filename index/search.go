@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -338,7 +339,7 @@ func (ix *Index) result(rank int, c candidate) Result {
 }
 
 // suggest lists terms of the corpus near the question: glossary terms and sections that
-// share a word, or a spelling, with it; the first glossary terms when none does.
+// share a word, a synonym or a spelling with it; none when nothing is shared.
 func (ix *Index) suggest(p plan) []string {
 	type scored struct {
 		term  string
@@ -372,14 +373,6 @@ func (ix *Index) suggest(p plan) []string {
 		names = append(names, s.term)
 		if len(names) == maxSuggest {
 			return names
-		}
-	}
-	for _, g := range ix.glossary {
-		if len(names) == maxSuggest {
-			break
-		}
-		if !contains(names, g.term) {
-			names = append(names, g.term)
 		}
 	}
 	if names == nil {
@@ -444,4 +437,20 @@ func (p plan) rerankCoverage(m matchInfo) float64 {
 		return 0
 	}
 	return have / all
+}
+
+// OtherScript tells whether a question is written mostly in a script other than the
+// Latin one (Persian, Russian, Chinese…): the corpus and its analysis are English, so
+// such a question is better asked in English.
+func OtherScript(question string) bool {
+	latin, other := 0, 0
+	for _, r := range question {
+		switch {
+		case unicode.Is(unicode.Latin, r):
+			latin++
+		case unicode.IsLetter(r):
+			other++
+		}
+	}
+	return 2*other > latin // such scripts spell a word in fewer letters
 }

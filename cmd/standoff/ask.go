@@ -89,6 +89,9 @@ func printAnswer(w io.Writer, ans index.Answer, bold bool) {
 		fmt.Fprintln(w)
 	} else if !ans.Answered {
 		fmt.Fprintln(w, "The corpus does not cover this question.")
+		if index.OtherScript(ans.Question) {
+			fmt.Fprintln(w, "The corpus is in English: ask in English.")
+		}
 		if len(ans.Suggestions) > 0 {
 			fmt.Fprintf(w, "Nearby terms of the corpus: %s\n", strings.Join(ans.Suggestions, "; "))
 		}
