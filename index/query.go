@@ -23,7 +23,7 @@ type weights struct {
 	rerank         int     // how many of bleve's best passages Search re-orders by coverage
 }
 
-var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, rerank: 40}
+var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, rerank: 20}
 
 // Limits of what is read of a question.
 const (
