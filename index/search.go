@@ -32,7 +32,7 @@ const (
 	minCorrected    = 5 // letters of a corrected word for it to make a passage closest
 	maxSuggest      = 5
 	sameDocument    = 0.5
-	rerankPower     = 2
+	rerankPower     = 2 // see rerankCoverage
 )
 
 // Hit is one passage of a ranking, before the relevance floor.
@@ -188,8 +188,9 @@ func (p plan) answers(ranked []candidate, related bool) bool {
 		return false
 	}
 	for _, c := range ranked[:min(floorDepth, len(ranked))] {
-		cov := p.floorWeight(c.match) / total
-		if (c.match.words >= 2 || p.bare) && (cov >= floorCoverage || cov >= floorCovered && unknown <= floorUnknown*total) {
+		weight, words := p.floorWeight(c.match)
+		cov := weight / total
+		if (words >= 2 || p.bare) && (cov >= floorCoverage || cov >= floorCovered && unknown <= floorUnknown*total) {
 			return true
 		}
 		if related && c.match.words >= 2 && c.coverage >= floorRelated {
@@ -200,20 +201,23 @@ func (p plan) answers(ranked []candidate, related bool) bool {
 }
 
 // floorWeight is the weight of the word concepts a passage holds, those found only as a
-// spelling correction at floorCorrection of theirs.
-func (p plan) floorWeight(m matchInfo) float64 {
+// spelling correction at floorCorrection of theirs, and how many it holds; the "when" of
+// a question is not one of them.
+func (p plan) floorWeight(m matchInfo) (float64, int) {
 	var w float64
+	n := 0
 	for i, c := range p.concepts {
 		if c.quoted || c.isPhrase() || c.date || i >= len(m.found) || !m.found[i] {
 			continue
 		}
+		n++
 		if c.corrected {
 			w += floorCorrection * c.idf
 		} else {
 			w += c.idf
 		}
 	}
-	return w
+	return w, n
 }
 
 // sharesRare tells whether a candidate passage holds a rare concept of the question: a
