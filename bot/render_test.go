@@ -404,3 +404,19 @@ func TestCommandDefinitions(t *testing.T) {
 		t.Errorf("%d commands", len(cmds))
 	}
 }
+
+func TestRenderClosestIsLabelled(t *testing.T) {
+	ans := index.Answer{Question: "how many warheads does france have", Closest: true, Results: []index.Result{
+		{Rank: 1, Doc: "timeline", Title: "Timeline", Paragraph: 1, Text: "France, Germany and the United Kingdom trigger snapback.", Highlighted: "**France**, Germany and the United Kingdom trigger snapback."},
+	}, Suggestions: []string{}}
+	for _, closest := range []bool{true, false} {
+		ans.Closest, ans.Answered = closest, !closest
+		m := renderAnswer(view{Question: ans.Question, Answer: ans}, naiveSplit)
+		if got := strings.Contains(m.Content, "Closest match, may not answer your question"); got != closest {
+			t.Errorf("closest %v: label shown %v in %q", closest, got, m.Content)
+		}
+		if len(m.Embeds) != 1 {
+			t.Errorf("closest %v: %d embeds, want the passage", closest, len(m.Embeds))
+		}
+	}
+}

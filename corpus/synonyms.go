@@ -93,3 +93,36 @@ func synonymTerms(list string) ([]string, error) {
 	}
 	return terms, nil
 }
+
+// domainSynonyms are the acronyms, names and spellings of the Iran–US nuclear standoff
+// that every corpus gets, in synonyms.txt's format; a corpus's own synonyms.txt adds to
+// them. Keep to terms that mean one thing in this domain.
+const domainSynonyms = `
+npt, non-proliferation treaty, nuclear non-proliferation treaty, nonproliferation treaty, treaty on the non-proliferation of nuclear weapons
+jcpoa, joint comprehensive plan of action, iran nuclear deal, iran deal
+iaea, international atomic energy agency
+heu, highly enriched uranium, high enriched uranium
+leu, low enriched uranium
+irgc, islamic revolutionary guard corps, revolutionary guards, revolutionary guard
+aeoi, atomic energy organization of iran, atomic energy organisation of iran
+e3, eu3, european three
+p5+1, p5 plus 1, p5 plus one, e3+3, e3 plus 3
+unsc, un security council, united nations security council
+unscr 2231, resolution 2231, security council resolution 2231
+swu, swus, separative work unit, separative work units
+uf6, uranium hexafluoride
+trr, tehran research reactor
+csa, comprehensive safeguards agreement
+fordow, fordo
+isfahan, esfahan
+arak, khondab
+bushehr, bushire
+snapback, snap back, snap-back
+`
+
+// DomainSynonyms returns the built-in synonym rules of the standoff's domain (see
+// domainSynonyms), which an index merges with a corpus's own.
+func DomainSynonyms() []SynonymRule {
+	rules, _ := ParseSynonyms([]byte(domainSynonyms))
+	return rules
+}

@@ -50,3 +50,35 @@ func TestParseSynonymsEmpty(t *testing.T) {
 		}
 	}
 }
+
+func TestDomainSynonyms(t *testing.T) {
+	rules, problems := ParseSynonyms([]byte(domainSynonyms))
+	if len(problems) > 0 {
+		t.Fatalf("built-in synonyms have problems: %v", problems)
+	}
+	got := DomainSynonyms()
+	if !reflect.DeepEqual(got, rules) || len(got) < 20 {
+		t.Fatalf("DomainSynonyms() = %d rules, want the %d of domainSynonyms", len(got), len(rules))
+	}
+	want := map[string]string{"npt": "non-proliferation treaty", "fordo": "fordow", "esfahan": "isfahan", "p5+1": "p5 plus 1", "heu": "highly enriched uranium"}
+	for a, b := range want {
+		found := false
+		for _, r := range got {
+			if contains(r.Terms, a) && contains(r.Terms, b) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no built-in rule makes %q and %q equivalent", a, b)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -23,10 +23,12 @@ const MaxOffset = 10000
 
 // Answer is the reply to one question, in the JSON shape of the design's contract.
 type Answer struct {
-	Question    string   `json:"question"`
-	Answered    bool     `json:"answered"`
-	Results     []Result `json:"results"`
-	Closest     bool     `json:"closest"` // not answered: Results are the closest passages, which may not answer
+	Question string   `json:"question"`
+	Answered bool     `json:"answered"`
+	Results  []Result `json:"results"`
+	// Closest is true when no passage clears the relevance floor and Results holds the
+	// passages closest to the question (Answered is then false).
+	Closest     bool     `json:"closest"`
 	Suggestions []string `json:"suggestions"`
 	// More is true when further passages clear the floor beyond Offset+len(Results).
 	More bool `json:"-"`

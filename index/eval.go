@@ -9,7 +9,7 @@ import (
 )
 
 // Question is one line of a question file: a question and the phrases, any of which the
-// passage that answers it contains.
+// passage that answers it contains; without them, a question that must not be answered.
 type Question struct {
 	Line     int
 	Question string
@@ -18,7 +18,8 @@ type Question struct {
 }
 
 // ReadQuestions reads a question file: "question<TAB>gold<TAB>tier" a line, gold
-// alternatives split by "|", "#" starting a comment line.
+// alternatives split by "|", "#" starting a comment line. A line that is a question alone
+// (no tab) is a question the corpus must not answer.
 func ReadQuestions(r io.Reader) ([]Question, error) {
 	var out []Question
 	sc := bufio.NewScanner(r)
@@ -30,8 +31,12 @@ func ReadQuestions(r io.Reader) ([]Question, error) {
 			continue
 		}
 		cols := strings.Split(line, "\t")
-		if len(cols) < 2 || strings.TrimSpace(cols[0]) == "" || strings.TrimSpace(cols[1]) == "" {
-			return nil, fmt.Errorf("read questions: line %d: want question<TAB>gold[<TAB>tier]", n)
+		if len(cols) == 1 {
+			out = append(out, Question{Line: n, Question: strings.TrimSpace(cols[0])})
+			continue
+		}
+		if strings.TrimSpace(cols[0]) == "" || strings.TrimSpace(cols[1]) == "" {
+			return nil, fmt.Errorf("read questions: line %d: want question<TAB>gold[<TAB>tier], or a question alone that must not be answered", n)
 		}
 		q := Question{Line: n, Question: strings.TrimSpace(cols[0])}
 		for _, g := range strings.Split(cols[1], "|") {
@@ -50,13 +55,26 @@ func ReadQuestions(r io.Reader) ([]Question, error) {
 	return out, nil
 }
 
-// Report is the score of a question file.
+// Report is the score of a question file: Recall@k and MRR over its questions with gold,
+// and how often the relevance floor refused those or answered the questions that must
+// not be answered.
 type Report struct {
-	Questions int     `json:"questions"`
+	Questions int     `json:"questions"` // questions with gold
 	RecallAt1 float64 `json:"recall_at_1"`
 	RecallAt3 float64 `json:"recall_at_3"`
 	MRR       float64 `json:"mrr"`
-	Misses    []Miss  `json:"misses"`
+	// Refused is how many questions with gold were not answered (their closest passages
+	// still count in Recall@k and MRR).
+	Refused     int     `json:"refused"`
+	RefusedRate float64 `json:"refused_rate"`
+	// Unanswerable is how many questions must not be answered; AnsweredAnyway, how many
+	// of them were.
+	Unanswerable       int     `json:"unanswerable"`
+	AnsweredAnyway     int     `json:"answered_anyway"`
+	AnsweredAnywayRate float64 `json:"answered_anyway_rate"`
+	Misses             []Miss  `json:"misses"`
+	// Wrongly lists the questions that must not be answered and were.
+	Wrongly []Miss `json:"answered_wrongly"`
 }
 
 // Miss is a question whose passage was not among the first three results.
@@ -72,18 +90,33 @@ type Miss struct {
 const evalDepth = 10
 
 // Evaluate asks every question and scores where the first passage holding a gold phrase
-// ranks: Recall@1, Recall@3 and the mean reciprocal rank within the first ten.
+// ranks: Recall@1, Recall@3 and the mean reciprocal rank within the first ten; and counts
+// the questions refused, and those answered that must not be.
 func Evaluate(ctx context.Context, ix *Index, qs []Question) (Report, error) {
-	rep := Report{Questions: len(qs), Misses: []Miss{}}
-	if len(qs) == 0 {
-		return rep, nil
-	}
+	rep := Report{Misses: []Miss{}, Wrongly: []Miss{}}
 	var hit1, hit3 int
 	var rr float64
 	for _, q := range qs {
 		ans, err := ix.Answer(ctx, Request{Question: q.Question, K: evalDepth})
 		if err != nil {
 			return rep, fmt.Errorf("evaluate line %d: %w", q.Line, err)
+		}
+		if len(q.Gold) == 0 {
+			rep.Unanswerable++
+			if ans.Answered {
+				rep.AnsweredAnyway++
+				m := Miss{Line: q.Line, Question: q.Question}
+				if len(ans.Results) > 0 {
+					r := ans.Results[0]
+					m.Top = fmt.Sprintf("%s#%d %q", r.Doc, r.Paragraph, r.BestSentence)
+				}
+				rep.Wrongly = append(rep.Wrongly, m)
+			}
+			continue
+		}
+		rep.Questions++
+		if !ans.Answered {
+			rep.Refused++
 		}
 		rank := GoldRank(ans, q.Gold)
 		if rank == 1 {
@@ -103,8 +136,15 @@ func Evaluate(ctx context.Context, ix *Index, qs []Question) (Report, error) {
 			rr += 1 / float64(rank)
 		}
 	}
-	n := float64(len(qs))
+	if rep.Unanswerable > 0 {
+		rep.AnsweredAnywayRate = float64(rep.AnsweredAnyway) / float64(rep.Unanswerable)
+	}
+	if rep.Questions == 0 {
+		return rep, nil
+	}
+	n := float64(rep.Questions)
 	rep.RecallAt1, rep.RecallAt3, rep.MRR = float64(hit1)/n, float64(hit3)/n, rr/n
+	rep.RefusedRate = float64(rep.Refused) / n
 	return rep, nil
 }
 

@@ -95,8 +95,11 @@ func FuzzAnswer(f *testing.F) {
 		if ans.Answered && len(ans.Results) == 0 && offset <= 0 {
 			t.Fatalf("%q answered without results", q)
 		}
-		if !ans.Answered && len(ans.Results) > 0 {
-			t.Fatalf("%q not answered, with %d results", q, len(ans.Results))
+		if !ans.Answered && !ans.Closest && len(ans.Results) > 0 {
+			t.Fatalf("%q neither answered nor closest, with %d results", q, len(ans.Results))
+		}
+		if ans.Answered && ans.Closest {
+			t.Fatalf("%q both answered and closest", q)
 		}
 		if len(ans.Results) > MaxK {
 			t.Fatalf("%q: %d results, more than %d", q, len(ans.Results), MaxK)

@@ -18,6 +18,7 @@ type matchInfo struct {
 	spans   []span      // matched terms and phrases in the text
 	concept map[int]int // span start → index of the concept found there
 	worth   []float64   // per concept: what finding it in a sentence is worth
+	found   []bool      // per concept: found in the text, the section or the title
 }
 
 // matchPassage finds the concepts of p in a passage, by analysing it as the index does.
@@ -60,6 +61,7 @@ func (ix *Index) matchPassage(p plan, ps corpus.Passage) matchInfo {
 			mi.words++
 		}
 	}
+	mi.found = found
 	// A phrase is worth the words it holds; a word, its own weight.
 	for i, c := range p.concepts {
 		mi.worth[i] += c.idf

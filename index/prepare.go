@@ -3,6 +3,7 @@ package index
 import (
 	"math"
 	"math/bits"
+	"slices"
 	"sort"
 	"strings"
 
@@ -24,7 +25,10 @@ func (ix *Index) prepare(c *corpus.Corpus) {
 	for i, p := range ix.passages {
 		ix.byID[p.ID] = i
 	}
-	ix.synonyms = ix.newSynonymTable(c.Synonyms)
+	// The corpus's synonyms, then the domain's built-in ones, then the acronyms the
+	// corpus defines in its text.
+	rules := append(append(slices.Clip(c.Synonyms), corpus.DomainSynonyms()...), learnAcronyms(ix.passages)...)
+	ix.synonyms = ix.newSynonymTable(rules)
 	ix.phrases = newPhraseTable()
 	for _, k := range ix.synonyms.multiWordKeys() {
 		ix.phrases.add(k)
@@ -141,9 +145,11 @@ func charSet(r []rune) uint64 {
 }
 
 // idf is the inverse document frequency of a term; a term the corpus lacks weighs most.
-func (v *vocabulary) idf(term string) float64 {
+func (v *vocabulary) idf(term string) float64 { return v.idfAt(float64(v.df[term])) }
+
+// idfAt is the inverse document frequency of a term in df passages.
+func (v *vocabulary) idfAt(df float64) float64 {
 	n := float64(v.docs)
-	df := float64(v.df[term])
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
 }
 

@@ -23,7 +23,7 @@ type weights struct {
 	rerank         int     // how many of bleve's best passages Search re-orders by coverage
 }
 
-var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, rerank: 40}
+var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, rerank: 20}
 
 // Limits of what is read of a question.
 const (
@@ -39,6 +39,9 @@ type alternative struct {
 	text   string // as written, for phrase queries
 	phrase bool   // more than one term: searched as a phrase
 	weight float64
+	// correction is set on a spelling correction: weaker evidence that a passage holding
+	// it answers the question (see floorCorrection).
+	correction bool
 }
 
 // concept is one thing the question asks about: a word, a multi-word term of the corpus
@@ -49,7 +52,9 @@ type concept struct {
 	idf     float64
 	quoted  bool
 	known   bool // the corpus has it (or a correction or synonym of it)
-	date    bool // the question asks when: dated passages hold the concept
+	// corrected is set when the corpus has the concept only as a spelling correction.
+	corrected bool
+	date      bool // the question asks when: dated passages hold the concept
 	// common is set on a word so frequent (see commonPassages) that searching for it
 	// costs much and ranks little: it is left out of the search when the question has a
 	// rarer word, and still counts in the relevance floor.
@@ -63,6 +68,9 @@ type concept struct {
 type plan struct {
 	concepts   []concept
 	definition *glossaryEntry
+	// bare is set when the question is one or two words that name one concept the corpus
+	// has as written ("natanz", "centrifuges"): a passage holding it answers.
+	bare bool
 }
 
 // wordPattern finds the words of a question: letters and digits, with inner dots,
@@ -137,12 +145,13 @@ func (ix *Index) readQuestion(question string) plan {
 	p.concepts = append(p.concepts, ix.wordConcepts(words, parent, seen)...)
 	for i := range p.concepts {
 		c := &p.concepts[i]
-		c.idf, c.known = ix.conceptWeight(*c)
+		c.idf, c.known, c.corrected = ix.conceptWeight(*c)
 		if !c.isPhrase() && !c.quoted && len(c.alts) > 0 {
 			df := ix.vocab.df[c.alts[0].key]
 			c.common = df > commonPassages && df > ix.vocab.docs/20
 		}
 	}
+	p.bare = len(words) <= 2 && len(p.concepts) == 1 && p.concepts[0].known && !p.concepts[0].corrected
 	if datePattern.MatchString(q) && len(p.concepts) > 0 {
 		p.concepts = append(p.concepts, concept{surface: "when", date: true, idf: weightDate, known: true})
 	}
@@ -237,8 +246,11 @@ func (ix *Index) wordConcept(surface, term string) concept {
 	c.alts = append(c.alts, alternative{key: term, weight: 1})
 	if ix.vocab.df[term] == 0 && ix.weights.correction > 0 {
 		for _, fixed := range ix.vocab.related(term) {
-			c.alts = append(c.alts, alternative{key: fixed, text: fixed, weight: ix.weights.correction})
-			c.alts = append(c.alts, ix.synonymAlternatives(fixed)...)
+			c.alts = append(c.alts, alternative{key: fixed, text: fixed, weight: ix.weights.correction, correction: true})
+			for _, a := range ix.synonymAlternatives(fixed) {
+				a.correction = true
+				c.alts = append(c.alts, a)
+			}
 		}
 	}
 	c.alts = append(c.alts, ix.synonymAlternatives(term)...)
@@ -263,8 +275,9 @@ func (ix *Index) synonymAlternatives(key string) []alternative {
 
 // conceptWeight is the weight of a concept in the relevance floor: the idf of its first
 // form the corpus has (the word itself, else its correction or a synonym), or the largest
-// idf when the corpus has none of them.
-func (ix *Index) conceptWeight(c concept) (float64, bool) {
+// idf when the corpus has none of them; and whether that form is a spelling correction.
+func (ix *Index) conceptWeight(c concept) (float64, bool, bool) {
+	weight, found, corrected := ix.vocab.idf(""), false, true
 	for _, a := range c.alts {
 		idf, known := 0.0, true
 		for _, t := range strings.Fields(a.key) {
@@ -274,11 +287,15 @@ func (ix *Index) conceptWeight(c concept) (float64, bool) {
 			}
 			idf = max(idf, ix.vocab.idf(t))
 		}
-		if known {
-			return idf, true
+		if !known {
+			continue
 		}
+		if !found {
+			weight, found = idf, true
+		}
+		corrected = corrected && a.correction
 	}
-	return ix.vocab.idf(""), false
+	return weight, found, found && corrected
 }
 
 // definitionTarget returns the glossary entry a "what is X" question asks for, or nil.

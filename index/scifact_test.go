@@ -107,3 +107,50 @@ func TestSciFactTuning(t *testing.T) {
 		t.Logf("%-20s nDCG@10 %.4f  Recall@100 %.4f", v.name, ndcg, recall)
 	}
 }
+
+// sciFactAnswers is what `standoff ask --json -k 50` gives for the SciFact claims: the mean
+// nDCG@10 and Recall@50 of the documents of the passages shown (answered or closest), and
+// how many claims were refused (not answered).
+func sciFactAnswers(tb testing.TB, ix *Index, qs []JudgedQuery) (ndcg, recall float64, refused int) {
+	ctx := context.Background()
+	for _, q := range qs {
+		ans, err := ix.Answer(ctx, Request{Question: q.Text, K: 50})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if !ans.Answered {
+			refused++
+		}
+		docs := make([]string, len(ans.Results))
+		for i, r := range ans.Results {
+			docs[i] = r.Doc
+		}
+		ranked := DocRanking(docs, 50)
+		ndcg += NDCG(ranked, q.Relevant, 10)
+		recall += RecallAt(ranked, q.Relevant, 50)
+	}
+	n := float64(len(qs))
+	return ndcg / n, recall / n, refused
+}
+
+// TestSciFactThroughAnswer holds the answer path, as `standoff ask --json -k 50` uses it,
+// to the ranking's quality on SciFact train: nDCG@10 at least 0.69, and at most 3% of
+// the claims (each of which has a relevant abstract) refused.
+func TestSciFactThroughAnswer(t *testing.T) {
+	c, qs := scifact(t)
+	ix, err := Open(context.Background(), Config{}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ndcg, recall, refused := sciFactAnswers(t, ix, qs)
+	share := float64(refused) / float64(len(qs))
+	t.Logf("SciFact train through Answer (k 50): nDCG@10 %.4f, Recall@50 %.4f, refused %d of %d (%.1f%%)",
+		ndcg, recall, refused, len(qs), 100*share)
+	if ndcg < 0.69 {
+		t.Errorf("nDCG@10 = %.4f, want at least 0.69", ndcg)
+	}
+	if share > 0.03 {
+		t.Errorf("%d of %d claims refused (%.1f%%), want at most 3%%", refused, len(qs), 100*share)
+	}
+}

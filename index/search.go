@@ -7,21 +7,32 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 )
 
-// The relevance floor. A passage answers when the concepts of the question it contains
-// weigh (by idf) at least floorCoverage of all the question's concepts; or, when at most
-// one word of the question is unknown to the corpus, when it holds at least two concepts
-// weighing floorKnown of the known ones. Passages that clear it are ranked by score times
-// coverage.
+// The relevance floor, fitted on labelled questions (see BENCHMARKS.md). A question is
+// answered when it asks for a glossary definition; or when the first floorDepth passages
+// of the ranking hold two or more of its concepts (one, for a bare term: see plan.bare)
+// weighing, by idf, at least floorCoverage of them all, or at least floorCovered of them
+// when the words the corpus has never seen weigh at most floorUnknown of the question.
+// A concept found only as a spelling correction counts floorCorrection of its weight; the
+// "when" of a question does not count. Below the floor, the passages that hold a rare
+// concept of the question (in at most rareShare of the passages) are the closest ones.
 const (
-	floorCoverage = 0.45
-	floorKnown    = 0.6
-	floorRelated  = 0.25
-	maxSuggest    = 5
-	sameDocument  = 0.5
+	floorDepth      = 1
+	floorCoverage   = 0.45
+	floorCovered    = 0.2
+	floorUnknown    = 0.3
+	floorCorrection = 0.25
+	floorRelated    = 0.25
+	rareShare       = 0.25
+	minCorrected    = 5 // letters of a corrected word for it to make a passage closest
+	maxSuggest      = 5
+	sameDocument    = 0.5
+	rerankPower     = 2 // see rerankCoverage
 )
 
 // Hit is one passage of a ranking, before the relevance floor.
@@ -70,7 +81,7 @@ func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, e
 		if len(cands) < depth {
 			c.match = ix.matchPassage(p, ix.passages[i])
 			if total > 0 {
-				c.coverage = c.match.weight / total
+				c.coverage = p.rerankCoverage(c.match)
 			}
 		}
 		cands = append(cands, c)
@@ -94,9 +105,12 @@ type candidate struct {
 // worth orders candidates: bleve's score times the share of the question matched.
 func (c candidate) worth() float64 { return c.score * c.coverage }
 
-// Answer finds the passages that answer a question, applies the relevance floor, and
-// returns them cited and highlighted. A question nothing answers is not an error: the
-// answer says so and carries suggestions.
+// Answer finds the passages that answer a question and returns them cited and
+// highlighted, in the order of the ranking (Search's), a glossary definition the question
+// asks for first. The relevance floor decides whether the question is answered; below
+// it, the passages that share a rare concept with the question are returned as the
+// closest ones. A question nothing answers is not an error: the answer says so and
+// carries suggestions.
 func (ix *Index) Answer(ctx context.Context, req Request) (Answer, error) {
 	k := req.K
 	if k <= 0 {
@@ -111,10 +125,11 @@ func (ix *Index) Answer(ctx context.Context, req Request) (Answer, error) {
 	p := ix.readQuestion(req.Question)
 
 	n := (offset+k+1)*2 + 10
-	ranked, err := ix.rank(ctx, p, n, n)
+	ranked, err := ix.rank(ctx, p, n, ix.weights.rerank)
 	if err != nil {
 		return ans, err
 	}
+	answered := p.definition != nil || p.answers(ranked, req.Related)
 	var cands []candidate
 	if d := p.definition; d != nil {
 		c := candidate{passage: d.passage, coverage: 1, match: ix.matchPassage(p, ix.passages[d.passage])}
@@ -125,45 +140,111 @@ func (ix *Index) Answer(ctx context.Context, req Request) (Answer, error) {
 	}
 	pinned := len(cands)
 	for _, c := range ranked {
-		if (p.definition == nil || c.passage != p.definition.passage) && p.clears(c, req.Related) {
-			cands = append(cands, c)
+		if p.definition != nil && c.passage == p.definition.passage {
+			continue
 		}
+		if !answered && !ix.sharesRare(p, &c) {
+			continue
+		}
+		cands = append(cands, c)
 	}
 	cands = ix.diversify(ix.dedupe(cands), pinned)
-	if len(cands) == 0 {
+	if !answered {
 		ans.Suggestions = ix.suggest(p)
+	}
+	if len(cands) == 0 {
 		return ans, nil
 	}
-	ans.Answered = true
+	ans.Answered, ans.Closest = answered, !answered
 	if offset >= len(cands) {
 		return ans, nil
 	}
 	end := min(offset+k, len(cands))
 	ans.More = end < len(cands)
 	for i, c := range cands[offset:end] {
+		if c.match.found == nil {
+			c.match = ix.matchPassage(p, ix.passages[c.passage])
+		}
 		ans.Results = append(ans.Results, ix.result(p, offset+i+1, c))
 	}
 	return ans, nil
 }
 
-// clears tells whether a candidate passage clears the relevance floor; for a related
-// text, it must hold two of its concepts weighing floorRelated of them all.
-func (p plan) clears(c candidate, related bool) bool {
-	if c.coverage >= floorCoverage || related && c.match.words >= 2 && c.coverage >= floorRelated {
-		return true
-	}
-	unknown, known := 0, 0.0
-	for _, k := range p.concepts {
-		if k.quoted || k.isPhrase() {
+// answers tells whether the first passages of a ranking clear the relevance floor; for
+// a related text, a passage holding two of its concepts weighing floorRelated of them
+// all also does.
+func (p plan) answers(ranked []candidate, related bool) bool {
+	total, unknown := 0.0, 0.0
+	for _, c := range p.concepts {
+		if c.quoted || c.isPhrase() || c.date {
 			continue
 		}
-		if !k.known {
-			unknown++
-		} else {
-			known += k.idf
+		total += c.idf
+		if !c.known {
+			unknown += c.idf
 		}
 	}
-	return unknown <= 1 && c.match.words >= 2 && known > 0 && c.match.weight >= floorKnown*known
+	if total == 0 {
+		return false
+	}
+	for _, c := range ranked[:min(floorDepth, len(ranked))] {
+		weight, words := p.floorWeight(c.match)
+		cov := weight / total
+		if (words >= 2 || p.bare) && (cov >= floorCoverage || cov >= floorCovered && unknown <= floorUnknown*total) {
+			return true
+		}
+		if related && c.match.words >= 2 && c.coverage >= floorRelated {
+			return true
+		}
+	}
+	return false
+}
+
+// floorWeight is the weight of the word concepts a passage holds, those found only as a
+// spelling correction at floorCorrection of theirs, and how many it holds; the "when" of
+// a question is not one of them.
+func (p plan) floorWeight(m matchInfo) (float64, int) {
+	var w float64
+	n := 0
+	for i, c := range p.concepts {
+		if c.quoted || c.isPhrase() || c.date || i >= len(m.found) || !m.found[i] {
+			continue
+		}
+		n++
+		if c.corrected {
+			w += floorCorrection * c.idf
+		} else {
+			w += c.idf
+		}
+	}
+	return w, n
+}
+
+// sharesRare tells whether a candidate passage holds a rare concept of the question: a
+// term or phrase in at most rareShare of the passages (or, when it has none, its heaviest
+// concept), found as written, as a synonym or as a spelling correction.
+// It matches the passage when the ranking did not.
+func (ix *Index) sharesRare(p plan, c *candidate) bool {
+	if c.match.found == nil {
+		c.match = ix.matchPassage(p, ix.passages[c.passage])
+	}
+	rare := ix.vocab.idfAt(max(1, rareShare*float64(ix.vocab.docs)))
+	heaviest := 0.0 // a question whose concepts are all common shares its heaviest one
+	for _, k := range p.concepts {
+		if k.known && !k.date {
+			heaviest = max(heaviest, k.idf)
+		}
+	}
+	rare = min(rare, heaviest)
+	for i, k := range p.concepts {
+		if k.corrected && utf8.RuneCountInString(k.surface) < minCorrected {
+			continue // "bake" is one letter from "make": too weak a link to show
+		}
+		if i < len(c.match.found) && c.match.found[i] && !k.date && k.known && k.idf >= rare {
+			return true
+		}
+	}
+	return false
 }
 
 // totalWeight is the weight of all the concepts of a plan, quoted phrases aside (their
@@ -265,7 +346,7 @@ func (ix *Index) result(pl plan, rank int, c candidate) Result {
 }
 
 // suggest lists terms of the corpus near the question: glossary terms and sections that
-// share a word, or a spelling, with it; the first glossary terms when none does.
+// share a word, a synonym or a spelling with it; none when nothing is shared.
 func (ix *Index) suggest(p plan) []string {
 	type scored struct {
 		term  string
@@ -299,14 +380,6 @@ func (ix *Index) suggest(p plan) []string {
 		names = append(names, s.term)
 		if len(names) == maxSuggest {
 			return names
-		}
-	}
-	for _, g := range ix.glossary {
-		if len(names) == maxSuggest {
-			break
-		}
-		if !contains(names, g.term) {
-			names = append(names, g.term)
 		}
 	}
 	if names == nil {
@@ -350,4 +423,41 @@ func textFragmentLink(u, sentence string) string {
 func fragmentEscape(s string) string {
 	e := url.PathEscape(s)
 	return strings.NewReplacer("-", "%2D", ",", "%2C", "&", "%26").Replace(e)
+}
+
+// rerankCoverage is the share of the question's concepts a passage holds, for the
+// re-rank: each concept weighs its idf raised to rerankPower, so that the rare, important
+// concepts of a long question count and its common words hardly do.
+func (p plan) rerankCoverage(m matchInfo) float64 {
+	var have, all float64
+	for i, c := range p.concepts {
+		if c.quoted || c.isPhrase() {
+			continue
+		}
+		w := math.Pow(c.idf, rerankPower)
+		all += w
+		if i < len(m.found) && m.found[i] {
+			have += w
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return have / all
+}
+
+// OtherScript tells whether a question is written mostly in a script other than the
+// Latin one (Persian, Russian, Chinese…): the corpus and its analysis are English, so
+// such a question is better asked in English.
+func OtherScript(question string) bool {
+	latin, other := 0, 0
+	for _, r := range question {
+		switch {
+		case unicode.Is(unicode.Latin, r):
+			latin++
+		case unicode.IsLetter(r):
+			other++
+		}
+	}
+	return 2*other > latin // such scripts spell a word in fewer letters
 }

@@ -17,12 +17,12 @@ func sources(cs []corpus.Citation) []Source {
 	return out
 }
 
-// A word of a question is one of its rare terms when its idf is at least rareIDF (it is
-// in fewer than about a quarter of the passages) and at least rareShare of the heaviest
-// word's.
+// A word of a question is one of its rare terms, shown in bold, when its idf is at least
+// rareIDF (it is in fewer than about a quarter of the passages) and at least
+// emphasisShare of the heaviest word's.
 const (
-	rareIDF   = 1.3862943611198906 // ln 4
-	rareShare = 0.5
+	rareIDF       = 1.3862943611198906 // ln 4
+	emphasisShare = 0.5
 )
 
 // emphasize returns text with only the question's rare terms in bold: quoted phrases,
@@ -43,7 +43,7 @@ func emphasize(p plan, text string, m matchInfo) string {
 		}
 		c := p.concepts[i]
 		whole := strings.ContainsAny(text[sp.start:sp.end], " \u00a0-") // a multi-word term, found whole
-		rare := !c.common && c.parent == "" && c.idf >= rareIDF && c.idf >= rareShare*top
+		rare := !c.common && c.parent == "" && c.idf >= rareIDF && c.idf >= emphasisShare*top
 		if whole || c.quoted || c.isPhrase() || rare {
 			keep = append(keep, sp)
 		}

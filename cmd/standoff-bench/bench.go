@@ -201,9 +201,7 @@ func (b *bench) runScale(ctx context.Context, sc scale, dir string, sources []te
 func (b *bench) workload(passages []genPassage, sc scale) (workload, error) {
 	var typed []drawnQuestion
 	files := slices.Clone(b.opts.questions)
-	if b.opts.unanswerable != "" {
-		files = append(files, b.opts.unanswerable)
-	}
+	files = append(files, b.opts.unanswerable...)
 	for _, f := range files {
 		qs, err := readLines(f)
 		if err != nil {

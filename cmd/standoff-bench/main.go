@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -37,9 +38,9 @@ flags:
                       qrels/train.tsv); also a source of text for generated corpora
                       (default ../shared/eval/scifact; skipped when missing)
   --questions FILES   question files, comma-separated or repeated
-                      (default testdata/*.tsv but unanswerable.tsv)
-  --unanswerable FILE questions the corpus does not cover, one a line
-                      (default testdata/unanswerable.tsv)
+                      (default testdata/*.tsv but the files below)
+  --unanswerable FILES comma-separated files of questions the corpus does not cover,
+                      one a line (default testdata/unanswerable.tsv,offtopic.tsv)
   --scales LIST       scales to measure: default, 20k, 200k or a passage count
                       (default default,20k,200k)
   --scale NAME        one scale only; same as --scales NAME
@@ -62,7 +63,7 @@ flags:
 type options struct {
 	scifact      string
 	questions    []string
-	unanswerable string
+	unanswerable []string
 	scales       []scale
 	quality      bool
 	seed         uint64
@@ -87,7 +88,7 @@ type task struct {
 	Workload      string        `json:"workload"` // workload file of a serve task
 	Work          string        `json:"work"`     // scratch folder
 	QuestionFiles []string      `json:"question_files"`
-	Unanswerable  string        `json:"unanswerable"`
+	Unanswerable  []string      `json:"unanswerable"`
 	SciFact       string        `json:"scifact"`
 	Workers       int           `json:"workers"`
 	Throughput    time.Duration `json:"throughput"` // how long the throughput run lasts
@@ -146,7 +147,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		questions += "," + s
 		return nil
 	})
-	fs.StringVar(&o.unanswerable, "unanswerable", "", "")
+	var unanswerable string
+	fs.StringVar(&unanswerable, "unanswerable", "", "")
 	fs.StringVar(&scales, "scales", "default,20k,200k", "")
 	fs.StringVar(&one, "scale", "", "")
 	fs.BoolVar(&o.quality, "quality", true, "")
@@ -187,14 +189,21 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if len(o.questions) == 0 {
 		files, _ := filepath.Glob(filepath.Join("testdata", "*.tsv"))
 		for _, f := range files {
-			if filepath.Base(f) != "unanswerable.tsv" {
+			if !slices.Contains(mustNotAnswer(), filepath.Base(f)) {
 				o.questions = append(o.questions, f)
 			}
 		}
-		if o.unanswerable == "" {
-			if _, err := os.Stat(filepath.Join("testdata", "unanswerable.tsv")); err == nil {
-				o.unanswerable = filepath.Join("testdata", "unanswerable.tsv")
+		if unanswerable == "" {
+			for _, name := range mustNotAnswer() {
+				if _, err := os.Stat(filepath.Join("testdata", name)); err == nil {
+					o.unanswerable = append(o.unanswerable, filepath.Join("testdata", name))
+				}
 			}
+		}
+	}
+	for _, f := range strings.Split(unanswerable, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			o.unanswerable = append(o.unanswerable, f)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(o.scifact, "corpus.jsonl.gz")); o.scifact != "" && err != nil {

@@ -17,16 +17,20 @@ import (
 // `standoff eval`.
 const evalDepth = 10
 
-// sciFactDepth is how many passages are ranked for a SciFact query; documents are ranked
-// by their best passage among them.
-const sciFactDepth = 400
+// mustNotAnswer lists the files of testdata/ whose questions the default corpus does not
+// answer.
+func mustNotAnswer() []string { return []string{"unanswerable.tsv", "offtopic.tsv"} }
+
+// sciFactK is how many passages are asked for a SciFact claim, as `standoff ask --json
+// -k 50` does; documents are ranked by their best passage among them.
+const sciFactK = 50
 
 // qualityResult is the quality of one engine on the question files and SciFact.
 type qualityResult struct {
-	Files        []fileScore   `json:"files"`
-	Unanswerable *answeredRate `json:"unanswerable,omitempty"`
-	SciFact      *sciFactScore `json:"scifact,omitempty"`
-	Seconds      float64       `json:"seconds"`
+	Files        []fileScore    `json:"files"`
+	Unanswerable []answeredRate `json:"unanswerable,omitempty"`
+	SciFact      *sciFactScore  `json:"scifact,omitempty"`
+	Seconds      float64        `json:"seconds"`
 }
 
 // fileScore is the score of one question file.
@@ -41,17 +45,21 @@ type fileScore struct {
 // answeredRate counts the questions of a file of questions the corpus does not cover
 // that an engine answers all the same.
 type answeredRate struct {
-	Questions int `json:"questions"`
-	Answered  int `json:"answered"`
+	Name      string `json:"name"`
+	Questions int    `json:"questions"`
+	Answered  int    `json:"answered"`
 }
 
-// sciFactScore is the ranking quality on SciFact.
+// sciFactScore is the quality of the answers on SciFact: the documents of the passages
+// an answer shows, and how many claims (each of which has a relevant abstract) were not
+// answered.
 type sciFactScore struct {
 	Documents int     `json:"documents"`
 	Passages  int     `json:"passages"`
 	Queries   int     `json:"queries"`
 	NDCG10    float64 `json:"ndcg_at_10"`
-	Recall100 float64 `json:"recall_at_100"`
+	Recall50  float64 `json:"recall_at_50"`
+	Refused   int     `json:"refused"`
 }
 
 // runQuality scores one engine: the question files on the default corpus, the questions
@@ -87,21 +95,22 @@ func runQuality(ctx context.Context, t task) (qualityResult, error) {
 			RecallAt1: rep.RecallAt1, RecallAt3: rep.RecallAt3, MRR: rep.MRR,
 		})
 	}
-	if t.Unanswerable != "" {
-		qs, err := readLines(t.Unanswerable)
+	for _, name := range t.Unanswerable {
+		qs, err := readLines(name)
 		if err != nil {
 			return res, fmt.Errorf("quality: %w", err)
 		}
-		res.Unanswerable = &answeredRate{Questions: len(qs)}
+		rate := answeredRate{Name: filepath.Base(name), Questions: len(qs)}
 		for _, q := range qs {
 			ans, err := e.answer(ctx, q, index.DefaultK)
 			if err != nil {
 				return res, fmt.Errorf("quality: %w", err)
 			}
 			if ans.Answered {
-				res.Unanswerable.Answered++
+				rate.Answered++
 			}
 		}
+		res.Unanswerable = append(res.Unanswerable, rate)
 	}
 	if t.SciFact != "" {
 		s, err := runSciFact(ctx, t.Engine, t.SciFact, filepath.Join(t.Work, "scifact.db"))
@@ -209,8 +218,9 @@ func readLines(name string) ([]string, error) {
 	return out, nil
 }
 
-// runSciFact ranks the SciFact claims with one engine over the abstracts' passages and
-// scores the document ranking (a document ranks where its best passage does).
+// runSciFact asks the SciFact claims of one engine over the abstracts' passages, as
+// `standoff ask --json -k 50` does, and scores the documents of the passages each answer
+// shows (a document ranks where its best passage does), whether answered or closest.
 func runSciFact(ctx context.Context, name, dir, dbPath string) (sciFactScore, error) {
 	var s sciFactScore
 	c, qs, err := index.ReadBEIR(dir)
@@ -224,21 +234,24 @@ func runSciFact(ctx context.Context, name, dir, dbPath string) (sciFactScore, er
 	defer e.Close()
 	s.Documents, s.Passages, s.Queries = len(c.Documents), len(ftsPassages(c.Passages())), len(qs)
 	for _, q := range qs {
-		hits, err := e.rank(ctx, q.Text, sciFactDepth)
+		ans, err := e.answer(ctx, q.Text, sciFactK)
 		if err != nil {
 			return s, fmt.Errorf("scifact %s: %w", q.ID, err)
 		}
-		docs := make([]string, len(hits))
-		for i, h := range hits {
-			docs[i] = h.Doc
+		if !ans.Answered {
+			s.Refused++
 		}
-		ranked := index.DocRanking(docs, 100)
+		docs := make([]string, len(ans.Results))
+		for i, r := range ans.Results {
+			docs[i] = r.Doc
+		}
+		ranked := index.DocRanking(docs, sciFactK)
 		s.NDCG10 += index.NDCG(ranked, q.Relevant, 10)
-		s.Recall100 += index.RecallAt(ranked, q.Relevant, 100)
+		s.Recall50 += index.RecallAt(ranked, q.Relevant, sciFactK)
 	}
 	if n := float64(len(qs)); n > 0 {
 		s.NDCG10 /= n
-		s.Recall100 /= n
+		s.Recall50 /= n
 	}
 	return s, nil
 }

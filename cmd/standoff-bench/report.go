@@ -130,7 +130,9 @@ func (r report) qualityRows(t *table) {
 		ok := s.NDCG10 >= targetSciFactNDCG && s.NDCG10 > f.NDCG10
 		t.row(w, "nDCG@10", f3(s.NDCG10), f3(f.NDCG10), fmt.Sprintf("standoff ≥ %.2f and > FTS5", targetSciFactNDCG),
 			verdict(ok, fmt.Sprintf("%.3f vs %.3f", s.NDCG10, f.NDCG10)))
-		t.row("", "Recall@100", f3(s.Recall100), f3(f.Recall100), "", "")
+		t.row("", "Recall@50", f3(s.Recall50), f3(f.Recall50), "", "")
+		t.row("", "claims refused (not answered)", refusedShare(s.Refused, s.Queries), refusedShare(f.Refused, f.Queries), "standoff ≤ 3%",
+			verdict(float64(s.Refused) <= 0.03*float64(s.Queries), refusedShare(s.Refused, s.Queries)))
 	}
 	var allN int
 	var all3 [2]float64
@@ -153,10 +155,22 @@ func (r report) qualityRows(t *table) {
 		t.row(fmt.Sprintf("all question files (%d questions)", allN), "Recall@3", f3(a), f3(b), "standoff > FTS5",
 			verdict(a > b, fmt.Sprintf("%.3f vs %.3f", a, b)))
 	}
-	if so.Unanswerable != nil && ft.Unanswerable != nil {
-		t.row(fmt.Sprintf("unanswerable.tsv (%d questions)", so.Unanswerable.Questions), "answered anyway (fewer is better)",
-			fmt.Sprintf("%d", so.Unanswerable.Answered), fmt.Sprintf("%d", ft.Unanswerable.Answered), "", "")
+	for i, su := range so.Unanswerable {
+		if i >= len(ft.Unanswerable) {
+			break
+		}
+		fu := ft.Unanswerable[i]
+		t.row(fmt.Sprintf("%s (%d questions)", su.Name, su.Questions), "answered anyway (fewer is better)",
+			refusedShare(su.Answered, su.Questions), refusedShare(fu.Answered, fu.Questions), "", "")
 	}
+}
+
+// refusedShare is "n (p %)" of n questions among all.
+func refusedShare(n, all int) string {
+	if all == 0 {
+		return fmt.Sprintf("%d", n)
+	}
+	return fmt.Sprintf("%d (%.1f %%)", n, 100*float64(n)/float64(all))
 }
 
 // scaleRows are the rows of one scale.

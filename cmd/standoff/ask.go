@@ -85,6 +85,9 @@ func printAnswer(w io.Writer, ans index.Answer, styled bool) {
 	fmt.Fprintf(w, "Q: %s\n\n", oneLine(ans.Question))
 	if len(ans.Results) == 0 {
 		fmt.Fprintln(w, "The corpus does not cover this question.")
+		if index.OtherScript(ans.Question) {
+			fmt.Fprintln(w, "The corpus is in English: ask in English.")
+		}
 		if len(ans.Suggestions) > 0 {
 			fmt.Fprintf(w, "Nearby terms of the corpus: %s\n", strings.Join(ans.Suggestions, "; "))
 		}

@@ -11,7 +11,8 @@ import (
 )
 
 // cmdEval scores the questions of a TSV file: Recall@1, Recall@3 and MRR, and lists each
-// question whose passage was not among the first three.
+// question whose passage was not among the first three; questions without gold must not
+// be answered, and those that were are counted and listed.
 func cmdEval(ctx context.Context, cf commonFlags, rest []string, stdout, stderr io.Writer) int {
 	f, err := os.Open(rest[0])
 	if err != nil {
@@ -39,8 +40,17 @@ func cmdEval(ctx context.Context, cf commonFlags, rest []string, stdout, stderr 
 		_ = json.NewEncoder(stdout).Encode(rep)
 		return 0
 	}
-	fmt.Fprintf(stdout, "questions  %d\nRecall@1   %.3f\nRecall@3   %.3f\nMRR        %.3f\n",
-		rep.Questions, rep.RecallAt1, rep.RecallAt3, rep.MRR)
+	if rep.Questions > 0 || rep.Unanswerable == 0 {
+		fmt.Fprintf(stdout, "questions  %d\nRecall@1   %.3f\nRecall@3   %.3f\nMRR        %.3f\nrefused    %d (%.1f%%)\n",
+			rep.Questions, rep.RecallAt1, rep.RecallAt3, rep.MRR, rep.Refused, 100*rep.RefusedRate)
+	}
+	if rep.Unanswerable > 0 {
+		fmt.Fprintf(stdout, "must not be answered  %d\nanswered anyway       %d (%.1f%%)\n",
+			rep.Unanswerable, rep.AnsweredAnyway, 100*rep.AnsweredAnywayRate)
+		for _, m := range rep.Wrongly {
+			fmt.Fprintf(stdout, "  line %d: %s\n    answered: %s\n", m.Line, m.Question, m.Top)
+		}
+	}
 	if len(rep.Misses) > 0 {
 		fmt.Fprintf(stdout, "\nmissed at 3 (%d):\n", len(rep.Misses))
 		for _, m := range rep.Misses {

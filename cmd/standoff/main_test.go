@@ -121,12 +121,29 @@ func TestAskStream(t *testing.T) {
 }
 
 func TestAskUnanswered(t *testing.T) {
-	code, out, _ := runCmd(t, "", "ask", "--data", t.TempDir(), "how do I bake sourdough bread")
-	if code != 0 {
-		t.Fatalf("exit %d", code)
+	tests := []struct {
+		question    string
+		want, avoid []string
+	}{
+		// Nothing shared with the corpus: no passage, no suggestion.
+		{"how do I bake sourdough bread", []string{"does not cover"}, []string{"Nearby terms", "closest", "English"}},
+		{"برنامه هسته‌ای ایران چیست؟", []string{"does not cover", "The corpus is in English"}, []string{"closest"}},
 	}
-	if !strings.Contains(out, "does not cover") || !strings.Contains(out, "Nearby terms") {
-		t.Errorf("unanswered output:\n%s", out)
+	for _, tt := range tests {
+		code, out, _ := runCmd(t, "", "ask", "--data", t.TempDir(), tt.question)
+		if code != 0 {
+			t.Fatalf("exit %d", code)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%q: output lacks %q:\n%s", tt.question, w, out)
+			}
+		}
+		for _, a := range tt.avoid {
+			if strings.Contains(out, a) {
+				t.Errorf("%q: output holds %q:\n%s", tt.question, a, out)
+			}
+		}
 	}
 }
 
@@ -373,5 +390,69 @@ func TestAskUsesTheDataFolderCorpus(t *testing.T) {
 	code, _, errOut = runCmd(t, "", "ask", "--data", data, "--corpus", seedOnlyCorpus(t), "zebrafication plant")
 	if code != 0 || !strings.Contains(errOut, "(--corpus)") {
 		t.Errorf("--corpus: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestEvalQuestionsThatMustNotBeAnswered scores the files of questions the default corpus
+// does not answer, as a user runs `standoff eval` on them: none of unanswerable.tsv, and at
+// most 5% of the off-topic and near-domain questions, may be answered.
+func TestEvalQuestionsThatMustNotBeAnswered(t *testing.T) {
+	tests := []struct {
+		file    string
+		maxRate float64
+	}{
+		{"unanswerable.tsv", 0},
+		{"offtopic.tsv", 0.05},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			rep := evalReport(t, filepath.Join("..", "..", "testdata", tt.file))
+			t.Logf("%s: %d questions, %d answered anyway (%.1f%%)", tt.file, rep.Unanswerable, rep.AnsweredAnyway, 100*rep.AnsweredAnywayRate)
+			if rep.Unanswerable == 0 || rep.Questions != 0 {
+				t.Fatalf("read %d questions that must not be answered and %d with gold, want only the former", rep.Unanswerable, rep.Questions)
+			}
+			if rep.AnsweredAnywayRate > tt.maxRate {
+				for _, m := range rep.Wrongly {
+					t.Logf("answered line %d: %s (%s)", m.Line, m.Question, m.Top)
+				}
+				t.Errorf("%s: %.1f%% answered, want at most %.0f%%", tt.file, 100*rep.AnsweredAnywayRate, 100*tt.maxRate)
+			}
+		})
+	}
+}
+
+func TestEvalTextUnanswerable(t *testing.T) {
+	code, out, errOut := runCmd(t, "", "eval", "--data", t.TempDir(), filepath.Join("..", "..", "testdata", "unanswerable.tsv"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"must not be answered  18", "answered anyway       0 (0.0%)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("eval output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Recall@1") {
+		t.Errorf("eval output shows Recall@k for a file without gold:\n%s", out)
+	}
+}
+
+func TestAskClosest(t *testing.T) {
+	code, out, errOut := runCmd(t, "", "ask", "--data", t.TempDir(), "how many warheads does france have")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "No passage answers this directly; the closest:") || !strings.Contains(out, "[1] ") {
+		t.Errorf("closest output:\n%s", out)
+	}
+	code, out, errOut = runCmd(t, "", "ask", "--json", "--data", t.TempDir(), "how many warheads does france have")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var ans index.Answer
+	if err := json.Unmarshal([]byte(out), &ans); err != nil {
+		t.Fatal(err)
+	}
+	if ans.Answered || !ans.Closest || len(ans.Results) == 0 || !strings.Contains(out, `"closest":true`) {
+		t.Errorf("answered %v, closest %v, %d results; want the closest passages", ans.Answered, ans.Closest, len(ans.Results))
 	}
 }
