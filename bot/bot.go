@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,6 +47,12 @@ type Command struct {
 	// custom id starts with it to Handle too. It must not start with one of the bot's own
 	// ("page:", "vote:", "post:", "ask:").
 	ComponentPrefix string
+	// GuildOnly registers the command only in Guilds, never globally nor in the other
+	// guilds of Config.GuildIDs; with no Guilds it is not registered at all. The command's
+	// Handle must still refuse an interaction from elsewhere (a stale registration).
+	GuildOnly bool
+	// Guilds are where a GuildOnly command is registered.
+	Guilds []string
 	// Handle answers an interaction with the command (including its autocomplete and,
 	// with ComponentPrefix, its components). It must respond within three seconds; an
 	// error it returns is logged. A panic is recovered like the bot's own.
@@ -97,6 +104,7 @@ type Bot struct {
 	limiter  *userLimiter
 	commands []*discordgo.ApplicationCommand
 	extra    map[string]Command
+	guildCmd []Command // GuildOnly commands, registered apart
 
 	metrics *Metrics
 
@@ -217,6 +225,13 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 			}
 		}
 		b.extra[c.Definition.Name] = c
+		if c.GuildOnly {
+			b.guildCmd = append(b.guildCmd, c)
+			if len(c.Guilds) == 0 {
+				logger.Warn("command not registered: no guild to register it in", "command", c.Definition.Name)
+			}
+			continue
+		}
 		b.commands = append(b.commands, c.Definition)
 	}
 	return b, nil
@@ -486,9 +501,10 @@ func (b *Bot) application() string {
 	return b.appID
 }
 
-// register overwrites the application's commands in one bulk call, per guild when
-// GuildIDs is set, else globally. A failure is logged: mentions and direct messages still
-// work without commands.
+// register overwrites the application's commands in one bulk call per place: per guild
+// when GuildIDs is set, else globally; a GuildOnly command is added to the calls of its
+// own guilds only (a guild of its own outside GuildIDs gets a call of its own). A failure
+// is logged: mentions and direct messages still work without commands.
 func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
 	app := b.application()
 	if app == "" {
@@ -499,9 +515,26 @@ func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
 	if len(guilds) == 0 {
 		guilds = []string{""}
 	}
+	places := slices.Clone(guilds)
+	sets := map[string][]*discordgo.ApplicationCommand{}
 	for _, g := range guilds {
+		sets[g] = slices.Clone(b.commands)
+	}
+	for _, c := range b.guildCmd {
+		for _, g := range c.Guilds {
+			if g == "" {
+				continue
+			}
+			if _, ok := sets[g]; !ok {
+				places = append(places, g)
+			}
+			sets[g] = append(sets[g], c.Definition)
+		}
+	}
+	for _, g := range places {
+		cmds := sets[g]
 		err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
-			_, err := s.ApplicationCommandBulkOverwrite(app, g, b.commands, opts...)
+			_, err := s.ApplicationCommandBulkOverwrite(app, g, cmds, opts...)
 			return err
 		})
 		where := "globally (they may take up to an hour to appear)"
@@ -509,10 +542,10 @@ func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
 			where = "in guild " + g
 		}
 		if err != nil {
-			b.log.Error("registering commands failed "+where, "err", err)
+			b.log.Error("registering commands failed "+where, "err", b.redact(err))
 			continue
 		}
-		b.log.Info("commands registered "+where, "commands", len(b.commands))
+		b.log.Info("commands registered "+where, "commands", len(cmds))
 	}
 }
 

@@ -48,6 +48,8 @@ const (
 const (
 	msgNotModerator = "Sorry — only moderators can change the corpus: members with the Manage Server permission, or with a moderator role. Nothing was changed."
 	msgGuildOnly    = "The /corpus commands work in a server, not in direct messages."
+	msgNotAdmin     = "Sorry — the corpus can be changed only from the bot's home server, by its moderators. Nothing was changed."
+	msgNotYours     = "Sorry — only the moderator who made this preview can confirm or cancel it. Nothing was changed."
 	msgAddHow       = "Give either `url:` (a web page) or `file:` (a .md, .txt or .html file), not both."
 	msgPendingGone  = "This preview was already confirmed or cancelled, or is unknown — nothing was changed. Run `/corpus add` again if needed."
 	msgChangeFailed = "Sorry — the corpus could not be changed just now; nothing was changed. It has been logged."
@@ -189,9 +191,20 @@ func (m *Moderation) Close() error { return m.audit.Close() }
 // Corpus returns the corpus the serving index was built from.
 func (m *Moderation) Corpus() *corpus.Corpus { return m.cur.Load() }
 
-// Command is the /corpus command, to pass to the bot in Options.Commands.
+// Command is the /corpus command, to pass to the bot in Options.Commands. It is
+// registered only in the admin guilds (Config.AdminGuildIDs), and not at all without one.
 func (m *Moderation) Command() Command {
-	return Command{Definition: corpusDefinition(), ComponentPrefix: corpusPrefix, Handle: m.handle}
+	return Command{Definition: corpusDefinition(), ComponentPrefix: corpusPrefix, Handle: m.handle,
+		GuildOnly: true, Guilds: slices.Clone(m.cfg.AdminGuildIDs)}
+}
+
+// Enabled reports whether /corpus can be used at all: there is an admin guild.
+func (m *Moderation) Enabled() bool { return len(m.cfg.AdminGuildIDs) > 0 }
+
+// inAdminGuild reports whether the interaction comes from one of the admin guilds; a
+// direct message never does.
+func (m *Moderation) inAdminGuild(i *discordgo.Interaction) bool {
+	return i.GuildID != "" && i.Member != nil && slices.Contains(m.cfg.AdminGuildIDs, i.GuildID)
 }
 
 // corpusDefinition is /corpus as registered with Discord: in guilds only, and shown by
@@ -234,10 +247,10 @@ func corpusDefinition() *discordgo.ApplicationCommand {
 	}
 }
 
-// isModerator reports whether the member who interacted may change the corpus: Manage
-// Server (or Administrator), or one of the moderator roles.
+// isModerator reports whether the member who interacted may change the corpus: a member
+// of an admin guild with Manage Server (or Administrator), or one of the moderator roles.
 func (m *Moderation) isModerator(i *discordgo.Interaction) bool {
-	if i.Member == nil {
+	if i.Member == nil || !m.inAdminGuild(i) {
 		return false
 	}
 	if i.Member.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
@@ -281,6 +294,11 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 		r.send(ctx, false, notice(msgGuildOnly))
 		return nil
 	}
+	if !m.inAdminGuild(i) {
+		r.log.Warn("corpus command refused: not an admin guild", "guild", i.GuildID)
+		r.send(ctx, false, notice(msgNotAdmin))
+		return nil
+	}
 	if !m.isModerator(i) {
 		r.log.Info("corpus command refused: not a moderator", "roles", i.Member.Roles)
 		r.send(ctx, false, notice(msgNotModerator))
@@ -317,7 +335,7 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 		if pending, ok := strings.CutPrefix(id, corpusConfirm); ok {
 			m.confirm(ctx, r, who, pending)
 		} else if pending, ok := strings.CutPrefix(id, corpusCancel); ok {
-			m.cancel(ctx, r, pending)
+			m.cancel(ctx, r, who, pending)
 		} else if offset, ok := strings.CutPrefix(id, corpusListPage); ok {
 			n, _ := strconv.Atoi(offset)
 			r.send(ctx, true, m.listMessage(max(n, 0)))

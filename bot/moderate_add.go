@@ -120,12 +120,22 @@ func charsetParam(cs string) string {
 // confirm writes the previewed document into the corpus and swaps in an index with it.
 // When the new index cannot be built, the file is put back as it was.
 func (m *Moderation) confirm(ctx context.Context, r *modReply, who Actor, id string) {
+	if owner, ok := m.pend.owner(id); ok && owner != who.ID {
+		r.log.Warn("confirm refused: another moderator's preview", "pending", id, "owner", owner)
+		r.send(ctx, false, notice(msgNotYours))
+		return
+	}
 	if !r.deferUpdate(ctx) {
 		return
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	d, meta, err := m.pend.load(id)
+	if err == nil && meta.Actor.ID != who.ID {
+		r.log.Warn("confirm refused: another moderator's preview", "pending", id, "owner", meta.Actor.ID)
+		r.edit(ctx, notice(msgNotYours))
+		return
+	}
 	if err != nil {
 		msg := msgPendingGone
 		if errors.Is(err, errPendingExpired) {
@@ -159,8 +169,13 @@ func (m *Moderation) confirm(ctx context.Context, r *modReply, who Actor, id str
 	r.edit(ctx, outcomeMessage(title, out))
 }
 
-// cancel drops a preview.
-func (m *Moderation) cancel(ctx context.Context, r *modReply, id string) {
+// cancel drops a preview; only its own moderator may.
+func (m *Moderation) cancel(ctx context.Context, r *modReply, who Actor, id string) {
+	if owner, ok := m.pend.owner(id); ok && owner != who.ID {
+		r.log.Warn("cancel refused: another moderator's preview", "pending", id, "owner", owner)
+		r.send(ctx, false, notice(msgNotYours))
+		return
+	}
 	m.pend.remove(id)
 	r.log.Info("preview cancelled", "pending", id)
 	r.send(ctx, true, notice("Cancelled — nothing was added."))

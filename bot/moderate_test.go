@@ -130,6 +130,12 @@ type modHarness struct {
 // dataDir; allow is STANDOFF_FETCH_ALLOW.
 func startModeration(t *testing.T, srv *discordtest.Server, corpusDir, dataDir string, allow []string, clock *fakeClock) *modHarness {
 	t.Helper()
+	return startModerationIn(t, srv, corpusDir, dataDir, allow, clock, []string{guildID})
+}
+
+// startModerationIn is startModeration with admin as STANDOFF_ADMIN_GUILD_IDS.
+func startModerationIn(t *testing.T, srv *discordtest.Server, corpusDir, dataDir string, allow []string, clock *fakeClock, admin []string) *modHarness {
+	t.Helper()
 	if srv == nil {
 		srv = discordtest.New(discordtest.WithHeartbeatInterval(time.Second))
 		t.Cleanup(srv.Close)
@@ -148,7 +154,7 @@ func startModeration(t *testing.T, srv *discordtest.Server, corpusDir, dataDir s
 	}
 	live := index.NewLive(ix)
 	cfg := bot.Config{Token: discordtest.DefaultToken, APIURL: srv.URL, DataDir: dataDir, CorpusDir: corpusDir,
-		ModRoleIDs: []string{modRole}, AuditChannelID: auditChannel, FetchAllow: allow}
+		ModRoleIDs: []string{modRole}, AuditChannelID: auditChannel, FetchAllow: allow, AdminGuildIDs: admin}
 	mod, err := bot.NewModeration(cfg, live, c, icfg, logger, bot.ModerationOptions{Now: clock.Now, FetchTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)

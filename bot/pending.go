@@ -122,6 +122,22 @@ func (p *pendingStore) load(id string) (corpus.Draft, pendingMeta, error) {
 	return d, meta, nil
 }
 
+// owner returns the id of the member who made a preview, when it exists.
+func (p *pendingStore) owner(id string) (string, bool) {
+	if !pendingID.MatchString(id) {
+		return "", false
+	}
+	data, err := os.ReadFile(filepath.Join(p.dir, id+".json"))
+	if err != nil {
+		return "", false
+	}
+	var meta pendingMeta
+	if json.Unmarshal(data, &meta) != nil {
+		return "", false
+	}
+	return meta.Actor.ID, true
+}
+
 // remove deletes a preview's files.
 func (p *pendingStore) remove(id string) {
 	if !pendingID.MatchString(id) {
