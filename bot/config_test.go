@@ -48,7 +48,7 @@ func TestLoadConfigAll(t *testing.T) {
 	want := Config{
 		Token: "tok", GuildIDs: []string{"123456789012345678", "223456789012345678"},
 		AdminGuildIDs: []string{"123456789012345678", "223456789012345678"},
-		APIURL: "http://127.0.0.1:9999", DataDir: "/data", CorpusDir: "/corpus",
+		APIURL:        "http://127.0.0.1:9999", DataDir: "/data", CorpusDir: "/corpus",
 		ModRoleIDs: []string{"42"}, AuditChannelID: "43",
 		FetchAllow: []string{"127.0.0.1", "10.0.0.0/8", "intranet.example"},
 		HTTPAddr:   "", LogLevel: slog.LevelDebug, ShardID: 1, ShardCount: 2,
