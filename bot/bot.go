@@ -90,6 +90,9 @@ type Options struct {
 	// ShutdownGrace bounds how long Run waits, once its context is done, for the requests
 	// in flight to finish before it disconnects. Default 10 s.
 	ShutdownGrace time.Duration
+	// PruneEvery is how often the question and feedback logs lose their lines older than
+	// Config.RetentionDays. Default 6 h.
+	PruneEvery time.Duration
 	// ShardStartInterval is how long a batch of shards waits after the one before it
 	// identified (Discord allows max_concurrency identifies per 5 s). Default 5 s.
 	ShardStartInterval time.Duration
@@ -120,6 +123,7 @@ type Bot struct {
 	readyOnce sync.Once
 	feedback  *Feedback
 	questions *journal
+	hashKey   []byte // of the members' keyed hashes in the logs
 	hctx      context.Context
 	shards    []*shard
 
@@ -187,6 +191,9 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 	}
 	if opts.ShutdownGrace <= 0 {
 		opts.ShutdownGrace = 10 * time.Second
+	}
+	if opts.PruneEvery <= 0 {
+		opts.PruneEvery = 6 * time.Hour
 	}
 	if opts.ShardStartInterval <= 0 {
 		opts.ShardStartInterval = 5 * time.Second
@@ -295,6 +302,10 @@ func (b *Bot) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("bot: run: %w", err)
 	}
 	defer closeState()
+	pctx, stopPrune := context.WithCancel(ctx)
+	pruned := make(chan struct{})
+	go func() { defer close(pruned); b.prunePeriodically(pctx) }()
+	defer func() { stopPrune(); <-pruned }()
 	hctx, cancelHandlers := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelHandlers()
 	b.mu.Lock()
@@ -370,6 +381,19 @@ func (b *Bot) openState() (func(), error) {
 	if err := ensurePrivateDir(b.cfg.DataDir, b.log); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
+	key, err := loadJournalKey(b.cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range []string{FeedbackFile, QuestionsFile} {
+		n, err := pruneJournal(filepath.Join(b.cfg.DataDir, name), b.retentionStart(), key)
+		if err != nil && !errors.Is(err, errUnchanged) {
+			return nil, err
+		}
+		if n > 0 {
+			b.log.Info("old log lines removed", "file", name, "lines", n, "retention_days", b.retentionDays())
+		}
+	}
 	fb, err := OpenFeedback(filepath.Join(b.cfg.DataDir, FeedbackFile))
 	if err != nil {
 		return nil, err
@@ -380,7 +404,7 @@ func (b *Bot) openState() (func(), error) {
 		return nil, fmt.Errorf("questions log: %w", err)
 	}
 	b.mu.Lock()
-	b.feedback, b.questions = fb, qj
+	b.feedback, b.questions, b.hashKey = fb, qj, key
 	b.mu.Unlock()
 	return func() {
 		if err := qj.close(); err != nil {
@@ -390,6 +414,52 @@ func (b *Bot) openState() (func(), error) {
 			b.log.Error("closing the feedback log", "err", err)
 		}
 	}, nil
+}
+
+// retentionDays is how many days the logs keep a line.
+func (b *Bot) retentionDays() int {
+	if b.cfg.RetentionDays > 0 {
+		return b.cfg.RetentionDays
+	}
+	return DefaultRetentionDays
+}
+
+// retentionStart is the time before which log lines are removed.
+func (b *Bot) retentionStart() time.Time {
+	return b.opts.Now().AddDate(0, 0, -b.retentionDays())
+}
+
+// pruneLogs removes the lines older than the retention period from the questions and
+// feedback logs; it runs at start and then every PruneEvery.
+func (b *Bot) pruneLogs() {
+	b.mu.Lock()
+	fb, qj, key := b.feedback, b.questions, b.hashKey
+	b.mu.Unlock()
+	if fb == nil || qj == nil {
+		return
+	}
+	for name, j := range map[string]*journal{FeedbackFile: fb.j, QuestionsFile: qj} {
+		n, err := j.prune(b.retentionStart(), key)
+		if err != nil {
+			b.log.Error("removing old log lines", "file", name, "err", err)
+		} else if n > 0 {
+			b.log.Info("old log lines removed", "file", name, "lines", n, "retention_days", b.retentionDays())
+		}
+	}
+}
+
+// prunePeriodically runs pruneLogs every PruneEvery until ctx is done.
+func (b *Bot) prunePeriodically(ctx context.Context) {
+	t := time.NewTicker(b.opts.PruneEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			b.pruneLogs()
+		}
+	}
 }
 
 // shutdown stops taking new events, waits up to ShutdownGrace for the requests in flight,

@@ -392,7 +392,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Fatalf("%d votes in the log, want 1", len(votes))
 		}
 		v := votes[0]
-		if v.User != alice.ID || v.Vote != "up" || v.Question != "what is breakout time?" || v.Message != askMessage || len(v.Passages) == 0 || !strings.HasPrefix(v.Passages[0], "glossary#") {
+		if !strings.HasPrefix(v.User, "h:") || strings.Contains(v.User, alice.ID) || v.Vote != "up" || v.Question != "what is breakout time?" || v.Message != askMessage || len(v.Passages) == 0 || !strings.HasPrefix(v.Passages[0], "glossary#") {
 			t.Errorf("vote line %+v", v)
 		}
 	})

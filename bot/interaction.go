@@ -546,8 +546,11 @@ func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.Inter
 func (b *Bot) vote(ctx context.Context, r *responder, up bool) {
 	msg := r.i.Message
 	_, q, _ := parseQuestion(msg.Content)
+	b.mu.Lock()
+	key := b.hashKey
+	b.mu.Unlock()
 	v := Vote{
-		Time: time.Now().UTC(), User: userOf(r.i), Guild: r.i.GuildID, Channel: r.i.ChannelID,
+		Time: time.Now().UTC(), User: memberHash(key, userOf(r.i)), Guild: r.i.GuildID, Channel: r.i.ChannelID,
 		Message: msg.ID, Question: q, Passages: []string{}, Vote: "down",
 	}
 	if up {

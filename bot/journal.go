@@ -40,7 +40,7 @@ type QuestionRecord struct {
 // Vote is one line of FeedbackFile: a member's 👍 or 👎 on the passages of an answer.
 type Vote struct {
 	Time     time.Time `json:"time"`
-	User     string    `json:"user"`
+	User     string    `json:"user"` // the member's keyed hash ("h:…"), never the id
 	Guild    string    `json:"guild,omitempty"`
 	Channel  string    `json:"channel,omitempty"`
 	Message  string    `json:"message"`
