@@ -426,7 +426,11 @@ func (b *Bot) retentionDays() int {
 
 // retentionStart is the time before which log lines are removed.
 func (b *Bot) retentionStart() time.Time {
-	return b.opts.Now().AddDate(0, 0, -b.retentionDays())
+	now := time.Now
+	if b.opts.Now != nil {
+		now = b.opts.Now
+	}
+	return now().AddDate(0, 0, -b.retentionDays())
 }
 
 // pruneLogs removes the lines older than the retention period from the questions and

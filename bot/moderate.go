@@ -72,6 +72,11 @@ type ModerationOptions struct {
 	HTTPClient *http.Client
 	// OnRefresh, when set, is told of every rebuild of the index: whether it served.
 	OnRefresh func(ok bool)
+	// MaxParses is how many documents are read into previews at once. Default 2.
+	MaxParses int
+	// ParseTimeout bounds the reading of one document into a preview, after its
+	// download. Default corpus.DefaultParseTimeout.
+	ParseTimeout time.Duration
 }
 
 // Actor is who made a change: a Discord member, a command line, or the watcher.
@@ -97,16 +102,17 @@ type Outcome struct {
 // audit log and posted to the audit channel. It is safe for concurrent use; changes are
 // made one at a time.
 type Moderation struct {
-	cfg   Config
-	live  *index.Live
-	icfg  index.Config
-	log   *slog.Logger
-	opts  ModerationOptions
-	fetch *corpus.Fetcher
-	store corpus.Store
-	pend  *pendingStore
-	audit *AuditLog
-	rest  *discordgo.Session // posts to the audit channel; nil without one
+	cfg    Config
+	live   *index.Live
+	icfg   index.Config
+	log    *slog.Logger
+	opts   ModerationOptions
+	fetch  *corpus.Fetcher
+	parser *corpus.Parser // reads previews, a few at a time
+	store  corpus.Store
+	pend   *pendingStore
+	audit  *AuditLog
+	rest   *discordgo.Session // posts to the audit channel; nil without one
 
 	mu  sync.Mutex                    // one change of the corpus at a time
 	cur atomic.Pointer[corpus.Corpus] // the corpus the serving index was built from
@@ -137,6 +143,9 @@ func NewModeration(cfg Config, live *index.Live, c *corpus.Corpus, icfg index.Co
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = corpus.DefaultMaxBytes
 	}
+	if opts.MaxParses <= 0 {
+		opts.MaxParses = 2
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("new moderation: data folder: %w", err)
 	}
@@ -152,7 +161,8 @@ func NewModeration(cfg Config, live *index.Live, c *corpus.Corpus, icfg index.Co
 	m := &Moderation{
 		cfg: cfg, live: live, icfg: icfg, log: logger.With("part", "moderation"), opts: opts,
 		fetch: fetch, store: corpus.Store{Dir: cfg.CorpusDir}, audit: audit,
-		pend: &pendingStore{dir: filepath.Join(cfg.DataDir, PendingDir), ttl: opts.PendingTTL, now: opts.Now},
+		parser: corpus.NewParser(opts.MaxParses, opts.ParseTimeout),
+		pend:   &pendingStore{dir: filepath.Join(cfg.DataDir, PendingDir), ttl: opts.PendingTTL, now: opts.Now},
 	}
 	m.cur.Store(c)
 	if cfg.AuditChannelID != "" {

@@ -60,7 +60,7 @@ func (m *Moderation) add(ctx context.Context, r *modReply, who Actor, sub *disco
 		r.edit(ctx, failureNotice(r.log.With("source", what), "Not added", err))
 		return
 	}
-	d, err := corpus.NewDraft(m.cur.Load(), src, m.opts.Now())
+	d, err := corpus.NewDraft(fctx, m.parser, m.cur.Load(), src, m.opts.Now())
 	if err != nil {
 		r.edit(ctx, failureNotice(r.log.With("source", what), "Not added", err))
 		return

@@ -98,6 +98,7 @@ func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 		err error
 	}
 	results := make([]parsed, len(paths))
+	parser := NewParser(runtime.GOMAXPROCS(0), 0)
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range 4 * runtime.GOMAXPROCS(0) { // more readers than cores: reads overlap parsing
@@ -110,7 +111,7 @@ func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 					results[i].err = Problem{Path: paths[i], Reason: "cannot read: " + errReason(err)}
 					continue
 				}
-				results[i].doc, results[i].err = ParseDocument(paths[i], data)
+				results[i].doc, results[i].err = parseBounded(ctx, parser, paths[i], data)
 			}
 		}()
 	}

@@ -168,7 +168,7 @@ func (w *workspace) add(ctx context.Context, arg string, dryRun bool, stdout io.
 	if err != nil {
 		return err
 	}
-	d, err := corpus.NewDraft(before, src, time.Now())
+	d, err := corpus.NewDraft(ctx, nil, before, src, time.Now())
 	if err != nil {
 		return err
 	}
