@@ -173,6 +173,14 @@ func NewModeration(cfg Config, live *index.Live, c *corpus.Corpus, icfg index.Co
 	}
 	m.store.CleanTemp(time.Hour)
 	m.pend.sweep()
+	recs, err := audit.Reconcile(m.store, opts.Now())
+	if err != nil {
+		audit.Close()
+		return nil, fmt.Errorf("new moderation: %w", err)
+	}
+	for _, r := range recs {
+		m.log.Warn("an interrupted corpus change was settled", "change", r.Change, "doc", r.Doc, "action", r.Action, "outcome", r.Phase)
+	}
 	return m, nil
 }
 
@@ -372,20 +380,31 @@ func intOption(sub *discordgo.ApplicationCommandInteractionDataOption, name stri
 	return def
 }
 
+// watchActor is who changes found on disk are credited to, when no command line made
+// them.
+var watchActor = Actor{ID: "watch", Via: "watch"}
+
 // Refresh re-reads the corpus folder and, when it changed, builds a new index beside the
 // serving one and swaps it in; questions asked meanwhile are answered by the old one.
-// When the build fails, the old index goes on serving and the error says why. Changes are
-// recorded in the audit log as made by who. It is what /corpus refresh and the --watch
-// of standoff bot run.
+// When the build fails, the old index goes on serving and the error says why. Changes
+// not yet in the audit log are recorded there, credited to who when it is the watcher or
+// a command line, and to "watch" when a moderator's /corpus refresh found them. It is
+// what /corpus refresh and the --watch of standoff bot run.
 func (m *Moderation) Refresh(ctx context.Context, who Actor) (Outcome, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.refreshLocked(ctx, who, subRefresh, "")
+	found := who
+	if who.Via == "discord" {
+		found = watchActor
+	}
+	return m.refreshLocked(ctx, Recording{Who: who, Command: subRefresh, Found: found})
 }
 
-// refreshLocked is Refresh for a caller that holds m.mu; command and source are what the
-// audit log records as the cause.
-func (m *Moderation) refreshLocked(ctx context.Context, who Actor, command, source string) (Outcome, error) {
+// refreshLocked is Refresh for a caller that holds m.mu; rec says what the audit log
+// records (its Changes are filled in here). When rec has a planned change whose outcome
+// cannot be recorded, the new index serves but an error says so: the caller undoes the
+// change.
+func (m *Moderation) refreshLocked(ctx context.Context, rec Recording) (Outcome, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.opts.RefreshTimeout)
 	defer cancel()
 	c, err := corpus.LoadDir(ctx, m.cfg.CorpusDir)
@@ -395,7 +414,8 @@ func (m *Moderation) refreshLocked(ctx context.Context, who Actor, command, sour
 	if len(c.Documents) == 0 {
 		return Outcome{}, &corpus.Refusal{Reason: "the corpus folder has no readable document; the index serving was left as it was"}
 	}
-	out := Outcome{Changes: corpus.Diff(m.cur.Load(), c), Problems: c.Problems}
+	prev := m.cur.Load()
+	out := Outcome{Changes: corpus.Diff(prev, c), Problems: c.Problems}
 	if out.Changes.Empty() && c.Fingerprint() == m.live.Stats().Fingerprint {
 		out.Stats = m.live.Stats()
 		return out, nil
@@ -410,15 +430,60 @@ func (m *Moderation) refreshLocked(ctx context.Context, who Actor, command, sour
 	}
 	m.cur.Store(c)
 	out.Rebuilt, out.Stats = true, st
-	m.log.Info("corpus refreshed", "by", who.ID, "via", who.Via, "command", command,
+	m.log.Info("corpus refreshed", "by", rec.Who.ID, "via", rec.Who.Via, "command", rec.Command,
 		"added", len(out.Changes.Added), "updated", len(out.Changes.Updated), "removed", len(out.Changes.Removed),
 		"passages", st.Passages, "took", time.Since(start).Round(time.Millisecond))
-	recs, err := m.audit.Record(who, command, source, out.Changes, m.opts.Now())
+	rec.Changes = WithSynonyms(out.Changes, prev, c)
+	if rec.Plan != nil {
+		Failpoint(FailBeforeDone)
+	}
+	recs, err := m.audit.Record(rec, m.opts.Now())
 	if err != nil {
 		m.log.Error("writing the audit log", "err", err)
+		if rec.Plan != nil {
+			return out, &corpus.Refusal{Reason: "the change could not be recorded in the audit log, so it was undone", Err: err}
+		}
+	}
+	if rec.Plan != nil {
+		Failpoint(FailAfterDone)
 	}
 	m.postAudit(ctx, recs)
 	return out, nil
+}
+
+// WithSynonyms adds a change of the synonym rules to ch, for the audit log, as a change
+// of the file synonyms.txt whose hash is that of the rules.
+func WithSynonyms(ch corpus.Changes, before, after *corpus.Corpus) corpus.Changes {
+	var was, now string
+	if before != nil && len(before.Synonyms) > 0 {
+		was = SynonymsHash(before.Synonyms)
+	}
+	if after != nil && len(after.Synonyms) > 0 {
+		now = SynonymsHash(after.Synonyms)
+	}
+	if was == now {
+		return ch
+	}
+	dc := corpus.DocChange{ID: "synonyms", Path: "synonyms.txt", Title: "synonym rules", Hash: now}
+	switch {
+	case was == "":
+		ch.Added = append(slices.Clone(ch.Added), dc)
+	case now == "":
+		dc.Hash = was
+		ch.Removed = append(slices.Clone(ch.Removed), dc)
+	default:
+		ch.Updated = append(slices.Clone(ch.Updated), dc)
+	}
+	return ch
+}
+
+// SynonymsHash is the hex sha256 of synonym rules, as the audit log records them.
+func SynonymsHash(rules []corpus.SynonymRule) string {
+	var b strings.Builder
+	for _, r := range rules {
+		fmt.Fprintf(&b, "%s\x00=>\x00%s\n", strings.Join(r.Terms, "\x00"), strings.Join(r.Targets, "\x00"))
+	}
+	return corpus.Hash([]byte(b.String()))
 }
 
 // refreshCommand answers /corpus refresh.

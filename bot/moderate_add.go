@@ -147,17 +147,10 @@ func (m *Moderation) confirm(ctx context.Context, r *modReply, who Actor, id str
 		r.edit(ctx, notice(msg))
 		return
 	}
-	undo, err := m.store.Commit(d)
+	plan := PlanDraft(d)
+	out, err := m.change(ctx, r, who, subAdd, meta.Source, plan, func() (func() error, error) { return m.store.Commit(d) })
 	if err != nil {
 		m.pend.remove(id)
-		r.edit(ctx, failureNotice(r.log, "Not added", err))
-		return
-	}
-	out, err := m.refreshLocked(ctx, who, subAdd, meta.Source)
-	if err != nil {
-		if uerr := undo(); uerr != nil {
-			r.log.Error("putting the corpus back after a failed refresh", "err", uerr)
-		}
 		r.edit(ctx, failureNotice(r.log, "Not added", err))
 		return
 	}
@@ -167,6 +160,56 @@ func (m *Moderation) confirm(ctx context.Context, r *modReply, who Actor, id str
 		title = "Document updated"
 	}
 	r.edit(ctx, outcomeMessage(title, out))
+}
+
+// change makes one change of the corpus folder with its audit trail, for a caller that
+// holds m.mu: the intent is recorded (and synced) first, then apply changes the folder,
+// the new index is swapped in and the outcome recorded. When the intent cannot be
+// written, nothing is changed; when the file cannot be written, the index built or the
+// outcome recorded, the change is undone and recorded as aborted.
+func (m *Moderation) change(ctx context.Context, r *modReply, who Actor, command, source string, plan Planned, apply func() (func() error, error)) (Outcome, error) {
+	change, err := m.audit.Intent(who, command, source, plan, m.opts.Now())
+	if err != nil {
+		r.log.Error("writing the intent to the audit log; nothing was changed", "err", err)
+		return Outcome{}, &corpus.Refusal{Reason: "the audit log cannot be written, so nothing was changed", Err: err}
+	}
+	Failpoint(FailAfterIntent)
+	undo, err := apply()
+	if err != nil {
+		m.abort(r, change, who, command, plan, "the corpus folder could not be changed")
+		return Outcome{}, err
+	}
+	Failpoint(FailAfterWrite)
+	out, err := m.refreshLocked(ctx, Recording{Who: who, Command: command, Source: source, Change: change,
+		Plan: &plan, Found: watchActor})
+	if err != nil {
+		if uerr := undo(); uerr != nil {
+			r.log.Error("putting the corpus back after a failed change", "err", uerr)
+		} else if out.Rebuilt {
+			// The new index serves: swap the old one back in.
+			if _, rerr := m.refreshLocked(ctx, Recording{Who: who, Command: command, Found: watchActor}); rerr != nil {
+				r.log.Error("rebuilding the index after undoing a change", "err", rerr)
+			}
+		}
+		m.abort(r, change, who, command, plan, "undone: "+errText(err))
+		return Outcome{}, err
+	}
+	return out, nil
+}
+
+// abort records that a change was not made; a failure is logged.
+func (m *Moderation) abort(r *modReply, change string, who Actor, command string, plan Planned, why string) {
+	if err := m.audit.Abort(change, who, command, plan, why, m.opts.Now()); err != nil {
+		r.log.Error("recording an aborted change in the audit log", "change", change, "err", err)
+	}
+}
+
+// errText is the reason of a refusal, or the error's text.
+func errText(err error) string {
+	if reason, ok := corpus.RefusalReason(err); ok {
+		return reason
+	}
+	return err.Error()
 }
 
 // cancel drops a preview; only its own moderator may.
@@ -195,16 +238,8 @@ func (m *Moderation) remove(ctx context.Context, r *modReply, who Actor, id stri
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	undo, err := m.store.RemoveDocument(doc.Path)
+	out, err := m.change(ctx, r, who, subRemove, "", PlanRemove(doc), func() (func() error, error) { return m.store.RemoveDocument(doc.Path) })
 	if err != nil {
-		r.edit(ctx, failureNotice(r.log, "Not removed", err))
-		return
-	}
-	out, err := m.refreshLocked(ctx, who, subRemove, "")
-	if err != nil {
-		if uerr := undo(); uerr != nil {
-			r.log.Error("putting the document back after a failed refresh", "err", uerr)
-		}
 		r.edit(ctx, failureNotice(r.log, "Not removed", err))
 		return
 	}
