@@ -72,6 +72,11 @@ type ModerationOptions struct {
 	HTTPClient *http.Client
 	// OnRefresh, when set, is told of every rebuild of the index: whether it served.
 	OnRefresh func(ok bool)
+	// MaxPending is how many previews may wait for Confirm in all, and
+	// MaxPendingPerMember how many for one moderator. Defaults 20 and 3.
+	MaxPending, MaxPendingPerMember int
+	// SweepEvery is how often expired previews are removed. Default 5 min.
+	SweepEvery time.Duration
 	// MaxParses is how many documents are read into previews at once. Default 2.
 	MaxParses int
 	// ParseTimeout bounds the reading of one document into a preview, after its
@@ -114,6 +119,9 @@ type Moderation struct {
 	audit  *AuditLog
 	rest   *discordgo.Session // posts to the audit channel; nil without one
 
+	stopSweep func()        // stops the sweeper of previews
+	swept     chan struct{} // closed when the sweeper has stopped
+
 	mu  sync.Mutex                    // one change of the corpus at a time
 	cur atomic.Pointer[corpus.Corpus] // the corpus the serving index was built from
 }
@@ -145,6 +153,15 @@ func NewModeration(cfg Config, live *index.Live, c *corpus.Corpus, icfg index.Co
 	}
 	if opts.MaxParses <= 0 {
 		opts.MaxParses = 2
+	}
+	if opts.MaxPending <= 0 {
+		opts.MaxPending = 20
+	}
+	if opts.MaxPendingPerMember <= 0 {
+		opts.MaxPendingPerMember = 3
+	}
+	if opts.SweepEvery <= 0 {
+		opts.SweepEvery = 5 * time.Minute
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("new moderation: data folder: %w", err)
@@ -181,6 +198,9 @@ func NewModeration(cfg Config, live *index.Live, c *corpus.Corpus, icfg index.Co
 	for _, r := range recs {
 		m.log.Warn("an interrupted corpus change was settled", "change", r.Change, "doc", r.Doc, "action", r.Action, "outcome", r.Phase)
 	}
+	ctx, stop := context.WithCancel(context.Background())
+	m.stopSweep, m.swept = stop, make(chan struct{})
+	go m.sweepPreviews(ctx)
 	return m, nil
 }
 
@@ -203,8 +223,27 @@ func restSession(cfg Config, base *http.Client) (*discordgo.Session, error) {
 	return s, nil
 }
 
-// Close closes the audit log.
-func (m *Moderation) Close() error { return m.audit.Close() }
+// sweepPreviews removes expired previews every SweepEvery until ctx is done.
+func (m *Moderation) sweepPreviews(ctx context.Context) {
+	defer close(m.swept)
+	t := time.NewTicker(m.opts.SweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			m.pend.sweep()
+		}
+	}
+}
+
+// Close stops the sweeping of previews and closes the audit log.
+func (m *Moderation) Close() error {
+	m.stopSweep()
+	<-m.swept
+	return m.audit.Close()
+}
 
 // Corpus returns the corpus the serving index was built from.
 func (m *Moderation) Corpus() *corpus.Corpus { return m.cur.Load() }

@@ -42,6 +42,17 @@ func (m *Moderation) add(ctx context.Context, r *modReply, who Actor, sub *disco
 			return
 		}
 	}
+	if total, mine := m.pend.counts(); mine[who.ID] >= m.opts.MaxPendingPerMember {
+		r.log.Info("preview refused: too many of this moderator's previews wait", "pending", mine[who.ID])
+		r.send(ctx, false, notice(fmt.Sprintf("Not added: %d of your previews are waiting. Confirm or cancel one first (previews expire after %s).",
+			mine[who.ID], humanDuration(m.opts.PendingTTL))))
+		return
+	} else if total >= m.opts.MaxPending {
+		r.log.Warn("preview refused: too many previews wait", "pending", total)
+		r.send(ctx, false, notice(fmt.Sprintf("Not added: %d previews are waiting for moderators. Confirm or cancel some first (previews expire after %s).",
+			total, humanDuration(m.opts.PendingTTL))))
+		return
+	}
 	if !r.deferReply(ctx) {
 		return
 	}

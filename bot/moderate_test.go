@@ -134,7 +134,7 @@ func startModeration(t *testing.T, srv *discordtest.Server, corpusDir, dataDir s
 }
 
 // startModerationIn is startModeration with admin as STANDOFF_ADMIN_GUILD_IDS.
-func startModerationIn(t *testing.T, srv *discordtest.Server, corpusDir, dataDir string, allow []string, clock *fakeClock, admin []string) *modHarness {
+func startModerationIn(t *testing.T, srv *discordtest.Server, corpusDir, dataDir string, allow []string, clock *fakeClock, admin []string, tune ...func(*bot.ModerationOptions)) *modHarness {
 	t.Helper()
 	if srv == nil {
 		srv = discordtest.New(discordtest.WithHeartbeatInterval(time.Second))
@@ -155,7 +155,11 @@ func startModerationIn(t *testing.T, srv *discordtest.Server, corpusDir, dataDir
 	live := index.NewLive(ix)
 	cfg := bot.Config{Token: discordtest.DefaultToken, APIURL: srv.URL, DataDir: dataDir, CorpusDir: corpusDir,
 		ModRoleIDs: []string{modRole}, AuditChannelID: auditChannel, FetchAllow: allow, AdminGuildIDs: admin}
-	mod, err := bot.NewModeration(cfg, live, c, icfg, logger, bot.ModerationOptions{Now: clock.Now, FetchTimeout: 5 * time.Second})
+	mopts := bot.ModerationOptions{Now: clock.Now, FetchTimeout: 5 * time.Second}
+	for _, f := range tune {
+		f(&mopts)
+	}
+	mod, err := bot.NewModeration(cfg, live, c, icfg, logger, mopts)
 	if err != nil {
 		t.Fatal(err)
 	}
