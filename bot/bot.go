@@ -105,6 +105,8 @@ type Bot struct {
 	log      *slog.Logger
 	opts     Options
 	limiter  *userLimiter
+	votes    *userLimiter // 👍 and 👎, apart from questions
+	cheap    *userLimiter // autocomplete: a keystroke each, so a larger burst
 	commands []*discordgo.ApplicationCommand
 	extra    map[string]Command
 	guildCmd []Command // GuildOnly commands, registered apart
@@ -211,6 +213,8 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 		log:     logger,
 		opts:    opts,
 		limiter: newUserLimiter(every, opts.RateBurst, opts.Now),
+		votes:   newUserLimiter(every, opts.RateBurst, opts.Now),
+		cheap:   newUserLimiter(every/10, 5*opts.RateBurst, opts.Now),
 		extra:   map[string]Command{},
 		ready:   make(chan struct{}),
 		metrics: opts.Metrics,
