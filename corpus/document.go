@@ -323,10 +323,16 @@ func parseMarkdown(doc *Document, text string) *Problem {
 	if p := checkMarkdownShape([]byte(body), bodyLine); p != nil {
 		return p
 	}
-	doc.Title = fm.Title
+	doc.Title = oneLine(fm.Title)
 	doc.URL = fm.URL
-	doc.Publisher = fm.Publisher
-	doc.Author = fm.Author
+	if fm.URL != "" {
+		if _, err := CheckURL(fm.URL); err != nil {
+			doc.URL = ""
+			doc.Warnings = append(doc.Warnings, Problem{Line: 1, Reason: "url dropped: " + err.Error()})
+		}
+	}
+	doc.Publisher = oneLine(fm.Publisher)
+	doc.Author = oneLine(fm.Author)
 	doc.Published = fm.Published
 	doc.Kind = fm.Kind
 	doc.Paragraphs = markdownParagraphs([]byte(body), bodyLine)
