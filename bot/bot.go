@@ -630,7 +630,14 @@ func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
 // callREST runs a REST request with discordgo's own retry on rate limits off, waiting
 // instead for a short limit (2 s at most) and retrying once: discordgo's retry would sleep
 // for as long as Discord says, with no bound, while a member waits.
+// The error's text never holds an interaction token (a call that failed in transit
+// names its address).
 func callREST(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
+	return redactError(callRESTRaw(ctx, do))
+}
+
+// callRESTRaw is callREST without the redaction.
+func callRESTRaw(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
 	opts := []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false)}
 	err := do(opts...)
 	var rl *discordgo.RateLimitError
