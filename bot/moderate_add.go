@@ -159,6 +159,9 @@ func (m *Moderation) confirm(ctx context.Context, r *modReply, who Actor, id str
 		return
 	}
 	plan := PlanDraft(d)
+	// The preview goes first: a crash from here on leaves none behind to count against
+	// the limits or to be confirmed twice.
+	m.pend.remove(id)
 	out, err := m.change(ctx, r, who, subAdd, meta.Source, plan, func() (func() error, error) { return m.store.Commit(d) })
 	if err != nil {
 		m.pend.remove(id)
