@@ -102,10 +102,9 @@ func newDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
 		d.Path = freePath(c, AddedFolder+"/"+date+"-"+Slug(doc.Title), ext)
 	}
 	d.ID = idOf(d.Path)
-	d.Doc, err = ParseDocument(d.Path, data)
-	if err != nil {
-		return Draft{}, refuse("it is not a readable document", err)
-	}
+	// The same bytes read the same wherever they are: only the id and path change.
+	d.Doc = doc
+	d.Doc.ID, d.Doc.Path = d.ID, d.Path
 	d.Similar = NearDuplicates(d.Doc, c.Documents, NearDuplicateThreshold)
 	return d, nil
 }

@@ -68,6 +68,7 @@ func hostileDocuments() []hostile {
 		md("md-long-block", blocks("word ", 2000, 40_000), "without a blank line"),
 		md("md-front-matter", "---\ntitle: x\nother: "+strings.Repeat("y", 20_000)+"\n---\n\ntext\n", "front matter is longer"),
 		md("md-prose", blocks("Iran enriched uranium to sixty percent at Fordow. ", 500, 2000), ""),
+		md("md-many-paragraphs", blocks("Inspectors came back. ", 220, 230), ""),
 		md("md-links", blocks("see [the report](https://example.org/r) and *this*. ", 500, 2000), ""),
 		{name: "txt-one-word-lines", src: Source{Name: "w.txt", Data: []byte("Title\n" + strings.Repeat("word\n", size/5-2))}, want: "too many lines"},
 		{name: "txt-prose", src: Source{Name: "p.txt", Data: []byte("Title\n\n" + strings.Repeat(strings.Repeat("Inspectors visited the site again. ", 20)+"\n\n", size/720))}, want: ""},
