@@ -144,13 +144,21 @@ func TestBotBinary(t *testing.T) {
 		} else {
 			resp.Body.Close()
 		}
-		resp, err = http.Get("http://" + addr + "/metrics")
-		if err == nil {
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if !strings.Contains(string(body), `standoff_questions_total{outcome="answered"} 1`) {
-				t.Errorf("/metrics:\n%s", body)
+		// The question is counted just after its answer is sent: look again for a while.
+		var body []byte
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			resp, err = http.Get("http://" + addr + "/metrics")
+			if err != nil {
+				continue
 			}
+			body, _ = io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if strings.Contains(string(body), `standoff_questions_total{outcome="answered"} 1`) {
+				break
+			}
+		}
+		if !strings.Contains(string(body), `standoff_questions_total{outcome="answered"} 1`) {
+			t.Errorf("/metrics:\n%s", body)
 		}
 	}
 
