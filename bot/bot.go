@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,6 +47,12 @@ type Command struct {
 	// custom id starts with it to Handle too. It must not start with one of the bot's own
 	// ("page:", "vote:", "post:", "ask:").
 	ComponentPrefix string
+	// GuildOnly registers the command only in Guilds, never globally nor in the other
+	// guilds of Config.GuildIDs; with no Guilds it is not registered at all. The command's
+	// Handle must still refuse an interaction from elsewhere (a stale registration).
+	GuildOnly bool
+	// Guilds are where a GuildOnly command is registered.
+	Guilds []string
 	// Handle answers an interaction with the command (including its autocomplete and,
 	// with ComponentPrefix, its components). It must respond within three seconds; an
 	// error it returns is logged. A panic is recovered like the bot's own.
@@ -86,6 +93,9 @@ type Options struct {
 	// ShutdownGrace bounds how long Run waits, once its context is done, for the requests
 	// in flight to finish before it disconnects. Default 10 s.
 	ShutdownGrace time.Duration
+	// PruneEvery is how often the question and feedback logs lose their lines older than
+	// Config.RetentionDays. Default 6 h.
+	PruneEvery time.Duration
 	// ShardStartInterval is how long a batch of shards waits after the one before it
 	// identified (Discord allows max_concurrency identifies per 5 s). Default 5 s.
 	ShardStartInterval time.Duration
@@ -103,8 +113,11 @@ type Bot struct {
 	log      *slog.Logger
 	opts     Options
 	limiter  *userLimiter
+	votes    *userLimiter // 👍 and 👎, apart from questions
+	cheap    *userLimiter // autocomplete: a keystroke each, so a larger burst
 	commands []*discordgo.ApplicationCommand
 	extra    map[string]Command
+	guildCmd []Command // GuildOnly commands, registered apart
 
 	metrics *Metrics
 
@@ -120,6 +133,7 @@ type Bot struct {
 	readyOnce sync.Once
 	feedback  *Feedback
 	questions *journal
+	hashKey   []byte // of the members' keyed hashes in the logs
 	hctx      context.Context
 	shards    []*shard
 
@@ -172,6 +186,9 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 	if opts.ShutdownGrace <= 0 {
 		opts.ShutdownGrace = 10 * time.Second
 	}
+	if opts.PruneEvery <= 0 {
+		opts.PruneEvery = 6 * time.Hour
+	}
 	if opts.ShardStartInterval <= 0 {
 		opts.ShardStartInterval = 5 * time.Second
 	}
@@ -194,6 +211,8 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 		log:     logger,
 		opts:    opts,
 		limiter: newUserLimiter(every, opts.RateBurst, opts.Now),
+		votes:   newUserLimiter(every, opts.RateBurst, opts.Now),
+		cheap:   newUserLimiter(every/10, 5*opts.RateBurst, opts.Now),
 		extra:   map[string]Command{},
 		ready:   make(chan struct{}),
 		metrics: opts.Metrics,
@@ -215,6 +234,13 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 			}
 		}
 		b.extra[c.Definition.Name] = c
+		if c.GuildOnly {
+			b.guildCmd = append(b.guildCmd, c)
+			if len(c.Guilds) == 0 {
+				logger.Warn("command not registered: no guild to register it in", "command", c.Definition.Name)
+			}
+			continue
+		}
 		b.commands = append(b.commands, c.Definition)
 	}
 	return b, nil
@@ -260,6 +286,10 @@ func (b *Bot) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("bot: run: %w", err)
 	}
 	defer closeState()
+	pctx, stopPrune := context.WithCancel(ctx)
+	pruned := make(chan struct{})
+	go func() { defer close(pruned); b.prunePeriodically(pctx) }()
+	defer func() { stopPrune(); <-pruned }()
 	hctx, cancelHandlers := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelHandlers()
 	b.mu.Lock()
@@ -335,6 +365,19 @@ func (b *Bot) openState() (func(), error) {
 	if err := ensurePrivateDir(b.cfg.DataDir, b.log); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
+	key, err := loadJournalKey(b.cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range []string{FeedbackFile, QuestionsFile} {
+		n, err := pruneJournal(filepath.Join(b.cfg.DataDir, name), b.retentionStart(), key)
+		if err != nil && !errors.Is(err, errUnchanged) {
+			return nil, err
+		}
+		if n > 0 {
+			b.log.Info("old log lines removed", "file", name, "lines", n, "retention_days", b.retentionDays())
+		}
+	}
 	fb, err := OpenFeedback(filepath.Join(b.cfg.DataDir, FeedbackFile))
 	if err != nil {
 		return nil, err
@@ -345,7 +388,7 @@ func (b *Bot) openState() (func(), error) {
 		return nil, fmt.Errorf("questions log: %w", err)
 	}
 	b.mu.Lock()
-	b.feedback, b.questions = fb, qj
+	b.feedback, b.questions, b.hashKey = fb, qj, key
 	b.mu.Unlock()
 	return func() {
 		if err := qj.close(); err != nil {
@@ -355,6 +398,56 @@ func (b *Bot) openState() (func(), error) {
 			b.log.Error("closing the feedback log", "err", err)
 		}
 	}, nil
+}
+
+// retentionDays is how many days the logs keep a line.
+func (b *Bot) retentionDays() int {
+	if b.cfg.RetentionDays > 0 {
+		return b.cfg.RetentionDays
+	}
+	return DefaultRetentionDays
+}
+
+// retentionStart is the time before which log lines are removed.
+func (b *Bot) retentionStart() time.Time {
+	now := time.Now
+	if b.opts.Now != nil {
+		now = b.opts.Now
+	}
+	return now().AddDate(0, 0, -b.retentionDays())
+}
+
+// pruneLogs removes the lines older than the retention period from the questions and
+// feedback logs; it runs at start and then every PruneEvery.
+func (b *Bot) pruneLogs() {
+	b.mu.Lock()
+	fb, qj, key := b.feedback, b.questions, b.hashKey
+	b.mu.Unlock()
+	if fb == nil || qj == nil {
+		return
+	}
+	for name, j := range map[string]*journal{FeedbackFile: fb.j, QuestionsFile: qj} {
+		n, err := j.prune(b.retentionStart(), key)
+		if err != nil {
+			b.log.Error("removing old log lines", "file", name, "err", err)
+		} else if n > 0 {
+			b.log.Info("old log lines removed", "file", name, "lines", n, "retention_days", b.retentionDays())
+		}
+	}
+}
+
+// prunePeriodically runs pruneLogs every PruneEvery until ctx is done.
+func (b *Bot) prunePeriodically(ctx context.Context) {
+	t := time.NewTicker(b.opts.PruneEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			b.pruneLogs()
+		}
+	}
 }
 
 // shutdown stops taking new events, waits up to ShutdownGrace for the requests in flight,
@@ -466,9 +559,10 @@ func (b *Bot) application() string {
 	return b.appID
 }
 
-// register overwrites the application's commands in one bulk call, per guild when
-// GuildIDs is set, else globally. A failure is logged: mentions and direct messages still
-// work without commands.
+// register overwrites the application's commands in one bulk call per place: per guild
+// when GuildIDs is set, else globally; a GuildOnly command is added to the calls of its
+// own guilds only (a guild of its own outside GuildIDs gets a call of its own). A failure
+// is logged: mentions and direct messages still work without commands.
 func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
 	app := b.application()
 	if app == "" {
@@ -479,9 +573,26 @@ func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
 	if len(guilds) == 0 {
 		guilds = []string{""}
 	}
+	places := slices.Clone(guilds)
+	sets := map[string][]*discordgo.ApplicationCommand{}
 	for _, g := range guilds {
+		sets[g] = slices.Clone(b.commands)
+	}
+	for _, c := range b.guildCmd {
+		for _, g := range c.Guilds {
+			if g == "" {
+				continue
+			}
+			if _, ok := sets[g]; !ok {
+				places = append(places, g)
+			}
+			sets[g] = append(sets[g], c.Definition)
+		}
+	}
+	for _, g := range places {
+		cmds := sets[g]
 		err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
-			_, err := s.ApplicationCommandBulkOverwrite(app, g, b.commands, opts...)
+			_, err := s.ApplicationCommandBulkOverwrite(app, g, cmds, opts...)
 			return err
 		})
 		where := "globally (they may take up to an hour to appear)"
@@ -489,17 +600,24 @@ func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
 			where = "in guild " + g
 		}
 		if err != nil {
-			b.log.Error("registering commands failed "+where, "err", err)
+			b.log.Error("registering commands failed "+where, "err", b.redact(err))
 			continue
 		}
-		b.log.Info("commands registered "+where, "commands", len(b.commands))
+		b.log.Info("commands registered "+where, "commands", len(cmds))
 	}
 }
 
 // callREST runs a REST request with discordgo's own retry on rate limits off, waiting
 // instead for a short limit (2 s at most) and retrying once: discordgo's retry would sleep
 // for as long as Discord says, with no bound, while a member waits.
+// The error's text never holds an interaction token (a call that failed in transit
+// names its address).
 func callREST(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
+	return redactError(callRESTRaw(ctx, do))
+}
+
+// callRESTRaw is callREST without the redaction.
+func callRESTRaw(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
 	opts := []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false)}
 	err := do(opts...)
 	var rl *discordgo.RateLimitError

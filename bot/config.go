@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -21,6 +22,10 @@ const HTTPAddrOff = "off"
 // STANDOFF_HTTP_ADDR is not set.
 const DefaultHTTPAddr = "127.0.0.1:8080"
 
+// DefaultRetentionDays is how long the question and feedback logs keep a line when
+// STANDOFF_RETENTION_DAYS is not set.
+const DefaultRetentionDays = 30
+
 // Config is the bot's configuration, read from the environment by LoadConfig. Its fields
 // follow the design's configuration table one for one.
 type Config struct {
@@ -35,8 +40,13 @@ type Config struct {
 	DataDir string
 	// CorpusDir is the corpus folder moderators edit.
 	CorpusDir string
+	// AdminGuildIDs are the guilds whose moderators may change the corpus; /corpus is
+	// registered only there. LoadConfig defaults it to GuildIDs; empty turns /corpus off.
+	AdminGuildIDs []string
 	// ModRoleIDs are roles that may moderate, besides members with Manage Server.
 	ModRoleIDs []string
+	// RetentionDays is how many days the question and feedback logs keep a line.
+	RetentionDays int
 	// AuditChannelID receives a line for every corpus change; empty for none.
 	AuditChannelID string
 	// FetchAllow lists hosts or CIDR ranges that downloads may reach although they are
@@ -60,8 +70,8 @@ func (c Config) String() string {
 	if c.AutoShards {
 		shards = "auto"
 	}
-	return fmt.Sprintf("bot.Config{GuildIDs:%v APIURL:%s DataDir:%s CorpusDir:%s Shard:%s}",
-		c.GuildIDs, c.APIURL, c.DataDir, c.CorpusDir, shards)
+	return fmt.Sprintf("bot.Config{GuildIDs:%v AdminGuildIDs:%v APIURL:%s DataDir:%s CorpusDir:%s Shard:%s}",
+		c.GuildIDs, c.AdminGuildIDs, c.APIURL, c.DataDir, c.CorpusDir, shards)
 }
 
 // GoString describes the configuration for %#v, without the token.
@@ -71,6 +81,8 @@ func (c Config) GoString() string { return c.String() }
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.Any("guild_ids", c.GuildIDs),
+		slog.Any("admin_guild_ids", c.AdminGuildIDs),
+		slog.Int("retention_days", c.RetentionDays),
 		slog.String("api_url", c.APIURL),
 		slog.String("data_dir", c.DataDir),
 		slog.String("corpus_dir", c.CorpusDir),
@@ -91,7 +103,7 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, []error) {
 	var errs []error
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 
-	c := Config{APIURL: DefaultAPIURL, HTTPAddr: DefaultHTTPAddr, ShardCount: 1}
+	c := Config{APIURL: DefaultAPIURL, HTTPAddr: DefaultHTTPAddr, ShardCount: 1, RetentionDays: DefaultRetentionDays}
 
 	token := strings.TrimSpace(strings.TrimPrefix(get("DISCORD_TOKEN"), "Bot "))
 	switch {
@@ -104,6 +116,19 @@ func LoadConfig(lookup func(string) (string, bool)) (Config, []error) {
 	}
 
 	c.GuildIDs = snowflakes("DISCORD_GUILD_IDS", get("DISCORD_GUILD_IDS"), bad)
+	if v := get("STANDOFF_ADMIN_GUILD_IDS"); v != "" {
+		c.AdminGuildIDs = snowflakes("STANDOFF_ADMIN_GUILD_IDS", v, bad)
+	} else {
+		c.AdminGuildIDs = slices.Clone(c.GuildIDs)
+	}
+	if v := get("STANDOFF_RETENTION_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3650 {
+			bad("STANDOFF_RETENTION_DAYS %q is not a whole number of days from 1 to 3650", v)
+		} else {
+			c.RetentionDays = n
+		}
+	}
 
 	if v := get("DISCORD_API_URL"); v != "" {
 		u, err := url.Parse(v)

@@ -47,7 +47,8 @@ func TestLoadConfigAll(t *testing.T) {
 	}
 	want := Config{
 		Token: "tok", GuildIDs: []string{"123456789012345678", "223456789012345678"},
-		APIURL: "http://127.0.0.1:9999", DataDir: "/data", CorpusDir: "/corpus",
+		AdminGuildIDs: []string{"123456789012345678", "223456789012345678"},
+		APIURL:        "http://127.0.0.1:9999", DataDir: "/data", CorpusDir: "/corpus",
 		ModRoleIDs: []string{"42"}, AuditChannelID: "43",
 		FetchAllow: []string{"127.0.0.1", "10.0.0.0/8", "intranet.example"},
 		HTTPAddr:   "", LogLevel: slog.LevelDebug, ShardID: 1, ShardCount: 2,
@@ -185,5 +186,47 @@ func TestLoadConfigShards(t *testing.T) {
 		if got := (Config{ShardID: c.ShardID, ShardCount: c.ShardCount, AutoShards: c.AutoShards}); got.String() != tc.want.String() {
 			t.Errorf("%q/%q: got %v, want %v", tc.id, tc.count, got, tc.want)
 		}
+	}
+}
+
+// TestLoadConfigAdminGuilds checks STANDOFF_ADMIN_GUILD_IDS: its own value, else
+// DISCORD_GUILD_IDS, else none (then /corpus is off); and STANDOFF_RETENTION_DAYS.
+func TestLoadConfigAdminGuilds(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		vars      map[string]string
+		admin     string
+		retention int
+		err       string
+	}{
+		{"neither", map[string]string{}, "[]", 30, ""},
+		{"guilds", map[string]string{"DISCORD_GUILD_IDS": "11,12"}, "[11 12]", 30, ""},
+		{"own", map[string]string{"DISCORD_GUILD_IDS": "11,12", "STANDOFF_ADMIN_GUILD_IDS": "13"}, "[13]", 30, ""},
+		{"own without guilds", map[string]string{"STANDOFF_ADMIN_GUILD_IDS": "13", "STANDOFF_RETENTION_DAYS": "7"}, "[13]", 7, ""},
+		{"bad id", map[string]string{"STANDOFF_ADMIN_GUILD_IDS": "x"}, "", 30, `STANDOFF_ADMIN_GUILD_IDS: "x" is not a Discord id`},
+		{"bad retention", map[string]string{"STANDOFF_RETENTION_DAYS": "0"}, "", 30, "STANDOFF_RETENTION_DAYS"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vars := map[string]string{"DISCORD_TOKEN": "tok", "HOME": "/home/x"}
+			for k, v := range tc.vars {
+				vars[k] = v
+			}
+			c, errs := LoadConfig(env(vars))
+			if tc.err != "" {
+				if len(errs) != 1 || !strings.Contains(errs[0].Error(), tc.err) {
+					t.Errorf("errors %v, want one with %q", errs, tc.err)
+				}
+				return
+			}
+			if len(errs) > 0 {
+				t.Fatalf("errors: %v", errs)
+			}
+			if got := fmt.Sprint(c.AdminGuildIDs); got != tc.admin {
+				t.Errorf("AdminGuildIDs = %s, want %s", got, tc.admin)
+			}
+			if c.RetentionDays != tc.retention {
+				t.Errorf("RetentionDays = %d, want %d", c.RetentionDays, tc.retention)
+			}
+		})
 	}
 }

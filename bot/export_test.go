@@ -1,14 +1,5 @@
 package bot
 
-import (
-	"bufio"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io/fs"
-	"os"
-)
-
 // This file exports to the tests what production code does not need.
 
 // Stats is a snapshot of what the bot has done since it started.
@@ -45,28 +36,19 @@ func (b *Bot) Stats() Stats {
 	return st
 }
 
-// ReadAudit returns the records of the audit log at path; a missing log has none, and
-// lines it cannot read are skipped.
+// ReadAudit returns the changes recorded in the audit log at path: its done records
+// (intents and aborted changes left out); a missing log has none, and lines it cannot
+// read are skipped.
 func ReadAudit(path string) ([]AuditRecord, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read audit log: %w", err)
-	}
-	defer f.Close()
+	all, err := readAuditRecords(path)
 	var out []AuditRecord
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		var r AuditRecord
-		if json.Unmarshal(sc.Bytes(), &r) == nil && r.Doc != "" {
+	for _, r := range all {
+		if r.Phase == "" || r.Phase == PhaseDone {
 			out = append(out, r)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return out, fmt.Errorf("read audit log: %w", err)
-	}
-	return out, nil
+	return out, err
 }
+
+// ReadAuditAll returns every record of the audit log at path, intents included.
+func ReadAuditAll(path string) ([]AuditRecord, error) { return readAuditRecords(path) }

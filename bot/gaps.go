@@ -34,8 +34,9 @@ const maxClosest = 5
 // Gaps reads the questions log and the feedback log of the data folder and returns the
 // questions since since that nothing answered or that got 👎, grouped by their words
 // (case, spacing and final punctuation aside), most frequent first. A question whose
-// search failed is not a gap; lines that cannot be read are skipped.
-func Gaps(dataDir string, since time.Time) ([]Gap, error) {
+// search failed is not a gap; lines that cannot be read are skipped. Only the questions
+// and votes of guilds are read: never those of direct messages or of other guilds.
+func Gaps(dataDir string, since time.Time, guilds []string) ([]Gap, error) {
 	byKey := map[string]*Gap{}
 	terms := map[string]map[string]int{}
 	get := func(q string, t time.Time) *Gap {
@@ -54,7 +55,8 @@ func Gaps(dataDir string, since time.Time) ([]Gap, error) {
 	var answeredTerms []QuestionRecord
 	err := readJSONLines(filepath.Join(dataDir, QuestionsFile), func(line []byte) {
 		var r QuestionRecord
-		if json.Unmarshal(line, &r) != nil || r.Time.Before(since) || r.Error != "" || strings.TrimSpace(r.Question) == "" {
+		if json.Unmarshal(line, &r) != nil || r.Time.Before(since) || r.Error != "" || strings.TrimSpace(r.Question) == "" ||
+			r.Guild == "" || !slices.Contains(guilds, r.Guild) {
 			return
 		}
 		if r.Answered {
@@ -73,7 +75,8 @@ func Gaps(dataDir string, since time.Time) ([]Gap, error) {
 	latest := map[voteKey]Vote{}
 	err = readJSONLines(filepath.Join(dataDir, FeedbackFile), func(line []byte) {
 		var v Vote
-		if json.Unmarshal(line, &v) != nil || v.Time.Before(since) || strings.TrimSpace(v.Question) == "" {
+		if json.Unmarshal(line, &v) != nil || v.Time.Before(since) || strings.TrimSpace(v.Question) == "" ||
+			v.Guild == "" || !slices.Contains(guilds, v.Guild) {
 			return
 		}
 		latest[voteKey{v.Message, v.User}] = v
@@ -167,7 +170,7 @@ func (m *Moderation) gaps(ctx context.Context, r *modReply, days int) {
 	if !r.deferReply(ctx) {
 		return
 	}
-	list, err := Gaps(m.cfg.DataDir, m.opts.Now().Add(-time.Duration(days)*24*time.Hour))
+	list, err := Gaps(m.cfg.DataDir, m.opts.Now().Add(-time.Duration(days)*24*time.Hour), m.cfg.AdminGuildIDs)
 	if err != nil {
 		r.log.Error("reading the question logs", "err", err)
 		r.edit(ctx, notice("Sorry — the question logs could not be read just now. It has been logged."))

@@ -23,26 +23,32 @@ func writeLines(t *testing.T, path string, values ...any) {
 	f.WriteString("not json\n")
 }
 
+// TestGaps reads the gaps of the admin guild g1: the questions and votes of direct
+// messages and of another guild (g2) are never shown (finding 2).
 func TestGaps(t *testing.T) {
 	dir := t.TempDir()
 	day := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
 	at := func(h int) time.Time { return day.Add(time.Duration(h) * time.Hour) }
 	writeLines(t, filepath.Join(dir, QuestionsFile),
-		QuestionRecord{Time: at(1), Question: "What is snapback?", Suggestions: []string{"snap", "sanctions"}},
-		QuestionRecord{Time: at(2), Question: "what is  snapback", Suggestions: []string{"sanctions"}},
-		QuestionRecord{Time: at(3), Question: "WHAT IS SNAPBACK?!", Suggestions: []string{"sanctions"}},
-		QuestionRecord{Time: at(4), Question: "who runs Fordow?", Answered: true, TopTerms: []string{"fordow"}},
-		QuestionRecord{Time: at(5), Question: "breakout?", Error: "index closed"},             // a failure, not a gap
-		QuestionRecord{Time: day.AddDate(0, 0, -30), Question: "an old question"},             // before the period
-		QuestionRecord{Time: at(6), Question: "what is the zorblax treaty", Suggestions: nil}, // unanswered once
+		QuestionRecord{Guild: "g1", Time: at(1), Question: "What is snapback?", Suggestions: []string{"snap", "sanctions"}},
+		QuestionRecord{Guild: "g1", Time: at(2), Question: "what is  snapback", Suggestions: []string{"sanctions"}},
+		QuestionRecord{Guild: "g1", Time: at(3), Question: "WHAT IS SNAPBACK?!", Suggestions: []string{"sanctions"}},
+		QuestionRecord{Guild: "g1", Time: at(4), Question: "who runs Fordow?", Answered: true, TopTerms: []string{"fordow"}},
+		QuestionRecord{Guild: "g1", Time: at(5), Question: "breakout?", Error: "index closed"},             // a failure, not a gap
+		QuestionRecord{Guild: "g1", Time: day.AddDate(0, 0, -30), Question: "an old question"},             // before the period
+		QuestionRecord{Guild: "g1", Time: at(6), Question: "what is the zorblax treaty", Suggestions: nil}, // unanswered once
+		QuestionRecord{Time: at(6), Source: "dm", Question: "my private direct message question"},          // a DM
+		QuestionRecord{Guild: "g2", Time: at(6), Question: "another server's question"},                    // not an admin guild
 	)
 	writeLines(t, filepath.Join(dir, FeedbackFile),
-		Vote{Time: at(4), User: "a", Message: "m1", Question: "who runs Fordow?", Vote: "down"},
-		Vote{Time: at(4), User: "b", Message: "m1", Question: "who runs Fordow?", Vote: "down"},
-		Vote{Time: at(5), User: "b", Message: "m1", Question: "who runs Fordow?", Vote: "up"}, // b changed their mind
-		Vote{Time: at(5), User: "c", Message: "m2", Question: "what is breakout time?", Vote: "up"},
+		Vote{Guild: "g1", Time: at(4), User: "a", Message: "m1", Question: "who runs Fordow?", Vote: "down"},
+		Vote{Guild: "g1", Time: at(4), User: "b", Message: "m1", Question: "who runs Fordow?", Vote: "down"},
+		Vote{Guild: "g1", Time: at(5), User: "b", Message: "m1", Question: "who runs Fordow?", Vote: "up"}, // b changed their mind
+		Vote{Guild: "g1", Time: at(5), User: "c", Message: "m2", Question: "what is breakout time?", Vote: "up"},
+		Vote{Time: at(5), User: "d", Message: "m3", Question: "a direct message voted down", Vote: "down"},
+		Vote{Guild: "g2", Time: at(5), User: "e", Message: "m4", Question: "another server voted down", Vote: "down"},
 	)
-	got, err := Gaps(dir, day)
+	got, err := Gaps(dir, day, []string{"g1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +60,10 @@ func TestGaps(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Gaps:\n got %+v\nwant %+v", got, want)
 	}
-	if none, err := Gaps(t.TempDir(), day); err != nil || len(none) != 0 {
+	if none, err := Gaps(dir, day, nil); err != nil || len(none) != 0 {
+		t.Errorf("Gaps without an admin guild: %v, %v", none, err)
+	}
+	if none, err := Gaps(t.TempDir(), day, []string{"g1"}); err != nil || len(none) != 0 {
 		t.Errorf("Gaps without logs: %v, %v", none, err)
 	}
 	m := gapsMessage(got, 7)

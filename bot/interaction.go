@@ -358,9 +358,8 @@ func (b *Bot) ask(ctx context.Context, r *responder, kind questionKind, q string
 		r.send(ctx, false, notice(msgNoQuestion))
 		return
 	}
-	if wait, ok := b.limiter.allow(userOf(r.i)); !ok {
-		b.stats.limited.Add(1)
-		r.send(ctx, false, notice(rateText(wait)))
+	if wait, ok, tell := b.limiter.allow(userOf(r.i)); !ok {
+		b.tooFast(ctx, r, wait, tell)
 		b.endQuestion(r.log, source, q, r.start, OutcomeRateLimited, 0)
 		return
 	}
@@ -431,6 +430,12 @@ func (b *Bot) answer(ctx context.Context, req index.Request, source, guild strin
 
 func (b *Bot) onAutocomplete(ctx context.Context, r *responder, ev *discordgo.InteractionCreate) {
 	data := ev.ApplicationCommandData()
+	if _, ok, _ := b.cheap.allow(userOf(r.i)); !ok {
+		b.stats.limited.Add(1)
+		r.log.Debug("autocomplete over the rate limit: no suggestions")
+		b.sendChoices(ctx, r, []*discordgo.ApplicationCommandOptionChoice{})
+		return
+	}
 	if c, ok := b.extra[data.Name]; ok {
 		if err := c.Handle(ctx, r.s, ev); err != nil {
 			r.log.Error("autocomplete failed", "err", err)
@@ -448,6 +453,11 @@ func (b *Bot) onAutocomplete(ctx context.Context, r *responder, ev *discordgo.In
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	choices := completionChoices(b.a.Complete(cctx, strings.TrimSpace(typed), maxChoices))
+	b.sendChoices(ctx, r, choices)
+}
+
+// sendChoices answers an autocomplete request with choices.
+func (b *Bot) sendChoices(ctx context.Context, r *responder, choices []*discordgo.ApplicationCommandOptionChoice) {
 	// discordgo's response type drops an empty choices list (omitempty); Discord wants
 	// the list, so send the payload as it should be.
 	payload := struct {
@@ -522,9 +532,8 @@ func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.Inter
 			r.fail(ctx, &userError{msg: msgOldButton, err: errors.New("no question in the message")})
 			return
 		}
-		if wait, ok := b.limiter.allow(userOf(r.i)); !ok {
-			b.stats.limited.Add(1)
-			r.send(ctx, false, notice(rateText(wait)))
+		if wait, ok, tell := b.limiter.allow(userOf(r.i)); !ok {
+			b.tooFast(ctx, r, wait, tell)
 			return
 		}
 		b.stats.pages.Add(1)
@@ -558,9 +567,8 @@ func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.Inter
 			r.fail(ctx, &userError{msg: msgOldButton, err: errors.New("no question in the message")})
 			return
 		}
-		if wait, ok := b.limiter.allow(userOf(r.i)); !ok {
-			b.stats.limited.Add(1)
-			r.send(ctx, false, notice(rateText(wait)))
+		if wait, ok, tell := b.limiter.allow(userOf(r.i)); !ok {
+			b.tooFast(ctx, r, wait, tell)
 			return
 		}
 		r.respond(ctx, false, true, func(ctx context.Context) (message, error) {
@@ -580,12 +588,36 @@ func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.Inter
 	}
 }
 
+// tooFast answers a request over the rate limit: with a private "too fast" when tell,
+// else, for a button, by acknowledging it without a word (a command must be answered).
+func (b *Bot) tooFast(ctx context.Context, r *responder, wait time.Duration, tell bool) {
+	b.stats.limited.Add(1)
+	if tell || r.i.Type != discordgo.InteractionMessageComponent {
+		r.send(ctx, false, notice(rateText(wait)))
+		return
+	}
+	r.setState(answered)
+	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}, opts...)
+	})
+	if err != nil {
+		r.log.Error("acknowledging a button over the rate limit failed", "err", err)
+	}
+}
+
 // vote records a 👍 or 👎 on the passages of the message the button is on.
 func (b *Bot) vote(ctx context.Context, r *responder, up bool) {
+	if wait, ok, tell := b.votes.allow(userOf(r.i)); !ok {
+		b.tooFast(ctx, r, wait, tell)
+		return
+	}
 	msg := r.i.Message
 	_, q, _ := parseQuestion(msg.Content)
+	b.mu.Lock()
+	key := b.hashKey
+	b.mu.Unlock()
 	v := Vote{
-		Time: time.Now().UTC(), User: userOf(r.i), Guild: r.i.GuildID, Channel: r.i.ChannelID,
+		Time: time.Now().UTC(), User: memberHash(key, userOf(r.i)), Guild: r.i.GuildID, Channel: r.i.ChannelID,
 		Message: msg.ID, Question: q, Passages: []string{}, Vote: "down",
 	}
 	if up {

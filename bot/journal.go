@@ -40,7 +40,7 @@ type QuestionRecord struct {
 // Vote is one line of FeedbackFile: a member's 👍 or 👎 on the passages of an answer.
 type Vote struct {
 	Time     time.Time `json:"time"`
-	User     string    `json:"user"`
+	User     string    `json:"user"` // the member's keyed hash ("h:…"), never the id
 	Guild    string    `json:"guild,omitempty"`
 	Channel  string    `json:"channel,omitempty"`
 	Message  string    `json:"message"`
@@ -100,6 +100,35 @@ func (j *journal) write(v any) error {
 		return fmt.Errorf("write journal %s: %w", j.f.Name(), err)
 	}
 	return nil
+}
+
+// writeSync writes the lines in one write, and syncs the file to disk: when it returns
+// nil, they are there after a crash.
+func (j *journal) writeSync(vs ...any) error {
+	var buf []byte
+	for _, v := range vs {
+		line, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("write journal: %w", err)
+		}
+		buf = append(append(buf, line...), '\n')
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if _, err := j.f.Write(buf); err != nil {
+		return fmt.Errorf("write journal %s: %w", j.f.Name(), err)
+	}
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("write journal %s: sync: %w", j.f.Name(), err)
+	}
+	return nil
+}
+
+// name is the journal's file.
+func (j *journal) name() string {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.f.Name()
 }
 
 func (j *journal) close() error {

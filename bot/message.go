@@ -93,6 +93,18 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		q = stripMentions(m.ReferencedMessage.Content)
 	}
 	q = cutQuestion(q)
+	// Every message to the bot counts, a bare mention too; over the limit, the member
+	// is told once, and the messages after that are not answered until they may ask.
+	if wait, ok, tell := b.limiter.allow(m.Author.ID); !ok {
+		b.stats.limited.Add(1)
+		if tell {
+			reply(message{Content: rateText(wait)})
+		} else {
+			log.Debug("message ignored: over the rate limit, already told")
+		}
+		b.endQuestion(log, source, q, start, OutcomeRateLimited, 0)
+		return
+	}
 	if q == "" {
 		// The example names the bot as text, not as a mention: no reply holds a mention.
 		how := "Ask me a question after the mention, for example “@" + b.botName() + " what is breakout time?”"
@@ -100,12 +112,6 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 			how = "Send me a question, for example “what is breakout time?”"
 		}
 		reply(message{Content: how + " — or use `/ask`. `/help` shows more."})
-		return
-	}
-	if wait, ok := b.limiter.allow(m.Author.ID); !ok {
-		b.stats.limited.Add(1)
-		reply(message{Content: rateText(wait)})
-		b.endQuestion(log, source, q, start, OutcomeRateLimited, 0)
 		return
 	}
 	ans, err := b.answer(ctx, index.Request{Question: q}, source, m.GuildID)

@@ -49,6 +49,8 @@ const (
 const (
 	msgNotModerator = "Sorry — only moderators can change the corpus: members with the Manage Server permission, or with a moderator role. Nothing was changed."
 	msgGuildOnly    = "The /corpus commands work in a server, not in direct messages."
+	msgNotAdmin     = "Sorry — the corpus can be changed only from the bot's home server, by its moderators. Nothing was changed."
+	msgNotYours     = "Sorry — only the moderator who made this preview can confirm or cancel it. Nothing was changed."
 	msgAddHow       = "Give either `url:` (a web page) or `file:` (a .md, .txt or .html file), not both."
 	msgPendingGone  = "This preview was already confirmed or cancelled, or is unknown — nothing was changed. Run `/corpus add` again if needed."
 	msgChangeFailed = "Sorry — the corpus could not be changed just now; nothing was changed. It has been logged."
@@ -74,6 +76,16 @@ type ModerationOptions struct {
 	// Repo, when set, is the git repository the corpus folder is kept in: every change is
 	// committed (and pushed), and /corpus history and undo work.
 	Repo *gitcorpus.Repo
+	// MaxPending is how many previews may wait for Confirm in all, and
+	// MaxPendingPerMember how many for one moderator. Defaults 20 and 3.
+	MaxPending, MaxPendingPerMember int
+	// SweepEvery is how often expired previews are removed. Default 5 min.
+	SweepEvery time.Duration
+	// MaxParses is how many documents are read into previews at once. Default 2.
+	MaxParses int
+	// ParseTimeout bounds the reading of one document into a preview, after its
+	// download. Default corpus.DefaultParseTimeout.
+	ParseTimeout time.Duration
 }
 
 // Actor is who made a change: a Discord member, a command line, or the watcher.
@@ -99,16 +111,20 @@ type Outcome struct {
 // audit log and posted to the audit channel. It is safe for concurrent use; changes are
 // made one at a time.
 type Moderation struct {
-	cfg   Config
-	live  *index.Live
-	icfg  index.Config
-	log   *slog.Logger
-	opts  ModerationOptions
-	fetch *corpus.Fetcher
-	store corpus.Store
-	pend  *pendingStore
-	audit *AuditLog
-	rest  *discordgo.Session // posts to the audit channel; nil without one
+	cfg    Config
+	live   *index.Live
+	icfg   index.Config
+	log    *slog.Logger
+	opts   ModerationOptions
+	fetch  *corpus.Fetcher
+	parser *corpus.Parser // reads previews, a few at a time
+	store  corpus.Store
+	pend   *pendingStore
+	audit  *AuditLog
+	rest   *discordgo.Session // posts to the audit channel; nil without one
+
+	stopSweep func()        // stops the sweeper of previews
+	swept     chan struct{} // closed when the sweeper has stopped
 
 	mu  sync.Mutex                    // one change of the corpus at a time
 	cur atomic.Pointer[corpus.Corpus] // the corpus the serving index was built from
@@ -139,6 +155,18 @@ func NewModeration(cfg Config, live *index.Live, c *corpus.Corpus, icfg index.Co
 	if opts.MaxBytes <= 0 {
 		opts.MaxBytes = corpus.DefaultMaxBytes
 	}
+	if opts.MaxParses <= 0 {
+		opts.MaxParses = 2
+	}
+	if opts.MaxPending <= 0 {
+		opts.MaxPending = 20
+	}
+	if opts.MaxPendingPerMember <= 0 {
+		opts.MaxPendingPerMember = 3
+	}
+	if opts.SweepEvery <= 0 {
+		opts.SweepEvery = 5 * time.Minute
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("new moderation: data folder: %w", err)
 	}
@@ -154,7 +182,8 @@ func NewModeration(cfg Config, live *index.Live, c *corpus.Corpus, icfg index.Co
 	m := &Moderation{
 		cfg: cfg, live: live, icfg: icfg, log: logger.With("part", "moderation"), opts: opts,
 		fetch: fetch, store: corpus.Store{Dir: cfg.CorpusDir}, audit: audit,
-		pend: &pendingStore{dir: filepath.Join(cfg.DataDir, PendingDir), ttl: opts.PendingTTL, now: opts.Now},
+		parser: corpus.NewParser(opts.MaxParses, opts.ParseTimeout),
+		pend:   &pendingStore{dir: filepath.Join(cfg.DataDir, PendingDir), ttl: opts.PendingTTL, now: opts.Now},
 	}
 	m.cur.Store(c)
 	if cfg.AuditChannelID != "" {
@@ -165,6 +194,17 @@ func NewModeration(cfg Config, live *index.Live, c *corpus.Corpus, icfg index.Co
 	}
 	m.store.CleanTemp(time.Hour)
 	m.pend.sweep()
+	recs, err := audit.Reconcile(m.store, opts.Now())
+	if err != nil {
+		audit.Close()
+		return nil, fmt.Errorf("new moderation: %w", err)
+	}
+	for _, r := range recs {
+		m.log.Warn("an interrupted corpus change was settled", "change", r.Change, "doc", r.Doc, "action", r.Action, "outcome", r.Phase)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	m.stopSweep, m.swept = stop, make(chan struct{})
+	go m.sweepPreviews(ctx)
 	return m, nil
 }
 
@@ -187,14 +227,44 @@ func restSession(cfg Config, base *http.Client) (*discordgo.Session, error) {
 	return s, nil
 }
 
-// Close closes the audit log.
-func (m *Moderation) Close() error { return m.audit.Close() }
+// sweepPreviews removes expired previews every SweepEvery until ctx is done.
+func (m *Moderation) sweepPreviews(ctx context.Context) {
+	defer close(m.swept)
+	t := time.NewTicker(m.opts.SweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			m.pend.sweep()
+		}
+	}
+}
+
+// Close stops the sweeping of previews and closes the audit log.
+func (m *Moderation) Close() error {
+	m.stopSweep()
+	<-m.swept
+	return m.audit.Close()
+}
 
 func (m *Moderation) Corpus() *corpus.Corpus { return m.cur.Load() }
 
-// Command is the /corpus command, to pass to the bot in Options.Commands.
+// Command is the /corpus command, to pass to the bot in Options.Commands. It is
+// registered only in the admin guilds (Config.AdminGuildIDs), and not at all without one.
 func (m *Moderation) Command() Command {
-	return Command{Definition: corpusDefinition(), ComponentPrefix: corpusPrefix, Handle: m.handle}
+	return Command{Definition: corpusDefinition(), ComponentPrefix: corpusPrefix, Handle: m.handle,
+		GuildOnly: true, Guilds: slices.Clone(m.cfg.AdminGuildIDs)}
+}
+
+// Enabled reports whether /corpus can be used at all: there is an admin guild.
+func (m *Moderation) Enabled() bool { return len(m.cfg.AdminGuildIDs) > 0 }
+
+// inAdminGuild reports whether the interaction comes from one of the admin guilds; a
+// direct message never does.
+func (m *Moderation) inAdminGuild(i *discordgo.Interaction) bool {
+	return i.GuildID != "" && i.Member != nil && slices.Contains(m.cfg.AdminGuildIDs, i.GuildID)
 }
 
 // corpusDefinition is /corpus as registered with Discord: in guilds only, and shown by
@@ -237,10 +307,10 @@ func corpusDefinition() *discordgo.ApplicationCommand {
 	}
 }
 
-// isModerator reports whether the member who interacted may change the corpus: Manage
-// Server (or Administrator), or one of the moderator roles.
+// isModerator reports whether the member who interacted may change the corpus: a member
+// of an admin guild with Manage Server (or Administrator), or one of the moderator roles.
 func (m *Moderation) isModerator(i *discordgo.Interaction) bool {
-	if i.Member == nil {
+	if i.Member == nil || !m.inAdminGuild(i) {
 		return false
 	}
 	if i.Member.Permissions&(discordgo.PermissionManageGuild|discordgo.PermissionAdministrator) != 0 {
@@ -284,6 +354,11 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 		r.send(ctx, false, notice(msgGuildOnly))
 		return nil
 	}
+	if !m.inAdminGuild(i) {
+		r.log.Warn("corpus command refused: not an admin guild", "guild", i.GuildID)
+		r.send(ctx, false, notice(msgNotAdmin))
+		return nil
+	}
 	if !m.isModerator(i) {
 		r.log.Info("corpus command refused: not a moderator", "roles", i.Member.Roles)
 		r.send(ctx, false, notice(msgNotModerator))
@@ -324,7 +399,7 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 		if pending, ok := strings.CutPrefix(id, corpusConfirm); ok {
 			m.confirm(ctx, r, who, pending)
 		} else if pending, ok := strings.CutPrefix(id, corpusCancel); ok {
-			m.cancel(ctx, r, pending)
+			m.cancel(ctx, r, who, pending)
 		} else if change, ok := strings.CutPrefix(id, corpusUndo); ok {
 			m.undoConfirm(ctx, r, who, change)
 		} else if _, ok := strings.CutPrefix(id, corpusUndoNo); ok {
@@ -355,20 +430,36 @@ func intOption(sub *discordgo.ApplicationCommandInteractionDataOption, name stri
 	return def
 }
 
+// watchActor is who changes found on disk are credited to, when no command line made
+// them.
+var watchActor = Actor{ID: "watch", Via: "watch"}
+
+// syncActor is who changes brought from the corpus's remote are credited to.
+var syncActor = Actor{ID: "sync", Name: "sync", Via: "sync"}
+
 // Refresh re-reads the corpus folder and, when it changed, builds a new index beside the
 // serving one and swaps it in; questions asked meanwhile are answered by the old one.
-// When the build fails, the old index goes on serving and the error says why. Changes are
-// recorded in the audit log as made by who. It is what /corpus refresh and the --watch
-// of standoff bot run.
+// When the build fails, the old index goes on serving and the error says why. Changes
+// not yet in the audit log are recorded there, credited to who when it is the watcher or
+// a command line, and to "watch" when a moderator's /corpus refresh found them. It is
+// what /corpus refresh and the --watch of standoff bot run.
 func (m *Moderation) Refresh(ctx context.Context, who Actor) (Outcome, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.refreshLocked(ctx, who, subRefresh, "")
+	found := who
+	if who.Via == "discord" {
+		found = watchActor
+	}
+	return m.refreshLocked(ctx, Recording{Who: who, Command: subRefresh, Found: found})
 }
 
-// refreshLocked is Refresh for a caller that holds m.mu; command and source are what the
-// audit log records as the cause.
-func (m *Moderation) refreshLocked(ctx context.Context, who Actor, command, source string) (Outcome, error) {
+// refreshLocked is Refresh for a caller that holds m.mu; rec says what the audit log
+// records (its Changes are filled in here). The change is committed to the corpus
+// repository before it is recorded. When rec has a planned change whose outcome cannot be
+// recorded, the new index serves but an error says so: the caller undoes the change; when
+// the repository refuses it (a conflict), the folder and the index already follow the
+// remote, and the error says so.
+func (m *Moderation) refreshLocked(ctx context.Context, rec Recording) (Outcome, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.opts.RefreshTimeout)
 	defer cancel()
 	c, err := corpus.LoadDir(ctx, m.cfg.CorpusDir)
@@ -378,7 +469,8 @@ func (m *Moderation) refreshLocked(ctx context.Context, who Actor, command, sour
 	if len(c.Documents) == 0 {
 		return Outcome{}, &corpus.Refusal{Reason: "the corpus folder has no readable document; the index serving was left as it was"}
 	}
-	out := Outcome{Changes: corpus.Diff(m.cur.Load(), c), Problems: c.Problems}
+	prev := m.cur.Load()
+	out := Outcome{Changes: corpus.Diff(prev, c), Problems: c.Problems}
 	if out.Changes.Empty() && c.Fingerprint() == m.live.Stats().Fingerprint {
 		out.Stats = m.live.Stats()
 		return out, nil
@@ -393,20 +485,65 @@ func (m *Moderation) refreshLocked(ctx context.Context, who Actor, command, sour
 	}
 	m.cur.Store(c)
 	out.Rebuilt, out.Stats = true, st
-	m.log.Info("corpus refreshed", "by", who.ID, "via", who.Via, "command", command,
+	m.log.Info("corpus refreshed", "by", rec.Who.ID, "via", rec.Who.Via, "command", rec.Command,
 		"added", len(out.Changes.Added), "updated", len(out.Changes.Updated), "removed", len(out.Changes.Removed),
 		"passages", st.Passages, "took", time.Since(start).Round(time.Millisecond))
-	if err := m.commitLocked(ctx, who, command, source, out.Changes); err != nil {
-		return Outcome{}, err
+	rec.Changes = WithSynonyms(out.Changes, prev, c)
+	if err := m.commitLocked(ctx, rec.Who, rec.Command, rec.Source, rec.Changes); err != nil {
+		return out, err
 	}
-	recs, err := m.audit.Record(who, command, source, out.Changes, m.opts.Now())
+	if rec.Plan != nil {
+		Failpoint(FailBeforeDone)
+	}
+	recs, err := m.audit.Record(rec, m.opts.Now())
 	if err != nil {
 		m.log.Error("writing the audit log", "err", err)
+		if rec.Plan != nil {
+			return out, &corpus.Refusal{Reason: "the change could not be recorded in the audit log, so it was undone", Err: err}
+		}
 	}
-	if who.Via != "sync" { // the process that made the change posted it already
+	if rec.Plan != nil {
+		Failpoint(FailAfterDone)
+	}
+	if rec.Who.Via != "sync" { // the process that made the change posted it already
 		m.postAudit(ctx, recs)
 	}
 	return out, nil
+}
+
+// WithSynonyms adds a change of the synonym rules to ch, for the audit log, as a change
+// of the file synonyms.txt whose hash is that of the rules.
+func WithSynonyms(ch corpus.Changes, before, after *corpus.Corpus) corpus.Changes {
+	var was, now string
+	if before != nil && len(before.Synonyms) > 0 {
+		was = SynonymsHash(before.Synonyms)
+	}
+	if after != nil && len(after.Synonyms) > 0 {
+		now = SynonymsHash(after.Synonyms)
+	}
+	if was == now {
+		return ch
+	}
+	dc := corpus.DocChange{ID: "synonyms", Path: "synonyms.txt", Title: "synonym rules", Hash: now}
+	switch {
+	case was == "":
+		ch.Added = append(slices.Clone(ch.Added), dc)
+	case now == "":
+		dc.Hash = was
+		ch.Removed = append(slices.Clone(ch.Removed), dc)
+	default:
+		ch.Updated = append(slices.Clone(ch.Updated), dc)
+	}
+	return ch
+}
+
+// SynonymsHash is the hex sha256 of synonym rules, as the audit log records them.
+func SynonymsHash(rules []corpus.SynonymRule) string {
+	var b strings.Builder
+	for _, r := range rules {
+		fmt.Fprintf(&b, "%s\x00=>\x00%s\n", strings.Join(r.Terms, "\x00"), strings.Join(r.Targets, "\x00"))
+	}
+	return corpus.Hash([]byte(b.String()))
 }
 
 // refreshCommand answers /corpus refresh.

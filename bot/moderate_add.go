@@ -10,6 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 )
 
 // add answers /corpus add: it downloads the page or the attachment, makes the draft and
@@ -42,6 +43,17 @@ func (m *Moderation) add(ctx context.Context, r *modReply, who Actor, sub *disco
 			return
 		}
 	}
+	if total, mine := m.pend.counts(); mine[who.ID] >= m.opts.MaxPendingPerMember {
+		r.log.Info("preview refused: too many of this moderator's previews wait", "pending", mine[who.ID])
+		r.send(ctx, false, notice(fmt.Sprintf("Not added: %d of your previews are waiting. Confirm or cancel one first (previews expire after %s).",
+			mine[who.ID], humanDuration(m.opts.PendingTTL))))
+		return
+	} else if total >= m.opts.MaxPending {
+		r.log.Warn("preview refused: too many previews wait", "pending", total)
+		r.send(ctx, false, notice(fmt.Sprintf("Not added: %d previews are waiting for moderators. Confirm or cancel some first (previews expire after %s).",
+			total, humanDuration(m.opts.PendingTTL))))
+		return
+	}
 	if !r.deferReply(ctx) {
 		return
 	}
@@ -60,7 +72,7 @@ func (m *Moderation) add(ctx context.Context, r *modReply, who Actor, sub *disco
 		r.edit(ctx, failureNotice(r.log.With("source", what), "Not added", err))
 		return
 	}
-	d, err := corpus.NewDraft(m.cur.Load(), src, m.opts.Now())
+	d, err := corpus.NewDraft(fctx, m.parser, m.cur.Load(), src, m.opts.Now())
 	if err != nil {
 		r.edit(ctx, failureNotice(r.log.With("source", what), "Not added", err))
 		return
@@ -120,12 +132,22 @@ func charsetParam(cs string) string {
 // confirm writes the previewed document into the corpus and swaps in an index with it.
 // When the new index cannot be built, the file is put back as it was.
 func (m *Moderation) confirm(ctx context.Context, r *modReply, who Actor, id string) {
+	if owner, ok := m.pend.owner(id); ok && owner != who.ID {
+		r.log.Warn("confirm refused: another moderator's preview", "pending", id, "owner", owner)
+		r.send(ctx, false, notice(msgNotYours))
+		return
+	}
 	if !r.deferUpdate(ctx) {
 		return
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	d, meta, err := m.pend.load(id)
+	if err == nil && meta.Actor.ID != who.ID {
+		r.log.Warn("confirm refused: another moderator's preview", "pending", id, "owner", meta.Actor.ID)
+		r.edit(ctx, notice(msgNotYours))
+		return
+	}
 	if err != nil {
 		msg := msgPendingGone
 		if errors.Is(err, errPendingExpired) {
@@ -137,17 +159,13 @@ func (m *Moderation) confirm(ctx context.Context, r *modReply, who Actor, id str
 		r.edit(ctx, notice(msg))
 		return
 	}
-	undo, err := m.store.Commit(d)
+	plan := PlanDraft(d)
+	// The preview goes first: a crash from here on leaves none behind to count against
+	// the limits or to be confirmed twice.
+	m.pend.remove(id)
+	out, err := m.change(ctx, r, who, subAdd, meta.Source, plan, func() (func() error, error) { return m.store.Commit(d) })
 	if err != nil {
 		m.pend.remove(id)
-		r.edit(ctx, failureNotice(r.log, "Not added", err))
-		return
-	}
-	out, err := m.refreshLocked(ctx, who, subAdd, meta.Source)
-	if err != nil {
-		if uerr := undo(); uerr != nil {
-			r.log.Error("putting the corpus back after a failed refresh", "err", uerr)
-		}
 		r.edit(ctx, failureNotice(r.log, "Not added", err))
 		return
 	}
@@ -159,8 +177,70 @@ func (m *Moderation) confirm(ctx context.Context, r *modReply, who Actor, id str
 	r.edit(ctx, outcomeMessage(title, out))
 }
 
-// cancel drops a preview.
-func (m *Moderation) cancel(ctx context.Context, r *modReply, id string) {
+// change makes one change of the corpus folder with its audit trail, for a caller that
+// holds m.mu: the intent is recorded (and synced) first, then apply changes the folder,
+// the new index is swapped in and the outcome recorded. When the intent cannot be
+// written, nothing is changed; when the file cannot be written, the index built or the
+// outcome recorded, the change is undone and recorded as aborted.
+func (m *Moderation) change(ctx context.Context, r *modReply, who Actor, command, source string, plan Planned, apply func() (func() error, error)) (Outcome, error) {
+	change, err := m.audit.Intent(who, command, source, plan, m.opts.Now())
+	if err != nil {
+		r.log.Error("writing the intent to the audit log; nothing was changed", "err", err)
+		return Outcome{}, &corpus.Refusal{Reason: "the audit log cannot be written, so nothing was changed", Err: err}
+	}
+	Failpoint(FailAfterIntent)
+	undo, err := apply()
+	if err != nil {
+		m.abort(r, change, who, command, plan, "the corpus folder could not be changed")
+		return Outcome{}, err
+	}
+	Failpoint(FailAfterWrite)
+	out, err := m.refreshLocked(ctx, Recording{Who: who, Command: command, Source: source, Change: change,
+		Plan: &plan, Found: watchActor})
+	var conflict *gitcorpus.ConflictError
+	if errors.As(err, &conflict) {
+		// The repository refused the change, and the folder and the index already follow
+		// the remote: there is nothing to undo.
+		m.abort(r, change, who, command, plan, "refused: "+errText(err))
+		return Outcome{}, err
+	}
+	if err != nil {
+		if uerr := undo(); uerr != nil {
+			r.log.Error("putting the corpus back after a failed change", "err", uerr)
+		} else if out.Rebuilt {
+			// The new index serves: swap the old one back in.
+			if _, rerr := m.refreshLocked(ctx, Recording{Who: who, Command: command, Found: watchActor}); rerr != nil {
+				r.log.Error("rebuilding the index after undoing a change", "err", rerr)
+			}
+		}
+		m.abort(r, change, who, command, plan, "undone: "+errText(err))
+		return Outcome{}, err
+	}
+	return out, nil
+}
+
+// abort records that a change was not made; a failure is logged.
+func (m *Moderation) abort(r *modReply, change string, who Actor, command string, plan Planned, why string) {
+	if err := m.audit.Abort(change, who, command, plan, why, m.opts.Now()); err != nil {
+		r.log.Error("recording an aborted change in the audit log", "change", change, "err", err)
+	}
+}
+
+// errText is the reason of a refusal, or the error's text.
+func errText(err error) string {
+	if reason, ok := corpus.RefusalReason(err); ok {
+		return reason
+	}
+	return err.Error()
+}
+
+// cancel drops a preview; only its own moderator may.
+func (m *Moderation) cancel(ctx context.Context, r *modReply, who Actor, id string) {
+	if owner, ok := m.pend.owner(id); ok && owner != who.ID {
+		r.log.Warn("cancel refused: another moderator's preview", "pending", id, "owner", owner)
+		r.send(ctx, false, notice(msgNotYours))
+		return
+	}
 	m.pend.remove(id)
 	r.log.Info("preview cancelled", "pending", id)
 	r.send(ctx, true, notice("Cancelled — nothing was added."))
@@ -180,16 +260,8 @@ func (m *Moderation) remove(ctx context.Context, r *modReply, who Actor, id stri
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	undo, err := m.store.RemoveDocument(doc.Path)
+	out, err := m.change(ctx, r, who, subRemove, "", PlanRemove(doc), func() (func() error, error) { return m.store.RemoveDocument(doc.Path) })
 	if err != nil {
-		r.edit(ctx, failureNotice(r.log, "Not removed", err))
-		return
-	}
-	out, err := m.refreshLocked(ctx, who, subRemove, "")
-	if err != nil {
-		if uerr := undo(); uerr != nil {
-			r.log.Error("putting the document back after a failed refresh", "err", uerr)
-		}
 		r.edit(ctx, failureNotice(r.log, "Not removed", err))
 		return
 	}

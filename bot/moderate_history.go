@@ -86,7 +86,7 @@ func (m *Moderation) commitLocked(ctx context.Context, who Actor, command, sourc
 		if e.Parent != before {
 			// Re-applied onto changes pushed from elsewhere, which are now in the folder
 			// too: serve them as well.
-			if _, err := m.refreshLocked(ctx, Actor{ID: "sync", Via: "sync"}, "sync", ""); err != nil {
+			if _, err := m.refreshLocked(ctx, Recording{Who: syncActor, Command: "sync", Found: syncActor}); err != nil {
 				m.log.Error("refreshing after a change re-applied onto the remote's failed", "err", err)
 			}
 		}
@@ -98,7 +98,7 @@ func (m *Moderation) commitLocked(ctx context.Context, who Actor, command, sourc
 		return nil
 	case errors.As(err, &ce):
 		m.log.Warn("corpus change refused: conflict with the remote", "err", err)
-		if _, rerr := m.refreshLocked(ctx, Actor{ID: "sync", Via: "sync"}, "sync", ""); rerr != nil {
+		if _, rerr := m.refreshLocked(ctx, Recording{Who: syncActor, Command: "sync", Found: syncActor}); rerr != nil {
 			m.log.Error("reloading the corpus after a refused change failed", "err", rerr)
 		}
 		return &corpus.Refusal{Reason: "the same document was changed on another machine meanwhile, so this change was not applied (" +
@@ -201,7 +201,7 @@ func (m *Moderation) SyncNow(ctx context.Context) (bool, error) {
 	if !res.Changed {
 		return false, nil
 	}
-	out, err := m.refreshLocked(ctx, Actor{ID: "sync", Via: "sync"}, "sync", "")
+	out, err := m.refreshLocked(ctx, Recording{Who: syncActor, Command: "sync", Found: syncActor})
 	if err != nil {
 		return true, fmt.Errorf("refresh after a sync: %w", err)
 	}
@@ -356,7 +356,7 @@ func (m *Moderation) undoConfirm(ctx context.Context, r *modReply, who Actor, id
 		r.edit(ctx, failureNotice(r.log, "Undo failed", err))
 		return
 	}
-	out, err := m.refreshLocked(ctx, who, "undo", "")
+	out, err := m.refreshLocked(ctx, Recording{Who: who, Command: "undo", Found: who})
 	if err != nil {
 		r.edit(ctx, failureNotice(r.log, "Undone as "+e.Short+", but the index", err))
 		return

@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"log/slog"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,51 +10,20 @@ import (
 
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/bot/discordtest"
-	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
-	"github.com/standoff-bot/standoff/index"
 )
 
 // startModerationRepo is startModeration with the corpus folder kept in a git
 // repository.
 func startModerationRepo(t *testing.T, corpusDir, dataDir string, allow []string, clock *fakeClock) (*modHarness, *gitcorpus.Repo) {
 	t.Helper()
-	srv := discordtest.New(discordtest.WithHeartbeatInterval(time.Second))
-	t.Cleanup(srv.Close)
-	ctx := context.Background()
-	repo, err := gitcorpus.Open(ctx, gitcorpus.Config{Dir: corpusDir})
+	repo, err := gitcorpus.Open(context.Background(), gitcorpus.Config{Dir: corpusDir})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := corpus.LoadDir(ctx, corpusDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs := &syncBuffer{}
-	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	icfg := index.Config{Dir: filepath.Join(dataDir, "index"), Logger: logger}
-	ix, err := index.Open(ctx, icfg, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	live := index.NewLive(ix)
-	cfg := bot.Config{Token: discordtest.DefaultToken, APIURL: srv.URL, DataDir: dataDir, CorpusDir: corpusDir,
-		ModRoleIDs: []string{modRole}, FetchAllow: allow}
-	mod, err := bot.NewModeration(cfg, live, c, icfg, logger, bot.ModerationOptions{Now: clock.Now, FetchTimeout: 5 * time.Second, Repo: repo})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := start(t, srv, live, dataDir, bot.Options{Commands: []bot.Command{mod.Command()}, NoRateLimit: true,
-		CorpusCommit: mod.CorpusCommit})
-	t.Cleanup(func() {
-		h.stop()
-		mod.Close()
-		live.Close()
-		if t.Failed() {
-			t.Logf("moderation logs:\n%s", logs.String())
-		}
-	})
-	return &modHarness{harness: h, mod: mod, live: live, corpusDir: corpusDir, clock: clock}, repo
+	h := startModerationIn(t, nil, corpusDir, dataDir, allow, clock, []string{guildID},
+		func(o *bot.ModerationOptions) { o.Repo = repo })
+	return h, repo
 }
 
 // TestCorpusHistoryUndo adds a document with /corpus add, finds the commit in /corpus

@@ -130,6 +130,12 @@ type modHarness struct {
 // dataDir; allow is STANDOFF_FETCH_ALLOW.
 func startModeration(t *testing.T, srv *discordtest.Server, corpusDir, dataDir string, allow []string, clock *fakeClock) *modHarness {
 	t.Helper()
+	return startModerationIn(t, srv, corpusDir, dataDir, allow, clock, []string{guildID})
+}
+
+// startModerationIn is startModeration with admin as STANDOFF_ADMIN_GUILD_IDS.
+func startModerationIn(t *testing.T, srv *discordtest.Server, corpusDir, dataDir string, allow []string, clock *fakeClock, admin []string, tune ...func(*bot.ModerationOptions)) *modHarness {
+	t.Helper()
 	if srv == nil {
 		srv = discordtest.New(discordtest.WithHeartbeatInterval(time.Second))
 		t.Cleanup(srv.Close)
@@ -148,12 +154,17 @@ func startModeration(t *testing.T, srv *discordtest.Server, corpusDir, dataDir s
 	}
 	live := index.NewLive(ix)
 	cfg := bot.Config{Token: discordtest.DefaultToken, APIURL: srv.URL, DataDir: dataDir, CorpusDir: corpusDir,
-		ModRoleIDs: []string{modRole}, AuditChannelID: auditChannel, FetchAllow: allow}
-	mod, err := bot.NewModeration(cfg, live, c, icfg, logger, bot.ModerationOptions{Now: clock.Now, FetchTimeout: 5 * time.Second})
+		ModRoleIDs: []string{modRole}, AuditChannelID: auditChannel, FetchAllow: allow, AdminGuildIDs: admin}
+	mopts := bot.ModerationOptions{Now: clock.Now, FetchTimeout: 5 * time.Second}
+	for _, f := range tune {
+		f(&mopts)
+	}
+	mod, err := bot.NewModeration(cfg, live, c, icfg, logger, mopts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := start(t, srv, live, dataDir, bot.Options{Commands: []bot.Command{mod.Command()}, NoRateLimit: true})
+	h := start(t, srv, live, dataDir, bot.Options{Commands: []bot.Command{mod.Command()}, NoRateLimit: true,
+		CorpusCommit: mod.CorpusCommit})
 	t.Cleanup(func() {
 		h.stop()
 		mod.Close()
@@ -549,7 +560,7 @@ func TestCorpusModeration(t *testing.T) {
 		var got []string
 		for _, r := range recs {
 			got = append(got, r.Action+" "+r.Doc+" by "+r.Actor+" via "+r.Command)
-			if len(r.Hash) != 64 || r.Time.IsZero() || r.Via != "discord" {
+			if len(r.Hash) != 64 || r.Time.IsZero() || r.Via != "discord" && r.Actor != "watch" {
 				t.Errorf("record lacks a hash, a time or its origin: %+v", r)
 			}
 		}
@@ -558,7 +569,7 @@ func TestCorpusModeration(t *testing.T) {
 			"added " + qomID + " by " + modRoleMember.ID + " via add",
 			"updated " + qomID + " by " + modPerm.ID + " via add",
 			"removed " + memoID + " by " + modPerm.ID + " via remove",
-			"added notes/zagros by " + modPerm.ID + " via refresh",
+			"added notes/zagros by watch via refresh",
 		}
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("audit log:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -122,6 +122,47 @@ func (p *pendingStore) load(id string) (corpus.Draft, pendingMeta, error) {
 	return d, meta, nil
 }
 
+// owner returns the id of the member who made a preview, when it exists.
+func (p *pendingStore) owner(id string) (string, bool) {
+	if !pendingID.MatchString(id) {
+		return "", false
+	}
+	data, err := os.ReadFile(filepath.Join(p.dir, id+".json"))
+	if err != nil {
+		return "", false
+	}
+	var meta pendingMeta
+	if json.Unmarshal(data, &meta) != nil {
+		return "", false
+	}
+	return meta.Actor.ID, true
+}
+
+// counts returns how many previews wait, in all and by the member who made them;
+// expired ones are not counted.
+func (p *pendingStore) counts() (int, map[string]int) {
+	byActor := map[string]int{}
+	entries, err := os.ReadDir(p.dir)
+	if err != nil {
+		return 0, byActor
+	}
+	total := 0
+	for _, e := range entries {
+		id, ok := strings.CutSuffix(e.Name(), ".json")
+		if !ok || !pendingID.MatchString(id) {
+			continue
+		}
+		var meta pendingMeta
+		data, err := os.ReadFile(filepath.Join(p.dir, e.Name()))
+		if err != nil || json.Unmarshal(data, &meta) != nil || p.now().Sub(meta.Created) > p.ttl {
+			continue
+		}
+		total++
+		byActor[meta.Actor.ID]++
+	}
+	return total, byActor
+}
+
 // remove deletes a preview's files.
 func (p *pendingStore) remove(id string) {
 	if !pendingID.MatchString(id) {

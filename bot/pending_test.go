@@ -19,7 +19,7 @@ func TestPendingStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := corpus.NewDraft(c, corpus.Source{Name: "n.txt", Data: []byte("New\n\nBody text.\n")}, now)
+	d, err := corpus.NewDraft(context.Background(), nil, c, corpus.Source{Name: "n.txt", Data: []byte("New\n\nBody text.\n")}, now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -123,7 +123,7 @@ func discordLogLevel(l slog.Level) int {
 // package variable: set it once, at program start.
 func DiscordgoLogger(logger *slog.Logger, secrets ...string) func(msgL, caller int, format string, a ...any) {
 	return func(msgL, _ int, format string, a ...any) {
-		msg := strings.TrimSpace(fmt.Sprintf(format, a...))
+		msg := redactTokens(strings.TrimSpace(fmt.Sprintf(format, a...)))
 		for _, s := range secrets {
 			if s != "" {
 				msg = strings.ReplaceAll(msg, s, "[token]")

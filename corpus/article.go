@@ -54,6 +54,9 @@ func ExtractHTML(data []byte, contentType, pageURL string) (Article, error) {
 	if err != nil {
 		return Article{}, refuse("the page's text encoding cannot be read", err)
 	}
+	if err := checkHTMLShape(text); err != nil {
+		return Article{}, err
+	}
 	doc, err := html.Parse(strings.NewReader(text))
 	if err != nil {
 		return Article{}, refuse("the page is not readable HTML", err)

@@ -35,6 +35,9 @@ type Document struct {
 	Hash      string // hex sha256 of the file's bytes
 
 	Paragraphs []Paragraph
+	// Warnings are what was dropped while reading it, such as a url that is not http or
+	// https; the document is read all the same.
+	Warnings []Problem
 }
 
 // Paragraph is a numbered paragraph, list item or quote of a document.

@@ -27,6 +27,10 @@ func ParseDocument(path string, data []byte) (Document, error) {
 		p.Path = path
 		return Document{}, *p
 	}
+	if p := checkSize(data); p != nil {
+		p.Path = path
+		return Document{}, *p
+	}
 	sum := sha256.Sum256(data)
 	doc := Document{
 		ID:   strings.TrimSuffix(path, path[len(path)-len(ext):]),
@@ -42,6 +46,9 @@ func ParseDocument(path string, data []byte) (Document, error) {
 	}
 	if p == nil && len(doc.Paragraphs) == 0 {
 		p = &Problem{Reason: "no text: the document has a title but no paragraph"}
+	}
+	if p == nil {
+		p = checkParagraphs(len(doc.Paragraphs))
 	}
 	if p != nil {
 		p.Path = path
@@ -306,14 +313,26 @@ func parseMarkdown(doc *Document, text string) *Problem {
 	if p != nil {
 		return p
 	}
+	if len(yamlText) > MaxFrontMatterBytes {
+		return &Problem{Line: 1, Reason: fmt.Sprintf("the front matter is longer than %s", Size(MaxFrontMatterBytes))}
+	}
 	fm, p := parseFrontMatter(yamlText)
 	if p != nil {
 		return p
 	}
-	doc.Title = fm.Title
+	if p := checkMarkdownShape([]byte(body), bodyLine); p != nil {
+		return p
+	}
+	doc.Title = oneLine(fm.Title)
 	doc.URL = fm.URL
-	doc.Publisher = fm.Publisher
-	doc.Author = fm.Author
+	if fm.URL != "" {
+		if _, err := CheckURL(fm.URL); err != nil {
+			doc.URL = ""
+			doc.Warnings = append(doc.Warnings, Problem{Line: 1, Reason: "url dropped: " + err.Error()})
+		}
+	}
+	doc.Publisher = oneLine(fm.Publisher)
+	doc.Author = oneLine(fm.Author)
 	doc.Published = fm.Published
 	doc.Kind = fm.Kind
 	doc.Paragraphs = markdownParagraphs([]byte(body), bodyLine)

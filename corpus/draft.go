@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"mime"
@@ -47,11 +48,30 @@ type Draft struct {
 // to be a readable document. A document from an address the corpus already has updates
 // that document; any other goes to a new path in AddedFolder, named after its date (the
 // publication date, else today) and title. A source that cannot make a document is a
-// *Refusal with the reason.
-func NewDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
+// *Refusal with the reason: also one over the limits of a document (see MaxNesting and
+// the others), or one whose reading takes longer than p allows or than ctx lasts. p
+// bounds how many drafts are made at once; nil makes one for this draft alone.
+func NewDraft(ctx context.Context, p *Parser, c *Corpus, src Source, today time.Time) (Draft, error) {
 	if len(src.Data) > DefaultMaxBytes {
 		return Draft{}, refuse(fmt.Sprintf("it is larger than the %s limit", Size(DefaultMaxBytes)), nil)
 	}
+	if p == nil {
+		p = NewParser(1, 0)
+	}
+	var d Draft
+	err := p.run(ctx, func() error {
+		var err error
+		d, err = newDraft(c, src, today)
+		return err
+	})
+	if err != nil {
+		return Draft{}, err
+	}
+	return d, nil
+}
+
+// newDraft is NewDraft without its bounds of time and concurrency.
+func newDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
 	data, ext, err := documentBytes(src)
 	if err != nil {
 		return Draft{}, err
@@ -88,10 +108,9 @@ func NewDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
 		d.Path = freePath(c, AddedFolder+"/"+date+"-"+Slug(doc.Title), ext)
 	}
 	d.ID = idOf(d.Path)
-	d.Doc, err = ParseDocument(d.Path, data)
-	if err != nil {
-		return Draft{}, refuse("it is not a readable document", err)
-	}
+	// The same bytes read the same wherever they are: only the id and path change.
+	d.Doc = doc
+	d.Doc.ID, d.Doc.Path = d.ID, d.Path
 	d.Similar = NearDuplicates(d.Doc, c.Documents, NearDuplicateThreshold)
 	return d, nil
 }

@@ -70,7 +70,7 @@ func TestNewDraft(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := NewDraft(c, tt.src, today)
+			d, err := NewDraft(context.Background(), nil, c, tt.src, today)
 			if tt.wantErr != "" {
 				if reason, ok := RefusalReason(err); !ok || !strings.Contains(reason, tt.wantErr) {
 					t.Fatalf("error %v, want a refusal containing %q", err, tt.wantErr)
@@ -105,7 +105,7 @@ func TestNewDraft(t *testing.T) {
 
 func TestNewDraftUnchanged(t *testing.T) {
 	c := smallCorpus(t)
-	first, err := NewDraft(c, Source{URL: "https://example.org/a", ContentType: "text/html", Data: []byte(articlePage)}, today)
+	first, err := NewDraft(context.Background(), nil, c, Source{URL: "https://example.org/a", ContentType: "text/html", Data: []byte(articlePage)}, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestNewDraftUnchanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := NewDraft(c2, Source{URL: "https://example.org/a", ContentType: "text/html", Data: []byte(articlePage)}, today.AddDate(0, 0, 3))
+	again, err := NewDraft(context.Background(), nil, c2, Source{URL: "https://example.org/a", ContentType: "text/html", Data: []byte(articlePage)}, today.AddDate(0, 0, 3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestCommit(t *testing.T) {
 		return c
 	}
 	// A new document, committed, then undone.
-	d, err := NewDraft(load(), Source{Name: "n.txt", Data: []byte("New one\n\nText.\n")}, today)
+	d, err := NewDraft(context.Background(), nil, load(), Source{Name: "n.txt", Data: []byte("New one\n\nText.\n")}, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestCommit(t *testing.T) {
 	}
 
 	// An update whose file was edited since the preview is refused.
-	up, err := NewDraft(load(), Source{URL: "https://example.org/iran", ContentType: "text/plain", Data: []byte("Talks in Oman\n\nNew text.\n")}, today)
+	up, err := NewDraft(context.Background(), nil, load(), Source{URL: "https://example.org/iran", ContentType: "text/plain", Data: []byte("Talks in Oman\n\nNew text.\n")}, today)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -201,7 +201,7 @@ func (f *Fetcher) get(ctx context.Context, rawURL string) (Fetched, error) {
 		ct = http.DetectContentType(data)
 	}
 	mt, params, _ := mime.ParseMediaType(ct)
-	return Fetched{URL: resp.Request.URL.String(), ContentType: mt, Charset: params["charset"], Data: data}, nil
+	return Fetched{URL: PublicURL(resp.Request.URL.String()), ContentType: mt, Charset: params["charset"], Data: data}, nil
 }
 
 // fetchFailure turns a failed download into a Refusal with a reason a person can act on.

@@ -69,8 +69,21 @@ func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 			c.Warnings = append(c.Warnings, Problem{Path: p, Reason: "ignored: not a regular file"})
 			return nil
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// Followed only to a regular file inside the folder (LoadDir refuses a link
+			// that leads out of it).
+			info, err := fs.Stat(fsys, p)
+			switch {
+			case err != nil:
+				c.Warnings = append(c.Warnings, Problem{Path: p, Reason: "ignored: a symbolic link that leads out of the corpus folder, or nowhere"})
+				return nil
+			case !info.Mode().IsRegular():
+				c.Warnings = append(c.Warnings, Problem{Path: p, Reason: "ignored: a symbolic link to something other than a regular file"})
+				return nil
+			}
+		}
 		if p == synonymsFile {
-			data, err := fs.ReadFile(fsys, p)
+			data, err := readDocumentFile(fsys, p)
 			if err != nil {
 				walkProbs = append(walkProbs, atProblem{len(paths), Problem{Path: p, Reason: "cannot read: " + errReason(err)}})
 				return nil
@@ -94,10 +107,12 @@ func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 	}
 	// Read and parse the documents on every core; record them in walk order.
 	type parsed struct {
-		doc Document
-		err error
+		doc  Document
+		err  error
+		warn bool // err is a warning: the file is not a document at all
 	}
 	results := make([]parsed, len(paths))
+	parser := NewParser(runtime.GOMAXPROCS(0), 0)
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range 4 * runtime.GOMAXPROCS(0) { // more readers than cores: reads overlap parsing
@@ -105,12 +120,16 @@ func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				data, err := fs.ReadFile(fsys, paths[i])
+				data, err := readDocumentFile(fsys, paths[i])
 				if err != nil {
 					results[i].err = Problem{Path: paths[i], Reason: "cannot read: " + errReason(err)}
+					if errors.Is(err, errNotRegular) {
+						results[i].err = Problem{Path: paths[i], Reason: "ignored: not a regular file"}
+						results[i].warn = true
+					}
 					continue
 				}
-				results[i].doc, results[i].err = ParseDocument(paths[i], data)
+				results[i].doc, results[i].err = parseBounded(ctx, parser, paths[i], data)
 			}
 		}()
 	}
@@ -127,8 +146,16 @@ func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 			if !errors.As(r.err, &prob) {
 				prob = Problem{Path: p, Reason: r.err.Error()}
 			}
-			c.Problems = append(c.Problems, prob)
+			if r.warn {
+				c.Warnings = append(c.Warnings, prob)
+			} else {
+				c.Problems = append(c.Problems, prob)
+			}
 			continue
+		}
+		for _, w := range r.doc.Warnings {
+			w.Path = p
+			c.Warnings = append(c.Warnings, w)
 		}
 		if other, ok := byID[r.doc.ID]; ok {
 			c.Problems = append(c.Problems, Problem{Path: p, Reason: fmt.Sprintf("duplicate id %q: %s has it too", r.doc.ID, other)})
@@ -166,7 +193,12 @@ func LoadDir(ctx context.Context, dir string) (*Corpus, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("load corpus: %s is not a folder", dir)
 	}
-	return Load(ctx, os.DirFS(dir))
+	fsys, err := openRootFS(dir)
+	if err != nil {
+		return nil, fmt.Errorf("load corpus: %w", err)
+	}
+	defer fsys.root.Close()
+	return Load(ctx, fsys)
 }
 
 // Splitter returns the sentence splitter of the corpus, to split other texts the way its

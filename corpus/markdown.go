@@ -38,6 +38,20 @@ type mdWalker struct {
 	paragraphs []Paragraph
 	uncited    int        // the first paragraph no Sources paragraph of its section covers
 	ahead      []Citation // sources given before any paragraph of the section
+
+	lineOff, lineNo int // newlines counted in src[:lineOff], so that each is counted once
+}
+
+// linesBefore returns the number of newlines in src before off, counting on from the
+// last call when blocks come in order: counting from the start each time would make a
+// document of many paragraphs take quadratic time.
+func (w *mdWalker) linesBefore(off int) int {
+	if off < w.lineOff {
+		w.lineOff, w.lineNo = 0, 0
+	}
+	w.lineNo += bytes.Count(w.src[w.lineOff:off], []byte("\n"))
+	w.lineOff = off
+	return w.lineNo
 }
 
 // block visits a block node and its children.
@@ -98,7 +112,7 @@ func (w *mdWalker) add(t string, n ast.Node) {
 	w.paragraphs = append(w.paragraphs, Paragraph{
 		Number:  len(w.paragraphs) + 1,
 		Section: w.section,
-		Line:    w.firstLine + bytes.Count(w.src[:n.Lines().At(0).Start], []byte("\n")),
+		Line:    w.firstLine + w.linesBefore(n.Lines().At(0).Start),
 		Text:    collapseSpaces(t),
 		Sources: w.ahead,
 	})

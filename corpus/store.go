@@ -36,21 +36,55 @@ func (s Store) local(rel string) (string, error) {
 			return "", fmt.Errorf("store: %q is hidden", rel)
 		}
 	}
-	return filepath.Join(s.Dir, filepath.FromSlash(rel)), nil
+	p := filepath.Join(s.Dir, filepath.FromSlash(rel))
+	if err := s.inside(filepath.Dir(p)); err != nil {
+		return "", fmt.Errorf("store: %q: %w", rel, err)
+	}
+	return p, nil
+}
+
+// inside checks that the folder dir, as far as it exists, is inside the corpus folder
+// once symbolic links are followed: a file is never written or removed out of it.
+func (s Store) inside(dir string) error {
+	root, err := filepath.EvalSymlinks(s.Dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // nothing there yet: the folders are made as real folders
+		}
+		return err
+	}
+	existing := dir
+	for {
+		if _, err := os.Lstat(existing); err == nil {
+			break
+		}
+		parent := filepath.Dir(existing)
+		if parent == existing {
+			return nil
+		}
+		existing = parent
+	}
+	real, err := filepath.EvalSymlinks(existing)
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(root, real); err != nil || !filepath.IsLocal(rel) && rel != "." {
+		return errors.New("a symbolic link leads out of the corpus folder")
+	}
+	return nil
 }
 
 // Read returns the content of the file at rel and whether it exists.
 func (s Store) Read(rel string) ([]byte, bool, error) {
-	p, err := s.local(rel)
-	if err != nil {
+	if _, err := s.local(rel); err != nil {
 		return nil, false, err
 	}
-	data, err := os.ReadFile(p)
+	data, err := readRegularFile(s.Dir, rel)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, fmt.Errorf("store: read: %w", err)
+		return nil, false, fmt.Errorf("store: read %s: %w", rel, err)
 	}
 	return data, true, nil
 }

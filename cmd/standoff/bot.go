@@ -120,6 +120,11 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 		return err
 	}
 	defer mod.Close()
+	if !mod.Enabled() {
+		logger.Warn("/corpus is off: neither STANDOFF_ADMIN_GUILD_IDS nor DISCORD_GUILD_IDS names a guild whose moderators may change the corpus")
+	} else {
+		logger.Info("/corpus is registered in the admin guilds only", "admin_guild_ids", cfg.AdminGuildIDs)
+	}
 	metrics := bot.NewMetrics()
 	syncState, err := bot.NewCorpusSync(metrics.Registry())
 	if err != nil {

@@ -155,7 +155,7 @@ func TestBotBinary(t *testing.T) {
 		}
 		// A question is counted just after its reply is sent: wait a little for it.
 		var body []byte
-		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 			resp, err := http.Get("http://" + addr + "/metrics")
 			if err == nil {
 				body, _ = io.ReadAll(resp.Body)

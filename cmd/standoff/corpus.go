@@ -97,6 +97,10 @@ func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*work
 	w := &workspace{corpusDir: dir, dataDir: data, store: corpus.Store{Dir: dir}, audit: audit,
 		who: bot.Actor{ID: "cli:" + name, Name: name, Via: "cli"}, git: repo}
 	w.store.CleanTemp(time.Hour)
+	if _, err := audit.Reconcile(w.store, time.Now()); err != nil {
+		audit.Close()
+		return nil, err
+	}
 	return w, nil
 }
 
@@ -119,7 +123,7 @@ func (w *workspace) add(ctx context.Context, arg string, dryRun bool, stdout io.
 	if err != nil {
 		return err
 	}
-	d, err := corpus.NewDraft(before, src, time.Now())
+	d, err := corpus.NewDraft(ctx, nil, before, src, time.Now())
 	if err != nil {
 		return err
 	}
@@ -132,12 +136,44 @@ func (w *workspace) add(ctx context.Context, arg string, dryRun bool, stdout io.
 		fmt.Fprintln(stdout, "not written (--dry-run)")
 		return nil
 	}
-	undo, err := w.store.Commit(d)
+	return w.change(ctx, before, "add", d.Source, bot.PlanDraft(d), func() (func() error, error) {
+		undo, err := w.store.Commit(d)
+		if err == nil {
+			fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(w.corpusDir, filepath.FromSlash(d.Path)))
+		}
+		return undo, err
+	}, stdout)
+}
+
+// change makes one change of the corpus folder with its audit trail: the intent is
+// recorded (and synced) first, then apply changes the folder, the index is rebuilt and
+// the outcome recorded. When the intent cannot be written, nothing is changed; when the
+// index cannot be built or the outcome recorded, the change is undone.
+func (w *workspace) change(ctx context.Context, before *corpus.Corpus, command, source string, plan bot.Planned, apply func() (func() error, error), stdout io.Writer) error {
+	id, err := w.audit.Intent(w.who, command, source, plan, time.Now())
 	if err != nil {
+		return &corpus.Refusal{Reason: "the audit log cannot be written, so nothing was changed", Err: err}
+	}
+	bot.Failpoint(bot.FailAfterIntent)
+	undo, err := apply()
+	if err != nil {
+		w.audit.Abort(id, w.who, command, plan, "the corpus folder could not be changed", time.Now())
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(w.corpusDir, filepath.FromSlash(d.Path)))
-	return w.reindex(ctx, before, "add", d.Source, undo, stdout)
+	bot.Failpoint(bot.FailAfterWrite)
+	rec := bot.Recording{Who: w.who, Command: command, Source: source, Change: id, Plan: &plan, Found: w.who}
+	if err := w.reindex(ctx, before, rec, stdout); err != nil {
+		uerr := undo()
+		if uerr == nil {
+			_, uerr = w.rebuild(ctx)
+		}
+		w.audit.Abort(id, w.who, command, plan, "undone: "+err.Error(), time.Now())
+		if uerr != nil {
+			return fmt.Errorf("%w (and undo it: %v)", err, uerr)
+		}
+		return fmt.Errorf("%w; the change was undone", err)
+	}
+	return nil
 }
 
 // source downloads arg when it is a web address, or reads it as a file.
@@ -191,52 +227,75 @@ func (w *workspace) remove(ctx context.Context, id string, stdout io.Writer) err
 		return err
 	}
 	var path string
+	var doc corpus.Document
 	for _, d := range before.Documents {
 		if d.ID == id {
-			path = d.Path
+			path, doc = d.Path, d
 		}
 	}
 	if path == "" {
 		return &corpus.Refusal{Reason: fmt.Sprintf("there is no document %q in %s (see standoff corpus list)", id, w.corpusDir)}
 	}
-	undo, err := w.store.RemoveDocument(path)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "removed %s\n", filepath.Join(w.corpusDir, filepath.FromSlash(path)))
-	return w.reindex(ctx, before, "remove", "", undo, stdout)
+	return w.change(ctx, before, "remove", "", bot.PlanRemove(doc), func() (func() error, error) {
+		undo, err := w.store.RemoveDocument(path)
+		if err == nil {
+			fmt.Fprintf(stdout, "removed %s\n", filepath.Join(w.corpusDir, filepath.FromSlash(path)))
+		}
+		return undo, err
+	}, stdout)
 }
 
-// reindex rebuilds the index of the corpus folder after a change, and records the
-// change in the audit log; when the index cannot be built, the change is undone.
-func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, command, source string, undo func() error, stdout io.Writer) error {
+// reindex rebuilds the index of the corpus folder after a change, commits it to the
+// corpus repository (and pushes it), and records it in the audit log; an error means the
+// change must be undone.
+func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, rec bot.Recording, stdout io.Writer) error {
+	after, err := w.rebuild(ctx)
+	if err != nil {
+		return fmt.Errorf("index the change: %w", err)
+	}
+	st := after.stats
+	rec.Changes = after.changes(before)
+	if err := w.commitChange(ctx, rec.Command, rec.Source, rec.Changes, stdout); err != nil {
+		return fmt.Errorf("commit the change: %w", err)
+	}
+	bot.Failpoint(bot.FailBeforeDone)
+	if _, err := w.audit.Record(rec, time.Now()); err != nil {
+		return err
+	}
+	bot.Failpoint(bot.FailAfterDone)
+	fmt.Fprintln(stdout, corpus.Diff(before, after.c).Summary())
+	fmt.Fprintf(stdout, "index ready: %s, %s\n", corpus.Plural(st.Documents, "document"), corpus.Plural(st.Passages, "passage"))
+	return nil
+}
+
+// rebuilt is the corpus folder as read again, and the index built from it.
+type rebuilt struct {
+	c     *corpus.Corpus
+	stats index.Stats
+}
+
+// changes is what changed since before, synonym rules included, for the audit log.
+func (r rebuilt) changes(before *corpus.Corpus) corpus.Changes {
+	return bot.WithSynonyms(corpus.Diff(before, r.c), before, r.c)
+}
+
+// rebuild reads the corpus folder and builds its index in the data folder.
+func (w *workspace) rebuild(ctx context.Context) (rebuilt, error) {
 	after, err := w.load(ctx)
 	if err == nil && len(after.Documents) == 0 {
 		err = errors.New("load corpus: no readable document")
 	}
-	var ix *index.Index
-	if err == nil {
-		ix, err = index.Open(ctx, index.Config{Dir: filepath.Join(w.dataDir, "index"),
-			Logger: slog.New(slog.DiscardHandler)}, after)
-	}
 	if err != nil {
-		if uerr := undo(); uerr != nil {
-			return fmt.Errorf("index the change: %w (and undo it: %v)", err, uerr)
-		}
-		return fmt.Errorf("index the change, so it was undone: %w", err)
+		return rebuilt{}, err
+	}
+	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(w.dataDir, "index"),
+		Logger: slog.New(slog.DiscardHandler)}, after)
+	if err != nil {
+		return rebuilt{}, err
 	}
 	st := ix.Stats()
 	ix.Close()
-	ch := corpus.Diff(before, after)
-	if err := w.commitChange(ctx, command, source, ch, stdout); err != nil {
-		return err
-	}
-	if _, err := w.audit.Record(w.who, command, source, ch, time.Now()); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, ch.Summary())
-	fmt.Fprintf(stdout, "index ready: %s, %s\n", corpus.Plural(st.Documents, "document"), corpus.Plural(st.Passages, "passage"))
-	return nil
+	return rebuilt{c: after, stats: st}, nil
 }
 
 // printDraft prints what a draft would add.

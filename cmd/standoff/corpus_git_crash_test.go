@@ -140,15 +140,20 @@ func TestBotsConcurrentChanges(t *testing.T) {
 	bots := []*botProc{startBotProc(t, bin, t.TempDir(), env...), startBotProc(t, bin, t.TempDir(), env...)}
 	type preview struct {
 		p        *botProc
+		mod      discordtest.Member
 		pl       discordtest.Payload
 		msg, url string
 	}
 	var previews []preview
 	for i := range 20 {
 		p := bots[i%2]
+		// Ten moderators, one preview each in each bot: a bot keeps at most three
+		// previews a moderator.
+		mod := syncMod
+		mod.User = discordtest.User{ID: fmt.Sprintf("70000000000000%04d", 100+i/2), Name: fmt.Sprintf("mod%d", i/2)}
 		u := fmt.Sprintf("%s/page/concurrent%c", pages.URL, 'a'+i)
-		pl, msg := p.corpus("add", discordtest.Opt{Name: "url", Value: u})
-		previews = append(previews, preview{p, pl, msg, u})
+		pl, msg := p.corpusAs(mod, "add", discordtest.Opt{Name: "url", Value: u})
+		previews = append(previews, preview{p, mod, pl, msg, u})
 	}
 	var wg sync.WaitGroup
 	for _, pv := range previews {
@@ -160,7 +165,7 @@ func TestBotsConcurrentChanges(t *testing.T) {
 				t.Errorf("no Confirm for %s", pv.url)
 				return
 			}
-			id, err := pv.p.srv.ClickAs(syncMod, pv.msg, b.CustomID)
+			id, err := pv.p.srv.ClickAs(pv.mod, pv.msg, b.CustomID)
 			if err != nil {
 				t.Error(err)
 				return

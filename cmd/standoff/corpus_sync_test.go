@@ -104,7 +104,13 @@ func (p *botProc) askDocs(q string) []string {
 // corpus runs /corpus sub as the moderator and returns the reply and its message.
 func (p *botProc) corpus(sub string, opts ...discordtest.Opt) (discordtest.Payload, string) {
 	p.t.Helper()
-	id := p.srv.Subcommand(syncMod, syncPlace, "corpus", sub, opts...)
+	return p.corpusAs(syncMod, sub, opts...)
+}
+
+// corpusAs runs /corpus sub as the moderator m and returns the reply and its message.
+func (p *botProc) corpusAs(m discordtest.Member, sub string, opts ...discordtest.Opt) (discordtest.Payload, string) {
+	p.t.Helper()
+	id := p.srv.Subcommand(m, syncPlace, "corpus", sub, opts...)
 	call, pl, err := p.srv.Response(30*time.Second, id)
 	if err != nil {
 		p.t.Fatalf("/corpus %s: %v\nlogs:\n%s", sub, err, p.logs.String())

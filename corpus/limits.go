@@ -1,0 +1,325 @@
+package corpus
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+)
+
+// Limits on one document, whether uploaded, fetched or found in the corpus folder: a
+// document over one of them is refused with the reason, and never parsed, so that no
+// file can stall the indexer or the bot. The Markdown parser's time grows faster than
+// the text on deep nesting and on long runs of brackets or emphasis markers, so nesting,
+// lines and blocks are bounded before it runs.
+const (
+	// MaxDocumentBytes is the largest document file.
+	MaxDocumentBytes = DefaultMaxBytes
+	// MaxNesting is how deep quotes, lists and indentation may nest on a line of Markdown.
+	MaxNesting = 32
+	// MaxLineBytes is the longest line of a Markdown document.
+	MaxLineBytes = 64 << 10
+	// MaxBlockBytes is the longest run of lines without a blank line in a Markdown
+	// document (a paragraph, a list, a quote), and MaxBlockMarkup the most characters
+	// of inline markup (brackets, emphasis, code and HTML markers…) it may hold.
+	MaxBlockBytes  = 32 << 10
+	MaxBlockMarkup = 2048
+	// maxMarkupWork bounds the sum, over the blocks, of the square of their markup: the
+	// inline parser's time grows with it.
+	maxMarkupWork = 1 << 27
+	// maxBlocks and maxLines bound the blocks and the non-blank lines of a Markdown
+	// document before it is parsed: most of them make a paragraph.
+	maxBlocks = 2 * MaxParagraphs
+	maxLines  = 5 * MaxParagraphs
+	// MaxParagraphs is the most paragraphs a document may have; it bounds its passages
+	// too (a passage is a paragraph or a part of one, and the text is bounded).
+	MaxParagraphs = 10_000
+	// MaxFrontMatterBytes is the longest front matter block.
+	MaxFrontMatterBytes = 16 << 10
+	// MaxHTMLDepth is how deep the elements of an HTML page may nest, and
+	// MaxHTMLElements how many it may have.
+	MaxHTMLDepth    = 256
+	MaxHTMLElements = 30_000
+	// DefaultParseTimeout bounds the reading of one document when its context has no
+	// earlier deadline.
+	DefaultParseTimeout = 10 * time.Second
+)
+
+// checkSize refuses a document larger than MaxDocumentBytes, or with more non-blank
+// lines than could make MaxParagraphs paragraphs of a few lines each.
+func checkSize(data []byte) *Problem {
+	if len(data) > MaxDocumentBytes {
+		return &Problem{Reason: fmt.Sprintf("too large: %s, over the %s limit", Size(int64(len(data))), Size(MaxDocumentBytes))}
+	}
+	if bytes.Count(data, []byte("\n")) <= maxLines {
+		return nil
+	}
+	lines := 0
+	for n, rest := 0, data; len(rest) > 0; n++ {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			if lines++; lines > maxLines {
+				return &Problem{Line: n + 1, Reason: fmt.Sprintf("too many lines: over %d lines of text (the limit is %d paragraphs)", maxLines, MaxParagraphs)}
+			}
+		}
+	}
+	return nil
+}
+
+// checkParagraphs refuses a document with more than MaxParagraphs paragraphs.
+func checkParagraphs(n int) *Problem {
+	if n > MaxParagraphs {
+		return &Problem{Reason: fmt.Sprintf("too many paragraphs: %d, over the limit of %d", n, MaxParagraphs)}
+	}
+	return nil
+}
+
+// checkMarkdownShape refuses, in one pass over the body of a Markdown document, what
+// would make the parser slow: a line nested more than MaxNesting deep (quote markers,
+// list markers and indentation, two columns a level), a line over MaxLineBytes, or a
+// block of lines without a blank one over MaxBlockBytes. firstLine is the line of the
+// file the body starts on.
+func checkMarkdownShape(body []byte, firstLine int) *Problem {
+	block, markup, work, blocks, lines := 0, 0, 0, 0, 0
+	for n := 0; len(body) > 0; n++ {
+		line := body
+		if i := bytes.IndexByte(body, '\n'); i >= 0 {
+			line, body = body[:i], body[i+1:]
+		} else {
+			body = nil
+		}
+		if len(line) > MaxLineBytes {
+			return &Problem{Line: firstLine + n, Reason: fmt.Sprintf("a line is longer than %s", Size(MaxLineBytes))}
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			block, markup = 0, 0
+			continue
+		}
+		if block == 0 {
+			blocks++
+		}
+		lines++
+		if blocks > maxBlocks || lines > maxLines {
+			return &Problem{Line: firstLine + n, Reason: fmt.Sprintf("too many paragraphs or lines (the limit is %d paragraphs)", MaxParagraphs)}
+		}
+		block += len(line) + 1
+		if block > MaxBlockBytes {
+			return &Problem{Line: firstLine + n, Reason: fmt.Sprintf("a paragraph, list or quote runs over %s without a blank line", Size(MaxBlockBytes))}
+		}
+		if lineNesting(line) > MaxNesting {
+			return &Problem{Line: firstLine + n, Reason: fmt.Sprintf("quotes, lists or indentation nested more than %d deep", MaxNesting)}
+		}
+		before := markup
+		for _, c := range line {
+			switch c {
+			case '[', ']', '*', '_', '`', '<', '>', '!', '(', ')', '&', '\\', '~', '|':
+				markup++
+			}
+		}
+		work += markup*markup - before*before
+		if markup > MaxBlockMarkup || work > maxMarkupWork {
+			return &Problem{Line: firstLine + n, Reason: fmt.Sprintf("too much markup ([, *, _, `, <…): at most %d characters of it a paragraph, and less in all", MaxBlockMarkup)}
+		}
+	}
+	return nil
+}
+
+// lineNesting estimates how deep a line of Markdown nests: one level for each quote or
+// list marker at its start, and one for every two columns of indentation among them.
+func lineNesting(line []byte) int {
+	markers, cols := 0, 0
+	for i := 0; i < len(line); {
+		switch c := line[i]; {
+		case c == ' ':
+			cols++
+			i++
+		case c == '\t':
+			cols += 4
+			i++
+		case c == '>':
+			markers++
+			i++
+		case c == '-' || c == '*' || c == '+':
+			if i+1 < len(line) && line[i+1] != ' ' && line[i+1] != '\t' {
+				return markers + cols/2
+			}
+			markers++
+			i++
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(line) && j-i < 10 && line[j] >= '0' && line[j] <= '9' {
+				j++
+			}
+			if j < len(line) && (line[j] == '.' || line[j] == ')') && (j+1 == len(line) || line[j+1] == ' ' || line[j+1] == '\t') {
+				markers++
+				i = j + 1
+				continue
+			}
+			return markers + cols/2
+		default:
+			return markers + cols/2
+		}
+		if markers+cols/2 > MaxNesting {
+			return markers + cols/2
+		}
+	}
+	return markers + cols/2
+}
+
+// checkHTMLShape refuses, with a tokenizer pass that costs little, a page with more than
+// MaxHTMLElements elements or whose elements nest deeper than MaxHTMLDepth (counting
+// only the elements that are closed: HTML leaves many open): the HTML parser and the
+// article extraction take time and memory that grow faster than the page on those.
+func checkHTMLShape(text string) error {
+	z := html.NewTokenizer(strings.NewReader(text))
+	z.SetMaxBuf(MaxDocumentBytes)
+	elements := 0
+	var open []string
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			if z.Err() == io.EOF {
+				return nil
+			}
+			return refuse("the page is not readable HTML", z.Err())
+		case html.StartTagToken:
+			elements++
+			name, _ := z.TagName()
+			if !voidElement(string(name)) {
+				open = append(open, string(name))
+				if len(open) > 4*MaxHTMLDepth {
+					open = open[len(open)-4*MaxHTMLDepth:]
+				}
+			}
+		case html.SelfClosingTagToken:
+			elements++
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			for i := len(open) - 1; i >= 0; i-- {
+				if open[i] == string(name) {
+					if i+1 > MaxHTMLDepth {
+						return refuse(fmt.Sprintf("the page's elements nest more than %d deep", MaxHTMLDepth), nil)
+					}
+					open = open[:i]
+					break
+				}
+			}
+		}
+		if elements > MaxHTMLElements {
+			return refuse(fmt.Sprintf("the page has more than %d HTML elements", MaxHTMLElements), nil)
+		}
+	}
+}
+
+// voidElement reports whether an HTML element never has an end tag.
+func voidElement(name string) bool {
+	switch name {
+	case "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr":
+		return true
+	}
+	return false
+}
+
+// Parser reads documents under the limits, at most a few at a time and each within a
+// deadline: a document that takes longer is refused, and the work on it, which cannot
+// be interrupted, still holds its place, so that hostile documents cannot pile up. It is
+// safe for concurrent use; its zero value is not usable: call NewParser.
+type Parser struct {
+	sem     chan struct{}
+	timeout time.Duration
+}
+
+// NewParser returns a Parser that reads at most concurrency documents at once (the
+// number of cores when < 1), each within timeout (DefaultParseTimeout when ≤ 0).
+func NewParser(concurrency int, timeout time.Duration) *Parser {
+	if concurrency < 1 {
+		concurrency = runtime.GOMAXPROCS(0)
+	}
+	if timeout <= 0 {
+		timeout = DefaultParseTimeout
+	}
+	return &Parser{sem: make(chan struct{}, concurrency), timeout: timeout}
+}
+
+// errBusy and errSlow are the details of the refusals of Parser.run.
+var (
+	errBusy = errors.New("parse: no free parser before the deadline")
+	errSlow = errors.New("parse: deadline exceeded")
+)
+
+// run runs fn in a slot of the parser, within the parser's time-out and ctx. A panic in
+// fn is an error. When the time runs out first, run returns a refusal at once and fn
+// goes on to its end in its slot, its results unused.
+func (p *Parser) run(ctx context.Context, fn func() error) error {
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	select {
+	case p.sem <- struct{}{}:
+	case <-ctx.Done():
+		return refuse("too many documents are being read at once; try again in a minute", errBusy)
+	}
+	done := make(chan error, 1)
+	go func() {
+		defer func() { <-p.sem }()
+		defer func() {
+			if r := recover(); r != nil {
+				done <- fmt.Errorf("parse: panic: %v", r)
+			}
+		}()
+		done <- fn()
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		if ctx.Err() == context.DeadlineExceeded {
+			return refuse(fmt.Sprintf("reading it took too long (the limit is %s)", p.timeout), errSlow)
+		}
+		return refuse("reading it was stopped", ctx.Err())
+	}
+}
+
+// Parse is ParseDocument within the parser's limits of time and concurrency.
+func (p *Parser) Parse(ctx context.Context, path string, data []byte) (Document, error) {
+	var doc Document
+	err := p.run(ctx, func() error {
+		var err error
+		doc, err = ParseDocument(path, data)
+		return err
+	})
+	if err != nil {
+		var prob Problem
+		if errors.As(err, &prob) {
+			return Document{}, prob
+		}
+		if reason, ok := RefusalReason(err); ok {
+			return Document{}, Problem{Path: path, Reason: reason}
+		}
+		return Document{}, Problem{Path: path, Reason: errReason(err)}
+	}
+	return doc, nil
+}
+
+// smallDocument is the size under which Load parses a document in place: the limits
+// checked before parsing keep its time small, and a goroutine a document would cost more.
+const smallDocument = 64 << 10
+
+// parseBounded parses a document of the corpus folder: in place when it is small, else
+// through p, within its deadline.
+func parseBounded(ctx context.Context, p *Parser, path string, data []byte) (Document, error) {
+	if len(data) <= smallDocument {
+		return ParseDocument(path, data)
+	}
+	return p.Parse(ctx, path, data)
+}
