@@ -21,21 +21,21 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
-
-	"github.com/standoff-bot/standoff/index"
 )
 
 // Answerer is what the bot needs of the index.
 type Answerer interface {
 	// Answer returns the passages that answer req.Question, from req.Offset on.
-	Answer(ctx context.Context, req index.Request) (index.Answer, error)
+	Answer(ctx context.Context, req standoff.Request) (standoff.Answer, error)
 	// Complete returns at most n glossary terms, section titles and common questions
 	// that match what was typed so far.
 	Complete(ctx context.Context, prefix string, n int) []string
 	// Stats describes the index that is serving.
-	Stats() index.Stats
+	Stats() standoff.Stats
 }
 
 // Command is a slash or context-menu command that another part of standoff adds to the
@@ -663,7 +663,7 @@ func (b *Bot) redact(err error) error {
 }
 
 // recordQuestion logs a new question and its outcome to the questions log.
-func (b *Bot) recordQuestion(source, guild, q string, ans index.Answer, err error, took time.Duration) {
+func (b *Bot) recordQuestion(source, guild, q string, ans standoff.Answer, err error, took time.Duration) {
 	b.stats.questions.Add(1)
 	rec := QuestionRecord{
 		Time: time.Now().UTC(), Source: source, Guild: guild, Question: q,

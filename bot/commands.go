@@ -5,9 +5,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bwmarrin/discordgo"
+	"github.com/standoff-bot/standoff"
 
-	"github.com/standoff-bot/standoff/index"
+	"github.com/bwmarrin/discordgo"
 )
 
 // Names of the bot's own commands.
@@ -87,7 +87,7 @@ type coverage struct {
 
 // documentLister is an Answerer that can list its documents.
 type documentLister interface {
-	Documents() []index.Document
+	Documents() []standoff.Document
 }
 
 // coverageOf describes the corpus a has; with a that cannot list its documents, only
@@ -179,7 +179,7 @@ func helpMessage(me string, cov coverage) message {
 }
 
 // aboutMessage is the reply to /about.
-func aboutMessage(st index.Stats, version string, up, down int) message {
+func aboutMessage(st standoff.Stats, version string, up, down int) message {
 	if version == "" {
 		version = "unknown"
 	}

@@ -16,6 +16,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/standoff-bot/standoff/bot"
@@ -70,17 +72,17 @@ type testAnswerer struct {
 	slow time.Duration
 }
 
-func (a testAnswerer) Answer(ctx context.Context, req index.Request) (index.Answer, error) {
+func (a testAnswerer) Answer(ctx context.Context, req standoff.Request) (standoff.Answer, error) {
 	switch {
 	case strings.Contains(req.Question, wordPanic):
 		panic("injected panic for a test")
 	case strings.Contains(req.Question, wordFail):
-		return index.Answer{}, errors.New("injected index failure")
+		return standoff.Answer{}, errors.New("injected index failure")
 	case strings.Contains(req.Question, wordSlow):
 		select {
 		case <-time.After(a.slow):
 		case <-ctx.Done():
-			return index.Answer{}, ctx.Err()
+			return standoff.Answer{}, ctx.Err()
 		}
 		req.Question = strings.ReplaceAll(req.Question, wordSlow, "")
 	case strings.Contains(req.Question, wordClosest):
@@ -93,8 +95,8 @@ func (a testAnswerer) Answer(ctx context.Context, req index.Request) (index.Answ
 }
 
 // Documents lists the documents of the real index, for /help.
-func (a testAnswerer) Documents() []index.Document {
-	if l, ok := a.Answerer.(interface{ Documents() []index.Document }); ok {
+func (a testAnswerer) Documents() []standoff.Document {
+	if l, ok := a.Answerer.(interface{ Documents() []standoff.Document }); ok {
 		return l.Documents()
 	}
 	return nil

@@ -7,11 +7,12 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/standoff-bot/standoff/bot/discordtest"
 	"github.com/standoff-bot/standoff/corpus"
-	"github.com/standoff-bot/standoff/index"
 )
 
 // pingRe matches a user, member or role mention that Discord would turn into a ping.
@@ -92,18 +93,18 @@ func FuzzRender(f *testing.F) {
 			return // the bot answers an empty question with a hint, not an answer
 		}
 		offset = max(0, offset%10_001)
-		results := make([]index.Result, int(n)%13)
+		results := make([]standoff.Result, int(n)%13)
 		for i := range results {
-			results[i] = index.Result{
+			results[i] = standoff.Result{
 				Rank: offset + i + 1, Doc: doc, Title: title, Section: section, Paragraph: i,
 				Publisher: publisher, Published: publisher, URL: url, Link: link,
 				Text: text, Highlighted: highlighted, Emphasized: highlighted, BestSentence: best,
 				Kind:    []string{"glossary", "timeline", "article"}[i%3],
-				Sources: []index.Source{{Title: title, Publisher: publisher, Published: best, URL: url}, {Title: section, URL: link}},
+				Sources: []standoff.Source{{Title: title, Publisher: publisher, Published: best, URL: url}, {Title: section, URL: link}},
 			}
 		}
 		// Every other answer is closest passages.
-		ans := index.Answer{Question: q, Answered: len(results) > 0 && n%2 == 0, Results: results, More: more}
+		ans := standoff.Answer{Question: q, Answered: len(results) > 0 && n%2 == 0, Results: results, More: more}
 		ans.Closest = len(results) > 0 && !ans.Answered
 		if len(results) > 0 {
 			checkRendered(t, renderFull(results[0], split))
@@ -137,7 +138,7 @@ func FuzzRender(f *testing.F) {
 				}
 			}
 		}
-		checkRendered(t, aboutMessage(index.Stats{Documents: int(n), Fingerprint: title}, section, offset, int(n)))
+		checkRendered(t, aboutMessage(standoff.Stats{Documents: int(n), Fingerprint: title}, section, offset, int(n)))
 		choices := completionChoices(strings.Split(suggestions, "|"))
 		if len(choices) > maxChoices {
 			t.Fatalf("%d choices", len(choices))

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/bot/discordtest"
 	"github.com/standoff-bot/standoff/index"
@@ -46,8 +48,8 @@ func metric(t *testing.T, h http.Handler, series string) float64 {
 // closedIndex is an Answerer whose index is closed.
 type closedIndex struct{ bot.Answerer }
 
-func (closedIndex) Healthy() error     { return index.ErrClosed }
-func (closedIndex) Stats() index.Stats { return index.Stats{} }
+func (closedIndex) Healthy() error        { return index.ErrClosed }
+func (closedIndex) Stats() standoff.Stats { return standoff.Stats{} }
 
 func TestHealthz(t *testing.T) {
 	t.Run("before connecting", func(t *testing.T) {

@@ -11,9 +11,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bwmarrin/discordgo"
+	"github.com/standoff-bot/standoff"
 
-	"github.com/standoff-bot/standoff/index"
+	"github.com/bwmarrin/discordgo"
 )
 
 // What a member is told when something fails; the detail goes to the log.
@@ -363,9 +363,9 @@ func (b *Bot) ask(ctx context.Context, r *responder, kind questionKind, q string
 		b.endQuestion(r.log, source, q, r.start, OutcomeRateLimited, 0)
 		return
 	}
-	var ans index.Answer
+	var ans standoff.Answer
 	err := r.respond(ctx, update, private, func(ctx context.Context) (message, error) {
-		a, err := b.answer(ctx, index.Request{Question: q, Related: kind == kindFind}, source, r.i.GuildID)
+		a, err := b.answer(ctx, standoff.Request{Question: q, Related: kind == kindFind}, source, r.i.GuildID)
 		if err != nil {
 			return message{}, err
 		}
@@ -380,7 +380,7 @@ func (b *Bot) ask(ctx context.Context, r *responder, kind questionKind, q string
 }
 
 // outcome names how a question ended: with an error, answered, or not answered.
-func outcome(ans index.Answer, err error) string {
+func outcome(ans standoff.Answer, err error) string {
 	switch {
 	case err != nil:
 		return OutcomeError
@@ -404,11 +404,11 @@ func (b *Bot) endQuestion(log *slog.Logger, source, q string, start time.Time, o
 
 // answer asks the index, bounded by AnswerTimeout. A new question (source not empty) is
 // counted and written to the questions log with its outcome; pages of an answer are not.
-func (b *Bot) answer(ctx context.Context, req index.Request, source, guild string) (index.Answer, error) {
+func (b *Bot) answer(ctx context.Context, req standoff.Request, source, guild string) (standoff.Answer, error) {
 	ctx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
 	defer cancel()
 	if req.K == 0 {
-		req.K = index.DefaultK
+		req.K = standoff.DefaultK
 	}
 	start := time.Now()
 	ans, err := b.a.Answer(ctx, req)
@@ -550,7 +550,7 @@ func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.Inter
 			v.Private, v.Asker, update = true, "", false
 		}
 		r.respond(ctx, update, v.Private, func(ctx context.Context) (message, error) {
-			ans, err := b.answer(ctx, index.Request{Question: q, Offset: a.Offset, Related: kind == kindFind}, "", r.i.GuildID)
+			ans, err := b.answer(ctx, standoff.Request{Question: q, Offset: a.Offset, Related: kind == kindFind}, "", r.i.GuildID)
 			if err != nil {
 				return message{}, err
 			}
@@ -572,7 +572,7 @@ func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.Inter
 			return
 		}
 		r.respond(ctx, false, true, func(ctx context.Context) (message, error) {
-			ans, err := b.answer(ctx, index.Request{Question: q, Offset: a.Offset, K: 1, Related: kind == kindFind}, "", r.i.GuildID)
+			ans, err := b.answer(ctx, standoff.Request{Question: q, Offset: a.Offset, K: 1, Related: kind == kindFind}, "", r.i.GuildID)
 			if err != nil {
 				return message{}, err
 			}

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bwmarrin/discordgo"
+	"github.com/standoff-bot/standoff"
 
-	"github.com/standoff-bot/standoff/index"
+	"github.com/bwmarrin/discordgo"
 )
 
 // mentionRe matches user, role and channel mentions and custom emoji in message text.
@@ -114,7 +114,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		reply(message{Content: how + " — or use `/ask`. `/help` shows more."})
 		return
 	}
-	ans, err := b.answer(ctx, index.Request{Question: q}, source, m.GuildID)
+	ans, err := b.answer(ctx, standoff.Request{Question: q}, source, m.GuildID)
 	if err != nil {
 		b.stats.failures.Add(1)
 		log.Error("request failed", "err", err)

@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/standoff-bot/standoff/corpus"
@@ -101,7 +103,7 @@ type Outcome struct {
 	Changes  corpus.Changes
 	Problems []corpus.Problem // documents of the folder that could not be read
 	Rebuilt  bool             // a new index was built and swapped in
-	Stats    index.Stats      // the index serving now
+	Stats    standoff.Stats   // the index serving now
 }
 
 // Moderation is the /corpus command: moderators add documents from web pages and files

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/bot/discordtest"
 	"github.com/standoff-bot/standoff/corpus"
@@ -734,7 +736,7 @@ func TestRefreshUnderLoad(t *testing.T) {
 				}
 				inRefresh := refreshing.Load()
 				start := time.Now()
-				ans, err := live.Answer(ctx, index.Request{Question: "natanz centrifuges report", K: 5})
+				ans, err := live.Answer(ctx, standoff.Request{Question: "natanz centrifuges report", K: 5})
 				took := time.Since(start)
 				asked.Add(1)
 				if inRefresh || refreshing.Load() {

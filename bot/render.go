@@ -7,9 +7,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/bwmarrin/discordgo"
+	"github.com/standoff-bot/standoff"
 
-	"github.com/standoff-bot/standoff/index"
+	"github.com/bwmarrin/discordgo"
 )
 
 // embedColor is the accent colour of answer embeds.
@@ -31,7 +31,7 @@ var marks = [...]string{kindAsk: "❓", kindFind: "🔎"}
 type view struct {
 	Kind     questionKind
 	Question string // one line, as searched
-	Answer   index.Answer
+	Answer   standoff.Answer
 	Offset   int    // passages before this page
 	Private  bool   // an ephemeral reply: offers Post to channel
 	SharedBy string // the display name of the member who posted a private answer
@@ -274,7 +274,7 @@ func renderAnswer(v view, split func(string) []string) message {
 		actions = append(actions, discordgo.Button{
 			Label: "Back", Style: discordgo.SecondaryButton,
 			Emoji:    &discordgo.ComponentEmoji{Name: "◀️"},
-			CustomID: action{Kind: actPage, Offset: max(0, v.Offset-index.DefaultK), Asker: v.Asker}.id(),
+			CustomID: action{Kind: actPage, Offset: max(0, v.Offset-standoff.DefaultK), Asker: v.Asker}.id(),
 		})
 	}
 	if next := v.Offset + len(results); v.Answer.More && next <= maxOffset {
@@ -321,7 +321,7 @@ const closestLabel = "⚠️ **Closest match, may not answer your question.** No
 const closestColor = 0x99AAB5
 
 // rankOf is the rank of the i-th result of a page.
-func rankOf(v view, i int, r index.Result) int {
+func rankOf(v view, i int, r standoff.Result) int {
 	if r.Rank > 0 {
 		return r.Rank
 	}
@@ -329,14 +329,14 @@ func rankOf(v view, i int, r index.Result) int {
 }
 
 // whatIs says what a passage is: "Breakout time · Glossary" or its document's title.
-func whatIs(r index.Result) string { return r.Label() }
+func whatIs(r standoff.Result) string { return r.Label() }
 
 // citationLine cites a passage for a reader: publisher · date · section · ¶ n.
-func citationLine(r index.Result) string { return r.Citation() }
+func citationLine(r standoff.Result) string { return r.Citation() }
 
 // passageLink is the web address a passage links to: its link to the quoted sentence,
 // else its document's address; "" when it has none.
-func passageLink(r index.Result) string {
+func passageLink(r standoff.Result) string {
 	if webURL(r.Link) && len(r.Link) <= maxButtonURL {
 		return r.Link
 	}
@@ -347,7 +347,7 @@ func passageLink(r index.Result) string {
 }
 
 // passageKey names a passage as "doc#paragraph".
-func passageKey(r index.Result) string {
+func passageKey(r standoff.Result) string {
 	if r.Doc == "" || r.Paragraph <= 0 {
 		return ""
 	}
@@ -358,7 +358,7 @@ func passageKey(r index.Result) string {
 // (Publisher, date) · …", in at most limit characters; sources that do not fit are
 // counted, not shown. Compact, each source is only its publisher's name (its title when
 // the publisher is not known), for a reply read on a phone. "" when there are none.
-func sourcesLine(srcs []index.Source, limit int, compact bool) string {
+func sourcesLine(srcs []standoff.Source, limit int, compact bool) string {
 	if len(srcs) == 0 {
 		return ""
 	}
@@ -369,9 +369,9 @@ func sourcesLine(srcs []index.Source, limit int, compact bool) string {
 	var items []string
 	for _, s := range srcs {
 		if compact && strings.TrimSpace(s.Publisher) != "" {
-			s = index.Source{Title: s.Publisher, URL: s.URL}
+			s = standoff.Source{Title: s.Publisher, URL: s.URL}
 		} else if compact {
-			s = index.Source{Title: s.Title, URL: s.URL}
+			s = standoff.Source{Title: s.Title, URL: s.URL}
 		}
 		if item := sourceItem(s); item != "" {
 			items = append(items, item)
@@ -394,7 +394,7 @@ func sourcesLine(srcs []index.Source, limit int, compact bool) string {
 
 // sourceItem renders one source: its name as a masked link when it has a web address,
 // then its publisher and date where they add to the name.
-func sourceItem(s index.Source) string {
+func sourceItem(s standoff.Source) string {
 	name := strings.Join(strings.Fields(s.Title), " ")
 	pub := strings.Join(strings.Fields(s.Publisher), " ")
 	if name == "" {
@@ -491,7 +491,7 @@ func webURL(s string) bool {
 // renderPassage renders a passage's text as an embed description of at most limit
 // characters: escaped, matched terms in bold, the best sentence underlined. A passage too
 // long is cut after a whole sentence (or, failing that, a whole word) with "…".
-func renderPassage(r index.Result, limit int, split func(string) []string) string {
+func renderPassage(r standoff.Result, limit int, split func(string) []string) string {
 	text := r.Text
 	hl := r.Emphasized
 	if hl == "" {
@@ -572,7 +572,7 @@ const excerptChars = 350
 // it up to about excerptChars characters, with "…" where text is left out before or
 // after; a passage at most a quarter longer is shown whole. cut reports whether any of
 // the passage is left out.
-func renderExcerpt(r index.Result, limit int, split func(string) []string) (string, bool) {
+func renderExcerpt(r standoff.Result, limit int, split func(string) []string) (string, bool) {
 	text := r.Text
 	if utf8.RuneCountInString(text) <= excerptChars+excerptChars/4 || split == nil {
 		out := renderPassage(r, min(limit, excerptChars+excerptChars/2), split)
@@ -626,7 +626,7 @@ func renderExcerpt(r index.Result, limit int, split func(string) []string) (stri
 	if !ok {
 		bold = termSpans(text, highlightedTerms(hl))
 	}
-	win := index.Result{Text: text[start:end], BestSentence: r.BestSentence}
+	win := standoff.Result{Text: text[start:end], BestSentence: r.BestSentence}
 	var inWin []span
 	for _, sp := range bold {
 		if sp.start >= start && sp.end <= end {
@@ -666,7 +666,7 @@ func withBold(text string, spans []span) string {
 
 // renderFull is the private reply to 📄: the whole passage, its citation and every
 // source.
-func renderFull(r index.Result, split func(string) []string) message {
+func renderFull(r standoff.Result, split func(string) []string) message {
 	srcs := sourcesLine(r.Sources, 1500, false)
 	limit := maxEmbedDesc
 	if srcs != "" {

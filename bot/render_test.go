@@ -11,10 +11,11 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/standoff-bot/standoff/bot/discordtest"
-	"github.com/standoff-bot/standoff/index"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -123,7 +124,7 @@ func TestCutText(t *testing.T) {
 
 func TestRenderPassageCutsAtSentence(t *testing.T) {
 	text := strings.Repeat("This is a sentence about enrichment. ", 30) + "Last one."
-	r := index.Result{Text: text, Highlighted: strings.ReplaceAll(text, "enrichment", "**enrichment**"), BestSentence: "Last one."}
+	r := standoff.Result{Text: text, Highlighted: strings.ReplaceAll(text, "enrichment", "**enrichment**"), BestSentence: "Last one."}
 	got := renderPassage(r, 300, naiveSplit)
 	if discordLen(got) > 300 {
 		t.Fatalf("len %d > 300", discordLen(got))
@@ -171,23 +172,23 @@ func TestPassageRef(t *testing.T) {
 }
 
 func TestCitationLine(t *testing.T) {
-	src := []index.Source{{Title: "The JCPOA at a glance", Publisher: "Arms Control Association", URL: "https://armscontrol.org/node/7135"}}
+	src := []standoff.Source{{Title: "The JCPOA at a glance", Publisher: "Arms Control Association", URL: "https://armscontrol.org/node/7135"}}
 	for _, tc := range []struct {
 		name     string
-		r        index.Result
+		r        standoff.Result
 		title    string
 		citation string
 	}{
-		{"glossary", index.Result{Doc: "glossary", Title: "Glossary of the standoff", Section: "Breakout time", Paragraph: 1, Kind: "glossary", Sources: src},
+		{"glossary", standoff.Result{Doc: "glossary", Title: "Glossary of the standoff", Section: "Breakout time", Paragraph: 1, Kind: "glossary", Sources: src},
 			"Breakout time · Glossary", "standoff’s own summary of the sources it cites · ¶ 1"},
-		{"timeline", index.Result{Doc: "timeline", Title: "Timeline", Section: "2025: strikes", Paragraph: 6, Kind: "timeline", Sources: src},
+		{"timeline", standoff.Result{Doc: "timeline", Title: "Timeline", Section: "2025: strikes", Paragraph: 6, Kind: "timeline", Sources: src},
 			"2025: strikes · Timeline", "standoff’s own summary of the sources it cites · ¶ 6"},
-		{"article", index.Result{Doc: "added/2025-05-31-iaea-report", Title: "IAEA report on Iran’s stockpile", Section: "Findings", Paragraph: 3,
+		{"article", standoff.Result{Doc: "added/2025-05-31-iaea-report", Title: "IAEA report on Iran’s stockpile", Section: "Findings", Paragraph: 3,
 			Publisher: "Reuters", Published: "2025-05-31", URL: "https://example.org/r", Kind: "article"},
 			"IAEA report on Iran’s stockpile", "Reuters · 2025-05-31 · Findings · ¶ 3"},
-		{"seed article", index.Result{Doc: "iran-us-standoff", Title: "Mistrust and the nuclear deal", Paragraph: 5, Kind: "opinion"},
+		{"seed article", standoff.Result{Doc: "iran-us-standoff", Title: "Mistrust and the nuclear deal", Paragraph: 5, Kind: "opinion"},
 			"Mistrust and the nuclear deal", "Publisher and address unknown · ¶ 5"},
-		{"no title", index.Result{Doc: "notes", Paragraph: 2, URL: "https://example.org/n"}, "notes", "¶ 2"},
+		{"no title", standoff.Result{Doc: "notes", Paragraph: 2, URL: "https://example.org/n"}, "notes", "¶ 2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := whatIs(tc.r); got != tc.title {
@@ -205,7 +206,7 @@ func TestCitationLine(t *testing.T) {
 }
 
 func TestSourcesLine(t *testing.T) {
-	srcs := []index.Source{
+	srcs := []standoff.Source{
 		{Title: "The JCPOA at a glance", Publisher: "Arms Control Association", URL: "https://armscontrol.org/node/7135"},
 		{Publisher: "Jewish Insider", Published: "2025-08-28", URL: "https://example.org/a_(b)"},
 		{Title: "A note [in brackets]", URL: "javascript:alert(1)"},
@@ -222,7 +223,7 @@ func TestSourcesLine(t *testing.T) {
 	if got := sourcesLine(srcs, 1000, true); got != compact {
 		t.Errorf("compact sourcesLine =\n %q\nwant\n %q", got, compact)
 	}
-	if got := sourcesLine([]index.Source{{}}, 100, true); got != "" {
+	if got := sourcesLine([]standoff.Source{{}}, 100, true); got != "" {
 		t.Errorf("an empty source: %q", got)
 	}
 	if got := sourcesLine(nil, 100, false); got != "" {
@@ -236,7 +237,7 @@ func TestRenderExcerpt(t *testing.T) {
 		sentences = append(sentences, fmt.Sprintf("Sentence %d says something about the talks in Vienna.", i+1))
 	}
 	text := strings.Join(sentences, " ")
-	r := index.Result{Text: text, Highlighted: strings.ReplaceAll(text, "Vienna", "**Vienna**"), Emphasized: strings.ReplaceAll(text, "talks", "**talks**"), BestSentence: sentences[4]}
+	r := standoff.Result{Text: text, Highlighted: strings.ReplaceAll(text, "Vienna", "**Vienna**"), Emphasized: strings.ReplaceAll(text, "talks", "**talks**"), BestSentence: sentences[4]}
 	got, cut := renderExcerpt(r, 1000, naiveSplit)
 	if !cut {
 		t.Error("a long passage is not cut")
@@ -253,28 +254,28 @@ func TestRenderExcerpt(t *testing.T) {
 	if !strings.HasSuffix(got, "Vienna. …") {
 		t.Errorf("not cut at a sentence with …: %q", got)
 	}
-	short := index.Result{Text: "Short passage.", Highlighted: "Short passage."}
+	short := standoff.Result{Text: "Short passage.", Highlighted: "Short passage."}
 	if got, cut := renderExcerpt(short, 1000, naiveSplit); cut || got != "Short passage." {
 		t.Errorf("short passage: %q cut %v", got, cut)
 	}
 }
 
 // sample answers for the golden files.
-func sampleAnswer() index.Answer {
+func sampleAnswer() standoff.Answer {
 	glossary := "Breakout time is the time a country would need, once it has decided to do so, to produce enough weapons-grade uranium for one nuclear weapon: about 25 kg of uranium enriched to about 90% U-235. It counts only the making of that material, not the further work of building a warhead that can be delivered, which is often put at one to two more years."
 	article := "The suggestion that Iran might dilute or reduce its stockpile of highly enriched uranium is not insignificant. It signals awareness of the tightening diplomatic window and the growing risk that miscalculation could tip the region into open confrontation. From Washington’s perspective, however, scepticism runs deep. American officials argue that Iran’s advances have brought it closer than ever to a potential weapons threshold, compressing the so-called “breakout time” that once formed the backbone of non-proliferation assurances. They contend that any renewed agreement must address not only enrichment levels but also verification mechanisms robust enough to survive political transitions."
-	return index.Answer{
+	return standoff.Answer{
 		Question: "what is breakout time?",
 		Answered: true,
 		More:     true,
-		Results: []index.Result{
+		Results: []standoff.Result{
 			{
 				Rank: 1, Doc: "glossary", Title: "Glossary of the standoff", Section: "Breakout time", Paragraph: 1, Kind: "glossary",
 				Text:         glossary,
 				Highlighted:  strings.Replace(strings.Replace(glossary, "Breakout time", "**Breakout time**", 1), "the time", "the **time**", 1),
 				Emphasized:   strings.Replace(glossary, "Breakout time", "**Breakout time**", 1),
 				BestSentence: "Breakout time is the time a country would need, once it has decided to do so, to produce enough weapons-grade uranium for one nuclear weapon: about 25 kg of uranium enriched to about 90% U-235.",
-				Sources: []index.Source{
+				Sources: []standoff.Source{
 					{Title: "The Joint Comprehensive Plan of Action at a glance", Publisher: "Arms Control Association", URL: "https://armscontrol.org/node/7135"},
 					{Publisher: "Responsible Statecraft", Published: "2022-02-09", URL: "https://responsiblestatecraft.org/2022/02/09/dont-listen-to-iran-deal-opponents-phony-complaints-about-breakout"},
 				},
@@ -286,7 +287,7 @@ func sampleAnswer() index.Answer {
 				Highlighted:  strings.Replace(article, "breakout time", "**breakout time**", 1),
 				Emphasized:   strings.Replace(article, "breakout time", "**breakout time**", 1),
 				BestSentence: "American officials argue that Iran’s advances have brought it closer than ever to a potential weapons threshold, compressing the so-called “breakout time” that once formed the backbone of non-proliferation assurances.",
-				Sources:      []index.Source{},
+				Sources:      []standoff.Source{},
 				Score:        2.4,
 			},
 			{
@@ -296,7 +297,7 @@ func sampleAnswer() index.Answer {
 				Highlighted:  "Iran's **breakout time** is now measured in weeks, not months.",
 				Emphasized:   "Iran's **breakout time** is now measured in weeks, not months.",
 				BestSentence: "Iran's breakout time is now measured in weeks, not months.",
-				Sources:      []index.Source{},
+				Sources:      []standoff.Source{},
 				Score:        2.1,
 			},
 		},
@@ -305,7 +306,7 @@ func sampleAnswer() index.Answer {
 }
 
 // sampleClosest is an answer of closest passages: nothing answers, these come nearest.
-func sampleClosest() index.Answer {
+func sampleClosest() standoff.Answer {
 	a := sampleAnswer()
 	a.Question = "how long would Iran need to build a warhead?"
 	a.Answered, a.Closest, a.More = false, true, false
@@ -339,13 +340,13 @@ func golden(t *testing.T, name string, v any) {
 func TestGoldenRender(t *testing.T) {
 	long := sampleAnswer()
 	long.Results = nil
-	var many []index.Source
+	var many []standoff.Source
 	for i := range 8 {
-		many = append(many, index.Source{Title: strings.Repeat("A long source title ", 10), Publisher: "Publisher [" + fmt.Sprint(i) + "]",
+		many = append(many, standoff.Source{Title: strings.Repeat("A long source title ", 10), Publisher: "Publisher [" + fmt.Sprint(i) + "]",
 			Published: "2025-01-0" + fmt.Sprint(i+1), URL: "https://example.org/" + strings.Repeat("s", 400)})
 	}
 	for i := range 10 {
-		long.Results = append(long.Results, index.Result{
+		long.Results = append(long.Results, standoff.Result{
 			Rank: 11 + i, Doc: "report", Title: strings.Repeat("A very long title ", 20), Paragraph: i + 1,
 			Text:        strings.Repeat("Inspectors verified the stockpile of enriched uranium. ", 40),
 			Highlighted: strings.Repeat("Inspectors verified the stockpile of **enriched uranium**. ", 40),
@@ -362,8 +363,8 @@ func TestGoldenRender(t *testing.T) {
 		{"closest", view{Kind: kindAsk, Question: "how long would Iran need to build a warhead?", Answer: sampleClosest(), Asker: "700000000000000001"}},
 		{"find_sources", view{Kind: kindFind, Question: "Iran has enough uranium for 10 bombs", Answer: sampleAnswer(), Private: true}},
 		{"find_sources_shared", view{Kind: kindFind, Question: "Iran has enough uranium for 10 bombs", Answer: sampleAnswer(), SharedBy: "dave", Asker: "700000000000000004"}},
-		{"no_answer", view{Kind: kindAsk, Question: "who won the 1998 world cup?", Answer: index.Answer{Suggestions: []string{"breakout time", "snapback", strings.Repeat("x", 120)}}}},
-		{"no_answer_no_suggestions", view{Kind: kindAsk, Question: "zzz", Answer: index.Answer{}}},
+		{"no_answer", view{Kind: kindAsk, Question: "who won the 1998 world cup?", Answer: standoff.Answer{Suggestions: []string{"breakout time", "snapback", strings.Repeat("x", 120)}}}},
+		{"no_answer_no_suggestions", view{Kind: kindAsk, Question: "zzz", Answer: standoff.Answer{}}},
 		{"over_limits", view{Kind: kindAsk, Question: strings.Repeat("why ", 100), Answer: long, Offset: 10, Asker: "700000000000000001"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -382,7 +383,7 @@ func TestGoldenRender(t *testing.T) {
 	for name, m := range map[string]message{
 		"help":         helpMessage("900000000000000001", coverage{Documents: 4, Kinds: map[string]int{"glossary": 1, "timeline": 1, "opinion": 1, "article": 1}, Newest: "2025-08-28"}),
 		"full_passage": renderFull(sampleAnswer().Results[0], naiveSplit),
-		"about":        aboutMessage(index.Stats{Documents: 3, Passages: 63, Fingerprint: "abcdef0123456789"}, "v1.2.3", 4, 1),
+		"about":        aboutMessage(standoff.Stats{Documents: 3, Passages: 63, Fingerprint: "abcdef0123456789"}, "v1.2.3", 4, 1),
 	} {
 		raw, _ := json.Marshal(m.responseData())
 		if probs := discordtest.CheckMessage(raw); len(probs) > 0 {
@@ -406,7 +407,7 @@ func TestCommandDefinitions(t *testing.T) {
 }
 
 func TestRenderClosestIsLabelled(t *testing.T) {
-	ans := index.Answer{Question: "how many warheads does france have", Closest: true, Results: []index.Result{
+	ans := standoff.Answer{Question: "how many warheads does france have", Closest: true, Results: []standoff.Result{
 		{Rank: 1, Doc: "timeline", Title: "Timeline", Paragraph: 1, Text: "France, Germany and the United Kingdom trigger snapback.", Highlighted: "**France**, Germany and the United Kingdom trigger snapback."},
 	}, Suggestions: []string{}}
 	for _, closest := range []bool{true, false} {

@@ -363,18 +363,6 @@ func (ix *Index) Close() error {
 // Stats describes the index.
 func (ix *Index) Stats() Stats { return ix.stats }
 
-// Document describes one document of an index.
-type Document struct {
-	ID        string
-	Title     string
-	Kind      string
-	Publisher string
-	Published string
-	URL       string
-	Passages  int    // searchable passages
-	Newest    string // the latest date of the document or of a source it cites; "" when none
-}
-
 // Documents lists the documents of the index, in corpus order.
 func (ix *Index) Documents() []Document {
 	var out []Document

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/standoff-bot/standoff/corpus"
@@ -59,52 +58,4 @@ func newest(date string, p corpus.Passage) string {
 		date = max(date, s.Published)
 	}
 	return date
-}
-
-// Label says what the passage is: "Breakout time · Glossary", "2025: strikes · Timeline",
-// or its document's title (its id when it has none).
-func (r Result) Label() string {
-	section := strings.Join(strings.Fields(r.Section), " ")
-	switch {
-	case r.Kind == corpus.KindGlossary && section != "":
-		return section + " · Glossary"
-	case r.Kind == corpus.KindTimeline && section != "":
-		return section + " · Timeline"
-	case strings.TrimSpace(r.Title) != "":
-		return strings.Join(strings.Fields(r.Title), " ")
-	}
-	return r.Doc
-}
-
-// OwnSummary reports whether the passage is the project's own summary of the sources it
-// cites: a glossary or timeline entry without a publisher or address of its own.
-func (r Result) OwnSummary() bool {
-	return (r.Kind == corpus.KindGlossary || r.Kind == corpus.KindTimeline) && r.Publisher == "" && r.URL == "" && len(r.Sources) > 0
-}
-
-// Citation cites the passage for a reader: publisher · date · section · ¶ n, without
-// internal ids. A glossary or timeline entry says it is the project's own summary of its
-// sources; a passage whose publisher and address are unknown says so. The section is
-// left out where Label already names it.
-func (r Result) Citation() string {
-	var parts []string
-	pub := strings.Join(strings.Fields(r.Publisher), " ")
-	switch {
-	case pub != "":
-		parts = append(parts, pub)
-	case r.OwnSummary():
-		parts = append(parts, "standoff’s own summary of the sources it cites")
-	case r.URL == "" && len(r.Sources) == 0:
-		parts = append(parts, "Publisher and address unknown")
-	}
-	if d := strings.TrimSpace(r.Published); d != "" {
-		parts = append(parts, d)
-	}
-	if s := strings.Join(strings.Fields(r.Section), " "); s != "" && !strings.HasPrefix(r.Label(), s+" · ") {
-		parts = append(parts, s)
-	}
-	if r.Paragraph > 0 {
-		parts = append(parts, "¶ "+strconv.Itoa(r.Paragraph))
-	}
-	return strings.Join(parts, " · ")
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/index"
 )
@@ -28,7 +30,7 @@ type rankedPassage struct {
 type engine interface {
 	// answer answers a question with k passages, cited and highlighted, in the shape
 	// the product shows.
-	answer(ctx context.Context, question string, k int) (index.Answer, error)
+	answer(ctx context.Context, question string, k int) (standoff.Answer, error)
 	// rank ranks passages for a question, best first, without any relevance floor.
 	rank(ctx context.Context, question string, n int) ([]rankedPassage, error)
 	// Close releases the engine.
@@ -38,9 +40,9 @@ type engine interface {
 // standoffEngine is the product's own answer path.
 type standoffEngine struct{ ix *index.Index }
 
-// answer is index.Answer with K passages.
-func (s standoffEngine) answer(ctx context.Context, question string, k int) (index.Answer, error) {
-	return s.ix.Answer(ctx, index.Request{Question: question, K: k})
+// answer is standoff.Answer with K passages.
+func (s standoffEngine) answer(ctx context.Context, question string, k int) (standoff.Answer, error) {
+	return s.ix.Answer(ctx, standoff.Request{Question: question, K: k})
 }
 
 // rank is index.Search: the ranking before the floor.
@@ -64,14 +66,14 @@ type ftsEngine struct{ f *ftsIndex }
 
 // answer answers with the k best passages; FTS5 has no relevance floor, so a question
 // is answered as soon as one passage holds one of its words.
-func (e ftsEngine) answer(ctx context.Context, question string, k int) (index.Answer, error) {
+func (e ftsEngine) answer(ctx context.Context, question string, k int) (standoff.Answer, error) {
 	rs, err := e.f.Answer(ctx, question, k)
-	ans := index.Answer{Question: question, Results: []index.Result{}, Suggestions: []string{}}
+	ans := standoff.Answer{Question: question, Results: []standoff.Result{}, Suggestions: []string{}}
 	if err != nil {
 		return ans, err
 	}
 	for i, r := range rs {
-		ans.Results = append(ans.Results, index.Result{
+		ans.Results = append(ans.Results, standoff.Result{
 			Rank: i + 1, Doc: r.Doc, Title: r.Title, Paragraph: r.Paragraph,
 			Text: r.Text, Highlighted: r.Snippet, Score: r.Score,
 		})
@@ -113,7 +115,7 @@ func passageKey(id string) string {
 }
 
 // resultKey is the passage key of a result's citation.
-func resultKey(r index.Result) string { return r.Doc + "#" + strconv.Itoa(r.Paragraph) }
+func resultKey(r standoff.Result) string { return r.Doc + "#" + strconv.Itoa(r.Paragraph) }
 
 // diskSize is the number of bytes of the files under path.
 func diskSize(path string) (int64, error) {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/index"
 )
@@ -102,7 +104,7 @@ func runQuality(ctx context.Context, t task) (qualityResult, error) {
 		}
 		rate := answeredRate{Name: filepath.Base(name), Questions: len(qs)}
 		for _, q := range qs {
-			ans, err := e.answer(ctx, q, index.DefaultK)
+			ans, err := e.answer(ctx, q, standoff.DefaultK)
 			if err != nil {
 				return res, fmt.Errorf("quality: %w", err)
 			}

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/standoff-bot/standoff"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/standoff-bot/standoff/index"
@@ -258,7 +260,7 @@ func runServe(ctx context.Context, t task) (serveResult, error) {
 	}
 	defer e.Close()
 	first := time.Now()
-	if _, err := e.answer(ctx, w[0].Question, index.DefaultK); err != nil {
+	if _, err := e.answer(ctx, w[0].Question, standoff.DefaultK); err != nil {
 		return res, fmt.Errorf("serve: %w", err)
 	}
 	res.FirstSeconds = time.Since(first).Seconds()
@@ -272,7 +274,7 @@ func runServe(ctx context.Context, t task) (serveResult, error) {
 	found := 0
 	for _, q := range w {
 		t0, c0 := time.Now(), threadCPU()
-		ans, err := e.answer(ctx, q.Question, index.DefaultK)
+		ans, err := e.answer(ctx, q.Question, standoff.DefaultK)
 		lat = append(lat, float64(time.Since(t0).Nanoseconds())/1e6)
 		cpu = append(cpu, float64(threadCPU()-c0)/1e6)
 		if err != nil {
@@ -338,7 +340,7 @@ func throughput(ctx context.Context, e engine, w workload, workers int, d time.D
 				q := w[next%len(w)].Question
 				next++
 				mu.Unlock()
-				_, err := e.answer(ctx, q, index.DefaultK)
+				_, err := e.answer(ctx, q, standoff.DefaultK)
 				mu.Lock()
 				n++
 				if err != nil && firstErr == nil {

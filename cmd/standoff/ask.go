@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/standoff-bot/standoff"
+
 	"golang.org/x/term"
 
 	"github.com/standoff-bot/standoff/index"
@@ -37,7 +39,7 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 	f, isFile := stdout.(*os.File)
 	bold := useStyles(isFile && term.IsTerminal(int(f.Fd())), os.Getenv("NO_COLOR"))
 	answer := func(q string) error {
-		ans, err := ix.Answer(ctx, index.Request{Question: q, K: cf.k})
+		ans, err := ix.Answer(ctx, standoff.Request{Question: q, K: cf.k})
 		if err != nil {
 			return err
 		}
@@ -81,7 +83,7 @@ func useStyles(terminal bool, noColor string) bool { return terminal && noColor 
 // citation, its text with the best sentence marked, its sources and its link. With
 // styled set (a terminal), the best sentence is underlined and the question's rare terms
 // are in bold; otherwise the text is plain, the best sentence between » and «.
-func printAnswer(w io.Writer, ans index.Answer, styled bool) {
+func printAnswer(w io.Writer, ans standoff.Answer, styled bool) {
 	fmt.Fprintf(w, "Q: %s\n\n", oneLine(ans.Question))
 	if len(ans.Results) == 0 {
 		fmt.Fprintln(w, "The corpus does not cover this question.")
@@ -116,7 +118,7 @@ func printAnswer(w io.Writer, ans index.Answer, styled bool) {
 }
 
 // sourceText is one source on a line: title (publisher, date): address.
-func sourceText(s index.Source) string {
+func sourceText(s standoff.Source) string {
 	name := oneLine(s.Title)
 	var extra []string
 	for _, e := range []string{s.Publisher, s.Published} {
@@ -150,7 +152,7 @@ const (
 // markPassage returns the text of r on one line with its best sentence marked: styled,
 // underlined with the question's rare terms in bold; plain, between » and «, with no
 // markup at all.
-func markPassage(r index.Result, styled bool) string {
+func markPassage(r standoff.Result, styled bool) string {
 	text := oneLine(r.Text)
 	best := strings.TrimSpace(r.BestSentence)
 	bs, be := -1, -1

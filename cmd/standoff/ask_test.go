@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/standoff-bot/standoff/index"
+	"github.com/standoff-bot/standoff"
 )
 
 // Not on a terminal, the answer is plain text: no Markdown, no escape codes; the best
@@ -50,7 +50,7 @@ func TestAskJSONSources(t *testing.T) {
 	}
 	results := 0
 	for _, l := range lines {
-		var ans index.Answer
+		var ans standoff.Answer
 		if err := json.Unmarshal([]byte(l), &ans); err != nil {
 			t.Fatal(err)
 		}
@@ -84,19 +84,19 @@ func webAddr(s string) bool {
 }
 
 func TestPrintAnswerKinds(t *testing.T) {
-	r := index.Result{Rank: 1, Doc: "glossary", Title: "Glossary", Section: "Breakout time", Paragraph: 1, Kind: "glossary",
+	r := standoff.Result{Rank: 1, Doc: "glossary", Title: "Glossary", Section: "Breakout time", Paragraph: 1, Kind: "glossary",
 		Text: "Breakout time is short. It was a year.", Emphasized: "**Breakout time** is short. It was a year.",
-		BestSentence: "It was a year.", Sources: []index.Source{{Publisher: "Example", URL: "https://example.org/"}}}
+		BestSentence: "It was a year.", Sources: []standoff.Source{{Publisher: "Example", URL: "https://example.org/"}}}
 	for _, tc := range []struct {
 		name string
-		ans  index.Answer
+		ans  standoff.Answer
 		want []string
 	}{
-		{"answered", index.Answer{Question: "q", Answered: true, Results: []index.Result{r}},
+		{"answered", standoff.Answer{Question: "q", Answered: true, Results: []standoff.Result{r}},
 			[]string{"[1] Breakout time · Glossary\n", "Breakout time is short. » It was a year. «\n", "    - Example: https://example.org/\n"}},
-		{"closest", index.Answer{Question: "q", Closest: true, Results: []index.Result{r}},
+		{"closest", standoff.Answer{Question: "q", Closest: true, Results: []standoff.Result{r}},
 			[]string{"No passage answers this directly; the closest:\n\n[1] Breakout time"}},
-		{"not covered", index.Answer{Question: "q", Suggestions: []string{"snapback"}},
+		{"not covered", standoff.Answer{Question: "q", Suggestions: []string{"snapback"}},
 			[]string{"The corpus does not cover this question.\nNearby terms of the corpus: snapback\n"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -113,7 +113,7 @@ func TestPrintAnswerKinds(t *testing.T) {
 		})
 	}
 	var b bytes.Buffer
-	printAnswer(&b, index.Answer{Question: "q", Answered: true, Results: []index.Result{r}}, true)
+	printAnswer(&b, standoff.Answer{Question: "q", Answered: true, Results: []standoff.Result{r}}, true)
 	want := "\x1b[1mBreakout time\x1b[22m is short. \x1b[4mIt was a year.\x1b[24m\n"
 	if !strings.Contains(b.String(), want) {
 		t.Errorf("styled output %q lacks %q", b.String(), want)

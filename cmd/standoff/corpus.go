@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
@@ -271,7 +273,7 @@ func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, rec bot.
 // rebuilt is the corpus folder as read again, and the index built from it.
 type rebuilt struct {
 	c     *corpus.Corpus
-	stats index.Stats
+	stats standoff.Stats
 }
 
 // changes is what changed since before, synonym rules included, for the audit log.

@@ -10,12 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/standoff-bot/standoff"
+
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
-	"github.com/standoff-bot/standoff/index"
 )
 
 // gitCLI runs the standoff binary with a corpus remote, as a user would.
@@ -65,10 +66,10 @@ func (g *gitCLI) ok(args ...string) string {
 }
 
 // ask asks q with the data folder's corpus.
-func (g *gitCLI) ask(data, q string) index.Answer {
+func (g *gitCLI) ask(data, q string) standoff.Answer {
 	g.t.Helper()
 	out := g.ok("ask", "--json", "--data", data, "--corpus", filepath.Join(data, "corpus"), q)
-	var ans index.Answer
+	var ans standoff.Answer
 	if err := json.Unmarshal([]byte(out), &ans); err != nil {
 		g.t.Fatalf("ask %q: %v\n%s", q, err, out)
 	}

@@ -11,30 +11,31 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
-	"github.com/standoff-bot/standoff/index"
 )
 
 // askJSON asks q on the corpus folder and data folder and returns the answer.
-func askJSON(t *testing.T, corpusDir, data, q string) index.Answer {
+func askJSON(t *testing.T, corpusDir, data, q string) standoff.Answer {
 	t.Helper()
 	code, out, errOut := runCmd(t, "", "ask", "--json", "--corpus", corpusDir, "--data", data, q)
 	if code != 0 {
 		t.Fatalf("ask %q: exit %d: %s", q, code, errOut)
 	}
-	var ans index.Answer
+	var ans standoff.Answer
 	if err := json.Unmarshal([]byte(out), &ans); err != nil {
 		t.Fatalf("ask %q: %v\n%s", q, err, out)
 	}
 	return ans
 }
 
-func citesFirst(ans index.Answer, doc string) bool {
+func citesFirst(ans standoff.Answer, doc string) bool {
 	return len(ans.Results) > 0 && ans.Results[0].Doc == doc
 }
 
-func cites(ans index.Answer, doc string) bool {
+func cites(ans standoff.Answer, doc string) bool {
 	for _, r := range ans.Results {
 		if r.Doc == doc {
 			return true

@@ -14,8 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/standoff-bot/standoff/corpus"
-	"github.com/standoff-bot/standoff/index"
 )
 
 // minerals name the documents the crash test adds: words no other document has.
@@ -191,7 +192,7 @@ func checkServes(t *testing.T, run func(context.Context, ...string) *exec.Cmd, c
 	}
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for i, m := range minerals {
-		var ans index.Answer
+		var ans standoff.Answer
 		if err := dec.Decode(&ans); err != nil {
 			t.Errorf("answer %d: %v", i, err)
 			return
@@ -221,7 +222,7 @@ func checkServes(t *testing.T, run func(context.Context, ...string) *exec.Cmd, c
 	}
 }
 
-func resultDocs(ans index.Answer) []string {
+func resultDocs(ans standoff.Answer) []string {
 	var out []string
 	for _, r := range ans.Results {
 		out = append(out, r.Doc)

@@ -23,12 +23,13 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
-	"github.com/standoff-bot/standoff/index"
 )
 
 func main() {
@@ -127,7 +128,7 @@ line. Flags may stand before or after the question; "--" ends them, so that
 		},
 	}
 	addCorpusFlags(cmd.Flags(), &cf)
-	cmd.Flags().IntVarP(&cf.k, "k", "k", index.DefaultK, fmt.Sprintf("how many passages to return (at most %d)", index.MaxK))
+	cmd.Flags().IntVarP(&cf.k, "k", "k", standoff.DefaultK, fmt.Sprintf("how many passages to return (at most %d)", standoff.MaxK))
 	cmd.Flags().BoolVar(&cf.json, "json", false, "machine-readable output: one JSON object a question")
 	return cmd
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/index"
 )
@@ -68,7 +70,7 @@ func TestAskJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var ans index.Answer
+	var ans standoff.Answer
 	if err := json.Unmarshal([]byte(out), &ans); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
@@ -110,7 +112,7 @@ func TestAskStream(t *testing.T) {
 	}
 	wantAnswered := []bool{true, false, true}
 	for i, line := range lines {
-		var ans index.Answer
+		var ans standoff.Answer
 		if err := json.Unmarshal([]byte(line), &ans); err != nil {
 			t.Fatalf("line %d not JSON: %v", i+1, err)
 		}
@@ -187,7 +189,7 @@ func TestFlagsAfterQuestion(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var ans index.Answer
+	var ans standoff.Answer
 	if err := json.Unmarshal([]byte(out), &ans); err != nil || ans.Question != "what is snapback?" {
 		t.Errorf("question %q, err %v", ans.Question, err)
 	}
@@ -379,7 +381,7 @@ func TestAskUsesTheDataFolderCorpus(t *testing.T) {
 	if want := filepath.Join(data, "corpus") + " (the data folder's"; !strings.Contains(errOut, want) {
 		t.Errorf("stderr %q does not name the data folder's corpus %q", errOut, want)
 	}
-	var ans index.Answer
+	var ans standoff.Answer
 	if err := json.Unmarshal([]byte(out), &ans); err != nil {
 		t.Fatalf("stdout is not one JSON object: %v\n%s", err, out)
 	}
@@ -448,7 +450,7 @@ func TestAskClosest(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var ans index.Answer
+	var ans standoff.Answer
 	if err := json.Unmarshal([]byte(out), &ans); err != nil {
 		t.Fatal(err)
 	}

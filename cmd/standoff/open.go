@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/standoff-bot/standoff"
+
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
@@ -29,8 +31,8 @@ type commonFlags struct {
 
 // checkK validates the -k flag.
 func (cf commonFlags) checkK() error {
-	if cf.k < 1 || cf.k > index.MaxK {
-		return fmt.Errorf("-k must be between 1 and %d, got %d", index.MaxK, cf.k)
+	if cf.k < 1 || cf.k > standoff.MaxK {
+		return fmt.Errorf("-k must be between 1 and %d, got %d", standoff.MaxK, cf.k)
 	}
 	return nil
 }

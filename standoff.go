@@ -1,0 +1,147 @@
+// Package standoff holds the vocabulary of an answer, shared by every part of standoff
+// and owned by none: a Request put to the corpus, the Answer with its cited Results and
+// their Sources, and what describes the index serving them (Stats, Document).
+//
+// The index package produces these types; the bot and the command line show them, and
+// reach the search only through small interfaces written in them.
+package standoff
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/standoff-bot/standoff/corpus"
+)
+
+// Request is one question put to the index.
+type Request struct {
+	Question string
+	K        int // passages wanted; 0 means DefaultK, capped at MaxK
+	Offset   int // passages to skip, for paging ("More")
+	// Related asks for the passages related to a text (a message, a claim) rather than
+	// for an answer to a question: the relevance floor is lower.
+	Related bool
+}
+
+// DefaultK is the number of passages an answer holds when the request does not say.
+const DefaultK = 3
+
+// MaxK is the largest number of passages one answer may hold.
+const MaxK = 100
+
+// MaxOffset is the largest offset a Request may page to.
+const MaxOffset = 10000
+
+// Answer is the reply to one question, in the JSON shape of the design's contract.
+type Answer struct {
+	Question string   `json:"question"`
+	Answered bool     `json:"answered"`
+	Results  []Result `json:"results"`
+	// Closest is true when no passage clears the relevance floor and Results holds the
+	// passages closest to the question (Answered is then false).
+	Closest     bool     `json:"closest"`
+	Suggestions []string `json:"suggestions"`
+	// More is true when further passages clear the floor beyond Offset+len(Results).
+	More bool `json:"-"`
+}
+
+// Result is one cited passage of an answer.
+type Result struct {
+	Rank         int      `json:"rank"`
+	Doc          string   `json:"doc"`
+	Title        string   `json:"title"`
+	Section      string   `json:"section"`
+	Paragraph    int      `json:"paragraph"`
+	Publisher    string   `json:"publisher"`
+	Published    string   `json:"published"`
+	URL          string   `json:"url"`
+	Link         string   `json:"link"`
+	Text         string   `json:"text"`
+	Highlighted  string   `json:"highlighted"`
+	BestSentence string   `json:"best_sentence"`
+	Sources      []Source `json:"sources"` // where its facts come from; empty when URL and Publisher cite it
+	Score        float64  `json:"score"`
+	// Emphasized is Text with only the question's rare terms in bold ("**"): those that
+	// tell the passage apart, not the common words every passage holds. Not in the JSON.
+	Emphasized string `json:"-"`
+	// Kind is the kind of its document (glossary, timeline, article, …), for showing
+	// what the passage is; it is not part of the JSON answer.
+	Kind string `json:"-"`
+}
+
+// Source is one source a passage's facts come from. Empty strings stand for unknown values.
+type Source struct {
+	Title     string `json:"title"`
+	Publisher string `json:"publisher"`
+	Published string `json:"published"`
+	URL       string `json:"url"`
+}
+
+// Stats describes the index that is serving.
+type Stats struct {
+	Documents   int
+	Passages    int
+	Built       time.Time // when the index was built
+	Fingerprint string
+}
+
+// Document describes one document of the index that is serving.
+type Document struct {
+	ID        string
+	Title     string
+	Kind      string
+	Publisher string
+	Published string
+	URL       string
+	Passages  int    // searchable passages
+	Newest    string // the latest date of the document or of a source it cites; "" when none
+}
+
+// Label says what the passage is: "Breakout time · Glossary", "2025: strikes · Timeline",
+// or its document's title (its id when it has none).
+func (r Result) Label() string {
+	section := strings.Join(strings.Fields(r.Section), " ")
+	switch {
+	case r.Kind == corpus.KindGlossary && section != "":
+		return section + " · Glossary"
+	case r.Kind == corpus.KindTimeline && section != "":
+		return section + " · Timeline"
+	case strings.TrimSpace(r.Title) != "":
+		return strings.Join(strings.Fields(r.Title), " ")
+	}
+	return r.Doc
+}
+
+// OwnSummary reports whether the passage is the project's own summary of the sources it
+// cites: a glossary or timeline entry without a publisher or address of its own.
+func (r Result) OwnSummary() bool {
+	return (r.Kind == corpus.KindGlossary || r.Kind == corpus.KindTimeline) && r.Publisher == "" && r.URL == "" && len(r.Sources) > 0
+}
+
+// Citation cites the passage for a reader: publisher · date · section · ¶ n, without
+// internal ids. A glossary or timeline entry says it is the project's own summary of its
+// sources; a passage whose publisher and address are unknown says so. The section is
+// left out where Label already names it.
+func (r Result) Citation() string {
+	var parts []string
+	pub := strings.Join(strings.Fields(r.Publisher), " ")
+	switch {
+	case pub != "":
+		parts = append(parts, pub)
+	case r.OwnSummary():
+		parts = append(parts, "standoff’s own summary of the sources it cites")
+	case r.URL == "" && len(r.Sources) == 0:
+		parts = append(parts, "Publisher and address unknown")
+	}
+	if d := strings.TrimSpace(r.Published); d != "" {
+		parts = append(parts, d)
+	}
+	if s := strings.Join(strings.Fields(r.Section), " "); s != "" && !strings.HasPrefix(r.Label(), s+" · ") {
+		parts = append(parts, s)
+	}
+	if r.Paragraph > 0 {
+		parts = append(parts, "¶ "+strconv.Itoa(r.Paragraph))
+	}
+	return strings.Join(parts, " · ")
+}
