@@ -136,15 +136,6 @@ type Bot struct {
 	hashKey   []byte // of the members' keyed hashes in the logs
 	hctx      context.Context
 	shards    []*shard
-
-	stats counters
-}
-
-// counters are the bot's running totals (the tests read them through Stats).
-type counters struct {
-	questions, answered, unanswered atomic.Int64
-	pages, votes, limited, failures atomic.Int64
-	panics, autocompletes           atomic.Int64
 }
 
 // New returns a Bot that answers from a with the configuration cfg; it does not connect
@@ -664,7 +655,6 @@ func (b *Bot) redact(err error) error {
 
 // recordQuestion logs a new question and its outcome to the questions log.
 func (b *Bot) recordQuestion(source, guild, q string, ans standoff.Answer, err error, took time.Duration) {
-	b.stats.questions.Add(1)
 	rec := QuestionRecord{
 		Time: time.Now().UTC(), Source: source, Guild: guild, Question: q,
 		Answered: err == nil && ans.Answered && len(ans.Results) > 0,
@@ -677,11 +667,6 @@ func (b *Bot) recordQuestion(source, guild, q string, ans standoff.Answer, err e
 	if len(ans.Results) > 0 {
 		top := ans.Results[0]
 		rec.TopScore, rec.TopDoc, rec.TopTerms = top.Score, top.Doc, highlightedTerms(top.Highlighted)
-	}
-	if rec.Answered {
-		b.stats.answered.Add(1)
-	} else {
-		b.stats.unanswered.Add(1)
 	}
 	b.mu.Lock()
 	j := b.questions

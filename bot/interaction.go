@@ -144,7 +144,6 @@ func (r *responder) send(ctx context.Context, update bool, m message) {
 
 // fail tells the member, briefly and privately, that the request failed, and logs err.
 func (r *responder) fail(ctx context.Context, err error) {
-	r.b.stats.failures.Add(1)
 	r.log.Error("request failed", "err", err)
 	text := reason(err)
 	switch r.getState() {
@@ -188,7 +187,6 @@ func (r *responder) respond(ctx context.Context, update, ephemeral bool, produce
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
-				r.b.stats.panics.Add(1)
 				r.b.metrics.panics.Inc()
 				r.log.Error("panic while answering", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				done <- result{err: fmt.Errorf("panic: %v", p)}
@@ -277,7 +275,6 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 	r := &responder{b: b, s: s, i: i, log: log, start: start}
 	defer func() {
 		if p := recover(); p != nil {
-			b.stats.panics.Add(1)
 			b.metrics.panics.Inc()
 			r.log.Error("panic in interaction handler", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
@@ -431,7 +428,6 @@ func (b *Bot) answer(ctx context.Context, req standoff.Request, source, guild st
 func (b *Bot) onAutocomplete(ctx context.Context, r *responder, ev *discordgo.InteractionCreate) {
 	data := ev.ApplicationCommandData()
 	if _, ok, _ := b.cheap.allow(userOf(r.i)); !ok {
-		b.stats.limited.Add(1)
 		r.log.Debug("autocomplete over the rate limit: no suggestions")
 		b.sendChoices(ctx, r, []*discordgo.ApplicationCommandOptionChoice{})
 		return
@@ -442,7 +438,6 @@ func (b *Bot) onAutocomplete(ctx context.Context, r *responder, ev *discordgo.In
 		}
 		return
 	}
-	b.stats.autocompletes.Add(1)
 	b.metrics.completes.Inc()
 	var typed string
 	for _, o := range data.Options {
@@ -536,7 +531,6 @@ func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.Inter
 			b.tooFast(ctx, r, wait, tell)
 			return
 		}
-		b.stats.pages.Add(1)
 		b.metrics.pages.Inc()
 		v := view{Kind: kind, Question: q, Offset: a.Offset, Private: private, Asker: a.Asker}
 		update := true
@@ -591,7 +585,6 @@ func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.Inter
 // tooFast answers a request over the rate limit: with a private "too fast" when tell,
 // else, for a button, by acknowledging it without a word (a command must be answered).
 func (b *Bot) tooFast(ctx context.Context, r *responder, wait time.Duration, tell bool) {
-	b.stats.limited.Add(1)
 	if tell || r.i.Type != discordgo.InteractionMessageComponent {
 		r.send(ctx, false, notice(rateText(wait)))
 		return
@@ -642,7 +635,6 @@ func (b *Bot) vote(ctx context.Context, r *responder, up bool) {
 	}
 	text := "Thanks — your " + emoji + " is recorded. It tells the moderators which passages answer and which don't."
 	if changed {
-		b.stats.votes.Add(1)
 		b.metrics.observeVote(up)
 	} else {
 		text = "You have already given this answer a " + emoji + " — thanks!"

@@ -78,9 +78,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			b.stats.panics.Add(1)
 			b.metrics.panics.Inc()
-			b.stats.failures.Add(1)
 			log.Error("panic in message handler", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			reply(message{Content: msgPanic})
 			b.endQuestion(log, source, "", start, OutcomeError, 0)
@@ -96,7 +94,6 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	// Every message to the bot counts, a bare mention too; over the limit, the member
 	// is told once, and the messages after that are not answered until they may ask.
 	if wait, ok, tell := b.limiter.allow(m.Author.ID); !ok {
-		b.stats.limited.Add(1)
 		if tell {
 			reply(message{Content: rateText(wait)})
 		} else {
@@ -116,7 +113,6 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	}
 	ans, err := b.answer(ctx, standoff.Request{Question: q}, source, m.GuildID)
 	if err != nil {
-		b.stats.failures.Add(1)
 		log.Error("request failed", "err", err)
 		reply(message{Content: reason(err)})
 		b.endQuestion(log, source, q, start, OutcomeError, 0)
