@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/standoff-bot/standoff"
 )
 
 func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.InteractionCreate) {
@@ -34,61 +33,28 @@ func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.Inter
 	private := msg.Flags&discordgo.MessageFlagsEphemeral != 0
 	switch a.Kind {
 	case actAsk:
-		b.ask(ctx, r, kindAsk, a.Term, private, "suggestion", true)
-	case actPage, actPost:
-		kind, q, ok := parseQuestion(msg.Content)
+		b.askInteraction(ctx, r, question{Kind: kindAsk, Source: "suggestion", Text: a.Term, Private: private, Update: true})
+	case actPage, actPost, actFull:
+		kind, text, ok := parseQuestion(msg.Content)
 		if !ok {
 			r.fail(ctx, &userError{msg: msgOldButton, err: errors.New("no question in the message")})
 			return
 		}
-		if wait, ok, tell := b.limiter.allow(userOf(r.i)); !ok {
-			b.tooFast(ctx, r, wait, tell)
-			return
-		}
-		b.metrics.pages.Inc()
-		v := view{Kind: kind, Question: q, Offset: a.Offset, Private: private, Asker: a.Asker}
-		update := true
+		q := question{Mode: askPage, Kind: kind, Text: text, Offset: a.Offset, User: userOf(r.i), Guild: r.i.GuildID,
+			Start: r.start, Log: r.log, Update: true, Private: private, Asker: a.Asker}
 		switch {
+		case a.Kind == actFull:
+			// The passage in full, privately, whoever's answer it is.
+			q.Mode, q.Ref, q.Update, q.Private = askFull, a.Ref, false, true
 		case a.Kind == actPost:
 			// A new, public message in the channel, saying who shared it.
-			v.Private, v.SharedBy, v.Asker, update = false, displayName(r.i), userOf(r.i), false
+			q.Private, q.SharedBy, q.Asker, q.Update = false, displayName(r.i), userOf(r.i), false
 		case !private && a.Asker != "" && a.Asker != userOf(r.i):
 			// Someone else's public answer: they get the page privately, and the answer
 			// stays as its asker left it.
-			v.Private, v.Asker, update = true, "", false
+			q.Private, q.Asker, q.Update = true, "", false
 		}
-		r.respond(ctx, update, v.Private, func(ctx context.Context) (message, error) {
-			ans, err := b.answer(ctx, standoff.Request{Question: q, Offset: a.Offset, Related: kind == kindFind}, "", r.i.GuildID)
-			if err != nil {
-				return message{}, err
-			}
-			v.Answer = ans
-			m := renderAnswer(v, b.opts.Split)
-			if len(ans.Results) == 0 && a.Offset > 0 {
-				return message{}, &userError{msg: m.Content, err: errors.New("no passages at this offset any more")}
-			}
-			return m, nil
-		})
-	case actFull:
-		kind, q, ok := parseQuestion(msg.Content)
-		if !ok {
-			r.fail(ctx, &userError{msg: msgOldButton, err: errors.New("no question in the message")})
-			return
-		}
-		if wait, ok, tell := b.limiter.allow(userOf(r.i)); !ok {
-			b.tooFast(ctx, r, wait, tell)
-			return
-		}
-		r.respond(ctx, false, true, func(ctx context.Context) (message, error) {
-			ans, err := b.answer(ctx, standoff.Request{Question: q, Offset: a.Offset, K: 1, Related: kind == kindFind}, "", r.i.GuildID)
-			if err != nil {
-				return message{}, err
-			}
-			if len(ans.Results) == 0 || a.Ref != "" && passageKey(ans.Results[0]) != a.Ref {
-				return message{}, &userError{msg: msgPassageGone, err: errors.New("the passage is no longer at this rank")}
-			}
-			return renderFull(ans.Results[0], b.opts.Split), nil
-		})
+		b.ask(ctx, r, q)
 	case actDelete:
 		b.remove(ctx, r, a)
 	case actVote:
@@ -99,7 +65,7 @@ func (b *Bot) onComponent(ctx context.Context, r *responder, ev *discordgo.Inter
 // vote records a 👍 or 👎 on the passages of the message the button is on.
 func (b *Bot) vote(ctx context.Context, r *responder, up bool) {
 	if wait, ok, tell := b.votes.allow(userOf(r.i)); !ok {
-		b.tooFast(ctx, r, wait, tell)
+		r.tooFast(ctx, wait, tell)
 		return
 	}
 	msg := r.i.Message

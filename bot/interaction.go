@@ -2,8 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -23,17 +21,16 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 	i := ev.Interaction
 	log := b.log.With("request_id", i.ID, "user", userOf(i), "type", i.Type.String(), "shard", s.ShardID)
 	r := &responder{b: b, s: s, i: i, log: log, start: start}
-	defer func() {
-		if p := recover(); p != nil {
-			b.metrics.panics.Inc()
-			r.log.Error("panic in interaction handler", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			if i.Type != discordgo.InteractionApplicationCommandAutocomplete {
-				r.fail(ctx, fmt.Errorf("panic: %v", p))
-			}
-		}
-	}()
+	tell := func(err error) { r.fail(ctx, err) }
+	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
+		tell = nil // nothing to tell: the member is typing
+	}
+	b.guard(log, func() { b.dispatch(ctx, r, ev) }, tell)
+}
 
-	switch i.Type {
+// dispatch hands an interaction to its handler: commands, autocomplete and buttons.
+func (b *Bot) dispatch(ctx context.Context, r *responder, ev *discordgo.InteractionCreate) {
+	switch ev.Interaction.Type {
 	case discordgo.InteractionApplicationCommand:
 		b.onCommand(ctx, r, ev)
 	case discordgo.InteractionApplicationCommandAutocomplete:
@@ -58,7 +55,7 @@ func (b *Bot) onCommand(ctx context.Context, r *responder, ev *discordgo.Interac
 		if o := data.GetOption(optPrivate); o != nil && o.Type == discordgo.ApplicationCommandOptionBoolean {
 			private = o.BoolValue()
 		}
-		b.ask(ctx, r, kindAsk, q, private, "ask", false)
+		b.askInteraction(ctx, r, question{Kind: kindAsk, Source: "ask", Text: q, Private: private})
 	case cmdFindSources:
 		var text string
 		if data.Resolved != nil && data.Resolved.Messages != nil {
@@ -70,7 +67,7 @@ func (b *Bot) onCommand(ctx context.Context, r *responder, ev *discordgo.Interac
 			r.send(ctx, false, notice(msgNoText))
 			return
 		}
-		b.ask(ctx, r, kindFind, text, true, "find_sources", false)
+		b.askInteraction(ctx, r, question{Kind: kindFind, Source: "find_sources", Text: text, Private: true})
 	case cmdAbout:
 		up, down := 0, 0
 		b.mu.Lock()
@@ -101,7 +98,9 @@ func (b *Bot) onAutocomplete(ctx context.Context, r *responder, ev *discordgo.In
 	data := ev.ApplicationCommandData()
 	if _, ok, _ := b.cheap.allow(userOf(r.i)); !ok {
 		r.log.Debug("autocomplete over the rate limit: no suggestions")
-		b.sendChoices(ctx, r, []*discordgo.ApplicationCommandOptionChoice{})
+		if err := r.choices(ctx, []*discordgo.ApplicationCommandOptionChoice{}); err != nil {
+			r.log.Error("answering autocomplete failed", "err", err)
+		}
 		return
 	}
 	if c, ok := b.extra[data.Name]; ok {
@@ -120,7 +119,24 @@ func (b *Bot) onAutocomplete(ctx context.Context, r *responder, ev *discordgo.In
 	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	choices := completionChoices(b.a.Complete(cctx, strings.TrimSpace(typed), maxChoices))
-	b.sendChoices(ctx, r, choices)
+	if err := r.choices(ctx, choices); err != nil {
+		r.log.Error("answering autocomplete failed", "err", err)
+	}
+}
+
+// askInteraction is the adapter of /ask, Find sources and a suggestion's button to the
+// question path: a new question, answered from its first passage.
+func (b *Bot) askInteraction(ctx context.Context, r *responder, q question) {
+	q.Text = cutQuestion(q.Text)
+	if q.Text == "" {
+		r.send(ctx, false, notice(msgNoQuestion))
+		return
+	}
+	q.Mode, q.User, q.Guild, q.Start, q.Log = askNew, userOf(r.i), r.i.GuildID, r.start, r.log
+	if !q.Private {
+		q.Asker = q.User
+	}
+	b.ask(ctx, r, q)
 }
 
 // completionChoices turns completions into at most 25 distinct choices of 1 to 100

@@ -2,25 +2,12 @@ package bot
 
 import (
 	"context"
-	"fmt"
-	"regexp"
-	"runtime/debug"
+	"log/slog"
 	"strings"
 	"time"
 
-	"github.com/standoff-bot/standoff"
-
 	"github.com/bwmarrin/discordgo"
 )
-
-// mentionRe matches user, role and channel mentions and custom emoji in message text.
-var mentionRe = regexp.MustCompile(`<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>`)
-
-// stripMentions removes mentions and custom emoji from a message's text and normalises
-// its white space.
-func stripMentions(s string) string {
-	return strings.Join(strings.Fields(mentionRe.ReplaceAllString(s, " ")), " ")
-}
 
 // mentions reports whether m mentions the user me.
 func mentions(m *discordgo.Message, me string) bool {
@@ -66,58 +53,65 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	}
 	log := b.log.With("request_id", m.ID, "user", m.Author.ID, "type", "Message", "shard", s.ShardID)
 	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: new(bool)}
-	reply := func(msg message) {
-		msg.Ephemeral = false
-		err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
-			_, err := s.ChannelMessageSendComplex(m.ChannelID, msg.messageSend(ref), opts...)
-			return err
-		})
-		if err != nil {
-			log.Error("replying to a message failed", "err", err)
+	out := &messageReply{s: s, m: m, log: log, ref: ref}
+	tell := func(error) { out.reply(ctx, message{Content: msgPanic}) }
+	b.guard(log, func() {
+		q := stripMentions(m.Content)
+		if q == "" && m.ReferencedMessage != nil && m.ReferencedMessage.Author != nil && m.ReferencedMessage.Author.ID != me {
+			// "@standoff" alone in reply to a message: look up what that message says.
+			q = stripMentions(m.ReferencedMessage.Content)
 		}
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			b.metrics.panics.Inc()
-			log.Error("panic in message handler", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			reply(message{Content: msgPanic})
-			b.endQuestion(log, source, "", start, OutcomeError, 0)
-		}
-	}()
-
-	q := stripMentions(m.Content)
-	if q == "" && m.ReferencedMessage != nil && m.ReferencedMessage.Author != nil && m.ReferencedMessage.Author.ID != me {
-		// "@standoff" alone in reply to a message: look up what that message says.
-		q = stripMentions(m.ReferencedMessage.Content)
-	}
-	q = cutQuestion(q)
-	// Every message to the bot counts, a bare mention too; over the limit, the member
-	// is told once, and the messages after that are not answered until they may ask.
-	if wait, ok, tell := b.limiter.allow(m.Author.ID); !ok {
-		if tell {
-			reply(message{Content: rateText(wait)})
-		} else {
-			log.Debug("message ignored: over the rate limit, already told")
-		}
-		b.endQuestion(log, source, q, start, OutcomeRateLimited, 0)
-		return
-	}
-	if q == "" {
 		// The example names the bot as text, not as a mention: no reply holds a mention.
 		how := "Ask me a question after the mention, for example “@" + b.botName() + " what is breakout time?”"
 		if dm {
 			how = "Send me a question, for example “what is breakout time?”"
 		}
-		reply(message{Content: how + " — or use `/ask`. `/help` shows more."})
-		return
-	}
-	ans, err := b.answer(ctx, standoff.Request{Question: q}, source, m.GuildID)
+		// Every message to the bot counts, a bare mention too; over the limit, the member
+		// is told once, and the messages after that are not answered until they may ask.
+		b.ask(ctx, out, question{Mode: askNew, Kind: kindAsk, Source: source, Text: cutQuestion(q),
+			User: m.Author.ID, Guild: m.GuildID, Start: start, Log: log, Asker: m.Author.ID,
+			Empty: how + " — or use `/ask`. `/help` shows more."})
+	}, tell)
+}
+
+// messageReply is the outlet of a mention or a direct message: a public reply to it.
+type messageReply struct {
+	s   *discordgo.Session
+	m   *discordgo.Message
+	ref *discordgo.MessageReference
+	log *slog.Logger
+}
+
+// reply sends msg as a reply to the message; it pings no one.
+func (o *messageReply) reply(ctx context.Context, msg message) {
+	msg.Ephemeral = false
+	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+		_, err := o.s.ChannelMessageSendComplex(o.m.ChannelID, msg.messageSend(o.ref), opts...)
+		return err
+	})
 	if err != nil {
-		log.Error("request failed", "err", err)
-		reply(message{Content: reason(err)})
-		b.endQuestion(log, source, q, start, OutcomeError, 0)
+		o.log.Error("replying to a message failed", "err", err)
+	}
+}
+
+// tooFast tells the member, once, that they ask too fast; later messages get no reply.
+func (o *messageReply) tooFast(ctx context.Context, wait time.Duration, tell bool) {
+	if tell {
+		o.reply(ctx, message{Content: rateText(wait)})
 		return
 	}
-	reply(renderAnswer(view{Kind: kindAsk, Question: q, Answer: ans, Asker: m.Author.ID}, b.opts.Split))
-	b.endQuestion(log, source, q, start, outcome(ans, nil), len(ans.Results))
+	o.log.Debug("message ignored: over the rate limit, already told")
+}
+
+// deliver replies with what produce makes, or with why it failed. A message needs no
+// acknowledgement within three seconds, so nothing is deferred.
+func (o *messageReply) deliver(ctx context.Context, _, _ bool, produce func(context.Context) (message, error)) error {
+	m, err := produce(ctx)
+	if err != nil {
+		o.log.Error("request failed", "err", err)
+		o.reply(ctx, message{Content: reason(err)})
+		return err
+	}
+	o.reply(ctx, m)
+	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -57,19 +56,30 @@ func rateText(wait time.Duration) string {
 	return fmt.Sprintf("You're asking faster than I can keep up — try again in %d s.", s)
 }
 
-// responder answers one interaction, remembering whether it has been acknowledged.
+// responder answers one interaction, remembering whether it has been acknowledged. It
+// serves the bot's own commands and buttons and those of /corpus (private: every reply
+// ephemeral).
 type responder struct {
-	b     *Bot
-	s     *discordgo.Session
-	i     *discordgo.Interaction
-	log   *slog.Logger
-	start time.Time // when the interaction arrived
+	b       *Bot // nil for /corpus, which uses no question settings
+	s       *discordgo.Session
+	i       *discordgo.Interaction
+	log     *slog.Logger
+	start   time.Time // when the interaction arrived
+	private bool      // every new message it sends is ephemeral
 
-	mu    sync.Mutex
-	state ackState
+	mu      sync.Mutex
+	state   ackState
+	ack     *time.Timer // defers the interaction when the answer is slow
+	settled bool        // no deferral may happen any more
 }
 
 type ackState int
+
+const (
+	unacked  ackState = iota
+	deferred          // a deferred response was sent; the answer comes as an edit
+	answered          // the response was sent (or its sending failed)
+)
 
 func (r *responder) setState(s ackState) {
 	r.mu.Lock()
@@ -117,9 +127,13 @@ func displayName(i *discordgo.Interaction) string {
 // send responds with m: a new message, or (update) a new version of the message the
 // button is on.
 func (r *responder) send(ctx context.Context, update bool, m message) {
+	r.settle()
 	typ := discordgo.InteractionResponseChannelMessageWithSource
 	if update {
 		typ = discordgo.InteractionResponseUpdateMessage
+	}
+	if r.private {
+		m.Ephemeral = !update
 	}
 	data := m.responseData()
 	if update {
@@ -136,6 +150,7 @@ func (r *responder) send(ctx context.Context, update bool, m message) {
 
 // fail tells the member, briefly and privately, that the request failed, and logs err.
 func (r *responder) fail(ctx context.Context, err error) {
+	r.settle()
 	r.log.Error("request failed", "err", err)
 	text := reason(err)
 	switch r.getState() {
@@ -165,42 +180,45 @@ func (r *responder) fail(ctx context.Context, err error) {
 	}
 }
 
-// respond answers with what produce makes. When produce is quick, that is the one
-// response; when it takes longer than AckAfter, the interaction is first deferred (so it
-// is acknowledged within Discord's three seconds) and the answer then replaces the
-// deferred response. ephemeral must match the answer's own flag. It returns produce's
-// error (a panic in produce is one), after the member has been told.
-func (r *responder) respond(ctx context.Context, update, ephemeral bool, produce func(context.Context) (message, error)) error {
-	type result struct {
-		m   message
-		err error
+// deliver answers with what produce makes (see outlet). produce runs in the caller's
+// goroutine, so that a panic in it reaches the bot's one recovery (recover.go), which
+// tells the member through fail. When produce takes longer than AckAfter, the
+// interaction is first deferred (so it is acknowledged within Discord's three seconds)
+// and the answer then replaces the deferred response. ephemeral must match the answer's
+// own flag.
+func (r *responder) deliver(ctx context.Context, update, ephemeral bool, produce func(context.Context) (message, error)) error {
+	r.mu.Lock()
+	r.ack = time.AfterFunc(r.ackAfter(), func() { r.deferNow(ctx, update, ephemeral) })
+	r.mu.Unlock()
+	m, err := produce(ctx)
+	if err != nil {
+		r.fail(ctx, err)
+		return err
 	}
-	done := make(chan result, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				r.b.metrics.panics.Inc()
-				r.log.Error("panic while answering", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				done <- result{err: fmt.Errorf("panic: %v", p)}
-			}
-		}()
-		m, err := produce(ctx)
-		done <- result{m, err}
-	}()
-	t := time.NewTimer(r.ackAfter())
-	defer t.Stop()
-	var res result
-	select {
-	case res = <-done:
-		if res.err != nil {
-			r.fail(ctx, res.err)
-			return res.err
-		}
-		r.send(ctx, update, res.m)
+	r.settle()
+	if r.getState() == unacked {
+		r.send(ctx, update, m)
 		return nil
-	case <-t.C:
 	}
+	r.setState(answered)
+	err = callREST(ctx, func(opts ...discordgo.RequestOption) error {
+		_, err := r.s.InteractionResponseEdit(r.i, m.webhookEdit(), opts...)
+		return err
+	})
+	if err != nil {
+		r.log.Error("editing the deferred response failed", "err", err)
+	}
+	return nil
+}
 
+// deferNow acknowledges the interaction with a deferred response, unless it is
+// settled: the answer came first.
+func (r *responder) deferNow(ctx context.Context, update, ephemeral bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock() // held while Discord is told: settle waits for it
+	if r.settled || r.state != unacked {
+		return
+	}
 	typ := discordgo.InteractionResponseDeferredChannelMessageWithSource
 	if update {
 		typ = discordgo.InteractionResponseDeferredMessageUpdate
@@ -209,29 +227,26 @@ func (r *responder) respond(ctx context.Context, update, ephemeral bool, produce
 	if ephemeral && !update {
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
-	r.setState(deferred)
+	r.state = deferred
 	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
 		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, opts...)
 	})
 	if err != nil {
-		r.setState(answered)
+		r.state = answered
 		r.log.Error("deferring an interaction failed", "err", err)
 	}
-	r.log.Debug("answer is slow: interaction deferred", "after", r.b.opts.AckAfter)
-	res = <-done
-	if res.err != nil {
-		r.fail(ctx, res.err)
-		return res.err
+	r.log.Debug("answer is slow: interaction deferred", "after", r.ackAfter())
+}
+
+// settle stops a pending deferral, waiting for one under way, so that the state no
+// longer changes behind the caller's back.
+func (r *responder) settle() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.settled = true
+	if r.ack != nil {
+		r.ack.Stop()
 	}
-	r.setState(answered)
-	err = callREST(ctx, func(opts ...discordgo.RequestOption) error {
-		_, err := r.s.InteractionResponseEdit(r.i, res.m.webhookEdit(), opts...)
-		return err
-	})
-	if err != nil {
-		r.log.Error("editing the deferred response failed", "err", err)
-	}
-	return nil
 }
 
 // ackAfter is how long an answer may still take before the interaction is deferred:
@@ -252,31 +267,9 @@ func (r *responder) ackAfter() time.Duration {
 	return max(wait, 0)
 }
 
-// sendChoices answers an autocomplete request with choices.
-func (b *Bot) sendChoices(ctx context.Context, r *responder, choices []*discordgo.ApplicationCommandOptionChoice) {
-	// discordgo's response type drops an empty choices list (omitempty); Discord wants
-	// the list, so send the payload as it should be.
-	payload := struct {
-		Type discordgo.InteractionResponseType `json:"type"`
-		Data struct {
-			Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
-		} `json:"data"`
-	}{Type: discordgo.InteractionApplicationCommandAutocompleteResult}
-	payload.Data.Choices = choices
-	r.setState(answered)
-	endpoint := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
-	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
-		_, err := r.s.RequestWithBucketID("POST", endpoint, payload, endpoint, opts...)
-		return err
-	})
-	if err != nil {
-		r.log.Error("answering autocomplete failed", "err", err)
-	}
-}
-
 // tooFast answers a request over the rate limit: with a private "too fast" when tell,
 // else, for a button, by acknowledging it without a word (a command must be answered).
-func (b *Bot) tooFast(ctx context.Context, r *responder, wait time.Duration, tell bool) {
+func (r *responder) tooFast(ctx context.Context, wait time.Duration, tell bool) {
 	if tell || r.i.Type != discordgo.InteractionMessageComponent {
 		r.send(ctx, false, notice(rateText(wait)))
 		return
@@ -290,8 +283,60 @@ func (b *Bot) tooFast(ctx context.Context, r *responder, wait time.Duration, tel
 	}
 }
 
-const (
-	unacked  ackState = iota
-	deferred          // a deferred response was sent; the answer comes as an edit
-	answered          // the response was sent (or its sending failed)
-)
+// deferReply acknowledges a command with an ephemeral "thinking…"; it reports whether
+// Discord took it.
+func (r *responder) deferReply(ctx context.Context) bool {
+	return r.deferAs(ctx, discordgo.InteractionResponseDeferredChannelMessageWithSource,
+		&discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral, AllowedMentions: noMentions()})
+}
+
+// deferUpdate acknowledges a button; the message it is on is edited later.
+func (r *responder) deferUpdate(ctx context.Context) bool {
+	return r.deferAs(ctx, discordgo.InteractionResponseDeferredMessageUpdate, nil)
+}
+
+func (r *responder) deferAs(ctx context.Context, typ discordgo.InteractionResponseType, data *discordgo.InteractionResponseData) bool {
+	r.setState(deferred)
+	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, opts...)
+	})
+	if err != nil {
+		r.setState(answered)
+		r.log.Error("deferring an interaction failed", "err", err)
+		return false
+	}
+	return true
+}
+
+// edit replaces the deferred response (or the message a deferred button is on) with m.
+// It runs even when ctx is done, for a few seconds: the work it reports is done.
+func (r *responder) edit(ctx context.Context, m message) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	r.setState(answered)
+	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+		_, err := r.s.InteractionResponseEdit(r.i, m.webhookEdit(), opts...)
+		return err
+	})
+	if err != nil {
+		r.log.Error("editing the response to an interaction failed", "err", err)
+	}
+}
+
+// choices answers an autocomplete request. discordgo's response type drops an empty list
+// (omitempty); Discord wants it, so the payload is sent as it should be.
+func (r *responder) choices(ctx context.Context, choices []*discordgo.ApplicationCommandOptionChoice) error {
+	payload := struct {
+		Type discordgo.InteractionResponseType `json:"type"`
+		Data struct {
+			Choices []*discordgo.ApplicationCommandOptionChoice `json:"choices"`
+		} `json:"data"`
+	}{Type: discordgo.InteractionApplicationCommandAutocompleteResult}
+	payload.Data.Choices = choices
+	r.setState(answered)
+	endpoint := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
+	return callREST(ctx, func(opts ...discordgo.RequestOption) error {
+		_, err := r.s.RequestWithBucketID("POST", endpoint, payload, endpoint, opts...)
+		return err
+	})
+}
