@@ -12,7 +12,7 @@ import (
 	"github.com/standoff-bot/standoff"
 )
 
-// This file is the bot's one question path. Whatever brings a question (the /ask and
+// This file: the bot's one question path. Whatever brings a question (the /ask and
 // Find sources commands, the More, Back, Post and 📄 buttons, a suggestion, a mention,
 // a direct message), an adapter builds a question and an outlet, and ask does the rest:
 // rate limit, search, questions log and metrics, render, reply.

@@ -6,6 +6,12 @@
 //
 // The bot reaches Discord through discordgo, at the address of Config.APIURL, and the
 // index only through the Answerer interface.
+//
+// Where things are: bot.go the Bot and its options; run.go and session.go the
+// connection (shards.go the shards); interaction.go, buttons.go and mentions.go the
+// adapters that turn events into questions; ask.go the one question path; respond.go
+// the one responder; recover.go the one panic recovery; render.go the replies;
+// metrics.go the only count; moderate*.go the /corpus command.
 package bot
 
 import (
@@ -14,7 +20,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -251,238 +256,6 @@ func (b *Bot) feedbackCounts() (up, down int) {
 		return 0, 0
 	}
 	return fb.Counts()
-}
-
-// isClosing reports whether Run is shutting down.
-func (b *Bot) isClosing() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.closing
-}
-
-// Run connects to Discord, registers the commands, and answers until ctx is done. Then
-// it shuts down gracefully: it stops taking new events, lets the requests in flight
-// finish (for ShutdownGrace at most), disconnects every shard and returns nil. It
-// returns an error when it cannot start. A Bot runs once.
-func (b *Bot) Run(ctx context.Context) (err error) {
-	if !b.running.CompareAndSwap(false, true) {
-		return errors.New("bot: run: already run")
-	}
-	defer func() { err = b.redact(err) }()
-
-	closeState, err := b.openState()
-	if err != nil {
-		return fmt.Errorf("bot: run: %w", err)
-	}
-	defer closeState()
-	pctx, stopPrune := context.WithCancel(ctx)
-	pruned := make(chan struct{})
-	go func() { defer close(pruned); b.prunePeriodically(pctx) }()
-	defer func() { stopPrune(); <-pruned }()
-	hctx, cancelHandlers := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelHandlers()
-	b.mu.Lock()
-	b.hctx = hctx
-	b.mu.Unlock()
-
-	if b.cfg.HTTPAddr != "" {
-		stop, err := b.serveHealth(b.cfg.HTTPAddr)
-		if err != nil {
-			return fmt.Errorf("bot: run: %w", err)
-		}
-		defer stop()
-	}
-
-	probe, err := b.newSession()
-	if err != nil {
-		return fmt.Errorf("bot: run: %w", err)
-	}
-	plan, err := b.planShards(ctx, probe)
-	if err != nil {
-		return fmt.Errorf("bot: run: %w", err)
-	}
-	shards := make([]*shard, len(plan.ids))
-	var removers []func()
-	for i, id := range plan.ids {
-		s := probe
-		if i > 0 {
-			if s, err = b.newSession(); err != nil {
-				return fmt.Errorf("bot: run: %w", err)
-			}
-		}
-		s.ShardID, s.ShardCount = id, plan.count
-		shards[i] = &shard{id: id, s: s}
-		removers = append(removers, b.watchShard(shards[i])...)
-		removers = append(removers,
-			s.AddHandler(b.onReady),
-			s.AddHandler(b.onInteraction),
-			s.AddHandler(b.onMessage))
-	}
-	b.mu.Lock()
-	b.shards = shards
-	b.mu.Unlock()
-
-	b.log.Info("connecting to Discord", "api", b.cfg.APIURL, "shards", plan.ids, "shard_count", plan.count)
-	if err := b.openShards(ctx, shards, plan.concurrency); err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return fmt.Errorf("bot: run: connect to the Discord gateway through %s: %w", b.cfg.APIURL, err)
-	}
-	defer b.shutdown(shards, removers, cancelHandlers)
-
-	select {
-	case <-b.ready:
-	case <-ctx.Done():
-		return nil
-	case <-time.After(15 * time.Second):
-		return errors.New("bot: run: Discord sent no READY")
-	}
-	if plan.ids[0] == 0 {
-		// Commands belong to the application, not to a shard: shard 0 registers them.
-		b.register(ctx, shards[0].s)
-	}
-	b.log.Info("bot ready", "user", b.botUser(), "application", b.application(), "shards", len(shards))
-	<-ctx.Done()
-	b.log.Info("shutting down: finishing the requests in flight", "grace", b.opts.ShutdownGrace)
-	return nil
-}
-
-// openState makes the data folder (0700) and opens the feedback and questions logs
-// (0600); the function it returns closes them.
-func (b *Bot) openState() (func(), error) {
-	if err := ensurePrivateDir(b.cfg.DataDir, b.log); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
-	}
-	key, err := loadJournalKey(b.cfg.DataDir)
-	if err != nil {
-		return nil, err
-	}
-	for _, name := range []string{FeedbackFile, QuestionsFile} {
-		n, err := pruneJournal(filepath.Join(b.cfg.DataDir, name), b.retentionStart(), key)
-		if err != nil && !errors.Is(err, errUnchanged) {
-			return nil, err
-		}
-		if n > 0 {
-			b.log.Info("old log lines removed", "file", name, "lines", n, "retention_days", b.retentionDays())
-		}
-	}
-	fb, err := OpenFeedback(filepath.Join(b.cfg.DataDir, FeedbackFile))
-	if err != nil {
-		return nil, err
-	}
-	qj, err := openJournal(filepath.Join(b.cfg.DataDir, QuestionsFile))
-	if err != nil {
-		fb.Close()
-		return nil, fmt.Errorf("questions log: %w", err)
-	}
-	b.mu.Lock()
-	b.feedback, b.questions, b.hashKey = fb, qj, key
-	b.mu.Unlock()
-	return func() {
-		if err := qj.close(); err != nil {
-			b.log.Error("closing the questions log", "err", err)
-		}
-		if err := fb.Close(); err != nil {
-			b.log.Error("closing the feedback log", "err", err)
-		}
-	}, nil
-}
-
-// retentionDays is how many days the logs keep a line.
-func (b *Bot) retentionDays() int {
-	if b.cfg.RetentionDays > 0 {
-		return b.cfg.RetentionDays
-	}
-	return DefaultRetentionDays
-}
-
-// retentionStart is the time before which log lines are removed.
-func (b *Bot) retentionStart() time.Time {
-	now := time.Now
-	if b.opts.Now != nil {
-		now = b.opts.Now
-	}
-	return now().AddDate(0, 0, -b.retentionDays())
-}
-
-// pruneLogs removes the lines older than the retention period from the questions and
-// feedback logs; it runs at start and then every PruneEvery.
-func (b *Bot) pruneLogs() {
-	b.mu.Lock()
-	fb, qj, key := b.feedback, b.questions, b.hashKey
-	b.mu.Unlock()
-	if fb == nil || qj == nil {
-		return
-	}
-	for name, j := range map[string]*journal{FeedbackFile: fb.j, QuestionsFile: qj} {
-		n, err := j.prune(b.retentionStart(), key)
-		if err != nil {
-			b.log.Error("removing old log lines", "file", name, "err", err)
-		} else if n > 0 {
-			b.log.Info("old log lines removed", "file", name, "lines", n, "retention_days", b.retentionDays())
-		}
-	}
-}
-
-// prunePeriodically runs pruneLogs every PruneEvery until ctx is done.
-func (b *Bot) prunePeriodically(ctx context.Context) {
-	t := time.NewTicker(b.opts.PruneEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			b.pruneLogs()
-		}
-	}
-}
-
-// shutdown stops taking new events, waits up to ShutdownGrace for the requests in flight,
-// cancels those still running, and closes every shard's session.
-func (b *Bot) shutdown(shards []*shard, removers []func(), cancelHandlers context.CancelFunc) {
-	b.mu.Lock()
-	b.closing = true
-	b.mu.Unlock()
-	for _, remove := range removers {
-		remove()
-	}
-	done := make(chan struct{})
-	go func() { b.wg.Wait(); close(done) }()
-	t := time.NewTimer(b.opts.ShutdownGrace)
-	defer t.Stop()
-	select {
-	case <-done:
-		b.log.Info("requests in flight finished")
-	case <-t.C:
-		b.log.Warn("requests still in flight at shutdown were cut short", "grace", b.opts.ShutdownGrace)
-	}
-	cancelHandlers()
-	closeShards(shards, b.log)
-	b.log.Info("disconnected from Discord")
-}
-
-// track counts a handler in flight; it returns false once the bot is shutting down.
-func (b *Bot) track() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closing {
-		return false
-	}
-	b.wg.Add(1)
-	return true
-}
-
-// handlerContext is the context handlers run in: it outlives Run's context by the few
-// seconds that requests in flight are given at shutdown.
-func (b *Bot) handlerContext() context.Context {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.hctx == nil {
-		return context.Background()
-	}
-	return b.hctx
 }
 
 // redact removes the token from an error's text, should it ever be there.

@@ -1,5 +1,8 @@
 package bot
 
+// This file: the buttons under an answer: More, Back, Post, 📄, suggestions (adapters to the
+// question path), votes and removal.
+
 import (
 	"context"
 	"errors"

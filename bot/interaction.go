@@ -1,5 +1,7 @@
 package bot
 
+// This file: Interactions: their dispatch, the slash and message commands, autocomplete.
+
 import (
 	"context"
 	"strings"

@@ -1,5 +1,7 @@
 package bot
 
+// This file: Mentions and direct messages: the adapter that brings them to the question path.
+
 import (
 	"context"
 	"log/slog"

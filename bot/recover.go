@@ -1,5 +1,7 @@
 package bot
 
+// This file: the one panic recovery.
+
 import (
 	"fmt"
 	"log/slog"

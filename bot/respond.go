@@ -1,5 +1,8 @@
 package bot
 
+// This file: the one responder: how every interaction (the bot's and /corpus's) is answered,
+// in time, and what a member is told when something fails.
+
 import (
 	"context"
 	"errors"
@@ -93,7 +96,7 @@ func (r *responder) getState() ackState {
 	return r.state
 }
 
-// userID is the member or user who interacted.
+// userOf is the member or user who interacted.
 func userOf(i *discordgo.Interaction) string {
 	if i.Member != nil && i.Member.User != nil {
 		return i.Member.User.ID

@@ -1,5 +1,7 @@
 package bot
 
+// This file: the connection to Discord: sessions, READY, command registration, REST calls.
+
 import (
 	"context"
 	"errors"
