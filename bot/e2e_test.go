@@ -60,10 +60,11 @@ func TestMain(m *testing.M) {
 
 // Words in a question that make testAnswerer misbehave, to test the bot's failures.
 const (
-	wordPanic   = "PANICNOW"
-	wordSlow    = "SLOWNOW"
-	wordFail    = "FAILNOW"
-	wordClosest = "CLOSESTNOW" // the answer is given as closest passages
+	wordPanic    = "PANICNOW"
+	wordSlow     = "SLOWNOW"
+	wordFail     = "FAILNOW"
+	wordClosest  = "CLOSESTNOW" // the answer is given as closest passages
+	wordLateBoom = "LATEBOOM"   // a panic once the answer is slow
 )
 
 // testAnswerer is the real index, except for questions with one of the words above.
@@ -74,6 +75,9 @@ type testAnswerer struct {
 
 func (a testAnswerer) Answer(ctx context.Context, req standoff.Request) (standoff.Answer, error) {
 	switch {
+	case strings.Contains(req.Question, wordLateBoom):
+		time.Sleep(a.slow)
+		panic("injected late panic for a test")
 	case strings.Contains(req.Question, wordPanic):
 		panic("injected panic for a test")
 	case strings.Contains(req.Question, wordFail):
@@ -694,6 +698,21 @@ func TestEndToEnd(t *testing.T) {
 		call, p := h.ask(t, alice, "what is breakout time? "+wordSlow)
 		if call.Kind != discordtest.KindEditOriginal || len(p.Embeds) == 0 {
 			t.Errorf("slow answer came as %s:\n%s", call.Kind, p.Sprint())
+		}
+	})
+
+	t.Run("a panic after the answer was deferred is told in its place", func(t *testing.T) {
+		h.clock.Advance(time.Minute)
+		before := h.bot.Stats()
+		call, p := h.ask(t, alice, "what is breakout time? "+wordLateBoom)
+		if call.Kind != discordtest.KindEditOriginal || !strings.Contains(p.Content, "went wrong") {
+			t.Errorf("late panic came as %s: %q", call.Kind, p.Content)
+		}
+		if !srv.WaitUntil(timeout, func() bool { return h.bot.Stats().Failures == before.Failures+1 }) {
+			t.Errorf("the question that panicked was not counted as an error")
+		}
+		if got, want := h.bot.Stats().Panics, before.Panics+1; got != want {
+			t.Errorf("panics counted %d, want %d", got, want)
 		}
 	})
 

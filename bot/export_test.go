@@ -2,36 +2,62 @@ package bot
 
 // This file exports to the tests what production code does not need.
 
-// Stats is a snapshot of what the bot has done since it started.
+// Stats is a snapshot of what the bot has done since it started, read from its
+// Prometheus metrics: the metrics are the bot's only count.
 type Stats struct {
-	Questions     int64 // new questions, from every source
+	Questions     int64 // new questions that reached the index, from every source
 	Answered      int64 // of which a passage answered
 	Unanswered    int64 // of which none did
 	Pages         int64 // More, Back and Post to channel
 	Votes         int64 // votes recorded
 	VotesUp       int   // 👍 that count, including those recorded before a restart
 	VotesDown     int   // 👎 that count, including those recorded before a restart
-	RateLimited   int64 // requests turned away by the per-member limit
-	Failures      int64 // requests that ended with an error shown to the member
+	RateLimited   int64 // questions turned away by the per-member limit
+	Failures      int64 // questions that ended with an error shown to the member
 	Panics        int64 // handler panics recovered
 	Autocompletes int64
 	Connected     bool // every gateway connection (one a shard) is up
 }
 
-// Stats returns what the bot has done since it started.
+// Stats returns what the bot has done since it started, from its metrics registry.
 func (b *Bot) Stats() Stats {
+	count := func(name, label, value string) int64 {
+		fams, err := b.metrics.reg.Gather()
+		if err != nil {
+			panic(err)
+		}
+		var n float64
+		for _, f := range fams {
+			if f.GetName() != name {
+				continue
+			}
+			for _, m := range f.GetMetric() {
+				ok := label == ""
+				for _, l := range m.GetLabel() {
+					if l.GetName() == label && l.GetValue() == value {
+						ok = true
+					}
+				}
+				if ok {
+					n += m.GetCounter().GetValue()
+				}
+			}
+		}
+		return int64(n)
+	}
+	const q = "standoff_questions_total"
 	st := Stats{
-		Questions:     b.stats.questions.Load(),
-		Answered:      b.stats.answered.Load(),
-		Unanswered:    b.stats.unanswered.Load(),
-		Pages:         b.stats.pages.Load(),
-		Votes:         b.stats.votes.Load(),
-		RateLimited:   b.stats.limited.Load(),
-		Failures:      b.stats.failures.Load(),
-		Panics:        b.stats.panics.Load(),
-		Autocompletes: b.stats.autocompletes.Load(),
+		Answered:      count(q, "outcome", OutcomeAnswered),
+		Unanswered:    count(q, "outcome", OutcomeNotAnswered),
+		Failures:      count(q, "outcome", OutcomeError),
+		RateLimited:   count(q, "outcome", OutcomeRateLimited),
+		Pages:         count("standoff_pages_total", "", ""),
+		Votes:         count("standoff_feedback_votes_total", "", ""),
+		Panics:        count("standoff_panics_total", "", ""),
+		Autocompletes: count("standoff_autocompletes_total", "", ""),
 		Connected:     b.shardCount() > 0 && b.disconnectedShards() == "",
 	}
+	st.Questions = st.Answered + st.Unanswered + st.Failures
 	st.VotesUp, st.VotesDown = b.feedbackCounts()
 	return st
 }

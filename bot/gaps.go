@@ -165,7 +165,7 @@ func readJSONLines(path string, fn func([]byte)) error {
 }
 
 // gaps answers /corpus gaps.
-func (m *Moderation) gaps(ctx context.Context, r *modReply, days int) {
+func (m *Moderation) gaps(ctx context.Context, r *responder, days int) {
 	days = min(max(days, 1), 90)
 	if !r.deferReply(ctx) {
 		return

@@ -348,7 +348,7 @@ func actorOf(i *discordgo.Interaction) Actor {
 // before anything is read or changed.
 func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *discordgo.InteractionCreate) error {
 	i := ev.Interaction
-	r := &modReply{s: s, i: i, log: m.log.With("interaction", i.ID, "user", userOf(i))}
+	r := &responder{s: s, i: i, private: true, log: m.log.With("interaction", i.ID, "user", userOf(i))}
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		return m.autocomplete(ctx, r, i)
 	}
@@ -549,7 +549,7 @@ func SynonymsHash(rules []corpus.SynonymRule) string {
 }
 
 // refreshCommand answers /corpus refresh.
-func (m *Moderation) refreshCommand(ctx context.Context, r *modReply, who Actor) {
+func (m *Moderation) refreshCommand(ctx context.Context, r *responder, who Actor) {
 	if !r.deferReply(ctx) {
 		return
 	}

@@ -16,7 +16,7 @@ import (
 // add answers /corpus add: it downloads the page or the attachment, makes the draft and
 // shows its preview with Confirm and Cancel. Nothing is written to the corpus yet; the
 // draft waits in the pending folder, so that Confirm works after a restart.
-func (m *Moderation) add(ctx context.Context, r *modReply, who Actor, sub *discordgo.ApplicationCommandInteractionDataOption, resolved *discordgo.ApplicationCommandInteractionDataResolved) {
+func (m *Moderation) add(ctx context.Context, r *responder, who Actor, sub *discordgo.ApplicationCommandInteractionDataOption, resolved *discordgo.ApplicationCommandInteractionDataResolved) {
 	rawURL := strings.TrimSpace(stringOption(sub, optURL))
 	var att *discordgo.MessageAttachment
 	if o := sub.GetOption(optFile); o != nil && o.Type == discordgo.ApplicationCommandOptionAttachment {
@@ -131,7 +131,7 @@ func charsetParam(cs string) string {
 
 // confirm writes the previewed document into the corpus and swaps in an index with it.
 // When the new index cannot be built, the file is put back as it was.
-func (m *Moderation) confirm(ctx context.Context, r *modReply, who Actor, id string) {
+func (m *Moderation) confirm(ctx context.Context, r *responder, who Actor, id string) {
 	if owner, ok := m.pend.owner(id); ok && owner != who.ID {
 		r.log.Warn("confirm refused: another moderator's preview", "pending", id, "owner", owner)
 		r.send(ctx, false, notice(msgNotYours))
@@ -182,7 +182,7 @@ func (m *Moderation) confirm(ctx context.Context, r *modReply, who Actor, id str
 // the new index is swapped in and the outcome recorded. When the intent cannot be
 // written, nothing is changed; when the file cannot be written, the index built or the
 // outcome recorded, the change is undone and recorded as aborted.
-func (m *Moderation) change(ctx context.Context, r *modReply, who Actor, command, source string, plan Planned, apply func() (func() error, error)) (Outcome, error) {
+func (m *Moderation) change(ctx context.Context, r *responder, who Actor, command, source string, plan Planned, apply func() (func() error, error)) (Outcome, error) {
 	change, err := m.audit.Intent(who, command, source, plan, m.opts.Now())
 	if err != nil {
 		r.log.Error("writing the intent to the audit log; nothing was changed", "err", err)
@@ -220,7 +220,7 @@ func (m *Moderation) change(ctx context.Context, r *modReply, who Actor, command
 }
 
 // abort records that a change was not made; a failure is logged.
-func (m *Moderation) abort(r *modReply, change string, who Actor, command string, plan Planned, why string) {
+func (m *Moderation) abort(r *responder, change string, who Actor, command string, plan Planned, why string) {
 	if err := m.audit.Abort(change, who, command, plan, why, m.opts.Now()); err != nil {
 		r.log.Error("recording an aborted change in the audit log", "change", change, "err", err)
 	}
@@ -235,7 +235,7 @@ func errText(err error) string {
 }
 
 // cancel drops a preview; only its own moderator may.
-func (m *Moderation) cancel(ctx context.Context, r *modReply, who Actor, id string) {
+func (m *Moderation) cancel(ctx context.Context, r *responder, who Actor, id string) {
 	if owner, ok := m.pend.owner(id); ok && owner != who.ID {
 		r.log.Warn("cancel refused: another moderator's preview", "pending", id, "owner", owner)
 		r.send(ctx, false, notice(msgNotYours))
@@ -248,7 +248,7 @@ func (m *Moderation) cancel(ctx context.Context, r *modReply, who Actor, id stri
 
 // remove answers /corpus remove: the document's file is removed and an index without it
 // swapped in; when that fails, the file is put back.
-func (m *Moderation) remove(ctx context.Context, r *modReply, who Actor, id string) {
+func (m *Moderation) remove(ctx context.Context, r *responder, who Actor, id string) {
 	id = strings.TrimSpace(id)
 	doc, ok := findDocument(m.cur.Load(), id)
 	if !ok {
@@ -280,7 +280,7 @@ func findDocument(c *corpus.Corpus, id string) (corpus.Document, bool) {
 
 // autocomplete offers the documents whose id or title contains what was typed, ids that
 // start with it first; only to moderators.
-func (m *Moderation) autocomplete(ctx context.Context, r *modReply, i *discordgo.Interaction) error {
+func (m *Moderation) autocomplete(ctx context.Context, r *responder, i *discordgo.Interaction) error {
 	var typed string
 	data := i.ApplicationCommandData()
 	if len(data.Options) > 0 {

@@ -254,7 +254,7 @@ func (m *Moderation) CorpusCommit() string {
 }
 
 // history answers /corpus history.
-func (m *Moderation) history(ctx context.Context, r *modReply) {
+func (m *Moderation) history(ctx context.Context, r *responder) {
 	if m.opts.Repo == nil {
 		r.send(ctx, false, notice(msgNoRepository))
 		return
@@ -288,7 +288,7 @@ func historyMessage(hist []gitcorpus.Entry) message {
 }
 
 // undoPreview answers /corpus undo: what undoing the change would do, with Confirm.
-func (m *Moderation) undoPreview(ctx context.Context, r *modReply, id string) {
+func (m *Moderation) undoPreview(ctx context.Context, r *responder, id string) {
 	if m.opts.Repo == nil {
 		r.send(ctx, false, notice(msgNoRepository))
 		return
@@ -329,7 +329,7 @@ func undoPreviewMessage(e gitcorpus.Entry) message {
 }
 
 // undoConfirm reverts the change when Confirm is pressed, then swaps in the new index.
-func (m *Moderation) undoConfirm(ctx context.Context, r *modReply, who Actor, id string) {
+func (m *Moderation) undoConfirm(ctx context.Context, r *responder, who Actor, id string) {
 	if m.opts.Repo == nil {
 		r.send(ctx, true, notice(msgNoRepository))
 		return

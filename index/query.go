@@ -329,15 +329,10 @@ func (ix *Index) definitionTarget(q string) *glossaryEntry {
 	return nil
 }
 
-// mentionPattern finds Discord mentions and "@word" pings, which are not part of a
-// question.
-var mentionPattern = regexp.MustCompile(`<(?:@[!&]?|#)\d+>|@\w+`)
-
-// normalizeQuestion cuts a question to maxQuestion runes of valid UTF-8, drops mentions
-// and folds apostrophes.
+// normalizeQuestion cuts a question to maxQuestion runes of valid UTF-8 and folds
+// apostrophes.
 func normalizeQuestion(q string) string {
 	q = strings.ToValidUTF8(q, " ")
-	q = mentionPattern.ReplaceAllString(q, " ")
 	if utf8.RuneCountInString(q) > maxQuestion {
 		q = string([]rune(q)[:maxQuestion])
 		if i := strings.LastIndexAny(q, " \t\n"); i > 0 {

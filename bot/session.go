@@ -1,0 +1,173 @@
+package bot
+
+// This file: the connection to Discord: sessions, READY, command registration, REST calls.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+)
+
+// newSession builds a discordgo session: token, HTTP client pointed at APIURL, intents
+// and logging; Run sets its shard.
+func (b *Bot) newSession() (*discordgo.Session, error) {
+	s, err := discordgo.New("Bot " + b.cfg.Token)
+	if err != nil {
+		return nil, fmt.Errorf("new session: %w", err)
+	}
+	client, err := apiClient(b.opts.HTTPClient, b.cfg.APIURL)
+	if err != nil {
+		return nil, fmt.Errorf("new session: %w", err)
+	}
+	s.Client = countingClient(client, b.metrics.tooMany.Inc)
+	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 15 * time.Second}
+	// Messages that mention the bot and direct messages; no privileged intent. Slash
+	// commands, buttons and message commands need no intent.
+	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	s.StateEnabled = false
+	// Our own REST calls bound their wait on Discord's rate limits (see call).
+	s.ShouldRetryOnRateLimit = false
+	s.LogLevel = discordLogLevel(b.cfg.LogLevel)
+	return s, nil
+}
+
+// openSession opens s, giving up after timeout or when ctx is done: discordgo's Open has
+// no time-out of its own.
+func openSession(ctx context.Context, s *discordgo.Session, timeout time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- s.Open() }()
+	giveUp := func() {
+		go func() {
+			if <-errc == nil {
+				s.Close()
+			}
+		}()
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		giveUp()
+		return ctx.Err()
+	case <-t.C:
+		giveUp()
+		return fmt.Errorf("no answer from the gateway within %s", timeout)
+	}
+}
+
+// onReady records who the bot is.
+func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
+	b.mu.Lock()
+	if r.User != nil {
+		b.userID, b.userName = r.User.ID, r.User.Username
+	}
+	if r.Application != nil {
+		b.appID = r.Application.ID
+	}
+	b.mu.Unlock()
+	b.readyOnce.Do(func() { close(b.ready) })
+	b.log.Info("gateway ready", "shard", r.Shard, "session_guilds", len(r.Guilds))
+}
+
+func (b *Bot) botUser() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.userID
+}
+
+// botName is the bot's user name, for examples in replies; "standoff" before READY.
+func (b *Bot) botName() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.userName == "" {
+		return "standoff"
+	}
+	return escapeMarkdown(b.userName)
+}
+
+func (b *Bot) application() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.appID
+}
+
+// register overwrites the application's commands in one bulk call per place: per guild
+// when GuildIDs is set, else globally; a GuildOnly command is added to the calls of its
+// own guilds only (a guild of its own outside GuildIDs gets a call of its own). A failure
+// is logged: mentions and direct messages still work without commands.
+func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
+	app := b.application()
+	if app == "" {
+		b.log.Error("cannot register commands: READY carried no application id")
+		return
+	}
+	guilds := b.cfg.GuildIDs
+	if len(guilds) == 0 {
+		guilds = []string{""}
+	}
+	places := slices.Clone(guilds)
+	sets := map[string][]*discordgo.ApplicationCommand{}
+	for _, g := range guilds {
+		sets[g] = slices.Clone(b.commands)
+	}
+	for _, c := range b.guildCmd {
+		for _, g := range c.Guilds {
+			if g == "" {
+				continue
+			}
+			if _, ok := sets[g]; !ok {
+				places = append(places, g)
+			}
+			sets[g] = append(sets[g], c.Definition)
+		}
+	}
+	for _, g := range places {
+		cmds := sets[g]
+		err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+			_, err := s.ApplicationCommandBulkOverwrite(app, g, cmds, opts...)
+			return err
+		})
+		where := "globally (they may take up to an hour to appear)"
+		if g != "" {
+			where = "in guild " + g
+		}
+		if err != nil {
+			b.log.Error("registering commands failed "+where, "err", b.redact(err))
+			continue
+		}
+		b.log.Info("commands registered "+where, "commands", len(cmds))
+	}
+}
+
+// callREST runs a REST request with discordgo's own retry on rate limits off, waiting
+// instead for a short limit (2 s at most) and retrying once: discordgo's retry would sleep
+// for as long as Discord says, with no bound, while a member waits.
+// The error's text never holds an interaction token (a call that failed in transit
+// names its address).
+func callREST(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
+	return redactError(callRESTRaw(ctx, do))
+}
+
+// callRESTRaw is callREST without the redaction.
+func callRESTRaw(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
+	opts := []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false)}
+	err := do(opts...)
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil && rl.RetryAfter <= 2*time.Second {
+		select {
+		case <-time.After(rl.RetryAfter):
+		case <-ctx.Done():
+			return err
+		}
+		err = do(opts...)
+	}
+	return err
+}
