@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/standoff-bot/standoff"
 )
 
 // The relevance floor, fitted on labelled questions (see BENCHMARKS.md). A question is
@@ -111,16 +112,16 @@ func (c candidate) worth() float64 { return c.score * c.coverage }
 // it, the passages that share a rare concept with the question are returned as the
 // closest ones. A question nothing answers is not an error: the answer says so and
 // carries suggestions.
-func (ix *Index) Answer(ctx context.Context, req Request) (Answer, error) {
+func (ix *Index) Answer(ctx context.Context, req standoff.Request) (standoff.Answer, error) {
 	k := req.K
 	if k <= 0 {
-		k = DefaultK
+		k = standoff.DefaultK
 	}
-	k = min(k, MaxK)
+	k = min(k, standoff.MaxK)
 	offset := max(req.Offset, 0)
-	ans := Answer{Question: req.Question, Results: []Result{}, Suggestions: []string{}}
-	if offset > MaxOffset {
-		return ans, fmt.Errorf("answer: offset %d is past the last page (%d)", offset, MaxOffset)
+	ans := standoff.Answer{Question: req.Question, Results: []standoff.Result{}, Suggestions: []string{}}
+	if offset > standoff.MaxOffset {
+		return ans, fmt.Errorf("answer: offset %d is past the last page (%d)", offset, standoff.MaxOffset)
 	}
 	p := ix.readQuestion(req.Question)
 
@@ -322,10 +323,10 @@ func normalizeForCompare(s string) string {
 }
 
 // result turns a candidate into a cited, highlighted result.
-func (ix *Index) result(pl plan, rank int, c candidate) Result {
+func (ix *Index) result(pl plan, rank int, c candidate) standoff.Result {
 	p := ix.passages[c.passage]
 	best := ix.bestSentence(p, c.match)
-	return Result{
+	return standoff.Result{
 		Rank:         rank,
 		Doc:          p.Doc,
 		Title:        p.Title,

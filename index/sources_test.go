@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/json"
+	"github.com/standoff-bot/standoff"
 	"regexp"
 	"strings"
 	"testing"
@@ -48,7 +49,7 @@ func TestResultsCarrySources(t *testing.T) {
 		t.Fatalf("breakout time: %+v", ans)
 	}
 	got := ans.Results[0].Sources
-	want := Source{Title: "The Joint Comprehensive Plan of Action at a glance", Publisher: "Arms Control Association", URL: "https://armscontrol.org/node/7135"}
+	want := standoff.Source{Title: "The Joint Comprehensive Plan of Action at a glance", Publisher: "Arms Control Association", URL: "https://armscontrol.org/node/7135"}
 	if len(got) == 0 || got[0] != want {
 		t.Errorf("breakout time sources = %+v, want first %+v", got, want)
 	}
