@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
 )
 
@@ -108,21 +109,17 @@ func findTerms(tokens []token, terms []string) []span {
 	return out
 }
 
-// highlight wraps the spans of text in "**", joining spans that only white space
-// separates, and leaves every other character as it is.
-func highlight(text string, spans []span) string {
-	if len(spans) == 0 {
-		return text
-	}
-	spans = mergeSpans(text, spans)
+// highlight wraps the spans of text, sorted and apart, in "**" and leaves every other
+// character as it is: the JSON answer's highlighted text.
+func highlight(text string, spans []standoff.Span) string {
 	var b strings.Builder
 	last := 0
 	for _, s := range spans {
-		b.WriteString(text[last:s.start])
+		b.WriteString(text[last:s.Start])
 		b.WriteString("**")
-		b.WriteString(text[s.start:s.end])
+		b.WriteString(text[s.Start:s.End])
 		b.WriteString("**")
-		last = s.end
+		last = s.End
 	}
 	b.WriteString(text[last:])
 	return b.String()
@@ -144,14 +141,23 @@ func mergeSpans(text string, spans []span) []span {
 	return out
 }
 
-// bestSentence is the sentence of the passage holding the heaviest set of distinct
-// matched concepts; the first sentence when none holds any.
-func (ix *Index) bestSentence(p corpus.Passage, mi matchInfo) string {
+// bestSentence is where the sentence of the passage holding the heaviest set of distinct
+// matched concepts stands in its text; the first sentence when none holds any, the whole
+// text (trimmed) when it has no sentence.
+func (ix *Index) bestSentence(p corpus.Passage, mi matchInfo) span {
 	sentences := ix.splitter.Split(p.Text)
-	if len(sentences) == 0 {
-		return strings.TrimSpace(p.Text)
+	best, found := span{}, false
+	if len(sentences) > 0 {
+		if k := strings.Index(p.Text, sentences[0]); k >= 0 {
+			best, found = span{k, k + len(sentences[0])}, true
+		}
 	}
-	best, bestScore, from := sentences[0], 0.0, 0
+	if !found {
+		trimmed := strings.TrimSpace(p.Text)
+		k := strings.Index(p.Text, trimmed)
+		return span{k, k + len(trimmed)}
+	}
+	bestScore, from := 0.0, 0
 	for _, s := range sentences {
 		start := strings.Index(p.Text[from:], s)
 		if start < 0 || isCitation(s) {
@@ -172,10 +178,24 @@ func (ix *Index) bestSentence(p corpus.Passage, mi matchInfo) string {
 			}
 		}
 		if score > bestScore {
-			best, bestScore = s, score
+			best, bestScore = span{start, end}, score
 		}
 	}
 	return best
+}
+
+// answerSpans returns the spans of text sorted and merged as highlight shows them, as the
+// answer's byte ranges; nil when there are none.
+func answerSpans(text string, spans []span) []standoff.Span {
+	if len(spans) == 0 {
+		return nil
+	}
+	merged := mergeSpans(text, spans)
+	out := make([]standoff.Span, len(merged))
+	for i, sp := range merged {
+		out[i] = standoff.Span{Start: sp.start, End: sp.end}
+	}
+	return out
 }
 
 func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

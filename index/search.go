@@ -326,6 +326,8 @@ func normalizeForCompare(s string) string {
 func (ix *Index) result(pl plan, rank int, c candidate) standoff.Result {
 	p := ix.passages[c.passage]
 	best := ix.bestSentence(p, c.match)
+	sentence := p.Text[best.start:best.end]
+	matches := answerSpans(p.Text, c.match.spans)
 	return standoff.Result{
 		Rank:         rank,
 		Doc:          p.Doc,
@@ -335,11 +337,13 @@ func (ix *Index) result(pl plan, rank int, c candidate) standoff.Result {
 		Publisher:    p.Publisher,
 		Published:    p.Published,
 		URL:          p.URL,
-		Link:         textFragmentLink(p.URL, best),
+		Link:         textFragmentLink(p.URL, sentence),
 		Text:         p.Text,
-		Highlighted:  highlight(p.Text, c.match.spans),
-		BestSentence: best,
-		Emphasized:   emphasize(pl, p.Text, c.match),
+		Highlighted:  highlight(p.Text, matches),
+		BestSentence: sentence,
+		Matches:      matches,
+		Emphasis:     answerSpans(p.Text, emphasize(pl, p.Text, c.match)),
+		Best:         standoff.Span{Start: best.start, End: best.end},
 		Sources:      sources(p.Sources),
 		Score:        c.score,
 		Kind:         p.Kind,

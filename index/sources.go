@@ -25,10 +25,10 @@ const (
 	emphasisShare = 0.5
 )
 
-// emphasize returns text with only the question's rare terms in bold: quoted phrases,
+// emphasize returns the spans of text that hold only the question's rare terms: quoted phrases,
 // multi-word terms where the whole term is found, and the rare words; a word so common
 // that the search leaves it out is never rare.
-func emphasize(p plan, text string, m matchInfo) string {
+func emphasize(p plan, text string, m matchInfo) []span {
 	top := 0.0
 	for _, c := range p.concepts {
 		if !c.quoted && !c.isPhrase() && !c.date {
@@ -48,7 +48,7 @@ func emphasize(p plan, text string, m matchInfo) string {
 			keep = append(keep, sp)
 		}
 	}
-	return highlight(text, keep)
+	return keep
 }
 
 // newest returns the later of date and the dates of passage p and of its sources.
