@@ -16,7 +16,7 @@ import (
 // STANDOFF_HTTP_ADDR (else its default), with a wildcard host (":8080", "0.0.0.0:8080",
 // "[::]:8080") asked on the loopback address.
 func probeURL(lookup func(string) (string, bool)) (string, error) {
-	addr := bot.Env(lookup).Get("STANDOFF_HTTP_ADDR")
+	addr := env(lookup).get("STANDOFF_HTTP_ADDR")
 	switch {
 	case strings.EqualFold(addr, bot.HTTPAddrOff):
 		return "", fmt.Errorf("STANDOFF_HTTP_ADDR is off: there is no endpoint to probe (give --url)")
