@@ -72,6 +72,9 @@ type Result struct {
 	// Best is where BestSentence stands in Text; empty when Text has no sentence. Not in
 	// the JSON.
 	Best Span `json:"-"`
+	// Sentences are where the sentences of Text stand in it, in order, as the index
+	// split them (Best is one of them). Not in the JSON.
+	Sentences []Span `json:"-"`
 	// Kind is the kind of its document (glossary, timeline, article, …), for showing
 	// what the passage is; it is not part of the JSON answer.
 	Kind string `json:"-"`

@@ -522,24 +522,14 @@ func renderPassage(r standoff.Result, limit int, split func(string) []string) st
 		fitEnd = i + utf8.RuneLen(r)
 	}
 	// Whole sentences first, the longest run that fits.
-	if split != nil {
-		var ends []int
-		from := 0
-		for _, s := range split(text) {
-			k := strings.Index(text[from:], s)
-			if k < 0 {
-				break
-			}
-			from += k + len(s)
-			ends = append(ends, from)
+	sents := sentencesOf(r, split)
+	for k := len(sents) - 1; k >= 0; k-- {
+		end := sents[k].end
+		if end >= len(text) || end > fitEnd {
+			continue
 		}
-		for k := len(ends) - 1; k >= 0; k-- {
-			if ends[k] >= len(text) || ends[k] > fitEnd {
-				continue
-			}
-			if s := clip(ends[k]) + " …"; discordLen(s) <= limit {
-				return s
-			}
+		if s := clip(end) + " …"; discordLen(s) <= limit {
+			return s
 		}
 	}
 	// Then whole words, starting from the last one whose plain text alone fits.
@@ -565,20 +555,10 @@ const excerptChars = 350
 // the passage is left out.
 func renderExcerpt(r standoff.Result, limit int, split func(string) []string) (string, bool) {
 	text := r.Text
-	if utf8.RuneCountInString(text) <= excerptChars+excerptChars/4 || split == nil {
+	sents := sentencesOf(r, split)
+	if utf8.RuneCountInString(text) <= excerptChars+excerptChars/4 || r.Sentences == nil && split == nil {
 		out := renderPassage(r, min(limit, excerptChars+excerptChars/2), split)
 		return out, out != renderPassage(r, maxEmbedDesc, split)
-	}
-	// Sentence boundaries of the passage, as byte ranges.
-	var sents []span
-	from := 0
-	for _, s := range split(text) {
-		k := strings.Index(text[from:], s)
-		if k < 0 {
-			break
-		}
-		sents = append(sents, span{from + k, from + k + len(s)})
-		from += k + len(s)
 	}
 	if len(sents) == 0 {
 		out := renderPassage(r, min(limit, excerptChars+excerptChars/2), split)
@@ -617,6 +597,12 @@ func renderExcerpt(r standoff.Result, limit int, split func(string) []string) (s
 	if best, ok := spanIn(text, r.Best); ok && best.start >= start && best.end <= end {
 		win.Best = standoff.Span{Start: best.start - start, End: best.end - start}
 	}
+	if r.Sentences != nil {
+		win.Sentences = []standoff.Span{}
+		for _, sp := range sents[first : last+1] {
+			win.Sentences = append(win.Sentences, standoff.Span{Start: sp.start - start, End: sp.end - start})
+		}
+	}
 	prefix, suffix := "", ""
 	if start > 0 {
 		prefix = "… "
@@ -641,6 +627,34 @@ func boldOf(r standoff.Result) []span {
 		}
 	}
 	return normalizeSpans(out)
+}
+
+// sentencesOf returns where the sentences of r.Text stand, in order: r.Sentences, as the
+// index split them; for a result that carries none (one not from the index), split's.
+// Ranges that are not within the text, or not in order, are left out.
+func sentencesOf(r standoff.Result, split func(string) []string) []span {
+	var out []span
+	if r.Sentences != nil {
+		for _, sp := range r.Sentences {
+			if s, ok := spanIn(r.Text, sp); ok && (len(out) == 0 || s.start >= out[len(out)-1].end) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	if split == nil {
+		return nil
+	}
+	from := 0
+	for _, s := range split(r.Text) {
+		k := strings.Index(r.Text[from:], s)
+		if k < 0 {
+			break
+		}
+		out = append(out, span{from + k, from + k + len(s)})
+		from += k + len(s)
+	}
+	return out
 }
 
 // spanIn returns sp as a span of text when it is a non-empty range of text that starts

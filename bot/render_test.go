@@ -473,3 +473,34 @@ func TestRenderClosestIsLabelled(t *testing.T) {
 		}
 	}
 }
+
+// A result that carries its sentences (as every result of the index does) is cut at them
+// without splitting its text again: the output is the one the splitter gives.
+func TestRenderFromSentenceSpans(t *testing.T) {
+	var sentences []string
+	for i := range 12 {
+		sentences = append(sentences, fmt.Sprintf("Sentence %d says something about the talks in Vienna.", i+1))
+	}
+	text := strings.Join(sentences, " ")
+	r := standoff.Result{Text: text, Emphasis: marked(text, strings.ReplaceAll(text, "talks", "**talks**")), Best: at(text, sentences[4])}
+	spans := r
+	for _, s := range sentences {
+		spans.Sentences = append(spans.Sentences, at(text, s))
+	}
+	split := func(string) []string { t.Fatal("the text is split again"); return nil }
+	for _, limit := range []int{1000, 300, 120} {
+		want, wantCut := renderExcerpt(r, limit, naiveSplit)
+		if got, cut := renderExcerpt(spans, limit, split); got != want || cut != wantCut {
+			t.Errorf("excerpt in %d: got %q (cut %v), want %q (cut %v)", limit, got, cut, want, wantCut)
+		}
+		if got, want := renderPassage(spans, limit, split), renderPassage(r, limit, naiveSplit); got != want {
+			t.Errorf("passage in %d: got %q, want %q", limit, got, want)
+		}
+	}
+	// Sentence ranges out of the text or out of order are left out, never a crash.
+	bad := r
+	bad.Sentences = []standoff.Span{{Start: 50, End: 20}, {Start: -1, End: 5}, {Start: 0, End: 9999}}
+	if got := renderPassage(bad, 120, nil); discordLen(got) > 120 || !strings.HasSuffix(got, "…") {
+		t.Errorf("bad sentence ranges: %q", got)
+	}
+}

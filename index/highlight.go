@@ -141,35 +141,39 @@ func mergeSpans(text string, spans []span) []span {
 	return out
 }
 
-// bestSentence is where the sentence of the passage holding the heaviest set of distinct
-// matched concepts stands in its text; the first sentence when none holds any, the whole
-// text (trimmed) when it has no sentence.
-func (ix *Index) bestSentence(p corpus.Passage, mi matchInfo) span {
-	sentences := ix.splitter.Split(p.Text)
-	best, found := span{}, false
-	if len(sentences) > 0 {
-		if k := strings.Index(p.Text, sentences[0]); k >= 0 {
-			best, found = span{k, k + len(sentences[0])}, true
-		}
-	}
-	if !found {
-		trimmed := strings.TrimSpace(p.Text)
-		k := strings.Index(p.Text, trimmed)
-		return span{k, k + len(trimmed)}
-	}
-	bestScore, from := 0.0, 0
-	for _, s := range sentences {
-		start := strings.Index(p.Text[from:], s)
-		if start < 0 || isCitation(s) {
+// sentences returns where the sentences of a passage's text stand in it, in order.
+func (ix *Index) sentences(text string) []span {
+	var out []span
+	from := 0
+	for _, s := range ix.splitter.Split(text) {
+		k := strings.Index(text[from:], s)
+		if k < 0 {
 			continue
 		}
-		start += from
-		end := start + len(s)
-		from = end
+		out = append(out, span{from + k, from + k + len(s)})
+		from += k + len(s)
+	}
+	return out
+}
+
+// bestSentence is the sentence of sentences (of the passage's text) holding the heaviest
+// set of distinct matched concepts; the first sentence when none holds any, the whole
+// text (trimmed) when it has no sentence.
+func bestSentence(text string, sentences []span, mi matchInfo) span {
+	if len(sentences) == 0 {
+		trimmed := strings.TrimSpace(text)
+		k := strings.Index(text, trimmed)
+		return span{k, k + len(trimmed)}
+	}
+	best, bestScore := sentences[0], 0.0
+	for _, sent := range sentences {
+		if isCitation(text[sent.start:sent.end]) {
+			continue
+		}
 		got := map[int]bool{}
 		score := 0.0
 		for _, sp := range mi.spans {
-			if sp.start >= start && sp.end <= end {
+			if sp.start >= sent.start && sp.end <= sent.end {
 				c := mi.concept[sp.start]
 				if !got[c] {
 					got[c] = true
@@ -178,24 +182,31 @@ func (ix *Index) bestSentence(p corpus.Passage, mi matchInfo) span {
 			}
 		}
 		if score > bestScore {
-			best, bestScore = span{start, end}, score
+			best, bestScore = sent, score
 		}
 	}
 	return best
 }
 
-// answerSpans returns the spans of text sorted and merged as highlight shows them, as the
-// answer's byte ranges; nil when there are none.
+// toAnswer returns spans as the answer's byte ranges; nil when there are none.
+func toAnswer(spans []span) []standoff.Span {
+	if len(spans) == 0 {
+		return nil
+	}
+	out := make([]standoff.Span, len(spans))
+	for i, sp := range spans {
+		out[i] = standoff.Span{Start: sp.start, End: sp.end}
+	}
+	return out
+}
+
+// answerSpans returns the spans of text sorted and merged as highlight shows them, as
+// the answer's byte ranges; nil when there are none.
 func answerSpans(text string, spans []span) []standoff.Span {
 	if len(spans) == 0 {
 		return nil
 	}
-	merged := mergeSpans(text, spans)
-	out := make([]standoff.Span, len(merged))
-	for i, sp := range merged {
-		out[i] = standoff.Span{Start: sp.start, End: sp.end}
-	}
-	return out
+	return toAnswer(mergeSpans(text, spans))
 }
 
 func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -325,7 +325,8 @@ func normalizeForCompare(s string) string {
 // result turns a candidate into a cited, highlighted result.
 func (ix *Index) result(pl plan, rank int, c candidate) standoff.Result {
 	p := ix.passages[c.passage]
-	best := ix.bestSentence(p, c.match)
+	sentences := ix.sentences(p.Text)
+	best := bestSentence(p.Text, sentences, c.match)
 	sentence := p.Text[best.start:best.end]
 	matches := answerSpans(p.Text, c.match.spans)
 	return standoff.Result{
@@ -344,6 +345,7 @@ func (ix *Index) result(pl plan, rank int, c candidate) standoff.Result {
 		Matches:      matches,
 		Emphasis:     answerSpans(p.Text, emphasize(pl, p.Text, c.match)),
 		Best:         standoff.Span{Start: best.start, End: best.end},
+		Sentences:    toAnswer(sentences),
 		Sources:      sources(p.Sources),
 		Score:        c.score,
 		Kind:         p.Kind,
