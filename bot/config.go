@@ -8,14 +8,6 @@ import (
 // DefaultAPIURL is Discord's HTTP API base address, used when DISCORD_API_URL is not set.
 const DefaultAPIURL = "https://discord.com"
 
-// HTTPAddrOff is the value of STANDOFF_HTTP_ADDR that turns the health and metrics
-// endpoints off.
-const HTTPAddrOff = "off"
-
-// DefaultHTTPAddr is the address of the health and metrics endpoints when
-// STANDOFF_HTTP_ADDR is not set.
-const DefaultHTTPAddr = "127.0.0.1:8080"
-
 // DefaultRetentionDays is how long the question and feedback logs keep a line when
 // STANDOFF_RETENTION_DAYS is not set.
 const DefaultRetentionDays = 30

@@ -28,7 +28,7 @@ func loadConfig(lookup env) (bot.Config, []error) {
 	var errs []error
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 
-	c := bot.Config{APIURL: bot.DefaultAPIURL, HTTPAddr: bot.DefaultHTTPAddr, ShardCount: 1, RetentionDays: bot.DefaultRetentionDays}
+	c := bot.Config{APIURL: bot.DefaultAPIURL, HTTPAddr: defaultHTTPAddr, ShardCount: 1, RetentionDays: bot.DefaultRetentionDays}
 
 	token := strings.TrimSpace(strings.TrimPrefix(get("DISCORD_TOKEN"), "Bot "))
 	switch {
@@ -93,16 +93,10 @@ func loadConfig(lookup env) (bot.Config, []error) {
 	errs = append(errs, allowErrs...)
 	c.FetchAllow = allow
 
-	// An empty variable counts as unset, as everywhere: "off" turns the endpoints off.
-	if v := get("STANDOFF_HTTP_ADDR"); strings.EqualFold(v, bot.HTTPAddrOff) {
-		c.HTTPAddr = ""
-	} else if v != "" {
-		if _, port, err := net.SplitHostPort(v); err != nil {
-			bad("STANDOFF_HTTP_ADDR %q is not host:port (such as 127.0.0.1:8080) nor off: %v", v, err)
-		} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
-			bad("STANDOFF_HTTP_ADDR %q has no valid port", v)
-		}
-		c.HTTPAddr = v
+	if addr, err := httpAddr(lookup); err != nil {
+		bad("%v", err)
+	} else {
+		c.HTTPAddr = addr
 	}
 
 	switch v := strings.ToLower(get("STANDOFF_LOG_LEVEL")); v {
@@ -271,4 +265,33 @@ func fetchAllow(lookup env) ([]string, []error) {
 		errs[i] = fmt.Errorf("STANDOFF_FETCH_ALLOW: %w", err)
 	}
 	return items, errs
+}
+
+// httpAddrOff is the value of STANDOFF_HTTP_ADDR that turns the health and metrics
+// endpoints off.
+const httpAddrOff = "off"
+
+// defaultHTTPAddr is the address of the health and metrics endpoints when
+// STANDOFF_HTTP_ADDR is not set.
+const defaultHTTPAddr = "127.0.0.1:8080"
+
+// httpAddr reads STANDOFF_HTTP_ADDR, the address of the bot's health and metrics
+// endpoints, for the bot and for standoff health alike: host:port, "" when it is off,
+// defaultHTTPAddr when it is unset (or empty, as everywhere).
+func httpAddr(lookup env) (string, error) {
+	v := lookup.get("STANDOFF_HTTP_ADDR")
+	switch {
+	case v == "":
+		return defaultHTTPAddr, nil
+	case strings.EqualFold(v, httpAddrOff):
+		return "", nil
+	}
+	_, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return "", fmt.Errorf("STANDOFF_HTTP_ADDR %q is not host:port (such as 127.0.0.1:8080) nor off: %w", v, err)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return "", fmt.Errorf("STANDOFF_HTTP_ADDR %q has no valid port", v)
+	}
+	return v, nil
 }

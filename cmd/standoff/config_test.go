@@ -23,7 +23,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if c.Token != "abc.def" {
 		t.Errorf("token: the Bot prefix should be dropped")
 	}
-	if c.APIURL != bot.DefaultAPIURL || c.HTTPAddr != bot.DefaultHTTPAddr || c.ShardCount != 1 || c.LogLevel != slog.LevelInfo {
+	if c.APIURL != bot.DefaultAPIURL || c.HTTPAddr != defaultHTTPAddr || c.ShardCount != 1 || c.LogLevel != slog.LevelInfo {
 		t.Errorf("defaults: %+v", c)
 	}
 	if c.DataDir != "/home/x/.local/share/standoff" || c.CorpusDir != "/home/x/.local/share/standoff/corpus" {
@@ -137,7 +137,7 @@ func TestLoadConfigEmptyIsUnset(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatalf("errors: %v", errs)
 	}
-	if c.APIURL != bot.DefaultAPIURL || c.HTTPAddr != bot.DefaultHTTPAddr || c.ShardCount != 1 ||
+	if c.APIURL != bot.DefaultAPIURL || c.HTTPAddr != defaultHTTPAddr || c.ShardCount != 1 ||
 		c.DataDir != "/var/lib/standoff" || c.CorpusDir != "/var/lib/standoff/corpus" {
 		t.Errorf("got %+v, want the defaults in STATE_DIRECTORY", c)
 	}
