@@ -676,7 +676,7 @@ func (b *Bot) recordQuestion(source, guild, q string, ans standoff.Answer, err e
 	}
 	if len(ans.Results) > 0 {
 		top := ans.Results[0]
-		rec.TopScore, rec.TopDoc, rec.TopTerms = top.Score, top.Doc, highlightedTerms(top.Highlighted)
+		rec.TopScore, rec.TopDoc, rec.TopTerms = top.Score, top.Doc, matchedTerms(top)
 	}
 	if rec.Answered {
 		b.stats.answered.Add(1)

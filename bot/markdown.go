@@ -5,6 +5,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/standoff-bot/standoff"
 )
 
 // discordLen is the length of s as Discord counts it for its limits. Discord's clients
@@ -157,13 +159,17 @@ func isWordByte(c byte) bool {
 // span is a byte range [start, end) of a text.
 type span struct{ start, end int }
 
-// highlightedTerms returns the distinct terms highlighted marks with ** ... **.
-func highlightedTerms(highlighted string) []string {
+// matchedTerms returns the distinct terms of the question r's text holds (r.Matches),
+// in the order they first appear; ranges not within the text are left out.
+func matchedTerms(r standoff.Result) []string {
 	var terms []string
 	seen := map[string]bool{}
-	parts := strings.Split(highlighted, "**")
-	for k := 1; k < len(parts); k += 2 {
-		t := strings.TrimSpace(parts[k])
+	for _, sp := range r.Matches {
+		s, ok := spanIn(r.Text, sp)
+		if !ok {
+			continue
+		}
+		t := strings.Join(strings.Fields(r.Text[s.start:s.end]), " ")
 		if t != "" && !seen[strings.ToLower(t)] {
 			seen[strings.ToLower(t)] = true
 			terms = append(terms, t)

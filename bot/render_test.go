@@ -504,3 +504,15 @@ func TestRenderFromSentenceSpans(t *testing.T) {
 		t.Errorf("bad sentence ranges: %q", got)
 	}
 }
+
+// The question log keeps the terms a passage matched, from the answer's spans.
+func TestMatchedTerms(t *testing.T) {
+	text := "Breakout time is the time a country needs; breakout\ntime again."
+	r := standoff.Result{Text: text, Matches: []standoff.Span{{Start: 0, End: 13}, {Start: 21, End: 25}, {Start: 43, End: 56}, {Start: 50, End: 999}}}
+	if got, want := matchedTerms(r), []string{"Breakout time", "time"}; !slices.Equal(got, want) {
+		t.Errorf("matchedTerms = %q, want %q", got, want)
+	}
+	if got := matchedTerms(standoff.Result{Text: text}); got != nil {
+		t.Errorf("no matches: %q", got)
+	}
+}
