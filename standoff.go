@@ -62,12 +62,27 @@ type Result struct {
 	BestSentence string   `json:"best_sentence"`
 	Sources      []Source `json:"sources"` // where its facts come from; empty when URL and Publisher cite it
 	Score        float64  `json:"score"`
-	// Emphasized is Text with only the question's rare terms in bold ("**"): those that
-	// tell the passage apart, not the common words every passage holds. Not in the JSON.
-	Emphasized string `json:"-"`
+	// Matches are where the question's terms and phrases occur in Text, as byte ranges,
+	// sorted and apart (ranges only white space separates are joined). Highlighted is
+	// Text with these in "**". Not in the JSON.
+	Matches []Span `json:"-"`
+	// Emphasis are the Matches of the question's rare terms only: those that tell the
+	// passage apart, not the common words every passage holds. Not in the JSON.
+	Emphasis []Span `json:"-"`
+	// Best is where BestSentence stands in Text; empty when Text has no sentence. Not in
+	// the JSON.
+	Best Span `json:"-"`
+	// Sentences are where the sentences of Text stand in it, in order, as the index
+	// split them (Best is one of them). Not in the JSON.
+	Sentences []Span `json:"-"`
 	// Kind is the kind of its document (glossary, timeline, article, …), for showing
 	// what the passage is; it is not part of the JSON answer.
 	Kind string `json:"-"`
+}
+
+// Span is a byte range [Start, End) of a passage's Text.
+type Span struct {
+	Start, End int
 }
 
 // Source is one source a passage's facts come from. Empty strings stand for unknown values.

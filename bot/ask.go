@@ -213,7 +213,7 @@ func (b *Bot) recordQuestion(source, guild, q string, ans standoff.Answer, err e
 	}
 	if len(ans.Results) > 0 {
 		top := ans.Results[0]
-		rec.TopScore, rec.TopDoc, rec.TopTerms = top.Score, top.Doc, highlightedTerms(top.Highlighted)
+		rec.TopScore, rec.TopDoc, rec.TopTerms = top.Score, top.Doc, matchedTerms(top)
 	}
 	b.mu.Lock()
 	j := b.questions

@@ -98,9 +98,12 @@ func FuzzRender(f *testing.F) {
 			results[i] = standoff.Result{
 				Rank: offset + i + 1, Doc: doc, Title: title, Section: section, Paragraph: i,
 				Publisher: publisher, Published: publisher, URL: url, Link: link,
-				Text: text, Highlighted: highlighted, Emphasized: highlighted, BestSentence: best,
-				Kind:    []string{"glossary", "timeline", "article"}[i%3],
-				Sources: []standoff.Source{{Title: title, Publisher: publisher, Published: best, URL: url}, {Title: section, URL: link}},
+				Text: text, Highlighted: highlighted, BestSentence: best,
+				// Spans from anywhere: the renderer shows those within the text only.
+				Emphasis: []standoff.Span{{Start: offset % 97, End: offset%97 + int(n)}, {Start: int(n), End: len(text)}},
+				Best:     standoff.Span{Start: strings.Index(text, best), End: strings.Index(text, best) + len(best)},
+				Kind:     []string{"glossary", "timeline", "article"}[i%3],
+				Sources:  []standoff.Source{{Title: title, Publisher: publisher, Published: best, URL: url}, {Title: section, URL: link}},
 			}
 		}
 		// Every other answer is closest passages.

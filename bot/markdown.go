@@ -5,6 +5,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/standoff-bot/standoff"
 )
 
 // discordLen is the length of s as Discord counts it for its limits. Discord's clients
@@ -157,87 +159,23 @@ func isWordByte(c byte) bool {
 // span is a byte range [start, end) of a text.
 type span struct{ start, end int }
 
-// boldSpans finds the byte ranges of text that highlighted marks with ** ... **.
-// highlighted is text with "**" inserted around matched terms. ok is false when the two
-// do not line up, in which case the caller falls back to termSpans.
-func boldSpans(text, highlighted string) (spans []span, ok bool) {
-	i, j := 0, 0 // i in highlighted, j in text
-	open := -1
-	for i < len(highlighted) {
-		if strings.HasPrefix(highlighted[i:], "**") && !strings.HasPrefix(text[j:], "**") {
-			if open < 0 {
-				open = j
-			} else {
-				if j > open {
-					spans = append(spans, span{open, j})
-				}
-				open = -1
-			}
-			i += 2
-			continue
-		}
-		if j >= len(text) || highlighted[i] != text[j] {
-			return nil, false
-		}
-		i++
-		j++
-	}
-	if j != len(text) || open >= 0 {
-		return nil, false
-	}
-	return spans, true
-}
-
-// highlightedTerms returns the distinct terms highlighted marks with ** ... **.
-func highlightedTerms(highlighted string) []string {
+// matchedTerms returns the distinct terms of the question r's text holds (r.Matches),
+// in the order they first appear; ranges not within the text are left out.
+func matchedTerms(r standoff.Result) []string {
 	var terms []string
 	seen := map[string]bool{}
-	parts := strings.Split(highlighted, "**")
-	for k := 1; k < len(parts); k += 2 {
-		t := strings.TrimSpace(parts[k])
+	for _, sp := range r.Matches {
+		s, ok := spanIn(r.Text, sp)
+		if !ok {
+			continue
+		}
+		t := strings.Join(strings.Fields(r.Text[s.start:s.end]), " ")
 		if t != "" && !seen[strings.ToLower(t)] {
 			seen[strings.ToLower(t)] = true
 			terms = append(terms, t)
 		}
 	}
 	return terms
-}
-
-// termSpans finds whole-word, case-insensitive occurrences of terms in text.
-func termSpans(text string, terms []string) []span {
-	lower := strings.ToLower(text)
-	if len(lower) != len(text) {
-		return nil // lower case changed byte offsets; better no bold than wrong bold
-	}
-	var spans []span
-	for _, t := range terms {
-		t = strings.ToLower(t)
-		if t == "" {
-			continue
-		}
-		for from := 0; ; {
-			k := strings.Index(lower[from:], t)
-			if k < 0 {
-				break
-			}
-			start, end := from+k, from+k+len(t)
-			if (start == 0 || !isWordRuneBefore(text, start)) && (end == len(text) || !isWordRuneAt(text, end)) {
-				spans = append(spans, span{start, end})
-			}
-			from = end
-		}
-	}
-	return normalizeSpans(spans)
-}
-
-func isWordRuneBefore(s string, i int) bool {
-	r, _ := utf8.DecodeLastRuneInString(s[:i])
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
-}
-
-func isWordRuneAt(s string, i int) bool {
-	r, _ := utf8.DecodeRuneInString(s[i:])
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 // normalizeSpans sorts spans and merges overlapping ones.

@@ -493,19 +493,10 @@ func webURL(s string) bool {
 // long is cut after a whole sentence (or, failing that, a whole word) with "…".
 func renderPassage(r standoff.Result, limit int, split func(string) []string) string {
 	text := r.Text
-	hl := r.Emphasized
-	if hl == "" {
-		hl = r.Highlighted
-	}
-	bold, ok := boldSpans(text, hl)
-	if !ok {
-		bold = termSpans(text, highlightedTerms(hl))
-	}
+	bold := boldOf(r)
 	under := span{}
-	if best := strings.TrimSpace(r.BestSentence); best != "" && len(best) < len(strings.TrimSpace(text)) {
-		if k := strings.Index(text, best); k >= 0 {
-			under = span{k, k + len(best)}
-		}
+	if best, ok := spanIn(text, r.Best); ok && len(strings.TrimSpace(text[best.start:best.end])) < len(strings.TrimSpace(text)) {
+		under = best
 	}
 	full := markup(text, bold, under)
 	if discordLen(full) <= limit {
@@ -531,24 +522,14 @@ func renderPassage(r standoff.Result, limit int, split func(string) []string) st
 		fitEnd = i + utf8.RuneLen(r)
 	}
 	// Whole sentences first, the longest run that fits.
-	if split != nil {
-		var ends []int
-		from := 0
-		for _, s := range split(text) {
-			k := strings.Index(text[from:], s)
-			if k < 0 {
-				break
-			}
-			from += k + len(s)
-			ends = append(ends, from)
+	sents := sentencesOf(r, split)
+	for k := len(sents) - 1; k >= 0; k-- {
+		end := sents[k].end
+		if end >= len(text) || end > fitEnd {
+			continue
 		}
-		for k := len(ends) - 1; k >= 0; k-- {
-			if ends[k] >= len(text) || ends[k] > fitEnd {
-				continue
-			}
-			if s := clip(ends[k]) + " …"; discordLen(s) <= limit {
-				return s
-			}
+		if s := clip(end) + " …"; discordLen(s) <= limit {
+			return s
 		}
 	}
 	// Then whole words, starting from the last one whose plain text alone fits.
@@ -574,33 +555,21 @@ const excerptChars = 350
 // the passage is left out.
 func renderExcerpt(r standoff.Result, limit int, split func(string) []string) (string, bool) {
 	text := r.Text
-	if utf8.RuneCountInString(text) <= excerptChars+excerptChars/4 || split == nil {
+	sents := sentencesOf(r, split)
+	if utf8.RuneCountInString(text) <= excerptChars+excerptChars/4 || r.Sentences == nil && split == nil {
 		out := renderPassage(r, min(limit, excerptChars+excerptChars/2), split)
 		return out, out != renderPassage(r, maxEmbedDesc, split)
-	}
-	// Sentence boundaries of the passage, as byte ranges.
-	var sents []span
-	from := 0
-	for _, s := range split(text) {
-		k := strings.Index(text[from:], s)
-		if k < 0 {
-			break
-		}
-		sents = append(sents, span{from + k, from + k + len(s)})
-		from += k + len(s)
 	}
 	if len(sents) == 0 {
 		out := renderPassage(r, min(limit, excerptChars+excerptChars/2), split)
 		return out, true
 	}
 	first := 0
-	if best := strings.TrimSpace(r.BestSentence); best != "" {
-		if k := strings.Index(text, best); k >= 0 {
-			for i, sp := range sents {
-				if sp.start <= k && k < sp.end {
-					first = i
-					break
-				}
+	if best, ok := spanIn(text, r.Best); ok {
+		for i, sp := range sents {
+			if sp.start <= best.start && best.start < sp.end {
+				first = i
+				break
 			}
 		}
 	}
@@ -618,22 +587,22 @@ func renderExcerpt(r standoff.Result, limit int, split func(string) []string) (s
 	if start == 0 && end == len(text) {
 		return renderPassage(r, limit, split), false
 	}
-	hl := r.Emphasized
-	if hl == "" {
-		hl = r.Highlighted
-	}
-	bold, ok := boldSpans(text, hl)
-	if !ok {
-		bold = termSpans(text, highlightedTerms(hl))
-	}
-	win := standoff.Result{Text: text[start:end], BestSentence: r.BestSentence}
-	var inWin []span
-	for _, sp := range bold {
+	// The window is a passage of its own, its spans moved with it.
+	win := standoff.Result{Text: text[start:end]}
+	for _, sp := range boldOf(r) {
 		if sp.start >= start && sp.end <= end {
-			inWin = append(inWin, span{sp.start - start, sp.end - start})
+			win.Emphasis = append(win.Emphasis, standoff.Span{Start: sp.start - start, End: sp.end - start})
 		}
 	}
-	win.Highlighted = withBold(win.Text, inWin)
+	if best, ok := spanIn(text, r.Best); ok && best.start >= start && best.end <= end {
+		win.Best = standoff.Span{Start: best.start - start, End: best.end - start}
+	}
+	if r.Sentences != nil {
+		win.Sentences = []standoff.Span{}
+		for _, sp := range sents[first : last+1] {
+			win.Sentences = append(win.Sentences, standoff.Span{Start: sp.start - start, End: sp.end - start})
+		}
+	}
 	prefix, suffix := "", ""
 	if start > 0 {
 		prefix = "… "
@@ -648,20 +617,53 @@ func renderExcerpt(r standoff.Result, limit int, split func(string) []string) (s
 	return prefix + body + suffix, true
 }
 
-// withBold returns text with "**" around each of the spans, which are sorted and apart.
-func withBold(text string, spans []span) string {
-	var b strings.Builder
-	last := 0
-	for _, sp := range normalizeSpans(spans) {
-		if sp.start < last {
-			continue
+// boldOf returns the byte ranges of r.Text to show in bold, the question's rare terms
+// (r.Emphasis), sorted and apart; a range that does not lie within the text is left out.
+func boldOf(r standoff.Result) []span {
+	var out []span
+	for _, sp := range r.Emphasis {
+		if s, ok := spanIn(r.Text, sp); ok {
+			out = append(out, s)
 		}
-		b.WriteString(text[last:sp.start])
-		b.WriteString("**" + text[sp.start:sp.end] + "**")
-		last = sp.end
 	}
-	b.WriteString(text[last:])
-	return b.String()
+	return normalizeSpans(out)
+}
+
+// sentencesOf returns where the sentences of r.Text stand, in order: r.Sentences, as the
+// index split them; for a result that carries none (one not from the index), split's.
+// Ranges that are not within the text, or not in order, are left out.
+func sentencesOf(r standoff.Result, split func(string) []string) []span {
+	var out []span
+	if r.Sentences != nil {
+		for _, sp := range r.Sentences {
+			if s, ok := spanIn(r.Text, sp); ok && (len(out) == 0 || s.start >= out[len(out)-1].end) {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	if split == nil {
+		return nil
+	}
+	from := 0
+	for _, s := range split(r.Text) {
+		k := strings.Index(r.Text[from:], s)
+		if k < 0 {
+			break
+		}
+		out = append(out, span{from + k, from + k + len(s)})
+		from += k + len(s)
+	}
+	return out
+}
+
+// spanIn returns sp as a span of text when it is a non-empty range of text that starts
+// and ends on character boundaries.
+func spanIn(text string, sp standoff.Span) (span, bool) {
+	if sp.Start < 0 || sp.Start >= sp.End || sp.End > len(text) || !utf8.RuneStart(text[sp.Start]) || sp.End < len(text) && !utf8.RuneStart(text[sp.End]) {
+		return span{}, false
+	}
+	return span{sp.Start, sp.End}, true
 }
 
 // renderFull is the private reply to 📄: the whole passage, its citation and every

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -74,20 +75,64 @@ func FuzzQuestionRoundTrip(f *testing.F) {
 	})
 }
 
-func TestBoldSpans(t *testing.T) {
-	text := "Breakout time is the time a country needs."
-	spans, ok := boldSpans(text, "**Breakout time** is the **time** a country needs.")
-	if !ok || len(spans) != 2 || text[spans[0].start:spans[0].end] != "Breakout time" || text[spans[1].start:spans[1].end] != "time" {
-		t.Fatalf("spans %v ok %v", spans, ok)
+// Spans that do not lie within the text, or cut a character, are never shown.
+func TestBoldOf(t *testing.T) {
+	text := "Breakout time is the time ménage needs."
+	for _, tc := range []struct {
+		name  string
+		spans []standoff.Span
+		want  []string
+	}{
+		{"terms", []standoff.Span{{Start: 21, End: 25}, {Start: 0, End: 13}}, []string{"Breakout time", "time"}},
+		{"overlapping", []standoff.Span{{Start: 0, End: 8}, {Start: 5, End: 13}}, []string{"Breakout time"}},
+		{"out of range", []standoff.Span{{Start: -1, End: 3}, {Start: 30, End: 300}, {Start: 5, End: 5}, {Start: 9, End: 2}}, nil},
+		{"inside a character", []standoff.Span{{Start: 28, End: 30}, {Start: 26, End: 28}}, nil},
+	} {
+		var got []string
+		for _, sp := range boldOf(standoff.Result{Text: text, Emphasis: tc.spans}) {
+			got = append(got, text[sp.start:sp.end])
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: bold %q, want %q", tc.name, got, tc.want)
+		}
 	}
-	if _, ok := boldSpans(text, "something else"); ok {
-		t.Error("mismatch should not line up")
+}
+
+// marked returns the byte ranges of text that highlighted puts between "**", for
+// writing a test's spans as text; it panics when the two do not line up.
+func marked(text, highlighted string) []standoff.Span {
+	var spans []standoff.Span
+	i, j, open := 0, 0, -1
+	for i < len(highlighted) {
+		if strings.HasPrefix(highlighted[i:], "**") {
+			if open < 0 {
+				open = j
+			} else {
+				spans = append(spans, standoff.Span{Start: open, End: j})
+				open = -1
+			}
+			i += 2
+			continue
+		}
+		if j >= len(text) || highlighted[i] != text[j] {
+			panic(fmt.Sprintf("%q does not mark %q", highlighted, text))
+		}
+		i++
+		j++
 	}
-	// Fallback: terms found in the text.
-	got := termSpans("The IAEA said; iaea-led talks.", []string{"IAEA"})
-	if len(got) != 2 {
-		t.Errorf("termSpans = %v", got)
+	if j != len(text) || open >= 0 {
+		panic(fmt.Sprintf("%q does not mark %q", highlighted, text))
 	}
+	return spans
+}
+
+// at returns where sentence stands in text; it panics when it is not there.
+func at(text, sentence string) standoff.Span {
+	k := strings.Index(text, sentence)
+	if k < 0 {
+		panic(fmt.Sprintf("%q not in %q", sentence, text))
+	}
+	return standoff.Span{Start: k, End: k + len(sentence)}
 }
 
 func TestMarkup(t *testing.T) {
@@ -124,7 +169,7 @@ func TestCutText(t *testing.T) {
 
 func TestRenderPassageCutsAtSentence(t *testing.T) {
 	text := strings.Repeat("This is a sentence about enrichment. ", 30) + "Last one."
-	r := standoff.Result{Text: text, Highlighted: strings.ReplaceAll(text, "enrichment", "**enrichment**"), BestSentence: "Last one."}
+	r := standoff.Result{Text: text, Emphasis: marked(text, strings.ReplaceAll(text, "enrichment", "**enrichment**")), Best: at(text, "Last one.")}
 	got := renderPassage(r, 300, naiveSplit)
 	if discordLen(got) > 300 {
 		t.Fatalf("len %d > 300", discordLen(got))
@@ -237,7 +282,7 @@ func TestRenderExcerpt(t *testing.T) {
 		sentences = append(sentences, fmt.Sprintf("Sentence %d says something about the talks in Vienna.", i+1))
 	}
 	text := strings.Join(sentences, " ")
-	r := standoff.Result{Text: text, Highlighted: strings.ReplaceAll(text, "Vienna", "**Vienna**"), Emphasized: strings.ReplaceAll(text, "talks", "**talks**"), BestSentence: sentences[4]}
+	r := standoff.Result{Text: text, Matches: marked(text, strings.ReplaceAll(text, "Vienna", "**Vienna**")), Emphasis: marked(text, strings.ReplaceAll(text, "talks", "**talks**")), Best: at(text, sentences[4])}
 	got, cut := renderExcerpt(r, 1000, naiveSplit)
 	if !cut {
 		t.Error("a long passage is not cut")
@@ -254,7 +299,7 @@ func TestRenderExcerpt(t *testing.T) {
 	if !strings.HasSuffix(got, "Vienna. …") {
 		t.Errorf("not cut at a sentence with …: %q", got)
 	}
-	short := standoff.Result{Text: "Short passage.", Highlighted: "Short passage."}
+	short := standoff.Result{Text: "Short passage."}
 	if got, cut := renderExcerpt(short, 1000, naiveSplit); cut || got != "Short passage." {
 		t.Errorf("short passage: %q cut %v", got, cut)
 	}
@@ -273,8 +318,10 @@ func sampleAnswer() standoff.Answer {
 				Rank: 1, Doc: "glossary", Title: "Glossary of the standoff", Section: "Breakout time", Paragraph: 1, Kind: "glossary",
 				Text:         glossary,
 				Highlighted:  strings.Replace(strings.Replace(glossary, "Breakout time", "**Breakout time**", 1), "the time", "the **time**", 1),
-				Emphasized:   strings.Replace(glossary, "Breakout time", "**Breakout time**", 1),
+				Matches:      marked(glossary, strings.Replace(strings.Replace(glossary, "Breakout time", "**Breakout time**", 1), "the time", "the **time**", 1)),
+				Emphasis:     marked(glossary, strings.Replace(glossary, "Breakout time", "**Breakout time**", 1)),
 				BestSentence: "Breakout time is the time a country would need, once it has decided to do so, to produce enough weapons-grade uranium for one nuclear weapon: about 25 kg of uranium enriched to about 90% U-235.",
+				Best:         at(glossary, "Breakout time is the time a country would need, once it has decided to do so, to produce enough weapons-grade uranium for one nuclear weapon: about 25 kg of uranium enriched to about 90% U-235."),
 				Sources: []standoff.Source{
 					{Title: "The Joint Comprehensive Plan of Action at a glance", Publisher: "Arms Control Association", URL: "https://armscontrol.org/node/7135"},
 					{Publisher: "Responsible Statecraft", Published: "2022-02-09", URL: "https://responsiblestatecraft.org/2022/02/09/dont-listen-to-iran-deal-opponents-phony-complaints-about-breakout"},
@@ -285,8 +332,10 @@ func sampleAnswer() standoff.Answer {
 				Rank: 2, Doc: "iran-us-standoff", Title: "Mistrust and the nuclear deal: an opinion on the Iran–US standoff", Paragraph: 5, Kind: "opinion",
 				Text:         article,
 				Highlighted:  strings.Replace(article, "breakout time", "**breakout time**", 1),
-				Emphasized:   strings.Replace(article, "breakout time", "**breakout time**", 1),
+				Matches:      marked(article, strings.Replace(article, "breakout time", "**breakout time**", 1)),
+				Emphasis:     marked(article, strings.Replace(article, "breakout time", "**breakout time**", 1)),
 				BestSentence: "American officials argue that Iran’s advances have brought it closer than ever to a potential weapons threshold, compressing the so-called “breakout time” that once formed the backbone of non-proliferation assurances.",
+				Best:         at(article, "American officials argue that Iran’s advances have brought it closer than ever to a potential weapons threshold, compressing the so-called “breakout time” that once formed the backbone of non-proliferation assurances."),
 				Sources:      []standoff.Source{},
 				Score:        2.4,
 			},
@@ -295,8 +344,10 @@ func sampleAnswer() standoff.Answer {
 				URL: "https://example.org/iaea", Link: "https://example.org/iaea#:~:text=breakout%20time", Publisher: "Example Wire", Published: "2025-05-31",
 				Text:         "Iran's breakout time is now measured in weeks, not months.",
 				Highlighted:  "Iran's **breakout time** is now measured in weeks, not months.",
-				Emphasized:   "Iran's **breakout time** is now measured in weeks, not months.",
+				Matches:      []standoff.Span{{Start: 7, End: 20}},
+				Emphasis:     []standoff.Span{{Start: 7, End: 20}},
 				BestSentence: "Iran's breakout time is now measured in weeks, not months.",
+				Best:         standoff.Span{Start: 0, End: 58},
 				Sources:      []standoff.Source{},
 				Score:        2.1,
 			},
@@ -350,6 +401,7 @@ func TestGoldenRender(t *testing.T) {
 			Rank: 11 + i, Doc: "report", Title: strings.Repeat("A very long title ", 20), Paragraph: i + 1,
 			Text:        strings.Repeat("Inspectors verified the stockpile of enriched uranium. ", 40),
 			Highlighted: strings.Repeat("Inspectors verified the stockpile of **enriched uranium**. ", 40),
+			Emphasis:    marked(strings.Repeat("Inspectors verified the stockpile of enriched uranium. ", 40), strings.Repeat("Inspectors verified the stockpile of **enriched uranium**. ", 40)),
 			URL:         "https://example.org/" + strings.Repeat("x", 600),
 			Sources:     many,
 		})
@@ -408,7 +460,7 @@ func TestCommandDefinitions(t *testing.T) {
 
 func TestRenderClosestIsLabelled(t *testing.T) {
 	ans := standoff.Answer{Question: "how many warheads does france have", Closest: true, Results: []standoff.Result{
-		{Rank: 1, Doc: "timeline", Title: "Timeline", Paragraph: 1, Text: "France, Germany and the United Kingdom trigger snapback.", Highlighted: "**France**, Germany and the United Kingdom trigger snapback."},
+		{Rank: 1, Doc: "timeline", Title: "Timeline", Paragraph: 1, Text: "France, Germany and the United Kingdom trigger snapback.", Highlighted: "**France**, Germany and the United Kingdom trigger snapback.", Emphasis: []standoff.Span{{Start: 0, End: 6}}},
 	}, Suggestions: []string{}}
 	for _, closest := range []bool{true, false} {
 		ans.Closest, ans.Answered = closest, !closest
@@ -419,5 +471,48 @@ func TestRenderClosestIsLabelled(t *testing.T) {
 		if len(m.Embeds) != 1 {
 			t.Errorf("closest %v: %d embeds, want the passage", closest, len(m.Embeds))
 		}
+	}
+}
+
+// A result that carries its sentences (as every result of the index does) is cut at them
+// without splitting its text again: the output is the one the splitter gives.
+func TestRenderFromSentenceSpans(t *testing.T) {
+	var sentences []string
+	for i := range 12 {
+		sentences = append(sentences, fmt.Sprintf("Sentence %d says something about the talks in Vienna.", i+1))
+	}
+	text := strings.Join(sentences, " ")
+	r := standoff.Result{Text: text, Emphasis: marked(text, strings.ReplaceAll(text, "talks", "**talks**")), Best: at(text, sentences[4])}
+	spans := r
+	for _, s := range sentences {
+		spans.Sentences = append(spans.Sentences, at(text, s))
+	}
+	split := func(string) []string { t.Fatal("the text is split again"); return nil }
+	for _, limit := range []int{1000, 300, 120} {
+		want, wantCut := renderExcerpt(r, limit, naiveSplit)
+		if got, cut := renderExcerpt(spans, limit, split); got != want || cut != wantCut {
+			t.Errorf("excerpt in %d: got %q (cut %v), want %q (cut %v)", limit, got, cut, want, wantCut)
+		}
+		if got, want := renderPassage(spans, limit, split), renderPassage(r, limit, naiveSplit); got != want {
+			t.Errorf("passage in %d: got %q, want %q", limit, got, want)
+		}
+	}
+	// Sentence ranges out of the text or out of order are left out, never a crash.
+	bad := r
+	bad.Sentences = []standoff.Span{{Start: 50, End: 20}, {Start: -1, End: 5}, {Start: 0, End: 9999}}
+	if got := renderPassage(bad, 120, nil); discordLen(got) > 120 || !strings.HasSuffix(got, "…") {
+		t.Errorf("bad sentence ranges: %q", got)
+	}
+}
+
+// The question log keeps the terms a passage matched, from the answer's spans.
+func TestMatchedTerms(t *testing.T) {
+	text := "Breakout time is the time a country needs; breakout\ntime again."
+	r := standoff.Result{Text: text, Matches: []standoff.Span{{Start: 0, End: 13}, {Start: 21, End: 25}, {Start: 43, End: 56}, {Start: 50, End: 999}}}
+	if got, want := matchedTerms(r), []string{"Breakout time", "time"}; !slices.Equal(got, want) {
+		t.Errorf("matchedTerms = %q, want %q", got, want)
+	}
+	if got := matchedTerms(standoff.Result{Text: text}); got != nil {
+		t.Errorf("no matches: %q", got)
 	}
 }

@@ -53,7 +53,7 @@ var refusedRanges = []struct {
 }
 
 // NewAddressPolicy returns the policy that allows, besides public addresses, the host
-// names, IP addresses and CIDR ranges of allow.
+// names, IP addresses and CIDR ranges of allow (each as ParseAllowList accepts it).
 func NewAddressPolicy(allow []string) (*AddressPolicy, error) {
 	p := &AddressPolicy{hosts: map[string]bool{}}
 	for _, item := range allow {
@@ -61,21 +61,76 @@ func NewAddressPolicy(allow []string) (*AddressPolicy, error) {
 		if item == "" {
 			continue
 		}
-		if pr, err := netip.ParsePrefix(item); err == nil {
-			p.prefixes = append(p.prefixes, pr.Masked())
-			continue
+		pr, host, err := parseAllowItem(item)
+		if err != nil {
+			return nil, fmt.Errorf("address policy: %w", err)
 		}
-		if a, err := netip.ParseAddr(strings.Trim(item, "[]")); err == nil {
-			a = a.Unmap()
-			p.prefixes = append(p.prefixes, netip.PrefixFrom(a, a.BitLen()))
-			continue
+		if host != "" {
+			p.hosts[host] = true
+		} else {
+			p.prefixes = append(p.prefixes, pr)
 		}
-		if strings.ContainsAny(item, "/:[] ") {
-			return nil, fmt.Errorf("address policy: %q is neither a host name, an IP address nor a CIDR range", item)
-		}
-		p.hosts[strings.ToLower(strings.TrimSuffix(item, "."))] = true
 	}
 	return p, nil
+}
+
+// ParseAllowList parses a comma-separated allow-list (STANDOFF_FETCH_ALLOW) into the
+// items NewAddressPolicy takes: host names, IP addresses (IPv6 ones with or without
+// brackets) and CIDR ranges. Empty items are skipped; each item that is none of these is
+// reported, with the valid items still returned.
+func ParseAllowList(list string) ([]string, []error) {
+	var items []string
+	var errs []error
+	for _, item := range strings.Split(list, ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			continue
+		}
+		if _, _, err := parseAllowItem(item); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		items = append(items, item)
+	}
+	return items, errs
+}
+
+// parseAllowItem reads one item of an allow-list: a CIDR range or an IP address as the
+// range it allows, or a host name (lower case, without a final dot).
+func parseAllowItem(item string) (netip.Prefix, string, error) {
+	if pr, err := netip.ParsePrefix(item); err == nil {
+		return pr.Masked(), "", nil
+	}
+	addr := item
+	if strings.HasPrefix(addr, "[") && strings.HasSuffix(addr, "]") {
+		addr = addr[1 : len(addr)-1] // an IPv6 address as a URL writes it
+	}
+	if a, err := netip.ParseAddr(addr); err == nil && a.Zone() == "" {
+		a = a.Unmap()
+		return netip.PrefixFrom(a, a.BitLen()), "", nil
+	}
+	if host := strings.ToLower(strings.TrimSuffix(item, ".")); isHostName(host) {
+		return netip.Prefix{}, host, nil
+	}
+	return netip.Prefix{}, "", fmt.Errorf("%q is neither a host name, an IP address nor a CIDR range such as 10.0.0.0/8", item)
+}
+
+// isHostName reports whether s is a host name: dot-separated labels of letters, digits
+// and inner hyphens, at most 253 characters.
+func isHostName(s string) bool {
+	if s == "" || len(s) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(s, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // HostAllowed reports whether host is allowed by name, whatever it resolves to.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +111,70 @@ func TestDialerChecksResolvedAddress(t *testing.T) {
 		if (err == nil) != tt.ok {
 			t.Errorf("allow %v, host %s: dial error %v, want ok=%v", tt.allow, tt.host, err, tt.ok)
 		}
+	}
+}
+
+// The allow-list is read by the code that enforces it: what ParseAllowList accepts is
+// what the policy allows, and what it refuses the policy refuses too.
+func TestParseAllowList(t *testing.T) {
+	tests := []struct {
+		item    string
+		ip      string // an address the item allows, "" for none
+		host    string // a host name the item allows, "" for none
+		invalid bool
+	}{
+		{item: "[::1]", ip: "::1"},
+		{item: "::1", ip: "::1"},
+		{item: "127.0.0.1", ip: "127.0.0.1"},
+		{item: "::ffff:127.0.0.1", ip: "127.0.0.1"},
+		{item: "10.0.0.0/8", ip: "10.200.0.1"},
+		{item: "10.1.2.3/8", ip: "10.200.0.1"},
+		{item: "fd00::/8", ip: "fd12::1"},
+		{item: "intranet.example", host: "intranet.example"},
+		{item: "Intranet.Example.", host: "intranet.example"},
+		{item: "localhost", host: "LOCALHOST"},
+		{item: "10.0.0.0/99", invalid: true},
+		{item: "[::1", invalid: true},
+		{item: "[127.0.0.1/8]", invalid: true},
+		{item: "fe80::1%eth0", invalid: true},
+		{item: "http://intranet.example", invalid: true},
+		{item: "intra net", invalid: true},
+		{item: "-bad.example", invalid: true},
+		{item: "a..example", invalid: true},
+		{item: "intranet.example:8080", invalid: true},
+	}
+	for _, tt := range tests {
+		items, errs := ParseAllowList(" , " + tt.item + " ,")
+		if tt.invalid {
+			if len(errs) != 1 || len(items) != 0 || !strings.Contains(errs[0].Error(), "neither a host name") {
+				t.Errorf("%q: items %q, errors %v; want it refused", tt.item, items, errs)
+			}
+			if _, err := NewAddressPolicy([]string{tt.item}); err == nil {
+				t.Errorf("%q: the policy takes what the list refuses", tt.item)
+			}
+			continue
+		}
+		if len(errs) != 0 || len(items) != 1 {
+			t.Fatalf("%q: items %q, errors %v", tt.item, items, errs)
+		}
+		p, err := NewAddressPolicy(items)
+		if err != nil {
+			t.Fatalf("%q: the policy refuses what the list accepts: %v", tt.item, err)
+		}
+		if tt.ip != "" {
+			if err := p.Check(netip.MustParseAddr(tt.ip)); err != nil {
+				t.Errorf("%q: %s refused: %v", tt.item, tt.ip, err)
+			}
+		}
+		if tt.host != "" && !p.HostAllowed(tt.host) {
+			t.Errorf("%q: host %s not allowed", tt.item, tt.host)
+		}
+		if tt.host == "" && p.HostAllowed(tt.item) {
+			t.Errorf("%q: allowed as a host name", tt.item)
+		}
+	}
+	items, errs := ParseAllowList("127.0.0.1, bad item, 10.0.0.0/8")
+	if want := []string{"127.0.0.1", "10.0.0.0/8"}; !slices.Equal(items, want) || len(errs) != 1 {
+		t.Errorf("mixed list: items %q, errors %v; want %q and one error", items, errs, want)
 	}
 }

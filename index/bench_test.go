@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"github.com/standoff-bot/standoff"
 	"os"
 	"path/filepath"
 	"testing"
@@ -29,7 +30,7 @@ func benchmarkAnswer(b *testing.B, ix *Index, qs []string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		if _, err := ix.Answer(ctx, Request{Question: qs[i%len(qs)], K: DefaultK}); err != nil {
+		if _, err := ix.Answer(ctx, standoff.Request{Question: qs[i%len(qs)], K: standoff.DefaultK}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"github.com/standoff-bot/standoff"
 	"hash/fnv"
 	"os"
 	"path/filepath"
@@ -140,7 +141,7 @@ func TestCalibrationDump(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ans, err := set.ix.Answer(ctx, Request{Question: q.Question, K: 10})
+			ans, err := set.ix.Answer(ctx, standoff.Request{Question: q.Question, K: 10})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,7 +160,7 @@ func TestCalibrationDump(t *testing.T) {
 				ps := set.ix.passages[cd.passage]
 				rel := q.relevant[ps.Doc]
 				if q.gold != nil {
-					rel = GoldRank(Answer{Results: []Result{{Rank: 1, Text: ps.Text}}}, q.gold) == 1
+					rel = GoldRank(standoff.Answer{Results: []standoff.Result{{Rank: 1, Text: ps.Text}}}, q.gold) == 1
 				}
 				r.Cands = append(r.Cands, cand{Found: cd.match.found, Score: cd.score, Coverage: cd.coverage, Relevant: rel})
 			}

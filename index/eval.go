@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/standoff-bot/standoff"
 	"io"
 	"strings"
 )
@@ -97,7 +98,7 @@ func Evaluate(ctx context.Context, ix *Index, qs []Question) (Report, error) {
 	var hit1, hit3 int
 	var rr float64
 	for _, q := range qs {
-		ans, err := ix.Answer(ctx, Request{Question: q.Question, K: evalDepth})
+		ans, err := ix.Answer(ctx, standoff.Request{Question: q.Question, K: evalDepth})
 		if err != nil {
 			return rep, fmt.Errorf("evaluate line %d: %w", q.Line, err)
 		}
@@ -150,7 +151,7 @@ func Evaluate(ctx context.Context, ix *Index, qs []Question) (Report, error) {
 
 // GoldRank is the rank of the first result whose text holds one of the gold phrases,
 // compared on letters and digits only, lower-cased; 0 when none does.
-func GoldRank(ans Answer, gold []string) int {
+func GoldRank(ans standoff.Answer, gold []string) int {
 	for _, r := range ans.Results {
 		text := normalizeForCompare(r.Text)
 		for _, g := range gold {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
 )
 
@@ -88,7 +89,7 @@ func FuzzAnswer(f *testing.F) {
 	f.Fuzz(func(t *testing.T, q string, k, offset int) {
 		// The bot never asks past passage 10,000 (its buttons' offsets are bounded so).
 		offset %= 10_001
-		ans, err := ix.Answer(ctx, Request{Question: q, K: k, Offset: offset})
+		ans, err := ix.Answer(ctx, standoff.Request{Question: q, K: k, Offset: offset})
 		if err != nil {
 			t.Fatalf("Answer(%q, k=%d, offset=%d): %v", q, k, offset, err)
 		}
@@ -101,8 +102,8 @@ func FuzzAnswer(f *testing.F) {
 		if ans.Answered && ans.Closest {
 			t.Fatalf("%q both answered and closest", q)
 		}
-		if len(ans.Results) > MaxK {
-			t.Fatalf("%q: %d results, more than %d", q, len(ans.Results), MaxK)
+		if len(ans.Results) > standoff.MaxK {
+			t.Fatalf("%q: %d results, more than %d", q, len(ans.Results), standoff.MaxK)
 		}
 		for _, r := range ans.Results {
 			if !passages[r.Text] {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
 )
 
@@ -108,21 +109,17 @@ func findTerms(tokens []token, terms []string) []span {
 	return out
 }
 
-// highlight wraps the spans of text in "**", joining spans that only white space
-// separates, and leaves every other character as it is.
-func highlight(text string, spans []span) string {
-	if len(spans) == 0 {
-		return text
-	}
-	spans = mergeSpans(text, spans)
+// highlight wraps the spans of text, sorted and apart, in "**" and leaves every other
+// character as it is: the JSON answer's highlighted text.
+func highlight(text string, spans []standoff.Span) string {
 	var b strings.Builder
 	last := 0
 	for _, s := range spans {
-		b.WriteString(text[last:s.start])
+		b.WriteString(text[last:s.Start])
 		b.WriteString("**")
-		b.WriteString(text[s.start:s.end])
+		b.WriteString(text[s.Start:s.End])
 		b.WriteString("**")
-		last = s.end
+		last = s.End
 	}
 	b.WriteString(text[last:])
 	return b.String()
@@ -144,26 +141,39 @@ func mergeSpans(text string, spans []span) []span {
 	return out
 }
 
-// bestSentence is the sentence of the passage holding the heaviest set of distinct
-// matched concepts; the first sentence when none holds any.
-func (ix *Index) bestSentence(p corpus.Passage, mi matchInfo) string {
-	sentences := ix.splitter.Split(p.Text)
-	if len(sentences) == 0 {
-		return strings.TrimSpace(p.Text)
-	}
-	best, bestScore, from := sentences[0], 0.0, 0
-	for _, s := range sentences {
-		start := strings.Index(p.Text[from:], s)
-		if start < 0 || isCitation(s) {
+// sentences returns where the sentences of a passage's text stand in it, in order.
+func (ix *Index) sentences(text string) []span {
+	var out []span
+	from := 0
+	for _, s := range ix.splitter.Split(text) {
+		k := strings.Index(text[from:], s)
+		if k < 0 {
 			continue
 		}
-		start += from
-		end := start + len(s)
-		from = end
+		out = append(out, span{from + k, from + k + len(s)})
+		from += k + len(s)
+	}
+	return out
+}
+
+// bestSentence is the sentence of sentences (of the passage's text) holding the heaviest
+// set of distinct matched concepts; the first sentence when none holds any, the whole
+// text (trimmed) when it has no sentence.
+func bestSentence(text string, sentences []span, mi matchInfo) span {
+	if len(sentences) == 0 {
+		trimmed := strings.TrimSpace(text)
+		k := strings.Index(text, trimmed)
+		return span{k, k + len(trimmed)}
+	}
+	best, bestScore := sentences[0], 0.0
+	for _, sent := range sentences {
+		if isCitation(text[sent.start:sent.end]) {
+			continue
+		}
 		got := map[int]bool{}
 		score := 0.0
 		for _, sp := range mi.spans {
-			if sp.start >= start && sp.end <= end {
+			if sp.start >= sent.start && sp.end <= sent.end {
 				c := mi.concept[sp.start]
 				if !got[c] {
 					got[c] = true
@@ -172,10 +182,31 @@ func (ix *Index) bestSentence(p corpus.Passage, mi matchInfo) string {
 			}
 		}
 		if score > bestScore {
-			best, bestScore = s, score
+			best, bestScore = sent, score
 		}
 	}
 	return best
+}
+
+// toAnswer returns spans as the answer's byte ranges; nil when there are none.
+func toAnswer(spans []span) []standoff.Span {
+	if len(spans) == 0 {
+		return nil
+	}
+	out := make([]standoff.Span, len(spans))
+	for i, sp := range spans {
+		out[i] = standoff.Span{Start: sp.start, End: sp.end}
+	}
+	return out
+}
+
+// answerSpans returns the spans of text sorted and merged as highlight shows them, as
+// the answer's byte ranges; nil when there are none.
+func answerSpans(text string, spans []span) []standoff.Span {
+	if len(spans) == 0 {
+		return nil
+	}
+	return toAnswer(mergeSpans(text, spans))
 }
 
 func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -28,6 +28,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 
+	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
 )
 
@@ -60,7 +61,7 @@ type Index struct {
 	phrases   *phraseTable
 	vocab     *vocabulary
 	completes []string
-	stats     Stats
+	stats     standoff.Stats
 	weights   weights
 	closeOnce sync.Once
 }
@@ -122,7 +123,7 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 		return nil, err
 	}
 	ix.bleve = bi
-	ix.stats = Stats{
+	ix.stats = standoff.Stats{
 		Documents:   got.Documents,
 		Passages:    got.Passages,
 		Built:       got.Built,
@@ -361,18 +362,18 @@ func (ix *Index) Close() error {
 }
 
 // Stats describes the index.
-func (ix *Index) Stats() Stats { return ix.stats }
+func (ix *Index) Stats() standoff.Stats { return ix.stats }
 
 // Documents lists the documents of the index, in corpus order.
-func (ix *Index) Documents() []Document {
-	var out []Document
+func (ix *Index) Documents() []standoff.Document {
+	var out []standoff.Document
 	for _, p := range ix.passages {
 		if n := len(out); n > 0 && out[n-1].ID == p.Doc {
 			out[n-1].Passages++
 			out[n-1].Newest = newest(out[n-1].Newest, p)
 			continue
 		}
-		out = append(out, Document{ID: p.Doc, Title: p.Title, Kind: p.Kind, Publisher: p.Publisher,
+		out = append(out, standoff.Document{ID: p.Doc, Title: p.Title, Kind: p.Kind, Publisher: p.Publisher,
 			Published: p.Published, URL: p.URL, Passages: 1, Newest: newest("", p)})
 	}
 	return out

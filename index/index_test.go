@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
 )
 
@@ -54,9 +55,9 @@ func loadFS(t testing.TB, files map[string]string) *corpus.Corpus {
 	return c
 }
 
-func ask(t testing.TB, ix *Index, q string, k int) Answer {
+func ask(t testing.TB, ix *Index, q string, k int) standoff.Answer {
 	t.Helper()
-	ans, err := ix.Answer(context.Background(), Request{Question: q, K: k})
+	ans, err := ix.Answer(context.Background(), standoff.Request{Question: q, K: k})
 	if err != nil {
 		t.Fatalf("Answer(%q): %v", q, err)
 	}
@@ -99,7 +100,7 @@ func TestDefinitionComesFirst(t *testing.T) {
 func TestBreakoutTimeCitesGlossaryAndSeed(t *testing.T) {
 	ix := openMem(t, loadDefault(t))
 	ans := ask(t, ix, "what is breakout time?", 3)
-	docs := map[string]Result{}
+	docs := map[string]standoff.Result{}
 	for _, r := range ans.Results {
 		if _, ok := docs[r.Doc]; !ok {
 			docs[r.Doc] = r
@@ -120,7 +121,7 @@ func TestBreakoutTimeCitesGlossaryAndSeed(t *testing.T) {
 	}
 }
 
-func docNames(ans Answer) []string {
+func docNames(ans standoff.Answer) []string {
 	var out []string
 	for _, r := range ans.Results {
 		out = append(out, r.Doc+"#"+r.Section)
@@ -267,7 +268,7 @@ func TestPaging(t *testing.T) {
 	if !first.Answered || len(first.Results) != 2 || !first.More {
 		t.Fatalf("first page: %d results, more %v", len(first.Results), first.More)
 	}
-	next, err := ix.Answer(context.Background(), Request{Question: "snapback sanctions", K: 2, Offset: 2})
+	next, err := ix.Answer(context.Background(), standoff.Request{Question: "snapback sanctions", K: 2, Offset: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -447,14 +448,14 @@ func TestRelatedTextHasALowerFloor(t *testing.T) {
 	if ans := ask(t, ix, msg, 3); ans.Answered {
 		t.Logf("answered as a question too: %v", docNames(ans))
 	}
-	ans, err := ix.Answer(context.Background(), Request{Question: msg, K: 3, Related: true})
+	ans, err := ix.Answer(context.Background(), standoff.Request{Question: msg, K: 3, Related: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !ans.Answered || !strings.Contains(ans.Results[0].Text, "breakout time") {
 		t.Errorf("related passages of %q: %v", msg, docNames(ans))
 	}
-	ans, err = ix.Answer(context.Background(), Request{Question: "lol nice weather today, anyone up for pizza?", K: 3, Related: true})
+	ans, err = ix.Answer(context.Background(), standoff.Request{Question: "lol nice weather today, anyone up for pizza?", K: 3, Related: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -485,10 +486,10 @@ func TestAlternatingCorporaReuseTheirIndexes(t *testing.T) {
 
 func TestOffsetPastTheLastPage(t *testing.T) {
 	ix := openMem(t, loadDefault(t))
-	if _, err := ix.Answer(context.Background(), Request{Question: "snapback", Offset: MaxOffset + 1}); err == nil {
+	if _, err := ix.Answer(context.Background(), standoff.Request{Question: "snapback", Offset: standoff.MaxOffset + 1}); err == nil {
 		t.Error("an offset past MaxOffset was accepted")
 	}
-	ans, err := ix.Answer(context.Background(), Request{Question: "snapback", Offset: MaxOffset})
+	ans, err := ix.Answer(context.Background(), standoff.Request{Question: "snapback", Offset: standoff.MaxOffset})
 	if err != nil || len(ans.Results) != 0 || ans.More {
 		t.Errorf("offset MaxOffset: %d results, more %v, err %v", len(ans.Results), ans.More, err)
 	}

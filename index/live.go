@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
 )
 
@@ -52,10 +53,10 @@ func (l *Live) acquire() (*served, error) {
 }
 
 // Answer answers from the index serving now.
-func (l *Live) Answer(ctx context.Context, req Request) (Answer, error) {
+func (l *Live) Answer(ctx context.Context, req standoff.Request) (standoff.Answer, error) {
 	s, err := l.acquire()
 	if err != nil {
-		return Answer{}, err
+		return standoff.Answer{}, err
 	}
 	defer s.mu.RUnlock()
 	return s.ix.Answer(ctx, req)
@@ -82,10 +83,10 @@ func (l *Live) Complete(ctx context.Context, prefix string, n int) []string {
 }
 
 // Stats describes the index serving now.
-func (l *Live) Stats() Stats {
+func (l *Live) Stats() standoff.Stats {
 	s, err := l.acquire()
 	if err != nil {
-		return Stats{}
+		return standoff.Stats{}
 	}
 	defer s.mu.RUnlock()
 	return s.ix.Stats()
@@ -119,15 +120,15 @@ func (l *Live) Swap(next *Index) error {
 
 // Refresh opens an index of c with cfg (building it beside the one serving, when the
 // corpus changed) and swaps it in. On failure the index serving goes on serving.
-func (l *Live) Refresh(ctx context.Context, cfg Config, c *corpus.Corpus) (Stats, error) {
+func (l *Live) Refresh(ctx context.Context, cfg Config, c *corpus.Corpus) (standoff.Stats, error) {
 	next, err := Open(ctx, cfg, c)
 	if err != nil {
-		return Stats{}, fmt.Errorf("refresh index: %w", err)
+		return standoff.Stats{}, fmt.Errorf("refresh index: %w", err)
 	}
 	st := next.Stats()
 	err = l.Swap(next)
 	if errors.Is(err, ErrClosed) {
-		return Stats{}, err // nothing swapped: the Live is closed
+		return standoff.Stats{}, err // nothing swapped: the Live is closed
 	}
 	return st, err // next serves; err, if any, is from closing the old index
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/standoff-bot/standoff"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -42,7 +43,7 @@ func TestLiveSwapUnderLoad(t *testing.T) {
 					return
 				default:
 				}
-				ans, err := live.Answer(ctx, Request{Question: "natanz centrifuges report", K: 5})
+				ans, err := live.Answer(ctx, standoff.Request{Question: "natanz centrifuges report", K: 5})
 				asked.Add(1)
 				if err != nil {
 					failed.Add(1)
@@ -89,7 +90,7 @@ func TestLiveClosed(t *testing.T) {
 	if err := live.Healthy(); !errors.Is(err, ErrClosed) {
 		t.Errorf("healthy after close: %v, want ErrClosed", err)
 	}
-	if _, err := live.Answer(context.Background(), Request{Question: "text"}); !errors.Is(err, ErrClosed) {
+	if _, err := live.Answer(context.Background(), standoff.Request{Question: "text"}); !errors.Is(err, ErrClosed) {
 		t.Errorf("answer after close: %v, want ErrClosed", err)
 	}
 	if got := live.Complete(context.Background(), "t", 5); len(got) != 0 {
@@ -106,7 +107,7 @@ func TestRefreshFailureKeepsServing(t *testing.T) {
 	if _, err := live.Refresh(cctx, Config{}, loadFS(t, map[string]string{"b.md": "---\ntitle: B\n---\n\nOther.\n"})); err == nil {
 		t.Fatal("refresh with a cancelled context succeeded")
 	}
-	if ans, err := live.Answer(ctx, Request{Question: "centrifuges natanz"}); err != nil || !ans.Answered {
+	if ans, err := live.Answer(ctx, standoff.Request{Question: "centrifuges natanz"}); err != nil || !ans.Answered {
 		t.Errorf("after a failed refresh: answered %v, err %v", ans.Answered, err)
 	}
 }

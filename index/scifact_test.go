@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
 )
 
@@ -114,7 +115,7 @@ func TestSciFactTuning(t *testing.T) {
 func sciFactAnswers(tb testing.TB, ix *Index, qs []JudgedQuery) (ndcg, recall float64, refused int) {
 	ctx := context.Background()
 	for _, q := range qs {
-		ans, err := ix.Answer(ctx, Request{Question: q.Text, K: 50})
+		ans, err := ix.Answer(ctx, standoff.Request{Question: q.Text, K: 50})
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/standoff-bot/standoff"
 )
 
 // The relevance floor, fitted on labelled questions (see BENCHMARKS.md). A question is
@@ -111,16 +112,16 @@ func (c candidate) worth() float64 { return c.score * c.coverage }
 // it, the passages that share a rare concept with the question are returned as the
 // closest ones. A question nothing answers is not an error: the answer says so and
 // carries suggestions.
-func (ix *Index) Answer(ctx context.Context, req Request) (Answer, error) {
+func (ix *Index) Answer(ctx context.Context, req standoff.Request) (standoff.Answer, error) {
 	k := req.K
 	if k <= 0 {
-		k = DefaultK
+		k = standoff.DefaultK
 	}
-	k = min(k, MaxK)
+	k = min(k, standoff.MaxK)
 	offset := max(req.Offset, 0)
-	ans := Answer{Question: req.Question, Results: []Result{}, Suggestions: []string{}}
-	if offset > MaxOffset {
-		return ans, fmt.Errorf("answer: offset %d is past the last page (%d)", offset, MaxOffset)
+	ans := standoff.Answer{Question: req.Question, Results: []standoff.Result{}, Suggestions: []string{}}
+	if offset > standoff.MaxOffset {
+		return ans, fmt.Errorf("answer: offset %d is past the last page (%d)", offset, standoff.MaxOffset)
 	}
 	p := ix.readQuestion(req.Question)
 
@@ -322,10 +323,13 @@ func normalizeForCompare(s string) string {
 }
 
 // result turns a candidate into a cited, highlighted result.
-func (ix *Index) result(pl plan, rank int, c candidate) Result {
+func (ix *Index) result(pl plan, rank int, c candidate) standoff.Result {
 	p := ix.passages[c.passage]
-	best := ix.bestSentence(p, c.match)
-	return Result{
+	sentences := ix.sentences(p.Text)
+	best := bestSentence(p.Text, sentences, c.match)
+	sentence := p.Text[best.start:best.end]
+	matches := answerSpans(p.Text, c.match.spans)
+	return standoff.Result{
 		Rank:         rank,
 		Doc:          p.Doc,
 		Title:        p.Title,
@@ -334,11 +338,14 @@ func (ix *Index) result(pl plan, rank int, c candidate) Result {
 		Publisher:    p.Publisher,
 		Published:    p.Published,
 		URL:          p.URL,
-		Link:         textFragmentLink(p.URL, best),
+		Link:         textFragmentLink(p.URL, sentence),
 		Text:         p.Text,
-		Highlighted:  highlight(p.Text, c.match.spans),
-		BestSentence: best,
-		Emphasized:   emphasize(pl, p.Text, c.match),
+		Highlighted:  highlight(p.Text, matches),
+		BestSentence: sentence,
+		Matches:      matches,
+		Emphasis:     answerSpans(p.Text, emphasize(pl, p.Text, c.match)),
+		Best:         standoff.Span{Start: best.start, End: best.end},
+		Sentences:    toAnswer(sentences),
 		Sources:      sources(p.Sources),
 		Score:        c.score,
 		Kind:         p.Kind,

@@ -3,15 +3,16 @@ package index
 import (
 	"strings"
 
+	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
 )
 
 // sources converts a passage's citations for a result; never nil, so that the JSON
 // answer always holds a list.
-func sources(cs []corpus.Citation) []Source {
-	out := make([]Source, len(cs))
+func sources(cs []corpus.Citation) []standoff.Source {
+	out := make([]standoff.Source, len(cs))
 	for i, c := range cs {
-		out[i] = Source{Title: c.Title, Publisher: c.Publisher, Published: c.Published, URL: c.URL}
+		out[i] = standoff.Source{Title: c.Title, Publisher: c.Publisher, Published: c.Published, URL: c.URL}
 	}
 	return out
 }
@@ -24,10 +25,10 @@ const (
 	emphasisShare = 0.5
 )
 
-// emphasize returns text with only the question's rare terms in bold: quoted phrases,
+// emphasize returns the spans of text that hold only the question's rare terms: quoted phrases,
 // multi-word terms where the whole term is found, and the rare words; a word so common
 // that the search leaves it out is never rare.
-func emphasize(p plan, text string, m matchInfo) string {
+func emphasize(p plan, text string, m matchInfo) []span {
 	top := 0.0
 	for _, c := range p.concepts {
 		if !c.quoted && !c.isPhrase() && !c.date {
@@ -47,7 +48,7 @@ func emphasize(p plan, text string, m matchInfo) string {
 			keep = append(keep, sp)
 		}
 	}
-	return highlight(text, keep)
+	return keep
 }
 
 // newest returns the later of date and the dates of passage p and of its sources.

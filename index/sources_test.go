@@ -2,9 +2,10 @@ package index
 
 import (
 	"encoding/json"
-	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/standoff-bot/standoff"
 )
 
 // Every result from the default corpus is traceable: it has a url or a source with a web
@@ -48,7 +49,7 @@ func TestResultsCarrySources(t *testing.T) {
 		t.Fatalf("breakout time: %+v", ans)
 	}
 	got := ans.Results[0].Sources
-	want := Source{Title: "The Joint Comprehensive Plan of Action at a glance", Publisher: "Arms Control Association", URL: "https://armscontrol.org/node/7135"}
+	want := standoff.Source{Title: "The Joint Comprehensive Plan of Action at a glance", Publisher: "Arms Control Association", URL: "https://armscontrol.org/node/7135"}
 	if len(got) == 0 || got[0] != want {
 		t.Errorf("breakout time sources = %+v, want first %+v", got, want)
 	}
@@ -66,7 +67,6 @@ func webURL(s string) bool {
 // "uranium") nor a word of a multi-word term found alone ("time").
 func TestEmphasizedRareTerms(t *testing.T) {
 	ix := openMem(t, loadDefault(t))
-	bold := regexp.MustCompile(`\*\*([^*]+)\*\*`)
 	for _, tc := range []struct {
 		q         string
 		want, not []string // bold terms (lower case) that must, must not appear
@@ -80,11 +80,17 @@ func TestEmphasizedRareTerms(t *testing.T) {
 		}
 		got := map[string]bool{}
 		for _, r := range ans.Results {
-			if strings.ReplaceAll(r.Emphasized, "**", "") != r.Text {
-				t.Errorf("%q: Emphasized is not the text with bold marks: %q", tc.q, r.Emphasized)
+			if !within(r.Emphasis, r.Matches) {
+				t.Errorf("%q: Emphasis %v is not within Matches %v", tc.q, r.Emphasis, r.Matches)
 			}
-			for _, m := range bold.FindAllStringSubmatch(r.Emphasized, -1) {
-				got[strings.ToLower(m[1])] = true
+			for _, sp := range r.Emphasis {
+				got[strings.ToLower(r.Text[sp.Start:sp.End])] = true
+			}
+			if r.Highlighted != highlight(r.Text, r.Matches) || len(r.Matches) == 0 {
+				t.Errorf("%q: highlighted %q is not the text with its %d matches in bold", tc.q, r.Highlighted, len(r.Matches))
+			}
+			if r.BestSentence != r.Text[r.Best.Start:r.Best.End] {
+				t.Errorf("%q: Best %v is not where BestSentence %q stands", tc.q, r.Best, r.BestSentence)
 			}
 		}
 		for _, w := range tc.want {
@@ -98,4 +104,20 @@ func TestEmphasizedRareTerms(t *testing.T) {
 			}
 		}
 	}
+}
+
+// within reports whether every span of inner lies inside one span of outer.
+func within(inner, outer []standoff.Span) bool {
+	for _, in := range inner {
+		ok := false
+		for _, out := range outer {
+			if in.Start >= out.Start && in.End <= out.End {
+				ok = true
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }

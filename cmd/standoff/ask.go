@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/standoff-bot/standoff"
 
@@ -153,17 +155,28 @@ const (
 // underlined with the question's rare terms in bold; plain, between » and «, with no
 // markup at all.
 func markPassage(r standoff.Result, styled bool) string {
-	text := oneLine(r.Text)
-	best := strings.TrimSpace(r.BestSentence)
-	bs, be := -1, -1
-	if best != "" && best != strings.TrimSpace(text) {
-		if k := strings.Index(text, oneLine(best)); k >= 0 {
-			bs, be = k, k+len(oneLine(best))
+	text, pos := oneLineMap(r.Text)
+	// at returns where sp, without the white space at its edges, lands in text.
+	at := func(sp standoff.Span) (int, int, bool) {
+		if sp.Start < 0 || sp.Start >= sp.End || sp.End > len(r.Text) {
+			return 0, 0, false
 		}
+		in := r.Text[sp.Start:sp.End]
+		start := sp.Start + len(in) - len(strings.TrimLeftFunc(in, unicode.IsSpace))
+		end := sp.Start + len(strings.TrimRightFunc(in, unicode.IsSpace))
+		return pos[start], pos[end], start < end
+	}
+	bs, be, ok := at(r.Best)
+	if !ok || bs == 0 && be == len(text) {
+		bs, be = -1, -1 // no best sentence, or the whole passage is its best sentence
 	}
 	var bold [][2]int
 	if styled {
-		bold = boldRanges(text, oneLine(r.Emphasized))
+		for _, sp := range r.Emphasis {
+			if s, e, ok := at(sp); ok {
+				bold = append(bold, [2]int{s, e})
+			}
+		}
 	}
 	inBold := func(i int) bool {
 		for _, b := range bold {
@@ -201,30 +214,32 @@ func markPassage(r standoff.Result, styled bool) string {
 	return b.String()
 }
 
-// boldRanges finds the byte ranges of text that emphasized puts between "**"; none when
-// the two do not line up.
-func boldRanges(text, emphasized string) [][2]int {
-	var out [][2]int
-	i, j, open := 0, 0, -1
-	for i < len(emphasized) {
-		if strings.HasPrefix(emphasized[i:], "**") && !strings.HasPrefix(text[j:], "**") {
-			if open < 0 {
-				open = j
-			} else {
-				out = append(out, [2]int{open, j})
-				open = -1
+// oneLineMap returns s on one line as oneLine does, and where each byte offset of s
+// (0 to len(s)) lands in it: white space lands where the space that replaces it starts.
+func oneLineMap(s string) (string, []int) {
+	var b strings.Builder
+	pos := make([]int, len(s)+1)
+	pending := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			pending = pending || b.Len() > 0
+			for k := i; k < i+size; k++ {
+				pos[k] = b.Len()
 			}
-			i += 2
+			i += size
 			continue
 		}
-		if j >= len(text) || emphasized[i] != text[j] {
-			return nil
+		if pending {
+			b.WriteByte(' ')
+			pending = false
 		}
-		i++
-		j++
+		for k := i; k < i+size; k++ {
+			pos[k] = b.Len()
+		}
+		b.WriteString(s[i : i+size])
+		i += size
 	}
-	if j != len(text) || open >= 0 {
-		return nil
-	}
-	return out
+	pos[len(s)] = b.Len()
+	return b.String(), pos
 }

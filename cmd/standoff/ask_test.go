@@ -85,8 +85,8 @@ func webAddr(s string) bool {
 
 func TestPrintAnswerKinds(t *testing.T) {
 	r := standoff.Result{Rank: 1, Doc: "glossary", Title: "Glossary", Section: "Breakout time", Paragraph: 1, Kind: "glossary",
-		Text: "Breakout time is short. It was a year.", Emphasized: "**Breakout time** is short. It was a year.",
-		BestSentence: "It was a year.", Sources: []standoff.Source{{Publisher: "Example", URL: "https://example.org/"}}}
+		Text: "Breakout time is short. It was a year.", Emphasis: []standoff.Span{{Start: 0, End: 13}},
+		BestSentence: "It was a year.", Best: standoff.Span{Start: 24, End: 38}, Sources: []standoff.Source{{Publisher: "Example", URL: "https://example.org/"}}}
 	for _, tc := range []struct {
 		name string
 		ans  standoff.Answer
@@ -130,6 +130,30 @@ func TestUseStyles(t *testing.T) {
 	} {
 		if got := useStyles(tc.terminal, tc.noColor); got != tc.want {
 			t.Errorf("useStyles(%v, %q) = %v, want %v", tc.terminal, tc.noColor, got, tc.want)
+		}
+	}
+}
+
+// The terminal shows the passage on one line, marked from the answer's spans; spans that
+// do not lie within the text are left out, never a crash.
+func TestMarkPassage(t *testing.T) {
+	text := "Breakout time\n is  short. It was a year. "
+	for _, tc := range []struct {
+		name   string
+		r      standoff.Result
+		styled bool
+		want   string
+	}{
+		{"plain", standoff.Result{Text: text, Emphasis: []standoff.Span{{Start: 0, End: 13}}, Best: standoff.Span{Start: 26, End: 40}}, false,
+			"Breakout time is short. » It was a year. «"},
+		{"styled", standoff.Result{Text: text, Emphasis: []standoff.Span{{Start: 0, End: 13}}, Best: standoff.Span{Start: 25, End: 40}}, true,
+			ansiBold + "Breakout time" + ansiNoBold + " is short. " + ansiUnderline + "It was a year." + ansiNoUnder},
+		{"whole passage", standoff.Result{Text: "One sentence.", Best: standoff.Span{Start: 0, End: 13}}, false, "One sentence."},
+		{"hostile spans", standoff.Result{Text: text, Emphasis: []standoff.Span{{Start: -3, End: 2}, {Start: 5, End: 500}, {Start: 9, End: 1}}, Best: standoff.Span{Start: 30, End: 99}}, true,
+			"Breakout time is short. It was a year."},
+	} {
+		if got := markPassage(tc.r, tc.styled); got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
 		}
 	}
 }

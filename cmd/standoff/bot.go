@@ -30,7 +30,7 @@ func cmdBot(ctx context.Context, watch bool, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "standoff bot: reading .env: %v\n", err)
 		return 1
 	}
-	cfg, errs := bot.LoadConfig(os.LookupEnv)
+	cfg, errs := loadConfig(os.LookupEnv)
 	if len(errs) > 0 {
 		for _, err := range errs {
 			fmt.Fprintf(stderr, "standoff bot: %v\n", err)

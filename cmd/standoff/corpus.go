@@ -73,15 +73,15 @@ type workspace struct {
 // STANDOFF_CORPUS_DIR, else DATA/corpus, filled with the embedded corpus on first use, as
 // standoff bot does.
 func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*workspace, error) {
-	data, err := bot.DataDir(cf.data, os.LookupEnv)
+	data, err := dataDir(cf.data, os.LookupEnv)
 	if err != nil {
 		return nil, err
 	}
-	dir := bot.CorpusDir(cf.corpus, data, os.LookupEnv)
+	dir := corpusDir(cf.corpus, data, os.LookupEnv)
 	if _, err := ensureCorpus(dir); err != nil {
 		return nil, err
 	}
-	repo, err := gitcorpus.Open(ctx, gitConfig(dir, os.Getenv, cliLogger(stderr)))
+	repo, err := gitcorpus.Open(ctx, gitConfig(dir, os.LookupEnv, cliLogger(stderr)))
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,11 @@ func (w *workspace) change(ctx context.Context, before *corpus.Corpus, command, 
 // source downloads arg when it is a web address, or reads it as a file.
 func (w *workspace) source(ctx context.Context, arg string) (corpus.Source, error) {
 	if u, err := url.Parse(arg); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		f, err := corpus.NewFetcher(corpus.FetchConfig{Allow: splitAllow(bot.Env(os.LookupEnv).Get("STANDOFF_FETCH_ALLOW")),
+		allow, errs := fetchAllow(os.LookupEnv)
+		if len(errs) > 0 {
+			return corpus.Source{}, errors.Join(errs...)
+		}
+		f, err := corpus.NewFetcher(corpus.FetchConfig{Allow: allow,
 			UserAgent: "standoff (command line; corpus moderation)"})
 		if err != nil {
 			return corpus.Source{}, err
@@ -209,17 +213,6 @@ func (w *workspace) source(ctx context.Context, arg string) (corpus.Source, erro
 		return corpus.Source{}, fmt.Errorf("read %s: %w", arg, err)
 	}
 	return corpus.Source{Name: filepath.Base(arg), Data: data}, nil
-}
-
-// splitAllow splits STANDOFF_FETCH_ALLOW.
-func splitAllow(v string) []string {
-	var out []string
-	for _, item := range strings.Split(v, ",") {
-		if item = strings.TrimSpace(item); item != "" {
-			out = append(out, item)
-		}
-	}
-	return out
 }
 
 // remove removes the document with id, then rebuilds the index.

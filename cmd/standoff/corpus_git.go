@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
@@ -19,14 +18,6 @@ import (
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 	"github.com/standoff-bot/standoff/index"
 )
-
-// gitConfig reads the corpus repository's settings from the environment:
-// STANDOFF_CORPUS_GIT, STANDOFF_CORPUS_GIT_BRANCH and STANDOFF_CORPUS_GIT_TOKEN.
-func gitConfig(dir string, getenv func(string) string, logger *slog.Logger) gitcorpus.Config {
-	return gitcorpus.Config{Dir: dir, Remote: strings.TrimSpace(getenv("STANDOFF_CORPUS_GIT")),
-		Branch: strings.TrimSpace(getenv("STANDOFF_CORPUS_GIT_BRANCH")),
-		Token:  strings.TrimSpace(getenv("STANDOFF_CORPUS_GIT_TOKEN")), Logger: logger}
-}
 
 // cliLogger logs the corpus repository's warnings on stderr.
 func cliLogger(stderr io.Writer) *slog.Logger {
@@ -187,31 +178,14 @@ func short(id string) string {
 	return id
 }
 
-// DefaultSyncInterval is how often the bot looks at the corpus's remote when
-// STANDOFF_CORPUS_SYNC is unset.
-const DefaultSyncInterval = 30 * time.Second
-
-// syncInterval reads STANDOFF_CORPUS_SYNC: a Go duration of at least 100ms.
-func syncInterval(getenv func(string) string) (time.Duration, error) {
-	v := strings.TrimSpace(getenv("STANDOFF_CORPUS_SYNC"))
-	if v == "" {
-		return DefaultSyncInterval, nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < 100*time.Millisecond {
-		return 0, fmt.Errorf("STANDOFF_CORPUS_SYNC: %q is not a duration of at least 100ms (e.g. 30s, 5m)", v)
-	}
-	return d, nil
-}
-
 // openBotRepo opens the bot's corpus folder as a repository and, with a remote, brings
 // its changes before the corpus is loaded; an unreachable remote is only logged.
 func openBotRepo(ctx context.Context, dir string, logger *slog.Logger) (*gitcorpus.Repo, time.Duration, error) {
-	interval, err := syncInterval(os.Getenv)
+	interval, err := syncInterval(os.LookupEnv)
 	if err != nil {
 		return nil, 0, err
 	}
-	repo, err := gitcorpus.Open(ctx, gitConfig(dir, os.Getenv, logger.With("part", "corpus-git")))
+	repo, err := gitcorpus.Open(ctx, gitConfig(dir, os.LookupEnv, logger.With("part", "corpus-git")))
 	if err != nil {
 		return nil, 0, err
 	}

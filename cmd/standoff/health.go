@@ -8,20 +8,18 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/standoff-bot/standoff/bot"
 )
 
 // probeURL is the address `standoff health` asks by default: /livez on
 // STANDOFF_HTTP_ADDR (else its default), with a wildcard host (":8080", "0.0.0.0:8080",
 // "[::]:8080") asked on the loopback address.
 func probeURL(lookup func(string) (string, bool)) (string, error) {
-	addr := bot.Env(lookup).Get("STANDOFF_HTTP_ADDR")
-	switch {
-	case strings.EqualFold(addr, bot.HTTPAddrOff):
+	addr, err := httpAddr(lookup)
+	if err != nil {
+		return "", err
+	}
+	if addr == "" {
 		return "", fmt.Errorf("STANDOFF_HTTP_ADDR is off: there is no endpoint to probe (give --url)")
-	case addr == "":
-		addr = bot.DefaultHTTPAddr
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {

@@ -17,6 +17,7 @@ func TestProbeURL(t *testing.T) {
 		{"10.1.2.3:80", "http://10.1.2.3:80/livez", ""},
 		{"off", "", "off"},
 		{"nope", "", "not host:port"},
+		{"127.0.0.1:99999", "", "no valid port"}, // the bot would refuse it too
 	} {
 		got, err := probeURL(func(string) (string, bool) { return tt.addr, true })
 		if got != tt.want || (err == nil) != (tt.err == "") || err != nil && !strings.Contains(err.Error(), tt.err) {

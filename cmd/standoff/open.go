@@ -16,7 +16,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/index"
 )
@@ -57,12 +56,12 @@ func loadCorpus(ctx context.Context, dir string, stderr io.Writer) (*corpus.Corp
 // stderr: --corpus when given; else the data folder's corpus (the one the bot serves
 // and standoff corpus add changes: $STANDOFF_CORPUS_DIR, else DATA/corpus) when it
 // exists; else "", the corpus embedded in the binary.
-func chooseCorpus(flagValue, data string, lookup func(string) (string, bool), stderr io.Writer) (string, error) {
+func chooseCorpus(flagValue, data string, lookup env, stderr io.Writer) (string, error) {
 	if dir := strings.TrimSpace(flagValue); dir != "" {
 		fmt.Fprintf(stderr, "standoff: corpus %s (--corpus)\n", dir)
 		return dir, nil
 	}
-	dir := bot.CorpusDir("", data, lookup)
+	dir := corpusDir("", data, lookup)
 	switch _, err := os.Stat(dir); {
 	case err == nil:
 		fmt.Fprintf(stderr, "standoff: corpus %s (the data folder's, as the bot and standoff corpus use)\n", dir)
@@ -78,7 +77,7 @@ func chooseCorpus(flagValue, data string, lookup func(string) (string, bool), st
 // openIndex loads the corpus and opens its index in the data folder, building it when
 // needed, with a progress bar when showProgress is set and stderr is a terminal.
 func openIndex(ctx context.Context, cf commonFlags, stderr io.Writer, showProgress bool) (*index.Index, error) {
-	data, err := bot.DataDir(cf.data, os.LookupEnv)
+	data, err := dataDir(cf.data, os.LookupEnv)
 	if err != nil {
 		return nil, err
 	}
