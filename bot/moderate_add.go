@@ -10,13 +10,14 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 )
 
 // add answers /corpus add: it downloads the page or the attachment, makes the draft and
 // shows its preview with Confirm and Cancel. Nothing is written to the corpus yet; the
 // draft waits in the pending folder, so that Confirm works after a restart.
-func (m *Moderation) add(ctx context.Context, r *modReply, who Actor, sub *discordgo.ApplicationCommandInteractionDataOption, resolved *discordgo.ApplicationCommandInteractionDataResolved) {
+func (m *Moderation) add(ctx context.Context, r *modReply, who curate.Actor, sub *discordgo.ApplicationCommandInteractionDataOption, resolved *discordgo.ApplicationCommandInteractionDataResolved) {
 	rawURL := strings.TrimSpace(stringOption(sub, optURL))
 	var att *discordgo.MessageAttachment
 	if o := sub.GetOption(optFile); o != nil && o.Type == discordgo.ApplicationCommandOptionAttachment {
@@ -131,7 +132,7 @@ func charsetParam(cs string) string {
 
 // confirm writes the previewed document into the corpus and swaps in an index with it.
 // When the new index cannot be built, the file is put back as it was.
-func (m *Moderation) confirm(ctx context.Context, r *modReply, who Actor, id string) {
+func (m *Moderation) confirm(ctx context.Context, r *modReply, who curate.Actor, id string) {
 	if owner, ok := m.pend.owner(id); ok && owner != who.ID {
 		r.log.Warn("confirm refused: another moderator's preview", "pending", id, "owner", owner)
 		r.send(ctx, false, notice(msgNotYours))
@@ -159,7 +160,7 @@ func (m *Moderation) confirm(ctx context.Context, r *modReply, who Actor, id str
 		r.edit(ctx, notice(msg))
 		return
 	}
-	plan := PlanDraft(d)
+	plan := curate.PlanDraft(d)
 	// The preview goes first: a crash from here on leaves none behind to count against
 	// the limits or to be confirmed twice.
 	m.pend.remove(id)
@@ -182,20 +183,20 @@ func (m *Moderation) confirm(ctx context.Context, r *modReply, who Actor, id str
 // the new index is swapped in and the outcome recorded. When the intent cannot be
 // written, nothing is changed; when the file cannot be written, the index built or the
 // outcome recorded, the change is undone and recorded as aborted.
-func (m *Moderation) change(ctx context.Context, r *modReply, who Actor, command, source string, plan Planned, apply func() (func() error, error)) (Outcome, error) {
+func (m *Moderation) change(ctx context.Context, r *modReply, who curate.Actor, command, source string, plan curate.Planned, apply func() (func() error, error)) (Outcome, error) {
 	change, err := m.audit.Intent(who, command, source, plan, m.opts.Now())
 	if err != nil {
 		r.log.Error("writing the intent to the audit log; nothing was changed", "err", err)
 		return Outcome{}, &corpus.Refusal{Reason: "the audit log cannot be written, so nothing was changed", Err: err}
 	}
-	Failpoint(FailAfterIntent)
+	curate.Failpoint(curate.FailAfterIntent)
 	undo, err := apply()
 	if err != nil {
 		m.abort(r, change, who, command, plan, "the corpus folder could not be changed")
 		return Outcome{}, err
 	}
-	Failpoint(FailAfterWrite)
-	out, err := m.refreshLocked(ctx, Recording{Who: who, Command: command, Source: source, Change: change,
+	curate.Failpoint(curate.FailAfterWrite)
+	out, err := m.refreshLocked(ctx, curate.Recording{Who: who, Command: command, Source: source, Change: change,
 		Plan: &plan, Found: watchActor})
 	var conflict *gitcorpus.ConflictError
 	if errors.As(err, &conflict) {
@@ -209,7 +210,7 @@ func (m *Moderation) change(ctx context.Context, r *modReply, who Actor, command
 			r.log.Error("putting the corpus back after a failed change", "err", uerr)
 		} else if out.Rebuilt {
 			// The new index serves: swap the old one back in.
-			if _, rerr := m.refreshLocked(ctx, Recording{Who: who, Command: command, Found: watchActor}); rerr != nil {
+			if _, rerr := m.refreshLocked(ctx, curate.Recording{Who: who, Command: command, Found: watchActor}); rerr != nil {
 				r.log.Error("rebuilding the index after undoing a change", "err", rerr)
 			}
 		}
@@ -220,7 +221,7 @@ func (m *Moderation) change(ctx context.Context, r *modReply, who Actor, command
 }
 
 // abort records that a change was not made; a failure is logged.
-func (m *Moderation) abort(r *modReply, change string, who Actor, command string, plan Planned, why string) {
+func (m *Moderation) abort(r *modReply, change string, who curate.Actor, command string, plan curate.Planned, why string) {
 	if err := m.audit.Abort(change, who, command, plan, why, m.opts.Now()); err != nil {
 		r.log.Error("recording an aborted change in the audit log", "change", change, "err", err)
 	}
@@ -235,7 +236,7 @@ func errText(err error) string {
 }
 
 // cancel drops a preview; only its own moderator may.
-func (m *Moderation) cancel(ctx context.Context, r *modReply, who Actor, id string) {
+func (m *Moderation) cancel(ctx context.Context, r *modReply, who curate.Actor, id string) {
 	if owner, ok := m.pend.owner(id); ok && owner != who.ID {
 		r.log.Warn("cancel refused: another moderator's preview", "pending", id, "owner", owner)
 		r.send(ctx, false, notice(msgNotYours))
@@ -248,7 +249,7 @@ func (m *Moderation) cancel(ctx context.Context, r *modReply, who Actor, id stri
 
 // remove answers /corpus remove: the document's file is removed and an index without it
 // swapped in; when that fails, the file is put back.
-func (m *Moderation) remove(ctx context.Context, r *modReply, who Actor, id string) {
+func (m *Moderation) remove(ctx context.Context, r *modReply, who curate.Actor, id string) {
 	id = strings.TrimSpace(id)
 	doc, ok := findDocument(m.cur.Load(), id)
 	if !ok {
@@ -260,7 +261,7 @@ func (m *Moderation) remove(ctx context.Context, r *modReply, who Actor, id stri
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out, err := m.change(ctx, r, who, subRemove, "", PlanRemove(doc), func() (func() error, error) { return m.store.RemoveDocument(doc.Path) })
+	out, err := m.change(ctx, r, who, subRemove, "", curate.PlanRemove(doc), func() (func() error, error) { return m.store.RemoveDocument(doc.Path) })
 	if err != nil {
 		r.edit(ctx, failureNotice(r.log, "Not removed", err))
 		return

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 )
 
 // PendingDir is the folder of the data folder where previews wait for Confirm.
@@ -42,17 +43,17 @@ type pendingStore struct {
 
 // pendingMeta is the JSON file of a preview.
 type pendingMeta struct {
-	Created  time.Time `json:"created"`
-	Actor    Actor     `json:"actor"`
-	Path     string    `json:"path"`
-	Source   string    `json:"source"`
-	Replaces string    `json:"replaces,omitempty"`
-	BaseHash string    `json:"base_hash,omitempty"`
-	Hash     string    `json:"hash"` // of the document file, to detect a damaged one
+	Created  time.Time    `json:"created"`
+	Actor    curate.Actor `json:"actor"`
+	Path     string       `json:"path"`
+	Source   string       `json:"source"`
+	Replaces string       `json:"replaces,omitempty"`
+	BaseHash string       `json:"base_hash,omitempty"`
+	Hash     string       `json:"hash"` // of the document file, to detect a damaged one
 }
 
 // save stores a draft and returns the id of its preview.
-func (p *pendingStore) save(d corpus.Draft, who Actor) (string, error) {
+func (p *pendingStore) save(d corpus.Draft, who curate.Actor) (string, error) {
 	if err := os.MkdirAll(p.dir, 0o700); err != nil {
 		return "", fmt.Errorf("save preview: %w", err)
 	}

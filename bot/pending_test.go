@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 )
 
 func TestPendingStore(t *testing.T) {
@@ -23,7 +24,7 @@ func TestPendingStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	who := Actor{ID: "1", Name: "mod", Via: "discord"}
+	who := curate.Actor{ID: "1", Name: "mod", Via: "discord"}
 	id, err := p.save(d, who)
 	if err != nil {
 		t.Fatal(err)

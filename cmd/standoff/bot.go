@@ -15,6 +15,7 @@ import (
 	"github.com/joho/godotenv"
 	"golang.org/x/term"
 
+	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/index"
@@ -112,7 +113,8 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 	logger.Info("index ready", "documents", st.Documents, "passages", st.Passages, "built", st.Built)
 
 	var b *bot.Bot // set before anything can refresh: Run and the watcher start after it
-	mod, err := bot.NewModeration(cfg, live, c, icfg, logger, bot.ModerationOptions{
+	rebuild := func(ctx context.Context, c *corpus.Corpus) (standoff.Stats, error) { return live.Refresh(ctx, icfg, c) }
+	mod, err := bot.NewModeration(cfg, c, st, rebuild, logger, bot.ModerationOptions{
 		OnRefresh: func(ok bool) { b.ObserveRefresh(ok) },
 		Repo:      repo,
 	})

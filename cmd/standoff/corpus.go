@@ -18,6 +18,7 @@ import (
 
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 	"github.com/standoff-bot/standoff/index"
 )
@@ -64,8 +65,8 @@ func cmdCorpus(ctx context.Context, sub string, cf corpusFlags, args []string, s
 type workspace struct {
 	corpusDir, dataDir string
 	store              corpus.Store
-	audit              *bot.AuditLog
-	who                bot.Actor
+	audit              *curate.AuditLog
+	who                curate.Actor
 	git                *gitcorpus.Repo
 }
 
@@ -88,7 +89,7 @@ func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*work
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
-	audit, err := bot.OpenAudit(filepath.Join(data, bot.AuditFile))
+	audit, err := curate.OpenAudit(filepath.Join(data, curate.AuditFile))
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +98,7 @@ func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*work
 		name = u.Username
 	}
 	w := &workspace{corpusDir: dir, dataDir: data, store: corpus.Store{Dir: dir}, audit: audit,
-		who: bot.Actor{ID: "cli:" + name, Name: name, Via: "cli"}, git: repo}
+		who: curate.Actor{ID: "cli:" + name, Name: name, Via: "cli"}, git: repo}
 	w.store.CleanTemp(time.Hour)
 	if _, err := audit.Reconcile(w.store, time.Now()); err != nil {
 		audit.Close()
@@ -138,7 +139,7 @@ func (w *workspace) add(ctx context.Context, arg string, dryRun bool, stdout io.
 		fmt.Fprintln(stdout, "not written (--dry-run)")
 		return nil
 	}
-	return w.change(ctx, before, "add", d.Source, bot.PlanDraft(d), func() (func() error, error) {
+	return w.change(ctx, before, "add", d.Source, curate.PlanDraft(d), func() (func() error, error) {
 		undo, err := w.store.Commit(d)
 		if err == nil {
 			fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(w.corpusDir, filepath.FromSlash(d.Path)))
@@ -151,19 +152,19 @@ func (w *workspace) add(ctx context.Context, arg string, dryRun bool, stdout io.
 // recorded (and synced) first, then apply changes the folder, the index is rebuilt and
 // the outcome recorded. When the intent cannot be written, nothing is changed; when the
 // index cannot be built or the outcome recorded, the change is undone.
-func (w *workspace) change(ctx context.Context, before *corpus.Corpus, command, source string, plan bot.Planned, apply func() (func() error, error), stdout io.Writer) error {
+func (w *workspace) change(ctx context.Context, before *corpus.Corpus, command, source string, plan curate.Planned, apply func() (func() error, error), stdout io.Writer) error {
 	id, err := w.audit.Intent(w.who, command, source, plan, time.Now())
 	if err != nil {
 		return &corpus.Refusal{Reason: "the audit log cannot be written, so nothing was changed", Err: err}
 	}
-	bot.Failpoint(bot.FailAfterIntent)
+	curate.Failpoint(curate.FailAfterIntent)
 	undo, err := apply()
 	if err != nil {
 		w.audit.Abort(id, w.who, command, plan, "the corpus folder could not be changed", time.Now())
 		return err
 	}
-	bot.Failpoint(bot.FailAfterWrite)
-	rec := bot.Recording{Who: w.who, Command: command, Source: source, Change: id, Plan: &plan, Found: w.who}
+	curate.Failpoint(curate.FailAfterWrite)
+	rec := curate.Recording{Who: w.who, Command: command, Source: source, Change: id, Plan: &plan, Found: w.who}
 	if err := w.reindex(ctx, before, rec, stdout); err != nil {
 		uerr := undo()
 		if uerr == nil {
@@ -238,7 +239,7 @@ func (w *workspace) remove(ctx context.Context, id string, stdout io.Writer) err
 	if path == "" {
 		return &corpus.Refusal{Reason: fmt.Sprintf("there is no document %q in %s (see standoff corpus list)", id, w.corpusDir)}
 	}
-	return w.change(ctx, before, "remove", "", bot.PlanRemove(doc), func() (func() error, error) {
+	return w.change(ctx, before, "remove", "", curate.PlanRemove(doc), func() (func() error, error) {
 		undo, err := w.store.RemoveDocument(path)
 		if err == nil {
 			fmt.Fprintf(stdout, "removed %s\n", filepath.Join(w.corpusDir, filepath.FromSlash(path)))
@@ -250,7 +251,7 @@ func (w *workspace) remove(ctx context.Context, id string, stdout io.Writer) err
 // reindex rebuilds the index of the corpus folder after a change, commits it to the
 // corpus repository (and pushes it), and records it in the audit log; an error means the
 // change must be undone.
-func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, rec bot.Recording, stdout io.Writer) error {
+func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, rec curate.Recording, stdout io.Writer) error {
 	after, err := w.rebuild(ctx)
 	if err != nil {
 		return fmt.Errorf("index the change: %w", err)
@@ -260,11 +261,11 @@ func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, rec bot.
 	if err := w.commitChange(ctx, rec.Command, rec.Source, rec.Changes, stdout); err != nil {
 		return fmt.Errorf("commit the change: %w", err)
 	}
-	bot.Failpoint(bot.FailBeforeDone)
+	curate.Failpoint(curate.FailBeforeDone)
 	if _, err := w.audit.Record(rec, time.Now()); err != nil {
 		return err
 	}
-	bot.Failpoint(bot.FailAfterDone)
+	curate.Failpoint(curate.FailAfterDone)
 	fmt.Fprintln(stdout, corpus.Diff(before, after.c).Summary())
 	fmt.Fprintf(stdout, "index ready: %s, %s\n", corpus.Plural(st.Documents, "document"), corpus.Plural(st.Passages, "passage"))
 	return nil
@@ -278,7 +279,7 @@ type rebuilt struct {
 
 // changes is what changed since before, synonym rules included, for the audit log.
 func (r rebuilt) changes(before *corpus.Corpus) corpus.Changes {
-	return bot.WithSynonyms(corpus.Diff(before, r.c), before, r.c)
+	return curate.WithSynonyms(corpus.Diff(before, r.c), before, r.c)
 }
 
 // rebuild reads the corpus folder and builds its index in the data folder.
@@ -350,7 +351,7 @@ func (w *workspace) list(ctx context.Context, asJSON bool, stdout, stderr io.Wri
 func watchCorpus(ctx context.Context, dir string, mod *bot.Moderation, logger *slog.Logger) {
 	logger.Info("watching the corpus folder", "dir", dir)
 	err := corpus.Watch(ctx, dir, time.Second, logger, func(ctx context.Context) {
-		out, err := mod.Refresh(ctx, bot.Actor{ID: "watch", Via: "watch"})
+		out, err := mod.Refresh(ctx, curate.Actor{ID: "watch", Via: "watch"})
 		if err != nil {
 			logger.Error("refresh after a change in the corpus folder failed; the old index goes on serving", "err", err)
 			return

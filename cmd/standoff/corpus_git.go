@@ -14,8 +14,8 @@ import (
 
 	git "github.com/go-git/go-git/v5"
 
-	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 	"github.com/standoff-bot/standoff/index"
 )
@@ -121,7 +121,7 @@ func (w *workspace) undo(ctx context.Context, id string, stdout io.Writer) error
 		return err
 	}
 	ch := corpus.Diff(before, after)
-	if _, err := w.audit.Record(bot.Recording{Who: w.who, Command: "undo", Changes: ch, Found: w.who}, time.Now()); err != nil {
+	if _, err := w.audit.Record(curate.Recording{Who: w.who, Command: "undo", Changes: ch, Found: w.who}, time.Now()); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, ch.Summary())
