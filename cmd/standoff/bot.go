@@ -77,7 +77,7 @@ func durationsInSeconds(_ []string, a slog.Attr) slog.Attr {
 // until ctx is done; with watch, changes in the corpus folder refresh the index.
 func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch bool) error {
 	logger.Info("starting", "config", cfg)
-	created, err := ensureCorpus(cfg.CorpusDir)
+	created, err := corpus.Seed(cfg.CorpusDir)
 	if err != nil {
 		return err
 	}
@@ -143,49 +143,4 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 	}
 	go mod.RunSync(ctx, interval, syncState)
 	return b.Run(ctx)
-}
-
-// ensureCorpus fills dir with the embedded corpus when dir does not exist; it reports
-// whether it did. The files are written to a temporary folder beside dir, then moved in
-// place, so that an interrupted start leaves no half corpus.
-func ensureCorpus(dir string) (bool, error) {
-	if _, err := os.Stat(dir); err == nil {
-		return false, nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return false, fmt.Errorf("corpus folder: %w", err)
-	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o700); err != nil {
-		return false, fmt.Errorf("corpus folder: %w", err)
-	}
-	tmp, err := os.MkdirTemp(parent, ".corpus-")
-	if err != nil {
-		return false, fmt.Errorf("corpus folder: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-	src := corpus.Default()
-	err = fs.WalkDir(src, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(tmp, filepath.FromSlash(path))
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o700)
-		}
-		data, err := fs.ReadFile(src, path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o600)
-	})
-	if err != nil {
-		return false, fmt.Errorf("corpus folder: copy the embedded corpus: %w", err)
-	}
-	if err := os.Chmod(tmp, 0o700); err != nil {
-		return false, fmt.Errorf("corpus folder: %w", err)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		return false, fmt.Errorf("corpus folder: %w", err)
-	}
-	return true, nil
 }

@@ -79,7 +79,7 @@ func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*work
 		return nil, err
 	}
 	dir := bot.CorpusDir(cf.corpus, data, os.LookupEnv)
-	if _, err := ensureCorpus(dir); err != nil {
+	if _, err := corpus.Seed(dir); err != nil {
 		return nil, err
 	}
 	repo, err := gitcorpus.Open(ctx, gitConfig(dir, os.Getenv, cliLogger(stderr)))
