@@ -184,55 +184,30 @@ func (m *Moderation) confirm(ctx context.Context, r *modReply, who curate.Actor,
 // written, nothing is changed; when the file cannot be written, the index built or the
 // outcome recorded, the change is undone and recorded as aborted.
 func (m *Moderation) change(ctx context.Context, r *modReply, who curate.Actor, command, source string, plan curate.Planned, apply func() (func() error, error)) (Outcome, error) {
-	change, err := m.audit.Intent(who, command, source, plan, m.opts.Now())
-	if err != nil {
-		r.log.Error("writing the intent to the audit log; nothing was changed", "err", err)
-		return Outcome{}, &corpus.Refusal{Reason: "the audit log cannot be written, so nothing was changed", Err: err}
-	}
-	curate.Failpoint(curate.FailAfterIntent)
-	undo, err := apply()
-	if err != nil {
-		m.abort(r, change, who, command, plan, "the corpus folder could not be changed")
-		return Outcome{}, err
-	}
-	curate.Failpoint(curate.FailAfterWrite)
-	out, err := m.refreshLocked(ctx, curate.Recording{Who: who, Command: command, Source: source, Change: change,
-		Plan: &plan, Found: watchActor})
-	var conflict *gitcorpus.ConflictError
-	if errors.As(err, &conflict) {
-		// The repository refused the change, and the folder and the index already follow
-		// the remote: there is nothing to undo.
-		m.abort(r, change, who, command, plan, "refused: "+errText(err))
-		return Outcome{}, err
-	}
-	if err != nil {
-		if uerr := undo(); uerr != nil {
-			r.log.Error("putting the corpus back after a failed change", "err", uerr)
-		} else if out.Rebuilt {
-			// The new index serves: swap the old one back in.
-			if _, rerr := m.refreshLocked(ctx, curate.Recording{Who: who, Command: command, Found: watchActor}); rerr != nil {
-				r.log.Error("rebuilding the index after undoing a change", "err", rerr)
+	var out Outcome
+	err := m.audit.Make(ctx, curate.Change{Who: who, Command: command, Source: source, Plan: plan, Apply: apply}, curate.Steps{
+		Settle: func(ctx context.Context, rec curate.Recording) (bool, error) {
+			var err error
+			out, err = m.refreshLocked(ctx, rec)
+			return out.Rebuilt, err
+		},
+		Restore: func(ctx context.Context, rebuilt bool) error {
+			if !rebuilt {
+				return nil
 			}
-		}
-		m.abort(r, change, who, command, plan, "undone: "+errText(err))
+			// The new index serves: swap the old one back in.
+			_, err := m.refreshLocked(ctx, curate.Recording{Who: who, Command: command, Found: watchActor})
+			return err
+		},
+		// The repository refused the change, and the folder and the index already
+		// follow the remote: there is nothing to undo.
+		Kept:  func(err error) bool { var c *gitcorpus.ConflictError; return errors.As(err, &c) },
+		Found: watchActor, Now: m.opts.Now, Log: r.log,
+	})
+	if err != nil {
 		return Outcome{}, err
 	}
 	return out, nil
-}
-
-// abort records that a change was not made; a failure is logged.
-func (m *Moderation) abort(r *modReply, change string, who curate.Actor, command string, plan curate.Planned, why string) {
-	if err := m.audit.Abort(change, who, command, plan, why, m.opts.Now()); err != nil {
-		r.log.Error("recording an aborted change in the audit log", "change", change, "err", err)
-	}
-}
-
-// errText is the reason of a refusal, or the error's text.
-func errText(err error) string {
-	if reason, ok := corpus.RefusalReason(err); ok {
-		return reason
-	}
-	return err.Error()
 }
 
 // cancel drops a preview; only its own moderator may.

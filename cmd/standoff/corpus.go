@@ -153,30 +153,16 @@ func (w *workspace) add(ctx context.Context, arg string, dryRun bool, stdout io.
 // the outcome recorded. When the intent cannot be written, nothing is changed; when the
 // index cannot be built or the outcome recorded, the change is undone.
 func (w *workspace) change(ctx context.Context, before *corpus.Corpus, command, source string, plan curate.Planned, apply func() (func() error, error), stdout io.Writer) error {
-	id, err := w.audit.Intent(w.who, command, source, plan, time.Now())
-	if err != nil {
-		return &corpus.Refusal{Reason: "the audit log cannot be written, so nothing was changed", Err: err}
-	}
-	curate.Failpoint(curate.FailAfterIntent)
-	undo, err := apply()
-	if err != nil {
-		w.audit.Abort(id, w.who, command, plan, "the corpus folder could not be changed", time.Now())
-		return err
-	}
-	curate.Failpoint(curate.FailAfterWrite)
-	rec := curate.Recording{Who: w.who, Command: command, Source: source, Change: id, Plan: &plan, Found: w.who}
-	if err := w.reindex(ctx, before, rec, stdout); err != nil {
-		uerr := undo()
-		if uerr == nil {
-			_, uerr = w.rebuild(ctx)
-		}
-		w.audit.Abort(id, w.who, command, plan, "undone: "+err.Error(), time.Now())
-		if uerr != nil {
-			return fmt.Errorf("%w (and undo it: %v)", err, uerr)
-		}
-		return fmt.Errorf("%w; the change was undone", err)
-	}
-	return nil
+	return w.audit.Make(ctx, curate.Change{Who: w.who, Command: command, Source: source, Plan: plan, Apply: apply}, curate.Steps{
+		Settle: func(ctx context.Context, rec curate.Recording) (bool, error) {
+			return false, w.reindex(ctx, before, rec, stdout)
+		},
+		Restore: func(ctx context.Context, _ bool) error {
+			_, err := w.rebuild(ctx)
+			return err
+		},
+		Found: w.who,
+	})
 }
 
 // source downloads arg when it is a web address, or reads it as a file.
