@@ -107,7 +107,7 @@ func TestCorpusOnlyInAdminGuilds(t *testing.T) {
 	if recs, _ := bot.ReadAudit(filepath.Join(dataDir, curate.AuditFile)); len(recs) != 0 {
 		t.Errorf("the audit log has %d records after refusals, want none", len(recs))
 	}
-	if entries, _ := os.ReadDir(filepath.Join(dataDir, bot.PendingDir)); len(entries) != 2 {
+	if entries, _ := os.ReadDir(filepath.Join(dataDir, curate.PendingDir)); len(entries) != 2 {
 		t.Errorf("pending folder holds %d files, want the one preview's 2", len(entries))
 	}
 	if got := h.askDocs(t, "what is breakout time?"); len(got) == 0 || got[0] != "glossary" {

@@ -112,7 +112,7 @@ type Moderation struct {
 	fetch   *corpus.Fetcher
 	parser  *corpus.Parser // reads previews, a few at a time
 	store   corpus.Store
-	pend    *pendingStore
+	pend    *curate.Pending
 	audit   *curate.AuditLog
 	rest    *discordgo.Session // posts to the audit channel; nil without one
 
@@ -177,7 +177,7 @@ func NewModeration(cfg Config, c *corpus.Corpus, served standoff.Stats, rebuild 
 		cfg: cfg, rebuild: rebuild, log: logger.With("part", "moderation"), opts: opts,
 		fetch: fetch, store: corpus.Store{Dir: cfg.CorpusDir}, audit: audit,
 		parser: corpus.NewParser(opts.MaxParses, opts.ParseTimeout),
-		pend:   &pendingStore{dir: filepath.Join(cfg.DataDir, PendingDir), ttl: opts.PendingTTL, now: opts.Now},
+		pend:   curate.NewPending(cfg.DataDir, opts.PendingTTL, opts.Now),
 	}
 	m.cur.Store(c)
 	m.served.Store(&served)
@@ -188,7 +188,7 @@ func NewModeration(cfg Config, c *corpus.Corpus, served standoff.Stats, rebuild 
 		}
 	}
 	m.store.CleanTemp(time.Hour)
-	m.pend.sweep()
+	m.pend.Sweep()
 	recs, err := audit.Reconcile(m.store, opts.Now())
 	if err != nil {
 		audit.Close()
@@ -232,7 +232,7 @@ func (m *Moderation) sweepPreviews(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			m.pend.sweep()
+			m.pend.Sweep()
 		}
 	}
 }

@@ -44,7 +44,7 @@ func (m *Moderation) add(ctx context.Context, r *modReply, who curate.Actor, sub
 			return
 		}
 	}
-	if total, mine := m.pend.counts(); mine[who.ID] >= m.opts.MaxPendingPerMember {
+	if total, mine := m.pend.Counts(); mine[who.ID] >= m.opts.MaxPendingPerMember {
 		r.log.Info("preview refused: too many of this moderator's previews wait", "pending", mine[who.ID])
 		r.send(ctx, false, notice(fmt.Sprintf("Not added: %d of your previews are waiting. Confirm or cancel one first (previews expire after %s).",
 			mine[who.ID], humanDuration(m.opts.PendingTTL))))
@@ -82,7 +82,7 @@ func (m *Moderation) add(ctx context.Context, r *modReply, who curate.Actor, sub
 		r.edit(ctx, notice(fmt.Sprintf("Nothing to add: `%s` is already in the corpus with exactly this content.", codeText(d.ID))))
 		return
 	}
-	id, err := m.pend.save(d, who)
+	id, err := m.pend.Save(d, who)
 	if err != nil {
 		r.log.Error("saving the preview", "err", err)
 		r.edit(ctx, notice(msgChangeFailed))
@@ -133,7 +133,7 @@ func charsetParam(cs string) string {
 // confirm writes the previewed document into the corpus and swaps in an index with it.
 // When the new index cannot be built, the file is put back as it was.
 func (m *Moderation) confirm(ctx context.Context, r *modReply, who curate.Actor, id string) {
-	if owner, ok := m.pend.owner(id); ok && owner != who.ID {
+	if owner, ok := m.pend.Owner(id); ok && owner != who.ID {
 		r.log.Warn("confirm refused: another moderator's preview", "pending", id, "owner", owner)
 		r.send(ctx, false, notice(msgNotYours))
 		return
@@ -143,7 +143,7 @@ func (m *Moderation) confirm(ctx context.Context, r *modReply, who curate.Actor,
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	d, meta, err := m.pend.load(id)
+	d, meta, err := m.pend.Load(id)
 	if err == nil && meta.Actor.ID != who.ID {
 		r.log.Warn("confirm refused: another moderator's preview", "pending", id, "owner", meta.Actor.ID)
 		r.edit(ctx, notice(msgNotYours))
@@ -151,9 +151,9 @@ func (m *Moderation) confirm(ctx context.Context, r *modReply, who curate.Actor,
 	}
 	if err != nil {
 		msg := msgPendingGone
-		if errors.Is(err, errPendingExpired) {
+		if errors.Is(err, curate.ErrPendingExpired) {
 			msg = fmt.Sprintf("This preview has expired (previews are kept for %s) — nothing was added. Run `/corpus add` again.", humanDuration(m.opts.PendingTTL))
-		} else if !errors.Is(err, errPendingUnknown) {
+		} else if !errors.Is(err, curate.ErrPendingUnknown) {
 			r.log.Error("reading the preview", "pending", id, "err", err)
 			msg = msgChangeFailed
 		}
@@ -163,14 +163,14 @@ func (m *Moderation) confirm(ctx context.Context, r *modReply, who curate.Actor,
 	plan := curate.PlanDraft(d)
 	// The preview goes first: a crash from here on leaves none behind to count against
 	// the limits or to be confirmed twice.
-	m.pend.remove(id)
+	m.pend.Remove(id)
 	out, err := m.change(ctx, r, who, subAdd, meta.Source, plan, func() (func() error, error) { return m.store.Commit(d) })
 	if err != nil {
-		m.pend.remove(id)
+		m.pend.Remove(id)
 		r.edit(ctx, failureNotice(r.log, "Not added", err))
 		return
 	}
-	m.pend.remove(id)
+	m.pend.Remove(id)
 	title := "Document added"
 	if d.Replaces != "" {
 		title = "Document updated"
@@ -212,12 +212,12 @@ func (m *Moderation) change(ctx context.Context, r *modReply, who curate.Actor, 
 
 // cancel drops a preview; only its own moderator may.
 func (m *Moderation) cancel(ctx context.Context, r *modReply, who curate.Actor, id string) {
-	if owner, ok := m.pend.owner(id); ok && owner != who.ID {
+	if owner, ok := m.pend.Owner(id); ok && owner != who.ID {
 		r.log.Warn("cancel refused: another moderator's preview", "pending", id, "owner", owner)
 		r.send(ctx, false, notice(msgNotYours))
 		return
 	}
-	m.pend.remove(id)
+	m.pend.Remove(id)
 	r.log.Info("preview cancelled", "pending", id)
 	r.send(ctx, true, notice("Cancelled — nothing was added."))
 }

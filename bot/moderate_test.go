@@ -639,7 +639,7 @@ func TestCorpusPreviewSurvivesRestart(t *testing.T) {
 	p1, msg1 := first.preview(t, modPerm, discordtest.Opt{Name: "file", Value: memo})
 	p2, msg2 := first.preview(t, modPerm, discordtest.Opt{Name: "file", Value: other})
 	first.stop()
-	if entries, _ := os.ReadDir(filepath.Join(dataDir, bot.PendingDir)); len(entries) != 4 {
+	if entries, _ := os.ReadDir(filepath.Join(dataDir, curate.PendingDir)); len(entries) != 4 {
 		t.Errorf("pending folder holds %d files, want 2 previews of 2 files", len(entries))
 	}
 
@@ -662,7 +662,7 @@ func TestCorpusPreviewSurvivesRestart(t *testing.T) {
 	if !strings.Contains(expired.Content, "expired") || !strings.Contains(expired.Content, "nothing was added") {
 		t.Errorf("expired preview: %q", expired.Content)
 	}
-	if entries, _ := os.ReadDir(filepath.Join(dataDir, bot.PendingDir)); len(entries) != 0 {
+	if entries, _ := os.ReadDir(filepath.Join(dataDir, curate.PendingDir)); len(entries) != 0 {
 		t.Errorf("pending folder holds %d files after confirm and expiry", len(entries))
 	}
 	if v := srv.Violations(); len(v) > 0 {
