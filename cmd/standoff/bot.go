@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/joho/godotenv"
@@ -18,6 +19,7 @@ import (
 	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/index"
 )
 
@@ -143,4 +145,38 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 	}
 	go mod.RunSync(ctx, interval, syncState)
 	return b.Run(ctx)
+}
+
+// folders resolves the data folder and the corpus folder from their flags and the
+// environment, by the rules every standoff command shares.
+func folders(dataFlag, corpusFlag string, lookup func(string) (string, bool)) (data, dir string, err error) {
+	data, err = bot.DataDir(dataFlag, lookup)
+	if err != nil {
+		return "", "", err
+	}
+	return data, bot.CorpusDir(corpusFlag, data, lookup), nil
+}
+
+// watchCorpus refreshes the bot's index when files in the corpus folder change, until
+// ctx is done; a refresh that fails leaves the old index serving and is logged.
+func watchCorpus(ctx context.Context, dir string, mod *bot.Moderation, logger *slog.Logger) {
+	logger.Info("watching the corpus folder", "dir", dir)
+	err := corpus.Watch(ctx, dir, time.Second, logger, func(ctx context.Context) {
+		out, err := mod.Refresh(ctx, curate.Actor{ID: "watch", Via: "watch"})
+		if err != nil {
+			logger.Error("refresh after a change in the corpus folder failed; the old index goes on serving", "err", err)
+			return
+		}
+		for _, p := range out.Problems {
+			logger.Warn("document skipped", "problem", p.Error())
+		}
+		if out.Rebuilt {
+			ch := out.Changes
+			logger.Info("corpus refreshed after a change on disk", "added", len(ch.Added), "updated", len(ch.Updated),
+				"removed", len(ch.Removed), "documents", out.Stats.Documents, "passages", out.Stats.Passages)
+		}
+	})
+	if err != nil {
+		logger.Error("watching the corpus folder failed; use /corpus refresh", "err", err)
+	}
 }

@@ -16,7 +16,6 @@ import (
 
 	"github.com/standoff-bot/standoff"
 
-	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
@@ -74,11 +73,10 @@ type workspace struct {
 // STANDOFF_CORPUS_DIR, else DATA/corpus, filled with the embedded corpus on first use, as
 // standoff bot does.
 func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*workspace, error) {
-	data, err := bot.DataDir(cf.data, os.LookupEnv)
+	data, dir, err := folders(cf.data, cf.corpus, os.LookupEnv)
 	if err != nil {
 		return nil, err
 	}
-	dir := bot.CorpusDir(cf.corpus, data, os.LookupEnv)
 	if _, err := corpus.Seed(dir); err != nil {
 		return nil, err
 	}
@@ -168,7 +166,7 @@ func (w *workspace) change(ctx context.Context, before *corpus.Corpus, command, 
 // source downloads arg when it is a web address, or reads it as a file.
 func (w *workspace) source(ctx context.Context, arg string) (corpus.Source, error) {
 	if u, err := url.Parse(arg); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		f, err := corpus.NewFetcher(corpus.FetchConfig{Allow: splitAllow(bot.Env(os.LookupEnv).Get("STANDOFF_FETCH_ALLOW")),
+		f, err := corpus.NewFetcher(corpus.FetchConfig{Allow: splitAllow(os.Getenv("STANDOFF_FETCH_ALLOW")),
 			UserAgent: "standoff (command line; corpus moderation)"})
 		if err != nil {
 			return corpus.Source{}, err
@@ -330,28 +328,4 @@ func (w *workspace) list(ctx context.Context, asJSON bool, stdout, stderr io.Wri
 		fmt.Fprintf(stderr, "standoff corpus list: skipped %s\n", p.Error())
 	}
 	return nil
-}
-
-// watchCorpus refreshes the bot's index when files in the corpus folder change, until
-// ctx is done; a refresh that fails leaves the old index serving and is logged.
-func watchCorpus(ctx context.Context, dir string, mod *bot.Moderation, logger *slog.Logger) {
-	logger.Info("watching the corpus folder", "dir", dir)
-	err := corpus.Watch(ctx, dir, time.Second, logger, func(ctx context.Context) {
-		out, err := mod.Refresh(ctx, curate.Actor{ID: "watch", Via: "watch"})
-		if err != nil {
-			logger.Error("refresh after a change in the corpus folder failed; the old index goes on serving", "err", err)
-			return
-		}
-		for _, p := range out.Problems {
-			logger.Warn("document skipped", "problem", p.Error())
-		}
-		if out.Rebuilt {
-			ch := out.Changes
-			logger.Info("corpus refreshed after a change on disk", "added", len(ch.Added), "updated", len(ch.Updated),
-				"removed", len(ch.Removed), "documents", out.Stats.Documents, "passages", out.Stats.Passages)
-		}
-	})
-	if err != nil {
-		logger.Error("watching the corpus folder failed; use /corpus refresh", "err", err)
-	}
 }
