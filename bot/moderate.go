@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/standoff-bot/standoff"
@@ -91,12 +90,7 @@ type ModerationOptions struct {
 }
 
 // Outcome is what a change of the corpus did.
-type Outcome struct {
-	Changes  corpus.Changes
-	Problems []corpus.Problem // documents of the folder that could not be read
-	Rebuilt  bool             // a new index was built and swapped in
-	Stats    standoff.Stats   // the index serving now
-}
+type Outcome = curate.Outcome
 
 // Moderation is the /corpus command: moderators add documents from web pages and files
 // (with a preview to confirm), remove and list them, refresh the index after an edit on
@@ -105,23 +99,21 @@ type Outcome struct {
 // audit log and posted to the audit channel. It is safe for concurrent use; changes are
 // made one at a time.
 type Moderation struct {
-	cfg     Config
-	rebuild curate.Rebuild
-	log     *slog.Logger
-	opts    ModerationOptions
-	fetch   *corpus.Fetcher
-	parser  *corpus.Parser // reads previews, a few at a time
-	store   corpus.Store
-	pend    *curate.Pending
-	audit   *curate.AuditLog
-	rest    *discordgo.Session // posts to the audit channel; nil without one
+	cfg    Config
+	log    *slog.Logger
+	opts   ModerationOptions
+	fetch  *corpus.Fetcher
+	parser *corpus.Parser // reads previews, a few at a time
+	store  corpus.Store
+	pend   *curate.Pending
+	audit  *curate.AuditLog
+	rest   *discordgo.Session // posts to the audit channel; nil without one
 
 	stopSweep func()        // stops the sweeper of previews
 	swept     chan struct{} // closed when the sweeper has stopped
 
-	mu     sync.Mutex                     // one change of the corpus at a time
-	cur    atomic.Pointer[corpus.Corpus]  // the corpus the serving index was built from
-	served atomic.Pointer[standoff.Stats] // what the serving index serves
+	mu  sync.Mutex      // one change of the corpus at a time
+	cur *curate.Curator // the corpus folder and the index serving it
 }
 
 // NewModeration returns the moderation of the corpus in cfg.CorpusDir: c is the corpus
@@ -174,13 +166,20 @@ func NewModeration(cfg Config, c *corpus.Corpus, served standoff.Stats, rebuild 
 		return nil, fmt.Errorf("new moderation: %w", err)
 	}
 	m := &Moderation{
-		cfg: cfg, rebuild: rebuild, log: logger.With("part", "moderation"), opts: opts,
+		cfg: cfg, log: logger.With("part", "moderation"), opts: opts,
 		fetch: fetch, store: corpus.Store{Dir: cfg.CorpusDir}, audit: audit,
 		parser: corpus.NewParser(opts.MaxParses, opts.ParseTimeout),
 		pend:   curate.NewPending(cfg.DataDir, opts.PendingTTL, opts.Now),
 	}
-	m.cur.Store(c)
-	m.served.Store(&served)
+	onRebuild := func(ctx context.Context, c *corpus.Corpus) (standoff.Stats, error) {
+		st, err := rebuild(ctx, c)
+		if opts.OnRefresh != nil {
+			opts.OnRefresh(err == nil)
+		}
+		return st, err
+	}
+	m.cur = curate.NewCurator(curate.Config{CorpusDir: cfg.CorpusDir, Audit: audit, Rebuild: onRebuild,
+		Commit: m.commitLocked, Now: opts.Now, Log: m.log}, c, served)
 	if cfg.AuditChannelID != "" {
 		if m.rest, err = restSession(cfg, opts.HTTPClient); err != nil {
 			audit.Close()
@@ -244,7 +243,7 @@ func (m *Moderation) Close() error {
 	return m.audit.Close()
 }
 
-func (m *Moderation) Corpus() *corpus.Corpus { return m.cur.Load() }
+func (m *Moderation) Corpus() *corpus.Corpus { return m.cur.Corpus() }
 
 // Command is the /corpus command, to pass to the bot in Options.Commands. It is
 // registered only in the admin guilds (Config.AdminGuildIDs), and not at all without one.
@@ -457,49 +456,9 @@ func (m *Moderation) Refresh(ctx context.Context, who curate.Actor) (Outcome, er
 func (m *Moderation) refreshLocked(ctx context.Context, rec curate.Recording) (Outcome, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.opts.RefreshTimeout)
 	defer cancel()
-	c, err := corpus.LoadDir(ctx, m.cfg.CorpusDir)
+	out, recs, err := m.cur.Refresh(ctx, rec)
 	if err != nil {
-		return Outcome{}, &corpus.Refusal{Reason: "the corpus folder cannot be read; the index serving was left as it was", Err: err}
-	}
-	if len(c.Documents) == 0 {
-		return Outcome{}, &corpus.Refusal{Reason: "the corpus folder has no readable document; the index serving was left as it was"}
-	}
-	prev := m.cur.Load()
-	out := Outcome{Changes: corpus.Diff(prev, c), Problems: c.Problems}
-	if out.Changes.Empty() && c.Fingerprint() == m.served.Load().Fingerprint {
-		out.Stats = *m.served.Load()
-		return out, nil
-	}
-	start := time.Now()
-	st, err := m.rebuild(ctx, c)
-	if m.opts.OnRefresh != nil {
-		m.opts.OnRefresh(err == nil)
-	}
-	if err != nil {
-		return Outcome{}, &corpus.Refusal{Reason: "the new index could not be built, so the old one goes on serving", Err: err}
-	}
-	m.cur.Store(c)
-	m.served.Store(&st)
-	out.Rebuilt, out.Stats = true, st
-	m.log.Info("corpus refreshed", "by", rec.Who.ID, "via", rec.Who.Via, "command", rec.Command,
-		"added", len(out.Changes.Added), "updated", len(out.Changes.Updated), "removed", len(out.Changes.Removed),
-		"passages", st.Passages, "took", time.Since(start).Round(time.Millisecond))
-	rec.Changes = curate.WithSynonyms(out.Changes, prev, c)
-	if err := m.commitLocked(ctx, rec.Who, rec.Command, rec.Source, rec.Changes); err != nil {
 		return out, err
-	}
-	if rec.Plan != nil {
-		curate.Failpoint(curate.FailBeforeDone)
-	}
-	recs, err := m.audit.Record(rec, m.opts.Now())
-	if err != nil {
-		m.log.Error("writing the audit log", "err", err)
-		if rec.Plan != nil {
-			return out, &corpus.Refusal{Reason: "the change could not be recorded in the audit log, so it was undone", Err: err}
-		}
-	}
-	if rec.Plan != nil {
-		curate.Failpoint(curate.FailAfterDone)
 	}
 	if rec.Who.Via != "sync" { // the process that made the change posted it already
 		m.postAudit(ctx, recs)

@@ -73,7 +73,7 @@ func (m *Moderation) add(ctx context.Context, r *modReply, who curate.Actor, sub
 		r.edit(ctx, failureNotice(r.log.With("source", what), "Not added", err))
 		return
 	}
-	d, err := corpus.NewDraft(fctx, m.parser, m.cur.Load(), src, m.opts.Now())
+	d, err := corpus.NewDraft(fctx, m.parser, m.cur.Corpus(), src, m.opts.Now())
 	if err != nil {
 		r.edit(ctx, failureNotice(r.log.With("source", what), "Not added", err))
 		return
@@ -226,7 +226,7 @@ func (m *Moderation) cancel(ctx context.Context, r *modReply, who curate.Actor, 
 // swapped in; when that fails, the file is put back.
 func (m *Moderation) remove(ctx context.Context, r *modReply, who curate.Actor, id string) {
 	id = strings.TrimSpace(id)
-	doc, ok := findDocument(m.cur.Load(), id)
+	doc, ok := findDocument(m.cur.Corpus(), id)
 	if !ok {
 		r.send(ctx, false, notice(fmt.Sprintf("There is no document `%s` in the corpus; pick one from the suggestions, or see `/corpus list`.", codeText(id))))
 		return
@@ -269,7 +269,7 @@ func (m *Moderation) autocomplete(ctx context.Context, r *modReply, i *discordgo
 	var first, then []string
 	names := map[string]string{}
 	if m.isModerator(i) {
-		for _, d := range m.cur.Load().Documents {
+		for _, d := range m.cur.Corpus().Documents {
 			id, title := strings.ToLower(d.ID), strings.ToLower(d.Title)
 			if discordLen(d.ID) > maxChoiceLen {
 				continue
