@@ -156,8 +156,7 @@ func (w *workspace) change(ctx context.Context, before *corpus.Corpus, command, 
 			return false, w.reindex(ctx, before, rec, stdout)
 		},
 		Restore: func(ctx context.Context, _ bool) error {
-			_, err := w.rebuild(ctx)
-			return err
+			return w.rebuild(ctx)
 		},
 		Found: w.who,
 	})
@@ -236,53 +235,45 @@ func (w *workspace) remove(ctx context.Context, id string, stdout io.Writer) err
 // corpus repository (and pushes it), and records it in the audit log; an error means the
 // change must be undone.
 func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, rec curate.Recording, stdout io.Writer) error {
-	after, err := w.rebuild(ctx)
+	k := curate.NewCurator(curate.Config{CorpusDir: w.corpusDir, Audit: w.audit, Rebuild: w.indexOf,
+		Commit: func(ctx context.Context, _ curate.Actor, command, source string, ch corpus.Changes) error {
+			if err := w.commitChange(ctx, command, source, ch, stdout); err != nil {
+				return fmt.Errorf("commit the change: %w", err)
+			}
+			return nil
+		}}, before, standoff.Stats{})
+	out, _, err := k.Refresh(ctx, rec)
 	if err != nil {
-		return fmt.Errorf("index the change: %w", err)
-	}
-	st := after.stats
-	rec.Changes = after.changes(before)
-	if err := w.commitChange(ctx, rec.Command, rec.Source, rec.Changes, stdout); err != nil {
-		return fmt.Errorf("commit the change: %w", err)
-	}
-	curate.Failpoint(curate.FailBeforeDone)
-	if _, err := w.audit.Record(rec, time.Now()); err != nil {
 		return err
 	}
-	curate.Failpoint(curate.FailAfterDone)
-	fmt.Fprintln(stdout, corpus.Diff(before, after.c).Summary())
-	fmt.Fprintf(stdout, "index ready: %s, %s\n", corpus.Plural(st.Documents, "document"), corpus.Plural(st.Passages, "passage"))
+	fmt.Fprintln(stdout, out.Changes.Summary())
+	fmt.Fprintf(stdout, "index ready: %s, %s\n", corpus.Plural(out.Stats.Documents, "document"), corpus.Plural(out.Stats.Passages, "passage"))
 	return nil
 }
 
-// rebuilt is the corpus folder as read again, and the index built from it.
-type rebuilt struct {
-	c     *corpus.Corpus
-	stats standoff.Stats
-}
-
-// changes is what changed since before, synonym rules included, for the audit log.
-func (r rebuilt) changes(before *corpus.Corpus) corpus.Changes {
-	return curate.WithSynonyms(corpus.Diff(before, r.c), before, r.c)
-}
-
 // rebuild reads the corpus folder and builds its index in the data folder.
-func (w *workspace) rebuild(ctx context.Context) (rebuilt, error) {
+func (w *workspace) rebuild(ctx context.Context) error {
 	after, err := w.load(ctx)
 	if err == nil && len(after.Documents) == 0 {
 		err = errors.New("load corpus: no readable document")
 	}
 	if err != nil {
-		return rebuilt{}, err
+		return err
 	}
+	_, err = w.indexOf(ctx, after)
+	return err
+}
+
+// indexOf builds the index of c in the data folder.
+func (w *workspace) indexOf(ctx context.Context, c *corpus.Corpus) (standoff.Stats, error) {
 	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(w.dataDir, "index"),
-		Logger: slog.New(slog.DiscardHandler)}, after)
+		Logger: slog.New(slog.DiscardHandler)}, c)
 	if err != nil {
-		return rebuilt{}, err
+		return standoff.Stats{}, err
 	}
 	st := ix.Stats()
 	ix.Close()
-	return rebuilt{c: after, stats: st}, nil
+	return st, nil
 }
 
 // printDraft prints what a draft would add.

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,7 +16,6 @@ import (
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
-	"github.com/standoff-bot/standoff/index"
 )
 
 // gitConfig reads the corpus repository's settings from the environment:
@@ -67,13 +65,10 @@ func (w *workspace) buildIndex(ctx context.Context, c *corpus.Corpus, stdout io.
 	if len(c.Documents) == 0 {
 		return errors.New("load corpus: no readable document")
 	}
-	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(w.dataDir, "index"),
-		Logger: slog.New(slog.DiscardHandler)}, c)
+	st, err := w.indexOf(ctx, c)
 	if err != nil {
 		return err
 	}
-	st := ix.Stats()
-	ix.Close()
 	fmt.Fprintf(stdout, "index ready: %d documents, %d passages\n", st.Documents, st.Passages)
 	return nil
 }
