@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -153,15 +151,12 @@ func NewModeration(cfg Config, c *corpus.Corpus, served standoff.Stats, rebuild 
 	if opts.SweepEvery <= 0 {
 		opts.SweepEvery = 5 * time.Minute
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("new moderation: data folder: %w", err)
-	}
 	fetch, err := corpus.NewFetcher(corpus.FetchConfig{Allow: cfg.FetchAllow, MaxBytes: opts.MaxBytes,
 		Timeout: opts.FetchTimeout, UserAgent: "standoff (Discord bot; corpus moderation)"})
 	if err != nil {
 		return nil, fmt.Errorf("new moderation: %w", err)
 	}
-	audit, err := curate.OpenAudit(filepath.Join(cfg.DataDir, curate.AuditFile))
+	audit, recs, err := curate.Start(cfg.DataDir, cfg.CorpusDir, opts.Now())
 	if err != nil {
 		return nil, fmt.Errorf("new moderation: %w", err)
 	}
@@ -186,13 +181,7 @@ func NewModeration(cfg Config, c *corpus.Corpus, served standoff.Stats, rebuild 
 			return nil, fmt.Errorf("new moderation: %w", err)
 		}
 	}
-	m.store.CleanTemp(time.Hour)
 	m.pend.Sweep()
-	recs, err := audit.Reconcile(m.store, opts.Now())
-	if err != nil {
-		audit.Close()
-		return nil, fmt.Errorf("new moderation: %w", err)
-	}
 	for _, r := range recs {
 		m.log.Warn("an interrupted corpus change was settled", "change", r.Change, "doc", r.Doc, "action", r.Action, "outcome", r.Phase)
 	}

@@ -84,10 +84,7 @@ func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*work
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(data, 0o700); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
-	}
-	audit, err := curate.OpenAudit(filepath.Join(data, curate.AuditFile))
+	audit, _, err := curate.Start(data, dir, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -97,11 +94,6 @@ func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*work
 	}
 	w := &workspace{corpusDir: dir, dataDir: data, store: corpus.Store{Dir: dir}, audit: audit,
 		who: curate.Actor{ID: "cli:" + name, Name: name, Via: "cli"}, git: repo}
-	w.store.CleanTemp(time.Hour)
-	if _, err := audit.Reconcile(w.store, time.Now()); err != nil {
-		audit.Close()
-		return nil, err
-	}
 	return w, nil
 }
 

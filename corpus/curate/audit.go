@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -304,3 +305,25 @@ func ReadLog(path string) ([]AuditRecord, error) {
 
 // oneLine puts s on one line, its runs of white space made single spaces.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Start opens the audit log in the data folder dataDir (made, private, when missing) and
+// settles what a crash left of the corpus folder corpusDir: temporary files older than an
+// hour are removed and intents without an outcome reconciled. It returns the log and the
+// records Reconcile wrote.
+func Start(dataDir, corpusDir string, now time.Time) (*AuditLog, []AuditRecord, error) {
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("data folder: %w", err)
+	}
+	a, err := OpenAudit(filepath.Join(dataDir, AuditFile))
+	if err != nil {
+		return nil, nil, err
+	}
+	store := corpus.Store{Dir: corpusDir}
+	store.CleanTemp(time.Hour)
+	recs, err := a.Reconcile(store, now)
+	if err != nil {
+		a.Close()
+		return nil, nil, err
+	}
+	return a, recs, nil
+}
