@@ -40,7 +40,7 @@ type Config struct {
 // Changes must be made one at a time: the caller serialises them.
 type Curator struct {
 	cfg    Config
-	cur    atomic.Pointer[corpus.Corpus] // the corpus the serving index was built from
+	cur    atomic.Pointer[corpus.Corpus]  // the corpus the serving index was built from
 	served atomic.Pointer[standoff.Stats] // what the serving index serves
 }
 
