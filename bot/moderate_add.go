@@ -226,7 +226,7 @@ func (m *Moderation) cancel(ctx context.Context, r *modReply, who curate.Actor, 
 // swapped in; when that fails, the file is put back.
 func (m *Moderation) remove(ctx context.Context, r *modReply, who curate.Actor, id string) {
 	id = strings.TrimSpace(id)
-	doc, ok := findDocument(m.cur.Corpus(), id)
+	doc, ok := curate.Find(m.cur.Corpus(), id)
 	if !ok {
 		r.send(ctx, false, notice(fmt.Sprintf("There is no document `%s` in the corpus; pick one from the suggestions, or see `/corpus list`.", codeText(id))))
 		return
@@ -242,16 +242,6 @@ func (m *Moderation) remove(ctx context.Context, r *modReply, who curate.Actor, 
 		return
 	}
 	r.edit(ctx, outcomeMessage("Document removed", out))
-}
-
-// findDocument returns the document of c with id.
-func findDocument(c *corpus.Corpus, id string) (corpus.Document, bool) {
-	for _, d := range c.Documents {
-		if d.ID == id {
-			return d, true
-		}
-	}
-	return corpus.Document{}, false
 }
 
 // autocomplete offers the documents whose id or title contains what was typed, ids that

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -156,35 +155,8 @@ func (w *workspace) change(ctx context.Context, before *corpus.Corpus, command, 
 
 // source downloads arg when it is a web address, or reads it as a file.
 func (w *workspace) source(ctx context.Context, arg string) (corpus.Source, error) {
-	if u, err := url.Parse(arg); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		f, err := corpus.NewFetcher(corpus.FetchConfig{Allow: splitAllow(os.Getenv("STANDOFF_FETCH_ALLOW")),
-			UserAgent: "standoff (command line; corpus moderation)"})
-		if err != nil {
-			return corpus.Source{}, err
-		}
-		got, err := f.Fetch(ctx, arg)
-		if err != nil {
-			return corpus.Source{}, err
-		}
-		ct := got.ContentType
-		if got.Charset != "" {
-			ct += "; charset=" + got.Charset
-		}
-		return corpus.Source{URL: got.URL, ContentType: ct, Data: got.Data}, nil
-	}
-	info, err := os.Stat(arg)
-	if err != nil {
-		return corpus.Source{}, fmt.Errorf("read %s: %w", arg, err)
-	}
-	if info.Size() > corpus.DefaultMaxBytes {
-		return corpus.Source{}, &corpus.Refusal{Reason: fmt.Sprintf("%s is %s, over the %s limit", arg,
-			corpus.Size(info.Size()), corpus.Size(corpus.DefaultMaxBytes))}
-	}
-	data, err := os.ReadFile(arg)
-	if err != nil {
-		return corpus.Source{}, fmt.Errorf("read %s: %w", arg, err)
-	}
-	return corpus.Source{Name: filepath.Base(arg), Data: data}, nil
+	return curate.ReadSource(ctx, arg, corpus.FetchConfig{Allow: splitAllow(os.Getenv("STANDOFF_FETCH_ALLOW")),
+		UserAgent: "standoff (command line; corpus moderation)"})
 }
 
 // splitAllow splits STANDOFF_FETCH_ALLOW.
@@ -204,14 +176,9 @@ func (w *workspace) remove(ctx context.Context, id string, stdout io.Writer) err
 	if err != nil {
 		return err
 	}
-	var path string
-	var doc corpus.Document
-	for _, d := range before.Documents {
-		if d.ID == id {
-			path, doc = d.Path, d
-		}
-	}
-	if path == "" {
+	doc, ok := curate.Find(before, id)
+	path := doc.Path
+	if !ok {
 		return &corpus.Refusal{Reason: fmt.Sprintf("there is no document %q in %s (see standoff corpus list)", id, w.corpusDir)}
 	}
 	return w.change(ctx, before, "remove", "", curate.PlanRemove(doc), func() (func() error, error) {
