@@ -9,6 +9,7 @@ import (
 
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/bot/discordtest"
+	"github.com/standoff-bot/standoff/corpus/curate"
 )
 
 // otherGuild is a guild the bot is in that is not an admin guild.
@@ -103,10 +104,10 @@ func TestCorpusOnlyInAdminGuilds(t *testing.T) {
 	if n := content.hits.Load() - hits; n != 0 {
 		t.Errorf("%d downloads made for refused commands", n)
 	}
-	if recs, _ := bot.ReadAudit(filepath.Join(dataDir, bot.AuditFile)); len(recs) != 0 {
+	if recs, _ := bot.ReadAudit(filepath.Join(dataDir, curate.AuditFile)); len(recs) != 0 {
 		t.Errorf("the audit log has %d records after refusals, want none", len(recs))
 	}
-	if entries, _ := os.ReadDir(filepath.Join(dataDir, bot.PendingDir)); len(entries) != 2 {
+	if entries, _ := os.ReadDir(filepath.Join(dataDir, curate.PendingDir)); len(entries) != 2 {
 		t.Errorf("pending folder holds %d files, want the one preview's 2", len(entries))
 	}
 	if got := h.askDocs(t, "what is breakout time?"); len(got) == 0 || got[0] != "glossary" {

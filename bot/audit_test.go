@@ -10,12 +10,13 @@ import (
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/bot/discordtest"
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 )
 
 // auditLines returns the records of the audit log as "phase action doc by actor".
 func auditLines(t *testing.T, dataDir string) []string {
 	t.Helper()
-	recs, err := bot.ReadAuditAll(filepath.Join(dataDir, bot.AuditFile))
+	recs, err := bot.ReadAuditAll(filepath.Join(dataDir, curate.AuditFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,20 +47,20 @@ func TestAuditIntentBeforeChange(t *testing.T) {
 	if got := auditLines(t, dataDir); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("audit log after Confirm:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	recs, _ := bot.ReadAuditAll(filepath.Join(dataDir, bot.AuditFile))
+	recs, _ := bot.ReadAuditAll(filepath.Join(dataDir, curate.AuditFile))
 	if len(recs) == 2 && (recs[0].Change == "" || recs[0].Change != recs[1].Change) {
 		t.Errorf("intent and outcome are not tied by one change id: %q %q", recs[0].Change, recs[1].Change)
 	}
 
 	// The command line adds a document and records it, as `standoff corpus add` does.
-	cli := bot.Actor{ID: "cli:ops", Name: "ops", Via: "cli"}
-	other, err := bot.OpenAudit(filepath.Join(dataDir, bot.AuditFile))
+	cli := curate.Actor{ID: "cli:ops", Name: "ops", Via: "cli"}
+	other, err := curate.OpenAudit(filepath.Join(dataDir, curate.AuditFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	before, _ := corpus.LoadDir(t.Context(), h.corpusDir)
 	doc := "---\ntitle: Kashan depot\n---\n\nThe Kashan storage depot keeps its drums under guard.\n"
-	plan := bot.Planned{Action: "added", Doc: "cli/kashan", Path: "cli/kashan.md", Title: "Kashan depot", Hash: corpus.Hash([]byte(doc))}
+	plan := curate.Planned{Action: "added", Doc: "cli/kashan", Path: "cli/kashan.md", Title: "Kashan depot", Hash: corpus.Hash([]byte(doc))}
 	change, err := other.Intent(cli, "add", "kashan.md", plan, clock.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +69,7 @@ func TestAuditIntentBeforeChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	after, _ := corpus.LoadDir(t.Context(), h.corpusDir)
-	if _, err := other.Record(bot.Recording{Who: cli, Command: "add", Change: change, Plan: &plan, Found: cli, Changes: corpus.Diff(before, after)}, clock.Now()); err != nil {
+	if _, err := other.Record(curate.Recording{Who: cli, Command: "add", Change: change, Plan: &plan, Found: cli, Changes: corpus.Diff(before, after)}, clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	other.Close()
@@ -111,17 +112,17 @@ func TestAuditIntentBeforeChange(t *testing.T) {
 // moderation starts: done when the file is as intended, aborted otherwise, once.
 func TestAuditReconcile(t *testing.T) {
 	corpusDir, dataDir := seedCorpus(t), t.TempDir()
-	log, err := bot.OpenAudit(filepath.Join(dataDir, bot.AuditFile))
+	log, err := curate.OpenAudit(filepath.Join(dataDir, curate.AuditFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	who := bot.Actor{ID: "700000000000000012", Via: "discord"}
+	who := curate.Actor{ID: "700000000000000012", Via: "discord"}
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	doc := []byte("---\ntitle: Made\n---\n\nThis change was made before the crash.\n")
-	made := bot.Planned{Action: "added", Doc: "added/made", Path: "added/made.md", Title: "Made", Hash: corpus.Hash(doc)}
-	lost := bot.Planned{Action: "added", Doc: "added/lost", Path: "added/lost.md", Title: "Lost", Hash: corpus.Hash([]byte("x"))}
-	gone := bot.Planned{Action: "removed", Doc: "glossary", Path: "glossary.md", Title: "Glossary", Hash: "h"}
-	for _, p := range []bot.Planned{made, lost, gone} {
+	made := curate.Planned{Action: "added", Doc: "added/made", Path: "added/made.md", Title: "Made", Hash: corpus.Hash(doc)}
+	lost := curate.Planned{Action: "added", Doc: "added/lost", Path: "added/lost.md", Title: "Lost", Hash: corpus.Hash([]byte("x"))}
+	gone := curate.Planned{Action: "removed", Doc: "glossary", Path: "glossary.md", Title: "Glossary", Hash: "h"}
+	for _, p := range []curate.Planned{made, lost, gone} {
 		if _, err := log.Intent(who, "add", "", p, now); err != nil {
 			t.Fatal(err)
 		}

@@ -1,5 +1,7 @@
 package bot
 
+import "github.com/standoff-bot/standoff/corpus/curate"
+
 // This file exports to the tests what production code does not need.
 
 // Stats is a snapshot of what the bot has done since it started, read from its
@@ -65,11 +67,11 @@ func (b *Bot) Stats() Stats {
 // ReadAudit returns the changes recorded in the audit log at path: its done records
 // (intents and aborted changes left out); a missing log has none, and lines it cannot
 // read are skipped.
-func ReadAudit(path string) ([]AuditRecord, error) {
-	all, err := readAuditRecords(path)
-	var out []AuditRecord
+func ReadAudit(path string) ([]curate.AuditRecord, error) {
+	all, err := curate.ReadLog(path)
+	var out []curate.AuditRecord
 	for _, r := range all {
-		if r.Phase == "" || r.Phase == PhaseDone {
+		if r.Phase == "" || r.Phase == curate.PhaseDone {
 			out = append(out, r)
 		}
 	}
@@ -77,4 +79,4 @@ func ReadAudit(path string) ([]AuditRecord, error) {
 }
 
 // ReadAuditAll returns every record of the audit log at path, intents included.
-func ReadAuditAll(path string) ([]AuditRecord, error) { return readAuditRecords(path) }
+func ReadAuditAll(path string) ([]curate.AuditRecord, error) { return curate.ReadLog(path) }

@@ -102,35 +102,6 @@ func (j *journal) write(v any) error {
 	return nil
 }
 
-// writeSync writes the lines in one write, and syncs the file to disk: when it returns
-// nil, they are there after a crash.
-func (j *journal) writeSync(vs ...any) error {
-	var buf []byte
-	for _, v := range vs {
-		line, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("write journal: %w", err)
-		}
-		buf = append(append(buf, line...), '\n')
-	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if _, err := j.f.Write(buf); err != nil {
-		return fmt.Errorf("write journal %s: %w", j.f.Name(), err)
-	}
-	if err := j.f.Sync(); err != nil {
-		return fmt.Errorf("write journal %s: sync: %w", j.f.Name(), err)
-	}
-	return nil
-}
-
-// name is the journal's file.
-func (j *journal) name() string {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.f.Name()
-}
-
 func (j *journal) close() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()

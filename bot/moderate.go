@@ -6,13 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/standoff-bot/standoff"
@@ -20,8 +17,8 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
-	"github.com/standoff-bot/standoff/index"
 )
 
 // Names of the /corpus command, its subcommands and options.
@@ -90,21 +87,8 @@ type ModerationOptions struct {
 	ParseTimeout time.Duration
 }
 
-// Actor is who made a change: a Discord member, a command line, or the watcher.
-type Actor struct {
-	ID    string // Discord user id, "cli:<user>", or "watch"
-	Name  string // display name, when known
-	Via   string // "discord", "cli" or "watch"
-	Guild string // the guild of a Discord member
-}
-
 // Outcome is what a change of the corpus did.
-type Outcome struct {
-	Changes  corpus.Changes
-	Problems []corpus.Problem // documents of the folder that could not be read
-	Rebuilt  bool             // a new index was built and swapped in
-	Stats    standoff.Stats   // the index serving now
-}
+type Outcome = curate.Outcome
 
 // Moderation is the /corpus command: moderators add documents from web pages and files
 // (with a preview to confirm), remove and list them, refresh the index after an edit on
@@ -114,29 +98,27 @@ type Outcome struct {
 // made one at a time.
 type Moderation struct {
 	cfg    Config
-	live   *index.Live
-	icfg   index.Config
 	log    *slog.Logger
 	opts   ModerationOptions
 	fetch  *corpus.Fetcher
 	parser *corpus.Parser // reads previews, a few at a time
 	store  corpus.Store
-	pend   *pendingStore
-	audit  *AuditLog
+	pend   *curate.Pending
+	audit  *curate.AuditLog
 	rest   *discordgo.Session // posts to the audit channel; nil without one
 
 	stopSweep func()        // stops the sweeper of previews
 	swept     chan struct{} // closed when the sweeper has stopped
 
-	mu  sync.Mutex                    // one change of the corpus at a time
-	cur atomic.Pointer[corpus.Corpus] // the corpus the serving index was built from
+	mu  sync.Mutex      // one change of the corpus at a time
+	cur *curate.Curator // the corpus folder and the index serving it
 }
 
-// NewModeration returns the moderation of the corpus in cfg.CorpusDir, whose index live
-// serves: c is the corpus it was built from, icfg how it was opened (so that a refresh
-// builds beside it). It opens the audit log in cfg.DataDir.
-func NewModeration(cfg Config, live *index.Live, c *corpus.Corpus, icfg index.Config, logger *slog.Logger, opts ModerationOptions) (*Moderation, error) {
-	if live == nil || c == nil {
+// NewModeration returns the moderation of the corpus in cfg.CorpusDir: c is the corpus
+// the serving index was built from, served what that index serves, and rebuild builds the
+// next index beside it and swaps it in. It opens the audit log in cfg.DataDir.
+func NewModeration(cfg Config, c *corpus.Corpus, served standoff.Stats, rebuild curate.Rebuild, logger *slog.Logger, opts ModerationOptions) (*Moderation, error) {
+	if rebuild == nil || c == nil {
 		return nil, errors.New("new moderation: no index or corpus")
 	}
 	if cfg.CorpusDir == "" || cfg.DataDir == "" {
@@ -169,38 +151,37 @@ func NewModeration(cfg Config, live *index.Live, c *corpus.Corpus, icfg index.Co
 	if opts.SweepEvery <= 0 {
 		opts.SweepEvery = 5 * time.Minute
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("new moderation: data folder: %w", err)
-	}
 	fetch, err := corpus.NewFetcher(corpus.FetchConfig{Allow: cfg.FetchAllow, MaxBytes: opts.MaxBytes,
 		Timeout: opts.FetchTimeout, UserAgent: "standoff (Discord bot; corpus moderation)"})
 	if err != nil {
 		return nil, fmt.Errorf("new moderation: %w", err)
 	}
-	audit, err := OpenAudit(filepath.Join(cfg.DataDir, AuditFile))
+	audit, recs, err := curate.Start(cfg.DataDir, cfg.CorpusDir, opts.Now())
 	if err != nil {
 		return nil, fmt.Errorf("new moderation: %w", err)
 	}
 	m := &Moderation{
-		cfg: cfg, live: live, icfg: icfg, log: logger.With("part", "moderation"), opts: opts,
+		cfg: cfg, log: logger.With("part", "moderation"), opts: opts,
 		fetch: fetch, store: corpus.Store{Dir: cfg.CorpusDir}, audit: audit,
 		parser: corpus.NewParser(opts.MaxParses, opts.ParseTimeout),
-		pend:   &pendingStore{dir: filepath.Join(cfg.DataDir, PendingDir), ttl: opts.PendingTTL, now: opts.Now},
+		pend:   curate.NewPending(cfg.DataDir, opts.PendingTTL, opts.Now),
 	}
-	m.cur.Store(c)
+	onRebuild := func(ctx context.Context, c *corpus.Corpus) (standoff.Stats, error) {
+		st, err := rebuild(ctx, c)
+		if opts.OnRefresh != nil {
+			opts.OnRefresh(err == nil)
+		}
+		return st, err
+	}
+	m.cur = curate.NewCurator(curate.Config{CorpusDir: cfg.CorpusDir, Audit: audit, Rebuild: onRebuild,
+		Commit: m.commitLocked, Now: opts.Now, Log: m.log}, c, served)
 	if cfg.AuditChannelID != "" {
 		if m.rest, err = restSession(cfg, opts.HTTPClient); err != nil {
 			audit.Close()
 			return nil, fmt.Errorf("new moderation: %w", err)
 		}
 	}
-	m.store.CleanTemp(time.Hour)
-	m.pend.sweep()
-	recs, err := audit.Reconcile(m.store, opts.Now())
-	if err != nil {
-		audit.Close()
-		return nil, fmt.Errorf("new moderation: %w", err)
-	}
+	m.pend.Sweep()
 	for _, r := range recs {
 		m.log.Warn("an interrupted corpus change was settled", "change", r.Change, "doc", r.Doc, "action", r.Action, "outcome", r.Phase)
 	}
@@ -239,7 +220,7 @@ func (m *Moderation) sweepPreviews(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			m.pend.sweep()
+			m.pend.Sweep()
 		}
 	}
 }
@@ -251,7 +232,7 @@ func (m *Moderation) Close() error {
 	return m.audit.Close()
 }
 
-func (m *Moderation) Corpus() *corpus.Corpus { return m.cur.Load() }
+func (m *Moderation) Corpus() *corpus.Corpus { return m.cur.Corpus() }
 
 // Command is the /corpus command, to pass to the bot in Options.Commands. It is
 // registered only in the admin guilds (Config.AdminGuildIDs), and not at all without one.
@@ -327,8 +308,8 @@ func (m *Moderation) isModerator(i *discordgo.Interaction) bool {
 }
 
 // actorOf is the member who interacted.
-func actorOf(i *discordgo.Interaction) Actor {
-	a := Actor{ID: userOf(i), Via: "discord", Guild: i.GuildID}
+func actorOf(i *discordgo.Interaction) curate.Actor {
+	a := curate.Actor{ID: userOf(i), Via: "discord", Guild: i.GuildID}
 	u := i.User
 	if i.Member != nil {
 		u = i.Member.User
@@ -434,10 +415,10 @@ func intOption(sub *discordgo.ApplicationCommandInteractionDataOption, name stri
 
 // watchActor is who changes found on disk are credited to, when no command line made
 // them.
-var watchActor = Actor{ID: "watch", Via: "watch"}
+var watchActor = curate.Actor{ID: "watch", Via: "watch"}
 
 // syncActor is who changes brought from the corpus's remote are credited to.
-var syncActor = Actor{ID: "sync", Name: "sync", Via: "sync"}
+var syncActor = curate.Actor{ID: "sync", Name: "sync", Via: "sync"}
 
 // Refresh re-reads the corpus folder and, when it changed, builds a new index beside the
 // serving one and swaps it in; questions asked meanwhile are answered by the old one.
@@ -445,14 +426,14 @@ var syncActor = Actor{ID: "sync", Name: "sync", Via: "sync"}
 // not yet in the audit log are recorded there, credited to who when it is the watcher or
 // a command line, and to "watch" when a moderator's /corpus refresh found them. It is
 // what /corpus refresh and the --watch of standoff bot run.
-func (m *Moderation) Refresh(ctx context.Context, who Actor) (Outcome, error) {
+func (m *Moderation) Refresh(ctx context.Context, who curate.Actor) (Outcome, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	found := who
 	if who.Via == "discord" {
 		found = watchActor
 	}
-	return m.refreshLocked(ctx, Recording{Who: who, Command: subRefresh, Found: found})
+	return m.refreshLocked(ctx, curate.Recording{Who: who, Command: subRefresh, Found: found})
 }
 
 // refreshLocked is Refresh for a caller that holds m.mu; rec says what the audit log
@@ -461,51 +442,12 @@ func (m *Moderation) Refresh(ctx context.Context, who Actor) (Outcome, error) {
 // recorded, the new index serves but an error says so: the caller undoes the change; when
 // the repository refuses it (a conflict), the folder and the index already follow the
 // remote, and the error says so.
-func (m *Moderation) refreshLocked(ctx context.Context, rec Recording) (Outcome, error) {
+func (m *Moderation) refreshLocked(ctx context.Context, rec curate.Recording) (Outcome, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), m.opts.RefreshTimeout)
 	defer cancel()
-	c, err := corpus.LoadDir(ctx, m.cfg.CorpusDir)
+	out, recs, err := m.cur.Refresh(ctx, rec)
 	if err != nil {
-		return Outcome{}, &corpus.Refusal{Reason: "the corpus folder cannot be read; the index serving was left as it was", Err: err}
-	}
-	if len(c.Documents) == 0 {
-		return Outcome{}, &corpus.Refusal{Reason: "the corpus folder has no readable document; the index serving was left as it was"}
-	}
-	prev := m.cur.Load()
-	out := Outcome{Changes: corpus.Diff(prev, c), Problems: c.Problems}
-	if out.Changes.Empty() && c.Fingerprint() == m.live.Stats().Fingerprint {
-		out.Stats = m.live.Stats()
-		return out, nil
-	}
-	start := time.Now()
-	st, err := m.live.Refresh(ctx, m.icfg, c)
-	if m.opts.OnRefresh != nil {
-		m.opts.OnRefresh(err == nil)
-	}
-	if err != nil {
-		return Outcome{}, &corpus.Refusal{Reason: "the new index could not be built, so the old one goes on serving", Err: err}
-	}
-	m.cur.Store(c)
-	out.Rebuilt, out.Stats = true, st
-	m.log.Info("corpus refreshed", "by", rec.Who.ID, "via", rec.Who.Via, "command", rec.Command,
-		"added", len(out.Changes.Added), "updated", len(out.Changes.Updated), "removed", len(out.Changes.Removed),
-		"passages", st.Passages, "took", time.Since(start).Round(time.Millisecond))
-	rec.Changes = WithSynonyms(out.Changes, prev, c)
-	if err := m.commitLocked(ctx, rec.Who, rec.Command, rec.Source, rec.Changes); err != nil {
 		return out, err
-	}
-	if rec.Plan != nil {
-		Failpoint(FailBeforeDone)
-	}
-	recs, err := m.audit.Record(rec, m.opts.Now())
-	if err != nil {
-		m.log.Error("writing the audit log", "err", err)
-		if rec.Plan != nil {
-			return out, &corpus.Refusal{Reason: "the change could not be recorded in the audit log, so it was undone", Err: err}
-		}
-	}
-	if rec.Plan != nil {
-		Failpoint(FailAfterDone)
 	}
 	if rec.Who.Via != "sync" { // the process that made the change posted it already
 		m.postAudit(ctx, recs)
@@ -513,43 +455,8 @@ func (m *Moderation) refreshLocked(ctx context.Context, rec Recording) (Outcome,
 	return out, nil
 }
 
-// WithSynonyms adds a change of the synonym rules to ch, for the audit log, as a change
-// of the file synonyms.txt whose hash is that of the rules.
-func WithSynonyms(ch corpus.Changes, before, after *corpus.Corpus) corpus.Changes {
-	var was, now string
-	if before != nil && len(before.Synonyms) > 0 {
-		was = SynonymsHash(before.Synonyms)
-	}
-	if after != nil && len(after.Synonyms) > 0 {
-		now = SynonymsHash(after.Synonyms)
-	}
-	if was == now {
-		return ch
-	}
-	dc := corpus.DocChange{ID: "synonyms", Path: "synonyms.txt", Title: "synonym rules", Hash: now}
-	switch {
-	case was == "":
-		ch.Added = append(slices.Clone(ch.Added), dc)
-	case now == "":
-		dc.Hash = was
-		ch.Removed = append(slices.Clone(ch.Removed), dc)
-	default:
-		ch.Updated = append(slices.Clone(ch.Updated), dc)
-	}
-	return ch
-}
-
-// SynonymsHash is the hex sha256 of synonym rules, as the audit log records them.
-func SynonymsHash(rules []corpus.SynonymRule) string {
-	var b strings.Builder
-	for _, r := range rules {
-		fmt.Fprintf(&b, "%s\x00=>\x00%s\n", strings.Join(r.Terms, "\x00"), strings.Join(r.Targets, "\x00"))
-	}
-	return corpus.Hash([]byte(b.String()))
-}
-
 // refreshCommand answers /corpus refresh.
-func (m *Moderation) refreshCommand(ctx context.Context, r *responder, who Actor) {
+func (m *Moderation) refreshCommand(ctx context.Context, r *responder, who curate.Actor) {
 	if !r.deferReply(ctx) {
 		return
 	}

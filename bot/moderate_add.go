@@ -10,13 +10,14 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 )
 
 // add answers /corpus add: it downloads the page or the attachment, makes the draft and
 // shows its preview with Confirm and Cancel. Nothing is written to the corpus yet; the
 // draft waits in the pending folder, so that Confirm works after a restart.
-func (m *Moderation) add(ctx context.Context, r *responder, who Actor, sub *discordgo.ApplicationCommandInteractionDataOption, resolved *discordgo.ApplicationCommandInteractionDataResolved) {
+func (m *Moderation) add(ctx context.Context, r *responder, who curate.Actor, sub *discordgo.ApplicationCommandInteractionDataOption, resolved *discordgo.ApplicationCommandInteractionDataResolved) {
 	rawURL := strings.TrimSpace(stringOption(sub, optURL))
 	var att *discordgo.MessageAttachment
 	if o := sub.GetOption(optFile); o != nil && o.Type == discordgo.ApplicationCommandOptionAttachment {
@@ -43,7 +44,7 @@ func (m *Moderation) add(ctx context.Context, r *responder, who Actor, sub *disc
 			return
 		}
 	}
-	if total, mine := m.pend.counts(); mine[who.ID] >= m.opts.MaxPendingPerMember {
+	if total, mine := m.pend.Counts(); mine[who.ID] >= m.opts.MaxPendingPerMember {
 		r.log.Info("preview refused: too many of this moderator's previews wait", "pending", mine[who.ID])
 		r.send(ctx, false, notice(fmt.Sprintf("Not added: %d of your previews are waiting. Confirm or cancel one first (previews expire after %s).",
 			mine[who.ID], humanDuration(m.opts.PendingTTL))))
@@ -72,7 +73,7 @@ func (m *Moderation) add(ctx context.Context, r *responder, who Actor, sub *disc
 		r.edit(ctx, failureNotice(r.log.With("source", what), "Not added", err))
 		return
 	}
-	d, err := corpus.NewDraft(fctx, m.parser, m.cur.Load(), src, m.opts.Now())
+	d, err := corpus.NewDraft(fctx, m.parser, m.cur.Corpus(), src, m.opts.Now())
 	if err != nil {
 		r.edit(ctx, failureNotice(r.log.With("source", what), "Not added", err))
 		return
@@ -81,7 +82,7 @@ func (m *Moderation) add(ctx context.Context, r *responder, who Actor, sub *disc
 		r.edit(ctx, notice(fmt.Sprintf("Nothing to add: `%s` is already in the corpus with exactly this content.", codeText(d.ID))))
 		return
 	}
-	id, err := m.pend.save(d, who)
+	id, err := m.pend.Save(d, who)
 	if err != nil {
 		r.log.Error("saving the preview", "err", err)
 		r.edit(ctx, notice(msgChangeFailed))
@@ -131,8 +132,8 @@ func charsetParam(cs string) string {
 
 // confirm writes the previewed document into the corpus and swaps in an index with it.
 // When the new index cannot be built, the file is put back as it was.
-func (m *Moderation) confirm(ctx context.Context, r *responder, who Actor, id string) {
-	if owner, ok := m.pend.owner(id); ok && owner != who.ID {
+func (m *Moderation) confirm(ctx context.Context, r *responder, who curate.Actor, id string) {
+	if owner, ok := m.pend.Owner(id); ok && owner != who.ID {
 		r.log.Warn("confirm refused: another moderator's preview", "pending", id, "owner", owner)
 		r.send(ctx, false, notice(msgNotYours))
 		return
@@ -142,7 +143,7 @@ func (m *Moderation) confirm(ctx context.Context, r *responder, who Actor, id st
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	d, meta, err := m.pend.load(id)
+	d, meta, err := m.pend.Load(id)
 	if err == nil && meta.Actor.ID != who.ID {
 		r.log.Warn("confirm refused: another moderator's preview", "pending", id, "owner", meta.Actor.ID)
 		r.edit(ctx, notice(msgNotYours))
@@ -150,26 +151,26 @@ func (m *Moderation) confirm(ctx context.Context, r *responder, who Actor, id st
 	}
 	if err != nil {
 		msg := msgPendingGone
-		if errors.Is(err, errPendingExpired) {
+		if errors.Is(err, curate.ErrPendingExpired) {
 			msg = fmt.Sprintf("This preview has expired (previews are kept for %s) — nothing was added. Run `/corpus add` again.", humanDuration(m.opts.PendingTTL))
-		} else if !errors.Is(err, errPendingUnknown) {
+		} else if !errors.Is(err, curate.ErrPendingUnknown) {
 			r.log.Error("reading the preview", "pending", id, "err", err)
 			msg = msgChangeFailed
 		}
 		r.edit(ctx, notice(msg))
 		return
 	}
-	plan := PlanDraft(d)
+	plan := curate.PlanDraft(d)
 	// The preview goes first: a crash from here on leaves none behind to count against
 	// the limits or to be confirmed twice.
-	m.pend.remove(id)
+	m.pend.Remove(id)
 	out, err := m.change(ctx, r, who, subAdd, meta.Source, plan, func() (func() error, error) { return m.store.Commit(d) })
 	if err != nil {
-		m.pend.remove(id)
+		m.pend.Remove(id)
 		r.edit(ctx, failureNotice(r.log, "Not added", err))
 		return
 	}
-	m.pend.remove(id)
+	m.pend.Remove(id)
 	title := "Document added"
 	if d.Replaces != "" {
 		title = "Document updated"
@@ -182,75 +183,50 @@ func (m *Moderation) confirm(ctx context.Context, r *responder, who Actor, id st
 // the new index is swapped in and the outcome recorded. When the intent cannot be
 // written, nothing is changed; when the file cannot be written, the index built or the
 // outcome recorded, the change is undone and recorded as aborted.
-func (m *Moderation) change(ctx context.Context, r *responder, who Actor, command, source string, plan Planned, apply func() (func() error, error)) (Outcome, error) {
-	change, err := m.audit.Intent(who, command, source, plan, m.opts.Now())
-	if err != nil {
-		r.log.Error("writing the intent to the audit log; nothing was changed", "err", err)
-		return Outcome{}, &corpus.Refusal{Reason: "the audit log cannot be written, so nothing was changed", Err: err}
-	}
-	Failpoint(FailAfterIntent)
-	undo, err := apply()
-	if err != nil {
-		m.abort(r, change, who, command, plan, "the corpus folder could not be changed")
-		return Outcome{}, err
-	}
-	Failpoint(FailAfterWrite)
-	out, err := m.refreshLocked(ctx, Recording{Who: who, Command: command, Source: source, Change: change,
-		Plan: &plan, Found: watchActor})
-	var conflict *gitcorpus.ConflictError
-	if errors.As(err, &conflict) {
-		// The repository refused the change, and the folder and the index already follow
-		// the remote: there is nothing to undo.
-		m.abort(r, change, who, command, plan, "refused: "+errText(err))
-		return Outcome{}, err
-	}
-	if err != nil {
-		if uerr := undo(); uerr != nil {
-			r.log.Error("putting the corpus back after a failed change", "err", uerr)
-		} else if out.Rebuilt {
-			// The new index serves: swap the old one back in.
-			if _, rerr := m.refreshLocked(ctx, Recording{Who: who, Command: command, Found: watchActor}); rerr != nil {
-				r.log.Error("rebuilding the index after undoing a change", "err", rerr)
+func (m *Moderation) change(ctx context.Context, r *responder, who curate.Actor, command, source string, plan curate.Planned, apply func() (func() error, error)) (Outcome, error) {
+	var out Outcome
+	err := m.audit.Make(ctx, curate.Change{Who: who, Command: command, Source: source, Plan: plan, Apply: apply}, curate.Steps{
+		Settle: func(ctx context.Context, rec curate.Recording) (bool, error) {
+			var err error
+			out, err = m.refreshLocked(ctx, rec)
+			return out.Rebuilt, err
+		},
+		Restore: func(ctx context.Context, rebuilt bool) error {
+			if !rebuilt {
+				return nil
 			}
-		}
-		m.abort(r, change, who, command, plan, "undone: "+errText(err))
+			// The new index serves: swap the old one back in.
+			_, err := m.refreshLocked(ctx, curate.Recording{Who: who, Command: command, Found: watchActor})
+			return err
+		},
+		// The repository refused the change, and the folder and the index already
+		// follow the remote: there is nothing to undo.
+		Kept:  func(err error) bool { var c *gitcorpus.ConflictError; return errors.As(err, &c) },
+		Found: watchActor, Now: m.opts.Now, Log: r.log,
+	})
+	if err != nil {
 		return Outcome{}, err
 	}
 	return out, nil
 }
 
-// abort records that a change was not made; a failure is logged.
-func (m *Moderation) abort(r *responder, change string, who Actor, command string, plan Planned, why string) {
-	if err := m.audit.Abort(change, who, command, plan, why, m.opts.Now()); err != nil {
-		r.log.Error("recording an aborted change in the audit log", "change", change, "err", err)
-	}
-}
-
-// errText is the reason of a refusal, or the error's text.
-func errText(err error) string {
-	if reason, ok := corpus.RefusalReason(err); ok {
-		return reason
-	}
-	return err.Error()
-}
-
 // cancel drops a preview; only its own moderator may.
-func (m *Moderation) cancel(ctx context.Context, r *responder, who Actor, id string) {
-	if owner, ok := m.pend.owner(id); ok && owner != who.ID {
+func (m *Moderation) cancel(ctx context.Context, r *responder, who curate.Actor, id string) {
+	if owner, ok := m.pend.Owner(id); ok && owner != who.ID {
 		r.log.Warn("cancel refused: another moderator's preview", "pending", id, "owner", owner)
 		r.send(ctx, false, notice(msgNotYours))
 		return
 	}
-	m.pend.remove(id)
+	m.pend.Remove(id)
 	r.log.Info("preview cancelled", "pending", id)
 	r.send(ctx, true, notice("Cancelled — nothing was added."))
 }
 
 // remove answers /corpus remove: the document's file is removed and an index without it
 // swapped in; when that fails, the file is put back.
-func (m *Moderation) remove(ctx context.Context, r *responder, who Actor, id string) {
+func (m *Moderation) remove(ctx context.Context, r *responder, who curate.Actor, id string) {
 	id = strings.TrimSpace(id)
-	doc, ok := findDocument(m.cur.Load(), id)
+	doc, ok := curate.Find(m.cur.Corpus(), id)
 	if !ok {
 		r.send(ctx, false, notice(fmt.Sprintf("There is no document `%s` in the corpus; pick one from the suggestions, or see `/corpus list`.", codeText(id))))
 		return
@@ -260,22 +236,12 @@ func (m *Moderation) remove(ctx context.Context, r *responder, who Actor, id str
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	out, err := m.change(ctx, r, who, subRemove, "", PlanRemove(doc), func() (func() error, error) { return m.store.RemoveDocument(doc.Path) })
+	out, err := m.change(ctx, r, who, subRemove, "", curate.PlanRemove(doc), func() (func() error, error) { return m.store.RemoveDocument(doc.Path) })
 	if err != nil {
 		r.edit(ctx, failureNotice(r.log, "Not removed", err))
 		return
 	}
 	r.edit(ctx, outcomeMessage("Document removed", out))
-}
-
-// findDocument returns the document of c with id.
-func findDocument(c *corpus.Corpus, id string) (corpus.Document, bool) {
-	for _, d := range c.Documents {
-		if d.ID == id {
-			return d, true
-		}
-	}
-	return corpus.Document{}, false
 }
 
 // autocomplete offers the documents whose id or title contains what was typed, ids that
@@ -293,7 +259,7 @@ func (m *Moderation) autocomplete(ctx context.Context, r *responder, i *discordg
 	var first, then []string
 	names := map[string]string{}
 	if m.isModerator(i) {
-		for _, d := range m.cur.Load().Documents {
+		for _, d := range m.cur.Corpus().Documents {
 			id, title := strings.ToLower(d.ID), strings.ToLower(d.Title)
 			if discordLen(d.ID) > maxChoiceLen {
 				continue

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 )
 
@@ -44,7 +45,7 @@ func historyOptions() []*discordgo.ApplicationCommandOption {
 func intPtr(n int) *int { return &n }
 
 // gitAuthor is who as a commit's author, and the trailers that name them.
-func gitAuthor(who Actor) (gitcorpus.Author, []gitcorpus.Trailer) {
+func gitAuthor(who curate.Actor) (gitcorpus.Author, []gitcorpus.Trailer) {
 	name := who.Name
 	if name == "" {
 		name = who.ID
@@ -62,7 +63,7 @@ func gitAuthor(who Actor) (gitcorpus.Author, []gitcorpus.Trailer) {
 // repository has a remote. A push the remote cannot take now is logged (a later sync
 // pushes it); a conflict puts the corpus back as the remote has it and is a Refusal.
 // The caller holds m.mu.
-func (m *Moderation) commitLocked(ctx context.Context, who Actor, command, source string, ch corpus.Changes) error {
+func (m *Moderation) commitLocked(ctx context.Context, who curate.Actor, command, source string, ch corpus.Changes) error {
 	repo := m.opts.Repo
 	if repo == nil {
 		return nil
@@ -86,7 +87,7 @@ func (m *Moderation) commitLocked(ctx context.Context, who Actor, command, sourc
 		if e.Parent != before {
 			// Re-applied onto changes pushed from elsewhere, which are now in the folder
 			// too: serve them as well.
-			if _, err := m.refreshLocked(ctx, Recording{Who: syncActor, Command: "sync", Found: syncActor}); err != nil {
+			if _, err := m.refreshLocked(ctx, curate.Recording{Who: syncActor, Command: "sync", Found: syncActor}); err != nil {
 				m.log.Error("refreshing after a change re-applied onto the remote's failed", "err", err)
 			}
 		}
@@ -98,7 +99,7 @@ func (m *Moderation) commitLocked(ctx context.Context, who Actor, command, sourc
 		return nil
 	case errors.As(err, &ce):
 		m.log.Warn("corpus change refused: conflict with the remote", "err", err)
-		if _, rerr := m.refreshLocked(ctx, Recording{Who: syncActor, Command: "sync", Found: syncActor}); rerr != nil {
+		if _, rerr := m.refreshLocked(ctx, curate.Recording{Who: syncActor, Command: "sync", Found: syncActor}); rerr != nil {
 			m.log.Error("reloading the corpus after a refused change failed", "err", rerr)
 		}
 		return &corpus.Refusal{Reason: "the same document was changed on another machine meanwhile, so this change was not applied (" +
@@ -201,7 +202,7 @@ func (m *Moderation) SyncNow(ctx context.Context) (bool, error) {
 	if !res.Changed {
 		return false, nil
 	}
-	out, err := m.refreshLocked(ctx, Recording{Who: syncActor, Command: "sync", Found: syncActor})
+	out, err := m.refreshLocked(ctx, curate.Recording{Who: syncActor, Command: "sync", Found: syncActor})
 	if err != nil {
 		return true, fmt.Errorf("refresh after a sync: %w", err)
 	}
@@ -329,7 +330,7 @@ func undoPreviewMessage(e gitcorpus.Entry) message {
 }
 
 // undoConfirm reverts the change when Confirm is pressed, then swaps in the new index.
-func (m *Moderation) undoConfirm(ctx context.Context, r *responder, who Actor, id string) {
+func (m *Moderation) undoConfirm(ctx context.Context, r *responder, who curate.Actor, id string) {
 	if m.opts.Repo == nil {
 		r.send(ctx, true, notice(msgNoRepository))
 		return
@@ -356,7 +357,7 @@ func (m *Moderation) undoConfirm(ctx context.Context, r *responder, who Actor, i
 		r.edit(ctx, failureNotice(r.log, "Undo failed", err))
 		return
 	}
-	out, err := m.refreshLocked(ctx, Recording{Who: who, Command: "undo", Found: who})
+	out, err := m.refreshLocked(ctx, curate.Recording{Who: who, Command: "undo", Found: who})
 	if err != nil {
 		r.edit(ctx, failureNotice(r.log, "Undone as "+e.Short+", but the index", err))
 		return

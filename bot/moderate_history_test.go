@@ -10,6 +10,7 @@ import (
 
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/bot/discordtest"
+	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 )
 
@@ -57,7 +58,7 @@ func TestCorpusHistoryUndo(t *testing.T) {
 	if added.Author != "morgan" || !slices.Contains(added.Trailers, gitcorpus.Trailer{Key: "Discord-User", Value: "morgan (" + modPerm.ID + ")"}) {
 		t.Errorf("commit author %q, trailers %v", added.Author, added.Trailers)
 	}
-	recs, err := bot.ReadAudit(filepath.Join(dataDir, bot.AuditFile))
+	recs, err := bot.ReadAudit(filepath.Join(dataDir, curate.AuditFile))
 	if err != nil || len(recs) != 1 || recs[0].Doc != memoID || recs[0].Path != added.Files[0].Path {
 		t.Errorf("audit %+v (%v) does not agree with the commit's files %v", recs, err, added.Files)
 	}

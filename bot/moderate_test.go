@@ -21,6 +21,7 @@ import (
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/bot/discordtest"
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/index"
 )
 
@@ -161,7 +162,7 @@ func startModerationIn(t *testing.T, srv *discordtest.Server, corpusDir, dataDir
 	for _, f := range tune {
 		f(&mopts)
 	}
-	mod, err := bot.NewModeration(cfg, live, c, icfg, logger, mopts)
+	mod, err := bot.NewModeration(cfg, c, live.Stats(), rebuildOf(live, icfg), logger, mopts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +322,7 @@ func TestCorpusModeration(t *testing.T) {
 		if after := corpusFiles(t, h.corpusDir); after != before {
 			t.Errorf("the corpus folder changed:\n%s\nwas\n%s", after, before)
 		}
-		if recs, _ := bot.ReadAudit(filepath.Join(dataDir, bot.AuditFile)); len(recs) != 0 {
+		if recs, _ := bot.ReadAudit(filepath.Join(dataDir, curate.AuditFile)); len(recs) != 0 {
 			t.Errorf("the audit log has %d records after refusals, want none", len(recs))
 		}
 		if n := len(srv.ChannelMessages(auditChannel)); n != 0 {
@@ -555,7 +556,7 @@ func TestCorpusModeration(t *testing.T) {
 	})
 
 	t.Run("audit trail", func(t *testing.T) {
-		recs, err := bot.ReadAudit(filepath.Join(dataDir, bot.AuditFile))
+		recs, err := bot.ReadAudit(filepath.Join(dataDir, curate.AuditFile))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -638,7 +639,7 @@ func TestCorpusPreviewSurvivesRestart(t *testing.T) {
 	p1, msg1 := first.preview(t, modPerm, discordtest.Opt{Name: "file", Value: memo})
 	p2, msg2 := first.preview(t, modPerm, discordtest.Opt{Name: "file", Value: other})
 	first.stop()
-	if entries, _ := os.ReadDir(filepath.Join(dataDir, bot.PendingDir)); len(entries) != 4 {
+	if entries, _ := os.ReadDir(filepath.Join(dataDir, curate.PendingDir)); len(entries) != 4 {
 		t.Errorf("pending folder holds %d files, want 2 previews of 2 files", len(entries))
 	}
 
@@ -661,7 +662,7 @@ func TestCorpusPreviewSurvivesRestart(t *testing.T) {
 	if !strings.Contains(expired.Content, "expired") || !strings.Contains(expired.Content, "nothing was added") {
 		t.Errorf("expired preview: %q", expired.Content)
 	}
-	if entries, _ := os.ReadDir(filepath.Join(dataDir, bot.PendingDir)); len(entries) != 0 {
+	if entries, _ := os.ReadDir(filepath.Join(dataDir, curate.PendingDir)); len(entries) != 0 {
 		t.Errorf("pending folder holds %d files after confirm and expiry", len(entries))
 	}
 	if v := srv.Violations(); len(v) > 0 {
@@ -706,7 +707,7 @@ func TestRefreshUnderLoad(t *testing.T) {
 	defer live.Close()
 	cfg := bot.Config{Token: "unused", DataDir: dataDir, CorpusDir: corpusDir}
 	var refreshOK, refreshFail atomic.Int32
-	mod, err := bot.NewModeration(cfg, live, c, icfg, nil, bot.ModerationOptions{OnRefresh: func(ok bool) {
+	mod, err := bot.NewModeration(cfg, c, live.Stats(), rebuildOf(live, icfg), nil, bot.ModerationOptions{OnRefresh: func(ok bool) {
 		if ok {
 			refreshOK.Add(1)
 		} else {
@@ -763,7 +764,7 @@ func TestRefreshUnderLoad(t *testing.T) {
 			}
 		}()
 	}
-	who := bot.Actor{ID: "test", Via: "test"}
+	who := curate.Actor{ID: "test", Via: "test"}
 	for n := 1; n <= 20; n++ {
 		write(n)
 		refreshing.Store(true)
@@ -788,8 +789,14 @@ func TestRefreshUnderLoad(t *testing.T) {
 	pct := func(p float64) time.Duration { return during[min(len(during)-1, int(p*float64(len(during))))] }
 	t.Logf("%d questions answered, none failed; %d of them during the 20 refreshes: p50 %s, p99 %s, max %s",
 		asked.Load(), len(during), pct(0.5), pct(0.99), during[len(during)-1])
-	recs, _ := bot.ReadAudit(filepath.Join(dataDir, bot.AuditFile))
+	recs, _ := bot.ReadAudit(filepath.Join(dataDir, curate.AuditFile))
 	if len(recs) != 60 {
 		t.Errorf("%d audit records, want 60 (3 documents updated 20 times)", len(recs))
 	}
+}
+
+// rebuildOf is the rebuild function the command line gives Moderation: live rebuilt from
+// a corpus with the options icfg.
+func rebuildOf(live *index.Live, icfg index.Config) curate.Rebuild {
+	return func(ctx context.Context, c *corpus.Corpus) (standoff.Stats, error) { return live.Refresh(ctx, icfg, c) }
 }

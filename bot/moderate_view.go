@@ -121,7 +121,7 @@ func outcomeMessage(title string, out Outcome) message {
 // listMessage is a page of the documents of the corpus, from offset on, with buttons to
 // page back and forth.
 func (m *Moderation) listMessage(offset int) message {
-	docs := m.cur.Load().Documents
+	docs := m.cur.Corpus().Documents
 	if offset >= len(docs) {
 		offset = max(0, (len(docs)-1)/listPageSize*listPageSize)
 	}

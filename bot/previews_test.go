@@ -10,6 +10,7 @@ import (
 
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/bot/discordtest"
+	"github.com/standoff-bot/standoff/corpus/curate"
 )
 
 // TestPreviewsLimitedAndSwept is finding 5: a moderator may keep only a few previews
@@ -29,7 +30,7 @@ func TestPreviewsLimitedAndSwept(t *testing.T) {
 			Filename: names[n%3], Size: 300, URL: content.srv.URL + "/files/" + names[n%3]}}
 	}
 	pending := func() int {
-		entries, _ := os.ReadDir(filepath.Join(dataDir, bot.PendingDir))
+		entries, _ := os.ReadDir(filepath.Join(dataDir, curate.PendingDir))
 		return len(entries) / 2
 	}
 	h.preview(t, modPerm, file(0))

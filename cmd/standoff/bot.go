@@ -10,13 +10,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/joho/godotenv"
 	"golang.org/x/term"
 
+	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/index"
 )
 
@@ -76,7 +79,7 @@ func durationsInSeconds(_ []string, a slog.Attr) slog.Attr {
 // until ctx is done; with watch, changes in the corpus folder refresh the index.
 func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch bool) error {
 	logger.Info("starting", "config", cfg)
-	created, err := ensureCorpus(cfg.CorpusDir)
+	created, err := corpus.Seed(cfg.CorpusDir)
 	if err != nil {
 		return err
 	}
@@ -112,7 +115,8 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 	logger.Info("index ready", "documents", st.Documents, "passages", st.Passages, "built", st.Built)
 
 	var b *bot.Bot // set before anything can refresh: Run and the watcher start after it
-	mod, err := bot.NewModeration(cfg, live, c, icfg, logger, bot.ModerationOptions{
+	rebuild := func(ctx context.Context, c *corpus.Corpus) (standoff.Stats, error) { return live.Refresh(ctx, icfg, c) }
+	mod, err := bot.NewModeration(cfg, c, st, rebuild, logger, bot.ModerationOptions{
 		OnRefresh: func(ok bool) { b.ObserveRefresh(ok) },
 		Repo:      repo,
 	})
@@ -143,47 +147,26 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 	return b.Run(ctx)
 }
 
-// ensureCorpus fills dir with the embedded corpus when dir does not exist; it reports
-// whether it did. The files are written to a temporary folder beside dir, then moved in
-// place, so that an interrupted start leaves no half corpus.
-func ensureCorpus(dir string) (bool, error) {
-	if _, err := os.Stat(dir); err == nil {
-		return false, nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return false, fmt.Errorf("corpus folder: %w", err)
-	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o700); err != nil {
-		return false, fmt.Errorf("corpus folder: %w", err)
-	}
-	tmp, err := os.MkdirTemp(parent, ".corpus-")
-	if err != nil {
-		return false, fmt.Errorf("corpus folder: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-	src := corpus.Default()
-	err = fs.WalkDir(src, ".", func(path string, d fs.DirEntry, err error) error {
+// watchCorpus refreshes the bot's index when files in the corpus folder change, until
+// ctx is done; a refresh that fails leaves the old index serving and is logged.
+func watchCorpus(ctx context.Context, dir string, mod *bot.Moderation, logger *slog.Logger) {
+	logger.Info("watching the corpus folder", "dir", dir)
+	err := corpus.Watch(ctx, dir, time.Second, logger, func(ctx context.Context) {
+		out, err := mod.Refresh(ctx, curate.Actor{ID: "watch", Via: "watch"})
 		if err != nil {
-			return err
+			logger.Error("refresh after a change in the corpus folder failed; the old index goes on serving", "err", err)
+			return
 		}
-		target := filepath.Join(tmp, filepath.FromSlash(path))
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o700)
+		for _, p := range out.Problems {
+			logger.Warn("document skipped", "problem", p.Error())
 		}
-		data, err := fs.ReadFile(src, path)
-		if err != nil {
-			return err
+		if out.Rebuilt {
+			ch := out.Changes
+			logger.Info("corpus refreshed after a change on disk", "added", len(ch.Added), "updated", len(ch.Updated),
+				"removed", len(ch.Removed), "documents", out.Stats.Documents, "passages", out.Stats.Passages)
 		}
-		return os.WriteFile(target, data, 0o600)
 	})
 	if err != nil {
-		return false, fmt.Errorf("corpus folder: copy the embedded corpus: %w", err)
+		logger.Error("watching the corpus folder failed; use /corpus refresh", "err", err)
 	}
-	if err := os.Chmod(tmp, 0o700); err != nil {
-		return false, fmt.Errorf("corpus folder: %w", err)
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		return false, fmt.Errorf("corpus folder: %w", err)
-	}
-	return true, nil
 }

@@ -295,3 +295,13 @@ func httpAddr(lookup env) (string, error) {
 	}
 	return v, nil
 }
+
+// folders resolves the data folder and the corpus folder from their flags and the
+// environment, by the rules every standoff command shares.
+func folders(dataFlag, corpusFlag string, lookup func(string) (string, bool)) (data, dir string, err error) {
+	data, err = dataDir(dataFlag, lookup)
+	if err != nil {
+		return "", "", err
+	}
+	return data, corpusDir(corpusFlag, data, lookup), nil
+}

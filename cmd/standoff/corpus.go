@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -16,8 +15,8 @@ import (
 
 	"github.com/standoff-bot/standoff"
 
-	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 	"github.com/standoff-bot/standoff/index"
 )
@@ -64,8 +63,8 @@ func cmdCorpus(ctx context.Context, sub string, cf corpusFlags, args []string, s
 type workspace struct {
 	corpusDir, dataDir string
 	store              corpus.Store
-	audit              *bot.AuditLog
-	who                bot.Actor
+	audit              *curate.AuditLog
+	who                curate.Actor
 	git                *gitcorpus.Repo
 }
 
@@ -73,22 +72,18 @@ type workspace struct {
 // STANDOFF_CORPUS_DIR, else DATA/corpus, filled with the embedded corpus on first use, as
 // standoff bot does.
 func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*workspace, error) {
-	data, err := dataDir(cf.data, os.LookupEnv)
+	data, dir, err := folders(cf.data, cf.corpus, os.LookupEnv)
 	if err != nil {
 		return nil, err
 	}
-	dir := corpusDir(cf.corpus, data, os.LookupEnv)
-	if _, err := ensureCorpus(dir); err != nil {
+	if _, err := corpus.Seed(dir); err != nil {
 		return nil, err
 	}
 	repo, err := gitcorpus.Open(ctx, gitConfig(dir, os.LookupEnv, cliLogger(stderr)))
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(data, 0o700); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
-	}
-	audit, err := bot.OpenAudit(filepath.Join(data, bot.AuditFile))
+	audit, _, err := curate.Start(data, dir, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -97,12 +92,7 @@ func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*work
 		name = u.Username
 	}
 	w := &workspace{corpusDir: dir, dataDir: data, store: corpus.Store{Dir: dir}, audit: audit,
-		who: bot.Actor{ID: "cli:" + name, Name: name, Via: "cli"}, git: repo}
-	w.store.CleanTemp(time.Hour)
-	if _, err := audit.Reconcile(w.store, time.Now()); err != nil {
-		audit.Close()
-		return nil, err
-	}
+		who: curate.Actor{ID: "cli:" + name, Name: name, Via: "cli"}, git: repo}
 	return w, nil
 }
 
@@ -138,7 +128,7 @@ func (w *workspace) add(ctx context.Context, arg string, dryRun bool, stdout io.
 		fmt.Fprintln(stdout, "not written (--dry-run)")
 		return nil
 	}
-	return w.change(ctx, before, "add", d.Source, bot.PlanDraft(d), func() (func() error, error) {
+	return w.change(ctx, before, "add", d.Source, curate.PlanDraft(d), func() (func() error, error) {
 		undo, err := w.store.Commit(d)
 		if err == nil {
 			fmt.Fprintf(stdout, "wrote %s\n", filepath.Join(w.corpusDir, filepath.FromSlash(d.Path)))
@@ -151,68 +141,26 @@ func (w *workspace) add(ctx context.Context, arg string, dryRun bool, stdout io.
 // recorded (and synced) first, then apply changes the folder, the index is rebuilt and
 // the outcome recorded. When the intent cannot be written, nothing is changed; when the
 // index cannot be built or the outcome recorded, the change is undone.
-func (w *workspace) change(ctx context.Context, before *corpus.Corpus, command, source string, plan bot.Planned, apply func() (func() error, error), stdout io.Writer) error {
-	id, err := w.audit.Intent(w.who, command, source, plan, time.Now())
-	if err != nil {
-		return &corpus.Refusal{Reason: "the audit log cannot be written, so nothing was changed", Err: err}
-	}
-	bot.Failpoint(bot.FailAfterIntent)
-	undo, err := apply()
-	if err != nil {
-		w.audit.Abort(id, w.who, command, plan, "the corpus folder could not be changed", time.Now())
-		return err
-	}
-	bot.Failpoint(bot.FailAfterWrite)
-	rec := bot.Recording{Who: w.who, Command: command, Source: source, Change: id, Plan: &plan, Found: w.who}
-	if err := w.reindex(ctx, before, rec, stdout); err != nil {
-		uerr := undo()
-		if uerr == nil {
-			_, uerr = w.rebuild(ctx)
-		}
-		w.audit.Abort(id, w.who, command, plan, "undone: "+err.Error(), time.Now())
-		if uerr != nil {
-			return fmt.Errorf("%w (and undo it: %v)", err, uerr)
-		}
-		return fmt.Errorf("%w; the change was undone", err)
-	}
-	return nil
+func (w *workspace) change(ctx context.Context, before *corpus.Corpus, command, source string, plan curate.Planned, apply func() (func() error, error), stdout io.Writer) error {
+	return w.audit.Make(ctx, curate.Change{Who: w.who, Command: command, Source: source, Plan: plan, Apply: apply}, curate.Steps{
+		Settle: func(ctx context.Context, rec curate.Recording) (bool, error) {
+			return false, w.reindex(ctx, before, rec, stdout)
+		},
+		Restore: func(ctx context.Context, _ bool) error {
+			return w.rebuild(ctx)
+		},
+		Found: w.who,
+	})
 }
 
 // source downloads arg when it is a web address, or reads it as a file.
 func (w *workspace) source(ctx context.Context, arg string) (corpus.Source, error) {
-	if u, err := url.Parse(arg); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		allow, errs := fetchAllow(os.LookupEnv)
-		if len(errs) > 0 {
-			return corpus.Source{}, errors.Join(errs...)
-		}
-		f, err := corpus.NewFetcher(corpus.FetchConfig{Allow: allow,
-			UserAgent: "standoff (command line; corpus moderation)"})
-		if err != nil {
-			return corpus.Source{}, err
-		}
-		got, err := f.Fetch(ctx, arg)
-		if err != nil {
-			return corpus.Source{}, err
-		}
-		ct := got.ContentType
-		if got.Charset != "" {
-			ct += "; charset=" + got.Charset
-		}
-		return corpus.Source{URL: got.URL, ContentType: ct, Data: got.Data}, nil
+	allow, errs := fetchAllow(os.LookupEnv)
+	if len(errs) > 0 {
+		return corpus.Source{}, errors.Join(errs...)
 	}
-	info, err := os.Stat(arg)
-	if err != nil {
-		return corpus.Source{}, fmt.Errorf("read %s: %w", arg, err)
-	}
-	if info.Size() > corpus.DefaultMaxBytes {
-		return corpus.Source{}, &corpus.Refusal{Reason: fmt.Sprintf("%s is %s, over the %s limit", arg,
-			corpus.Size(info.Size()), corpus.Size(corpus.DefaultMaxBytes))}
-	}
-	data, err := os.ReadFile(arg)
-	if err != nil {
-		return corpus.Source{}, fmt.Errorf("read %s: %w", arg, err)
-	}
-	return corpus.Source{Name: filepath.Base(arg), Data: data}, nil
+	return curate.ReadSource(ctx, arg, corpus.FetchConfig{Allow: allow,
+		UserAgent: "standoff (command line; corpus moderation)"})
 }
 
 // remove removes the document with id, then rebuilds the index.
@@ -221,17 +169,12 @@ func (w *workspace) remove(ctx context.Context, id string, stdout io.Writer) err
 	if err != nil {
 		return err
 	}
-	var path string
-	var doc corpus.Document
-	for _, d := range before.Documents {
-		if d.ID == id {
-			path, doc = d.Path, d
-		}
-	}
-	if path == "" {
+	doc, ok := curate.Find(before, id)
+	path := doc.Path
+	if !ok {
 		return &corpus.Refusal{Reason: fmt.Sprintf("there is no document %q in %s (see standoff corpus list)", id, w.corpusDir)}
 	}
-	return w.change(ctx, before, "remove", "", bot.PlanRemove(doc), func() (func() error, error) {
+	return w.change(ctx, before, "remove", "", curate.PlanRemove(doc), func() (func() error, error) {
 		undo, err := w.store.RemoveDocument(path)
 		if err == nil {
 			fmt.Fprintf(stdout, "removed %s\n", filepath.Join(w.corpusDir, filepath.FromSlash(path)))
@@ -243,54 +186,46 @@ func (w *workspace) remove(ctx context.Context, id string, stdout io.Writer) err
 // reindex rebuilds the index of the corpus folder after a change, commits it to the
 // corpus repository (and pushes it), and records it in the audit log; an error means the
 // change must be undone.
-func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, rec bot.Recording, stdout io.Writer) error {
-	after, err := w.rebuild(ctx)
+func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, rec curate.Recording, stdout io.Writer) error {
+	k := curate.NewCurator(curate.Config{CorpusDir: w.corpusDir, Audit: w.audit, Rebuild: w.indexOf,
+		Commit: func(ctx context.Context, _ curate.Actor, command, source string, ch corpus.Changes) error {
+			if err := w.commitChange(ctx, command, source, ch, stdout); err != nil {
+				return fmt.Errorf("commit the change: %w", err)
+			}
+			return nil
+		}}, before, standoff.Stats{})
+	out, _, err := k.Refresh(ctx, rec)
 	if err != nil {
-		return fmt.Errorf("index the change: %w", err)
-	}
-	st := after.stats
-	rec.Changes = after.changes(before)
-	if err := w.commitChange(ctx, rec.Command, rec.Source, rec.Changes, stdout); err != nil {
-		return fmt.Errorf("commit the change: %w", err)
-	}
-	bot.Failpoint(bot.FailBeforeDone)
-	if _, err := w.audit.Record(rec, time.Now()); err != nil {
 		return err
 	}
-	bot.Failpoint(bot.FailAfterDone)
-	fmt.Fprintln(stdout, corpus.Diff(before, after.c).Summary())
-	fmt.Fprintf(stdout, "index ready: %s, %s\n", corpus.Plural(st.Documents, "document"), corpus.Plural(st.Passages, "passage"))
+	fmt.Fprintln(stdout, out.Changes.Summary())
+	fmt.Fprintf(stdout, "index ready: %s, %s\n", corpus.Plural(out.Stats.Documents, "document"), corpus.Plural(out.Stats.Passages, "passage"))
 	return nil
 }
 
-// rebuilt is the corpus folder as read again, and the index built from it.
-type rebuilt struct {
-	c     *corpus.Corpus
-	stats standoff.Stats
-}
-
-// changes is what changed since before, synonym rules included, for the audit log.
-func (r rebuilt) changes(before *corpus.Corpus) corpus.Changes {
-	return bot.WithSynonyms(corpus.Diff(before, r.c), before, r.c)
-}
-
 // rebuild reads the corpus folder and builds its index in the data folder.
-func (w *workspace) rebuild(ctx context.Context) (rebuilt, error) {
+func (w *workspace) rebuild(ctx context.Context) error {
 	after, err := w.load(ctx)
 	if err == nil && len(after.Documents) == 0 {
 		err = errors.New("load corpus: no readable document")
 	}
 	if err != nil {
-		return rebuilt{}, err
+		return err
 	}
+	_, err = w.indexOf(ctx, after)
+	return err
+}
+
+// indexOf builds the index of c in the data folder.
+func (w *workspace) indexOf(ctx context.Context, c *corpus.Corpus) (standoff.Stats, error) {
 	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(w.dataDir, "index"),
-		Logger: slog.New(slog.DiscardHandler)}, after)
+		Logger: slog.New(slog.DiscardHandler)}, c)
 	if err != nil {
-		return rebuilt{}, err
+		return standoff.Stats{}, err
 	}
 	st := ix.Stats()
 	ix.Close()
-	return rebuilt{c: after, stats: st}, nil
+	return st, nil
 }
 
 // printDraft prints what a draft would add.
@@ -336,28 +271,4 @@ func (w *workspace) list(ctx context.Context, asJSON bool, stdout, stderr io.Wri
 		fmt.Fprintf(stderr, "standoff corpus list: skipped %s\n", p.Error())
 	}
 	return nil
-}
-
-// watchCorpus refreshes the bot's index when files in the corpus folder change, until
-// ctx is done; a refresh that fails leaves the old index serving and is logged.
-func watchCorpus(ctx context.Context, dir string, mod *bot.Moderation, logger *slog.Logger) {
-	logger.Info("watching the corpus folder", "dir", dir)
-	err := corpus.Watch(ctx, dir, time.Second, logger, func(ctx context.Context) {
-		out, err := mod.Refresh(ctx, bot.Actor{ID: "watch", Via: "watch"})
-		if err != nil {
-			logger.Error("refresh after a change in the corpus folder failed; the old index goes on serving", "err", err)
-			return
-		}
-		for _, p := range out.Problems {
-			logger.Warn("document skipped", "problem", p.Error())
-		}
-		if out.Rebuilt {
-			ch := out.Changes
-			logger.Info("corpus refreshed after a change on disk", "added", len(ch.Added), "updated", len(ch.Updated),
-				"removed", len(ch.Removed), "documents", out.Stats.Documents, "passages", out.Stats.Passages)
-		}
-	})
-	if err != nil {
-		logger.Error("watching the corpus folder failed; use /corpus refresh", "err", err)
-	}
 }

@@ -8,15 +8,14 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
 
-	"github.com/standoff-bot/standoff/bot"
+	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
-	"github.com/standoff-bot/standoff/index"
 )
 
 // cliLogger logs the corpus repository's warnings on stderr.
@@ -58,13 +57,10 @@ func (w *workspace) buildIndex(ctx context.Context, c *corpus.Corpus, stdout io.
 	if len(c.Documents) == 0 {
 		return errors.New("load corpus: no readable document")
 	}
-	ix, err := index.Open(ctx, index.Config{Dir: filepath.Join(w.dataDir, "index"),
-		Logger: slog.New(slog.DiscardHandler)}, c)
+	st, err := w.indexOf(ctx, c)
 	if err != nil {
 		return err
 	}
-	st := ix.Stats()
-	ix.Close()
 	fmt.Fprintf(stdout, "index ready: %d documents, %d passages\n", st.Documents, st.Passages)
 	return nil
 }
@@ -107,16 +103,14 @@ func (w *workspace) undo(ctx context.Context, id string, stdout io.Writer) error
 		return err
 	}
 	fmt.Fprintf(stdout, "undone as %s: %s\n", e.Short, e.Subject)
-	after, err := w.load(ctx)
+	k := curate.NewCurator(curate.Config{CorpusDir: w.corpusDir, Audit: w.audit, Rebuild: w.indexOf}, before, standoff.Stats{})
+	out, _, err := k.Refresh(ctx, curate.Recording{Who: w.who, Command: "undo", Found: w.who})
 	if err != nil {
 		return err
 	}
-	ch := corpus.Diff(before, after)
-	if _, err := w.audit.Record(bot.Recording{Who: w.who, Command: "undo", Changes: ch, Found: w.who}, time.Now()); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, ch.Summary())
-	return w.buildIndex(ctx, after, stdout)
+	fmt.Fprintln(stdout, out.Changes.Summary())
+	fmt.Fprintf(stdout, "index ready: %d documents, %d passages\n", out.Stats.Documents, out.Stats.Passages)
+	return nil
 }
 
 // author is the CLI's user, as a commit's author.

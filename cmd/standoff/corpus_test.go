@@ -13,8 +13,8 @@ import (
 
 	"github.com/standoff-bot/standoff"
 
-	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 )
 
 // askJSON asks q on the corpus folder and data folder and returns the answer.
@@ -154,13 +154,13 @@ func TestCorpusCommands(t *testing.T) {
 		}
 	})
 
-	recs, err := readAudit(filepath.Join(data, bot.AuditFile))
+	recs, err := readAudit(filepath.Join(data, curate.AuditFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, r := range recs {
-		if r.Phase != bot.PhaseDone {
+		if r.Phase != curate.PhaseDone {
 			continue // an intent, or a change undone
 		}
 		got = append(got, r.Action+" "+r.Command+" "+r.Via)
@@ -179,14 +179,14 @@ func TestCorpusCommands(t *testing.T) {
 }
 
 // readAudit returns every record of the audit log at path, intents included.
-func readAudit(path string) ([]bot.AuditRecord, error) {
+func readAudit(path string) ([]curate.AuditRecord, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var out []bot.AuditRecord
+	var out []curate.AuditRecord
 	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		var r bot.AuditRecord
+		var r curate.AuditRecord
 		if err := json.Unmarshal([]byte(line), &r); err != nil {
 			return nil, fmt.Errorf("audit line %q: %w", line, err)
 		}

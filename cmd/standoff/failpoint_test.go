@@ -17,21 +17,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/bot/discordtest"
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/curate"
 )
 
 // failpoints are the points of a change the crash tests kill at, in turn.
-var failpoints = []string{bot.FailAfterIntent, bot.FailAfterWrite, bot.FailBeforeDone, bot.FailAfterDone}
+var failpoints = []string{curate.FailAfterIntent, curate.FailAfterWrite, curate.FailBeforeDone, curate.FailAfterDone}
 
 // wantPhase is how the audit log must settle a change killed at point: undone when the
 // corpus folder was not touched yet, done once the file was written.
 func wantPhase(point string) string {
-	if point == bot.FailAfterIntent {
-		return bot.PhaseAborted
+	if point == curate.FailAfterIntent {
+		return curate.PhaseAborted
 	}
-	return bot.PhaseDone
+	return curate.PhaseDone
 }
 
 // crashKills is the number of kills of each crash test: STANDOFF_CRASH_KILLS, default 20.
@@ -57,25 +57,25 @@ func killedBySignal(err error) bool {
 // point, has the outcome it must; and every document under added/ is on disk exactly as
 // the log's last done record of it says (no change without its record, no record
 // without its change).
-func checkAudit(t *testing.T, data, corpusDir, point string, plan bot.Planned) {
+func checkAudit(t *testing.T, data, corpusDir, point string, plan curate.Planned) {
 	t.Helper()
-	recs, err := readAudit(filepath.Join(data, bot.AuditFile))
+	recs, err := readAudit(filepath.Join(data, curate.AuditFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	outcomes := map[string][]string{}
 	var intents []string
-	last := map[string]bot.AuditRecord{} // path → last done record
+	last := map[string]curate.AuditRecord{} // path → last done record
 	for _, r := range recs {
 		switch r.Phase {
-		case bot.PhaseIntent:
+		case curate.PhaseIntent:
 			intents = append(intents, r.Change)
-		case bot.PhaseDone, bot.PhaseAborted:
+		case curate.PhaseDone, curate.PhaseAborted:
 			if r.Change != "" {
 				outcomes[r.Change] = append(outcomes[r.Change], r.Phase)
 			}
 		}
-		if r.Phase == bot.PhaseDone || r.Phase == "" {
+		if r.Phase == curate.PhaseDone || r.Phase == "" {
 			last[r.Path] = r
 		}
 	}
@@ -88,9 +88,9 @@ func checkAudit(t *testing.T, data, corpusDir, point string, plan bot.Planned) {
 		}
 	}
 	killed := intents[len(intents)-1]
-	var killedRec bot.AuditRecord
+	var killedRec curate.AuditRecord
 	for _, r := range recs {
-		if r.Change == killed && r.Phase == bot.PhaseIntent {
+		if r.Change == killed && r.Phase == curate.PhaseIntent {
 			killedRec = r
 		}
 	}
@@ -147,24 +147,24 @@ func TestCrashAtFailpointsCLI(t *testing.T) {
 	for k := range crashKills() {
 		point := failpoints[k%len(failpoints)]
 		var args []string
-		var plan bot.Planned
+		var plan curate.Planned
 		ids := addedIDs(t, corpusDir)
 		if len(ids) > 0 && (k/len(failpoints))%2 == 1 || next == len(minerals) {
 			c, _ := corpus.LoadDir(context.Background(), corpusDir)
 			for _, d := range c.Documents {
 				if d.ID == ids[0] {
-					plan = bot.PlanRemove(d)
+					plan = curate.PlanRemove(d)
 				}
 			}
 			args = append(append([]string{"corpus", "remove"}, common...), ids[0])
 		} else {
 			m := minerals[next]
 			next++
-			plan = bot.Planned{Action: "added", Path: corpus.AddedFolder + "/" + time.Now().Format(time.DateOnly) + "-report-on-" + m + ".md"}
+			plan = curate.Planned{Action: "added", Path: corpus.AddedFolder + "/" + time.Now().Format(time.DateOnly) + "-report-on-" + m + ".md"}
 			args = append(append([]string{"corpus", "add"}, common...), filepath.Join(files, m+".md"))
 		}
 		cmd := run(context.Background(), args...)
-		cmd.Env = append(cmd.Env, bot.FailpointEnv+"="+point)
+		cmd.Env = append(cmd.Env, curate.FailpointEnv+"="+point)
 		out, err := cmd.CombinedOutput()
 		if !killedBySignal(err) {
 			t.Fatalf("kill %d: %s at %s: %v, want killed by SIGKILL at the failpoint\n%s", k+1, args[1], point, err, out)
@@ -224,7 +224,7 @@ func TestCrashAtFailpointsBot(t *testing.T) {
 	startBot := func(point string) *botRun {
 		mark := srv.Mark()
 		cmd := exec.Command(bin, "bot")
-		cmd.Dir, cmd.Env = work, append(append([]string{}, env...), bot.FailpointEnv+"="+point)
+		cmd.Dir, cmd.Env = work, append(append([]string{}, env...), curate.FailpointEnv+"="+point)
 		b := &botRun{cmd: cmd, exited: make(chan error, 1), stderr: &lockedBuffer{}}
 		cmd.Stderr, cmd.Stdout = b.stderr, io.Discard
 		if err := cmd.Start(); err != nil {
@@ -250,7 +250,7 @@ func TestCrashAtFailpointsBot(t *testing.T) {
 	for k := range crashKills() {
 		point := failpoints[k%len(failpoints)]
 		b := startBot(point)
-		var plan bot.Planned
+		var plan curate.Planned
 		ids := addedIDs(t, corpusDir)
 		op := "add"
 		if len(ids) > 0 && (k/len(failpoints))%2 == 1 || next == len(minerals) {
@@ -258,7 +258,7 @@ func TestCrashAtFailpointsBot(t *testing.T) {
 			c, _ := corpus.LoadDir(context.Background(), corpusDir)
 			for _, d := range c.Documents {
 				if d.ID == ids[0] {
-					plan = bot.PlanRemove(d)
+					plan = curate.PlanRemove(d)
 				}
 			}
 			srv.Subcommand(mod, place, "corpus", "remove", discordtest.Opt{Name: "doc", Value: ids[0]})
@@ -275,7 +275,7 @@ func TestCrashAtFailpointsBot(t *testing.T) {
 			if !found {
 				t.Fatalf("no preview: %s\n%s", p.Sprint(), b.stderr.String())
 			}
-			plan = bot.Planned{Action: "added", Path: corpus.AddedFolder + "/" + time.Now().Format(time.DateOnly) + "-report-on-" + m + ".md"}
+			plan = curate.Planned{Action: "added", Path: corpus.AddedFolder + "/" + time.Now().Format(time.DateOnly) + "-report-on-" + m + ".md"}
 			if _, err := srv.ClickAs(mod, call.MessageID, ok.CustomID); err != nil {
 				t.Fatal(err)
 			}

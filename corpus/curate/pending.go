@@ -1,4 +1,4 @@
-package bot
+package curate
 
 import (
 	"crypto/rand"
@@ -20,28 +20,37 @@ import (
 // PendingDir is the folder of the data folder where previews wait for Confirm.
 const PendingDir = "pending"
 
-// Errors of pendingStore.load.
+// Errors of Pending.Load.
 var (
-	errPendingUnknown = errors.New("pending: no such preview")
-	errPendingExpired = errors.New("pending: preview expired")
+	ErrPendingUnknown = errors.New("pending: no such preview")
+	ErrPendingExpired = errors.New("pending: preview expired")
 )
 
 // pendingID matches the id of a preview: it comes back in a custom id, so it is checked
 // before it names a file.
 var pendingID = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
-// pendingStore keeps the drafts that a moderator previewed and may confirm: the document
+// Pending keeps the drafts that a moderator previewed and may confirm: the document
 // in <id>.md (or .txt) and what it needs in <id>.json, written in that order, each
 // atomically, so that the JSON file marks a complete preview. A preview survives a
 // restart, and expires after ttl.
-type pendingStore struct {
+type Pending struct {
 	dir string
 	ttl time.Duration
 	now func() time.Time
 }
 
-// pendingMeta is the JSON file of a preview.
-type pendingMeta struct {
+// NewPending returns the previews kept in the folder PendingDir of dataDir, which expire
+// after ttl by the clock now (time.Now when nil).
+func NewPending(dataDir string, ttl time.Duration, now func() time.Time) *Pending {
+	if now == nil {
+		now = time.Now
+	}
+	return &Pending{dir: filepath.Join(dataDir, PendingDir), ttl: ttl, now: now}
+}
+
+// PendingMeta is the JSON file of a preview.
+type PendingMeta struct {
 	Created  time.Time `json:"created"`
 	Actor    Actor     `json:"actor"`
 	Path     string    `json:"path"`
@@ -51,8 +60,8 @@ type pendingMeta struct {
 	Hash     string    `json:"hash"` // of the document file, to detect a damaged one
 }
 
-// save stores a draft and returns the id of its preview.
-func (p *pendingStore) save(d corpus.Draft, who Actor) (string, error) {
+// Save stores a draft and returns the id of its preview.
+func (p *Pending) Save(d corpus.Draft, who Actor) (string, error) {
 	if err := os.MkdirAll(p.dir, 0o700); err != nil {
 		return "", fmt.Errorf("save preview: %w", err)
 	}
@@ -61,7 +70,7 @@ func (p *pendingStore) save(d corpus.Draft, who Actor) (string, error) {
 		return "", fmt.Errorf("save preview: %w", err)
 	}
 	id := hex.EncodeToString(b)
-	meta := pendingMeta{Created: p.now().UTC(), Actor: who, Path: d.Path, Source: d.Source,
+	meta := PendingMeta{Created: p.now().UTC(), Actor: who, Path: d.Path, Source: d.Source,
 		Replaces: d.Replaces, BaseHash: d.BaseHash, Hash: corpus.Hash(d.Data)}
 	if err := corpus.WriteFileAtomic(p.docFile(id, d.Path), d.Data, 0o600); err != nil {
 		return "", fmt.Errorf("save preview: %w", err)
@@ -77,7 +86,7 @@ func (p *pendingStore) save(d corpus.Draft, who Actor) (string, error) {
 }
 
 // docFile is the file of a preview's document.
-func (p *pendingStore) docFile(id, docPath string) string {
+func (p *Pending) docFile(id, docPath string) string {
 	ext := path.Ext(docPath)
 	if ext != ".txt" {
 		ext = ".md"
@@ -85,36 +94,36 @@ func (p *pendingStore) docFile(id, docPath string) string {
 	return filepath.Join(p.dir, id+ext)
 }
 
-// load returns the draft of a preview. It is errPendingUnknown when there is none (never
-// made, confirmed or cancelled), errPendingExpired when it is too old (and then removed).
-func (p *pendingStore) load(id string) (corpus.Draft, pendingMeta, error) {
-	var meta pendingMeta
+// Load returns the draft of a preview. It is ErrPendingUnknown when there is none (never
+// made, confirmed or cancelled), ErrPendingExpired when it is too old (and then removed).
+func (p *Pending) Load(id string) (corpus.Draft, PendingMeta, error) {
+	var meta PendingMeta
 	if !pendingID.MatchString(id) {
-		return corpus.Draft{}, meta, errPendingUnknown
+		return corpus.Draft{}, meta, ErrPendingUnknown
 	}
 	data, err := os.ReadFile(filepath.Join(p.dir, id+".json"))
 	if errors.Is(err, fs.ErrNotExist) {
-		return corpus.Draft{}, meta, errPendingUnknown
+		return corpus.Draft{}, meta, ErrPendingUnknown
 	}
 	if err != nil {
 		return corpus.Draft{}, meta, fmt.Errorf("load preview: %w", err)
 	}
 	if err := json.Unmarshal(data, &meta); err != nil {
-		p.remove(id)
+		p.Remove(id)
 		return corpus.Draft{}, meta, fmt.Errorf("load preview %s: %w", id, err)
 	}
 	if p.now().Sub(meta.Created) > p.ttl {
-		p.remove(id)
-		return corpus.Draft{}, meta, errPendingExpired
+		p.Remove(id)
+		return corpus.Draft{}, meta, ErrPendingExpired
 	}
 	doc, err := os.ReadFile(p.docFile(id, meta.Path))
 	if err != nil || corpus.Hash(doc) != meta.Hash {
-		p.remove(id)
+		p.Remove(id)
 		return corpus.Draft{}, meta, fmt.Errorf("load preview %s: document missing or damaged (%v)", id, err)
 	}
 	parsed, err := corpus.ParseDocument(meta.Path, doc)
 	if err != nil {
-		p.remove(id)
+		p.Remove(id)
 		return corpus.Draft{}, meta, fmt.Errorf("load preview %s: %w", id, err)
 	}
 	d := corpus.Draft{ID: parsed.ID, Path: meta.Path, Data: doc, Doc: parsed, Source: meta.Source,
@@ -122,8 +131,8 @@ func (p *pendingStore) load(id string) (corpus.Draft, pendingMeta, error) {
 	return d, meta, nil
 }
 
-// owner returns the id of the member who made a preview, when it exists.
-func (p *pendingStore) owner(id string) (string, bool) {
+// Owner returns the id of the member who made a preview, when it exists.
+func (p *Pending) Owner(id string) (string, bool) {
 	if !pendingID.MatchString(id) {
 		return "", false
 	}
@@ -131,16 +140,16 @@ func (p *pendingStore) owner(id string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	var meta pendingMeta
+	var meta PendingMeta
 	if json.Unmarshal(data, &meta) != nil {
 		return "", false
 	}
 	return meta.Actor.ID, true
 }
 
-// counts returns how many previews wait, in all and by the member who made them;
+// Counts returns how many previews wait, in all and by the member who made them;
 // expired ones are not counted.
-func (p *pendingStore) counts() (int, map[string]int) {
+func (p *Pending) Counts() (int, map[string]int) {
 	byActor := map[string]int{}
 	entries, err := os.ReadDir(p.dir)
 	if err != nil {
@@ -152,7 +161,7 @@ func (p *pendingStore) counts() (int, map[string]int) {
 		if !ok || !pendingID.MatchString(id) {
 			continue
 		}
-		var meta pendingMeta
+		var meta PendingMeta
 		data, err := os.ReadFile(filepath.Join(p.dir, e.Name()))
 		if err != nil || json.Unmarshal(data, &meta) != nil || p.now().Sub(meta.Created) > p.ttl {
 			continue
@@ -163,8 +172,8 @@ func (p *pendingStore) counts() (int, map[string]int) {
 	return total, byActor
 }
 
-// remove deletes a preview's files.
-func (p *pendingStore) remove(id string) {
+// Remove deletes a preview's files.
+func (p *Pending) Remove(id string) {
 	if !pendingID.MatchString(id) {
 		return
 	}
@@ -173,9 +182,9 @@ func (p *pendingStore) remove(id string) {
 	}
 }
 
-// sweep removes expired previews (by the time they were made), and files that a crash
+// Sweep removes expired previews (by the time they were made), and files that a crash
 // left without their pair or half-written, once they are an hour old.
-func (p *pendingStore) sweep() {
+func (p *Pending) Sweep() {
 	entries, err := os.ReadDir(p.dir)
 	if err != nil {
 		return
@@ -184,10 +193,10 @@ func (p *pendingStore) sweep() {
 	for _, e := range entries {
 		if id, ok := strings.CutSuffix(e.Name(), ".json"); ok && pendingID.MatchString(id) {
 			hasMeta[id] = true
-			var meta pendingMeta
+			var meta PendingMeta
 			data, err := os.ReadFile(filepath.Join(p.dir, e.Name()))
 			if err != nil || json.Unmarshal(data, &meta) != nil || p.now().Sub(meta.Created) > p.ttl {
-				p.remove(id)
+				p.Remove(id)
 			}
 		}
 	}

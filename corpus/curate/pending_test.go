@@ -1,4 +1,4 @@
-package bot
+package curate
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 
 func TestPendingStore(t *testing.T) {
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	p := &pendingStore{dir: filepath.Join(t.TempDir(), PendingDir), ttl: time.Hour, now: func() time.Time { return now }}
+	p := &Pending{dir: filepath.Join(t.TempDir(), PendingDir), ttl: time.Hour, now: func() time.Time { return now }}
 	c, err := corpus.Load(context.Background(), fstest.MapFS{"a.md": {Data: []byte("---\ntitle: A\n---\n\nText.\n")}})
 	if err != nil {
 		t.Fatal(err)
@@ -24,11 +24,11 @@ func TestPendingStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	who := Actor{ID: "1", Name: "mod", Via: "discord"}
-	id, err := p.save(d, who)
+	id, err := p.Save(d, who)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, meta, err := p.load(id)
+	got, meta, err := p.Load(id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,34 +42,34 @@ func TestPendingStore(t *testing.T) {
 		prep func(id string)
 		want error
 	}{
-		{"unknown", "0123456789abcdef", nil, errPendingUnknown},
-		{"not an id", "../../etc/passwd", nil, errPendingUnknown},
-		{"removed", id, func(id string) { p.remove(id) }, errPendingUnknown},
+		{"unknown", "0123456789abcdef", nil, ErrPendingUnknown},
+		{"not an id", "../../etc/passwd", nil, ErrPendingUnknown},
+		{"removed", id, func(id string) { p.Remove(id) }, ErrPendingUnknown},
 	}
 	for _, tt := range tests {
 		if tt.prep != nil {
 			tt.prep(tt.id)
 		}
-		if _, _, err := p.load(tt.id); !errors.Is(err, tt.want) {
+		if _, _, err := p.Load(tt.id); !errors.Is(err, tt.want) {
 			t.Errorf("%s: load error %v, want %v", tt.name, err, tt.want)
 		}
 	}
 
 	// Expired, then swept.
-	old, _ := p.save(d, who)
+	old, _ := p.Save(d, who)
 	now = now.Add(2 * time.Hour)
-	if _, _, err := p.load(old); !errors.Is(err, errPendingExpired) {
-		t.Errorf("load of an old preview: %v, want errPendingExpired", err)
+	if _, _, err := p.Load(old); !errors.Is(err, ErrPendingExpired) {
+		t.Errorf("load of an old preview: %v, want ErrPendingExpired", err)
 	}
-	kept, _ := p.save(d, who)
-	stale, _ := p.save(d, who)
+	kept, _ := p.Save(d, who)
+	stale, _ := p.Save(d, who)
 	now = now.Add(30 * time.Minute)
 	os.Remove(filepath.Join(p.dir, stale+".txt")) // its document lost
-	if _, _, err := p.load(stale); err == nil || errors.Is(err, errPendingUnknown) {
+	if _, _, err := p.Load(stale); err == nil || errors.Is(err, ErrPendingUnknown) {
 		t.Errorf("load of a preview whose document is missing: %v", err)
 	}
 	now = now.Add(45 * time.Minute) // kept is 75 minutes old now
-	p.sweep()
+	p.Sweep()
 	if entries, _ := os.ReadDir(p.dir); len(entries) != 0 {
 		t.Errorf("after sweep: %d files left, want none (%s expired)", len(entries), kept)
 	}
