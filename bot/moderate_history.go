@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	git "github.com/go-git/go-git/v5"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/standoff-bot/standoff/corpus"
@@ -44,70 +43,35 @@ func historyOptions() []*discordgo.ApplicationCommandOption {
 
 func intPtr(n int) *int { return &n }
 
-// gitAuthor is who as a commit's author, and the trailers that name them.
-func gitAuthor(who curate.Actor) (gitcorpus.Author, []gitcorpus.Trailer) {
-	name := who.Name
-	if name == "" {
-		name = who.ID
-	}
-	switch who.Via {
-	case "discord":
-		return gitcorpus.Author{Name: name, Email: "discord-" + who.ID + "@users.invalid"},
-			[]gitcorpus.Trailer{{Key: "Discord-User", Value: name + " (" + who.ID + ")"}, {Key: "Standoff-Via", Value: "discord"}}
-	default:
-		return gitcorpus.Author{Name: "standoff " + who.Via}, []gitcorpus.Trailer{{Key: "Standoff-Via", Value: who.Via}}
-	}
-}
-
 // commitLocked records a change of the corpus folder as one commit, pushed when the
-// repository has a remote. A push the remote cannot take now is logged (a later sync
-// pushes it); a conflict puts the corpus back as the remote has it and is a Refusal.
-// The caller holds m.mu.
+// repository has a remote, and tells of the outcome: a push the remote cannot take now is
+// logged (a later sync pushes it); a conflict puts the corpus back as the remote has it
+// and is a Refusal. The caller holds m.mu.
 func (m *Moderation) commitLocked(ctx context.Context, who curate.Actor, command, source string, ch corpus.Changes) error {
-	repo := m.opts.Repo
-	if repo == nil {
-		return nil
-	}
-	author, trailers := gitAuthor(who)
-	subject := ch.CommitSubject(command)
-	if ch.Empty() {
-		subject = "corpus " + command + ": files edited in the corpus folder"
-	}
-	body := ch.Summary()
-	if source != "" {
-		body += "\n\nSource: " + source
-	}
-	before := repo.Head()
-	e, err := repo.Commit(ctx, gitcorpus.Change{Subject: subject, Body: body, Author: author, Trailers: trailers})
-	var pe *gitcorpus.PushError
-	var ce *gitcorpus.ConflictError
-	switch {
-	case err == nil:
-		m.log.Info("corpus change committed", "commit", e.Short, "subject", subject)
-		if e.Parent != before {
+	out, err := curate.GitCommitter{Repo: m.opts.Repo, WholeTree: true}.Commit(ctx, who, command, source, ch)
+	switch out.Result {
+	case curate.GitCommitted, curate.GitReapplied:
+		m.log.Info("corpus change committed", "commit", out.Entry.Short, "subject", out.Subject)
+		if out.Result == curate.GitReapplied {
 			// Re-applied onto changes pushed from elsewhere, which are now in the folder
 			// too: serve them as well.
 			if _, err := m.refreshLocked(ctx, curate.Recording{Who: syncActor, Command: "sync", Found: syncActor}); err != nil {
 				m.log.Error("refreshing after a change re-applied onto the remote's failed", "err", err)
 			}
 		}
-		return nil
-	case errors.Is(err, git.ErrEmptyCommit):
-		return nil
-	case errors.As(err, &pe):
-		m.log.Warn("corpus change committed but not pushed; a later sync pushes it", "err", err)
-		return nil
-	case errors.As(err, &ce):
-		m.log.Warn("corpus change refused: conflict with the remote", "err", err)
+	case curate.GitNotPushed:
+		m.log.Warn("corpus change committed but not pushed; a later sync pushes it", "err", out.Err)
+	case curate.GitConflict:
+		m.log.Warn("corpus change refused: conflict with the remote", "err", out.Err)
 		if _, rerr := m.refreshLocked(ctx, curate.Recording{Who: syncActor, Command: "sync", Found: syncActor}); rerr != nil {
 			m.log.Error("reloading the corpus after a refused change failed", "err", rerr)
 		}
-		return &corpus.Refusal{Reason: "the same document was changed on another machine meanwhile, so this change was not applied (" +
-			strings.Join(ce.Paths, ", ") + ")", Err: err}
-	default:
-		m.log.Error("committing a corpus change failed", "err", err)
-		return nil
+		return err
 	}
+	if err != nil {
+		m.log.Error("committing a corpus change failed", "err", err)
+	}
+	return nil
 }
 
 // CorpusSync is the state of the polling of the corpus's remote, for /healthz and the
@@ -340,7 +304,7 @@ func (m *Moderation) undoConfirm(ctx context.Context, r *responder, who curate.A
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	author, trailers := gitAuthor(who)
+	author, trailers := curate.GitAuthor(who)
 	e, err := m.opts.Repo.Undo(ctx, id, author, trailers...)
 	var pe *gitcorpus.PushError
 	var ce *gitcorpus.ConflictError

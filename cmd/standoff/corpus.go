@@ -189,10 +189,7 @@ func (w *workspace) remove(ctx context.Context, id string, stdout io.Writer) err
 func (w *workspace) reindex(ctx context.Context, before *corpus.Corpus, rec curate.Recording, stdout io.Writer) error {
 	k := curate.NewCurator(curate.Config{CorpusDir: w.corpusDir, Audit: w.audit, Rebuild: w.indexOf,
 		Commit: func(ctx context.Context, _ curate.Actor, command, source string, ch corpus.Changes) error {
-			if err := w.commitChange(ctx, command, source, ch, stdout); err != nil {
-				return fmt.Errorf("commit the change: %w", err)
-			}
-			return nil
+			return w.commitChange(ctx, command, source, ch, stdout)
 		}}, before, standoff.Stats{})
 	out, _, err := k.Refresh(ctx, rec)
 	if err != nil {

@@ -10,8 +10,6 @@ import (
 	"os"
 	"time"
 
-	git "github.com/go-git/go-git/v5"
-
 	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/curate"
@@ -95,7 +93,8 @@ func (w *workspace) undo(ctx context.Context, id string, stdout io.Writer) error
 	if err != nil {
 		return err
 	}
-	e, err := w.git.Undo(ctx, id, w.author(), w.trailers()...)
+	author, trailers := curate.GitAuthor(w.who)
+	e, err := w.git.Undo(ctx, id, author, trailers...)
 	var pe *gitcorpus.PushError
 	if errors.As(err, &pe) {
 		fmt.Fprintf(stdout, "warning: %v\n", err)
@@ -113,20 +112,6 @@ func (w *workspace) undo(ctx context.Context, id string, stdout io.Writer) error
 	return nil
 }
 
-// author is the CLI's user, as a commit's author.
-func (w *workspace) author() gitcorpus.Author {
-	host, err := os.Hostname()
-	if err != nil || host == "" {
-		host = "localhost"
-	}
-	return gitcorpus.Author{Name: w.who.Name, Email: w.who.Name + "@" + host}
-}
-
-// trailers say how the change was made.
-func (w *workspace) trailers() []gitcorpus.Trailer {
-	return []gitcorpus.Trailer{{Key: "Standoff-Via", Value: "cli"}}
-}
-
 // syncFirst brings the remote's changes before a change is made, so that it is made on
 // the latest corpus; an unreachable remote is only a warning.
 func (w *workspace) syncFirst(ctx context.Context, stderr io.Writer) {
@@ -139,26 +124,20 @@ func (w *workspace) syncFirst(ctx context.Context, stderr io.Writer) {
 }
 
 // commitChange records a change of the corpus as one commit, pushed when there is a
-// remote. A push that fails for want of the remote is a warning (a later sync pushes
-// it); a conflict is an error, and the change was not applied.
+// remote, and prints the outcome. A push that fails for want of the remote is a warning
+// (a later sync pushes it); a conflict is an error, and the change was not applied.
 func (w *workspace) commitChange(ctx context.Context, command, source string, ch corpus.Changes, stdout io.Writer) error {
-	gc := gitcorpus.Change{Subject: ch.CommitSubject(command), Body: ch.Summary(), Author: w.author(),
-		Trailers: w.trailers(), Paths: ch.Paths()}
-	if source != "" {
-		gc.Body += "\n\nSource: " + source
+	out, err := curate.GitCommitter{Repo: w.git}.Commit(ctx, w.who, command, source, ch)
+	switch out.Result {
+	case curate.GitCommitted, curate.GitReapplied:
+		fmt.Fprintf(stdout, "committed %s\n", out.Entry.Short)
+	case curate.GitNotPushed:
+		fmt.Fprintf(stdout, "warning: %v\n", out.Err)
+		fmt.Fprintf(stdout, "committed %s\n", out.Entry.Short)
+	case curate.GitConflict:
+		return fmt.Errorf("commit the change: %w", out.Err)
 	}
-	e, err := w.git.Commit(ctx, gc)
-	var pe *gitcorpus.PushError
-	switch {
-	case errors.Is(err, git.ErrEmptyCommit):
-		return nil
-	case errors.As(err, &pe):
-		fmt.Fprintf(stdout, "warning: %v\n", err)
-	case err != nil:
-		return err
-	}
-	fmt.Fprintf(stdout, "committed %s\n", e.Short)
-	return nil
+	return err
 }
 
 // short abbreviates a commit id.
