@@ -76,7 +76,7 @@ func TestCrashSafety(t *testing.T) {
 	next := 1 // minerals[next] is the next to add
 	ops := map[string]int{}
 	killed := 0
-	for k := 0; killed < kills && k < 3*kills; k++ {
+	for k := 0; killed < kills && k < 10*kills; k++ { // a run that finishes before its kill is tried again
 		var args []string
 		op := []string{"add", "add", "remove", "index"}[rng.IntN(4)]
 		switch op {
