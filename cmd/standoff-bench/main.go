@@ -4,8 +4,11 @@
 // speed and memory on the default corpus and on generated corpora of about 20,000 and
 // 200,000 passages. It prints one Markdown table.
 //
-//	go run ./cmd/standoff-bench --scifact ../shared/eval/scifact --out bench.md
-//	go run ./cmd/standoff-bench --scale 20k
+//	cd cmd/standoff-bench && go run . --out bench.md
+//	cd cmd/standoff-bench && go run . --scale 20k
+//
+// Its defaults are found from the repository's root, wherever in it it runs: the question
+// files in testdata/ and SciFact in shared/eval/scifact beside the checkout.
 //
 // Every measurement runs in a child process (the binary itself, re-executed) so that
 // one engine's or one scale's memory does not count in another's peak.
@@ -36,9 +39,9 @@ Measures standoff against SQLite FTS5 on the same passages and prints a Markdown
 flags:
   --scifact DIR       SciFact in BEIR form (corpus.jsonl.gz, queries.train.jsonl,
                       qrels/train.tsv); also a source of text for generated corpora
-                      (default ../shared/eval/scifact; skipped when missing)
+                      (default shared/eval/scifact beside the checkout; skipped when missing)
   --questions FILES   question files, comma-separated or repeated
-                      (default testdata/*.tsv but the files below)
+                      (default the repository's testdata/*.tsv but the files below)
   --unanswerable FILES comma-separated files of questions the corpus does not cover,
                       one a line (default testdata/unanswerable.tsv,offtopic.tsv)
   --scales LIST       scales to measure: default, 20k, 200k or a passage count
@@ -134,6 +137,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// repoRoot returns the root of the standoff repository: the nearest folder, from the
+// working folder up, whose go.mod is the product's module; the benchmark is a module of
+// its own inside it, so it runs from either. It is "." when there is none.
+func repoRoot() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for {
+		if data, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil &&
+			strings.HasPrefix(string(data), "module github.com/standoff-bot/standoff\n") {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "."
+		}
+		dir = parent
+	}
+}
+
 // parseFlags reads the command line. --child, which runs one task, is not in the usage:
 // only the binary itself passes it.
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -142,7 +166,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
 	var scales, one, questions string
-	fs.StringVar(&o.scifact, "scifact", filepath.Join("..", "shared", "eval", "scifact"), "")
+	root := repoRoot()
+	fs.StringVar(&o.scifact, "scifact", filepath.Join(root, "..", "shared", "eval", "scifact"), "")
 	fs.Func("questions", "", func(s string) error {
 		questions += "," + s
 		return nil
@@ -187,7 +212,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		}
 	}
 	if len(o.questions) == 0 {
-		files, _ := filepath.Glob(filepath.Join("testdata", "*.tsv"))
+		files, _ := filepath.Glob(filepath.Join(root, "testdata", "*.tsv"))
 		for _, f := range files {
 			if !slices.Contains(mustNotAnswer(), filepath.Base(f)) {
 				o.questions = append(o.questions, f)
@@ -195,8 +220,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		}
 		if unanswerable == "" {
 			for _, name := range mustNotAnswer() {
-				if _, err := os.Stat(filepath.Join("testdata", name)); err == nil {
-					o.unanswerable = append(o.unanswerable, filepath.Join("testdata", name))
+				if _, err := os.Stat(filepath.Join(root, "testdata", name)); err == nil {
+					o.unanswerable = append(o.unanswerable, filepath.Join(root, "testdata", name))
 				}
 			}
 		}
