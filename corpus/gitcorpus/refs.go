@@ -70,27 +70,8 @@ func (s *atomicRefs) write(ref *plumbing.Reference) error {
 	}
 	// The temporary file is made outside refs/: go-git takes every file there for a
 	// reference, and one a crash left behind would make the repository unreadable.
-	f, err := os.CreateTemp(s.dir, "standoff-ref.tmp-*")
-	if err != nil {
+	if err := writeFileAtomicVia(s.dir, "standoff-ref.tmp-*", p, []byte(content), 0o644); err != nil {
 		return fmt.Errorf("set reference %s: %w", name, err)
-	}
-	tmp := f.Name()
-	_, werr := f.WriteString(content)
-	if werr == nil {
-		werr = f.Chmod(0o644)
-	}
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, p)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("set reference %s: %w", name, werr)
 	}
 	return nil
 }

@@ -500,7 +500,13 @@ func splitLine(s string) (string, string, bool) {
 
 // writeFileAtomic replaces the file at p with data through a synced temporary file.
 func writeFileAtomic(p string, data []byte, perm os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
+	return writeFileAtomicVia(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*", p, data, perm)
+}
+
+// writeFileAtomicVia is writeFileAtomic with the temporary file made in tmpDir, named
+// after pattern (as os.CreateTemp takes it); tmpDir must be on the file system of p.
+func writeFileAtomicVia(tmpDir, pattern, p string, data []byte, perm os.FileMode) error {
+	f, err := os.CreateTemp(tmpDir, pattern)
 	if err != nil {
 		return err
 	}
