@@ -221,7 +221,7 @@ func (b *Bot) recordQuestion(source, guild, q string, ans standoff.Answer, err e
 	if j == nil {
 		return
 	}
-	if err := j.write(rec); err != nil {
+	if err := j.Write(rec); err != nil {
 		b.log.Error("writing the questions log", "err", err)
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/standoff-bot/standoff"
+	"github.com/standoff-bot/standoff/corpus"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -135,7 +136,7 @@ type Bot struct {
 	ready     chan struct{}
 	readyOnce sync.Once
 	feedback  *Feedback
-	questions *journal
+	questions *corpus.Journal
 	hashKey   []byte // of the members' keyed hashes in the logs
 	hctx      context.Context
 	shards    []*shard

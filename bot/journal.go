@@ -10,6 +10,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/standoff-bot/standoff/corpus"
 )
 
 // Files the bot keeps in the data folder.
@@ -49,28 +51,6 @@ type Vote struct {
 	Vote     string    `json:"vote"`     // "up" or "down"
 }
 
-// journal appends JSON lines to a file; it is safe for concurrent use.
-type journal struct {
-	mu sync.Mutex
-	f  *os.File
-}
-
-// openJournal opens the journal at path for appending, creating it readable and writable
-// by its owner alone (0600); a journal found open to others is made private too.
-func openJournal(path string) (*journal, error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("open journal: %w", err)
-	}
-	if fi, err := f.Stat(); err == nil && fi.Mode().Perm()&0o077 != 0 {
-		if err := f.Chmod(0o600); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("open journal: make %s private: %w", path, err)
-		}
-	}
-	return &journal{f: f}, nil
-}
-
 // ensurePrivateDir makes the folder dir, and its missing parents, readable by their owner
 // alone (0700). An existing folder that others may read is left as it is, with a warning:
 // it may be shared on purpose.
@@ -88,31 +68,11 @@ func ensurePrivateDir(dir string, log *slog.Logger) error {
 	return nil
 }
 
-func (j *journal) write(v any) error {
-	line, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("write journal: %w", err)
-	}
-	line = append(line, '\n')
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if _, err := j.f.Write(line); err != nil {
-		return fmt.Errorf("write journal %s: %w", j.f.Name(), err)
-	}
-	return nil
-}
-
-func (j *journal) close() error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.f.Close()
-}
-
 // Feedback records votes in a JSON-lines file and counts them. A member's latest vote on
 // a message is the one that counts, so pressing 👍 twice counts once. Counts survive a
 // restart: they are read back from the file when it is opened.
 type Feedback struct {
-	j *journal
+	j *corpus.Journal
 
 	mu       sync.Mutex
 	latest   map[voteKey]bool // true: up
@@ -145,7 +105,7 @@ func OpenFeedback(path string) (*Feedback, error) {
 			return nil, fmt.Errorf("open feedback: read %s: %w", path, err)
 		}
 	}
-	j, err := openJournal(path)
+	j, err := corpus.OpenJournal(path)
 	if err != nil {
 		return nil, fmt.Errorf("open feedback: %w", err)
 	}
@@ -186,7 +146,7 @@ func (fb *Feedback) Record(v Vote) (bool, error) {
 	if !fb.count(v) {
 		return false, nil
 	}
-	if err := fb.j.write(v); err != nil {
+	if err := fb.j.Write(v); err != nil {
 		return true, fmt.Errorf("record vote: %w", err)
 	}
 	return true, nil
@@ -200,4 +160,4 @@ func (fb *Feedback) Counts() (up, down int) {
 }
 
 // Close closes the log.
-func (fb *Feedback) Close() error { return fb.j.close() }
+func (fb *Feedback) Close() error { return fb.j.Close() }

@@ -139,24 +139,17 @@ func pruneJournal(path string, before time.Time, key []byte) (int, error) {
 // errUnchanged is pruneJournal's report that the file was left as it was.
 var errUnchanged = errors.New("prune: nothing to change")
 
-// prune rewrites the journal without the lines older than before, then appends to the
-// new file.
-func (j *journal) prune(before time.Time, key []byte) (int, error) {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	path := j.f.Name()
-	n, err := pruneJournal(path, before, key)
+// prune rewrites the journal j without the lines older than before (and with member ids
+// replaced by their keyed hashes), then appends to the new file.
+func prune(j *corpus.Journal, before time.Time, key []byte) (int, error) {
+	var n int
+	err := j.Rewrite(func(path string) error {
+		var err error
+		n, err = pruneJournal(path, before, key)
+		return err
+	})
 	if errors.Is(err, errUnchanged) {
 		return 0, nil
 	}
-	if err != nil {
-		return n, err
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return n, fmt.Errorf("prune %s: reopen: %w", filepath.Base(path), err)
-	}
-	j.f.Close()
-	j.f = f
-	return n, nil
+	return n, err
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"time"
+
+	"github.com/standoff-bot/standoff/corpus"
 )
 
 // openState makes the data folder (0700) and opens the feedback and questions logs
@@ -33,7 +35,7 @@ func (b *Bot) openState() (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	qj, err := openJournal(filepath.Join(b.cfg.DataDir, QuestionsFile))
+	qj, err := corpus.OpenJournal(filepath.Join(b.cfg.DataDir, QuestionsFile))
 	if err != nil {
 		fb.Close()
 		return nil, fmt.Errorf("questions log: %w", err)
@@ -42,7 +44,7 @@ func (b *Bot) openState() (func(), error) {
 	b.feedback, b.questions, b.hashKey = fb, qj, key
 	b.mu.Unlock()
 	return func() {
-		if err := qj.close(); err != nil {
+		if err := qj.Close(); err != nil {
 			b.log.Error("closing the questions log", "err", err)
 		}
 		if err := fb.Close(); err != nil {
@@ -77,8 +79,8 @@ func (b *Bot) pruneLogs() {
 	if fb == nil || qj == nil {
 		return
 	}
-	for name, j := range map[string]*journal{FeedbackFile: fb.j, QuestionsFile: qj} {
-		n, err := j.prune(b.retentionStart(), key)
+	for name, j := range map[string]*corpus.Journal{FeedbackFile: fb.j, QuestionsFile: qj} {
+		n, err := prune(j, b.retentionStart(), key)
 		if err != nil {
 			b.log.Error("removing old log lines", "file", name, "err", err)
 		} else if n > 0 {

@@ -60,12 +60,12 @@ type AuditRecord struct {
 // AuditLog appends AuditRecords to AuditFile; it is safe for concurrent use, and for
 // several processes appending to the same file (each line is one write).
 type AuditLog struct {
-	j *journal
+	j *corpus.Journal
 }
 
 // OpenAudit opens (creating it if need be) the audit log at path.
 func OpenAudit(path string) (*AuditLog, error) {
-	j, err := openJournal(path)
+	j, err := corpus.OpenJournal(path)
 	if err != nil {
 		return nil, fmt.Errorf("open audit log: %w", err)
 	}
@@ -105,7 +105,7 @@ func (a *AuditLog) Intent(who Actor, command, source string, p Planned, now time
 	change := hex.EncodeToString(b)
 	r := plannedRecord(p, who, command, source, now)
 	r.Change, r.Phase = change, PhaseIntent
-	if err := a.j.writeSync(r); err != nil {
+	if err := a.j.WriteSync(r); err != nil {
 		return "", fmt.Errorf("record intent: %w", err)
 	}
 	return change, nil
@@ -115,7 +115,7 @@ func (a *AuditLog) Intent(who Actor, command, source string, p Planned, now time
 func (a *AuditLog) Abort(change string, who Actor, command string, p Planned, why string, now time.Time) error {
 	r := plannedRecord(p, who, command, "", now)
 	r.Change, r.Phase, r.Note = change, PhaseAborted, why
-	if err := a.j.writeSync(r); err != nil {
+	if err := a.j.WriteSync(r); err != nil {
 		return fmt.Errorf("record abort: %w", err)
 	}
 	return nil
@@ -186,7 +186,7 @@ func (a *AuditLog) Record(rec Recording, now time.Time) ([]AuditRecord, error) {
 	for i, r := range recs {
 		lines[i] = r
 	}
-	if err := a.j.writeSync(lines...); err != nil {
+	if err := a.j.WriteSync(lines...); err != nil {
 		return recs, fmt.Errorf("record audit: %w", err)
 	}
 	return recs, nil
@@ -212,7 +212,7 @@ func recorded(state map[string]fileState, action string, d corpus.DocChange) boo
 
 // state reads the log back and returns what its done records last say of each file.
 func (a *AuditLog) state() (map[string]fileState, error) {
-	recs, err := ReadLog(a.j.name())
+	recs, err := ReadLog(a.j.Name())
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +231,7 @@ func (a *AuditLog) state() (map[string]fileState, error) {
 // is recorded done, credited to whoever intended it; any other aborted. It returns the
 // records it wrote.
 func (a *AuditLog) Reconcile(store corpus.Store, now time.Time) ([]AuditRecord, error) {
-	recs, err := ReadLog(a.j.name())
+	recs, err := ReadLog(a.j.Name())
 	if err != nil {
 		return nil, fmt.Errorf("reconcile audit: %w", err)
 	}
@@ -271,14 +271,14 @@ func (a *AuditLog) Reconcile(store corpus.Store, now time.Time) ([]AuditRecord, 
 	for i, r := range out {
 		lines[i] = r
 	}
-	if err := a.j.writeSync(lines...); err != nil {
+	if err := a.j.WriteSync(lines...); err != nil {
 		return out, fmt.Errorf("reconcile audit: %w", err)
 	}
 	return out, nil
 }
 
 // Close closes the log.
-func (a *AuditLog) Close() error { return a.j.close() }
+func (a *AuditLog) Close() error { return a.j.Close() }
 
 // readAuditRecords reads the records of the log at path; a missing log has none, and
 // lines it cannot read are skipped.
