@@ -22,6 +22,9 @@ type Request struct {
 	// Related asks for the passages related to a text (a message, a claim) rather than
 	// for an answer to a question: the relevance floor is lower.
 	Related bool
+	// Today is the date the question is read against ("this year", "last month",
+	// "now"); zero means the index's clock.
+	Today time.Time
 }
 
 // DefaultK is the number of passages an answer holds when the request does not say.
@@ -61,7 +64,14 @@ type Result struct {
 	Highlighted  string   `json:"highlighted"`
 	BestSentence string   `json:"best_sentence"`
 	Sources      []Source `json:"sources"` // where its facts come from; empty when URL and Publisher cite it
-	Score        float64  `json:"score"`
+	// Date is the date its facts are about, YYYY, YYYY-MM or YYYY-MM-DD: its paragraph's
+	// own ("28 February 2026: …", "As of 17 May 2025, …"), else its document's
+	// published date; "" when it has neither.
+	Date  string  `json:"date"`
+	Score float64 `json:"score"`
+	// DateOwn is set when Date is the paragraph's own, not its document's. Not in the
+	// JSON.
+	DateOwn bool `json:"-"`
 	// Matches are where the question's terms and phrases occur in Text, as byte ranges,
 	// sorted and apart (ranges only white space separates are joined). Highlighted is
 	// Text with these in "**". Not in the JSON.

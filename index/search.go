@@ -347,6 +347,8 @@ func (ix *Index) result(pl plan, rank int, c candidate) standoff.Result {
 		Best:         standoff.Span{Start: best.start, End: best.end},
 		Sentences:    toAnswer(sentences),
 		Sources:      sources(p.Sources),
+		Date:         p.Date,
+		DateOwn:      p.DateOwn,
 		Score:        c.score,
 		Kind:         p.Kind,
 	}

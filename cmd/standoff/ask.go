@@ -25,6 +25,11 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 		fmt.Fprintf(stderr, "standoff ask: %v\n", err)
 		return 1
 	}
+	today, err := cf.readToday()
+	if err != nil {
+		fmt.Fprintf(stderr, "standoff ask: %v\n", err)
+		return 1
+	}
 	stream := len(rest) == 1 && rest[0] == "-"
 	question := strings.TrimSpace(strings.Join(rest, " "))
 	if question == "" {
@@ -41,7 +46,7 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 	f, isFile := stdout.(*os.File)
 	bold := useStyles(isFile && term.IsTerminal(int(f.Fd())), os.Getenv("NO_COLOR"))
 	answer := func(q string) error {
-		ans, err := ix.Answer(ctx, standoff.Request{Question: q, K: cf.k})
+		ans, err := ix.Answer(ctx, standoff.Request{Question: q, K: cf.k, Today: today})
 		if err != nil {
 			return err
 		}
