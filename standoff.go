@@ -172,9 +172,11 @@ func (r Result) OwnSummary() bool {
 }
 
 // Citation cites the passage for a reader: publisher · date · section · ¶ n, without
-// internal ids. A glossary or timeline entry says it is the project's own summary of its
-// sources; a passage whose publisher and address are unknown says so. The section is
-// left out where Label already names it.
+// internal ids. The date is its document's, written for a reader ("28 February 2026"),
+// then, where the passage has a date of its own, "dated" that one ("dated 8 March
+// 2026"); "date unknown" when it has neither. A glossary or timeline entry says it is
+// the project's own summary of its sources; a passage whose publisher and address are
+// unknown says so. The section is left out where Label already names it.
 func (r Result) Citation() string {
 	var parts []string
 	pub := strings.Join(strings.Fields(r.Publisher), " ")
@@ -186,8 +188,15 @@ func (r Result) Citation() string {
 	case r.URL == "" && len(r.Sources) == 0:
 		parts = append(parts, "Publisher and address unknown")
 	}
-	if d := strings.TrimSpace(r.Published); d != "" {
-		parts = append(parts, d)
+	published := strings.TrimSpace(r.Published)
+	if published != "" {
+		parts = append(parts, corpus.HumanDate(published))
+	}
+	switch d := strings.TrimSpace(r.Date); {
+	case d != "" && d != published:
+		parts = append(parts, "dated "+corpus.HumanDate(d))
+	case d == "" && published == "":
+		parts = append(parts, "date unknown")
 	}
 	if s := strings.Join(strings.Fields(r.Section), " "); s != "" && !strings.HasPrefix(r.Label(), s+" · ") {
 		parts = append(parts, s)

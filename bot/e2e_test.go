@@ -735,7 +735,7 @@ func TestEndToEnd(t *testing.T) {
 		if err != nil || len(p.Embeds) != 1 {
 			t.Fatalf("/help: %v %+v", err, p.Embeds)
 		}
-		for _, want := range []string{"Find sources", "/ask question: what is breakout time?", "3 documents", "English", "dated 2025-08-28", "publisher · date · section · ¶"} {
+		for _, want := range []string{"Find sources", "/ask question: what is breakout time?", "3 documents", "English", "The corpus reaches to 18 October 2025", "publisher · date · section · ¶"} {
 			if !strings.Contains(p.Embeds[0].Description, want) {
 				t.Errorf("/help does not say %q:\n%s", want, p.Embeds[0].Description)
 			}

@@ -23,7 +23,8 @@ func TestAskPlainText(t *testing.T) {
 	}
 	for _, want := range []string{
 		"[1] Breakout time · Glossary\n",
-		"    standoff’s own summary of the sources it cites · ¶ 1\n",
+		"    standoff’s own summary of the sources it cites · date unknown · ¶ 1\n",
+		"The corpus reaches to 18 October 2025, the date of its newest passage.\n",
 		"    » Breakout time is the time a country would need",
 		"    - The Joint Comprehensive Plan of Action at a glance (Arms Control Association): https://armscontrol.org/node/7135\n",
 		"Publisher and address unknown",
