@@ -167,13 +167,13 @@ func TestAskAboutTimeText(t *testing.T) {
 func TestEvalFactGoldAndToday(t *testing.T) {
 	file := filepath.Join("..", "..", "testdata", "dated-questions.tsv")
 	rep := evalReport(t, "--corpus", datedCorpus, file)
-	if rep.Questions != 6 || rep.RecallAt1 != 1 || rep.Unanswerable != 1 || rep.AnsweredAnyway != 0 {
-		t.Errorf("on the file's today: %d questions, Recall@1 %.3f, answered anyway %d of %d; want 6, 1.000, 0 of 1\n%+v",
-			rep.Questions, rep.RecallAt1, rep.AnsweredAnyway, rep.Unanswerable, rep.Misses)
+	if rep.Today != "2026-12-03" || rep.Questions != 6 || rep.RecallAt1 != 1 || rep.Unanswerable != 1 || rep.AnsweredAnyway != 0 {
+		t.Errorf("on the file's today (%q): %d questions, Recall@1 %.3f, answered anyway %d of %d; want 2026-12-03, 6, 1.000, 0 of 1\n%+v",
+			rep.Today, rep.Questions, rep.RecallAt1, rep.AnsweredAnyway, rep.Unanswerable, rep.Misses)
 	}
 	// In 2027, "this year" is no longer 2026: that question misses.
 	rep = evalReport(t, "--corpus", datedCorpus, "--today", "2027-03-01", file)
-	if rep.RecallAt1 >= 1 {
-		t.Errorf("--today 2027-03-01: Recall@1 %.3f, want the question about this year missed", rep.RecallAt1)
+	if rep.Today != "2027-03-01" || rep.RecallAt1 >= 1 {
+		t.Errorf("--today 2027-03-01: today %q, Recall@1 %.3f; want 2027-03-01 and the question about this year missed", rep.Today, rep.RecallAt1)
 	}
 }
