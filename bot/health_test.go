@@ -142,7 +142,7 @@ func TestMetricsMoveWithQuestions(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("/metrics = %d", code)
 	}
-	docs, _ := defaultCoverage()
+	docs := defaultDocuments()
 	for _, want := range []string{
 		`standoff_questions_total{outcome="answered"} 0`,
 		`standoff_index_refreshes_total{outcome="ok"} 0`,

@@ -91,6 +91,9 @@ func ReadQuestions(r io.Reader) ([]Question, error) {
 // and how often the relevance floor refused those or answered the questions that must
 // not be answered.
 type Report struct {
+	// Today is the date the questions were read against (the file's "# today:" line, or
+	// --today), YYYY-MM-DD; "" for the real date.
+	Today     string  `json:"today"`
 	Questions int     `json:"questions"` // questions with gold
 	RecallAt1 float64 `json:"recall_at_1"`
 	RecallAt3 float64 `json:"recall_at_3"`
@@ -129,6 +132,9 @@ func Evaluate(ctx context.Context, ix *Index, qs []Question) (Report, error) {
 	var hit1, hit3 int
 	var rr float64
 	for _, q := range qs {
+		if !q.Today.IsZero() && rep.Today == "" {
+			rep.Today = q.Today.Format(time.DateOnly)
+		}
 		ans, err := ix.Answer(ctx, standoff.Request{Question: q.Question, K: evalDepth, Today: q.Today})
 		if err != nil {
 			return rep, fmt.Errorf("evaluate line %d: %w", q.Line, err)

@@ -19,7 +19,8 @@ func TestAskPlainText(t *testing.T) {
 	}{
 		{"what is breakout time?", []string{
 			"[1] Breakout time · Glossary\n",
-			"    standoff’s own summary of the sources it cites · 2026-06-30 · ¶ 1\n",
+			"    standoff’s own summary of the sources it cites · 30 June 2026 · ¶ 1\n",
+			"The corpus reaches to 30 June 2026, the date of its newest passage.\n",
 			"    » Breakout time is the time a country would need",
 			"    - The Joint Comprehensive Plan of Action at a glance (Arms Control Association): https://armscontrol.org/node/7135\n",
 		}},

@@ -50,6 +50,9 @@ func cmdEval(ctx context.Context, cf commonFlags, rest []string, stdout, stderr 
 		_ = json.NewEncoder(stdout).Encode(rep)
 		return 0
 	}
+	if rep.Today != "" {
+		fmt.Fprintf(stdout, "today      %s\n", rep.Today)
+	}
 	if rep.Questions > 0 || rep.Unanswerable == 0 {
 		fmt.Fprintf(stdout, "questions  %d\nRecall@1   %.3f\nRecall@3   %.3f\nMRR        %.3f\nrefused    %d (%.1f%%)\n",
 			rep.Questions, rep.RecallAt1, rep.RecallAt3, rep.MRR, rep.Refused, 100*rep.RefusedRate)
