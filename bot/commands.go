@@ -153,7 +153,7 @@ func helpMessage(me string, cov coverage) message {
 		"• On any message: **Apps → Find sources** (right-click, or long-press on a phone) lists passages about what it says.",
 		"",
 		"**What I know**",
-		"The corpus holds " + cov.describe() + "." + reach + " I search it in English, so ask in English: questions in other languages find nothing. The glossary and the timeline are the project's own summaries of the sources they link.",
+		"The corpus holds " + cov.describe() + "." + reach + " I search it in English, so ask in English: questions in other languages find nothing. The glossaries and the timeline are the project's own summaries of the sources they link.",
 		"",
 		"**Reading an answer**",
 		"• Each passage leads with the sentence that answers best, __underlined__; the rarer words of your question are in **bold**.",
