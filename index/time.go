@@ -18,18 +18,21 @@ import (
 )
 
 // Questions about time. A question may ask about the present ("latest", "now",
-// "currently", "still", "yet", "recent") or name a period ("this year", "last month",
-// "in 2025", "June 2025", "since March"). Relative dates are read against today, which a
-// Request may give and the index's clock gives otherwise.
+// "currently", "still", "yet", "recent"), name a period ("this year", "last month",
+// "in 2025", "June 2025", "since March"), or ask what happened ("what happened at
+// Fordow"). Relative dates are read against today, which a Request may give and the
+// index's clock gives otherwise.
 //
 // Among the passages that answer such a question, those dated in the period it names
-// come first, and for a question about the present, the newest; a passage's own date
-// ("28 February 2026: …") counts before one it inherits from a reference document (a
-// glossary's or timeline's published date says when it was written, not when its facts
-// happened). A question about the present is never answered from an undated passage,
-// and one about a period that runs to today ("this year") not from passages dated
-// before it. When the newest passage that answers is older than standoff.StaleAfter, the
-// answer says so.
+// come first; for a question about the present, the newest first; for one about what
+// happened, the earliest first. A passage's own date ("28 February 2026: …") counts
+// before one it inherits from a reference document (a glossary's or timeline's
+// published date says when it was written, not when its facts happened). In a corpus
+// that dates most of its passages, a question about the present is not answered from an
+// undated passage; a question about a period read against today ("this year"), or one
+// after the corpus's as-of date, is not answered from passages dated outside it. When
+// the newest passage that answers a question about the present is older than
+// standoff.StaleAfter, the answer says so.
 
 // Limits and weights of the questions about time.
 const (
