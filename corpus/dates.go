@@ -153,14 +153,14 @@ const datePatternText = `(?i)` +
 	`|\b(?P<y>\d{4})\b`
 
 // The compiled date patterns: dateAnywhere finds dates in a text, dateAnchored only
-// the one a text starts with (its groups are dateAnywhere's), asOfPattern an "as of"
-// and the words that may qualify the date after it, rangeTail what may follow a
+// the one a text starts with (its groups are dateAnywhere's), asOfQualifier the words
+// that may qualify the date after an "as of", rangeTail what may follow a
 // leading date before its separator ("to 2022", "onwards", "(no exact date)").
 var (
-	dateAnywhere = regexp.MustCompile(datePatternText)
-	dateAnchored = regexp.MustCompile(`^(?:` + datePatternText + `)`)
-	asOfPattern  = regexp.MustCompile(`(?i)\bas of\s+(?:(?:early|mid-?|late|(?:the\s+)?end\s+of|the\s+start\s+of|the\s+beginning\s+of)\s*)?`)
-	rangeTail    = regexp.MustCompile(`(?i)^(?:\s*(?:[–—-]|to|until|through|and)\s*(?:` + datePatternText + `))?(?:\s+(?:onwards?|and after|and later))?(?:\s*\([^()]{0,120}\))?`)
+	dateAnywhere  = regexp.MustCompile(datePatternText)
+	dateAnchored  = regexp.MustCompile(`^(?:` + datePatternText + `)`)
+	asOfQualifier = regexp.MustCompile(`(?i)^\s+(?:(?:early|mid-?|late|(?:the\s+)?end\s+of|the\s+start\s+of|the\s+beginning\s+of)\s*)?`)
+	rangeTail     = regexp.MustCompile(`(?i)^(?:\s*(?:[–—-]|to|until|through|and)\s*(?:` + datePatternText + `))?(?:\s+(?:onwards?|and after|and later))?(?:\s*\([^()]{0,120}\))?`)
 )
 
 // mentions turns the matches of one of the patterns, as FindAllStringSubmatchIndex
@@ -243,6 +243,9 @@ const maxDatePhrase = 64
 // dateAt reads the date that text starts with. bad is set when text starts with what is
 // written as a date but names none ("31 February 2026"), and is that spelling.
 func dateAt(text string) (d DateMention, bad string, ok bool) {
+	if text == "" || !strings.ContainsRune("0123456789jfmasondJFMASOND", rune(text[0])) {
+		return DateMention{}, "", false // no date starts so: spare the pattern
+	}
 	head := text[:min(len(text), maxDatePhrase)]
 	loc := dateAnchored.FindStringSubmatchIndex(head)
 	if loc == nil {
@@ -308,12 +311,29 @@ func leadingDate(text string) (d Date, bad string, ok bool) {
 // "as of late February 2026"), and whether it gives one.
 func asOfDate(text string) (Date, bool) {
 	var best Date
-	for _, loc := range asOfPattern.FindAllStringIndex(text, -1) {
-		if at, _, ok := dateAt(text[loc[1]:]); ok && at.Date.String() > best.String() {
+	// "as of" is found by hand: a case-insensitive regular expression over a whole
+	// document reads it several times slower than this loop.
+	for i := 0; i+len("as of ") <= len(text); i++ {
+		if text[i]|0x20 != 'a' || !strings.EqualFold(text[i:i+len("as of")], "as of") ||
+			i > 0 && isWordByte(text[i-1]) {
+			continue
+		}
+		rest := text[i+len("as of"):]
+		q := asOfQualifier.FindString(rest[:min(len(rest), maxDatePhrase)])
+		if q == "" {
+			continue // "as offered": no space after "as of"
+		}
+		if at, _, ok := dateAt(rest[len(q):]); ok && at.Date.String() > best.String() {
 			best = at.Date
 		}
 	}
 	return best, !best.IsZero()
+}
+
+// isWordByte tells whether b is an ASCII letter or digit, or part of a longer
+// character (a letter of another script, most often).
+func isWordByte(b byte) bool {
+	return 'a' <= b|0x20 && b|0x20 <= 'z' || '0' <= b && b <= '9' || b >= 0x80
 }
 
 // dateParagraphs gives each paragraph of doc its own date, where it has one: the date

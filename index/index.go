@@ -68,8 +68,9 @@ type Index struct {
 	weights   weights
 	closeOnce sync.Once
 
-	now   func() time.Time
-	dates []corpus.Date // the date of each passage, by position in passages
+	now        func() time.Time
+	dates      []corpus.Date // the date of each passage, by position in passages
+	datesFacts bool          // most passages are dated (see datedShare)
 }
 
 // meta is written beside a built index and read back to decide whether it can be reused.

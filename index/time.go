@@ -18,18 +18,21 @@ import (
 )
 
 // Questions about time. A question may ask about the present ("latest", "now",
-// "currently", "still", "yet", "recent") or name a period ("this year", "last month",
-// "in 2025", "June 2025", "since March"). Relative dates are read against today, which a
-// Request may give and the index's clock gives otherwise.
+// "currently", "still", "yet", "recent"), name a period ("this year", "last month",
+// "in 2025", "June 2025", "since March"), or ask what happened ("what happened at
+// Fordow"). Relative dates are read against today, which a Request may give and the
+// index's clock gives otherwise.
 //
 // Among the passages that answer such a question, those dated in the period it names
-// come first, and for a question about the present, the newest; a passage's own date
-// ("28 February 2026: …") counts before one it inherits from a reference document (a
-// glossary's or timeline's published date says when it was written, not when its facts
-// happened). A question about the present is never answered from an undated passage,
-// and one about a period that runs to today ("this year") not from passages dated
-// before it. When the newest passage that answers is older than standoff.StaleAfter, the
-// answer says so.
+// come first; for a question about the present, the newest first; for one about what
+// happened, the earliest first. A passage's own date ("28 February 2026: …") counts
+// before one it inherits from a reference document (a glossary's or timeline's
+// published date says when it was written, not when its facts happened). In a corpus
+// that dates most of its passages, a question about the present is not answered from an
+// undated passage; a question about a period read against today ("this year"), or one
+// after the corpus's as-of date, is not answered from passages dated outside it. When
+// the newest passage that answers a question about the present is older than
+// standoff.StaleAfter, the answer says so.
 
 // Limits and weights of the questions about time.
 const (
@@ -42,6 +45,12 @@ const (
 	// timeListed is how many passages a question that names only a period ("what
 	// happened last month") may list.
 	timeListed = 50
+	// datedShare is the share of its passages a corpus must date for an undated passage
+	// not to answer a question about the present. In a corpus that keeps its facts
+	// dated, as the default one does, an undated passage is the exception and says
+	// nothing of now; in one that dates few (an archive of abstracts), it is the rule,
+	// and says no less than the others.
+	datedShare = 0.5
 	// recentShare is how much of the question the best answering passage holds that
 	// another must hold too (by coverage, see rerankCoverage) to be put before it for
 	// being newer: a passage that merely mentions some of the question's words is not its
@@ -65,7 +74,8 @@ type timeAsk struct {
 type period struct {
 	from, to time.Time
 	// relative is set when the period is read against today ("this year", "last month",
-	// "since June"): the question is about a time the corpus may not reach.
+	// "since June"): the question is about a time the corpus may not reach, and nothing
+	// dated before it answers. "Since 2020" is not relative: it names its date.
 	relative bool
 }
 
@@ -75,7 +85,7 @@ func (t timeAsk) asks() bool { return t.present || t.history || t.period != nil 
 // toToday tells whether the period runs to today: a question about it asks, as one about
 // the present does, what the corpus knows of the latest events.
 func (t timeAsk) toToday() bool {
-	return t.period != nil && t.period.relative && !t.period.to.Before(t.today.First())
+	return t.period != nil && !t.period.to.Before(t.today.First())
 }
 
 // overlaps tells whether a date shares a day with the period.
@@ -121,7 +131,7 @@ func coarsest(t time.Time, first bool) corpus.Date {
 var (
 	// historyPattern finds the words that ask what happened: the answer lists events in
 	// the order they happened.
-	historyPattern = regexp.MustCompile(`(?i)\b(?:what\s+(?:has\s+|have\s+|had\s+)?happened|what's\s+happened|what\s+took\s+place|history|timeline|chronology|events)\b`)
+	historyPattern = regexp.MustCompile(`(?i)\b(?:what\s+(?:has\s+|have\s+|had\s+)?happened|what's\s+happened|what\s+took\s+place|(?:history|timeline|chronology)\s+of)\b`)
 	// newsPattern finds the words that, in a question about the present, ask for what is
 	// new rather than name a subject: "what is the latest news", "what is happening now".
 	newsPattern = regexp.MustCompile(`(?i)\b(?:news|happening|going\s+on|updates?|developments?)\b`)
@@ -222,9 +232,9 @@ func readTime(question string, today time.Time) timeAsk {
 		if b := boundPattern.FindStringSubmatch(q[:mentions[0].Start]); b != nil && len(mentions) == 1 {
 			switch strings.ToLower(b[1]) {
 			case "since", "from":
-				p = period{from: first.First(), to: maxTime(day, first.Last()), relative: true}
+				p = period{from: first.First(), to: maxTime(day, first.Last())}
 			case "after":
-				p = period{from: first.Last().AddDate(0, 0, 1), to: day, relative: true}
+				p = period{from: first.Last().AddDate(0, 0, 1), to: day}
 			default:
 				p = period{from: corpus.Date{Year: corpus.MinYear}.First(), to: first.First().AddDate(0, 0, -1)}
 			}
@@ -316,21 +326,27 @@ func dayNumber(t time.Time) float64 {
 	return float64(t.Year()*10000 + int(t.Month())*100 + t.Day())
 }
 
-// prepareDates reads the date of every passage, and the corpus's as-of date.
+// prepareDates reads the date of every passage, the corpus's as-of date, and whether
+// the corpus dates its facts (see datedShare).
 func (ix *Index) prepareDates() {
 	ix.dates = make([]corpus.Date, len(ix.passages))
 	var newest corpus.Date
+	dated := 0
 	for i, p := range ix.passages {
 		d, err := corpus.ParseDate(p.Date)
 		if err != nil {
 			continue
 		}
 		ix.dates[i] = d
+		if !d.IsZero() {
+			dated++
+		}
 		if d.String() > newest.String() {
 			newest = d
 		}
 	}
 	ix.stats.AsOf = newest.String()
+	ix.datesFacts = float64(dated) >= datedShare*float64(len(ix.passages))
 }
 
 // today is the day a request is read against.
@@ -442,7 +458,7 @@ func (ix *Index) readTimeAnswer(ctx context.Context, t timeAsk, p plan, ranked [
 	for _, i := range answering {
 		c := ranked[i]
 		d := ix.dates[c.passage]
-		if t.present && d.IsZero() || t.period != nil && !t.period.overlaps(d) {
+		if t.present && ix.datesFacts && d.IsZero() || t.period != nil && !t.period.overlaps(d) {
 			continue
 		}
 		eligible = append(eligible, c.passage)
@@ -466,14 +482,14 @@ func (ix *Index) readTimeAnswer(ctx context.Context, t timeAsk, p plan, ranked [
 			v.note = fmt.Sprintf("The corpus has nothing on this dated %s; the newest passage on this is dated %s.", t.period.label(t.today), ix.dates[last].Human())
 		}
 		return ranked, false, v, nil
-	case len(eligible) == 0 && t.present:
+	case len(eligible) == 0 && t.present && ix.datesFacts:
 		v.note = "No passage on this is dated, so the corpus cannot tell how things stand now."
 		return ranked, false, v, nil
 	case len(eligible) == 0:
 		return ranked, answered, v, nil // a period the corpus covers: its texts may name it
 	}
 	if t.present || t.toToday() {
-		if ix.dates[newest].Last().Add(standoff.StaleAfter).Before(t.today.First()) {
+		if d := ix.dates[newest]; !d.IsZero() && d.Last().Add(standoff.StaleAfter).Before(t.today.First()) {
 			v.stale = true
 			v.note = fmt.Sprintf("The newest passage on this is dated %s; the corpus may not know what happened since.", ix.dates[newest].Human())
 		}

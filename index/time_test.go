@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -53,8 +54,10 @@ func TestReadTime(t *testing.T) {
 		{question: "what happened on 22 June 2025", today: "2026-12-03", history: true, from: "2025-06-22", to: "2025-06-22"},
 		{question: "who struck fordow in june 2025", today: "2026-12-03", from: "2025-06-01", to: "2025-06-30"},
 		{question: "breakout time before the 2015 deal", today: "2026-12-03", from: "1900-01-01", to: "2014-12-31", kept: []string{"2015"}},
-		{question: "sanctions since 2020", today: "2026-12-03", from: "2020-01-01", to: "2026-12-03", relative: true},
-		{question: "sanctions after 2020", today: "2026-12-03", from: "2021-01-01", to: "2026-12-03", relative: true},
+		{question: "sanctions since 2020", today: "2026-12-03", from: "2020-01-01", to: "2026-12-03"},
+		{question: "sanctions after 2020", today: "2026-12-03", from: "2021-01-01", to: "2026-12-03"},
+		{question: "history of the talks", today: "2026-12-03", history: true, kept: []string{"talks"}},
+		{question: "adverse drug events", today: "2026-12-03", kept: []string{"events"}},
 		{question: "the deal between 2015 and 2018", today: "2026-12-03", from: "2015-01-01", to: "2018-12-31"},
 		// No time at all: "may" is a verb, 99999 and 2231 are no years.
 		{question: "what may happen to the deal", today: "2026-12-03"},
@@ -154,5 +157,34 @@ func TestAnswerTimeClock(t *testing.T) {
 	}
 	if ans.AsOf != "2026-07-01" {
 		t.Errorf("as_of %q, want 2026-07-01", ans.AsOf)
+	}
+}
+
+// TestPresentInAnUndatedCorpus answers a question about now from undated passages when
+// the corpus dates few of its passages (an archive, not a corpus that keeps its facts
+// dated), and refuses it when the corpus dates most.
+func TestPresentInAnUndatedCorpus(t *testing.T) {
+	column := "---\ntitle: Column\nkind: opinion\n---\n\nThe president's health has been the subject of rumours in Tehran.\n\nThe talks in Oman are about sanctions.\n\nThe rallies in Tehran drew crowds.\n"
+	timeline := "---\ntitle: Timeline\nkind: timeline\n---\n\n22 June 2025: The United States strikes Fordow.\n"
+	q := standoff.Request{Question: "how is the president's health now", Today: day("2026-12-03")}
+	few := openMem(t, loadFS(t, map[string]string{"column.md": column, "timeline.md": timeline}))
+	ans, err := few.Answer(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Answered || ans.Note != "" {
+		t.Errorf("a corpus dating 1 passage of 4: answered %v, note %q; want answered from the column", ans.Answered, ans.Note)
+	}
+	var many strings.Builder
+	many.WriteString(timeline)
+	for i := range 5 {
+		many.WriteString("\n" + strconv.Itoa(i+1) + " July 2025: Talks in Oman resume.\n")
+	}
+	most := openMem(t, loadFS(t, map[string]string{"column.md": column, "timeline.md": many.String()}))
+	if ans, err = most.Answer(context.Background(), q); err != nil {
+		t.Fatal(err)
+	}
+	if ans.Answered || !strings.Contains(ans.Note, "No passage on this is dated") {
+		t.Errorf("a corpus dating 6 passages of 9: answered %v, note %q; want not answered", ans.Answered, ans.Note)
 	}
 }
