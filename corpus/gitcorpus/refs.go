@@ -10,6 +10,7 @@ import (
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/format/index"
 	"github.com/go-git/go-git/v5/storage"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 
@@ -33,6 +34,12 @@ func newAtomicRefs(dir string) *atomicRefs {
 // SetReference implements storer.ReferenceStorer.
 func (s *atomicRefs) SetReference(ref *plumbing.Reference) error {
 	return s.write(ref)
+}
+
+// SetIndex implements storer.IndexStorer: the index is written whole and renamed into
+// place (go-git writes it in place, and a kill leaves it truncated).
+func (s *atomicRefs) SetIndex(idx *index.Index) error {
+	return writeIndexFile(filepath.Join(s.dir, "index"), idx)
 }
 
 // CheckAndSetReference implements storer.ReferenceStorer: the reference is set when it
