@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/standoff-bot/standoff/corpus/atomicfile"
+	"github.com/standoff-bot/standoff/corpus/corpusfs"
 )
 
 // Store writes documents into a corpus folder so that a crash at any moment leaves each
@@ -29,10 +30,8 @@ func (s Store) local(rel string) (string, error) {
 	if rel == "" || !fs.ValidPath(rel) || !filepath.IsLocal(filepath.FromSlash(rel)) {
 		return "", fmt.Errorf("store: %q is not a path inside the corpus folder", rel)
 	}
-	for _, part := range strings.Split(rel, "/") {
-		if strings.HasPrefix(part, ".") {
-			return "", fmt.Errorf("store: %q is hidden", rel)
-		}
+	if err := corpusfs.CheckName(rel); err != nil {
+		return "", fmt.Errorf("store: %w", err)
 	}
 	p := filepath.Join(s.Dir, filepath.FromSlash(rel))
 	if err := s.inside(filepath.Dir(p)); err != nil {
