@@ -6,121 +6,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	git "github.com/go-git/go-git/v5"
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/object"
-	"github.com/go-git/go-git/v5/plumbing/storer"
+
+	"github.com/standoff-bot/standoff/corpus/gitcorpus/gittest"
 )
-
-// hostileEntry is one entry of a tree pushed by an attacker: any name, any mode.
-type hostileEntry struct {
-	name string
-	mode filemode.FileMode
-	data string // a blob's content, or a link's target
-}
-
-// pushRaw commits, on the bare remote at dir, a tree holding the files of the branch's
-// tip plus extra, written as raw objects (go-git's work tree would refuse the names),
-// as a fast-forward of the branch; it returns the commit.
-func pushRaw(t *testing.T, dir string, extra []hostileEntry, drop ...string) plumbing.Hash {
-	t.Helper()
-	repo, err := git.PlainOpen(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ref, err := repo.Reference(plumbing.NewBranchReferenceName(DefaultBranch), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tip, err := repo.CommitObject(ref.Hash())
-	if err != nil {
-		t.Fatal(err)
-	}
-	tipTree, err := tip.Tree()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Only the top level is rebuilt: the tip's entries, less drop, plus extra.
-	var entries []object.TreeEntry
-	for _, e := range tipTree.Entries {
-		if !contains(drop, e.Name) {
-			entries = append(entries, e)
-		}
-	}
-	for _, x := range extra {
-		var h plumbing.Hash
-		switch x.mode {
-		case filemode.Dir:
-			h = rawTree(t, repo.Storer, []object.TreeEntry{{Name: "x.md", Mode: filemode.Regular, Hash: rawBlob(t, repo.Storer, "---\ntitle: X\n---\n\nX.\n")}})
-		case filemode.Submodule:
-			h = tip.Hash
-		default:
-			h = rawBlob(t, repo.Storer, x.data)
-		}
-		entries = append(entries, object.TreeEntry{Name: x.name, Mode: x.mode, Hash: h})
-	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
-	treeHash := rawTree(t, repo.Storer, entries)
-	c := &object.Commit{Author: object.Signature{Name: "attacker", Email: "a@example.com", When: time.Now()},
-		Message: "hostile", TreeHash: treeHash, ParentHashes: []plumbing.Hash{tip.Hash}}
-	c.Committer = c.Author
-	obj := repo.Storer.NewEncodedObject()
-	if err := c.Encode(obj); err != nil {
-		t.Fatal(err)
-	}
-	h, err := repo.Storer.SetEncodedObject(obj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := repo.Storer.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName(DefaultBranch), h)); err != nil {
-		t.Fatal(err)
-	}
-	return h
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func rawBlob(t *testing.T, s storer.EncodedObjectStorer, data string) plumbing.Hash {
-	t.Helper()
-	obj := s.NewEncodedObject()
-	obj.SetType(plumbing.BlobObject)
-	w, _ := obj.Writer()
-	w.Write([]byte(data))
-	w.Close()
-	h, err := s.SetEncodedObject(obj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
-}
-
-func rawTree(t *testing.T, s storer.EncodedObjectStorer, entries []object.TreeEntry) plumbing.Hash {
-	t.Helper()
-	tree := &object.Tree{Entries: entries}
-	obj := s.NewEncodedObject()
-	if err := tree.Encode(obj); err != nil {
-		t.Fatal(err)
-	}
-	h, err := s.SetEncodedObject(obj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
-}
 
 // TestHostileTreeIsRefusedAndTheFixedOneTaken pushes, as fast-forwards, trees that
 // wedged every bot before (the branch moved, then the checkout failed halfway, and the
@@ -128,24 +22,24 @@ func rawTree(t *testing.T, s storer.EncodedObjectStorer, entries []object.TreeEn
 // folder keeps serving, a fresh bot starts, and the commit that fixes the remote is
 // taken.
 func TestHostileTreeIsRefusedAndTheFixedOneTaken(t *testing.T) {
-	cases := []hostileEntry{
-		{name: "aux.md", mode: filemode.Regular, data: "x"},
-		{name: "CON.md", mode: filemode.Regular, data: "x"},
-		{name: "nul.txt", mode: filemode.Regular, data: "x"},
-		{name: "..", mode: filemode.Dir},
-		{name: ".GIT", mode: filemode.Dir},
-		{name: "git~1", mode: filemode.Dir},
-		{name: ".git", mode: filemode.Dir},
-		{name: "a\x01b.md", mode: filemode.Regular, data: "x"},
-		{name: "tab\there.md", mode: filemode.Regular, data: "x"},
-		{name: "/etc/passwd", mode: filemode.Regular, data: "x"},
-		{name: "dot.md.", mode: filemode.Regular, data: "x"},
-		{name: "link.md", mode: filemode.Symlink, data: "../../victim.txt"},
-		{name: "cfg.md", mode: filemode.Symlink, data: ".git/config"},
-		{name: "sub", mode: filemode.Submodule},
-		{name: "big.md", mode: filemode.Regular, data: strings.Repeat("a", 2<<20+1)},
-		{name: "Glossary.md", mode: filemode.Regular, data: "a case twin of glossary.md"},
-		{name: ".hidden.md", mode: filemode.Regular, data: "x"},
+	cases := []gittest.Entry{
+		{Name: "aux.md", Mode: filemode.Regular, Data: "x"},
+		{Name: "CON.md", Mode: filemode.Regular, Data: "x"},
+		{Name: "nul.txt", Mode: filemode.Regular, Data: "x"},
+		{Name: "..", Mode: filemode.Dir},
+		{Name: ".GIT", Mode: filemode.Dir},
+		{Name: "git~1", Mode: filemode.Dir},
+		{Name: ".git", Mode: filemode.Dir},
+		{Name: "a\x01b.md", Mode: filemode.Regular, Data: "x"},
+		{Name: "tab\there.md", Mode: filemode.Regular, Data: "x"},
+		{Name: "/etc/passwd", Mode: filemode.Regular, Data: "x"},
+		{Name: "dot.md.", Mode: filemode.Regular, Data: "x"},
+		{Name: "link.md", Mode: filemode.Symlink, Data: "../../victim.txt"},
+		{Name: "cfg.md", Mode: filemode.Symlink, Data: ".git/config"},
+		{Name: "sub", Mode: filemode.Submodule},
+		{Name: "big.md", Mode: filemode.Regular, Data: strings.Repeat("a", 2<<20+1)},
+		{Name: "Glossary.md", Mode: filemode.Regular, Data: "a case twin of glossary.md"},
+		{Name: ".hidden.md", Mode: filemode.Regular, Data: "x"},
 	}
 	for _, hostile := range cases {
 		t.Run(strings.ToValidUTF8(strings.Map(func(r rune) rune {
@@ -153,7 +47,7 @@ func TestHostileTreeIsRefusedAndTheFixedOneTaken(t *testing.T) {
 				return '?'
 			}
 			return r
-		}, hostile.name), "?"), func(t *testing.T) {
+		}, hostile.Name), "?"), func(t *testing.T) {
 			ctx := context.Background()
 			url, bare := newRemote(t)
 			a := open(t, newFolder(t, seed), url)
@@ -167,7 +61,7 @@ func TestHostileTreeIsRefusedAndTheFixedOneTaken(t *testing.T) {
 			if err := os.WriteFile(victim, []byte("v"), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			bad := pushRaw(t, bare, []hostileEntry{hostile})
+			bad := gittest.PushRaw(t, bare, DefaultBranch, []gittest.Entry{hostile})
 
 			for i := range 2 { // the second sync must not report success on a half tree
 				_, err := b.Sync(ctx)
@@ -195,7 +89,7 @@ func TestHostileTreeIsRefusedAndTheFixedOneTaken(t *testing.T) {
 				t.Errorf("reopen: %v", err)
 			}
 			// The remote is fixed: the next sync takes the fixed commit.
-			fixed := pushRaw(t, bare, nil, hostile.name)
+			fixed := gittest.PushRaw(t, bare, DefaultBranch, nil, hostile.Name)
 			if fixed == bad {
 				t.Fatal("the fix made no new commit")
 			}
@@ -221,7 +115,7 @@ func TestOpenUndoesAnInterruptedMoveOntoAnUnsafeTree(t *testing.T) {
 	dir := newFolder(t, seed)
 	a := open(t, dir, url)
 	good := a.Head()
-	bad := pushRaw(t, bare, []hostileEntry{{name: "aux.md", mode: filemode.Regular, data: "x"}})
+	bad := gittest.PushRaw(t, bare, DefaultBranch, []gittest.Entry{{Name: "aux.md", Mode: filemode.Regular, Data: "x"}})
 	if _, err := a.Sync(ctx); !errors.Is(err, ErrUnsafeTree) {
 		t.Fatalf("sync: %v", err)
 	}
@@ -346,7 +240,7 @@ func TestRebaseNeverMakesAMalformedTree(t *testing.T) {
 	b := open(t, newFolder(t, nil), url)
 	write(t, a.Dir(), "added/x.md", "---\ntitle: X\n---\n\nX.\n")
 	// The remote, meanwhile: added/ becomes a file.
-	pushRaw(t, bare, []hostileEntry{{name: "added", mode: filemode.Regular, data: "now a file"}}, "added")
+	gittest.PushRaw(t, bare, DefaultBranch, []gittest.Entry{{Name: "added", Mode: filemode.Regular, Data: "now a file"}}, "added")
 	_, err := a.Commit(ctx, Change{Subject: "add x", Paths: []string{"added/x.md"}})
 	if !errors.Is(err, ErrConflict) {
 		t.Fatalf("commit: %v, want a conflict", err)
@@ -394,5 +288,33 @@ func TestKilledBeforeJoinFollowsTheRemote(t *testing.T) {
 	_, err := b.Adopt(ctx)
 	if !errors.Is(err, ErrConflict) {
 		t.Fatalf("adopt: %v, want a conflict on glossary.md", err)
+	}
+}
+
+// TestAdoptPushesTheLocalHistoryWhenAsked: a folder with documents of its own joins a
+// remote with its own history; nothing of it is pushed until Adopt, which pushes it.
+func TestAdoptPushesTheLocalHistoryWhenAsked(t *testing.T) {
+	ctx := context.Background()
+	url, _ := newRemote(t)
+	a := open(t, newFolder(t, seed), url)
+	dir := newFolder(t, map[string]string{"mine.md": "---\ntitle: Mine\n---\n\nMine.\n"})
+	if _, err := Open(ctx, Config{Dir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	b := open(t, dir, url)
+	if _, ok := read(t, dir, "mine.md"); ok {
+		t.Error("mine.md is still in the folder that follows the remote")
+	}
+	if _, err := b.Adopt(ctx); err != nil {
+		t.Fatalf("adopt: %v", err)
+	}
+	if _, err := a.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := read(t, a.Dir(), "mine.md"); !ok {
+		t.Error("the adopted document did not reach the remote")
+	}
+	if _, err := b.Adopt(ctx); !errors.Is(err, ErrNothingToAdopt) {
+		t.Errorf("adopt again: %v, want nothing to adopt", err)
 	}
 }

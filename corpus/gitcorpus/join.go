@@ -77,7 +77,14 @@ func (r *Repo) join(ctx context.Context) error {
 		}
 	}
 	if _, err := r.checkTree(tip); err != nil {
-		return fmt.Errorf("join: %w", err)
+		// A fresh folder has no old tree to keep serving: it takes the newest commit
+		// of the remote's branch that is safe, and the next Sync reports the refusal.
+		good, gerr := r.lastSafe(tip)
+		if gerr != nil {
+			return fmt.Errorf("join: %w", err)
+		}
+		r.log.Warn("the corpus remote's branch is refused; following its newest safe commit", "err", err, "commit", short(good.String()))
+		tip = good
 	}
 	if err := r.setTracking(tip); err != nil {
 		return err
@@ -156,4 +163,26 @@ func (r *Repo) Adopt(ctx context.Context) (SyncResult, error) {
 	}
 	res.To, res.Pushed, res.Changed = now.String(), true, now != head
 	return res, nil
+}
+
+// maxSafeSearch bounds how far back lastSafe looks.
+const maxSafeSearch = 200
+
+// lastSafe returns the newest first-parent ancestor of commit h whose tree checkTree
+// accepts.
+func (r *Repo) lastSafe(h plumbing.Hash) (plumbing.Hash, error) {
+	for range maxSafeSearch {
+		c, err := r.repo.CommitObject(h)
+		if err != nil {
+			return plumbing.ZeroHash, fmt.Errorf("read commit %s: %w", short(h.String()), err)
+		}
+		if c.NumParents() == 0 {
+			break
+		}
+		h = c.ParentHashes[0]
+		if _, err := r.checkTree(h); err == nil {
+			return h, nil
+		}
+	}
+	return plumbing.ZeroHash, errors.New("no safe commit in the remote's recent history")
 }
