@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -401,5 +402,48 @@ func TestBotKeepsServingThroughAHostileCommit(t *testing.T) {
 	}
 	if !docWith(a.askDocs(q), "zephyrine") {
 		t.Error("A stopped answering after the fix")
+	}
+}
+
+// TestFIFOInTheCorpusFolderStopsNothing: a FIFO in the corpus folder of a git-backed
+// corpus (which git staging opened, blocking forever with the repository lock held) is
+// ignored by every `standoff corpus` command and by `standoff bot`, which starts,
+// answers, and stops on SIGTERM.
+func TestFIFOInTheCorpusFolderStopsNothing(t *testing.T) {
+	bin := buildStandoff(t)
+	remote := newBareRemote(t)
+	data := t.TempDir()
+	env := append(baseEnv(t.TempDir()), "STANDOFF_DATA_DIR="+data, "STANDOFF_CORPUS_GIT=file://"+remote)
+	corpusCmd := func(args ...string) {
+		t.Helper()
+		// The deadline only stops a hung process; a working one takes seconds.
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, append([]string{"corpus"}, args...)...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if ctx.Err() != nil {
+			t.Fatalf("standoff corpus %v hung; output:\n%s", args, out)
+		}
+		if err != nil {
+			t.Fatalf("standoff corpus %v: %v\n%s", args, err, out)
+		}
+	}
+	corpusCmd("list") // makes the corpus folder and its repository
+	if err := syscall.Mkfifo(filepath.Join(data, "corpus", "fifo.md"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	corpusCmd("list")
+	corpusCmd("sync")
+	corpusCmd("history")
+	b := startBotProc(t, bin, data, "STANDOFF_CORPUS_GIT=file://"+remote)
+	if docs := b.askDocs("what is breakout time?"); len(docs) == 0 {
+		t.Errorf("the bot does not answer; logs:\n%s", b.logs.String())
+	}
+	if err := b.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-b.done; err != nil {
+		t.Errorf("the bot exited with %v after SIGTERM; logs:\n%s", err, b.logs.String())
 	}
 }

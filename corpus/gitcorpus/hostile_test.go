@@ -318,3 +318,42 @@ func TestAdoptPushesTheLocalHistoryWhenAsked(t *testing.T) {
 		t.Errorf("adopt again: %v, want nothing to adopt", err)
 	}
 }
+
+// TestIndexIsReplacedNotRewritten: the git index is written to a temporary file and
+// renamed over the old one (go-git rewrites it in place, and a kill midway left it
+// truncated): a hard link to the old index still holds the old index whole.
+func TestIndexIsReplacedNotRewritten(t *testing.T) {
+	ctx := context.Background()
+	dir := newFolder(t, seed)
+	r, err := Open(ctx, Config{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := filepath.Join(dir, ".git", "index")
+	old, err := os.ReadFile(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := filepath.Join(t.TempDir(), "index-before")
+	if err := os.Link(idx, keep); err != nil {
+		t.Skipf("no hard links here: %v", err)
+	}
+	write(t, dir, "news/b.md", "---\ntitle: B\n---\n\nB.\n")
+	if _, err := r.Commit(ctx, Change{Subject: "add b"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(keep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(old) {
+		t.Error("the old index was rewritten in place")
+	}
+	now, err := os.ReadFile(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(now) == string(old) {
+		t.Error("the index did not change with the commit")
+	}
+}
