@@ -52,8 +52,9 @@ type treeFile struct {
 // at most corpusfs.MaxFiles files, no two names that a case-insensitive or normalising
 // file system takes for one. It returns the files, sorted by path as git sorts them.
 //
-// It is stricter than go-git's own checks (protectNTFS, which stays on as a second
-// line), and runs before anything moves.
+// It runs before anything moves, and is stricter than go-git's own checks: protectNTFS
+// (on by default) guarded only go-git's checkout, which is not used, and lets device
+// names through on Linux, where a corpus checked out on Windows would then break.
 func (r *Repo) checkTree(h plumbing.Hash) ([]treeFile, error) {
 	c, err := r.repo.CommitObject(h)
 	if err != nil {
