@@ -19,6 +19,7 @@ import (
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
+	"github.com/standoff-bot/standoff/corpus/web"
 )
 
 // Names of the /corpus command, its subcommands and options.
@@ -100,7 +101,7 @@ type Moderation struct {
 	cfg    Config
 	log    *slog.Logger
 	opts   ModerationOptions
-	fetch  *corpus.Fetcher
+	fetch  *web.Fetcher
 	parser *corpus.Parser // reads previews, a few at a time
 	store  corpus.Store
 	pend   *curate.Pending
@@ -137,7 +138,7 @@ func NewModeration(cfg Config, c *corpus.Corpus, served standoff.Stats, rebuild 
 		opts.RefreshTimeout = defaultRefreshT
 	}
 	if opts.MaxBytes <= 0 {
-		opts.MaxBytes = corpus.DefaultMaxBytes
+		opts.MaxBytes = corpus.MaxDocumentBytes
 	}
 	if opts.MaxParses <= 0 {
 		opts.MaxParses = 2
@@ -151,7 +152,7 @@ func NewModeration(cfg Config, c *corpus.Corpus, served standoff.Stats, rebuild 
 	if opts.SweepEvery <= 0 {
 		opts.SweepEvery = 5 * time.Minute
 	}
-	fetch, err := corpus.NewFetcher(corpus.FetchConfig{Allow: cfg.FetchAllow, MaxBytes: opts.MaxBytes,
+	fetch, err := web.NewFetcher(web.FetchConfig{Allow: cfg.FetchAllow, MaxBytes: opts.MaxBytes,
 		Timeout: opts.FetchTimeout, UserAgent: "standoff (Discord bot; corpus moderation)"})
 	if err != nil {
 		return nil, fmt.Errorf("new moderation: %w", err)

@@ -105,7 +105,7 @@ func newContentServer(t *testing.T) *contentServer {
 		w.Write([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"))
 	})
 	mux.HandleFunc("/files/big.txt", func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("Title\n\n" + strings.Repeat("word ", corpus.DefaultMaxBytes/5+10)))
+		w.Write([]byte("Title\n\n" + strings.Repeat("word ", corpus.MaxDocumentBytes/5+10)))
 	})
 	srv := httptest.NewUnstartedServer(mux)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/standoff-bot/standoff/bot"
-	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
+	"github.com/standoff-bot/standoff/corpus/web"
 )
 
 // loadConfig reads the bot's configuration through lookup (os.LookupEnv in production).
@@ -260,7 +260,7 @@ func syncInterval(lookup env) (time.Duration, error) {
 // fetchAllow reads STANDOFF_FETCH_ALLOW with the parser of the address policy that
 // enforces it: the valid items, and one error for each item that is not valid.
 func fetchAllow(lookup env) ([]string, []error) {
-	items, errs := corpus.ParseAllowList(lookup.get("STANDOFF_FETCH_ALLOW"))
+	items, errs := web.ParseAllowList(lookup.get("STANDOFF_FETCH_ALLOW"))
 	for i, err := range errs {
 		errs[i] = fmt.Errorf("STANDOFF_FETCH_ALLOW: %w", err)
 	}

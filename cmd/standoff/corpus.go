@@ -18,6 +18,7 @@ import (
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
+	"github.com/standoff-bot/standoff/corpus/web"
 	"github.com/standoff-bot/standoff/index"
 )
 
@@ -115,7 +116,7 @@ func (w *workspace) add(ctx context.Context, arg string, dryRun bool, stdout io.
 	if err != nil {
 		return err
 	}
-	d, err := corpus.NewDraft(ctx, nil, before, src, time.Now())
+	d, err := curate.NewDraft(ctx, nil, before, src, time.Now())
 	if err != nil {
 		return err
 	}
@@ -159,7 +160,7 @@ func (w *workspace) source(ctx context.Context, arg string) (corpus.Source, erro
 	if len(errs) > 0 {
 		return corpus.Source{}, errors.Join(errs...)
 	}
-	return curate.ReadSource(ctx, arg, corpus.FetchConfig{Allow: allow,
+	return curate.ReadSource(ctx, arg, web.FetchConfig{Allow: allow,
 		UserAgent: "standoff (command line; corpus moderation)"})
 }
 
