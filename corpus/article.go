@@ -19,6 +19,9 @@ type Article struct {
 	Published string // YYYY-MM-DD, only when the source gives a date
 	Kind      string
 	Blocks    []Block
+	// Canonical is the address the page gives for itself (rel=canonical, og:url),
+	// cleaned; empty when it gives none. It is compared, never written.
+	Canonical string
 }
 
 // Block is a heading or a paragraph of an Article, its white space collapsed.

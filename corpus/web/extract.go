@@ -35,6 +35,7 @@ func ExtractHTML(data []byte, contentType, pageURL string) (corpus.Article, erro
 		base, _ = url.Parse(pageURL)
 	}
 	parser := readability.NewParser()
+	canonical := canonicalOf(doc, base)
 	art, err := parser.ParseAndMutate(doc, base)
 	if err != nil {
 		return corpus.Article{}, corpus.Refuse("no article could be found on the page", err)
@@ -48,6 +49,7 @@ func ExtractHTML(data []byte, contentType, pageURL string) (corpus.Article, erro
 		Publisher: corpus.OneLine(art.SiteName()),
 		Author:    corpus.OneLine(art.Byline()),
 		Kind:      corpus.KindArticle,
+		Canonical: canonical,
 	}
 	if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
 		a.Published = t.Format(time.DateOnly)
@@ -60,6 +62,7 @@ func ExtractHTML(data []byte, contentType, pageURL string) (corpus.Article, erro
 		a.Author = name
 	}
 	a.Blocks, a.Author = dropByline(a.Blocks, a.Author)
+	a.Blocks = dropBoilerplate(a.Blocks)
 	if a.Title == "" {
 		return corpus.Article{}, corpus.Refuse("the page has no title", nil)
 	}
@@ -225,6 +228,7 @@ func dropByline(blocks []corpus.Block, author string) ([]corpus.Block, string) {
 // words (initials such as "J." allowed), joined by commas, "and" or "&", and nothing
 // else (a sentence such as "By Monday the site had closed." is not a byline).
 func bylineName(text string) (string, bool) {
+	text = withoutDate(text)
 	f := strings.Fields(text)
 	if len(f) < 2 || len(f) > 16 || !strings.EqualFold(f[0], "by") {
 		return "", false
@@ -250,4 +254,106 @@ func bylineName(text string) (string, bool) {
 		}
 	}
 	return strings.Join(f[1:], " "), true
+}
+
+// withoutDate returns a byline without the date that ends it ("By Sam Writer, 28
+// November 2026", "By Sam Writer | Nov. 28, 2026"), or text itself.
+func withoutDate(text string) string {
+	t := strings.TrimRight(strings.TrimSpace(text), ". ")
+	ds := corpus.FindDates(t)
+	if len(ds) == 0 || ds[len(ds)-1].End != len(t) {
+		return text
+	}
+	head := t[:ds[len(ds)-1].Start]
+	head = strings.TrimSuffix(strings.TrimSpace(head), "on")
+	head = strings.TrimRight(head, " ,|·•—–-")
+	if head == "" {
+		return text
+	}
+	return head
+}
+
+// datelineWords may stand before the date of a page's dateline paragraph.
+var datelineWords = map[string]bool{"published": true, "updated": true, "posted": true, "last": true,
+	"first": true, "on": true, "at": true, "modified": true, "date:": true, "published:": true, "updated:": true}
+
+// isDateline reports whether a paragraph is only the page's date ("28 November 2026",
+// "Published 28 Nov 2026, 10:04 GMT", "Updated: 2026-11-28"): a date with at most a few
+// words of time around it.
+func isDateline(text string) bool {
+	t := strings.TrimSpace(text)
+	if len(t) > 80 {
+		return false
+	}
+	ds := corpus.FindDates(t)
+	if len(ds) == 0 || ds[0].Date.Day == 0 {
+		return false
+	}
+	rest := strings.Fields(t[:ds[0].Start] + " " + t[ds[len(ds)-1].End:])
+	for _, w := range rest {
+		lw := strings.ToLower(strings.Trim(w, ",.|·•—–-()"))
+		if lw == "" || datelineWords[lw] || datelineWords[lw+":"] || isClock(lw) ||
+			lw == "am" || lw == "pm" || lw == "gmt" || lw == "utc" || lw == "et" || lw == "est" || lw == "edt" || lw == "cet" || lw == "bst" {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// isClock reports whether w is a time of day such as "10:04" or "9.30am".
+func isClock(w string) bool {
+	w = strings.TrimSuffix(strings.TrimSuffix(w, "am"), "pm")
+	if len(w) < 3 || len(w) > 5 {
+		return false
+	}
+	for _, r := range w {
+		if !(r >= '0' && r <= '9' || r == ':' || r == '.') {
+			return false
+		}
+	}
+	return strings.ContainsAny(w, ":.")
+}
+
+// boilerplatePrefixes open the short paragraphs of a page that belong to the site, not
+// the article: share buttons, newsletters, advertisements, related links, copyright.
+var boilerplatePrefixes = []string{
+	"advertisement", "share this", "share on", "share:", "sign up", "subscribe", "follow us",
+	"read more", "related:", "related articles", "related stories", "more on this", "see also:",
+	"copyright", "©", "all rights reserved", "click here", "listen to this article",
+	"this article was", "this story was", "photo:", "image:", "getty images", "reuters/", "ap photo",
+	"most read", "don't miss", "newsletter",
+}
+
+// dropBoilerplate removes the dateline among an article's first three paragraphs, and
+// short paragraphs anywhere that are the site's rather than the article's.
+func dropBoilerplate(blocks []corpus.Block) []corpus.Block {
+	out := blocks[:0:0]
+	seen := 0
+	for _, b := range blocks {
+		if b.Heading {
+			out = append(out, b)
+			continue
+		}
+		seen++
+		if seen <= 3 && isDateline(b.Text) || isBoilerplate(b.Text) {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// isBoilerplate reports whether a paragraph is a short line of the site's.
+func isBoilerplate(text string) bool {
+	if len(text) > 120 {
+		return false
+	}
+	lt := strings.ToLower(strings.TrimSpace(text))
+	for _, p := range boilerplatePrefixes {
+		if strings.HasPrefix(lt, p) {
+			return true
+		}
+	}
+	return strings.HasSuffix(lt, "all rights reserved.") || strings.HasSuffix(lt, "all rights reserved")
 }
