@@ -53,7 +53,32 @@ type Fetched struct {
 	ContentType string // the media type, such as text/html, without parameters
 	Charset     string // the charset parameter of the Content-Type header, if any
 	Data        []byte
+	// Validators are the version the server gave (ETag, Last-Modified), for Poll.
+	Validators Validators
+	// NotModified: Poll's server said the text is unchanged since the validators sent;
+	// Data is empty.
+	NotModified bool
 }
+
+// Validators name a version of a page as its server does (the ETag and Last-Modified
+// headers), sent back so that the server answers "not modified" when it has no newer one.
+type Validators struct {
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
+}
+
+// feedTypes are the media types of RSS and Atom feeds (and the XML ones servers give them).
+var feedTypes = map[string]bool{
+	"application/rss+xml":  true,
+	"application/atom+xml": true,
+	"application/xml":      true,
+	"text/xml":             true,
+	"application/rdf+xml":  true,
+	"application/feed+xml": true,
+}
+
+// IsFeedType reports whether a media type is that of an RSS or Atom feed.
+func IsFeedType(mt string) bool { return feedTypes[mt] }
 
 // NewFetcher returns a Fetcher configured by cfg.
 func NewFetcher(cfg FetchConfig) (*Fetcher, error) {
@@ -148,7 +173,7 @@ func addressKind(err error) string {
 // Fetch downloads the text at rawURL: HTML, plain text or Markdown. A failure that the
 // person who asked should know about is a *corpus.Refusal with the reason.
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Fetched, error) {
-	got, err := f.get(ctx, rawURL)
+	got, err := f.get(ctx, rawURL, pageAccept, Validators{})
 	if err != nil {
 		return Fetched{}, err
 	}
@@ -162,11 +187,32 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Fetched, error) {
 // uploads whose type is judged by their name and content (see FromUpload). The other
 // limits of Fetch hold.
 func (f *Fetcher) FetchFile(ctx context.Context, rawURL string) (Fetched, error) {
-	return f.get(ctx, rawURL)
+	return f.get(ctx, rawURL, pageAccept, Validators{})
 }
 
-// get downloads rawURL within the limits, whatever its content type.
-func (f *Fetcher) get(ctx context.Context, rawURL string) (Fetched, error) {
+// Accept headers of the downloads.
+const (
+	pageAccept = "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9"
+	pollAccept = "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9," + pageAccept
+)
+
+// Poll downloads the feed (RSS, Atom) or page (HTML, plain text, Markdown) at rawURL,
+// unless its server says it is unchanged since prev (a conditional request): then the
+// result has NotModified set and no data. The other limits of Fetch hold.
+func (f *Fetcher) Poll(ctx context.Context, rawURL string, prev Validators) (Fetched, error) {
+	got, err := f.get(ctx, rawURL, pollAccept, prev)
+	if err != nil || got.NotModified {
+		return got, err
+	}
+	if !textTypes[got.ContentType] && !feedTypes[got.ContentType] {
+		return Fetched{}, corpus.Refuse(fmt.Sprintf("the address gives %s, not a feed or a page", corpus.DescribeType(got.ContentType)), nil)
+	}
+	return got, nil
+}
+
+// get downloads rawURL within the limits, whatever its content type, asking for the
+// types of accept and, with validators, only for a version newer than prev.
+func (f *Fetcher) get(ctx context.Context, rawURL, accept string, prev Validators) (Fetched, error) {
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil {
 		return Fetched{}, corpus.Refuse("that is not a web address", err)
@@ -180,12 +226,21 @@ func (f *Fetcher) get(ctx context.Context, rawURL string) (Fetched, error) {
 		return Fetched{}, corpus.Refuse("that is not a web address", err)
 	}
 	req.Header.Set("User-Agent", f.ua)
-	req.Header.Set("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,text/markdown;q=0.9")
+	req.Header.Set("Accept", accept)
+	if prev.ETag != "" {
+		req.Header.Set("If-None-Match", prev.ETag)
+	}
+	if prev.LastModified != "" {
+		req.Header.Set("If-Modified-Since", prev.LastModified)
+	}
 	resp, err := f.client.Do(req)
 	if err != nil {
 		return Fetched{}, fetchFailure(u.Hostname(), err)
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNotModified && (prev.ETag != "" || prev.LastModified != "") {
+		return Fetched{URL: corpus.PublicURL(resp.Request.URL.String()), NotModified: true, Validators: prev}, nil
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return Fetched{}, corpus.Refuse(fmt.Sprintf("the page answered %s", resp.Status), nil)
 	}
@@ -204,7 +259,17 @@ func (f *Fetcher) get(ctx context.Context, rawURL string) (Fetched, error) {
 		ct = http.DetectContentType(data)
 	}
 	mt, params, _ := mime.ParseMediaType(ct)
-	return Fetched{URL: corpus.PublicURL(resp.Request.URL.String()), ContentType: mt, Charset: params["charset"], Data: data}, nil
+	return Fetched{URL: corpus.PublicURL(resp.Request.URL.String()), ContentType: mt, Charset: params["charset"], Data: data,
+		Validators: Validators{ETag: validator(resp.Header.Get("ETag")), LastModified: validator(resp.Header.Get("Last-Modified"))}}, nil
+}
+
+// validator is a validator header's value as it may be sent back: one line of at most
+// 256 characters, else none.
+func validator(v string) string {
+	if len(v) > 256 || strings.ContainsAny(v, "\r\n") {
+		return ""
+	}
+	return strings.TrimSpace(v)
 }
 
 // fetchFailure turns a failed download into a Refusal with a reason a person can act on.
