@@ -38,6 +38,9 @@ type Draft struct {
 	Data   []byte   // the file's content
 	Doc    Document // Data as the corpus reads it
 	Source string   // the address or file name it came from
+	// Canonical is the address the page gives for itself (Article.Canonical), empty
+	// when it gives none or is not a page.
+	Canonical string
 
 	Replaces  string    // id of the document it updates (same address); empty for a new one
 	BaseHash  string    // hash of the file at Path when the draft was made; empty when none
@@ -94,6 +97,9 @@ func newDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
 		return Draft{}, Refuse("it is not a readable document", err)
 	}
 	d := Draft{Data: data, Source: src.URL}
+	if src.Article != nil {
+		d.Canonical = src.Article.Canonical
+	}
 	if src.URL == "" {
 		d.Source = src.Name
 	}

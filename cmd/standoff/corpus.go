@@ -24,8 +24,9 @@ import (
 
 // corpusFlags are the flags of the corpus subcommands.
 type corpusFlags struct {
-	corpus, data string
-	dryRun, json bool
+	corpus, data      string
+	dryRun, json, all bool
+	reason            string
 }
 
 // cmdCorpus runs the corpus subcommand sub (add, remove, list, sync, history, undo), whose flags and
@@ -51,7 +52,8 @@ func cmdCorpus(ctx context.Context, sub string, cf corpusFlags, args []string, s
 		return fail(err)
 	}
 	defer w.audit.Close()
-	if sub == "add" || sub == "remove" {
+	switch sub {
+	case "add", "remove", "approve", "reject", "poll", "watch add", "watch remove":
 		w.syncFirst(ctx, stderr)
 	}
 	if err := do(ctx, w, cf, args); err != nil {
@@ -112,6 +114,12 @@ func (w *workspace) add(ctx context.Context, arg string, dryRun bool, stdout io.
 	if err != nil {
 		return err
 	}
+	return w.addSource(ctx, src, dryRun, stdout)
+}
+
+// addSource makes a document of src and writes it, then rebuilds the index: the change
+// of corpus add, and of an approved proposal.
+func (w *workspace) addSource(ctx context.Context, src corpus.Source, dryRun bool, stdout io.Writer) error {
 	before, err := w.load(ctx)
 	if err != nil {
 		return err
