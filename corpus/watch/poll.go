@@ -254,7 +254,7 @@ type poll struct {
 	waiting  int                        // proposals waiting, new ones included
 	rep      Report
 	checked  map[string]bool // article addresses read in this poll
-	failed   bool            // the last article could not be downloaded: try it again later
+	failed   bool            // the last article could not be judged now: read it again later
 }
 
 // Poll reads every watched source once, and every URL-added document's page, and
@@ -550,7 +550,8 @@ func (w *poll) article(source, u string, src *corpus.Source) (Proposal, bool) {
 		return Proposal{}, false
 	}
 	if w.waiting >= w.p.opts.MaxQueue {
-		w.skip(source, u, title, fmt.Sprintf("the queue is full (%d proposals wait)", w.waiting))
+		w.skip(source, u, title, fmt.Sprintf("the queue is full (%d proposals wait); it is read again later", w.waiting))
+		w.failed = true
 		return Proposal{}, false
 	}
 	if len(d.Doc.Paragraphs) > 0 {
