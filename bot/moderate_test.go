@@ -26,8 +26,9 @@ import (
 )
 
 const (
-	modRole      = "600000000000000001"
-	auditChannel = "600000000000000002"
+	modRole       = "600000000000000001"
+	auditChannel  = "600000000000000002"
+	reviewChannel = "600000000000000003"
 )
 
 var (
@@ -157,7 +158,7 @@ func startModerationIn(t *testing.T, srv *discordtest.Server, corpusDir, dataDir
 	}
 	live := index.NewLive(ix)
 	cfg := bot.Config{Token: discordtest.DefaultToken, APIURL: srv.URL, DataDir: dataDir, CorpusDir: corpusDir,
-		ModRoleIDs: []string{modRole}, AuditChannelID: auditChannel, FetchAllow: allow, AdminGuildIDs: admin}
+		ModRoleIDs: []string{modRole}, AuditChannelID: auditChannel, ReviewChannelID: reviewChannel, FetchAllow: allow, AdminGuildIDs: admin}
 	mopts := bot.ModerationOptions{Now: clock.Now, FetchTimeout: 5 * time.Second}
 	for _, f := range tune {
 		f(&mopts)
