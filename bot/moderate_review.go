@@ -3,12 +3,14 @@ package bot
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/curate"
@@ -373,4 +375,80 @@ func (m *Moderation) PollNow(ctx context.Context) (watch.Report, error) {
 	m.mu.Unlock()
 	m.PostProposals(ctx, rep.Proposed)
 	return rep, err
+}
+
+// ReviewMetrics count what the poller and the moderators do with the review queue, in
+// Prometheus: polls by source and outcome, proposals by outcome (made, approved,
+// rejected, expired), and the age of the oldest proposal waiting. It is a watch.Observer.
+type ReviewMetrics struct {
+	polls     *prometheus.CounterVec
+	proposals *prometheus.CounterVec
+}
+
+// NewReviewMetrics registers the review queue's metrics in reg; oldest gives when the
+// oldest waiting proposal was made, and whether one waits.
+func NewReviewMetrics(reg prometheus.Registerer, oldest func() (time.Time, bool), now func() time.Time) (*ReviewMetrics, error) {
+	m := &ReviewMetrics{
+		polls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "standoff_watch_polls_total",
+			Help: "Polls of watched sources, by source and outcome: ok, unchanged, error, backing_off.",
+		}, []string{"source", "outcome"}),
+		proposals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "standoff_review_proposals_total",
+			Help: "Proposals of the review queue, by outcome: made, approved, rejected, expired.",
+		}, []string{"outcome"}),
+	}
+	age := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "standoff_review_oldest_proposal_age_seconds",
+		Help: "Age of the oldest proposal waiting for review; 0 when none waits.",
+	}, func() float64 {
+		if t, ok := oldest(); ok {
+			return now().Sub(t).Seconds()
+		}
+		return 0
+	})
+	for _, c := range []prometheus.Collector{m.polls, m.proposals, age} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("review metrics: %w", err)
+		}
+	}
+	for _, o := range []string{"made", "approved", "rejected", "expired"} {
+		m.proposals.WithLabelValues(o)
+	}
+	return m, nil
+}
+
+// Polled counts a poll of source with outcome.
+func (m *ReviewMetrics) Polled(source, outcome string) { m.polls.WithLabelValues(source, outcome).Inc() }
+
+// Proposals counts n proposals with outcome.
+func (m *ReviewMetrics) Proposals(outcome string, n int) {
+	m.proposals.WithLabelValues(outcome).Add(float64(n))
+}
+
+// OldestProposal returns when the oldest proposal waiting was made, and whether one
+// waits: for NewReviewMetrics.
+func (m *Moderation) OldestProposal() (time.Time, bool) {
+	q, _ := m.review().Queue()
+	if len(q) == 0 {
+		return time.Time{}, false
+	}
+	return q[0].Proposed, true
+}
+
+// WatchDetails are the lines /healthz adds for watched sources failing for a day or
+// more, as this process's poller saw them.
+func (m *Moderation) WatchDetails() []string {
+	if m.opts.Poller == nil {
+		return nil
+	}
+	now := m.opts.Now()
+	var out []string
+	for u, st := range m.opts.Poller.Statuses() {
+		if st.Failing(now) {
+			out = append(out, fmt.Sprintf("watched source %s failing since %s: %s", u, st.FailingSince.UTC().Format(time.RFC3339), st.Error))
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -90,6 +90,17 @@ func loadConfig(lookup env) (bot.Config, []error) {
 		}
 	}
 
+	if v := get("STANDOFF_REVIEW_CHANNEL_ID"); v != "" {
+		if ids := snowflakes("STANDOFF_REVIEW_CHANNEL_ID", v, bad); len(ids) == 1 {
+			c.ReviewChannelID = ids[0]
+		} else if len(ids) > 1 {
+			bad("STANDOFF_REVIEW_CHANNEL_ID takes one channel id, not %d", len(ids))
+		}
+	}
+	if _, err := watchOptions(lookup); err != nil {
+		bad("%v", err)
+	}
+
 	allow, allowErrs := fetchAllow(lookup)
 	errs = append(errs, allowErrs...)
 	c.FetchAllow = allow

@@ -597,16 +597,19 @@ func changedParagraphs(old, cur corpus.Document) []string {
 	return out
 }
 
-// Run polls on a schedule until ctx is done: every Options.Every, give or take a tenth
-// at random so that processes started together do not poll together. corpusOf gives the
+// Run polls on a schedule until ctx is done: a tenth of Options.Every after it starts,
+// then every Options.Every, each wait give or take a tenth at random so that processes
+// started together do not poll together. corpusOf gives the
 // corpus served at each poll; done, when set, gets each poll's report. lock, when set,
 // is held during each poll: the caller's lock on changes of the corpus folder.
 func (p *Poller) Run(ctx context.Context, corpusOf func() *corpus.Corpus, lock func() func(), done func(Report, error)) {
+	wait := p.opts.Every / 10
 	for {
-		jitter := time.Duration(rand.Int64N(int64(p.opts.Every)/5+1)) - p.opts.Every/10
-		if err := p.opts.Sleep(ctx, p.opts.Every+jitter); err != nil {
+		jitter := time.Duration(rand.Int64N(int64(wait)/5+1)) - wait/10
+		if err := p.opts.Sleep(ctx, wait+jitter); err != nil {
 			return
 		}
+		wait = p.opts.Every
 		unlock := func() {}
 		if lock != nil {
 			unlock = lock()
