@@ -419,7 +419,9 @@ func NewReviewMetrics(reg prometheus.Registerer, oldest func() (time.Time, bool)
 }
 
 // Polled counts a poll of source with outcome.
-func (m *ReviewMetrics) Polled(source, outcome string) { m.polls.WithLabelValues(source, outcome).Inc() }
+func (m *ReviewMetrics) Polled(source, outcome string) {
+	m.polls.WithLabelValues(source, outcome).Inc()
+}
 
 // Proposals counts n proposals with outcome.
 func (m *ReviewMetrics) Proposals(outcome string, n int) {
