@@ -297,3 +297,68 @@ func BenchmarkPollHostileFeeds(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPoll20Sources times a poll of 20 feeds of 5 articles each, served on
+// 127.0.0.1 without the per-host pause, against the default corpus: "first" reads and
+// judges all 100 articles; "unchanged" is the next poll, where every feed answers 304 to
+// its conditional request and every article page is unchanged.
+func BenchmarkPoll20Sources(b *testing.B) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/feed/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") == `"f"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		var n int
+		fmt.Sscanf(r.URL.Path, "/feed/%d", &n)
+		w.Header().Set("ETag", `"f"`)
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, "<rss><channel><title>f</title>")
+		for i := range 5 {
+			fmt.Fprintf(w, "<item><guid>%d-%d</guid><link>/a/%d</link></item>", n, i, n*10+i)
+		}
+		fmt.Fprint(w, "</channel></rss>")
+	})
+	mux.HandleFunc("/a/", func(w http.ResponseWriter, r *http.Request) {
+		var n int
+		fmt.Sscanf(r.URL.Path, "/a/%d", &n)
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, onTopicPage(n))
+	})
+	srv := localServer(b, mux)
+	c, err := corpus.Load(context.Background(), corpus.Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, _ := web.NewFetcher(web.FetchConfig{Allow: []string{"127.0.0.1"}})
+	setup := func() *Poller {
+		r := &Review{Store: corpus.Store{Dir: b.TempDir()}}
+		for i := range 20 {
+			r.Watch(context.Background(), cli, fmt.Sprintf("%s/feed/%d", srv.URL, i))
+		}
+		return NewPoller(r, f, b.TempDir(), nil, Options{HostPause: -1, MaxQueue: 1000})
+	}
+	b.Run("first", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			p := setup()
+			b.StartTimer()
+			rep, err := p.Poll(context.Background(), c, false)
+			if err != nil || len(rep.Proposed) != 100 {
+				b.Fatalf("%v: %d proposed, skipped %v", err, len(rep.Proposed), rep.Skipped[:min(len(rep.Skipped), 2)])
+			}
+		}
+	})
+	b.Run("unchanged", func(b *testing.B) {
+		p := setup()
+		if _, err := p.Poll(context.Background(), c, false); err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			rep, err := p.Poll(context.Background(), c, false)
+			if err != nil || len(rep.Proposed) != 0 || rep.Sources[0].Outcome != OutcomeUnchanged {
+				b.Fatalf("%v %+v", err, rep.Sources[0])
+			}
+		}
+	})
+}
