@@ -116,6 +116,7 @@ type Moderation struct {
 	rest   *discordgo.Session // posts to the audit channel; nil without one
 
 	poster    reviewPoster  // paces the posts to the review channel
+	proposer  *watch.Poller // reads what "Propose to corpus" proposes
 	stopSweep func()        // stops the sweeper of previews
 	swept     chan struct{} // closed when the sweeper has stopped
 
@@ -182,6 +183,7 @@ func NewModeration(cfg Config, c *corpus.Corpus, served standoff.Stats, rebuild 
 		}
 		return st, err
 	}
+	m.proposer = newProposer(m.review(), m)
 	m.cur = curate.NewCurator(curate.Config{CorpusDir: cfg.CorpusDir, Audit: audit, Rebuild: onRebuild,
 		Commit: m.commitLocked, Now: opts.Now, Log: m.log}, c, served)
 	if cfg.AuditChannelID != "" || cfg.ReviewChannelID != "" {

@@ -319,9 +319,17 @@ func (rp *reviewPoster) allow(now time.Time) bool {
 	return true
 }
 
+// left returns how many more posts the current minute allows.
+func (rp *reviewPoster) left() int {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	return reviewPosts - len(rp.times)
+}
+
 // PostProposals posts new proposals to the review channel (Config.ReviewChannelID), with
-// their Approve, Reject and Open buttons, at most a few a minute: beyond that, one line
-// says how many more wait in /corpus queue, when a post is allowed again.
+// their Approve, Reject and Open buttons, at most a few a minute: the last post of a
+// minute says how many more wait in /corpus queue, and posts beyond it are left out
+// (the queue holds them).
 func (m *Moderation) PostProposals(ctx context.Context, ps []watch.Proposal) {
 	if m.rest == nil || m.cfg.ReviewChannelID == "" || len(ps) == 0 {
 		return
@@ -340,11 +348,12 @@ func (m *Moderation) PostProposals(ctx context.Context, ps []watch.Proposal) {
 	}
 	for i, p := range ps {
 		if !m.poster.allow(m.opts.Now()) {
-			rest := len(ps) - i
-			m.log.Info("review channel: posts held back", "proposals", rest)
-			if m.poster.allow(m.opts.Now().Add(time.Minute)) { // the summary, once the minute is over
-				send(&discordgo.MessageSend{Content: fmt.Sprintf("%s more wait for review in `/corpus queue`.", corpus.Plural(rest, "proposal"))})
-			}
+			m.log.Info("review channel: posts held back, a few a minute at most", "proposals", len(ps)-i)
+			return
+		}
+		if rest := len(ps) - i; rest > 1 && m.poster.left() == 0 {
+			// The last post of the minute: say how many wait rather than show one.
+			send(&discordgo.MessageSend{Content: fmt.Sprintf("%s wait for review in `/corpus queue`.", corpus.Plural(rest, "new proposal"))})
 			return
 		}
 		send(&discordgo.MessageSend{Content: "**New proposal for the corpus** — moderators, Approve or Reject; nothing enters the corpus until one does.",

@@ -167,7 +167,7 @@ func startModerationIn(t *testing.T, srv *discordtest.Server, corpusDir, dataDir
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := start(t, srv, live, dataDir, bot.Options{Commands: []bot.Command{mod.Command()}, NoRateLimit: true,
+	h := start(t, srv, live, dataDir, bot.Options{Commands: []bot.Command{mod.Command(), mod.ProposeCommand()}, NoRateLimit: true,
 		CorpusCommit: mod.CorpusCommit})
 	t.Cleanup(func() {
 		h.stop()

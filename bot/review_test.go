@@ -45,6 +45,12 @@ func wireServer(t *testing.T) *httptest.Server {
 			"IAEA inspectors returned to Isfahan on Monday, Iran's atomic energy organisation said, to count the enriched uranium left after the strikes.",
 			"Iran said the centrifuges there had not run since June."))
 	})
+	mux.HandleFunc("/oped.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, page("Why the talks matter to everyone",
+			"Diplomacy is slow, and the meetings in Oman show how slow it can be when both sides distrust each other.",
+			"Still, talking is better than the alternative, the columnist argues."))
+	})
 	mux.HandleFunc("/match.html", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(w, page("Cup final decided on penalties",
@@ -156,6 +162,31 @@ func TestReviewQueueThroughDiscord(t *testing.T) {
 	}
 	if _, q = h.corpusCmd(t, modPerm, "queue"); !strings.Contains(q.Content, "queue is empty") {
 		t.Errorf("queue after review: %s", q.Sprint())
+	}
+
+	// "Propose to corpus" on a message: its links, or the message itself.
+	withLinks := srv.Post(alice, inGuild, "worth a look: "+wire.URL+"/oped.html and "+wire.URL+"/talks.html.", false)
+	id, err = srv.MessageCommandAs(member, inGuild, "Propose to corpus", withLinks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, p, err := srv.Response(timeout, id); err != nil || !strings.Contains(p.Content, "only moderators") {
+		t.Errorf("propose by a member: %v %q", err, p.Content)
+	}
+	id, _ = srv.MessageCommandAs(modPerm, inGuild, "Propose to corpus", withLinks)
+	_, p, err = srv.Response(timeout, id)
+	if err != nil || !strings.Contains(p.Content, "1 proposal now in the review queue") || !strings.Contains(p.Content, "Why the talks matter") ||
+		!strings.Contains(p.Content, "talks.html — already in the corpus") {
+		t.Errorf("propose the links: %v\n%s", err, p.Content)
+	}
+	plain := srv.Post(alice, inGuild, "Iran's envoy told reporters in Vienna that enrichment at Fordow had stopped for good.", false)
+	id, _ = srv.MessageCommandAs(modRoleMember, inGuild, "Propose to corpus", plain)
+	if _, p, err := srv.Response(timeout, id); err != nil || !strings.Contains(p.Content, "Message by alice") {
+		t.Errorf("propose the message: %v\n%s", err, p.Content)
+	}
+	_, q = h.corpusCmd(t, modPerm, "queue")
+	if !strings.Contains(q.Content, "of 2") {
+		t.Errorf("queue after proposals: %s", q.Sprint())
 	}
 	id = srv.SubcommandGroup(modPerm, inGuild, "corpus", "watch", "list")
 	if _, p, err := srv.Response(timeout, id); err != nil || !strings.Contains(p.Sprint(), wire.URL+"/feed.xml — read") {

@@ -164,7 +164,7 @@ func (s *Server) PostReply(u User, p Place, content string, mentionBot bool, rep
 func (s *Server) post(u User, p Place, content string, mentionBot bool, replyTo string) string {
 	s.mu.Lock()
 	id := s.newIDLocked()
-	s.messages[id] = &storedMessage{ID: id, ChannelID: p.ChannelID, GuildID: p.GuildID, AuthorID: u.ID, Content: content}
+	s.messages[id] = &storedMessage{ID: id, ChannelID: p.ChannelID, GuildID: p.GuildID, AuthorID: u.ID, AuthorName: u.Name, Content: content}
 	var ref json.RawMessage
 	if replyTo != "" {
 		ref, _ = s.messageJSONLocked(replyTo)

@@ -2,6 +2,7 @@ package discordtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"time"
 )
@@ -66,6 +67,21 @@ func (s *Server) SubcommandGroup(m Member, p Place, name, group, sub string, opt
 	data := map[string]any{"id": "cmd-" + name, "name": name, "type": 1,
 		"options": []map[string]any{{"name": group, "type": 2, "options": []map[string]any{{"name": sub, "type": 1, "options": options}}}}}
 	return s.interactAs(m, p, 2, data, nil, "")
+}
+
+// MessageCommandAs is MessageCommand by member m, with m's roles and permissions.
+func (s *Server) MessageCommandAs(m Member, p Place, name, target string) (string, error) {
+	s.mu.Lock()
+	raw, ok := s.messageJSONLocked(target)
+	s.mu.Unlock()
+	if !ok {
+		return "", fmt.Errorf("discordtest: no message %s", target)
+	}
+	data := map[string]any{
+		"id": "cmd-" + name, "name": name, "type": 3, "target_id": target,
+		"resolved": map[string]any{"messages": map[string]json.RawMessage{target: raw}},
+	}
+	return s.interactAs(m, p, 2, data, nil, ""), nil
 }
 
 // SubcommandAutocomplete dispatches an autocomplete request for option focused of

@@ -150,7 +150,7 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watchDir 
 		return err
 	}
 	b, err = bot.New(cfg, live, logger, bot.Options{Build: bot.ReadBuild(), Split: c.Splitter().Split,
-		Commands: []bot.Command{mod.Command()}, Metrics: metrics,
+		Commands: []bot.Command{mod.Command(), mod.ProposeCommand()}, Metrics: metrics,
 		HealthDetails: func() []string { return append(syncState.Details(), mod.WatchDetails()...) }, CorpusCommit: mod.CorpusCommit})
 	if err != nil {
 		return err

@@ -255,6 +255,7 @@ type poll struct {
 	rep      Report
 	checked  map[string]bool // article addresses read in this poll
 	failed   bool            // the last article could not be judged now: read it again later
+	byPerson string          // who proposes, when a person does: nothing is dropped as off topic
 }
 
 // Poll reads every watched source once, and every URL-added document's page, and
@@ -262,36 +263,14 @@ type poll struct {
 // sources that failed recently are asked too (a poll asked for by a person); without, they
 // wait for their back-off. Proposals older than the maximum age expire first.
 func (p *Poller) Poll(ctx context.Context, c *corpus.Corpus, force bool) (Report, error) {
-	w := &poll{p: p, ctx: ctx, c: c, st: p.loadState(), now: p.review.now(), names: Names(c),
-		byKey: map[string]corpus.Document{}, queued: map[string]string{}, checked: map[string]bool{}}
-	expired, err := p.review.Expire(ctx, p.opts.MaxAge)
+	w, err := p.start(ctx, c)
 	if err != nil {
-		return w.rep, fmt.Errorf("poll: %w", err)
-	}
-	w.rep.Expired = len(expired)
-	if p.opts.Observer != nil && len(expired) > 0 {
-		p.opts.Observer.Proposals("expired", len(expired))
+		return w.rep, err
 	}
 	sources, err := p.review.Sources()
 	if err != nil {
 		p.log.Warn("a watched source cannot be read", "err", err)
 	}
-	if w.rejected, err = p.review.Rejected(); err != nil {
-		p.log.Warn("a rejection cannot be read", "err", err)
-	}
-	q, err := p.review.Queue()
-	if err != nil {
-		p.log.Warn("a proposal cannot be read", "err", err)
-	}
-	for _, d := range c.Documents {
-		if d.URL != "" {
-			w.byKey[web.SameAddressKey(d.URL)] = d
-		}
-	}
-	for _, pr := range q {
-		w.remember(pr)
-	}
-	w.waiting = len(q)
 	var made []Proposal
 	for _, s := range sources {
 		if err := ctx.Err(); err != nil {
@@ -311,6 +290,45 @@ func (p *Poller) Poll(ctx context.Context, c *corpus.Corpus, force bool) (Report
 			made = append(made, pr)
 		}
 	}
+	return w.finish(made, curate.Actor{ID: "watch", Via: "watch"}, "corpus poll")
+}
+
+// start begins a poll of the corpus c: proposals too old expire, and what the corpus,
+// the queue and the rejections hold is gathered.
+func (p *Poller) start(ctx context.Context, c *corpus.Corpus) (*poll, error) {
+	w := &poll{p: p, ctx: ctx, c: c, st: p.loadState(), now: p.review.now(), names: Names(c),
+		byKey: map[string]corpus.Document{}, queued: map[string]string{}, checked: map[string]bool{}}
+	expired, err := p.review.Expire(ctx, p.opts.MaxAge)
+	if err != nil {
+		return w, fmt.Errorf("poll: %w", err)
+	}
+	w.rep.Expired = len(expired)
+	if p.opts.Observer != nil && len(expired) > 0 {
+		p.opts.Observer.Proposals("expired", len(expired))
+	}
+	if w.rejected, err = p.review.Rejected(); err != nil {
+		p.log.Warn("a rejection cannot be read", "err", err)
+	}
+	q, err := p.review.Queue()
+	if err != nil {
+		p.log.Warn("a proposal cannot be read", "err", err)
+	}
+	for _, d := range c.Documents {
+		if d.URL != "" {
+			w.byKey[web.SameAddressKey(d.URL)] = d
+		}
+	}
+	for _, pr := range q {
+		w.remember(pr)
+	}
+	w.waiting = len(q)
+	return w, nil
+}
+
+// finish saves the poller's state and writes the proposals made into the queue, as one
+// commit by who.
+func (w *poll) finish(made []Proposal, who curate.Actor, command string) (Report, error) {
+	p := w.p
 	w.rep.Proposed = made
 	if len(w.st.Skipped) > maxSkipped {
 		w.st.Skipped = w.st.Skipped[len(w.st.Skipped)-maxSkipped:]
@@ -321,14 +339,61 @@ func (p *Poller) Poll(ctx context.Context, c *corpus.Corpus, force bool) (Report
 	if len(made) == 0 {
 		return w.rep, nil
 	}
-	if err := p.review.propose(ctx, curate.Actor{ID: "watch", Via: "watch"}, made,
-		fmt.Sprintf("corpus poll: %s", corpus.Plural(len(made), "proposal"))); err != nil {
+	if err := p.review.propose(w.ctx, who, made, fmt.Sprintf("%s: %s", command, corpus.Plural(len(made), "proposal"))); err != nil {
 		return w.rep, fmt.Errorf("poll: %w", err)
 	}
 	if p.opts.Observer != nil {
 		p.opts.Observer.Proposals("made", len(made))
 	}
 	return w.rep, nil
+}
+
+// Propose makes proposals of the pages at urls that a person (who) found in source (the
+// link to a Discord message): each is read and judged as a poll reads an article, except
+// that one off topic is proposed all the same, with its relevance and why.
+func (p *Poller) Propose(ctx context.Context, c *corpus.Corpus, urls []string, source string, who curate.Actor) (Report, error) {
+	w, err := p.start(ctx, c)
+	if err != nil {
+		return w.rep, err
+	}
+	w.byPerson = who.Name
+	var made []Proposal
+	for _, u := range urls {
+		if pr, ok := w.article(source, u, nil); ok {
+			made = append(made, pr)
+		}
+	}
+	return w.finish(made, who, "corpus propose")
+}
+
+// ProposeText makes a proposal of a text itself (a Discord message, at the address
+// source, by author, written at when), as a document titled title, paragraphs separated
+// by blank lines.
+func (p *Poller) ProposeText(ctx context.Context, c *corpus.Corpus, title, text, source, author string, when time.Time, who curate.Actor) (Report, error) {
+	a := corpus.Article{Title: corpus.OneLine(title), URL: source, Author: author, Published: when.UTC().Format(time.DateOnly), Kind: corpus.KindStatement}
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if t := corpus.OneLine(para); t != "" {
+			a.Blocks = append(a.Blocks, corpus.Block{Text: t})
+		}
+	}
+	if len(a.Blocks) == 0 {
+		return Report{}, corpus.Refuse("the message has no text to propose", nil)
+	}
+	md, err := a.Markdown()
+	if err != nil {
+		return Report{}, corpus.Refuse("the message cannot be written as a document", err)
+	}
+	w, err := p.start(ctx, c)
+	if err != nil {
+		return w.rep, err
+	}
+	w.byPerson = who.Name
+	src := corpus.Source{URL: source, ContentType: "text/markdown; charset=utf-8", Data: md}
+	var made []Proposal
+	if pr, ok := w.article(source, source, &src); ok {
+		made = append(made, pr)
+	}
+	return w.finish(made, who, "corpus propose")
 }
 
 // remember records a waiting proposal, so that no copy of it is proposed.
@@ -531,6 +596,9 @@ func (w *poll) article(source, u string, src *corpus.Source) (Proposal, bool) {
 			}
 		}
 		if d.Unchanged || TextHash(existing) == hash {
+			if w.byPerson != "" { // a person asked: say why nothing comes of it
+				w.skip(source, u, title, "already in the corpus as "+existing.ID+", with this text")
+			}
 			return Proposal{}, false // the corpus has this text
 		}
 		pr.Kind, pr.Doc, pr.Changed = KindUpdate, existing.ID, changedParagraphs(existing, d.Doc)
@@ -545,7 +613,8 @@ func (w *poll) article(source, u string, src *corpus.Source) (Proposal, bool) {
 		}
 	}
 	pr.Relevance, pr.Why = Relevance(d.Doc, w.names)
-	if pr.Kind == KindNew && pr.Relevance < OnTopic {
+	pr.By = w.byPerson
+	if pr.Kind == KindNew && pr.Relevance < OnTopic && w.byPerson == "" {
 		w.skip(source, u, title, fmt.Sprintf("off topic (relevance %.2f: %s)", pr.Relevance, pr.Why))
 		return Proposal{}, false
 	}
