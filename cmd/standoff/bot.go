@@ -173,11 +173,17 @@ func pollsWatched(cfg bot.Config, every time.Duration) bool {
 	if cfg.AutoShards || cfg.ShardCount <= 1 {
 		return true
 	}
-	g, err := strconv.ParseUint(cfg.AdminGuildIDs[0], 10, 64)
-	if err != nil {
-		return false
+	return ShardOfGuild(cfg.AdminGuildIDs[0], cfg.ShardCount) == cfg.ShardID
+}
+
+// ShardOfGuild is the shard of count that Discord sends a guild's events to:
+// (guild_id >> 22) % count; -1 for an id that is not a snowflake.
+func ShardOfGuild(guild string, count int) int {
+	g, err := strconv.ParseUint(guild, 10, 64)
+	if err != nil || count < 1 {
+		return -1
 	}
-	return int((g>>22)%uint64(cfg.ShardCount)) == cfg.ShardID
+	return int((g >> 22) % uint64(count))
 }
 
 // newBotPoller returns the poller of the watched sources when this process polls them

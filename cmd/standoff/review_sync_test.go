@@ -1,0 +1,93 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/standoff-bot/standoff/bot/discordtest"
+)
+
+// reviewGuild is a second admin guild, on shard 1 of 2 (syncGuild is on shard 0).
+const reviewGuild = "123456789016539982"
+
+// TestTwoBotsOneQueue is the issue's third "done when": two processes on one remote, the
+// shards 0 and 1 of two, with an admin guild on each. Only the one serving the first
+// admin guild's shard polls the watched feed; the queue reaches the other through the
+// remote, a moderator of the other guild approves there, and both serve the document.
+func TestTwoBotsOneQueue(t *testing.T) {
+	if ShardOfGuild(syncGuild, 2) != 0 || ShardOfGuild(reviewGuild, 2) != 1 {
+		t.Fatal("the test's guilds are not on shards 0 and 1")
+	}
+	bin := buildStandoff(t)
+	remote := newBareRemote(t)
+	site := newNewsSite(t)
+	site.set("/news/talks.html", article("Talks on the Quillon framework resume in Muscat", "Example Wire", "2026-11-27", "", talksParas...))
+	site.feed = []string{"/news/talks.html"}
+	env := []string{"STANDOFF_CORPUS_GIT=file://" + remote, "STANDOFF_CORPUS_SYNC=200ms", "STANDOFF_FETCH_ALLOW=127.0.0.1",
+		"STANDOFF_ADMIN_GUILD_IDS=" + syncGuild + "," + reviewGuild, "STANDOFF_WATCH_EVERY=1s", "STANDOFF_WATCH_PAUSE=off",
+		"STANDOFF_SHARD_COUNT=2"}
+	a := startBotProc(t, bin, t.TempDir(), append(env, "STANDOFF_SHARD_ID=0")...)
+	b := startBotProcUntil(t, bin, t.TempDir(), func(p *botProc) bool {
+		return waitFor(60*time.Second, func() bool { return strings.Contains(p.logs.String(), `"msg":"bot ready"`) })
+	}, append(env, "STANDOFF_SHARD_ID=1")...)
+	if !strings.Contains(a.logs.String(), "this process polls the watched sources") || strings.Contains(b.logs.String(), "this process polls the watched sources") {
+		t.Fatalf("want A alone to poll; A:\n%s\nB:\n%s", grepLines(a.logs.String(), "watch"), grepLines(b.logs.String(), "watch"))
+	}
+
+	id := a.srv.SubcommandGroup(syncMod, syncPlace, "corpus", "watch", "add", discordtest.Opt{Name: "url", Value: site.srv.URL + "/feed.xml"})
+	if _, p, err := a.srv.Response(30*time.Second, id); err != nil || !strings.Contains(p.Content, "Watching") {
+		t.Fatalf("watch add on A: %v %q", err, p.Content)
+	}
+	inReview := discordtest.Place{GuildID: reviewGuild, ChannelID: "123456789016539983"}
+	var queue discordtest.Payload
+	var queueMsg string
+	if !waitFor(60*time.Second, func() bool {
+		id := b.srv.Subcommand(syncMod, inReview, "corpus", "queue")
+		call, p, err := b.srv.Response(30*time.Second, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		queue, queueMsg = p, call.MessageID
+		return len(p.Embeds) > 0
+	}) {
+		t.Fatalf("B's queue never showed A's proposal; A's logs:\n%s", grepLines(a.logs.String(), "poll"))
+	}
+	if queue.Embeds[0].Title != "Talks on the Quillon framework resume in Muscat" {
+		t.Fatalf("B's queue: %s", queue.Sprint())
+	}
+	approve, _ := queue.Button("corpus:qa:")
+	id, err := b.srv.ClickAs(syncMod, queueMsg, approve.CustomID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, p, err := b.srv.Response(60*time.Second, id); err != nil || !strings.Contains(p.Sprint(), "Approved — document added") {
+		t.Fatalf("approve on B: %v\n%s\nlogs:\n%s", err, p.Sprint(), b.logs.String())
+	}
+	const q = "what would the Quillon framework cap?"
+	askIn := func(p *botProc, place discordtest.Place) []string {
+		p.asks++
+		asker := discordtest.User{ID: fmt.Sprintf("7%017d", p.asks), Name: "asker"}
+		id := p.srv.Slash(asker, place, "ask", discordtest.Opt{Name: "question", Value: q})
+		_, pl, err := p.srv.Response(20*time.Second, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, b := range pl.Buttons() {
+			if rest, ok := strings.CutPrefix(b.CustomID, "full:"); ok {
+				_, ref, _ := strings.Cut(rest, ":")
+				doc, _, _ := strings.Cut(ref, "#")
+				out = append(out, doc)
+			}
+		}
+		return out
+	}
+	if !docWith(askIn(b, inReview), "quillon") {
+		t.Error("B does not answer from the document it approved")
+	}
+	if !waitFor(30*time.Second, func() bool { return docWith(askIn(a, syncPlace), "quillon") }) {
+		t.Fatalf("A never answered from the document B approved; A's logs:\n%s", a.logs.String())
+	}
+}
