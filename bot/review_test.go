@@ -193,3 +193,42 @@ func TestReviewQueueThroughDiscord(t *testing.T) {
 		t.Errorf("watch list: %v %s", err, p.Sprint())
 	}
 }
+
+// TestFailingSourceInHealth: a watched source failing for a day shows in the details of
+// /healthz and in /corpus watch list.
+func TestFailingSourceInHealth(t *testing.T) {
+	down := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+	}))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down.Listener = ln
+	down.Start()
+	t.Cleanup(down.Close)
+	clock := &fakeClock{t: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}
+	corpusDir, dataDir := seedCorpus(t), t.TempDir()
+	fetch, _ := web.NewFetcher(web.FetchConfig{Allow: []string{"127.0.0.1"}})
+	poller := watch.NewPoller(&watch.Review{Store: corpus.Store{Dir: corpusDir}, Now: clock.Now}, fetch, dataDir, nil, watch.Options{HostPause: -1})
+	h := startModerationIn(t, nil, corpusDir, dataDir, []string{"127.0.0.1"}, clock, []string{guildID},
+		func(o *bot.ModerationOptions) { o.Poller = poller })
+	id := h.srv.SubcommandGroup(modPerm, inGuild, "corpus", "watch", "add", discordtest.Opt{Name: "url", Value: down.URL + "/feed"})
+	if _, _, err := h.srv.Response(timeout, id); err != nil {
+		t.Fatal(err)
+	}
+	h.mod.PollNow(context.Background())
+	if d := h.mod.WatchDetails(); len(d) != 0 {
+		t.Errorf("failing for minutes is already in /healthz: %v", d)
+	}
+	clock.Advance(25 * time.Hour)
+	h.mod.PollNow(context.Background())
+	d := h.mod.WatchDetails()
+	if len(d) != 1 || !strings.Contains(d[0], down.URL+"/feed failing since 2026-12-01T12:00:00Z") || !strings.Contains(d[0], "503") {
+		t.Errorf("health details %v", d)
+	}
+	id = h.srv.SubcommandGroup(modPerm, inGuild, "corpus", "watch", "list")
+	if _, p, err := h.srv.Response(timeout, id); err != nil || !strings.Contains(p.Sprint(), "failing since") {
+		t.Errorf("watch list: %v %s", err, p.Sprint())
+	}
+}

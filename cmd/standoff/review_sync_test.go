@@ -90,4 +90,14 @@ func TestTwoBotsOneQueue(t *testing.T) {
 	if !waitFor(30*time.Second, func() bool { return docWith(askIn(a, syncPlace), "quillon") }) {
 		t.Fatalf("A never answered from the document B approved; A's logs:\n%s", a.logs.String())
 	}
+	_, am := a.get("/metrics")
+	_, bm := b.get("/metrics")
+	for _, want := range []string{`standoff_review_proposals_total{outcome="made"} 1`, `standoff_watch_polls_total{outcome="ok",source="` + site.srv.URL + `/feed.xml"}`} {
+		if !strings.Contains(am, want) {
+			t.Errorf("A's metrics lack %s:\n%s", want, grepLines(am, "standoff_review")+grepLines(am, "standoff_watch"))
+		}
+	}
+	if !strings.Contains(bm, `standoff_review_proposals_total{outcome="approved"} 1`) || !strings.Contains(bm, "standoff_review_oldest_proposal_age_seconds 0") {
+		t.Errorf("B's metrics:\n%s", grepLines(bm, "standoff_review"))
+	}
 }
