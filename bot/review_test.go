@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/watch"
 	"github.com/standoff-bot/standoff/corpus/web"
+	"github.com/standoff-bot/standoff/corpus/web/webtest"
 )
 
 // wireServer serves a feed of two articles on 127.0.0.1: one about the standoff, one
@@ -57,15 +57,7 @@ func wireServer(t *testing.T) *httptest.Server {
 			"The home side won the cup final on Saturday after a penalty shoot-out that lasted eleven rounds.",
 			"Their coach said the players had trained for penalties every morning for a month."))
 	})
-	srv := httptest.NewUnstartedServer(mux)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
+	return webtest.Serve(t, mux)
 }
 
 // TestReviewQueueThroughDiscord is the second "done when": a watched feed is
@@ -197,16 +189,9 @@ func TestReviewQueueThroughDiscord(t *testing.T) {
 // TestFailingSourceInHealth: a watched source failing for a day shows in the details of
 // /healthz and in /corpus watch list.
 func TestFailingSourceInHealth(t *testing.T) {
-	down := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	down := webtest.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
 	}))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	down.Listener = ln
-	down.Start()
-	t.Cleanup(down.Close)
 	clock := &fakeClock{t: time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)}
 	corpusDir, dataDir := seedCorpus(t), t.TempDir()
 	fetch, _ := web.NewFetcher(web.FetchConfig{Allow: []string{"127.0.0.1"}})

@@ -2,7 +2,6 @@ package discordtest
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"time"
 )
@@ -71,15 +70,9 @@ func (s *Server) SubcommandGroup(m Member, p Place, name, group, sub string, opt
 
 // MessageCommandAs is MessageCommand by member m, with m's roles and permissions.
 func (s *Server) MessageCommandAs(m Member, p Place, name, target string) (string, error) {
-	s.mu.Lock()
-	raw, ok := s.messageJSONLocked(target)
-	s.mu.Unlock()
-	if !ok {
-		return "", fmt.Errorf("discordtest: no message %s", target)
-	}
-	data := map[string]any{
-		"id": "cmd-" + name, "name": name, "type": 3, "target_id": target,
-		"resolved": map[string]any{"messages": map[string]json.RawMessage{target: raw}},
+	data, err := s.messageCommandData(name, target)
+	if err != nil {
+		return "", err
 	}
 	return s.interactAs(m, p, 2, data, nil, ""), nil
 }

@@ -92,10 +92,16 @@ func (p *botProc) stop() {
 // askDocs asks q and returns the documents cited.
 func (p *botProc) askDocs(q string) []string {
 	p.t.Helper()
+	return p.askDocsIn(syncPlace, q)
+}
+
+// askDocsIn asks q at place and returns the documents cited.
+func (p *botProc) askDocsIn(place discordtest.Place, q string) []string {
+	p.t.Helper()
 	// A new member each time: the bot limits how fast one member asks.
 	p.asks++
 	asker := discordtest.User{ID: fmt.Sprintf("7%017d", p.asks), Name: fmt.Sprintf("asker%d", p.asks)}
-	id := p.srv.Slash(asker, syncPlace, "ask", discordtest.Opt{Name: "question", Value: q})
+	id := p.srv.Slash(asker, place, "ask", discordtest.Opt{Name: "question", Value: q})
 	_, pl, err := p.srv.Response(20*time.Second, id)
 	if err != nil {
 		p.t.Fatalf("/ask %q: %v\nlogs:\n%s", q, err, p.logs.String())

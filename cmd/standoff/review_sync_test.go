@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -66,28 +65,10 @@ func TestTwoBotsOneQueue(t *testing.T) {
 		t.Fatalf("approve on B: %v\n%s\nlogs:\n%s", err, p.Sprint(), b.logs.String())
 	}
 	const q = "what would the Quillon framework cap?"
-	askIn := func(p *botProc, place discordtest.Place) []string {
-		p.asks++
-		asker := discordtest.User{ID: fmt.Sprintf("7%017d", p.asks), Name: "asker"}
-		id := p.srv.Slash(asker, place, "ask", discordtest.Opt{Name: "question", Value: q})
-		_, pl, err := p.srv.Response(20*time.Second, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, b := range pl.Buttons() {
-			if rest, ok := strings.CutPrefix(b.CustomID, "full:"); ok {
-				_, ref, _ := strings.Cut(rest, ":")
-				doc, _, _ := strings.Cut(ref, "#")
-				out = append(out, doc)
-			}
-		}
-		return out
-	}
-	if !docWith(askIn(b, inReview), "quillon") {
+	if !docWith(b.askDocsIn(inReview, q), "quillon") {
 		t.Error("B does not answer from the document it approved")
 	}
-	if !waitFor(30*time.Second, func() bool { return docWith(askIn(a, syncPlace), "quillon") }) {
+	if !waitFor(30*time.Second, func() bool { return docWith(a.askDocs(q), "quillon") }) {
 		t.Fatalf("A never answered from the document B approved; A's logs:\n%s", a.logs.String())
 	}
 	_, am := a.get("/metrics")

@@ -3,13 +3,14 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/standoff-bot/standoff/corpus/web/webtest"
 )
 
 // newsSite serves a feed and its articles on 127.0.0.1; pages can change.
@@ -39,7 +40,7 @@ func article(title, publisher, date, canonical string, paras ...string) string {
 func newNewsSite(t *testing.T) *newsSite {
 	t.Helper()
 	s := &newsSite{pages: map[string]string{}}
-	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.srv = webtest.Serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if r.URL.Path == "/feed.xml" {
@@ -59,13 +60,6 @@ func newNewsSite(t *testing.T) *newsSite {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, page)
 	}))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.srv.Listener = ln
-	s.srv.Start()
-	t.Cleanup(s.srv.Close)
 	return s
 }
 

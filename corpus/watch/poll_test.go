@@ -3,9 +3,7 @@ package watch
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -14,21 +12,8 @@ import (
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/web"
+	"github.com/standoff-bot/standoff/corpus/web/webtest"
 )
-
-// localServer serves h on 127.0.0.1.
-func localServer(t testing.TB, h http.Handler) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewUnstartedServer(h)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
-}
 
 // onTopicPage is an article about the standoff, numbered n so that pages differ.
 func onTopicPage(n int) string {
@@ -129,7 +114,7 @@ func TestPollIsPolite(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(w, onTopicPage(2))
 	})
-	srv := localServer(t, mux)
+	srv := webtest.Serve(t, mux)
 	clock := &fakeClock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)}
 	rec := &recorder{}
 	p, r := newTestPoller(t, clock, rec, Options{Every: time.Hour, HostPause: time.Hour})
@@ -203,7 +188,7 @@ func TestPollBoundsTheQueue(t *testing.T) {
 		fmt.Sscanf(r.URL.Path, "/a/%d", &n)
 		fmt.Fprint(w, onTopicPage(n*1000))
 	})
-	srv := localServer(t, mux)
+	srv := webtest.Serve(t, mux)
 	clock := &fakeClock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)}
 	rec := &recorder{}
 	p, r := newTestPoller(t, clock, rec, Options{MaxItems: 3, MaxQueue: 4, MaxAge: 48 * time.Hour, HostPause: -1})
@@ -252,7 +237,7 @@ func TestPollRefusesHostileFeeds(t *testing.T) {
 			fmt.Fprint(w, body)
 		})
 	}
-	srv := localServer(t, mux)
+	srv := webtest.Serve(t, mux)
 	clock := &fakeClock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)}
 	p, r := newTestPoller(t, clock, &recorder{}, Options{HostPause: -1})
 	ctx := context.Background()
@@ -282,7 +267,7 @@ func TestPollRefusesHostileFeeds(t *testing.T) {
 // refused well within a second.
 func BenchmarkPollHostileFeeds(b *testing.B) {
 	body := "<rss><channel>" + strings.Repeat("<item><link>/x</link></item>", 100_000/2) + "</channel></rss>"
-	srv := localServer(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := webtest.Serve(b, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/rss+xml")
 		fmt.Fprint(w, body)
 	}))
@@ -325,7 +310,7 @@ func BenchmarkPoll20Sources(b *testing.B) {
 		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(w, onTopicPage(n))
 	})
-	srv := localServer(b, mux)
+	srv := webtest.Serve(b, mux)
 	c, err := corpus.Load(context.Background(), corpus.Default())
 	if err != nil {
 		b.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/web/webtest"
 )
 
 const rssFeed = `<?xml version="1.0" encoding="UTF-8"?>
@@ -156,7 +157,7 @@ func TestPollHostileServers(t *testing.T) {
 		w.Header().Set("Content-Type", "image/png")
 		w.Write([]byte("\x89PNG\r\n\x1a\n"))
 	})
-	srv := localServer(t, mux)
+	srv := webtest.Serve(t, mux)
 	f, err := NewFetcher(FetchConfig{Allow: []string{"127.0.0.1"}, Timeout: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)

@@ -5,27 +5,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/web/webtest"
 )
-
-// localServer serves h on 127.0.0.1 for the test.
-func localServer(t *testing.T, h http.Handler) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewUnstartedServer(h)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
-}
 
 func TestFetch(t *testing.T) {
 	mux := http.NewServeMux()
@@ -65,7 +51,7 @@ func TestFetch(t *testing.T) {
 	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/loop", http.StatusFound)
 	})
-	srv := localServer(t, mux)
+	srv := webtest.Serve(t, mux)
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	mux.HandleFunc("/to-other-loopback", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://127.0.0.2:"+port+"/page", http.StatusFound)
@@ -136,7 +122,7 @@ func TestFetchDropsCredentials(t *testing.T) {
 		w.Header().Set("Content-Type", "text/plain")
 		fmt.Fprint(w, "Title\n\nBody.")
 	})
-	srv := localServer(t, mux)
+	srv := webtest.Serve(t, mux)
 	f, err := NewFetcher(FetchConfig{Allow: []string{"127.0.0.1"}})
 	if err != nil {
 		t.Fatal(err)
