@@ -70,7 +70,7 @@ func (r *recorder) sleep(_ context.Context, d time.Duration) error {
 // recorder, and the review.
 func newTestPoller(t *testing.T, clock *fakeClock, rec *recorder, opts Options) (*Poller, *Review) {
 	t.Helper()
-	f, err := web.NewFetcher(web.FetchConfig{Allow: []string{"127.0.0.1"}, Timeout: 2 * time.Second})
+	f, err := web.NewFetcher(web.FetchConfig{Allow: webtest.Allow})
 	if err != nil {
 		t.Fatal(err)
 	}
