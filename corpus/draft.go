@@ -120,7 +120,7 @@ func newDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
 	// The same bytes read the same wherever they are: only the id and path change.
 	d.Doc = doc
 	d.Doc.ID, d.Doc.Path = d.ID, d.Path
-	d.Similar = NearDuplicates(d.Doc, c.Documents, NearDuplicateThreshold)
+	d.Similar = c.near.NearDuplicates(d.Doc, c.Documents, NearDuplicateThreshold)
 	return d, nil
 }
 

@@ -30,7 +30,7 @@ const ReviewFolder = "review"
 // ReviewFolder at the root, are skipped silently. The error is for a corpus that cannot be read at all, or for ctx
 // being done.
 func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
-	c := &Corpus{splitter: NewSplitter()}
+	c := &Corpus{splitter: NewSplitter(), near: &ShingleCache{}}
 	byID := map[string]string{} // id → path of the document that has it
 	var paths []string          // documents to read, in walk order
 	type atProblem struct {

@@ -251,6 +251,7 @@ type poll struct {
 	byKey    map[string]corpus.Document // corpus documents by address key
 	queued   map[string]string          // address key → id of the proposal waiting
 	queue    []corpus.Document          // the waiting proposals' documents, for near-copies
+	near     *corpus.ShingleCache       // their shingles
 	waiting  int                        // proposals waiting, new ones included
 	rep      Report
 	checked  map[string]bool // article addresses read in this poll
@@ -297,7 +298,7 @@ func (p *Poller) Poll(ctx context.Context, c *corpus.Corpus, force bool) (Report
 // the queue and the rejections hold is gathered.
 func (p *Poller) start(ctx context.Context, c *corpus.Corpus) (*poll, error) {
 	w := &poll{p: p, ctx: ctx, c: c, st: p.loadState(), now: p.review.now(), names: Names(c),
-		byKey: map[string]corpus.Document{}, queued: map[string]string{}, checked: map[string]bool{}}
+		byKey: map[string]corpus.Document{}, queued: map[string]string{}, checked: map[string]bool{}, near: &corpus.ShingleCache{}}
 	expired, err := p.review.Expire(ctx, p.opts.MaxAge)
 	if err != nil {
 		return w, fmt.Errorf("poll: %w", err)
@@ -607,7 +608,7 @@ func (w *poll) article(source, u string, src *corpus.Source) (Proposal, bool) {
 			w.skip(source, u, title, fmt.Sprintf("a near-copy of %s (%.0f%% the same)", d.Similar[0].ID, 100*d.Similar[0].Score))
 			return Proposal{}, false
 		}
-		if sim := corpus.NearDuplicates(d.Doc, w.queue, corpus.NearDuplicateThreshold); len(sim) > 0 {
+		if sim := w.near.NearDuplicates(d.Doc, w.queue, corpus.NearDuplicateThreshold); len(sim) > 0 {
 			w.skip(source, u, title, fmt.Sprintf("a near-copy of %s in the queue (%.0f%% the same)", sim[0].ID, 100*sim[0].Score))
 			return Proposal{}, false
 		}
