@@ -123,8 +123,12 @@ func marshal(v any) ([]byte, error) {
 	return append(data, '\n'), nil
 }
 
-// list reads every JSON file of folder into values made by newT; a file that cannot be
-// read is skipped and reported in the error, the others returned.
+// maxFolderFiles is the most files of one review folder read: a hostile remote cannot
+// make a poll or a /corpus queue read without end.
+const maxFolderFiles = 2000
+
+// list reads the JSON files of folder (at most maxFolderFiles) into values of T; a file
+// that cannot be read is skipped and reported in the error, the others returned.
 func list[T any](r *Review, folder string) ([]T, error) {
 	dir := filepath.Join(r.Store.Dir, filepath.FromSlash(folder))
 	entries, err := os.ReadDir(dir)
@@ -136,6 +140,10 @@ func list[T any](r *Review, folder string) ([]T, error) {
 	}
 	var out []T
 	var errs []error
+	if len(entries) > maxFolderFiles {
+		errs = append(errs, fmt.Errorf("read %s: %d files, more than %d: the rest are left out", folder, len(entries), maxFolderFiles))
+		entries = entries[:maxFolderFiles]
+	}
 	for _, e := range entries {
 		if !e.Type().IsRegular() || path.Ext(e.Name()) != ".json" || strings.HasPrefix(e.Name(), ".") {
 			continue
