@@ -244,28 +244,25 @@ func (m *Moderation) approve(ctx context.Context, r *responder, who curate.Actor
 		r.edit(ctx, failureNotice(r.log, "Not approved", err))
 		return
 	}
-	title := "Approved — document added"
-	if d.Unchanged {
-		title = "Approved — the corpus already had exactly this text"
-	} else {
+	reply := notice("Approved — the corpus already had exactly this text.")
+	if !d.Unchanged {
 		out, err := m.change(ctx, r, who, subAdd, p.URL, curate.PlanDraft(d), func() (func() error, error) { return m.store.Commit(d) })
 		if err != nil {
 			r.edit(ctx, failureNotice(r.log, "Not approved", err))
 			return
 		}
+		title := "Approved — document added"
 		if d.Replaces != "" {
 			title = "Approved — document updated"
 		}
-		defer func() { r.edit(ctx, withBy(outcomeMessage(title, out), who)) }()
+		reply = outcomeMessage(title, out)
 	}
 	if err := rv.Dismiss(ctx, who, id, "approved"); err != nil {
 		r.log.Error("taking the approved proposal out of the queue", "proposal", id, "err", err)
 	}
 	m.observe("approved", 1)
 	r.log.Info("proposal approved", "proposal", id, "doc", d.ID)
-	if d.Unchanged {
-		r.edit(ctx, notice(title+"."))
-	}
+	r.edit(ctx, withBy(reply, who))
 }
 
 // withBy adds who did it to a message shown where others see it too.
