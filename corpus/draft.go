@@ -42,7 +42,10 @@ type Draft struct {
 	// when it gives none or is not a page.
 	Canonical string
 
-	Replaces  string    // id of the document it updates (same address); empty for a new one
+	Replaces string // id of the document it updates (same address); empty for a new one
+	// SameAs is a document of the corpus at the address the page gives for itself
+	// (Canonical) when that is not the page's own: the same page under another address.
+	SameAs    string
 	BaseHash  string    // hash of the file at Path when the draft was made; empty when none
 	Unchanged bool      // the document it updates has exactly this content
 	Similar   []Similar // existing documents it nearly duplicates
@@ -107,6 +110,11 @@ func newDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
 		if prev, ok := findByURL(c, doc.URL); ok {
 			d.Path, d.Replaces, d.BaseHash = prev.Path, prev.ID, prev.Hash
 			d.Unchanged = prev.Hash == Hash(data)
+		}
+	}
+	if d.Replaces == "" && d.Canonical != "" {
+		if prev, ok := findByURL(c, d.Canonical); ok {
+			d.SameAs = prev.ID
 		}
 	}
 	if d.Path == "" {

@@ -250,6 +250,9 @@ func printDraft(w io.Writer, d corpus.Draft) {
 	if len(doc.Paragraphs) > 0 {
 		fmt.Fprintf(w, "first:      %s\n", oneLine(doc.Paragraphs[0].Text))
 	}
+	if d.SameAs != "" {
+		fmt.Fprintf(w, "warning:    the same page as %s: the page names that document's address as its own\n", d.SameAs)
+	}
 	for _, s := range d.Similar {
 		fmt.Fprintf(w, "warning:    nearly duplicates %s — %s (%.0f%% the same)\n", s.ID, s.Title, s.Score*100)
 	}

@@ -228,3 +228,33 @@ func TestWatchPollApproveReject(t *testing.T) {
 		}
 	}
 }
+
+// TestAddOneArticleUnderTwoAddresses is the second finding: a page added as
+// …/article.html?utm_source=x and then as …/article.html is one document, and a copy
+// whose rel=canonical names a document of the corpus is shown as the same page.
+func TestAddOneArticleUnderTwoAddresses(t *testing.T) {
+	t.Setenv("STANDOFF_FETCH_ALLOW", "127.0.0.1")
+	site := newNewsSite(t)
+	base := site.srv.URL
+	site.set("/news/talks.html", article("Talks on the Quillon framework resume in Muscat", "Example Wire", "2026-11-27", "", talksParas...))
+	site.set("/partner/copy.html", article("Quillon talks", "Partner Daily", "2026-11-27", base+"/news/talks.html", talksParas...))
+	corpusDir, data := seedOnlyCorpus(t), t.TempDir()
+	add := func(u string) string {
+		t.Helper()
+		code, out, errOut := runCmd(t, "", "corpus", "add", "--corpus", corpusDir, "--data", data, u)
+		if code != 0 {
+			t.Fatalf("add %s: exit %d: %s", u, code, errOut)
+		}
+		return out
+	}
+	first := add(base + "/news/talks.html?utm_source=x&utm_medium=social")
+	if strings.Contains(first, "utm_") {
+		t.Errorf("the stored address keeps its tracking parameters:\n%s", first)
+	}
+	if again := add(base + "/news/talks.html"); !strings.Contains(again, "nothing to add") {
+		t.Errorf("the same page without its tracking parameters is another document:\n%s", again)
+	}
+	if copied := add(base + "/partner/copy.html"); !strings.Contains(copied, "warning:    the same page as added/2026-11-27-talks-on-the-quillon-framework-resume-in-muscat") {
+		t.Errorf("the syndicated copy is not shown as the same page:\n%s", copied)
+	}
+}

@@ -239,7 +239,7 @@ func (f *Fetcher) get(ctx context.Context, rawURL, accept string, prev Validator
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusNotModified && (prev.ETag != "" || prev.LastModified != "") {
-		return Fetched{URL: corpus.PublicURL(resp.Request.URL.String()), NotModified: true, Validators: prev}, nil
+		return Fetched{URL: CleanURL(resp.Request.URL.String()), NotModified: true, Validators: prev}, nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return Fetched{}, corpus.Refuse(fmt.Sprintf("the page answered %s", resp.Status), nil)
@@ -259,7 +259,7 @@ func (f *Fetcher) get(ctx context.Context, rawURL, accept string, prev Validator
 		ct = http.DetectContentType(data)
 	}
 	mt, params, _ := mime.ParseMediaType(ct)
-	return Fetched{URL: corpus.PublicURL(resp.Request.URL.String()), ContentType: mt, Charset: params["charset"], Data: data,
+	return Fetched{URL: CleanURL(resp.Request.URL.String()), ContentType: mt, Charset: params["charset"], Data: data,
 		Validators: Validators{ETag: validator(resp.Header.Get("ETag")), LastModified: validator(resp.Header.Get("Last-Modified"))}}, nil
 }
 
