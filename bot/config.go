@@ -36,6 +36,9 @@ type Config struct {
 	RetentionDays int
 	// AuditChannelID receives a line for every corpus change; empty for none.
 	AuditChannelID string
+	// ReviewChannelID, a channel of an admin guild, receives the new proposals of the
+	// review queue; empty for none (/corpus queue only).
+	ReviewChannelID string
 	// FetchAllow lists hosts or CIDR ranges that downloads may reach although they are
 	// loopback, private or link-local.
 	FetchAllow []string

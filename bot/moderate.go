@@ -19,6 +19,8 @@ import (
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
+	"github.com/standoff-bot/standoff/corpus/watch"
+	"github.com/standoff-bot/standoff/corpus/web"
 )
 
 // Names of the /corpus command, its subcommands and options.
@@ -85,6 +87,12 @@ type ModerationOptions struct {
 	// ParseTimeout bounds the reading of one document into a preview, after its
 	// download. Default corpus.DefaultParseTimeout.
 	ParseTimeout time.Duration
+	// Poller, when set, polls the watched sources from this process (Watching); nil:
+	// another process does, and /corpus watch list cannot say how sources answered.
+	Poller *watch.Poller
+	// Observer, when set, is told of proposals approved and rejected (the poller tells
+	// it of the others).
+	Observer watch.Observer
 }
 
 // Outcome is what a change of the corpus did.
@@ -100,13 +108,15 @@ type Moderation struct {
 	cfg    Config
 	log    *slog.Logger
 	opts   ModerationOptions
-	fetch  *corpus.Fetcher
+	fetch  *web.Fetcher
 	parser *corpus.Parser // reads previews, a few at a time
 	store  corpus.Store
 	pend   *curate.Pending
 	audit  *curate.AuditLog
 	rest   *discordgo.Session // posts to the audit channel; nil without one
 
+	poster    reviewPoster  // paces the posts to the review channel
+	proposer  *watch.Poller // reads what "Propose to corpus" proposes
 	stopSweep func()        // stops the sweeper of previews
 	swept     chan struct{} // closed when the sweeper has stopped
 
@@ -137,7 +147,7 @@ func NewModeration(cfg Config, c *corpus.Corpus, served standoff.Stats, rebuild 
 		opts.RefreshTimeout = defaultRefreshT
 	}
 	if opts.MaxBytes <= 0 {
-		opts.MaxBytes = corpus.DefaultMaxBytes
+		opts.MaxBytes = corpus.MaxDocumentBytes
 	}
 	if opts.MaxParses <= 0 {
 		opts.MaxParses = 2
@@ -151,7 +161,7 @@ func NewModeration(cfg Config, c *corpus.Corpus, served standoff.Stats, rebuild 
 	if opts.SweepEvery <= 0 {
 		opts.SweepEvery = 5 * time.Minute
 	}
-	fetch, err := corpus.NewFetcher(corpus.FetchConfig{Allow: cfg.FetchAllow, MaxBytes: opts.MaxBytes,
+	fetch, err := web.NewFetcher(web.FetchConfig{Allow: cfg.FetchAllow, MaxBytes: opts.MaxBytes,
 		Timeout: opts.FetchTimeout, UserAgent: "standoff (Discord bot; corpus moderation)"})
 	if err != nil {
 		return nil, fmt.Errorf("new moderation: %w", err)
@@ -173,9 +183,10 @@ func NewModeration(cfg Config, c *corpus.Corpus, served standoff.Stats, rebuild 
 		}
 		return st, err
 	}
+	m.proposer = newProposer(m.review(), m)
 	m.cur = curate.NewCurator(curate.Config{CorpusDir: cfg.CorpusDir, Audit: audit, Rebuild: onRebuild,
 		Commit: m.commitLocked, Now: opts.Now, Log: m.log}, c, served)
-	if cfg.AuditChannelID != "" {
+	if cfg.AuditChannelID != "" || cfg.ReviewChannelID != "" {
 		if m.rest, err = restSession(cfg, opts.HTTPClient); err != nil {
 			audit.Close()
 			return nil, fmt.Errorf("new moderation: %w", err)
@@ -286,7 +297,7 @@ func corpusDefinition() *discordgo.ApplicationCommand {
 				Options: []*discordgo.ApplicationCommandOption{
 					{Type: discordgo.ApplicationCommandOptionInteger, Name: optDays, Description: "How many days back (default 7)", MinValue: &one, MaxValue: days},
 				}},
-		}, historyOptions()...),
+		}, append(historyOptions(), reviewOptions()...)...),
 	}
 }
 
@@ -373,6 +384,10 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 			m.history(ctx, r)
 		case subUndo:
 			m.undoPreview(ctx, r, stringOption(sub, optChange))
+		case subQueue:
+			r.send(ctx, false, m.queueMessage(0))
+		case subWatch:
+			m.watchCommand(ctx, r, who, sub)
 		default:
 			r.send(ctx, false, notice(msgUnknownCmd))
 		}
@@ -387,6 +402,13 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 			m.undoConfirm(ctx, r, who, change)
 		} else if _, ok := strings.CutPrefix(id, corpusUndoNo); ok {
 			r.send(ctx, true, notice("Cancelled — nothing was undone."))
+		} else if p, ok := strings.CutPrefix(id, corpusApprove); ok {
+			m.approve(ctx, r, who, p)
+		} else if p, ok := strings.CutPrefix(id, corpusReject); ok {
+			m.reject(ctx, r, who, p)
+		} else if offset, ok := strings.CutPrefix(id, corpusQueueAt); ok {
+			n, _ := strconv.Atoi(offset)
+			r.send(ctx, true, m.queueMessage(n))
 		} else if offset, ok := strings.CutPrefix(id, corpusListPage); ok {
 			n, _ := strconv.Atoi(offset)
 			r.send(ctx, true, m.listMessage(max(n, 0)))

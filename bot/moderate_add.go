@@ -12,6 +12,7 @@ import (
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
+	"github.com/standoff-bot/standoff/corpus/web"
 )
 
 // add answers /corpus add: it downloads the page or the attachment, makes the draft and
@@ -73,7 +74,7 @@ func (m *Moderation) add(ctx context.Context, r *responder, who curate.Actor, su
 		r.edit(ctx, failureNotice(r.log.With("source", what), "Not added", err))
 		return
 	}
-	d, err := corpus.NewDraft(fctx, m.parser, m.cur.Corpus(), src, m.opts.Now())
+	d, err := curate.NewDraft(fctx, m.parser, m.cur.Corpus(), src, m.opts.Now())
 	if err != nil {
 		r.edit(ctx, failureNotice(r.log.With("source", what), "Not added", err))
 		return
@@ -97,7 +98,7 @@ func (m *Moderation) fetchTimeout() time.Duration {
 	if m.opts.FetchTimeout > 0 {
 		return m.opts.FetchTimeout + 5*time.Second
 	}
-	return corpus.DefaultFetchTimeout + 5*time.Second
+	return web.DefaultFetchTimeout + 5*time.Second
 }
 
 // pageSource downloads a web page.
@@ -106,7 +107,7 @@ func (m *Moderation) pageSource(ctx context.Context, rawURL string) (corpus.Sour
 	if err != nil {
 		return corpus.Source{}, err
 	}
-	return corpus.Source{URL: f.URL, ContentType: f.ContentType + charsetParam(f.Charset), Data: f.Data}, nil
+	return f.Source(), nil
 }
 
 // attachmentSource downloads an attachment, through the same checks as a page.
@@ -115,19 +116,12 @@ func (m *Moderation) attachmentSource(ctx context.Context, att *discordgo.Messag
 	if err != nil {
 		return corpus.Source{}, err
 	}
-	ct := att.ContentType
-	if ct == "" {
-		ct = f.ContentType + charsetParam(f.Charset)
+	src := f.Source()
+	src.URL, src.Name = "", att.Filename
+	if att.ContentType != "" {
+		src.ContentType = att.ContentType
 	}
-	return corpus.Source{Name: att.Filename, ContentType: ct, Data: f.Data}, nil
-}
-
-// charsetParam is "; charset=X", or "" when cs is empty.
-func charsetParam(cs string) string {
-	if cs == "" {
-		return ""
-	}
-	return "; charset=" + cs
+	return src, nil
 }
 
 // confirm writes the previewed document into the corpus and swaps in an index with it.

@@ -26,8 +26,9 @@ import (
 )
 
 const (
-	modRole      = "600000000000000001"
-	auditChannel = "600000000000000002"
+	modRole       = "600000000000000001"
+	auditChannel  = "600000000000000002"
+	reviewChannel = "600000000000000003"
 )
 
 var (
@@ -105,7 +106,7 @@ func newContentServer(t *testing.T) *contentServer {
 		w.Write([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"))
 	})
 	mux.HandleFunc("/files/big.txt", func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("Title\n\n" + strings.Repeat("word ", corpus.DefaultMaxBytes/5+10)))
+		w.Write([]byte("Title\n\n" + strings.Repeat("word ", corpus.MaxDocumentBytes/5+10)))
 	})
 	srv := httptest.NewUnstartedServer(mux)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -157,7 +158,7 @@ func startModerationIn(t *testing.T, srv *discordtest.Server, corpusDir, dataDir
 	}
 	live := index.NewLive(ix)
 	cfg := bot.Config{Token: discordtest.DefaultToken, APIURL: srv.URL, DataDir: dataDir, CorpusDir: corpusDir,
-		ModRoleIDs: []string{modRole}, AuditChannelID: auditChannel, FetchAllow: allow, AdminGuildIDs: admin}
+		ModRoleIDs: []string{modRole}, AuditChannelID: auditChannel, ReviewChannelID: reviewChannel, FetchAllow: allow, AdminGuildIDs: admin}
 	mopts := bot.ModerationOptions{Now: clock.Now, FetchTimeout: 5 * time.Second}
 	for _, f := range tune {
 		f(&mopts)
@@ -166,7 +167,7 @@ func startModerationIn(t *testing.T, srv *discordtest.Server, corpusDir, dataDir
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := start(t, srv, live, dataDir, bot.Options{Commands: []bot.Command{mod.Command()}, NoRateLimit: true,
+	h := start(t, srv, live, dataDir, bot.Options{Commands: []bot.Command{mod.Command(), mod.ProposeCommand()}, NoRateLimit: true,
 		CorpusCommit: mod.CorpusCommit})
 	t.Cleanup(func() {
 		h.stop()

@@ -38,6 +38,10 @@ func previewMessage(d corpus.Draft, pendingID string, expires time.Time) message
 	if d.Source != "" {
 		fields = append(fields, &discordgo.MessageEmbedField{Name: "Source", Value: cutText(escapeMarkdown(d.Source), 1024)})
 	}
+	if d.SameAs != "" {
+		fields = append(fields, &discordgo.MessageEmbedField{Name: "⚠️ The same page as",
+			Value: fmt.Sprintf("`%s` — the page names that document's address as its own", codeText(d.SameAs))})
+	}
 	if len(d.Similar) > 0 {
 		var lines []string
 		for _, s := range d.Similar {

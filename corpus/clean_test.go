@@ -3,7 +3,6 @@ package corpus
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,28 +70,6 @@ func TestPublicURL(t *testing.T) {
 		if got := PublicURL(in); got != want {
 			t.Errorf("PublicURL(%q) = %q, want %q", in, got, want)
 		}
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("/page", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain")
-		fmt.Fprint(w, "Title\n\nBody.")
-	})
-	srv := localServer(t, mux)
-	f, err := NewFetcher(FetchConfig{Allow: []string{"127.0.0.1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := strings.Replace(srv.URL, "http://", "http://user:secret@", 1) + "/page?api_key=SECRET&password=pw&id=9"
-	got, err := f.Fetch(context.Background(), addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(got.URL, "secret") || strings.Contains(got.URL, "SECRET") || strings.Contains(got.URL, "pw") || !strings.HasSuffix(got.URL, "/page?id=9") {
-		t.Errorf("stored address %q keeps a credential", got.URL)
-	}
-	d, err := NewDraft(context.Background(), nil, &Corpus{}, Source{URL: got.URL, ContentType: "text/plain", Data: got.Data}, time.Now())
-	if err != nil || strings.Contains(string(d.Data), "secret") || d.Doc.URL != got.URL {
-		t.Errorf("draft: %v, url %q\n%s", err, d.Doc.URL, d.Data)
 	}
 }
 

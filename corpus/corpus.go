@@ -108,5 +108,6 @@ type Corpus struct {
 	Problems  []Problem // documents skipped because they could not be read
 	Warnings  []Problem // files ignored (unknown extension), not errors
 
-	splitter *Splitter // set by Load and shared by Passages; nil: built when needed
+	splitter *Splitter     // set by Load and shared by Passages; nil: built when needed
+	near     *ShingleCache // set by Load: the shingles of its documents, for drafts
 }

@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -26,6 +27,21 @@ type Similar struct {
 // to d's (the Jaccard similarity of their sets of three-word shingles), most similar
 // first. A document with d's id is skipped: it is the one d replaces.
 func NearDuplicates(d Document, docs []Document, threshold float64) []Similar {
+	var none *ShingleCache
+	return none.NearDuplicates(d, docs, threshold)
+}
+
+// ShingleCache keeps the shingles of the documents it has compared, by their content
+// hash, so that many new documents are compared with the same ones (a corpus, a review
+// queue) at the cost of reading each once. It is safe for concurrent use; a nil
+// ShingleCache keeps nothing.
+type ShingleCache struct {
+	mu   sync.Mutex
+	sets map[string]map[uint64]struct{}
+}
+
+// NearDuplicates is the package's NearDuplicates, with the shingles of docs kept.
+func (s *ShingleCache) NearDuplicates(d Document, docs []Document, threshold float64) []Similar {
 	mine := shingles(d)
 	if len(mine) == 0 {
 		return nil
@@ -35,8 +51,8 @@ func NearDuplicates(d Document, docs []Document, threshold float64) []Similar {
 		if o.ID == d.ID {
 			continue
 		}
-		if s := jaccard(mine, shingles(o)); s >= threshold {
-			out = append(out, Similar{ID: o.ID, Title: o.Title, Score: s})
+		if sim := jaccard(mine, s.of(o)); sim >= threshold {
+			out = append(out, Similar{ID: o.ID, Title: o.Title, Score: sim})
 		}
 	}
 	slices.SortFunc(out, func(a, b Similar) int {
@@ -46,6 +62,27 @@ func NearDuplicates(d Document, docs []Document, threshold float64) []Similar {
 		return cmp.Compare(a.ID, b.ID)
 	})
 	return out
+}
+
+// of returns the shingles of d, kept by its hash when it has one.
+func (s *ShingleCache) of(d Document) map[uint64]struct{} {
+	if s == nil || d.Hash == "" {
+		return shingles(d)
+	}
+	s.mu.Lock()
+	set, ok := s.sets[d.Hash]
+	s.mu.Unlock()
+	if ok {
+		return set
+	}
+	set = shingles(d)
+	s.mu.Lock()
+	if s.sets == nil {
+		s.sets = map[string]map[uint64]struct{}{}
+	}
+	s.sets[d.Hash] = set
+	s.mu.Unlock()
+	return set
 }
 
 // shingles returns the hashed shingles of the words of d's paragraphs, in lower case.

@@ -324,7 +324,7 @@ func parseMarkdown(doc *Document, text string) *Problem {
 	if p := checkMarkdownShape([]byte(body), bodyLine); p != nil {
 		return p
 	}
-	doc.Title = oneLine(fm.Title)
+	doc.Title = OneLine(fm.Title)
 	doc.URL = fm.URL
 	if fm.URL != "" {
 		if _, err := CheckURL(fm.URL); err != nil {
@@ -332,8 +332,8 @@ func parseMarkdown(doc *Document, text string) *Problem {
 			doc.Warnings = append(doc.Warnings, Problem{Line: 1, Reason: "url dropped: " + err.Error()})
 		}
 	}
-	doc.Publisher = oneLine(fm.Publisher)
-	doc.Author = oneLine(fm.Author)
+	doc.Publisher = OneLine(fm.Publisher)
+	doc.Author = OneLine(fm.Author)
 	doc.Published = fm.Published
 	doc.Kind = fm.Kind
 	doc.Paragraphs = markdownParagraphs([]byte(body), bodyLine)

@@ -25,6 +25,9 @@ type Source struct {
 	Name        string // the uploaded file's name; empty for a page
 	ContentType string // as the server or Discord gave it, parameters included
 	Data        []byte
+	// Article is the article of an HTML page or file, as corpus/web extracted it from
+	// Data; an HTML source without it is refused (see curate.NewDraft, which reads it).
+	Article *Article
 }
 
 // Draft is a document ready to be written into the corpus, with what a moderator needs
@@ -35,8 +38,14 @@ type Draft struct {
 	Data   []byte   // the file's content
 	Doc    Document // Data as the corpus reads it
 	Source string   // the address or file name it came from
+	// Canonical is the address the page gives for itself (Article.Canonical), empty
+	// when it gives none or is not a page.
+	Canonical string
 
-	Replaces  string    // id of the document it updates (same address); empty for a new one
+	Replaces string // id of the document it updates (same address); empty for a new one
+	// SameAs is a document of the corpus at the address the page gives for itself
+	// (Canonical) when that is not the page's own: the same page under another address.
+	SameAs    string
 	BaseHash  string    // hash of the file at Path when the draft was made; empty when none
 	Unchanged bool      // the document it updates has exactly this content
 	Similar   []Similar // existing documents it nearly duplicates
@@ -52,8 +61,8 @@ type Draft struct {
 // the others), or one whose reading takes longer than p allows or than ctx lasts. p
 // bounds how many drafts are made at once; nil makes one for this draft alone.
 func NewDraft(ctx context.Context, p *Parser, c *Corpus, src Source, today time.Time) (Draft, error) {
-	if len(src.Data) > DefaultMaxBytes {
-		return Draft{}, refuse(fmt.Sprintf("it is larger than the %s limit", Size(DefaultMaxBytes)), nil)
+	if len(src.Data) > MaxDocumentBytes {
+		return Draft{}, Refuse(fmt.Sprintf("it is larger than the %s limit", Size(MaxDocumentBytes)), nil)
 	}
 	if p == nil {
 		p = NewParser(1, 0)
@@ -86,11 +95,14 @@ func newDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
 	if err != nil {
 		var p Problem
 		if errors.As(err, &p) {
-			return Draft{}, refuse("it is not a readable document: "+p.Error(), err)
+			return Draft{}, Refuse("it is not a readable document: "+p.Error(), err)
 		}
-		return Draft{}, refuse("it is not a readable document", err)
+		return Draft{}, Refuse("it is not a readable document", err)
 	}
 	d := Draft{Data: data, Source: src.URL}
+	if src.Article != nil {
+		d.Canonical = src.Article.Canonical
+	}
 	if src.URL == "" {
 		d.Source = src.Name
 	}
@@ -98,6 +110,11 @@ func newDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
 		if prev, ok := findByURL(c, doc.URL); ok {
 			d.Path, d.Replaces, d.BaseHash = prev.Path, prev.ID, prev.Hash
 			d.Unchanged = prev.Hash == Hash(data)
+		}
+	}
+	if d.Replaces == "" && d.Canonical != "" {
+		if prev, ok := findByURL(c, d.Canonical); ok {
+			d.SameAs = prev.ID
 		}
 	}
 	if d.Path == "" {
@@ -111,7 +128,7 @@ func newDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
 	// The same bytes read the same wherever they are: only the id and path change.
 	d.Doc = doc
 	d.Doc.ID, d.Doc.Path = d.ID, d.Path
-	d.Similar = NearDuplicates(d.Doc, c.Documents, NearDuplicateThreshold)
+	d.Similar = c.near.NearDuplicates(d.Doc, c.Documents, NearDuplicateThreshold)
 	return d, nil
 }
 
@@ -130,16 +147,17 @@ func documentBytes(src Source) ([]byte, string, error) {
 		return nil, "", err
 	}
 	if kind == "html" {
-		a, err := ExtractHTML(src.Data, src.ContentType, src.URL)
-		if err != nil {
-			return nil, "", err
+		if src.Article == nil {
+			return nil, "", errors.New("draft: an HTML page whose article was not extracted")
 		}
+		a := *src.Article
+		a.URL = src.URL
 		md, err := a.Markdown()
 		return md, ".md", err
 	}
-	text, err := decodeText(src.Data, src.ContentType)
+	text, err := DecodeText(src.Data, src.ContentType)
 	if err != nil {
-		return nil, "", refuse("its text encoding cannot be read", err)
+		return nil, "", Refuse("its text encoding cannot be read", err)
 	}
 	if kind == "md" {
 		text, err = ensureFrontMatter(text)
@@ -156,14 +174,21 @@ func documentBytes(src Source) ([]byte, string, error) {
 	if err != nil {
 		var p Problem
 		if errors.As(err, &p) {
-			return nil, "", refuse("the page is not a readable document: "+p.problemText(), err)
+			return nil, "", Refuse("the page is not a readable document: "+p.problemText(), err)
 		}
-		return nil, "", refuse("the page is not a readable document", err)
+		return nil, "", Refuse("the page is not a readable document", err)
 	}
 	a := articleFromDocument(doc)
 	a.URL = src.URL
 	md, err := a.Markdown()
 	return md, ".md", err
+}
+
+// IsHTML reports whether src is an HTML page or file, whose article corpus/web extracts
+// before a draft is made of it.
+func IsHTML(src Source) bool {
+	kind, err := sourceKind(src)
+	return err == nil && kind == "html"
 }
 
 // sourceKind says whether a source is "html", "md" or "txt", refusing anything else:
@@ -179,20 +204,20 @@ func sourceKind(src Source) (string, error) {
 		case ".html", ".htm", ".xhtml":
 			kind = "html"
 		default:
-			return "", refuse("only .md, .txt and .html files can be added", nil)
+			return "", Refuse("only .md, .txt and .html files can be added", nil)
 		}
 	}
 	if bytes.IndexByte(src.Data, 0) >= 0 {
-		return "", refuse("it is a binary file, not text", nil)
+		return "", Refuse("it is a binary file, not text", nil)
 	}
 	if sniff := http.DetectContentType(src.Data); !strings.HasPrefix(sniff, "text/") {
 		mt, _, _ := mime.ParseMediaType(sniff)
-		return "", refuse(fmt.Sprintf("its content is %s, not text", mt), nil)
+		return "", Refuse(fmt.Sprintf("its content is %s, not text", mt), nil)
 	}
 	mt, _, _ := mime.ParseMediaType(src.ContentType)
 	if src.Name != "" {
 		if mt != "" && !strings.HasPrefix(mt, "text/") && mt != "application/xhtml+xml" && mt != "application/octet-stream" {
-			return "", refuse(fmt.Sprintf("it is %s, not text", mt), nil)
+			return "", Refuse(fmt.Sprintf("it is %s, not text", mt), nil)
 		}
 		return kind, nil
 	}
@@ -204,7 +229,7 @@ func sourceKind(src Source) (string, error) {
 	case "text/plain":
 		return "txt", nil
 	}
-	return "", refuse(fmt.Sprintf("it is %s, not HTML, plain text or Markdown", describeType(src.ContentType)), nil)
+	return "", Refuse(fmt.Sprintf("it is %s, not HTML, plain text or Markdown", DescribeType(src.ContentType)), nil)
 }
 
 // atxTitle matches a first line "# Title".
@@ -221,7 +246,7 @@ func ensureFrontMatter(text string) (string, error) {
 	first, rest, _ := strings.Cut(trimmed, "\n")
 	m := atxTitle.FindStringSubmatch(strings.TrimRight(first, "\r"))
 	if m == nil || strings.TrimSpace(m[1]) == "" {
-		return "", refuse("a Markdown file needs a front matter block with a title (---, title: …, ---) or a first line “# Title”", nil)
+		return "", Refuse("a Markdown file needs a front matter block with a title (---, title: …, ---) or a first line “# Title”", nil)
 	}
 	fm, err := yaml.Marshal(frontMatterOut{Title: strings.TrimSpace(m[1])})
 	if err != nil {
@@ -285,14 +310,14 @@ func (s Store) Commit(d Draft) (undo func() error, err error) {
 	}
 	switch {
 	case existed && (d.BaseHash == "" || Hash(prev) != d.BaseHash):
-		return nil, refuse(fmt.Sprintf("%s changed on disk since the preview; add it again", d.Path), nil)
+		return nil, Refuse(fmt.Sprintf("%s changed on disk since the preview; add it again", d.Path), nil)
 	case !existed && d.BaseHash != "":
-		return nil, refuse(fmt.Sprintf("%s was removed since the preview; add it again", d.Path), nil)
+		return nil, Refuse(fmt.Sprintf("%s was removed since the preview; add it again", d.Path), nil)
 	}
 	if !existed {
 		for _, ext := range []string{".md", ".txt"} {
 			if _, taken, _ := s.Read(d.ID + ext); taken {
-				return nil, refuse(fmt.Sprintf("the id %s was taken since the preview; add it again", d.ID), nil)
+				return nil, Refuse(fmt.Sprintf("the id %s was taken since the preview; add it again", d.ID), nil)
 			}
 		}
 	}
@@ -314,10 +339,19 @@ func (s Store) RemoveDocument(rel string) (undo func() error, err error) {
 		return nil, err
 	}
 	if !existed {
-		return nil, refuse(fmt.Sprintf("%s is not in the corpus folder any more", rel), nil)
+		return nil, Refuse(fmt.Sprintf("%s is not in the corpus folder any more", rel), nil)
 	}
 	if err := s.Remove(rel); err != nil {
 		return nil, err
 	}
 	return func() error { return s.Write(rel, prev) }, nil
+}
+
+// DescribeType names a content type for a person: "image/png", or "of no known type".
+func DescribeType(ct string) string {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || mt == "" {
+		return "of no known type"
+	}
+	return mt
 }

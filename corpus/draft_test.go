@@ -28,6 +28,21 @@ func smallCorpus(t *testing.T) *Corpus {
 	return c
 }
 
+// articlePage is a news page, and pageArticle its article as corpus/web extracts it
+// (TestExtractHTML there): a draft of an HTML source is made from its article.
+const articlePage = `<html><head><title>Iran: the talks resume</title></head><body><article><p>…</p></article></body></html>`
+
+var pageArticle = Article{
+	Title: "Iran: the talks resume", Publisher: "Example News",
+	Author: "Jane Doe", Published: "2025-06-13", Kind: KindArticle,
+	Blocks: []Block{
+		{Text: "Negotiators met in Oman on Friday, the *first* meeting since [March], and agreed to meet again & talk."},
+		{Text: "# Not a heading: 1. not a list either."},
+		{Heading: true, Text: "Background"},
+		{Text: "2015. The deal capped enrichment at 3.67 percent, and inspectors of the IAEA verified it for years afterwards."},
+	},
+}
+
 func TestNewDraft(t *testing.T) {
 	c := smallCorpus(t)
 	tests := []struct {
@@ -39,9 +54,9 @@ func TestNewDraft(t *testing.T) {
 		similar   string
 		wantErr   string
 	}{
-		{name: "web page", src: Source{URL: "https://example.org/new", ContentType: "text/html", Data: []byte(articlePage)},
+		{name: "web page", src: Source{URL: "https://example.org/new", ContentType: "text/html", Data: []byte(articlePage), Article: &pageArticle},
 			path: "added/2025-06-13-iran-the-talks-resume.md"},
-		{name: "same address updates", src: Source{URL: "https://EXAMPLE.org/iran/#top", ContentType: "text/html", Data: []byte(articlePage)},
+		{name: "same address updates", src: Source{URL: "https://EXAMPLE.org/iran/#top", ContentType: "text/html", Data: []byte(articlePage), Article: &pageArticle},
 			path: "news/oman.md", replaces: "news/oman"},
 		{name: "same address, same content", src: Source{URL: "https://example.org/iran", ContentType: "text/markdown",
 			Data: []byte("---\ntitle: Talks in Oman\n---\n\nNegotiators met in Oman on Friday and agreed to meet again next week in Muscat.\n")},
@@ -54,7 +69,7 @@ func TestNewDraft(t *testing.T) {
 			path: "added/2026-11-26-heading-title.md"},
 		{name: "text upload", src: Source{Name: "notes.TXT", ContentType: "text/plain", Data: []byte("Notes\n\nOther notes.\n")},
 			path: "added/2026-11-26-notes-2.txt"},
-		{name: "html upload", src: Source{Name: "page.html", Data: []byte(articlePage)},
+		{name: "html upload", src: Source{Name: "page.html", Data: []byte(articlePage), Article: &pageArticle},
 			path: "added/2025-06-13-iran-the-talks-resume.md"},
 		{name: "near duplicate", src: Source{Name: "dup.md", Data: []byte("---\ntitle: Copy\n---\n\nNegotiators met in Oman on Friday and agreed to meet again next week in Muscat!\n")},
 			path: "added/2026-11-26-copy.md", similar: "news/oman"},
@@ -64,7 +79,7 @@ func TestNewDraft(t *testing.T) {
 		{name: "image", src: Source{Name: "x.txt", Data: []byte("\x89PNG\r\n\x1a\n\x00")}, wantErr: "binary"},
 		{name: "image type", src: Source{Name: "x.md", ContentType: "image/png", Data: []byte("# T\n\nx\n")}, wantErr: "image/png"},
 		{name: "pdf name", src: Source{Name: "x.pdf", Data: []byte("%PDF-1.4 text")}, wantErr: "only .md, .txt and .html"},
-		{name: "too large", src: Source{Name: "x.txt", Data: []byte(strings.Repeat("a", DefaultMaxBytes+1))}, wantErr: "larger than the 2 MB limit"},
+		{name: "too large", src: Source{Name: "x.txt", Data: []byte(strings.Repeat("a", MaxDocumentBytes+1))}, wantErr: "larger than the 2 MB limit"},
 		{name: "not UTF-8 text", src: Source{Name: "x.txt", ContentType: "text/plain; charset=utf-8", Data: []byte("Title\n\n\xff\xfe bad")}, wantErr: "encoding"},
 		{name: "empty", src: Source{Name: "x.txt", Data: []byte("  \n")}, wantErr: "empty"},
 	}
@@ -103,9 +118,18 @@ func TestNewDraft(t *testing.T) {
 	}
 }
 
+// TestNewDraftNeedsArticle: an HTML source whose article corpus/web has not extracted is
+// an error, never a document made of its markup.
+func TestNewDraftNeedsArticle(t *testing.T) {
+	_, err := NewDraft(context.Background(), nil, &Corpus{}, Source{Name: "page.html", Data: []byte(articlePage)}, today)
+	if err == nil || !strings.Contains(err.Error(), "not extracted") {
+		t.Errorf("draft of raw HTML: %v, want an error", err)
+	}
+}
+
 func TestNewDraftUnchanged(t *testing.T) {
 	c := smallCorpus(t)
-	first, err := NewDraft(context.Background(), nil, c, Source{URL: "https://example.org/a", ContentType: "text/html", Data: []byte(articlePage)}, today)
+	first, err := NewDraft(context.Background(), nil, c, Source{URL: "https://example.org/a", ContentType: "text/html", Data: []byte(articlePage), Article: &pageArticle}, today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +141,7 @@ func TestNewDraftUnchanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := NewDraft(context.Background(), nil, c2, Source{URL: "https://example.org/a", ContentType: "text/html", Data: []byte(articlePage)}, today.AddDate(0, 0, 3))
+	again, err := NewDraft(context.Background(), nil, c2, Source{URL: "https://example.org/a", ContentType: "text/html", Data: []byte(articlePage), Article: &pageArticle}, today.AddDate(0, 0, 3))
 	if err != nil {
 		t.Fatal(err)
 	}

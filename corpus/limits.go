@@ -5,12 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
-	"strings"
 	"time"
-
-	"golang.org/x/net/html"
 )
 
 // Limits on one document, whether uploaded, fetched or found in the corpus folder: a
@@ -20,7 +16,7 @@ import (
 // lines and blocks are bounded before it runs.
 const (
 	// MaxDocumentBytes is the largest document file.
-	MaxDocumentBytes = DefaultMaxBytes
+	MaxDocumentBytes = 2 << 20 // 2 MB
 	// MaxNesting is how deep quotes, lists and indentation may nest on a line of Markdown.
 	MaxNesting = 32
 	// MaxLineBytes is the longest line of a Markdown document.
@@ -177,60 +173,6 @@ func lineNesting(line []byte) int {
 	return markers + cols/2
 }
 
-// checkHTMLShape refuses, with a tokenizer pass that costs little, a page with more than
-// MaxHTMLElements elements or whose elements nest deeper than MaxHTMLDepth (counting
-// only the elements that are closed: HTML leaves many open): the HTML parser and the
-// article extraction take time and memory that grow faster than the page on those.
-func checkHTMLShape(text string) error {
-	z := html.NewTokenizer(strings.NewReader(text))
-	z.SetMaxBuf(MaxDocumentBytes)
-	elements := 0
-	var open []string
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			if z.Err() == io.EOF {
-				return nil
-			}
-			return refuse("the page is not readable HTML", z.Err())
-		case html.StartTagToken:
-			elements++
-			name, _ := z.TagName()
-			if !voidElement(string(name)) {
-				open = append(open, string(name))
-				if len(open) > 4*MaxHTMLDepth {
-					open = open[len(open)-4*MaxHTMLDepth:]
-				}
-			}
-		case html.SelfClosingTagToken:
-			elements++
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			for i := len(open) - 1; i >= 0; i-- {
-				if open[i] == string(name) {
-					if i+1 > MaxHTMLDepth {
-						return refuse(fmt.Sprintf("the page's elements nest more than %d deep", MaxHTMLDepth), nil)
-					}
-					open = open[:i]
-					break
-				}
-			}
-		}
-		if elements > MaxHTMLElements {
-			return refuse(fmt.Sprintf("the page has more than %d HTML elements", MaxHTMLElements), nil)
-		}
-	}
-}
-
-// voidElement reports whether an HTML element never has an end tag.
-func voidElement(name string) bool {
-	switch name {
-	case "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr":
-		return true
-	}
-	return false
-}
-
 // Parser reads documents under the limits, at most a few at a time and each within a
 // deadline: a document that takes longer is refused, and the work on it, which cannot
 // be interrupted, still holds its place, so that hostile documents cannot pile up. It is
@@ -258,6 +200,16 @@ var (
 	errSlow = errors.New("parse: deadline exceeded")
 )
 
+// Run runs fn in a slot of the parser, within its limits of time and concurrency, as
+// Parse does: for reading a page's article (corpus/web) under the same bounds. A nil
+// parser makes one for this call alone.
+func (p *Parser) Run(ctx context.Context, fn func() error) error {
+	if p == nil {
+		p = NewParser(1, 0)
+	}
+	return p.run(ctx, fn)
+}
+
 // run runs fn in a slot of the parser, within the parser's time-out and ctx. A panic in
 // fn is an error. When the time runs out first, run returns a refusal at once and fn
 // goes on to its end in its slot, its results unused.
@@ -267,7 +219,7 @@ func (p *Parser) run(ctx context.Context, fn func() error) error {
 	select {
 	case p.sem <- struct{}{}:
 	case <-ctx.Done():
-		return refuse("too many documents are being read at once; try again in a minute", errBusy)
+		return Refuse("too many documents are being read at once; try again in a minute", errBusy)
 	}
 	done := make(chan error, 1)
 	go func() {
@@ -284,9 +236,9 @@ func (p *Parser) run(ctx context.Context, fn func() error) error {
 		return err
 	case <-ctx.Done():
 		if ctx.Err() == context.DeadlineExceeded {
-			return refuse(fmt.Sprintf("reading it took too long (the limit is %s)", p.timeout), errSlow)
+			return Refuse(fmt.Sprintf("reading it took too long (the limit is %s)", p.timeout), errSlow)
 		}
-		return refuse("reading it was stopped", ctx.Err())
+		return Refuse("reading it was stopped", ctx.Err())
 	}
 }
 
@@ -322,4 +274,17 @@ func parseBounded(ctx context.Context, p *Parser, path string, data []byte) (Doc
 		return ParseDocument(path, data)
 	}
 	return p.Parse(ctx, path, data)
+}
+
+// Size formats a number of bytes for a person: "2 MB", "512 KB", "80 bytes".
+func Size(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

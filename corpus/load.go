@@ -17,16 +17,21 @@ import (
 // synonymsFile is the name of the synonyms file at the root of a corpus.
 const synonymsFile = "synonyms.txt"
 
+// ReviewFolder is the folder at the root of a corpus that holds its watched sources and
+// its review queue (corpus/watch): JSON files shared through the corpus's repository
+// like the documents, but never read as documents.
+const ReviewFolder = "review"
+
 // Load reads the corpus in fsys: every .md and .txt file, in subfolders too, except
 // synonyms.txt at the root, which holds the synonym rules. Documents are sorted by ID.
 //
 // A document that cannot be read is recorded in Problems, with its path, line and reason,
 // and the others are still loaded; so are bad lines of synonyms.txt. Other files are
-// recorded in Warnings. Hidden files and folders (whose names start with ".") are
-// skipped silently. The error is for a corpus that cannot be read at all, or for ctx
+// recorded in Warnings. Hidden files and folders (whose names start with "."), and the
+// ReviewFolder at the root, are skipped silently. The error is for a corpus that cannot be read at all, or for ctx
 // being done.
 func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
-	c := &Corpus{splitter: NewSplitter()}
+	c := &Corpus{splitter: NewSplitter(), near: &ShingleCache{}}
 	byID := map[string]string{} // id → path of the document that has it
 	var paths []string          // documents to read, in walk order
 	type atProblem struct {
@@ -64,6 +69,9 @@ func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 			}
 			return nil
 		case corpusfs.Folder:
+			if p == ReviewFolder {
+				return fs.SkipDir
+			}
 			return nil
 		case corpusfs.Refused:
 			c.Warnings = append(c.Warnings, Problem{Path: p, Reason: why})

@@ -204,3 +204,25 @@ func TestMaxFileBytesIsTheDocumentLimit(t *testing.T) {
 		t.Errorf("corpusfs.MaxFileBytes %d, MaxDocumentBytes %d", corpusfs.MaxFileBytes, MaxDocumentBytes)
 	}
 }
+
+// TestLoadSkipsReviewFolder: the review folder at the root (watched sources, the queue)
+// is not read, nor warned about; a folder of that name deeper down is documents.
+func TestLoadSkipsReviewFolder(t *testing.T) {
+	c, err := Load(context.Background(), fstest.MapFS{
+		"a.md":                   {Data: []byte("---\ntitle: A\n---\n\nText.\n")},
+		"review/watch/1a2b.json": {Data: []byte(`{"url": "https://example.org/feed"}`)},
+		"review/queue/q1.json":   {Data: []byte(`{}`)},
+		"review/notes.md":        {Data: []byte("---\ntitle: Not a document\n---\n\nx\n")},
+		"news/review/book.md":    {Data: []byte("---\ntitle: A review\n---\n\nText.\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, d := range c.Documents {
+		ids = append(ids, d.ID)
+	}
+	if strings.Join(ids, ",") != "a,news/review/book" || len(c.Warnings) != 0 || len(c.Problems) != 0 {
+		t.Errorf("documents %v, warnings %v, problems %v", ids, c.Warnings, c.Problems)
+	}
+}

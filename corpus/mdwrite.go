@@ -30,8 +30,8 @@ func (a Article) Markdown() ([]byte, error) {
 	buf.WriteString("---\n")
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
-	fm := frontMatterOut{Title: oneLine(a.Title), URL: a.URL, Publisher: oneLine(a.Publisher),
-		Author: oneLine(a.Author), Published: a.Published, Kind: a.Kind}
+	fm := frontMatterOut{Title: OneLine(a.Title), URL: a.URL, Publisher: OneLine(a.Publisher),
+		Author: OneLine(a.Author), Published: a.Published, Kind: a.Kind}
 	if err := enc.Encode(fm); err != nil {
 		return nil, fmt.Errorf("write markdown: front matter: %w", err)
 	}
@@ -60,17 +60,18 @@ func (a Article) Markdown() ([]byte, error) {
 func (a Article) verify(data []byte) error {
 	doc, err := ParseDocument("draft.md", data)
 	if err != nil {
-		return refuse("the document cannot be written as Markdown that reads back the same", err)
+		return Refuse("the document cannot be written as Markdown that reads back the same", err)
 	}
 	fields := []struct{ name, got, want string }{
-		{"title", doc.Title, oneLine(a.Title)}, {"url", doc.URL, a.URL},
-		{"publisher", doc.Publisher, oneLine(a.Publisher)}, {"author", doc.Author, oneLine(a.Author)},
+		{"title", doc.Title, OneLine(a.Title)}, {"url", doc.URL, a.URL},
+		{"publisher", doc.Publisher, OneLine(a.Publisher)}, {"author", doc.Author, OneLine(a.Author)},
 		{"published", doc.Published, a.Published},
 	}
 	for _, f := range fields {
 		if f.got != f.want {
-			return refuse(fmt.Sprintf("the %s cannot be written word for word", f.name),
+			return Refuse(fmt.Sprintf("the %s cannot be written word for word", f.name),
 				fmt.Errorf("verify markdown: %s reads back %q, want %q", f.name, f.got, f.want))
+
 		}
 	}
 	var want []Paragraph
@@ -83,14 +84,16 @@ func (a Article) verify(data []byte) error {
 		want = append(want, Paragraph{Section: section, Text: b.Text})
 	}
 	if len(doc.Paragraphs) != len(want) {
-		return refuse("the text cannot be written as Markdown word for word",
+		return Refuse("the text cannot be written as Markdown word for word",
 			fmt.Errorf("verify markdown: %d paragraphs read back, want %d", len(doc.Paragraphs), len(want)))
+
 	}
 	for i, p := range doc.Paragraphs {
 		if p.Text != want[i].Text || p.Section != want[i].Section {
-			return refuse(fmt.Sprintf("paragraph %d cannot be written as Markdown word for word", i+1),
+			return Refuse(fmt.Sprintf("paragraph %d cannot be written as Markdown word for word", i+1),
 				fmt.Errorf("verify markdown: paragraph %d reads back %q in %q, want %q in %q",
 					i+1, p.Text, p.Section, want[i].Text, want[i].Section))
+
 		}
 	}
 	return nil

@@ -93,7 +93,7 @@ func FuzzMarkdownRoundTrip(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		text := oneLine(s)
+		text := OneLine(s)
 		if text == "" || !utf8ValidNoNUL(text) {
 			return
 		}

@@ -24,8 +24,8 @@ func (r *Refusal) Error() string {
 // Unwrap returns the detail.
 func (r *Refusal) Unwrap() error { return r.Err }
 
-// refuse returns a Refusal with reason and detail err.
-func refuse(reason string, err error) *Refusal { return &Refusal{Reason: reason, Err: err} }
+// Refuse returns a Refusal with reason and detail err.
+func Refuse(reason string, err error) *Refusal { return &Refusal{Reason: reason, Err: err} }
 
 // BlockedHost returns the host or address of the first Refusal in err's chain that
 // refused a download for the kind of address it is, and whether there is one.

@@ -272,6 +272,7 @@ type storedMessage struct {
 	ChannelID  string
 	GuildID    string
 	AuthorID   string
+	AuthorName string // the user name of a member's message; the bot's otherwise
 	Content    string
 	Embeds     json.RawMessage
 	Components json.RawMessage
@@ -596,6 +597,10 @@ func (s *Server) messageJSONLocked(id string) (json.RawMessage, bool) {
 	if !ok {
 		return nil, false
 	}
+	author := m.AuthorName
+	if author == "" {
+		author = BotName
+	}
 	obj := map[string]any{
 		"id":         m.ID,
 		"channel_id": m.ChannelID,
@@ -603,7 +608,7 @@ func (s *Server) messageJSONLocked(id string) (json.RawMessage, bool) {
 		"flags":      m.Flags,
 		"type":       0,
 		"timestamp":  time.Now().UTC().Format(time.RFC3339),
-		"author":     map[string]any{"id": m.AuthorID, "username": BotName, "bot": m.AuthorID == BotUserID, "discriminator": "0"},
+		"author":     map[string]any{"id": m.AuthorID, "username": author, "bot": m.AuthorID == BotUserID, "discriminator": "0"},
 		"embeds":     rawOr(m.Embeds, "[]"),
 		"components": rawOr(m.Components, "[]"),
 		"mentions":   []any{},

@@ -99,17 +99,25 @@ func (s *Server) Autocomplete(u User, p Place, name, focused, typed string, othe
 // MessageCommand dispatches the message command name used on the message with id target
 // (posted with Post); it returns the interaction's id.
 func (s *Server) MessageCommand(u User, p Place, name, target string) (string, error) {
+	data, err := s.messageCommandData(name, target)
+	if err != nil {
+		return "", err
+	}
+	return s.newInteraction(u, p, 2, data, nil, ""), nil
+}
+
+// messageCommandData is the data of the message command name on the message target.
+func (s *Server) messageCommandData(name, target string) (map[string]any, error) {
 	s.mu.Lock()
 	raw, ok := s.messageJSONLocked(target)
 	s.mu.Unlock()
 	if !ok {
-		return "", fmt.Errorf("discordtest: no message %s", target)
+		return nil, fmt.Errorf("discordtest: no message %s", target)
 	}
-	data := map[string]any{
+	return map[string]any{
 		"id": "cmd-" + name, "name": name, "type": 3, "target_id": target,
 		"resolved": map[string]any{"messages": map[string]json.RawMessage{target: raw}},
-	}
-	return s.newInteraction(u, p, 2, data, nil, ""), nil
+	}, nil
 }
 
 // Click presses the button with customID on the message with id messageID, as member u;
@@ -164,7 +172,7 @@ func (s *Server) PostReply(u User, p Place, content string, mentionBot bool, rep
 func (s *Server) post(u User, p Place, content string, mentionBot bool, replyTo string) string {
 	s.mu.Lock()
 	id := s.newIDLocked()
-	s.messages[id] = &storedMessage{ID: id, ChannelID: p.ChannelID, GuildID: p.GuildID, AuthorID: u.ID, Content: content}
+	s.messages[id] = &storedMessage{ID: id, ChannelID: p.ChannelID, GuildID: p.GuildID, AuthorID: u.ID, AuthorName: u.Name, Content: content}
 	var ref json.RawMessage
 	if replyTo != "" {
 		ref, _ = s.messageJSONLocked(replyTo)

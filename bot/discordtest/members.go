@@ -56,6 +56,27 @@ func (s *Server) Subcommand(m Member, p Place, name, sub string, opts ...Opt) st
 	return s.interactAs(m, p, 2, data, nil, "")
 }
 
+// SubcommandGroup dispatches /name group sub with options (strings, numbers, booleans),
+// as member m typed it at p; it returns the interaction's id.
+func (s *Server) SubcommandGroup(m Member, p Place, name, group, sub string, opts ...Opt) string {
+	options := []map[string]any{}
+	for _, o := range opts {
+		options = append(options, map[string]any{"name": o.Name, "type": optionType(o.Value), "value": o.Value})
+	}
+	data := map[string]any{"id": "cmd-" + name, "name": name, "type": 1,
+		"options": []map[string]any{{"name": group, "type": 2, "options": []map[string]any{{"name": sub, "type": 1, "options": options}}}}}
+	return s.interactAs(m, p, 2, data, nil, "")
+}
+
+// MessageCommandAs is MessageCommand by member m, with m's roles and permissions.
+func (s *Server) MessageCommandAs(m Member, p Place, name, target string) (string, error) {
+	data, err := s.messageCommandData(name, target)
+	if err != nil {
+		return "", err
+	}
+	return s.interactAs(m, p, 2, data, nil, ""), nil
+}
+
 // SubcommandAutocomplete dispatches an autocomplete request for option focused of
 // /name sub, typed so far, as member m; it returns the interaction's id.
 func (s *Server) SubcommandAutocomplete(m Member, p Place, name, sub, focused, typed string) string {

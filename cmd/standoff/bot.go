@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,9 @@ import (
 	"github.com/standoff-bot/standoff/bot"
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/curate"
+	"github.com/standoff-bot/standoff/corpus/gitcorpus"
+	"github.com/standoff-bot/standoff/corpus/watch"
+	"github.com/standoff-bot/standoff/corpus/web"
 	"github.com/standoff-bot/standoff/index"
 )
 
@@ -77,7 +81,7 @@ func durationsInSeconds(_ []string, a slog.Attr) slog.Attr {
 
 // run1Bot opens the corpus and the index and runs the bot, with /corpus for moderators,
 // until ctx is done; with watch, changes in the corpus folder refresh the index.
-func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch bool) error {
+func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watchDir bool) error {
 	logger.Info("starting", "config", cfg)
 	created, err := corpus.Seed(cfg.CorpusDir)
 	if err != nil {
@@ -115,10 +119,22 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 	logger.Info("index ready", "documents", st.Documents, "passages", st.Passages, "built", st.Built)
 
 	var b *bot.Bot // set before anything can refresh: Run and the watcher start after it
+	var mod *bot.Moderation
+	metrics := bot.NewMetrics()
+	review, err := bot.NewReviewMetrics(metrics.Registry(), func() (time.Time, bool) { return mod.OldestProposal() }, time.Now)
+	if err != nil {
+		return err
+	}
+	poller, err := newBotPoller(cfg, repo, review, logger)
+	if err != nil {
+		return err
+	}
 	rebuild := func(ctx context.Context, c *corpus.Corpus) (standoff.Stats, error) { return live.Refresh(ctx, icfg, c) }
-	mod, err := bot.NewModeration(cfg, c, st, rebuild, logger, bot.ModerationOptions{
+	mod, err = bot.NewModeration(cfg, c, st, rebuild, logger, bot.ModerationOptions{
 		OnRefresh: func(ok bool) { b.ObserveRefresh(ok) },
 		Repo:      repo,
+		Poller:    poller,
+		Observer:  review,
 	})
 	if err != nil {
 		return err
@@ -129,22 +145,66 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 	} else {
 		logger.Info("/corpus is registered in the admin guilds only", "admin_guild_ids", cfg.AdminGuildIDs)
 	}
-	metrics := bot.NewMetrics()
 	syncState, err := bot.NewCorpusSync(metrics.Registry())
 	if err != nil {
 		return err
 	}
 	b, err = bot.New(cfg, live, logger, bot.Options{Build: bot.ReadBuild(), Split: c.Splitter().Split,
-		Commands: []bot.Command{mod.Command()}, Metrics: metrics,
-		HealthDetails: syncState.Details, CorpusCommit: mod.CorpusCommit})
+		Commands: []bot.Command{mod.Command(), mod.ProposeCommand()}, Metrics: metrics,
+		HealthDetails: func() []string { return append(syncState.Details(), mod.WatchDetails()...) }, CorpusCommit: mod.CorpusCommit})
 	if err != nil {
 		return err
 	}
-	if watch {
+	if watchDir {
 		go watchCorpus(ctx, cfg.CorpusDir, mod, logger)
 	}
 	go mod.RunSync(ctx, interval, syncState)
+	go mod.Watching(ctx)
 	return b.Run(ctx)
+}
+
+// pollsWatched reports whether this process polls the watched sources: the one that
+// serves the shard of the first admin guild (every process computes the same answer from
+// its own configuration, so exactly one polls), with STANDOFF_WATCH_EVERY not off.
+func pollsWatched(cfg bot.Config, every time.Duration) bool {
+	if every <= 0 || len(cfg.AdminGuildIDs) == 0 {
+		return false
+	}
+	if cfg.AutoShards || cfg.ShardCount <= 1 {
+		return true
+	}
+	return ShardOfGuild(cfg.AdminGuildIDs[0], cfg.ShardCount) == cfg.ShardID
+}
+
+// ShardOfGuild is the shard of count that Discord sends a guild's events to:
+// (guild_id >> 22) % count; -1 for an id that is not a snowflake.
+func ShardOfGuild(guild string, count int) int {
+	g, err := strconv.ParseUint(guild, 10, 64)
+	if err != nil || count < 1 {
+		return -1
+	}
+	return int((g >> 22) % uint64(count))
+}
+
+// newBotPoller returns the poller of the watched sources when this process polls them
+// (pollsWatched), else nil.
+func newBotPoller(cfg bot.Config, repo *gitcorpus.Repo, obs watch.Observer, logger *slog.Logger) (*watch.Poller, error) {
+	opts, err := watchOptions(os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	if !pollsWatched(cfg, opts.Every) {
+		logger.Info("the watched sources are polled by another process, or not at all (STANDOFF_WATCH_EVERY=off)")
+		return nil, nil
+	}
+	f, err := web.NewFetcher(web.FetchConfig{Allow: cfg.FetchAllow, UserAgent: "standoff (Discord bot; watched sources)"})
+	if err != nil {
+		return nil, err
+	}
+	opts.Observer = obs
+	logger.Info("this process polls the watched sources", "every", opts.Every)
+	return watch.NewPoller(&watch.Review{Store: corpus.Store{Dir: cfg.CorpusDir}, Git: curate.GitCommitter{Repo: repo}},
+		f, cfg.DataDir, logger, opts), nil
 }
 
 // watchCorpus refreshes the bot's index when files in the corpus folder change, until

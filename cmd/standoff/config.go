@@ -15,8 +15,9 @@ import (
 	"time"
 
 	"github.com/standoff-bot/standoff/bot"
-	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
+	"github.com/standoff-bot/standoff/corpus/watch"
+	"github.com/standoff-bot/standoff/corpus/web"
 )
 
 // loadConfig reads the bot's configuration through lookup (os.LookupEnv in production).
@@ -87,6 +88,17 @@ func loadConfig(lookup env) (bot.Config, []error) {
 		} else if len(ids) > 1 {
 			bad("STANDOFF_AUDIT_CHANNEL_ID takes one channel id, not %d", len(ids))
 		}
+	}
+
+	if v := get("STANDOFF_REVIEW_CHANNEL_ID"); v != "" {
+		if ids := snowflakes("STANDOFF_REVIEW_CHANNEL_ID", v, bad); len(ids) == 1 {
+			c.ReviewChannelID = ids[0]
+		} else if len(ids) > 1 {
+			bad("STANDOFF_REVIEW_CHANNEL_ID takes one channel id, not %d", len(ids))
+		}
+	}
+	if _, err := watchOptions(lookup); err != nil {
+		bad("%v", err)
 	}
 
 	allow, allowErrs := fetchAllow(lookup)
@@ -257,10 +269,52 @@ func syncInterval(lookup env) (time.Duration, error) {
 	return d, nil
 }
 
+// durationVar reads the variable name: a Go duration of at least least, or def when it
+// is unset; "off" or "0" is zero.
+func durationVar(lookup env, name string, def, least time.Duration) (time.Duration, error) {
+	v := lookup.get(name)
+	switch v {
+	case "":
+		return def, nil
+	case "off", "0":
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < least {
+		return 0, fmt.Errorf("%s: %q is not a duration of at least %s (e.g. 30m, 2h), nor off", name, v, least)
+	}
+	return d, nil
+}
+
+// watchOptions reads STANDOFF_WATCH_EVERY (how often the bot polls the watched sources;
+// off turns the schedule off), STANDOFF_WATCH_PAUSE (between two requests to one host)
+// and STANDOFF_WATCH_MAX_AGE (when a proposal expires).
+func watchOptions(lookup env) (watch.Options, error) {
+	every, err := durationVar(lookup, "STANDOFF_WATCH_EVERY", watch.DefaultEvery, time.Second)
+	if err != nil {
+		return watch.Options{}, err
+	}
+	pause, err := durationVar(lookup, "STANDOFF_WATCH_PAUSE", watch.DefaultHostPause, 0)
+	if err != nil {
+		return watch.Options{}, err
+	}
+	if pause == 0 {
+		pause = -1 // no pause at all
+	}
+	age, err := durationVar(lookup, "STANDOFF_WATCH_MAX_AGE", watch.DefaultMaxAge, time.Minute)
+	if err != nil {
+		return watch.Options{}, err
+	}
+	if age == 0 {
+		age = watch.DefaultMaxAge
+	}
+	return watch.Options{Every: every, HostPause: pause, MaxAge: age}, nil
+}
+
 // fetchAllow reads STANDOFF_FETCH_ALLOW with the parser of the address policy that
 // enforces it: the valid items, and one error for each item that is not valid.
 func fetchAllow(lookup env) ([]string, []error) {
-	items, errs := corpus.ParseAllowList(lookup.get("STANDOFF_FETCH_ALLOW"))
+	items, errs := web.ParseAllowList(lookup.get("STANDOFF_FETCH_ALLOW"))
 	for i, err := range errs {
 		errs[i] = fmt.Errorf("STANDOFF_FETCH_ALLOW: %w", err)
 	}

@@ -3,11 +3,13 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"maps"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/standoff-bot/standoff/bot"
+	"github.com/standoff-bot/standoff/corpus/watch"
 )
 
 // envOf looks variables up in m, as os.LookupEnv does in the environment.
@@ -247,5 +249,47 @@ func TestGitSettings(t *testing.T) {
 		if (err != nil) != tc.bad || got != tc.want {
 			t.Errorf("STANDOFF_CORPUS_SYNC=%q: %v, %v; want %v (error %v)", tc.v, got, err, tc.want, tc.bad)
 		}
+	}
+}
+
+// TestReviewSettings: the review channel and the watch schedule, with their defaults,
+// "off", and the refusal of values that are not durations.
+func TestReviewSettings(t *testing.T) {
+	base := map[string]string{"DISCORD_TOKEN": "t", "STANDOFF_DATA_DIR": "/d"}
+	with := func(kv ...string) map[string]string {
+		m := maps.Clone(base)
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	c, errs := loadConfig(envOf(with("STANDOFF_REVIEW_CHANNEL_ID", "44")))
+	if len(errs) > 0 || c.ReviewChannelID != "44" {
+		t.Errorf("review channel: %q %v", c.ReviewChannelID, errs)
+	}
+	o, err := watchOptions(envOf(base))
+	if err != nil || o.Every != watch.DefaultEvery || o.HostPause != watch.DefaultHostPause || o.MaxAge != watch.DefaultMaxAge {
+		t.Errorf("defaults: %+v %v", o, err)
+	}
+	o, err = watchOptions(envOf(with("STANDOFF_WATCH_EVERY", "off", "STANDOFF_WATCH_PAUSE", "off", "STANDOFF_WATCH_MAX_AGE", "48h")))
+	if err != nil || o.Every != 0 || o.HostPause >= 0 || o.MaxAge != 48*time.Hour {
+		t.Errorf("off: %+v %v", o, err)
+	}
+	_, errs = loadConfig(envOf(with("STANDOFF_WATCH_EVERY", "often", "STANDOFF_REVIEW_CHANNEL_ID", "1,2")))
+	if len(errs) != 2 || !strings.Contains(fmt.Sprint(errs), "STANDOFF_WATCH_EVERY") || !strings.Contains(fmt.Sprint(errs), "one channel id") {
+		t.Errorf("bad values: %v", errs)
+	}
+	for _, tc := range []struct {
+		shard, count int
+		want         bool
+	}{{0, 1, true}, {0, 2, true}, {1, 2, false}} {
+		// 123456789012345678 >> 22 is even: its guild is on shard 0 of 2.
+		cfg := bot.Config{AdminGuildIDs: []string{"123456789012345678"}, ShardID: tc.shard, ShardCount: tc.count}
+		if got := pollsWatched(cfg, time.Minute); got != tc.want {
+			t.Errorf("shard %d of %d polls: %v, want %v", tc.shard, tc.count, got, tc.want)
+		}
+	}
+	if pollsWatched(bot.Config{AdminGuildIDs: []string{"1"}, ShardCount: 1}, 0) {
+		t.Error("STANDOFF_WATCH_EVERY=off polls")
 	}
 }

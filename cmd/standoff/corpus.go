@@ -18,14 +18,16 @@ import (
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
+	"github.com/standoff-bot/standoff/corpus/web"
 	"github.com/standoff-bot/standoff/index"
 )
 
 // corpusFlags are the flags of the corpus subcommands.
 type corpusFlags struct {
-	corpus, data string
-	dryRun, json bool
-	adopt        bool
+	corpus, data      string
+	dryRun, json, all bool
+	adopt             bool
+	reason            string
 }
 
 // cmdCorpus runs the corpus subcommand sub (add, remove, list, sync, history, undo), whose flags and
@@ -51,7 +53,8 @@ func cmdCorpus(ctx context.Context, sub string, cf corpusFlags, args []string, s
 		return fail(err)
 	}
 	defer w.audit.Close()
-	if sub == "add" || sub == "remove" {
+	switch sub {
+	case "add", "remove", "approve", "reject", "poll", "watch add", "watch remove":
 		w.syncFirst(ctx, stderr)
 	}
 	if err := do(ctx, w, cf, args); err != nil {
@@ -112,11 +115,17 @@ func (w *workspace) add(ctx context.Context, arg string, dryRun bool, stdout io.
 	if err != nil {
 		return err
 	}
+	return w.addSource(ctx, src, dryRun, stdout)
+}
+
+// addSource makes a document of src and writes it, then rebuilds the index: the change
+// of corpus add, and of an approved proposal.
+func (w *workspace) addSource(ctx context.Context, src corpus.Source, dryRun bool, stdout io.Writer) error {
 	before, err := w.load(ctx)
 	if err != nil {
 		return err
 	}
-	d, err := corpus.NewDraft(ctx, nil, before, src, time.Now())
+	d, err := curate.NewDraft(ctx, nil, before, src, time.Now())
 	if err != nil {
 		return err
 	}
@@ -160,7 +169,7 @@ func (w *workspace) source(ctx context.Context, arg string) (corpus.Source, erro
 	if len(errs) > 0 {
 		return corpus.Source{}, errors.Join(errs...)
 	}
-	return curate.ReadSource(ctx, arg, corpus.FetchConfig{Allow: allow,
+	return curate.ReadSource(ctx, arg, web.FetchConfig{Allow: allow,
 		UserAgent: "standoff (command line; corpus moderation)"})
 }
 
@@ -241,6 +250,9 @@ func printDraft(w io.Writer, d corpus.Draft) {
 	}
 	if len(doc.Paragraphs) > 0 {
 		fmt.Fprintf(w, "first:      %s\n", oneLine(doc.Paragraphs[0].Text))
+	}
+	if d.SameAs != "" {
+		fmt.Fprintf(w, "warning:    the same page as %s: the page names that document's address as its own\n", d.SameAs)
 	}
 	for _, s := range d.Similar {
 		fmt.Fprintf(w, "warning:    nearly duplicates %s — %s (%.0f%% the same)\n", s.ID, s.Title, s.Score*100)

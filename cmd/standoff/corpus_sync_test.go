@@ -43,8 +43,19 @@ type botProc struct {
 	asks int
 }
 
-// startBotProc runs the binary as a bot with its data in data and the extra environment.
+// startBotProc runs the binary as a bot with its data in data and the extra environment,
+// and waits for it to register its commands.
 func startBotProc(t testing.TB, bin, data string, env ...string) *botProc {
+	t.Helper()
+	return startBotProcUntil(t, bin, data, func(p *botProc) bool {
+		_, ok := p.srv.WaitCall(60*time.Second, 0, func(c discordtest.Call) bool { return c.Kind == discordtest.KindCommands })
+		return ok
+	}, env...)
+}
+
+// startBotProcUntil is startBotProc that waits for ready instead: a shard other than the
+// first registers no commands.
+func startBotProcUntil(t testing.TB, bin, data string, ready func(*botProc) bool, env ...string) *botProc {
 	t.Helper()
 	srv := discordtest.New(discordtest.WithHeartbeatInterval(time.Second))
 	t.Cleanup(srv.Close)
@@ -61,8 +72,8 @@ func startBotProc(t testing.TB, bin, data string, env ...string) *botProc {
 	}
 	go func() { p.done <- cmd.Wait() }()
 	t.Cleanup(p.stop)
-	if _, ok := srv.WaitCall(60*time.Second, 0, func(c discordtest.Call) bool { return c.Kind == discordtest.KindCommands }); !ok {
-		t.Fatalf("no commands registered; logs:\n%s", p.logs.String())
+	if !ready(p) {
+		t.Fatalf("the bot is not ready; logs:\n%s", p.logs.String())
 	}
 	return p
 }
@@ -84,10 +95,16 @@ func (p *botProc) stop() {
 // askDocs asks q and returns the documents cited.
 func (p *botProc) askDocs(q string) []string {
 	p.t.Helper()
+	return p.askDocsIn(syncPlace, q)
+}
+
+// askDocsIn asks q at place and returns the documents cited.
+func (p *botProc) askDocsIn(place discordtest.Place, q string) []string {
+	p.t.Helper()
 	// A new member each time: the bot limits how fast one member asks.
 	p.asks++
 	asker := discordtest.User{ID: fmt.Sprintf("7%017d", p.asks), Name: fmt.Sprintf("asker%d", p.asks)}
-	id := p.srv.Slash(asker, syncPlace, "ask", discordtest.Opt{Name: "question", Value: q})
+	id := p.srv.Slash(asker, place, "ask", discordtest.Opt{Name: "question", Value: q})
 	_, pl, err := p.srv.Response(20*time.Second, id)
 	if err != nil {
 		p.t.Fatalf("/ask %q: %v\nlogs:\n%s", q, err, p.logs.String())

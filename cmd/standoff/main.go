@@ -208,7 +208,7 @@ in the working folder is read first and never overrides a variable already set. 
 // and undo.
 func newCorpusCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "corpus add|remove|list|sync|history|undo",
+		Use:   "corpus add|remove|list|sync|history|undo|watch|poll|queue|approve|reject",
 		Short: "Add, remove or list the documents of the corpus folder; its git history",
 		Long: `Change the corpus folder the bot serves: --corpus, else $STANDOFF_CORPUS_DIR, else
 DATA/corpus, filled with the embedded corpus on first use.
@@ -229,20 +229,23 @@ changes others pushed.`,
 			return exitStatus(1)
 		},
 	}
-	sub := func(use, short string, nargs int, run func(ctx context.Context, w *workspace, cf corpusFlags, args []string) error) (*cobra.Command, *corpusFlags) {
+	subOf := func(parent *cobra.Command, prefix, use, short string, nargs int, run func(ctx context.Context, w *workspace, cf corpusFlags, args []string) error) (*cobra.Command, *corpusFlags) {
 		var cf corpusFlags
 		c := &cobra.Command{
 			Use:   use,
 			Short: short,
 			Args:  cobra.ExactArgs(nargs),
 			RunE: func(c *cobra.Command, args []string) error {
-				return status(cmdCorpus(c.Context(), c.Name(), cf, args, stderr, run))
+				return status(cmdCorpus(c.Context(), prefix+c.Name(), cf, args, stderr, run))
 			},
 		}
 		c.Flags().StringVar(&cf.corpus, "corpus", "", "the corpus `folder` (default: $STANDOFF_CORPUS_DIR, else DATA/corpus)")
 		c.Flags().StringVar(&cf.data, "data", "", "the `folder` for the index and the audit log (as for ask and index)")
-		cmd.AddCommand(c)
+		parent.AddCommand(c)
 		return c, &cf
+	}
+	sub := func(use, short string, nargs int, run func(ctx context.Context, w *workspace, cf corpusFlags, args []string) error) (*cobra.Command, *corpusFlags) {
+		return subOf(cmd, "", use, short, nargs, run)
 	}
 	add, addFlags := sub("add [flags] URL|FILE", "Add a web page or a .md, .txt or .html file", 1,
 		func(ctx context.Context, w *workspace, cf corpusFlags, args []string) error {
@@ -273,7 +276,62 @@ changes others pushed.`,
 		func(ctx context.Context, w *workspace, _ corpusFlags, args []string) error {
 			return w.undo(ctx, args[0], stdout)
 		})
+	addReviewCmds(cmd, subOf, stdout, stderr)
 	return cmd
+}
+
+// addReviewCmds adds to cmd the subcommands of watched sources and the review queue:
+// watch add|remove|list, poll, queue, approve and reject.
+func addReviewCmds(cmd *cobra.Command, subOf func(parent *cobra.Command, prefix, use, short string, nargs int,
+	run func(ctx context.Context, w *workspace, cf corpusFlags, args []string) error) (*cobra.Command, *corpusFlags), stdout, stderr io.Writer) {
+	watchCmd := &cobra.Command{
+		Use:   "watch add|remove|list",
+		Short: "The RSS and Atom feeds and single pages the corpus watches",
+		Long: `Watch an RSS or Atom feed, or a single page, for the whole corpus. The list lives in the
+corpus folder (review/watch/), so the git remote shares it with every machine. Watched
+sources are read by standoff corpus poll, and by the bot every STANDOFF_WATCH_EVERY; what
+is new and on topic waits in the review queue (standoff corpus queue) for a moderator.`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			c.SetOut(stderr)
+			_ = c.Usage()
+			return exitStatus(1)
+		},
+	}
+	cmd.AddCommand(watchCmd)
+	subOf(watchCmd, "watch ", "add [flags] URL", "Watch a feed or a page", 1,
+		func(ctx context.Context, w *workspace, _ corpusFlags, args []string) error {
+			return w.watchAdd(ctx, args[0], stdout)
+		})
+	subOf(watchCmd, "watch ", "remove [flags] URL", "Stop watching a feed or a page", 1,
+		func(ctx context.Context, w *workspace, _ corpusFlags, args []string) error {
+			return w.watchRemove(ctx, args[0], stdout)
+		})
+	wl, wlFlags := subOf(watchCmd, "watch ", "list [flags]", "The watched sources and how each last answered", 0,
+		func(ctx context.Context, w *workspace, cf corpusFlags, _ []string) error {
+			return w.watchList(cf.json, stdout, stderr)
+		})
+	wl.Flags().BoolVar(&wlFlags.json, "json", false, "one JSON object a line")
+	poll, pollFlags := subOf(cmd, "", "poll [flags]", "Read every watched source once, now, and queue what is new", 0,
+		func(ctx context.Context, w *workspace, cf corpusFlags, _ []string) error {
+			return w.poll(ctx, cf.json, stdout, stderr)
+		})
+	poll.Flags().BoolVar(&pollFlags.json, "json", false, "the poll's report as one JSON object")
+	queue, queueFlags := subOf(cmd, "", "queue [flags]", "The proposals waiting for review", 0,
+		func(ctx context.Context, w *workspace, cf corpusFlags, _ []string) error {
+			return w.queue(cf.all, cf.json, stdout, stderr)
+		})
+	queue.Flags().BoolVar(&queueFlags.json, "json", false, "one JSON object a line")
+	queue.Flags().BoolVar(&queueFlags.all, "all", false, "also the articles recent polls did not propose, with the reason")
+	subOf(cmd, "", "approve [flags] ID", "Write a proposal's document into the corpus, as corpus add does", 1,
+		func(ctx context.Context, w *workspace, _ corpusFlags, args []string) error {
+			return w.approve(ctx, args[0], stdout)
+		})
+	reject, rejectFlags := subOf(cmd, "", "reject [flags] ID", "Refuse a proposal: its text is never proposed again", 1,
+		func(ctx context.Context, w *workspace, cf corpusFlags, args []string) error {
+			return w.reject(ctx, args[0], cf.reason, stdout)
+		})
+	reject.Flags().StringVar(&rejectFlags.reason, "reason", "", "why, for the record")
 }
 
 // newHealthCmd is `standoff health`, the probe of the container's health check.

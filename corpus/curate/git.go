@@ -74,6 +74,11 @@ func (g GitCommitter) Commit(ctx context.Context, who Actor, command, source str
 	if !g.WholeTree {
 		c.Paths = ch.Paths()
 	}
+	return g.record(ctx, c)
+}
+
+// record commits c and says what happened.
+func (g GitCommitter) record(ctx context.Context, c gitcorpus.Change) (GitCommit, error) {
 	out := GitCommit{Subject: c.Subject}
 	before := g.Repo.Head()
 	e, err := g.Repo.Commit(ctx, c)
@@ -99,6 +104,19 @@ func (g GitCommitter) Commit(ctx context.Context, who Actor, command, source str
 	default:
 		return GitCommit{}, fmt.Errorf("commit the change: %w", err)
 	}
+}
+
+// CommitFiles records the files paths (relative to the corpus folder, written or
+// removed by the caller) as one commit with subject and body, made by who, pushed when
+// the repository has a remote: for the corpus's files that are not documents, such as
+// the watched sources and the review queue. Its outcomes are Commit's.
+func (g GitCommitter) CommitFiles(ctx context.Context, who Actor, subject, body string, paths []string) (GitCommit, error) {
+	if g.Repo == nil {
+		return GitCommit{Result: GitNoRepository}, nil
+	}
+	author, trailers := GitAuthor(who)
+	c := gitcorpus.Change{Subject: subject, Body: body, Author: author, Trailers: trailers, Paths: paths}
+	return g.record(ctx, c)
 }
 
 // GitAuthor is who as a commit's author, and the trailers that say who and how: a

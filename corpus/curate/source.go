@@ -8,14 +8,15 @@ import (
 	"path/filepath"
 
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/web"
 )
 
 // ReadSource is what a document is drafted from: arg downloaded with a fetcher of fc
 // when it is a web address (http or https), else the file arg, of at most
-// corpus.DefaultMaxBytes.
-func ReadSource(ctx context.Context, arg string, fc corpus.FetchConfig) (corpus.Source, error) {
+// corpus.MaxDocumentBytes.
+func ReadSource(ctx context.Context, arg string, fc web.FetchConfig) (corpus.Source, error) {
 	if u, err := url.Parse(arg); err == nil && (u.Scheme == "http" || u.Scheme == "https") {
-		f, err := corpus.NewFetcher(fc)
+		f, err := web.NewFetcher(fc)
 		if err != nil {
 			return corpus.Source{}, err
 		}
@@ -23,19 +24,15 @@ func ReadSource(ctx context.Context, arg string, fc corpus.FetchConfig) (corpus.
 		if err != nil {
 			return corpus.Source{}, err
 		}
-		ct := got.ContentType
-		if got.Charset != "" {
-			ct += "; charset=" + got.Charset
-		}
-		return corpus.Source{URL: got.URL, ContentType: ct, Data: got.Data}, nil
+		return got.Source(), nil
 	}
 	info, err := os.Stat(arg)
 	if err != nil {
 		return corpus.Source{}, fmt.Errorf("read %s: %w", arg, err)
 	}
-	if info.Size() > corpus.DefaultMaxBytes {
+	if info.Size() > corpus.MaxDocumentBytes {
 		return corpus.Source{}, &corpus.Refusal{Reason: fmt.Sprintf("%s is %s, over the %s limit", arg,
-			corpus.Size(info.Size()), corpus.Size(corpus.DefaultMaxBytes))}
+			corpus.Size(info.Size()), corpus.Size(corpus.MaxDocumentBytes))}
 	}
 	data, err := os.ReadFile(arg)
 	if err != nil {

@@ -1,29 +1,17 @@
-package corpus
+package web
 
 import (
 	"context"
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-)
 
-// localServer serves h on 127.0.0.1 for the test.
-func localServer(t *testing.T, h http.Handler) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewUnstartedServer(h)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
-}
+	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/web/webtest"
+)
 
 func TestFetch(t *testing.T) {
 	mux := http.NewServeMux()
@@ -63,7 +51,7 @@ func TestFetch(t *testing.T) {
 	mux.HandleFunc("/loop", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/loop", http.StatusFound)
 	})
-	srv := localServer(t, mux)
+	srv := webtest.Serve(t, mux)
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	mux.HandleFunc("/to-other-loopback", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://127.0.0.2:"+port+"/page", http.StatusFound)
@@ -117,10 +105,38 @@ func TestFetch(t *testing.T) {
 				}
 				return
 			}
-			reason, ok := RefusalReason(err)
+			reason, ok := corpus.RefusalReason(err)
 			if !ok || !strings.Contains(reason, tt.wantErr) {
 				t.Errorf("Fetch error %v, want a refusal containing %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestFetchDropsCredentials is finding 8 (second part): a fetched address loses its user
+// name, password and the query parameters that look like credentials before it is
+// stored in a draft.
+func TestFetchDropsCredentials(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/page", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprint(w, "Title\n\nBody.")
+	})
+	srv := webtest.Serve(t, mux)
+	f, err := NewFetcher(FetchConfig{Allow: []string{"127.0.0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.Replace(srv.URL, "http://", "http://user:secret@", 1) + "/page?api_key=SECRET&password=pw&id=9"
+	got, err := f.Fetch(context.Background(), addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(got.URL, "secret") || strings.Contains(got.URL, "SECRET") || strings.Contains(got.URL, "pw") || !strings.HasSuffix(got.URL, "/page?id=9") {
+		t.Errorf("stored address %q keeps a credential", got.URL)
+	}
+	d, err := corpus.NewDraft(context.Background(), nil, &corpus.Corpus{}, corpus.Source{URL: got.URL, ContentType: "text/plain", Data: got.Data}, time.Now())
+	if err != nil || strings.Contains(string(d.Data), "secret") || d.Doc.URL != got.URL {
+		t.Errorf("draft: %v, url %q\n%s", err, d.Doc.URL, d.Data)
 	}
 }

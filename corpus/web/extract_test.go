@@ -1,9 +1,11 @@
-package corpus
+package web
 
 import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/standoff-bot/standoff/corpus"
 )
 
 // articlePage is a news page with navigation, a byline, a date and an article whose
@@ -28,10 +30,10 @@ func TestExtractHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Article{
+	want := corpus.Article{
 		Title: "Iran: the talks resume", URL: "https://example.org/iran", Publisher: "Example News",
-		Author: "Jane Doe", Published: "2025-06-13", Kind: KindArticle,
-		Blocks: []Block{
+		Author: "Jane Doe", Published: "2025-06-13", Kind: corpus.KindArticle,
+		Blocks: []corpus.Block{
 			{Text: "Negotiators met in Oman on Friday, the *first* meeting since [March], and agreed to meet again & talk."},
 			{Text: "# Not a heading: 1. not a list either."},
 			{Heading: true, Text: "Background"},
@@ -50,7 +52,7 @@ func TestExtractHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := ParseDocument("a.md", md)
+	doc, err := corpus.ParseDocument("a.md", md)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,23 +64,23 @@ func TestExtractHTML(t *testing.T) {
 func TestExtractHTMLMetadata(t *testing.T) {
 	tests := []struct {
 		name, page, contentType string
-		want                    Article
+		want                    corpus.Article
 	}{
 		{
 			name: "no date, no byline: left empty",
 			page: `<html><head><title>Plain page</title></head><body><article><p>` + strings.Repeat("Some words about centrifuges. ", 20) + `</p></article></body></html>`,
-			want: Article{Title: "Plain page", Kind: KindArticle},
+			want: corpus.Article{Title: "Plain page", Kind: corpus.KindArticle},
 		},
 		{
 			name:        "windows-1252 declared in the header",
 			page:        "<html><head><title>Caf\xe9 talks</title></head><body><article><p>" + strings.Repeat("Na\xefve words. ", 30) + "</p></article></body></html>",
 			contentType: "text/html; charset=windows-1252",
-			want:        Article{Title: "Café talks", Kind: KindArticle},
+			want:        corpus.Article{Title: "Café talks", Kind: corpus.KindArticle},
 		},
 		{
 			name: "date from JSON-LD",
 			page: `<html><head><title>LD page</title><script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"LD page","datePublished":"2024-02-03T10:00:00+01:00","author":{"@type":"Person","name":"Ali Reza"}}</script></head><body><article><p>` + strings.Repeat("Words about sanctions. ", 20) + `</p></article></body></html>`,
-			want: Article{Title: "LD page", Author: "Ali Reza", Published: "2024-02-03", Kind: KindArticle},
+			want: corpus.Article{Title: "LD page", Author: "Ali Reza", Published: "2024-02-03", Kind: corpus.KindArticle},
 		},
 	}
 	for _, tt := range tests {
@@ -106,7 +108,7 @@ func TestExtractHTMLRefuses(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ExtractHTML([]byte(tt.page), "text/html", "")
-			if reason, ok := RefusalReason(err); !ok || !strings.Contains(reason, tt.want) {
+			if reason, ok := corpus.RefusalReason(err); !ok || !strings.Contains(reason, tt.want) {
 				t.Errorf("error %v, want a refusal containing %q", err, tt.want)
 			}
 		})

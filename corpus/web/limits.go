@@ -1,0 +1,64 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/standoff-bot/standoff/corpus"
+	"golang.org/x/net/html"
+)
+
+// checkHTMLShape refuses, with a tokenizer pass that costs little, a page with more than
+// corpus.MaxHTMLElements elements or whose elements nest deeper than corpus.MaxHTMLDepth (counting
+// only the elements that are closed: HTML leaves many open): the HTML parser and the
+// article extraction take time and memory that grow faster than the page on those.
+func checkHTMLShape(text string) error {
+	z := html.NewTokenizer(strings.NewReader(text))
+	z.SetMaxBuf(corpus.MaxDocumentBytes)
+	elements := 0
+	var open []string
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			if z.Err() == io.EOF {
+				return nil
+			}
+			return corpus.Refuse("the page is not readable HTML", z.Err())
+		case html.StartTagToken:
+			elements++
+			name, _ := z.TagName()
+			if !voidElement(string(name)) {
+				open = append(open, string(name))
+				if len(open) > 4*corpus.MaxHTMLDepth {
+					open = open[len(open)-4*corpus.MaxHTMLDepth:]
+				}
+			}
+		case html.SelfClosingTagToken:
+			elements++
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			for i := len(open) - 1; i >= 0; i-- {
+				if open[i] == string(name) {
+					if i+1 > corpus.MaxHTMLDepth {
+						return corpus.Refuse(fmt.Sprintf("the page's elements nest more than %d deep", corpus.MaxHTMLDepth), nil)
+					}
+					open = open[:i]
+					break
+				}
+			}
+		}
+		if elements > corpus.MaxHTMLElements {
+			return corpus.Refuse(fmt.Sprintf("the page has more than %d HTML elements", corpus.MaxHTMLElements), nil)
+		}
+	}
+}
+
+// voidElement reports whether an HTML element never has an end tag.
+func voidElement(name string) bool {
+	switch name {
+	case "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr":
+		return true
+	}
+	return false
+}
