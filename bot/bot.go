@@ -108,6 +108,10 @@ type Options struct {
 	HealthDetails func() []string
 	// CorpusCommit, when set, gives the commit of the corpus, shown by /about.
 	CorpusCommit func() string
+	// Wait is how the bot waits before it tries again: a call to Discord after a 429, a
+	// 5xx or a lost connection, a gateway connection that failed. nil waits on a timer;
+	// tests pass one that records the waits.
+	Wait func(ctx context.Context, d time.Duration) error
 }
 
 // Bot is a running or runnable Discord bot. Build it with New and run it with Run.
@@ -124,6 +128,7 @@ type Bot struct {
 	guildCmd []Command // GuildOnly commands, registered apart
 
 	metrics *Metrics
+	rest    restPolicy
 
 	running atomic.Bool
 
@@ -140,6 +145,9 @@ type Bot struct {
 	hashKey   []byte // of the members' keyed hashes in the logs
 	hctx      context.Context
 	shards    []*shard
+
+	registered      bool   // command registration is over
+	registerProblem string // why it failed, when it did
 }
 
 // New returns a Bot that answers from a with the configuration cfg; it does not connect
@@ -211,6 +219,7 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 		extra:   map[string]Command{},
 		ready:   make(chan struct{}),
 		metrics: opts.Metrics,
+		rest:    restPolicy{wait: opts.Wait},
 	}
 	if err := b.metrics.gauges(b); err != nil {
 		return nil, fmt.Errorf("bot: new: %w", err)

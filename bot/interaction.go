@@ -22,7 +22,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 	defer cancel()
 	i := ev.Interaction
 	log := b.log.With("request_id", i.ID, "user", userOf(i), "type", i.Type.String(), "shard", s.ShardID)
-	r := &responder{b: b, s: s, i: i, log: log, start: start}
+	r := &responder{b: b, s: s, i: i, log: log, start: start, rest: b.rest}
 	tell := func(err error) { r.fail(ctx, err) }
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		tell = nil // nothing to tell: the member is typing
@@ -134,7 +134,7 @@ func (b *Bot) askInteraction(ctx context.Context, r *responder, q question) {
 		r.send(ctx, false, notice(msgNoQuestion))
 		return
 	}
-	q.Mode, q.User, q.Guild, q.Start, q.Log = askNew, userOf(r.i), r.i.GuildID, r.start, r.log
+	q.Mode, q.User, q.Guild, q.Start, q.Log, q.ID = askNew, userOf(r.i), r.i.GuildID, r.start, r.log, r.i.ID
 	if !q.Private {
 		q.Asker = q.User
 	}

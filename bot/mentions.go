@@ -4,7 +4,9 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -55,7 +57,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	}
 	log := b.log.With("request_id", m.ID, "user", m.Author.ID, "type", "Message", "shard", s.ShardID)
 	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: new(bool)}
-	out := &messageReply{s: s, m: m, log: log, ref: ref}
+	out := &messageReply{s: s, m: m, log: log, ref: ref, start: start, rest: b.rest}
 	tell := func(error) { out.reply(ctx, message{Content: msgPanic}) }
 	b.guard(log, func() {
 		q := stripMentions(m.Content)
@@ -71,29 +73,55 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		// Every message to the bot counts, a bare mention too; over the limit, the member
 		// is told once, and the messages after that are not answered until they may ask.
 		b.ask(ctx, out, question{Mode: askNew, Kind: kindAsk, Source: source, Text: cutQuestion(q),
-			User: m.Author.ID, Guild: m.GuildID, Start: start, Log: log, Asker: m.Author.ID,
+			User: m.Author.ID, Guild: m.GuildID, Start: start, ID: m.ID, Log: log, Asker: m.Author.ID,
 			Empty: how + " — or use `/ask`. `/help` shows more."})
 	}, tell)
 }
 
 // messageReply is the outlet of a mention or a direct message: a public reply to it.
 type messageReply struct {
-	s   *discordgo.Session
-	m   *discordgo.Message
-	ref *discordgo.MessageReference
-	log *slog.Logger
+	s     *discordgo.Session
+	m     *discordgo.Message
+	ref   *discordgo.MessageReference
+	log   *slog.Logger
+	start time.Time
+	rest  restPolicy
 }
 
-// reply sends msg as a reply to the message; it pings no one.
-func (o *messageReply) reply(ctx context.Context, msg message) {
+// replySend is a message with the nonce that makes Discord create it once however many
+// times it is sent: a retry after a lost answer does not post the reply twice.
+type replySend struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce"`
+	EnforceNonce bool   `json:"enforce_nonce"`
+}
+
+// reply sends msg as a reply to the message, within messageWindow of its arrival; it
+// pings no one. Each reply has a rate-limit bucket of its own, so that a reply that
+// hangs does not hold back the other replies in the channel (discordgo holds a bucket for
+// the whole request): Discord's 429s still bound them, through the REST policy.
+func (o *messageReply) reply(ctx context.Context, msg message) error {
 	msg.Ephemeral = false
-	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
-		_, err := o.s.ChannelMessageSendComplex(o.m.ChannelID, msg.messageSend(o.ref), opts...)
+	endpoint := discordgo.EndpointChannelMessages(o.m.ChannelID)
+	body := replySend{MessageSend: msg.messageSend(o.ref), Nonce: replyNonce(o.m.ID), EnforceNonce: true}
+	err := o.rest.do(ctx, restCall{deadline: o.start.Add(messageWindow)}, func(opts ...discordgo.RequestOption) error {
+		_, err := o.s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint+"#"+body.Nonce, opts...)
 		return err
 	})
 	if err != nil {
 		o.log.Error("replying to a message failed", "err", err)
+		return fmt.Errorf("%w: %w", errUndelivered, err)
 	}
+	return nil
+}
+
+// replyNonce is the nonce of the reply to the message with id: Discord takes at most 25
+// characters, and one reply per message is what the bot sends.
+func replyNonce(id string) string {
+	if len(id) > 25 {
+		return id[len(id)-25:]
+	}
+	return id
 }
 
 // tooFast tells the member, once, that they ask too fast; later messages get no reply.
@@ -114,6 +142,5 @@ func (o *messageReply) deliver(ctx context.Context, _, _ bool, produce func(cont
 		o.reply(ctx, message{Content: reason(err)})
 		return err
 	}
-	o.reply(ctx, m)
-	return nil
+	return o.reply(ctx, m)
 }

@@ -97,6 +97,8 @@ func (b *Bot) Run(ctx context.Context) (err error) {
 	if plan.ids[0] == 0 {
 		// Commands belong to the application, not to a shard: shard 0 registers them.
 		b.register(ctx, shards[0].s)
+	} else {
+		b.setRegistered("")
 	}
 	b.log.Info("bot ready", "user", b.botUser(), "application", b.application(), "shards", len(shards))
 	<-ctx.Done()

@@ -47,7 +47,7 @@ func (b *Bot) planShards(ctx context.Context, probe *discordgo.Session) (shardPl
 		return shardPlan{ids: []int{b.cfg.ShardID}, count: b.cfg.ShardCount, concurrency: 1}, nil
 	}
 	var gb *discordgo.GatewayBotResponse
-	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+	err := b.rest.do(ctx, restCall{}, func(opts ...discordgo.RequestOption) error {
 		var err error
 		gb, err = probe.GatewayBot(opts...)
 		return err

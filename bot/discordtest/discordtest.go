@@ -224,12 +224,16 @@ type Server struct {
 	lastID     int64                   // the last snowflake handed out
 	heartbeat  time.Duration
 	closed     bool
-	delay      time.Duration // before answering an interaction callback
-	delayed    int           // callbacks being delayed now
-	limitNext  int           // REST requests still to refuse with a 429
-	callCount  int           // REST requests received, recorded or not
-	noRecord   bool          // keep no Calls (see WithoutRecording)
-	hook       func(Call)    // called with every REST request (see WithCallHook)
+	delay      time.Duration     // before answering an interaction callback
+	delayed    int               // callbacks being delayed now
+	limitNext  int               // REST requests still to refuse with a 429
+	callCount  int               // REST requests received, recorded or not
+	noRecord   bool              // keep no Calls (see WithoutRecording)
+	hook       func(Call)        // called with every REST request (see WithCallHook)
+	faults     []*faultRule      // see FailNext
+	faulted    int               // calls a fault was applied to
+	replay     int               // events to send again on the next RESUME (see ReplayOnResume)
+	nonces     map[string]string // channel/nonce → message made with enforce_nonce
 }
 
 // maxHistory is how many events the server keeps per shard for a RESUME, as Discord keeps
@@ -243,8 +247,9 @@ type dispatch struct {
 }
 
 type gwConn struct {
-	ws *websocket.Conn
-	wm sync.Mutex
+	ws    *websocket.Conn
+	wm    sync.Mutex
+	noAck bool // heartbeats go unacknowledged (see StopHeartbeatAcks); under Server.mu
 }
 
 func (c *gwConn) write(v any) error {
@@ -304,6 +309,7 @@ func New(opts ...Option) *Server {
 		messages:   map[string]*storedMessage{},
 		inters:     map[string]*interaction{},
 		byInter:    map[string][]int{},
+		nonces:     map[string]string{},
 		heartbeat:  41250 * time.Millisecond,
 		shards:     map[int]*gwShard{},
 		shardCount: 1,
@@ -341,6 +347,13 @@ func (s *Server) Close() {
 	s.mu.Unlock()
 	s.http.CloseClientConnections()
 	s.http.Close()
+}
+
+// token returns the token the server accepts now.
+func (s *Server) token() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Token
 }
 
 // notifyLocked wakes every waiter; the caller holds s.mu.

@@ -90,8 +90,12 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		case 1: // heartbeat
 			s.mu.Lock()
 			s.heartbeats++
+			zombie := c.noAck
 			s.notifyLocked()
 			s.mu.Unlock()
+			if zombie {
+				continue
+			}
 			if c.write(outFrame{Op: 11}) != nil {
 				return
 			}
@@ -115,7 +119,7 @@ func (s *Server) identify(c *gwConn, d json.RawMessage) bool {
 		Intents int64   `json:"intents"`
 		Shard   *[2]int `json:"shard"`
 	}
-	if json.Unmarshal(d, &id) != nil || id.Token != "Bot "+s.Token {
+	if json.Unmarshal(d, &id) != nil || id.Token != "Bot "+s.token() {
 		c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."))
 		return false
 	}
@@ -187,7 +191,7 @@ func (s *Server) resume(c *gwConn, d json.RawMessage) bool {
 		SessionID string `json:"session_id"`
 		Seq       int64  `json:"seq"`
 	}
-	if json.Unmarshal(d, &rp) != nil || rp.Token != "Bot "+s.Token {
+	if json.Unmarshal(d, &rp) != nil || rp.Token != "Bot "+s.token() {
 		c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."))
 		return false
 	}
@@ -212,8 +216,10 @@ func (s *Server) resume(c *gwConn, d json.RawMessage) bool {
 	if err := c.write(outFrame{Op: 0, T: "RESUMED", S: &seq, D: map[string]any{}}); err != nil {
 		return false
 	}
+	from := rp.Seq - int64(s.replay)
+	s.replay = 0
 	for _, ev := range sh.history {
-		if ev.seq > rp.Seq {
+		if ev.seq > from {
 			sq := ev.seq
 			if c.write(outFrame{Op: 0, T: ev.typ, S: &sq, D: ev.data}) != nil {
 				return false
