@@ -16,6 +16,7 @@ type Stats struct {
 	VotesDown     int   // 👎 that count, including those recorded before a restart
 	RateLimited   int64 // questions turned away by the per-member limit
 	Failures      int64 // questions that ended with an error shown to the member
+	Undelivered   int64 // questions whose reply did not reach the member
 	Panics        int64 // handler panics recovered
 	Autocompletes int64
 	Connected     bool // every gateway connection (one a shard) is up
@@ -53,13 +54,14 @@ func (b *Bot) Stats() Stats {
 		Unanswered:    count(q, "outcome", OutcomeNotAnswered),
 		Failures:      count(q, "outcome", OutcomeError),
 		RateLimited:   count(q, "outcome", OutcomeRateLimited),
+		Undelivered:   count(q, "outcome", OutcomeUndelivered),
 		Pages:         count("standoff_pages_total", "", ""),
 		Votes:         count("standoff_feedback_votes_total", "", ""),
 		Panics:        count("standoff_panics_total", "", ""),
 		Autocompletes: count("standoff_autocompletes_total", "", ""),
 		Connected:     b.shardCount() > 0 && b.disconnectedShards() == "",
 	}
-	st.Questions = st.Answered + st.Unanswered + st.Failures
+	st.Questions = st.Answered + st.Unanswered + st.Failures + st.Undelivered
 	st.VotesUp, st.VotesDown = b.feedbackCounts()
 	return st
 }
