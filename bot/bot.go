@@ -129,6 +129,7 @@ type Bot struct {
 
 	metrics *Metrics
 	rest    restPolicy
+	seen    *seenIDs // events handled, so that one delivered twice is handled once
 
 	running atomic.Bool
 
@@ -220,6 +221,7 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 		ready:   make(chan struct{}),
 		metrics: opts.Metrics,
 		rest:    restPolicy{wait: opts.Wait},
+		seen:    newSeenIDs(recentEvents),
 	}
 	if err := b.metrics.gauges(b); err != nil {
 		return nil, fmt.Errorf("bot: new: %w", err)

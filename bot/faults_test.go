@@ -263,3 +263,52 @@ func TestSlowReplyHoldsNoOther(t *testing.T) {
 		t.Errorf("the held reply: %v", err)
 	}
 }
+
+// TestEventsHandledOnce: an INTERACTION_CREATE and a MESSAGE_CREATE that the gateway
+// delivers again after a resume are handled once: one callback, one public reply.
+func TestEventsHandledOnce(t *testing.T) {
+	h := start(t, nil, testAnswerer{Answerer: realIndex}, "", bot.Options{NoRateLimit: true})
+	srv := h.srv
+	msg := srv.Post(alice, inGuild, "<@"+discordtest.BotUserID+"> what is breakout time?", true)
+	if _, _, err := srv.Reply(timeout, msg); err != nil {
+		t.Fatal(err)
+	}
+	inter := srv.Slash(alice, inGuild, "ask", discordtest.Opt{Name: "question", Value: "what is snapback?"})
+	if _, _, err := srv.Response(timeout, inter); err != nil {
+		t.Fatal(err)
+	}
+	srv.WaitUntil(timeout, func() bool { return h.bot.Stats().Answered == 2 })
+	resumes := srv.Resumes()
+	srv.ReplayOnResume(2)
+	srv.DropConnection()
+	if !srv.WaitUntil(timeout, func() bool { return srv.Resumes() > resumes }) {
+		t.Fatal("the bot did not resume")
+	}
+	callbacks := func() int {
+		n := 0
+		for _, c := range srv.Calls() {
+			if c.InteractionID == inter && c.Kind == discordtest.KindCallback {
+				n++
+			}
+		}
+		return n
+	}
+	// Wait until both events came back and were set aside, or handled again.
+	srv.WaitUntil(timeout, func() bool {
+		logs := h.logs.String()
+		again := strings.Contains(logs, "interaction delivered again") && strings.Contains(logs, "message delivered again")
+		return again || callbacks() > 1 || len(replies(srv, msg)) > 1
+	})
+	if n := callbacks(); n != 1 {
+		t.Errorf("%d callbacks to one interaction, want 1", n)
+	}
+	if n := len(replies(srv, msg)); n != 1 {
+		t.Errorf("%d replies to one message, want 1", n)
+	}
+	if st := h.bot.Stats(); st.Questions != 2 {
+		t.Errorf("%d questions counted, want 2", st.Questions)
+	}
+	if v := srv.Violations(); len(v) > 0 {
+		t.Errorf("breaches of Discord's rules: %v", v)
+	}
+}

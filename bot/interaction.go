@@ -18,9 +18,13 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 	}
 	defer b.wg.Done()
 	start := time.Now()
+	i := ev.Interaction
+	if !b.seen.first("interaction:" + i.ID) {
+		b.log.Debug("interaction delivered again: handled once already", "request_id", i.ID, "shard", s.ShardID)
+		return
+	}
 	ctx, cancel := context.WithTimeout(b.handlerContext(), b.opts.AnswerTimeout+10*time.Second)
 	defer cancel()
-	i := ev.Interaction
 	log := b.log.With("request_id", i.ID, "user", userOf(i), "type", i.Type.String(), "shard", s.ShardID)
 	r := &responder{b: b, s: s, i: i, log: log, start: start, rest: b.rest}
 	tell := func(err error) { r.fail(ctx, err) }

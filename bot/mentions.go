@@ -51,6 +51,10 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	if !dm && !mentions(m, me) {
 		return
 	}
+	if !b.seen.first("message:" + m.ID) {
+		b.log.Debug("message delivered again: handled once already", "request_id", m.ID, "shard", s.ShardID)
+		return
+	}
 	source := "mention"
 	if dm {
 		source = "dm"
