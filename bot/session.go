@@ -14,6 +14,11 @@ import (
 	"github.com/gorilla/websocket"
 )
 
+// botIntents are the gateway intents the bot asks for: messages that mention the bot
+// and direct messages; no privileged intent. Slash commands, buttons and message
+// commands need no intent.
+const botIntents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+
 // newSession builds a discordgo session: token, HTTP client pointed at APIURL, intents
 // and logging; Run sets its shard.
 func (b *Bot) newSession() (*discordgo.Session, error) {
@@ -27,10 +32,11 @@ func (b *Bot) newSession() (*discordgo.Session, error) {
 	}
 	s.Client = countingClient(client, b.metrics.tooMany.Inc)
 	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 15 * time.Second}
-	// Messages that mention the bot and direct messages; no privileged intent. Slash
-	// commands, buttons and message commands need no intent.
-	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	s.Identify.Intents = botIntents
 	s.StateEnabled = false
+	// The bot reconnects itself (gateway.go): it sees why a connection failed, and stops
+	// when Discord says no reconnection will do; discordgo's own loop never ends.
+	s.ShouldReconnectOnError = false
 	// Our own REST calls bound their wait on Discord's rate limits (see call).
 	s.ShouldRetryOnRateLimit = false
 	s.LogLevel = discordLogLevel(b.cfg.LogLevel)

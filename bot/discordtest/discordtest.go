@@ -234,6 +234,8 @@ type Server struct {
 	faulted    int               // calls a fault was applied to
 	replay     int               // events to send again on the next RESUME (see ReplayOnResume)
 	nonces     map[string]string // channel/nonce → message made with enforce_nonce
+	unacked    int               // heartbeats left unacknowledged (see StopHeartbeatAcks)
+	disallowed int64             // intents refused with 4014 (see DisallowIntents)
 }
 
 // maxHistory is how many events the server keeps per shard for a RESUME, as Discord keeps

@@ -125,15 +125,43 @@ func (s *Server) StopHeartbeatAcks() {
 	}
 }
 
+// UnackedHeartbeats returns how many heartbeats went unacknowledged since
+// StopHeartbeatAcks.
+func (s *Server) UnackedHeartbeats() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.unacked
+}
+
 // CloseGateway closes every gateway connection with a close frame of code and reason,
 // as Discord does when it ends a session (4000 unknown error, 4004 authentication
-// failed, 4014 disallowed intents…).
+// failed, 4014 disallowed intents…). After a code Discord does not allow a RESUME for
+// (4004, 4010 to 4014), the sessions are over.
 func (s *Server) CloseGateway(code int, reason string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, sh := range s.shards {
 		if sh.conn != nil {
 			sh.conn.closeWith(code, reason)
+			sh.conn = nil
+		}
+		if code == 4004 || code >= 4010 && code <= 4014 {
+			sh.sessionID = ""
+		}
+	}
+	s.notifyLocked()
+}
+
+// DisallowIntents makes the gateway refuse, with close 4014, an IDENTIFY or RESUME of a
+// session that asks for any of the intents in mask, and closes the connections of such
+// sessions with 4014: the application lost the right to them.
+func (s *Server) DisallowIntents(mask int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.disallowed = mask
+	for _, sh := range s.shards {
+		if sh.conn != nil && sh.intents&mask != 0 {
+			sh.conn.closeWith(4014, "Disallowed intent(s).")
 			sh.conn = nil
 		}
 	}
