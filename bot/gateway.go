@@ -143,7 +143,9 @@ func (b *Bot) watchHeartbeats(ctx context.Context, sh *shard) {
 			return
 		case <-t.C:
 		}
-		sh.s.RLock()
+		if !sh.s.TryRLock() {
+			continue // opening or closing: nothing to watch yet
+		}
 		ack, up := sh.s.LastHeartbeatAck, sh.s.DataReady
 		sh.s.RUnlock()
 		if c := sh.connects.Load(); c != conn || !up || lastAck.IsZero() {

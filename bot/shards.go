@@ -46,9 +46,13 @@ func (sh *shard) why() string {
 // up reports whether the shard's gateway connection is up: discordgo's DataReady, set
 // once a heartbeat went out on a new connection and cleared when it closes. It is read
 // under the session's lock (the Connect and Disconnect events run in goroutines of their
-// own, so their order is not the connection's).
+// own, so their order is not the connection's). Open and Close hold that lock for as long
+// as they take (a gateway that does not answer, Close's second): the connection is not
+// up meanwhile, and the probes do not wait for it.
 func (sh *shard) up() bool {
-	sh.s.RLock()
+	if !sh.s.TryRLock() {
+		return false
+	}
 	defer sh.s.RUnlock()
 	return sh.s.DataReady
 }
