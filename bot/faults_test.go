@@ -44,8 +44,8 @@ func delivered(t *testing.T, srv *discordtest.Server, id string, kind discordtes
 	})
 }
 
-// replies returns the channel messages Discord took in reply to message id.
-func replies(srv *discordtest.Server, id string) []discordtest.Call {
+// repliesTo returns the channel messages Discord took in reply to message id.
+func repliesTo(srv *discordtest.Server, id string) []discordtest.Call {
 	var out []discordtest.Call
 	for _, c := range srv.Calls() {
 		if c.Kind != discordtest.KindChannelMessage || c.Status != 200 {
@@ -108,7 +108,7 @@ func TestRESTFaultsRetried(t *testing.T) {
 			}
 			srv.WaitUntil(timeout, func() bool { return h.bot.Stats().Answered >= 1 })
 			made := map[string]bool{}
-			for _, c := range replies(srv, id) {
+			for _, c := range repliesTo(srv, id) {
 				made[c.MessageID] = true
 			}
 			if len(made) != 1 {
@@ -201,7 +201,7 @@ func TestReplyFailureCounted(t *testing.T) {
 	if st := h.bot.Stats(); st.Answered != 0 {
 		t.Errorf("%d answered, want 0: the reply never reached the member", st.Answered)
 	}
-	if n := len(replies(h.srv, id)); n != 0 {
+	if n := len(repliesTo(h.srv, id)); n != 0 {
 		t.Errorf("%d replies went through, want 0", n)
 	}
 	if got := len(w.all()); got < 2 {
@@ -297,12 +297,12 @@ func TestEventsHandledOnce(t *testing.T) {
 	srv.WaitUntil(timeout, func() bool {
 		logs := h.logs.String()
 		again := strings.Contains(logs, "interaction delivered again") && strings.Contains(logs, "message delivered again")
-		return again || callbacks() > 1 || len(replies(srv, msg)) > 1
+		return again || callbacks() > 1 || len(repliesTo(srv, msg)) > 1
 	})
 	if n := callbacks(); n != 1 {
 		t.Errorf("%d callbacks to one interaction, want 1", n)
 	}
-	if n := len(replies(srv, msg)); n != 1 {
+	if n := len(repliesTo(srv, msg)); n != 1 {
 		t.Errorf("%d replies to one message, want 1", n)
 	}
 	if st := h.bot.Stats(); st.Questions != 2 {
@@ -310,5 +310,49 @@ func TestEventsHandledOnce(t *testing.T) {
 	}
 	if v := srv.Violations(); len(v) > 0 {
 		t.Errorf("breaches of Discord's rules: %v", v)
+	}
+}
+
+// TestBurstOnALimitedRoute: 50 /ask at once while Discord lets through 10 callbacks a
+// second (10 at once): every member whose answer fits in Discord's three seconds gets
+// it, retried after each 429's retry_after; the others are counted as undelivered, each
+// with a dead letter, and nothing is counted as answered that Discord did not take.
+func TestBurstOnALimitedRoute(t *testing.T) {
+	h := start(t, nil, testAnswerer{Answerer: realIndex}, "", bot.Options{NoRateLimit: true})
+	srv := h.srv
+	srv.LimitRate(discordtest.KindCallback, 100*time.Millisecond, 10)
+	const n = 50
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = srv.Slash(alice, inGuild, "ask", discordtest.Opt{Name: "question", Value: "what is breakout time?"})
+	}
+	if !srv.WaitUntil(30*time.Second, func() bool { return h.bot.Stats().Questions == n }) {
+		t.Fatalf("%d of %d questions ended: %+v", h.bot.Stats().Questions, n, h.bot.Stats())
+	}
+	took := 0
+	for _, id := range ids {
+		for _, c := range srv.Calls() {
+			if c.InteractionID == id && c.Kind == discordtest.KindCallback && c.Status == 204 {
+				took++
+				break
+			}
+		}
+	}
+	limited := 0
+	for _, c := range srv.Calls() {
+		if c.Kind == discordtest.KindCallback && c.Status == 429 {
+			limited++
+		}
+	}
+	st := h.bot.Stats()
+	t.Logf("%d of %d answers went through, %d counted undelivered, %d callbacks answered 429", took, n, st.Undelivered, limited)
+	if int(st.Answered+st.Unanswered) != took {
+		t.Errorf("%d counted as answered, but Discord took %d answers", st.Answered+st.Unanswered, took)
+	}
+	if int(st.Undelivered) != n-took {
+		t.Errorf("%d counted undelivered, want the %d that Discord did not take", st.Undelivered, n-took)
+	}
+	if dead := strings.Count(h.logs.String(), "reply not delivered: the member did not get the answer"); dead != n-took {
+		t.Errorf("%d dead letters, want %d", dead, n-took)
 	}
 }

@@ -26,8 +26,13 @@ const (
 	// messageWindow bounds a reply to a message: Discord sets no window, but a reply
 	// that comes a minute late is no longer an answer.
 	messageWindow = time.Minute
-	// windowMargin is kept free at the end of a window for the request's own trip.
+	// windowMargin is kept free at the end of a window for the request's own trip: no
+	// attempt starts later.
 	windowMargin = 150 * time.Millisecond
+	// answerGrace is how long after its window an attempt under way may still wait for
+	// Discord's answer: Discord judges a call by when it arrived, and only the answer
+	// tells whether it went through.
+	answerGrace = 2 * time.Second
 	// attemptTimeout bounds one attempt of a call, so that a slow request does not hold
 	// the route (discordgo holds a route's bucket for the whole request) or the member.
 	attemptTimeout = 10 * time.Second
@@ -56,8 +61,8 @@ type restPolicy struct {
 type restCall struct {
 	// deadline ends the window; zero: none but the context's.
 	deadline time.Time
-	// attempts bounds the attempts; zero: maxAttempts when there is a window, no bound
-	// otherwise.
+	// attempts bounds the attempts that fail other than by a 429 (429s are bounded by
+	// the window); zero: maxAttempts when there is a window, no bound otherwise.
 	attempts int
 	// first marks an interaction's first response: when an attempt's answer was lost on
 	// the way back, a retry refused with 40060 (already acknowledged) means the first one
@@ -76,22 +81,26 @@ func (p restPolicy) do(ctx context.Context, c restCall, fn func(opts ...discordg
 		attempts = maxAttempts
 	}
 	lost := false // an earlier attempt's answer never came back
+	failures := 0 // attempts that failed other than by a 429, which the window bounds
 	for n := 1; ; n++ {
 		actx, cancel := context.WithTimeout(ctx, attemptTimeout)
 		if !c.deadline.IsZero() {
-			actx, cancel = withDeadline(actx, cancel, c.deadline)
+			actx, cancel = withDeadline(actx, cancel, c.deadline.Add(answerGrace))
 		}
 		err := fn(discordgo.WithContext(actx), discordgo.WithRetryOnRatelimit(false))
 		cancel()
 		if err == nil || c.first && lost && discordCode(err) == discordgo.ErrCodeInteractionHasAlreadyBeenAcknowledged {
 			return nil
 		}
-		wait, retry := retryAfter(err, n)
+		if _, limited := errors.AsType[*discordgo.RateLimitError](err); !limited {
+			failures++
+		}
+		wait, retry := retryAfter(err, max(failures, 1))
 		lost = lost || isTransport(err)
-		if !retry || ctx.Err() != nil || attempts > 0 && n >= attempts {
+		if !retry || ctx.Err() != nil || attempts > 0 && failures >= attempts {
 			return redactError(err)
 		}
-		if !c.deadline.IsZero() && time.Now().Add(wait).After(c.deadline) {
+		if !c.deadline.IsZero() && time.Now().Add(wait).After(c.deadline.Add(-windowMargin)) {
 			return redactError(fmt.Errorf("%w (%w: %s left of the window, Discord asks to wait %s)",
 				err, errNoTime, max(time.Until(c.deadline), 0).Round(time.Millisecond), wait.Round(time.Millisecond)))
 		}
@@ -101,9 +110,9 @@ func (p restPolicy) do(ctx context.Context, c restCall, fn func(opts ...discordg
 	}
 }
 
-// withDeadline narrows ctx to deadline, less windowMargin.
+// withDeadline narrows ctx, whose cancel is cancel, to deadline.
 func withDeadline(ctx context.Context, cancel context.CancelFunc, deadline time.Time) (context.Context, context.CancelFunc) {
-	dctx, dcancel := context.WithDeadline(ctx, deadline.Add(-windowMargin))
+	dctx, dcancel := context.WithDeadline(ctx, deadline)
 	return dctx, func() { dcancel(); cancel() }
 }
 

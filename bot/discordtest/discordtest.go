@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
 )
 
 // Defaults of a new Server.
@@ -224,18 +225,19 @@ type Server struct {
 	lastID     int64                   // the last snowflake handed out
 	heartbeat  time.Duration
 	closed     bool
-	delay      time.Duration     // before answering an interaction callback
-	delayed    int               // callbacks being delayed now
-	limitNext  int               // REST requests still to refuse with a 429
-	callCount  int               // REST requests received, recorded or not
-	noRecord   bool              // keep no Calls (see WithoutRecording)
-	hook       func(Call)        // called with every REST request (see WithCallHook)
-	faults     []*faultRule      // see FailNext
-	faulted    int               // calls a fault was applied to
-	replay     int               // events to send again on the next RESUME (see ReplayOnResume)
-	nonces     map[string]string // channel/nonce → message made with enforce_nonce
-	unacked    int               // heartbeats left unacknowledged (see StopHeartbeatAcks)
-	disallowed int64             // intents refused with 4014 (see DisallowIntents)
+	delay      time.Duration              // before answering an interaction callback
+	delayed    int                        // callbacks being delayed now
+	limitNext  int                        // REST requests still to refuse with a 429
+	callCount  int                        // REST requests received, recorded or not
+	noRecord   bool                       // keep no Calls (see WithoutRecording)
+	hook       func(Call)                 // called with every REST request (see WithCallHook)
+	faults     []*faultRule               // see FailNext
+	faulted    int                        // calls a fault was applied to
+	replay     int                        // events to send again on the next RESUME (see ReplayOnResume)
+	nonces     map[string]string          // channel/nonce → message made with enforce_nonce
+	unacked    int                        // heartbeats left unacknowledged (see StopHeartbeatAcks)
+	disallowed int64                      // intents refused with 4014 (see DisallowIntents)
+	limits     map[CallKind]*rate.Limiter // see LimitRate
 }
 
 // maxHistory is how many events the server keeps per shard for a RESUME, as Discord keeps
@@ -312,6 +314,7 @@ func New(opts ...Option) *Server {
 		inters:     map[string]*interaction{},
 		byInter:    map[string][]int{},
 		nonces:     map[string]string{},
+		limits:     map[CallKind]*rate.Limiter{},
 		heartbeat:  41250 * time.Millisecond,
 		shards:     map[int]*gwShard{},
 		shardCount: 1,

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
 )
 
 // This file: fault injection. Discord fails in ordinary ways — a 500 or 503, a 429 with
@@ -110,6 +111,33 @@ func applyFault(w *statusWriter, f Fault, handle func(http.ResponseWriter)) bool
 		return true
 	}
 	return false
+}
+
+// LimitRate makes the calls of kind share one rate limit, as a route of Discord's (or a
+// proxy in front of it) would: burst at once, then one every every; a call over it is
+// answered 429 with the retry_after after which it would pass.
+func (s *Server) LimitRate(kind CallKind, every time.Duration, burst int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limits[kind] = rate.NewLimiter(rate.Every(every), burst)
+}
+
+// overLimit reports whether a call of kind is over its rate limit, and how long until it
+// would not be.
+func (s *Server) overLimit(kind CallKind) (time.Duration, bool) {
+	s.mu.Lock()
+	lim := s.limits[kind]
+	s.mu.Unlock()
+	if lim == nil {
+		return 0, false
+	}
+	now := time.Now()
+	r := lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return d, true
+	}
+	return 0, false
 }
 
 // StopHeartbeatAcks makes the gateway stop acknowledging heartbeats while keeping every

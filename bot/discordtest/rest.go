@@ -58,6 +58,13 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	}()
 	w = sw
 	rec.Kind = kindOf(r.Method, path, parts)
+	if rec.Kind == KindCallback {
+		rec.InteractionID, rec.Token = parts[1], parts[2]
+	}
+	if wait, over := s.overLimit(rec.Kind); over {
+		applyFault(sw, Fault{Status: http.StatusTooManyRequests, RetryAfter: wait}, nil)
+		return
+	}
 	if f, ok := s.takeFault(rec.Kind); ok {
 		if applyFault(sw, f, func(w http.ResponseWriter) { s.handleREST(w, r, rec, path, parts, body) }) {
 			return
