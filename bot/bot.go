@@ -8,10 +8,12 @@
 // index only through the Answerer interface.
 //
 // Where things are: bot.go the Bot and its options; run.go and session.go the
-// connection (shards.go the shards); interaction.go, buttons.go and mentions.go the
-// adapters that turn events into questions; ask.go the one question path; respond.go
-// the one responder; recover.go the one panic recovery; render.go the replies;
-// metrics.go the only count; moderate*.go the /corpus command.
+// connection (shards.go the shards, gateway.go keeping them connected); rest.go the one
+// REST policy every call to Discord goes through; once.go handling each event once;
+// interaction.go, buttons.go and mentions.go the adapters that turn events into
+// questions; ask.go the one question path; respond.go the one responder; recover.go the
+// one panic recovery; render.go the replies; metrics.go the only count; moderate*.go the
+// /corpus command.
 package bot
 
 import (

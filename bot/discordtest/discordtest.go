@@ -14,11 +14,19 @@
 // does; it can answer 429 Too Many Requests (RateLimitNext), hold interaction callbacks
 // back (SetCallbackDelay), drop connections (DropConnection, DropShard), and, for long
 // soak tests, keep no record of calls (WithoutRecording, WithCallHook, Forget).
+//
+// It fails as Discord does (faults.go): a 500, a 503, a 429 with a long retry_after, a
+// connection reset or a slow answer on the next calls of a kind (FailNext), a rate limit
+// shared by a kind of call (LimitRate), random failures (WithFaults); on the gateway, a
+// zombie connection (StopHeartbeatAcks), a close with any code (CloseGateway), a token
+// revoked (RevokeToken), intents no longer allowed (DisallowIntents), INVALID_SESSION
+// (InvalidSession) and events delivered twice around a resume (ReplayOnResume).
 package discordtest
 
 import (
 	"encoding/json"
 	"fmt"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -74,6 +82,9 @@ type Call struct {
 	InteractionID, Token, ChannelID, GuildID string
 	// MessageID is the message the call created or changed, when it did.
 	MessageID string
+	// Faulted is set when the server answered the call with an injected fault or a rate
+	// limit (FailNext, LimitRate, WithFaults) instead of handling it.
+	Faulted bool
 }
 
 // Payload decodes the message a call carried: an interaction callback's data, an edit,
@@ -238,6 +249,8 @@ type Server struct {
 	unacked    int                        // heartbeats left unacknowledged (see StopHeartbeatAcks)
 	disallowed int64                      // intents refused with 4014 (see DisallowIntents)
 	limits     map[CallKind]*rate.Limiter // see LimitRate
+	chaos      float64                    // the share of REST calls failed at random (see WithFaults)
+	chaosRand  *mrand.Rand
 }
 
 // maxHistory is how many events the server keeps per shard for a RESUME, as Discord keeps
@@ -301,6 +314,13 @@ func WithoutRecording() Option { return func(s *Server) { s.noRecord = true } }
 // WithCallHook has fn called with every REST call the server answered, in the request's
 // goroutine, after the answer was written.
 func WithCallHook(fn func(Call)) Option { return func(s *Server) { s.hook = fn } }
+
+// WithFaults makes the server fail a share of the REST calls (other than GET /gateway)
+// at random, from seed: a 500, a 503, or a 429 with a retry_after of up to 200 ms, in
+// equal parts, as Discord does on a bad day.
+func WithFaults(share float64, seed uint64) Option {
+	return func(s *Server) { s.chaos, s.chaosRand = share, mrand.New(mrand.NewPCG(seed, 18)) }
+}
 
 // WithRecommendedShards sets the shard count that GET /gateway/bot recommends (default 1).
 func WithRecommendedShards(n int) Option { return func(s *Server) { s.recommend = n } }

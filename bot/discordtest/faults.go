@@ -49,10 +49,22 @@ func (s *Server) FailNext(kind CallKind, n int, f Fault) {
 	s.faults = append(s.faults, &faultRule{kind: kind, left: n, fault: f})
 }
 
-// takeFault returns the fault to apply to a call of kind, if one waits.
+// takeFault returns the fault to apply to a call of kind, if one waits, or one drawn at
+// random (see WithFaults).
 func (s *Server) takeFault(kind CallKind) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.chaos > 0 && kind != KindGateway && s.chaosRand.Float64() < s.chaos {
+		s.faulted++
+		switch s.chaosRand.IntN(3) {
+		case 0:
+			return Fault{Status: http.StatusInternalServerError}, true
+		case 1:
+			return Fault{Status: http.StatusServiceUnavailable}, true
+		default:
+			return Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Duration(1+s.chaosRand.IntN(200)) * time.Millisecond}, true
+		}
+	}
 	for i, r := range s.faults {
 		if r.kind != kind || r.left <= 0 {
 			continue

@@ -62,10 +62,12 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		rec.InteractionID, rec.Token = parts[1], parts[2]
 	}
 	if wait, over := s.overLimit(rec.Kind); over {
+		rec.Faulted = true
 		applyFault(sw, Fault{Status: http.StatusTooManyRequests, RetryAfter: wait}, nil)
 		return
 	}
 	if f, ok := s.takeFault(rec.Kind); ok {
+		rec.Faulted = f.Status != 0 || f.Reset
 		if applyFault(sw, f, func(w http.ResponseWriter) { s.handleREST(w, r, rec, path, parts, body) }) {
 			return
 		}
