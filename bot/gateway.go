@@ -122,8 +122,8 @@ const heartbeatFallback = 2 * time.Minute
 // zombie connection): once the latest ACK is older than one and a half heartbeat
 // intervals, that is after one missed ACK, rather than discordgo's five intervals. It
 // closes with a code that keeps the session resumable (not 1000, which ends it), and the
-// keeper resumes. The interval is measured: the longest gap between two ACKs of the
-// connection, once two gaps were seen.
+// keeper resumes. The interval is measured: the longest gap between two ACKs, once two
+// gaps were seen (Discord's interval does not change from one connection to the next).
 func (b *Bot) watchHeartbeats(ctx context.Context, sh *shard) {
 	var (
 		conn    int64     // the connection watched, by sh.connects
@@ -149,7 +149,8 @@ func (b *Bot) watchHeartbeats(ctx context.Context, sh *shard) {
 		ack, up := sh.s.LastHeartbeatAck, sh.s.DataReady
 		sh.s.RUnlock()
 		if c := sh.connects.Load(); c != conn || !up || lastAck.IsZero() {
-			conn, lastAck, gap, gaps = c, ack, 0, 0
+			// A new connection: its ACKs start over; Discord's interval stays the same.
+			conn, lastAck = c, ack
 			continue
 		}
 		if ack.After(lastAck) {
