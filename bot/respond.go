@@ -149,10 +149,15 @@ func (r *responder) created() time.Time {
 	return t
 }
 
+// firstCall bounds the interaction's first response: Discord's three seconds.
+func (r *responder) firstCall() restCall {
+	return restCall{deadline: r.created().Add(responseWindow), first: true}
+}
+
 // respond sends the interaction's first response, within Discord's three seconds. When
 // it fails, the interaction is lost: the member can be told nothing more through it.
 func (r *responder) respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
-	err := r.rest.do(ctx, restCall{deadline: r.created().Add(responseWindow), first: true}, func(opts ...discordgo.RequestOption) error {
+	err := r.rest.do(ctx, r.firstCall(), func(opts ...discordgo.RequestOption) error {
 		return r.s.InteractionRespond(r.i, resp, opts...)
 	})
 	if err != nil {
@@ -301,7 +306,7 @@ func (r *responder) deferNow(ctx context.Context, update, ephemeral bool) {
 	}
 	r.state = deferred
 	// respond takes the lock to record a failure: the lock is held, so record it here.
-	err := r.rest.do(ctx, restCall{deadline: r.created().Add(responseWindow), first: true}, func(opts ...discordgo.RequestOption) error {
+	err := r.rest.do(ctx, r.firstCall(), func(opts ...discordgo.RequestOption) error {
 		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, opts...)
 	})
 	if err != nil {
@@ -392,7 +397,7 @@ func (r *responder) choices(ctx context.Context, choices []*discordgo.Applicatio
 	payload.Data.Choices = choices
 	r.setState(answered)
 	endpoint := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
-	err := r.rest.do(ctx, restCall{deadline: r.created().Add(responseWindow), first: true}, func(opts ...discordgo.RequestOption) error {
+	err := r.rest.do(ctx, r.firstCall(), func(opts ...discordgo.RequestOption) error {
 		_, err := r.s.RequestWithBucketID("POST", endpoint, payload, endpoint, opts...)
 		return err
 	})
