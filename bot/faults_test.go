@@ -356,3 +356,29 @@ func TestBurstOnALimitedRoute(t *testing.T) {
 		t.Errorf("%d dead letters, want %d", dead, n-took)
 	}
 }
+
+// TestMalformedInteractionsDoNotPanic: an interaction whose data does not fit its type
+// (a command without data, a button without the message it is on) is set aside with a
+// warning, without a panic.
+func TestMalformedInteractionsDoNotPanic(t *testing.T) {
+	h := start(t, nil, testAnswerer{Answerer: realIndex}, "", bot.Options{})
+	base := func(id string, typ int) map[string]any {
+		return map[string]any{"id": id, "application_id": discordtest.AppID, "type": typ, "token": "itoken-" + id,
+			"version": 1, "channel_id": channelID, "guild_id": guildID,
+			"member": map[string]any{"user": map[string]any{"id": alice.ID, "username": alice.Name}, "permissions": "0"}}
+	}
+	command := base("1578100000000000001", 2) // no data
+	button := base("1578100000000000002", 3)
+	button["data"] = map[string]any{"custom_id": "vote:up", "component_type": 2} // no message
+	for _, ev := range []map[string]any{command, button} {
+		if err := h.srv.Dispatch("INTERACTION_CREATE", ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !h.srv.WaitUntil(timeout, func() bool { return strings.Count(h.logs.String(), "malformed interaction") == 2 }) {
+		t.Errorf("%d malformed interactions set aside, want 2; logs:\n%s", strings.Count(h.logs.String(), "malformed interaction"), h.logs.String())
+	}
+	if st := h.bot.Stats(); st.Panics != 0 {
+		t.Errorf("%d panics, want none", st.Panics)
+	}
+}

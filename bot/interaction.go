@@ -34,8 +34,30 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 	b.guard(log, func() { b.dispatch(ctx, r, ev) }, tell)
 }
 
+// wellFormed reports whether an interaction carries the data of its type (and a button
+// the message it is on): discordgo hands on what it could not decode half-filled, and
+// its typed accessors panic on it.
+func wellFormed(i *discordgo.Interaction) bool {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		_, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
+		return ok
+	case discordgo.InteractionMessageComponent:
+		_, ok := i.Data.(discordgo.MessageComponentInteractionData)
+		return ok && i.Message != nil
+	}
+	return true
+}
+
 // dispatch hands an interaction to its handler: commands, autocomplete and buttons.
 func (b *Bot) dispatch(ctx context.Context, r *responder, ev *discordgo.InteractionCreate) {
+	if !wellFormed(ev.Interaction) {
+		r.log.Warn("malformed interaction: its data does not fit its type")
+		if ev.Interaction.Type != discordgo.InteractionApplicationCommandAutocomplete {
+			r.send(ctx, false, notice(msgMalformed))
+		}
+		return
+	}
 	switch ev.Interaction.Type {
 	case discordgo.InteractionApplicationCommand:
 		b.onCommand(ctx, r, ev)

@@ -26,6 +26,7 @@ const (
 	msgUnknownCmd   = "I don't know this command any more; it may be left over from an older version."
 	msgPassageGone  = "This passage has changed since the answer was given; please ask again."
 	msgNotAsker     = "Only the member who asked can remove this answer."
+	msgMalformed    = "Sorry — I couldn't read this request. Please try again."
 )
 
 // userError is an error with the short reason a member is shown.
