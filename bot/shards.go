@@ -119,15 +119,12 @@ func (b *Bot) openShards(ctx context.Context, shards []*shard, concurrency int) 
 }
 
 // closeShards closes the sessions of shards, all at once: discordgo's Close takes a second
-// each. Reconnection is turned off first: discordgo's heartbeat or reader, failing on the
-// connection that Close is taking down, would otherwise open a new one behind it.
+// each. discordgo's own reconnection is off (newSession), so that its heartbeat or reader,
+// failing on the connection Close is taking down, opens no new one behind it.
 func closeShards(shards []*shard, log *slog.Logger) {
 	var wg sync.WaitGroup
 	for _, sh := range shards {
 		wg.Go(func() {
-			sh.s.Lock()
-			sh.s.ShouldReconnectOnError = false
-			sh.s.Unlock()
 			if err := sh.s.Close(); err != nil {
 				log.Warn("closing the gateway connection", "shard", sh.id, "err", err)
 			}
