@@ -4,6 +4,9 @@ import "github.com/standoff-bot/standoff/corpus/curate"
 
 // This file exports to the tests what production code does not need.
 
+// ReplyLane is the rate-limit bucket of the reply to the message id.
+func ReplyLane(id string) int { return replyLane(id) }
+
 // Stats is a snapshot of what the bot has done since it started, read from its
 // Prometheus metrics: the metrics are the bot's only count.
 type Stats struct {

@@ -5,8 +5,10 @@ package bot
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -100,16 +102,21 @@ type replySend struct {
 	EnforceNonce bool   `json:"enforce_nonce"`
 }
 
+// replyLanes is how many rate-limit buckets the replies in one channel are spread over.
+const replyLanes = 8
+
 // reply sends msg as a reply to the message, within messageWindow of its arrival; it
-// pings no one. Each reply has a rate-limit bucket of its own, so that a reply that
-// hangs does not hold back the other replies in the channel (discordgo holds a bucket for
-// the whole request): Discord's 429s still bound them, through the REST policy.
+// pings no one. The replies in a channel are spread over replyLanes rate-limit buckets
+// (by the message's id), so that a reply that hangs does not hold back the others
+// (discordgo holds a bucket for the whole request); Discord's 429s still bound them,
+// through the REST policy. discordgo keeps every bucket it made: a few a channel.
 func (o *messageReply) reply(ctx context.Context, msg message) error {
 	msg.Ephemeral = false
 	endpoint := discordgo.EndpointChannelMessages(o.m.ChannelID)
 	body := replySend{MessageSend: msg.messageSend(o.ref), Nonce: replyNonce(o.m.ID), EnforceNonce: true}
+	bucket := endpoint + "#" + strconv.Itoa(replyLane(o.m.ID))
 	err := o.rest.do(ctx, restCall{deadline: o.start.Add(messageWindow)}, func(opts ...discordgo.RequestOption) error {
-		_, err := o.s.RequestWithBucketID(http.MethodPost, endpoint, body, endpoint+"#"+body.Nonce, opts...)
+		_, err := o.s.RequestWithBucketID(http.MethodPost, endpoint, body, bucket, opts...)
 		return err
 	})
 	if err != nil {
@@ -117,6 +124,13 @@ func (o *messageReply) reply(ctx context.Context, msg message) error {
 		return fmt.Errorf("%w: %w", errUndelivered, err)
 	}
 	return nil
+}
+
+// replyLane is the rate-limit bucket, of replyLanes, of the reply to the message id.
+func replyLane(id string) int {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return int(h.Sum32() % replyLanes)
 }
 
 // replyNonce is the nonce of the reply to the message with id: Discord takes at most 25
