@@ -338,7 +338,9 @@ func TestBurstOnALimitedRoute(t *testing.T) {
 	for i := range ids {
 		ids[i] = srv.Slash(alice, inGuild, "ask", discordtest.Opt{Name: "question", Value: "what is breakout time?"})
 	}
-	if !srv.WaitUntil(30*time.Second, func() bool { return h.bot.Stats().Questions == n }) {
+	// Each question ends within its window and its search's time-out: generous on a
+	// loaded machine.
+	if !srv.WaitUntil(2*time.Minute, func() bool { return h.bot.Stats().Questions == n }) {
 		t.Fatalf("%d of %d questions ended: %+v", h.bot.Stats().Questions, n, h.bot.Stats())
 	}
 	took := 0
@@ -373,8 +375,7 @@ func TestBurstOnALimitedRoute(t *testing.T) {
 }
 
 // TestMalformedInteractionsDoNotPanic: an interaction whose data does not fit its type
-// (a command without data, a button without the message it is on) is set aside with a
-// warning, without a panic.
+// (a command or a button without data) is set aside with a warning, without a panic.
 func TestMalformedInteractionsDoNotPanic(t *testing.T) {
 	h := start(t, nil, testAnswerer{Answerer: realIndex}, "", bot.Options{})
 	base := func(id string, typ int) map[string]any {
@@ -383,8 +384,7 @@ func TestMalformedInteractionsDoNotPanic(t *testing.T) {
 			"member": map[string]any{"user": map[string]any{"id": alice.ID, "username": alice.Name}, "permissions": "0"}}
 	}
 	command := base("1578100000000000001", 2) // no data
-	button := base("1578100000000000002", 3)
-	button["data"] = map[string]any{"custom_id": "vote:up", "component_type": 2} // no message
+	button := base("1578100000000000002", 3) // no data
 	for _, ev := range []map[string]any{command, button} {
 		if err := h.srv.Dispatch("INTERACTION_CREATE", ev); err != nil {
 			t.Fatal(err)

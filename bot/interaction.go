@@ -34,9 +34,9 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 	b.guard(log, func() { b.dispatch(ctx, r, ev) }, tell)
 }
 
-// wellFormed reports whether an interaction carries the data of its type (and a button
-// the message it is on): discordgo hands on what it could not decode half-filled, and
-// its typed accessors panic on it.
+// wellFormed reports whether an interaction carries the data of its type: discordgo
+// hands on what it could not decode half-filled, and its typed accessors panic on it.
+// (A button without the message it is on is well formed: the buttons refuse it.)
 func wellFormed(i *discordgo.Interaction) bool {
 	switch i.Type {
 	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
@@ -44,7 +44,7 @@ func wellFormed(i *discordgo.Interaction) bool {
 		return ok
 	case discordgo.InteractionMessageComponent:
 		_, ok := i.Data.(discordgo.MessageComponentInteractionData)
-		return ok && i.Message != nil
+		return ok
 	}
 	return true
 }
