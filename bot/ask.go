@@ -36,6 +36,7 @@ type question struct {
 	User   string       // who asks (rate limit, journal)
 	Guild  string       // where; empty in a direct message
 	Start  time.Time    // when the event arrived
+	ID     string       // the interaction's or message's id, for the logs
 	Log    *slog.Logger
 
 	// What the reply looks like: Update replaces the message a button is on; Private
@@ -59,7 +60,8 @@ type outlet interface {
 	// told already.
 	tooFast(ctx context.Context, wait time.Duration, tell bool)
 	// deliver replies with what produce makes, in time, and returns produce's error
-	// after telling the member.
+	// after telling the member, else, marked with errUndelivered, why the reply did not
+	// reach the member.
 	deliver(ctx context.Context, update, private bool, produce func(context.Context) (message, error)) error
 }
 
@@ -68,7 +70,7 @@ func (b *Bot) ask(ctx context.Context, out outlet, q question) {
 	if wait, ok, tell := b.limiter.allow(q.User); !ok {
 		if q.Mode == askNew {
 			// Counted before the member is told, so that the count is there with the reply.
-			b.endQuestion(q.Log, q.Source, q.Text, q.Start, OutcomeRateLimited, 0)
+			b.endQuestion(q, OutcomeRateLimited, 0, nil)
 		}
 		out.tooFast(ctx, wait, tell)
 		return
@@ -80,33 +82,54 @@ func (b *Bot) ask(ctx context.Context, out outlet, q question) {
 	if q.Mode == askPage {
 		b.metrics.pages.Inc()
 	}
-	var ans standoff.Answer
+	var sr searched
 	if q.Mode == askNew {
 		// Deferred, so that a question whose answer panics is counted too (an error).
 		res, n := OutcomeError, 0
-		defer func() { b.endQuestion(q.Log, q.Source, q.Text, q.Start, res, n) }()
-		err := out.deliver(ctx, q.Update, q.Private, func(ctx context.Context) (message, error) { return b.produce(ctx, q, &ans) })
-		res, n = outcome(ans, err), len(ans.Results)
+		var err error
+		finished := false
+		defer func() {
+			if !finished {
+				err = errors.New("panic while answering")
+			}
+			if sr.done {
+				b.recordQuestion(q.Source, q.Guild, q.Text, sr, err)
+			}
+			b.endQuestion(q, res, n, err)
+		}()
+		err = out.deliver(ctx, q.Update, q.Private, func(ctx context.Context) (message, error) { return b.produce(ctx, q, &sr) })
+		finished = true
+		res, n = outcome(sr.ans, err), len(sr.ans.Results)
 		return
 	}
-	out.deliver(ctx, q.Update, q.Private, func(ctx context.Context) (message, error) { return b.produce(ctx, q, &ans) })
+	if err := out.deliver(ctx, q.Update, q.Private, func(ctx context.Context) (message, error) { return b.produce(ctx, q, &sr) }); errors.Is(err, errUndelivered) {
+		q.Log.Warn("reply not delivered", "err", err)
+	}
 }
 
-// produce searches and renders the reply to q; the answer is left in ans.
-func (b *Bot) produce(ctx context.Context, q question, ans *standoff.Answer) (message, error) {
+// errUndelivered marks the error of a reply that did not reach the member.
+var errUndelivered = errors.New("reply not delivered")
+
+// searched is what the index said to a question, and how long it took.
+type searched struct {
+	ans  standoff.Answer
+	took time.Duration
+	err  error
+	done bool // the index was asked
+}
+
+// produce searches and renders the reply to q; what the index said is left in sr.
+func (b *Bot) produce(ctx context.Context, q question, sr *searched) (message, error) {
 	req := standoff.Request{Question: q.Text, Offset: q.Offset, Related: q.Kind == kindFind}
-	source := ""
-	if q.Mode == askNew {
-		source = q.Source
-	}
 	if q.Mode == askFull {
 		req.K = 1
 	}
-	a, err := b.answer(ctx, req, source, q.Guild)
+	start := time.Now()
+	a, err := b.answer(ctx, req)
+	*sr = searched{ans: a, took: time.Since(start), err: err, done: true}
 	if err != nil {
 		return message{}, err
 	}
-	*ans = a
 	switch q.Mode {
 	case askFull:
 		if len(a.Results) == 0 || q.Ref != "" && passageKey(a.Results[0]) != q.Ref {
@@ -149,9 +172,12 @@ func searchText(q string) string {
 	return strings.Join(strings.Fields(pingPattern.ReplaceAllString(q, " ")), " ")
 }
 
-// outcome names how a question ended: with an error, answered, or not answered.
+// outcome names how a question ended: with an error, answered, or not answered, or
+// with a reply that never reached the member.
 func outcome(ans standoff.Answer, err error) string {
 	switch {
+	case errors.Is(err, errUndelivered):
+		return OutcomeUndelivered
 	case err != nil:
 		return OutcomeError
 	case ans.Answered && len(ans.Results) > 0:
@@ -163,18 +189,22 @@ func outcome(ans standoff.Answer, err error) string {
 
 // endQuestion counts a question's outcome and latency (from arrival to reply) and logs
 // the one line every question ends with. The question's text is logged at debug level
-// only: members' words stay out of the log at info.
-func (b *Bot) endQuestion(log *slog.Logger, source, q string, start time.Time, outcome string, results int) {
-	took := time.Since(start)
+// only: members' words stay out of the log at info, but for a reply that did not reach
+// the member: its dead letter, at warning level, says what was asked (and never who).
+func (b *Bot) endQuestion(q question, outcome string, results int, err error) {
+	took := time.Since(q.Start)
 	b.metrics.observeQuestion(outcome, took)
-	log.Info("question", "source", source, "outcome", outcome,
+	q.Log.Info("question", "source", q.Source, "outcome", outcome,
 		"latency_ms", float64(took.Microseconds())/1000, "results", results)
-	log.Debug("question text", "question", q)
+	q.Log.Debug("question text", "question", q.Text)
+	if outcome == OutcomeUndelivered {
+		b.log.Warn("reply not delivered: the member did not get the answer", "request_id", q.ID,
+			"source", q.Source, "question", q.Text, "reason", err.Error())
+	}
 }
 
-// answer asks the index, bounded by AnswerTimeout. A new question (source not empty) is
-// counted and written to the questions log with its outcome; pages of an answer are not.
-func (b *Bot) answer(ctx context.Context, req standoff.Request, source, guild string) (standoff.Answer, error) {
+// answer asks the index, bounded by AnswerTimeout.
+func (b *Bot) answer(ctx context.Context, req standoff.Request) (standoff.Answer, error) {
 	ctx, cancel := context.WithTimeout(ctx, b.opts.AnswerTimeout)
 	defer cancel()
 	if req.K == 0 {
@@ -185,9 +215,6 @@ func (b *Bot) answer(ctx context.Context, req standoff.Request, source, guild st
 	req.Question = searchText(req.Question)
 	ans, err := b.a.Answer(ctx, req)
 	took := time.Since(start)
-	if source != "" {
-		b.recordQuestion(source, guild, asked, ans, err, took)
-	}
 	if err != nil {
 		msg := msgSearchFailed
 		if errors.Is(err, context.DeadlineExceeded) {
@@ -200,13 +227,17 @@ func (b *Bot) answer(ctx context.Context, req standoff.Request, source, guild st
 	return ans, nil
 }
 
-// recordQuestion logs a new question and its outcome to the questions log.
-func (b *Bot) recordQuestion(source, guild, q string, ans standoff.Answer, err error, took time.Duration) {
+// recordQuestion logs a new question to the questions log: what the index said (sr)
+// and how the question ended (err: the search's error, or why the reply did not reach
+// the member).
+func (b *Bot) recordQuestion(source, guild, q string, sr searched, err error) {
+	ans := sr.ans
 	rec := QuestionRecord{
 		Time: time.Now().UTC(), Source: source, Guild: guild, Question: q,
 		Answered: err == nil && ans.Answered && len(ans.Results) > 0,
 		Results:  len(ans.Results), Suggestions: ans.Suggestions,
-		Millis: float64(took.Microseconds()) / 1000,
+		Millis:      float64(sr.took.Microseconds()) / 1000,
+		Undelivered: errors.Is(err, errUndelivered),
 	}
 	if err != nil {
 		rec.Error = err.Error()

@@ -38,7 +38,7 @@ func TestAnswerAsksWithoutPings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := b.answer(context.Background(), standoff.Request{Question: tt.question}, "", ""); err != nil {
+			if _, err := b.answer(context.Background(), standoff.Request{Question: tt.question}); err != nil {
 				t.Fatal(err)
 			}
 			if len(a.asked) != 1 || a.asked[0] != tt.want {

@@ -52,7 +52,7 @@ func (m *Moderation) postAudit(ctx context.Context, recs []curate.AuditRecord) {
 	}
 	chunks = append(chunks, b.String())
 	for _, c := range chunks {
-		err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+		err := restPolicy{}.do(ctx, restCall{deadline: time.Now().Add(messageWindow)}, func(opts ...discordgo.RequestOption) error {
 			_, err := m.rest.ChannelMessageSendComplex(m.cfg.AuditChannelID,
 				&discordgo.MessageSend{Content: c, AllowedMentions: noMentions()}, opts...)
 			return err

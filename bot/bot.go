@@ -8,10 +8,12 @@
 // index only through the Answerer interface.
 //
 // Where things are: bot.go the Bot and its options; run.go and session.go the
-// connection (shards.go the shards); interaction.go, buttons.go and mentions.go the
-// adapters that turn events into questions; ask.go the one question path; respond.go
-// the one responder; recover.go the one panic recovery; render.go the replies;
-// metrics.go the only count; moderate*.go the /corpus command.
+// connection (shards.go the shards, gateway.go keeping them connected); rest.go the one
+// REST policy every call to Discord goes through; once.go handling each event once;
+// interaction.go, buttons.go and mentions.go the adapters that turn events into
+// questions; ask.go the one question path; respond.go the one responder; recover.go the
+// one panic recovery; render.go the replies; metrics.go the only count; moderate*.go the
+// /corpus command.
 package bot
 
 import (
@@ -108,6 +110,10 @@ type Options struct {
 	HealthDetails func() []string
 	// CorpusCommit, when set, gives the commit of the corpus, shown by /about.
 	CorpusCommit func() string
+	// Wait is how the bot waits before it tries again: a call to Discord after a 429, a
+	// 5xx or a lost connection, a gateway connection that failed. nil waits on a timer;
+	// tests pass one that records the waits.
+	Wait func(ctx context.Context, d time.Duration) error
 }
 
 // Bot is a running or runnable Discord bot. Build it with New and run it with Run.
@@ -124,6 +130,8 @@ type Bot struct {
 	guildCmd []Command // GuildOnly commands, registered apart
 
 	metrics *Metrics
+	rest    restPolicy
+	seen    *seenIDs // events handled, so that one delivered twice is handled once
 
 	running atomic.Bool
 
@@ -140,6 +148,9 @@ type Bot struct {
 	hashKey   []byte // of the members' keyed hashes in the logs
 	hctx      context.Context
 	shards    []*shard
+
+	registered      bool   // command registration is over
+	registerProblem string // why it failed, when it did
 }
 
 // New returns a Bot that answers from a with the configuration cfg; it does not connect
@@ -211,6 +222,8 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 		extra:   map[string]Command{},
 		ready:   make(chan struct{}),
 		metrics: opts.Metrics,
+		rest:    restPolicy{wait: opts.Wait},
+		seen:    newSeenIDs(recentEvents),
 	}
 	if err := b.metrics.gauges(b); err != nil {
 		return nil, fmt.Errorf("bot: new: %w", err)

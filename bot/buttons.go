@@ -155,11 +155,9 @@ func (b *Bot) remove(ctx context.Context, r *responder, a action) {
 		return
 	}
 	r.setState(answered)
-	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
-		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}, opts...)
-	})
+	err := r.respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate})
 	if err == nil {
-		err = callREST(ctx, func(opts ...discordgo.RequestOption) error {
+		err = r.withToken(ctx, func(opts ...discordgo.RequestOption) error {
 			return r.s.InteractionResponseDelete(r.i, opts...)
 		})
 	}

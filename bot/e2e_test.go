@@ -607,7 +607,12 @@ func TestEndToEnd(t *testing.T) {
 		if len(p.Embeds) != 0 || !strings.Contains(p.Content, "found no passage") || !strings.Contains(p.Content, "/help") {
 			t.Errorf("unanswered reply:\n%s", p.Sprint())
 		}
-		recs := readLines[bot.QuestionRecord](t, filepath.Join(h.dataDir, bot.QuestionsFile))
+		// The question is logged once its reply went through: wait for the line.
+		var recs []bot.QuestionRecord
+		srv.WaitUntil(timeout, func() bool {
+			recs = readLines[bot.QuestionRecord](t, filepath.Join(h.dataDir, bot.QuestionsFile))
+			return slices.ContainsFunc(recs, func(r bot.QuestionRecord) bool { return r.Question == q })
+		})
 		found := false
 		for _, r := range recs {
 			if r.Question == q {

@@ -4,6 +4,9 @@ import "github.com/standoff-bot/standoff/corpus/curate"
 
 // This file exports to the tests what production code does not need.
 
+// ReplyLane is the rate-limit bucket of the reply to the message id.
+func ReplyLane(id string) int { return replyLane(id) }
+
 // Stats is a snapshot of what the bot has done since it started, read from its
 // Prometheus metrics: the metrics are the bot's only count.
 type Stats struct {
@@ -16,6 +19,7 @@ type Stats struct {
 	VotesDown     int   // 👎 that count, including those recorded before a restart
 	RateLimited   int64 // questions turned away by the per-member limit
 	Failures      int64 // questions that ended with an error shown to the member
+	Undelivered   int64 // questions whose reply did not reach the member
 	Panics        int64 // handler panics recovered
 	Autocompletes int64
 	Connected     bool // every gateway connection (one a shard) is up
@@ -53,13 +57,14 @@ func (b *Bot) Stats() Stats {
 		Unanswered:    count(q, "outcome", OutcomeNotAnswered),
 		Failures:      count(q, "outcome", OutcomeError),
 		RateLimited:   count(q, "outcome", OutcomeRateLimited),
+		Undelivered:   count(q, "outcome", OutcomeUndelivered),
 		Pages:         count("standoff_pages_total", "", ""),
 		Votes:         count("standoff_feedback_votes_total", "", ""),
 		Panics:        count("standoff_panics_total", "", ""),
 		Autocompletes: count("standoff_autocompletes_total", "", ""),
 		Connected:     b.shardCount() > 0 && b.disconnectedShards() == "",
 	}
-	st.Questions = st.Answered + st.Unanswered + st.Failures
+	st.Questions = st.Answered + st.Unanswered + st.Failures + st.Undelivered
 	st.VotesUp, st.VotesDown = b.feedbackCounts()
 	return st
 }

@@ -15,8 +15,8 @@ type HealthChecker interface {
 	Healthy() error
 }
 
-// Health reports whether the bot can answer: every shard's gateway connection is up and
-// the index is open. When it cannot, reason says why.
+// Health reports whether the bot can answer: every shard's gateway connection is up, the
+// commands are registered and the index is open. When it cannot, reason says why.
 func (b *Bot) Health() (ok bool, reason string) {
 	if b.isClosing() {
 		return false, "shutting down"
@@ -31,6 +31,9 @@ func (b *Bot) Health() (ok bool, reason string) {
 	}
 	if b.a.Stats().Passages == 0 {
 		return false, "index not open: it serves no passage"
+	}
+	if r := b.registration(); r != "" {
+		return false, r
 	}
 	return true, ""
 }

@@ -72,6 +72,8 @@ func TestHealthz(t *testing.T) {
 
 	t.Run("connected, then the gateway drops and comes back", func(t *testing.T) {
 		h := start(t, nil, realIndex, "", bot.Options{})
+		// Ready once the commands are registered, which the bot learns from Discord's answer.
+		h.srv.WaitUntil(timeout, func() bool { ok, _ := h.bot.Health(); return ok })
 		code, body := get(t, h.bot.Handler(), "/healthz")
 		if code != http.StatusOK || body != "ok\n" {
 			t.Fatalf("/healthz = %d %q, want 200 ok", code, body)

@@ -18,11 +18,15 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 	}
 	defer b.wg.Done()
 	start := time.Now()
+	i := ev.Interaction
+	if !b.seen.first("interaction:" + i.ID) {
+		b.log.Debug("interaction delivered again: handled once already", "request_id", i.ID, "shard", s.ShardID)
+		return
+	}
 	ctx, cancel := context.WithTimeout(b.handlerContext(), b.opts.AnswerTimeout+10*time.Second)
 	defer cancel()
-	i := ev.Interaction
 	log := b.log.With("request_id", i.ID, "user", userOf(i), "type", i.Type.String(), "shard", s.ShardID)
-	r := &responder{b: b, s: s, i: i, log: log, start: start}
+	r := &responder{b: b, s: s, i: i, log: log, start: start, rest: b.rest}
 	tell := func(err error) { r.fail(ctx, err) }
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		tell = nil // nothing to tell: the member is typing
@@ -30,8 +34,30 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 	b.guard(log, func() { b.dispatch(ctx, r, ev) }, tell)
 }
 
+// wellFormed reports whether an interaction carries the data of its type: discordgo
+// hands on what it could not decode half-filled, and its typed accessors panic on it.
+// (A button without the message it is on is well formed: the buttons refuse it.)
+func wellFormed(i *discordgo.Interaction) bool {
+	switch i.Type {
+	case discordgo.InteractionApplicationCommand, discordgo.InteractionApplicationCommandAutocomplete:
+		_, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
+		return ok
+	case discordgo.InteractionMessageComponent:
+		_, ok := i.Data.(discordgo.MessageComponentInteractionData)
+		return ok
+	}
+	return true
+}
+
 // dispatch hands an interaction to its handler: commands, autocomplete and buttons.
 func (b *Bot) dispatch(ctx context.Context, r *responder, ev *discordgo.InteractionCreate) {
+	if !wellFormed(ev.Interaction) {
+		r.log.Warn("malformed interaction: its data does not fit its type")
+		if ev.Interaction.Type != discordgo.InteractionApplicationCommandAutocomplete {
+			r.send(ctx, false, notice(msgMalformed))
+		}
+		return
+	}
 	switch ev.Interaction.Type {
 	case discordgo.InteractionApplicationCommand:
 		b.onCommand(ctx, r, ev)
@@ -134,7 +160,7 @@ func (b *Bot) askInteraction(ctx context.Context, r *responder, q question) {
 		r.send(ctx, false, notice(msgNoQuestion))
 		return
 	}
-	q.Mode, q.User, q.Guild, q.Start, q.Log = askNew, userOf(r.i), r.i.GuildID, r.start, r.log
+	q.Mode, q.User, q.Guild, q.Start, q.Log, q.ID = askNew, userOf(r.i), r.i.GuildID, r.start, r.log, r.i.ID
 	if !q.Private {
 		q.Asker = q.User
 	}

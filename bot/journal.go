@@ -35,7 +35,8 @@ type QuestionRecord struct {
 	TopDoc      string    `json:"top_doc,omitempty"`
 	TopTerms    []string  `json:"top_terms,omitempty"`
 	Suggestions []string  `json:"suggestions,omitempty"`
-	Error       string    `json:"error,omitempty"` // set when the index failed; Answered is then false
+	Error       string    `json:"error,omitempty"`       // set when the index or the reply failed; Answered is then false
+	Undelivered bool      `json:"undelivered,omitempty"` // the reply did not reach the member
 	Millis      float64   `json:"ms"`
 }
 

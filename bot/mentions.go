@@ -4,7 +4,11 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"hash/fnv"
 	"log/slog"
+	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,13 +53,17 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	if !dm && !mentions(m, me) {
 		return
 	}
+	if !b.seen.first("message:" + m.ID) {
+		b.log.Debug("message delivered again: handled once already", "request_id", m.ID, "shard", s.ShardID)
+		return
+	}
 	source := "mention"
 	if dm {
 		source = "dm"
 	}
 	log := b.log.With("request_id", m.ID, "user", m.Author.ID, "type", "Message", "shard", s.ShardID)
 	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: new(bool)}
-	out := &messageReply{s: s, m: m, log: log, ref: ref}
+	out := &messageReply{s: s, m: m, log: log, ref: ref, start: start, rest: b.rest}
 	tell := func(error) { out.reply(ctx, message{Content: msgPanic}) }
 	b.guard(log, func() {
 		q := stripMentions(m.Content)
@@ -71,29 +79,67 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		// Every message to the bot counts, a bare mention too; over the limit, the member
 		// is told once, and the messages after that are not answered until they may ask.
 		b.ask(ctx, out, question{Mode: askNew, Kind: kindAsk, Source: source, Text: cutQuestion(q),
-			User: m.Author.ID, Guild: m.GuildID, Start: start, Log: log, Asker: m.Author.ID,
+			User: m.Author.ID, Guild: m.GuildID, Start: start, ID: m.ID, Log: log, Asker: m.Author.ID,
 			Empty: how + " — or use `/ask`. `/help` shows more."})
 	}, tell)
 }
 
 // messageReply is the outlet of a mention or a direct message: a public reply to it.
 type messageReply struct {
-	s   *discordgo.Session
-	m   *discordgo.Message
-	ref *discordgo.MessageReference
-	log *slog.Logger
+	s     *discordgo.Session
+	m     *discordgo.Message
+	ref   *discordgo.MessageReference
+	log   *slog.Logger
+	start time.Time
+	rest  restPolicy
 }
 
-// reply sends msg as a reply to the message; it pings no one.
-func (o *messageReply) reply(ctx context.Context, msg message) {
+// replySend is a message with the nonce that makes Discord create it once however many
+// times it is sent: a retry after a lost answer does not post the reply twice.
+type replySend struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce"`
+	EnforceNonce bool   `json:"enforce_nonce"`
+}
+
+// replyLanes is how many rate-limit buckets the replies in one channel are spread over.
+const replyLanes = 8
+
+// reply sends msg as a reply to the message, within messageWindow of its arrival; it
+// pings no one. The replies in a channel are spread over replyLanes rate-limit buckets
+// (by the message's id), so that a reply that hangs does not hold back the others
+// (discordgo holds a bucket for the whole request); Discord's 429s still bound them,
+// through the REST policy. discordgo keeps every bucket it made: a few a channel.
+func (o *messageReply) reply(ctx context.Context, msg message) error {
 	msg.Ephemeral = false
-	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
-		_, err := o.s.ChannelMessageSendComplex(o.m.ChannelID, msg.messageSend(o.ref), opts...)
+	endpoint := discordgo.EndpointChannelMessages(o.m.ChannelID)
+	body := replySend{MessageSend: msg.messageSend(o.ref), Nonce: replyNonce(o.m.ID), EnforceNonce: true}
+	bucket := endpoint + "#" + strconv.Itoa(replyLane(o.m.ID))
+	err := o.rest.do(ctx, restCall{deadline: o.start.Add(messageWindow)}, func(opts ...discordgo.RequestOption) error {
+		_, err := o.s.RequestWithBucketID(http.MethodPost, endpoint, body, bucket, opts...)
 		return err
 	})
 	if err != nil {
 		o.log.Error("replying to a message failed", "err", err)
+		return fmt.Errorf("%w: %w", errUndelivered, err)
 	}
+	return nil
+}
+
+// replyLane is the rate-limit bucket, of replyLanes, of the reply to the message id.
+func replyLane(id string) int {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return int(h.Sum32() % replyLanes)
+}
+
+// replyNonce is the nonce of the reply to the message with id: Discord takes at most 25
+// characters, and one reply per message is what the bot sends.
+func replyNonce(id string) string {
+	if len(id) > 25 {
+		return id[len(id)-25:]
+	}
+	return id
 }
 
 // tooFast tells the member, once, that they ask too fast; later messages get no reply.
@@ -114,6 +160,5 @@ func (o *messageReply) deliver(ctx context.Context, _, _ bool, produce func(cont
 		o.reply(ctx, message{Content: reason(err)})
 		return err
 	}
-	o.reply(ctx, m)
-	return nil
+	return o.reply(ctx, m)
 }

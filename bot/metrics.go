@@ -18,6 +18,7 @@ const (
 	OutcomeNotAnswered = "not_answered" // no passage cleared the relevance floor
 	OutcomeRateLimited = "rate_limited" // the member was asking too fast
 	OutcomeError       = "error"        // the search failed, timed out or panicked
+	OutcomeUndelivered = "undelivered"  // the reply did not reach the member (Discord refused or failed it)
 )
 
 // Metrics are the bot's Prometheus metrics, in a registry of their own (never the global
@@ -44,7 +45,7 @@ func NewMetrics() *Metrics {
 		reg: prometheus.NewRegistry(),
 		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "standoff_questions_total",
-			Help: "New questions, by outcome: answered, not_answered, rate_limited, error.",
+			Help: "New questions, by outcome: answered, not_answered, rate_limited, error, undelivered.",
 		}, []string{"outcome"}),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "standoff_answer_duration_seconds",
@@ -84,7 +85,7 @@ func NewMetrics() *Metrics {
 		m.tooMany, m.pages, m.completes, m.panics,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every outcome shows from the start, at zero, so that rates can be taken at once.
-	for _, o := range []string{OutcomeAnswered, OutcomeNotAnswered, OutcomeRateLimited, OutcomeError} {
+	for _, o := range []string{OutcomeAnswered, OutcomeNotAnswered, OutcomeRateLimited, OutcomeError, OutcomeUndelivered} {
 		m.questions.WithLabelValues(o)
 	}
 	for _, o := range []string{"ok", "error"} {

@@ -340,7 +340,7 @@ func actorOf(i *discordgo.Interaction) curate.Actor {
 // before anything is read or changed.
 func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *discordgo.InteractionCreate) error {
 	i := ev.Interaction
-	r := &responder{s: s, i: i, private: true, log: m.log.With("interaction", i.ID, "user", userOf(i))}
+	r := &responder{s: s, i: i, private: true, start: time.Now(), log: m.log.With("interaction", i.ID, "user", userOf(i))}
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {
 		return m.autocomplete(ctx, r, i)
 	}

@@ -26,6 +26,7 @@ const (
 	msgUnknownCmd   = "I don't know this command any more; it may be left over from an older version."
 	msgPassageGone  = "This passage has changed since the answer was given; please ask again."
 	msgNotAsker     = "Only the member who asked can remove this answer."
+	msgMalformed    = "Sorry — I couldn't read this request. Please try again."
 )
 
 // userError is an error with the short reason a member is shown.
@@ -67,13 +68,15 @@ type responder struct {
 	s       *discordgo.Session
 	i       *discordgo.Interaction
 	log     *slog.Logger
-	start   time.Time // when the interaction arrived
-	private bool      // every new message it sends is ephemeral
+	start   time.Time  // when the interaction arrived
+	private bool       // every new message it sends is ephemeral
+	rest    restPolicy // how it calls Discord
 
 	mu      sync.Mutex
 	state   ackState
 	ack     *time.Timer // defers the interaction when the answer is slow
 	settled bool        // no deferral may happen any more
+	lost    error       // why a reply did not reach the member, when one did not
 }
 
 type ackState int
@@ -81,7 +84,8 @@ type ackState int
 const (
 	unacked  ackState = iota
 	deferred          // a deferred response was sent; the answer comes as an edit
-	answered          // the response was sent (or its sending failed)
+	answered          // the response was sent (or its sending failed after the acknowledgement)
+	lost              // the first response failed: nothing more can reach the member
 )
 
 func (r *responder) setState(s ackState) {
@@ -127,6 +131,75 @@ func displayName(i *discordgo.Interaction) string {
 	}
 }
 
+// created is when Discord made the interaction, which its snowflake id tells: Discord's
+// windows run from then, and an interaction replayed after a gateway reconnection may
+// arrive a second or two old. An age below zero or beyond the three seconds says more
+// about the clock than the interaction: the arrival time stands for it then.
+func (r *responder) created() time.Time {
+	start := r.start
+	if start.IsZero() {
+		start = time.Now()
+	}
+	t, err := discordgo.SnowflakeTimestamp(r.i.ID)
+	if err != nil {
+		return start
+	}
+	if age := start.Sub(t); age < 0 || age >= responseWindow {
+		return start
+	}
+	return t
+}
+
+// firstCall bounds the interaction's first response: Discord's three seconds.
+func (r *responder) firstCall() restCall {
+	return restCall{deadline: r.created().Add(responseWindow), first: true}
+}
+
+// respond sends the interaction's first response, within Discord's three seconds. When
+// it fails, the interaction is lost: the member can be told nothing more through it.
+func (r *responder) respond(ctx context.Context, resp *discordgo.InteractionResponse) error {
+	err := r.rest.do(ctx, r.firstCall(), func(opts ...discordgo.RequestOption) error {
+		return r.s.InteractionRespond(r.i, resp, opts...)
+	})
+	if err != nil {
+		r.mu.Lock()
+		r.state = lost
+		r.mu.Unlock()
+		r.noteLost(err)
+	}
+	return err
+}
+
+// withToken makes a call with the interaction's token (an edit, a follow-up), within the
+// token's 15 minutes.
+func (r *responder) withToken(ctx context.Context, fn func(opts ...discordgo.RequestOption) error) error {
+	err := r.rest.do(ctx, restCall{deadline: r.created().Add(tokenWindow)}, fn)
+	if err != nil {
+		r.noteLost(err)
+	}
+	return err
+}
+
+// noteLost records the first reply that did not reach the member.
+func (r *responder) noteLost(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.lost == nil {
+		r.lost = err
+	}
+}
+
+// undelivered returns, marked with errUndelivered, why a reply did not reach the member,
+// or nil when every reply did.
+func (r *responder) undelivered() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.lost == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", errUndelivered, r.lost)
+}
+
 // send responds with m: a new message, or (update) a new version of the message the
 // button is on.
 func (r *responder) send(ctx context.Context, update bool, m message) {
@@ -143,10 +216,7 @@ func (r *responder) send(ctx context.Context, update bool, m message) {
 		data.Flags = 0 // an update cannot change whether the message is ephemeral
 	}
 	r.setState(answered)
-	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
-		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, opts...)
-	})
-	if err != nil {
+	if err := r.respond(ctx, &discordgo.InteractionResponse{Type: typ, Data: data}); err != nil {
 		r.log.Error("responding to an interaction failed", "err", err)
 	}
 }
@@ -163,7 +233,7 @@ func (r *responder) fail(ctx context.Context, err error) {
 		r.setState(answered)
 		if r.i.Type == discordgo.InteractionMessageComponent {
 			// The deferred update left the message as it was: say why in a private follow-up.
-			err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+			err := r.withToken(ctx, func(opts ...discordgo.RequestOption) error {
 				_, err := r.s.FollowupMessageCreate(r.i, true, notice(text).webhookParams(), opts...)
 				return err
 			})
@@ -173,7 +243,7 @@ func (r *responder) fail(ctx context.Context, err error) {
 			return
 		}
 		// The deferred "thinking…" message becomes the notice.
-		err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+		err := r.withToken(ctx, func(opts ...discordgo.RequestOption) error {
 			_, err := r.s.InteractionResponseEdit(r.i, notice(text).webhookEdit(), opts...)
 			return err
 		})
@@ -188,7 +258,8 @@ func (r *responder) fail(ctx context.Context, err error) {
 // tells the member through fail. When produce takes longer than AckAfter, the
 // interaction is first deferred (so it is acknowledged within Discord's three seconds)
 // and the answer then replaces the deferred response. ephemeral must match the answer's
-// own flag.
+// own flag. It returns produce's error, else, marked with errUndelivered, why the answer
+// did not reach the member.
 func (r *responder) deliver(ctx context.Context, update, ephemeral bool, produce func(context.Context) (message, error)) error {
 	r.mu.Lock()
 	r.ack = time.AfterFunc(r.ackAfter(), func() { r.deferNow(ctx, update, ephemeral) })
@@ -199,19 +270,23 @@ func (r *responder) deliver(ctx context.Context, update, ephemeral bool, produce
 		return err
 	}
 	r.settle()
-	if r.getState() == unacked {
+	switch r.getState() {
+	case unacked:
 		r.send(ctx, update, m)
-		return nil
+		return r.undelivered()
+	case lost:
+		// The deferral failed: an edit could only be refused.
+		return r.undelivered()
 	}
 	r.setState(answered)
-	err = callREST(ctx, func(opts ...discordgo.RequestOption) error {
+	err = r.withToken(ctx, func(opts ...discordgo.RequestOption) error {
 		_, err := r.s.InteractionResponseEdit(r.i, m.webhookEdit(), opts...)
 		return err
 	})
 	if err != nil {
 		r.log.Error("editing the deferred response failed", "err", err)
 	}
-	return nil
+	return r.undelivered()
 }
 
 // deferNow acknowledges the interaction with a deferred response, unless it is
@@ -231,11 +306,15 @@ func (r *responder) deferNow(ctx context.Context, update, ephemeral bool) {
 		data.Flags = discordgo.MessageFlagsEphemeral
 	}
 	r.state = deferred
-	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+	// respond takes the lock to record a failure: the lock is held, so record it here.
+	err := r.rest.do(ctx, r.firstCall(), func(opts ...discordgo.RequestOption) error {
 		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, opts...)
 	})
 	if err != nil {
-		r.state = answered
+		r.state = lost
+		if r.lost == nil {
+			r.lost = err
+		}
 		r.log.Error("deferring an interaction failed", "err", err)
 	}
 	r.log.Debug("answer is slow: interaction deferred", "after", r.ackAfter())
@@ -253,21 +332,9 @@ func (r *responder) settle() {
 }
 
 // ackAfter is how long an answer may still take before the interaction is deferred:
-// AckAfter, less the time the interaction spent reaching the bot. Discord's three seconds
-// run from the interaction's creation, which its snowflake id tells; an interaction
-// replayed after a gateway reconnection may arrive a second or two old. An age below
-// zero or above Discord's window says more about the clock than the interaction and is
-// ignored.
+// AckAfter, less the time the interaction spent reaching the bot (see created).
 func (r *responder) ackAfter() time.Duration {
-	wait := r.b.opts.AckAfter
-	created, err := discordgo.SnowflakeTimestamp(r.i.ID)
-	if err != nil {
-		return wait
-	}
-	if age := r.start.Sub(created); age > 0 && age < 3*time.Second {
-		wait -= age
-	}
-	return max(wait, 0)
+	return max(r.b.opts.AckAfter-r.start.Sub(r.created()), 0)
 }
 
 // tooFast answers a request over the rate limit: with a private "too fast" when tell,
@@ -278,10 +345,7 @@ func (r *responder) tooFast(ctx context.Context, wait time.Duration, tell bool) 
 		return
 	}
 	r.setState(answered)
-	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
-		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}, opts...)
-	})
-	if err != nil {
+	if err := r.respond(ctx, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}); err != nil {
 		r.log.Error("acknowledging a button over the rate limit failed", "err", err)
 	}
 }
@@ -300,11 +364,7 @@ func (r *responder) deferUpdate(ctx context.Context) bool {
 
 func (r *responder) deferAs(ctx context.Context, typ discordgo.InteractionResponseType, data *discordgo.InteractionResponseData) bool {
 	r.setState(deferred)
-	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
-		return r.s.InteractionRespond(r.i, &discordgo.InteractionResponse{Type: typ, Data: data}, opts...)
-	})
-	if err != nil {
-		r.setState(answered)
+	if err := r.respond(ctx, &discordgo.InteractionResponse{Type: typ, Data: data}); err != nil {
 		r.log.Error("deferring an interaction failed", "err", err)
 		return false
 	}
@@ -317,7 +377,7 @@ func (r *responder) edit(ctx context.Context, m message) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	r.setState(answered)
-	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+	err := r.withToken(ctx, func(opts ...discordgo.RequestOption) error {
 		_, err := r.s.InteractionResponseEdit(r.i, m.webhookEdit(), opts...)
 		return err
 	})
@@ -338,8 +398,12 @@ func (r *responder) choices(ctx context.Context, choices []*discordgo.Applicatio
 	payload.Data.Choices = choices
 	r.setState(answered)
 	endpoint := discordgo.EndpointInteractionResponse(r.i.ID, r.i.Token)
-	return callREST(ctx, func(opts ...discordgo.RequestOption) error {
+	err := r.rest.do(ctx, r.firstCall(), func(opts ...discordgo.RequestOption) error {
 		_, err := r.s.RequestWithBucketID("POST", endpoint, payload, endpoint, opts...)
 		return err
 	})
+	if err != nil {
+		r.setState(lost)
+	}
+	return err
 }

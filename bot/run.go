@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"sync"
 	"time"
 )
 
@@ -67,7 +69,8 @@ func (b *Bot) Run(ctx context.Context) (err error) {
 			}
 		}
 		s.ShardID, s.ShardCount = id, plan.count
-		shards[i] = &shard{id: id, s: s}
+		shards[i] = newShard(id, s)
+		b.metrics.reconnects.WithLabelValues(strconv.Itoa(id)) // at 0 from the start
 		removers = append(removers, b.watchShard(shards[i])...)
 		removers = append(removers,
 			s.AddHandler(b.onReady),
@@ -87,19 +90,45 @@ func (b *Bot) Run(ctx context.Context) (err error) {
 	}
 	defer b.shutdown(shards, removers, cancelHandlers)
 
+	// Every shard is kept connected, until a close Discord allows no reconnection for.
+	kctx, stopKeeping := context.WithCancel(ctx)
+	fatal := make(chan error, len(shards))
+	var keepers sync.WaitGroup
+	defer func() { stopKeeping(); keepers.Wait() }()
+	for _, sh := range shards {
+		keepers.Go(func() {
+			if err := b.keep(kctx, sh); err != nil {
+				fatal <- err
+			}
+		})
+		keepers.Go(func() { b.watchHeartbeats(kctx, sh) })
+	}
+
 	select {
 	case <-b.ready:
 	case <-ctx.Done():
 		return nil
+	case err := <-fatal:
+		return fmt.Errorf("bot: run: %w", err)
 	case <-time.After(15 * time.Second):
 		return errors.New("bot: run: Discord sent no READY")
 	}
-	if plan.ids[0] == 0 {
-		// Commands belong to the application, not to a shard: shard 0 registers them.
-		b.register(ctx, shards[0].s)
+	keepers.Go(func() {
+		if plan.ids[0] == 0 {
+			// Commands belong to the application, not to a shard: shard 0 registers them.
+			b.register(kctx, shards[0].s)
+		} else {
+			b.setRegistered("")
+		}
+		if kctx.Err() == nil {
+			b.log.Info("bot ready", "user", b.botUser(), "application", b.application(), "shards", len(shards))
+		}
+	})
+	select {
+	case <-ctx.Done():
+	case err := <-fatal:
+		return fmt.Errorf("bot: run: %w", err)
 	}
-	b.log.Info("bot ready", "user", b.botUser(), "application", b.application(), "shards", len(shards))
-	<-ctx.Done()
 	b.log.Info("shutting down: finishing the requests in flight", "grace", b.opts.ShutdownGrace)
 	return nil
 }

@@ -4,15 +4,20 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 )
+
+// botIntents are the gateway intents the bot asks for: messages that mention the bot
+// and direct messages; no privileged intent. Slash commands, buttons and message
+// commands need no intent.
+const botIntents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
 
 // newSession builds a discordgo session: token, HTTP client pointed at APIURL, intents
 // and logging; Run sets its shard.
@@ -27,10 +32,11 @@ func (b *Bot) newSession() (*discordgo.Session, error) {
 	}
 	s.Client = countingClient(client, b.metrics.tooMany.Inc)
 	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 15 * time.Second}
-	// Messages that mention the bot and direct messages; no privileged intent. Slash
-	// commands, buttons and message commands need no intent.
-	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
+	s.Identify.Intents = botIntents
 	s.StateEnabled = false
+	// The bot reconnects itself (gateway.go): it sees why a connection failed, and stops
+	// when Discord says no reconnection will do; discordgo's own loop never ends.
+	s.ShouldReconnectOnError = false
 	// Our own REST calls bound their wait on Discord's rate limits (see call).
 	s.ShouldRetryOnRateLimit = false
 	s.LogLevel = discordLogLevel(b.cfg.LogLevel)
@@ -101,12 +107,16 @@ func (b *Bot) application() string {
 
 // register overwrites the application's commands in one bulk call per place: per guild
 // when GuildIDs is set, else globally; a GuildOnly command is added to the calls of its
-// own guilds only (a guild of its own outside GuildIDs gets a call of its own). A failure
-// is logged: mentions and direct messages still work without commands.
+// own guilds only (a guild of its own outside GuildIDs gets a call of its own). A call
+// that fails for a passing reason (a 5xx, a lost connection, a 429) is retried with
+// back-off until it succeeds or ctx is done; one that Discord refuses is logged. The bot
+// is not ready until every call went through: mentions and direct messages work
+// meanwhile.
 func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
 	app := b.application()
 	if app == "" {
 		b.log.Error("cannot register commands: READY carried no application id")
+		b.setRegistered("READY carried no application id")
 		return
 	}
 	guilds := b.cfg.GuildIDs
@@ -129,10 +139,14 @@ func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
 			sets[g] = append(sets[g], c.Definition)
 		}
 	}
+	var failed []string
 	for _, g := range places {
 		cmds := sets[g]
-		err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+		err := b.rest.do(ctx, restCall{}, func(opts ...discordgo.RequestOption) error {
 			_, err := s.ApplicationCommandBulkOverwrite(app, g, cmds, opts...)
+			if err != nil && ctx.Err() == nil {
+				b.log.Warn("registering commands failed; trying again", "guild", g, "err", redactError(err))
+			}
 			return err
 		})
 		where := "globally (they may take up to an hour to appear)"
@@ -140,34 +154,38 @@ func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
 			where = "in guild " + g
 		}
 		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
 			b.log.Error("registering commands failed "+where, "err", b.redact(err))
+			failed = append(failed, where)
 			continue
 		}
 		b.log.Info("commands registered "+where, "commands", len(cmds))
 	}
-}
-
-// callREST runs a REST request with discordgo's own retry on rate limits off, waiting
-// instead for a short limit (2 s at most) and retrying once: discordgo's retry would sleep
-// for as long as Discord says, with no bound, while a member waits.
-// The error's text never holds an interaction token (a call that failed in transit
-// names its address).
-func callREST(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
-	return redactError(callRESTRaw(ctx, do))
-}
-
-// callRESTRaw is callREST without the redaction.
-func callRESTRaw(ctx context.Context, do func(opts ...discordgo.RequestOption) error) error {
-	opts := []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false)}
-	err := do(opts...)
-	var rl *discordgo.RateLimitError
-	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil && rl.RetryAfter <= 2*time.Second {
-		select {
-		case <-time.After(rl.RetryAfter):
-		case <-ctx.Done():
-			return err
-		}
-		err = do(opts...)
+	problem := ""
+	if len(failed) > 0 {
+		problem = "Discord refused the commands " + strings.Join(failed, ", ")
 	}
-	return err
+	b.setRegistered(problem)
+}
+
+// setRegistered records that command registration is over, with problem when it failed.
+func (b *Bot) setRegistered(problem string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.registered, b.registerProblem = true, problem
+}
+
+// registration describes why the commands are not registered, or "" when they are.
+func (b *Bot) registration() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch {
+	case !b.registered:
+		return "commands not registered yet"
+	case b.registerProblem != "":
+		return "commands not registered: " + b.registerProblem
+	}
+	return ""
 }

@@ -19,14 +19,40 @@ type shard struct {
 	id       int
 	s        *discordgo.Session
 	connects atomic.Int64
+	lost     chan struct{} // a connection closed: the keeper makes a new one (buffered, 1)
+
+	mu      sync.Mutex
+	problem string // why the shard is not connected, when that is known
+}
+
+// newShard returns shard id of the bot, on session s.
+func newShard(id int, s *discordgo.Session) *shard {
+	return &shard{id: id, s: s, lost: make(chan struct{}, 1)}
+}
+
+// setProblem records why the shard is not connected ("" once it is).
+func (sh *shard) setProblem(p string) {
+	sh.mu.Lock()
+	sh.problem = p
+	sh.mu.Unlock()
+}
+
+func (sh *shard) why() string {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return sh.problem
 }
 
 // up reports whether the shard's gateway connection is up: discordgo's DataReady, set
 // once a heartbeat went out on a new connection and cleared when it closes. It is read
 // under the session's lock (the Connect and Disconnect events run in goroutines of their
-// own, so their order is not the connection's).
+// own, so their order is not the connection's). Open and Close hold that lock for as long
+// as they take (a gateway that does not answer, Close's second): the connection is not
+// up meanwhile, and the probes do not wait for it.
 func (sh *shard) up() bool {
-	sh.s.RLock()
+	if !sh.s.TryRLock() {
+		return false
+	}
 	defer sh.s.RUnlock()
 	return sh.s.DataReady
 }
@@ -47,7 +73,7 @@ func (b *Bot) planShards(ctx context.Context, probe *discordgo.Session) (shardPl
 		return shardPlan{ids: []int{b.cfg.ShardID}, count: b.cfg.ShardCount, concurrency: 1}, nil
 	}
 	var gb *discordgo.GatewayBotResponse
-	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+	err := b.rest.do(ctx, restCall{}, func(opts ...discordgo.RequestOption) error {
 		var err error
 		gb, err = probe.GatewayBot(opts...)
 		return err
@@ -72,7 +98,8 @@ func (b *Bot) planShards(ctx context.Context, probe *discordgo.Session) (shardPl
 
 // openShards opens the sessions of shards in order: at most concurrency of them
 // identify at once, then the next batch waits ShardStartInterval, as Discord requires.
-// When one fails, those already open are closed.
+// Each is tried until it connects (see connect); when one cannot, for good, those
+// already open are closed.
 func (b *Bot) openShards(ctx context.Context, shards []*shard, concurrency int) error {
 	for i, sh := range shards {
 		if i > 0 && i%concurrency == 0 {
@@ -83,24 +110,21 @@ func (b *Bot) openShards(ctx context.Context, shards []*shard, concurrency int) 
 				return ctx.Err()
 			}
 		}
-		if err := openSession(ctx, sh.s, 30*time.Second); err != nil {
+		if err := b.connect(ctx, sh); err != nil {
 			closeShards(shards[:i], b.log)
-			return fmt.Errorf("shard %d: %w", sh.id, rebaseError(err, b.cfg.APIURL))
+			return err
 		}
 	}
 	return nil
 }
 
 // closeShards closes the sessions of shards, all at once: discordgo's Close takes a second
-// each. Reconnection is turned off first: discordgo's heartbeat or reader, failing on the
-// connection that Close is taking down, would otherwise open a new one behind it.
+// each. discordgo's own reconnection is off (newSession), so that its heartbeat or reader,
+// failing on the connection Close is taking down, opens no new one behind it.
 func closeShards(shards []*shard, log *slog.Logger) {
 	var wg sync.WaitGroup
 	for _, sh := range shards {
 		wg.Go(func() {
-			sh.s.Lock()
-			sh.s.ShouldReconnectOnError = false
-			sh.s.Unlock()
 			if err := sh.s.Close(); err != nil {
 				log.Warn("closing the gateway connection", "shard", sh.id, "err", err)
 			}
@@ -120,8 +144,13 @@ func (b *Bot) watchShard(sh *shard) []func() {
 			}
 		}),
 		sh.s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
-			if !b.isClosing() {
-				b.log.Warn("gateway connection lost; reconnecting", "shard", sh.id)
+			if b.isClosing() {
+				return
+			}
+			b.log.Warn("gateway connection lost; reconnecting", "shard", sh.id)
+			select {
+			case sh.lost <- struct{}{}:
+			default:
 			}
 		}),
 		sh.s.AddHandler(func(*discordgo.Session, *discordgo.Resumed) {
@@ -161,7 +190,11 @@ func (b *Bot) disconnectedShards() string {
 	var down []string
 	for _, sh := range shards {
 		if !sh.up() {
-			down = append(down, fmt.Sprint(sh.id))
+			d := fmt.Sprint(sh.id)
+			if p := sh.why(); p != "" {
+				d += " (" + p + ")"
+			}
+			down = append(down, d)
 		}
 	}
 	if len(down) == 0 {

@@ -31,7 +31,9 @@ import (
 //	go test -tags soak -run Soak -v ./bot/
 //
 // STANDOFF_SOAK_DURATION (default 1m) and STANDOFF_SOAK_RATE (events a second, default
-// 60) change its length and load.
+// 60) change its length and load; STANDOFF_SOAK_FAULTS (default 0.05) is the share of
+// REST calls the fake Discord fails at random (500, 503, 429), and the gateway is
+// dropped once a minute (and once in the middle of a shorter run).
 
 var soakQuestions = []string{
 	"what is breakout time?", "what is snapback?", "who withdrew from the JCPOA?",
@@ -64,6 +66,9 @@ func (r *replies) done(id string) {
 
 // hook is the fake's call hook.
 func (r *replies) hook(c discordtest.Call) {
+	if c.Faulted {
+		return // an injected failure, which the bot is to retry
+	}
 	if c.Status >= 300 && c.Status != http.StatusTooManyRequests {
 		r.refused.Add(1)
 	}
@@ -158,9 +163,13 @@ func TestSoak(t *testing.T) {
 	const users = 400
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 
+	faults := 0.05
+	if f, err := strconv.ParseFloat(os.Getenv("STANDOFF_SOAK_FAULTS"), 64); err == nil && f >= 0 {
+		faults = f
+	}
 	rep := newReplies()
 	srv := discordtest.New(discordtest.WithHeartbeatInterval(2*time.Second), discordtest.WithRecommendedShards(2),
-		discordtest.WithoutRecording(), discordtest.WithCallHook(rep.hook))
+		discordtest.WithoutRecording(), discordtest.WithCallHook(rep.hook), discordtest.WithFaults(faults, 1))
 	transport := &http.Transport{MaxIdleConnsPerHost: 64}
 	logs := &tokenWatch{token: discordtest.DefaultToken}
 	cfg := bot.Config{
@@ -336,15 +345,16 @@ func TestSoak(t *testing.T) {
 			}
 		})
 	}
-	dropped := false
+	drops := 0
 	tick := time.NewTicker(5 * time.Second)
 	for time.Now().Before(deadline) {
 		<-tick.C
 		sample()
-		if !dropped && time.Since(start) >= duration/2 {
-			dropped = true
+		// Once a minute, and once in the middle of a run shorter than two.
+		if since := time.Since(start); drops == 0 && since >= min(duration/2, time.Minute) || since >= time.Duration(drops+1)*time.Minute {
+			drops++
 			srv.DropConnection()
-			t.Logf("gateway dropped at %s", time.Since(start).Round(time.Second))
+			t.Logf("gateway dropped at %s", since.Round(time.Second))
 		}
 	}
 	tick.Stop()
@@ -365,8 +375,9 @@ func TestSoak(t *testing.T) {
 	t.Logf("%d events in %s (%.0f a second) from %d members on 2 shards: %v",
 		sent.Load(), elapsed.Round(time.Second), float64(sent.Load())/elapsed.Seconds(), users, kinds)
 	t.Logf("event to reply: p50 %s, p99 %s, max %s", pct(0.5).Round(100*time.Microsecond), pct(0.99).Round(100*time.Microsecond), pct(1).Round(time.Millisecond))
-	t.Logf("questions %d (answered %d, unanswered %d), rate limited %d, pages %d, votes %d, autocompletes %d, failures %d, panics %d",
-		st.Questions, st.Answered, st.Unanswered, st.RateLimited, st.Pages, st.Votes, st.Autocompletes, st.Failures, st.Panics)
+	t.Logf("questions %d (answered %d, unanswered %d, undelivered %d), rate limited %d, pages %d, votes %d, autocompletes %d, failures %d, panics %d",
+		st.Questions, st.Answered, st.Unanswered, st.Undelivered, st.RateLimited, st.Pages, st.Votes, st.Autocompletes, st.Failures, st.Panics)
+	t.Logf("REST calls failed on purpose: %d (%.0f%% asked)", srv.Faults(), faults*100)
 	mib := func(n uint64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 	var hs []string
 	for _, h := range heap {
@@ -387,8 +398,8 @@ func TestSoak(t *testing.T) {
 	if n := rep.refused.Load(); n > 0 {
 		t.Errorf("%d calls refused by the fake Discord", n)
 	}
-	if st.Panics > 0 || st.Failures > 0 {
-		t.Errorf("%d panics, %d failures", st.Panics, st.Failures)
+	if st.Panics > 0 || st.Failures > 0 || st.Undelivered > 0 {
+		t.Errorf("%d panics, %d failures, %d replies undelivered", st.Panics, st.Failures, st.Undelivered)
 	}
 	if logs.leaks.Load() > 0 {
 		t.Error("the token is in the log")

@@ -14,11 +14,19 @@
 // does; it can answer 429 Too Many Requests (RateLimitNext), hold interaction callbacks
 // back (SetCallbackDelay), drop connections (DropConnection, DropShard), and, for long
 // soak tests, keep no record of calls (WithoutRecording, WithCallHook, Forget).
+//
+// It fails as Discord does (faults.go): a 500, a 503, a 429 with a long retry_after, a
+// connection reset or a slow answer on the next calls of a kind (FailNext), a rate limit
+// shared by a kind of call (LimitRate), random failures (WithFaults); on the gateway, a
+// zombie connection (StopHeartbeatAcks), a close with any code (CloseGateway), a token
+// revoked (RevokeToken), intents no longer allowed (DisallowIntents), INVALID_SESSION
+// (InvalidSession) and events delivered twice around a resume (ReplayOnResume).
 package discordtest
 
 import (
 	"encoding/json"
 	"fmt"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -28,6 +36,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
 )
 
 // Defaults of a new Server.
@@ -73,6 +82,9 @@ type Call struct {
 	InteractionID, Token, ChannelID, GuildID string
 	// MessageID is the message the call created or changed, when it did.
 	MessageID string
+	// Faulted is set when the server answered the call with an injected fault or a rate
+	// limit (FailNext, LimitRate, WithFaults) instead of handling it.
+	Faulted bool
 }
 
 // Payload decodes the message a call carried: an interaction callback's data, an edit,
@@ -224,12 +236,21 @@ type Server struct {
 	lastID     int64                   // the last snowflake handed out
 	heartbeat  time.Duration
 	closed     bool
-	delay      time.Duration // before answering an interaction callback
-	delayed    int           // callbacks being delayed now
-	limitNext  int           // REST requests still to refuse with a 429
-	callCount  int           // REST requests received, recorded or not
-	noRecord   bool          // keep no Calls (see WithoutRecording)
-	hook       func(Call)    // called with every REST request (see WithCallHook)
+	delay      time.Duration              // before answering an interaction callback
+	delayed    int                        // callbacks being delayed now
+	limitNext  int                        // REST requests still to refuse with a 429
+	callCount  int                        // REST requests received, recorded or not
+	noRecord   bool                       // keep no Calls (see WithoutRecording)
+	hook       func(Call)                 // called with every REST request (see WithCallHook)
+	faults     []*faultRule               // see FailNext
+	faulted    int                        // calls a fault was applied to
+	replay     int                        // events to send again on the next RESUME (see ReplayOnResume)
+	nonces     map[string]string          // channel/nonce → message made with enforce_nonce
+	unacked    int                        // heartbeats left unacknowledged (see StopHeartbeatAcks)
+	disallowed int64                      // intents refused with 4014 (see DisallowIntents)
+	limits     map[CallKind]*rate.Limiter // see LimitRate
+	chaos      float64                    // the share of REST calls failed at random (see WithFaults)
+	chaosRand  *mrand.Rand
 }
 
 // maxHistory is how many events the server keeps per shard for a RESUME, as Discord keeps
@@ -243,8 +264,9 @@ type dispatch struct {
 }
 
 type gwConn struct {
-	ws *websocket.Conn
-	wm sync.Mutex
+	ws    *websocket.Conn
+	wm    sync.Mutex
+	noAck bool // heartbeats go unacknowledged (see StopHeartbeatAcks); under Server.mu
 }
 
 func (c *gwConn) write(v any) error {
@@ -294,6 +316,13 @@ func WithoutRecording() Option { return func(s *Server) { s.noRecord = true } }
 // goroutine, after the answer was written.
 func WithCallHook(fn func(Call)) Option { return func(s *Server) { s.hook = fn } }
 
+// WithFaults makes the server fail a share of the REST calls (other than GET /gateway)
+// at random, from seed: a 500, a 503, or a 429 with a retry_after of up to 200 ms, in
+// equal parts, as Discord does on a bad day.
+func WithFaults(share float64, seed uint64) Option {
+	return func(s *Server) { s.chaos, s.chaosRand = share, mrand.New(mrand.NewPCG(seed, 18)) }
+}
+
 // WithRecommendedShards sets the shard count that GET /gateway/bot recommends (default 1).
 func WithRecommendedShards(n int) Option { return func(s *Server) { s.recommend = n } }
 
@@ -305,6 +334,8 @@ func New(opts ...Option) *Server {
 		messages:   map[string]*storedMessage{},
 		inters:     map[string]*interaction{},
 		byInter:    map[string][]int{},
+		nonces:     map[string]string{},
+		limits:     map[CallKind]*rate.Limiter{},
 		heartbeat:  41250 * time.Millisecond,
 		shards:     map[int]*gwShard{},
 		shardCount: 1,
@@ -342,6 +373,13 @@ func (s *Server) Close() {
 	s.mu.Unlock()
 	s.http.CloseClientConnections()
 	s.http.Close()
+}
+
+// token returns the token the server accepts now.
+func (s *Server) token() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.Token
 }
 
 // notifyLocked wakes every waiter; the caller holds s.mu.

@@ -31,6 +31,7 @@ type outFrame struct {
 type gwShard struct {
 	conn      *gwConn
 	sessionID string
+	intents   int64 // the session's, from its IDENTIFY
 	seq       int64
 	history   []dispatch
 }
@@ -79,6 +80,16 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	for {
 		_, data, err := ws.ReadMessage()
 		if err != nil {
+			if ce, ok := err.(*websocket.CloseError); ok && (ce.Code == websocket.CloseNormalClosure || ce.Code == websocket.CloseGoingAway) {
+				// Discord ends a session its client closes with 1000 or 1001: no RESUME.
+				s.mu.Lock()
+				for _, sh := range s.shards {
+					if sh.conn == c {
+						sh.sessionID = ""
+					}
+				}
+				s.mu.Unlock()
+			}
 			return
 		}
 		var f frame
@@ -90,8 +101,15 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		case 1: // heartbeat
 			s.mu.Lock()
 			s.heartbeats++
+			zombie := c.noAck
+			if zombie {
+				s.unacked++
+			}
 			s.notifyLocked()
 			s.mu.Unlock()
+			if zombie {
+				continue
+			}
 			if c.write(outFrame{Op: 11}) != nil {
 				return
 			}
@@ -115,7 +133,7 @@ func (s *Server) identify(c *gwConn, d json.RawMessage) bool {
 		Intents int64   `json:"intents"`
 		Shard   *[2]int `json:"shard"`
 	}
-	if json.Unmarshal(d, &id) != nil || id.Token != "Bot "+s.Token {
+	if json.Unmarshal(d, &id) != nil || id.Token != "Bot "+s.token() {
 		c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."))
 		return false
 	}
@@ -129,6 +147,10 @@ func (s *Server) identify(c *gwConn, d json.RawMessage) bool {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if id.Intents&s.disallowed != 0 {
+		c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4014, "Disallowed intent(s)."))
+		return false
+	}
 	if count != s.shardCount {
 		// A new shard count: sessions of the old layout are over.
 		for k, sh := range s.shards {
@@ -150,6 +172,7 @@ func (s *Server) identify(c *gwConn, d json.RawMessage) bool {
 	s.sessions++
 	sh.sessionID = fmt.Sprintf("fake-session-%d", s.sessions)
 	sh.seq = 0
+	sh.intents = id.Intents
 	sh.history = nil
 	s.identifies = append(s.identifies, append(json.RawMessage(nil), redactToken(d)...))
 	s.intents = id.Intents
@@ -187,7 +210,7 @@ func (s *Server) resume(c *gwConn, d json.RawMessage) bool {
 		SessionID string `json:"session_id"`
 		Seq       int64  `json:"seq"`
 	}
-	if json.Unmarshal(d, &rp) != nil || rp.Token != "Bot "+s.Token {
+	if json.Unmarshal(d, &rp) != nil || rp.Token != "Bot "+s.token() {
 		c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."))
 		return false
 	}
@@ -203,6 +226,10 @@ func (s *Server) resume(c *gwConn, d json.RawMessage) bool {
 		// Invalid session, not resumable: the client identifies anew.
 		return c.write(outFrame{Op: 9, D: false}) == nil
 	}
+	if sh.intents&s.disallowed != 0 {
+		c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(4014, "Disallowed intent(s)."))
+		return false
+	}
 	if sh.conn != nil && sh.conn != c {
 		sh.conn.ws.Close()
 	}
@@ -212,8 +239,10 @@ func (s *Server) resume(c *gwConn, d json.RawMessage) bool {
 	if err := c.write(outFrame{Op: 0, T: "RESUMED", S: &seq, D: map[string]any{}}); err != nil {
 		return false
 	}
+	from := rp.Seq - int64(s.replay)
+	s.replay = 0
 	for _, ev := range sh.history {
-		if ev.seq > rp.Seq {
+		if ev.seq > from {
 			sq := ev.seq
 			if c.write(outFrame{Op: 0, T: ev.typ, S: &sq, D: ev.data}) != nil {
 				return false

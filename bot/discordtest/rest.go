@@ -57,7 +57,54 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	w = sw
-	authed := r.Header.Get("Authorization") == "Bot "+s.Token
+	rec.Kind = kindOf(r.Method, path, parts)
+	if rec.Kind == KindCallback {
+		rec.InteractionID, rec.Token = parts[1], parts[2]
+	}
+	if wait, over := s.overLimit(rec.Kind); over {
+		rec.Faulted = true
+		applyFault(sw, Fault{Status: http.StatusTooManyRequests, RetryAfter: wait}, nil)
+		return
+	}
+	if f, ok := s.takeFault(rec.Kind); ok {
+		rec.Faulted = f.Status != 0 || f.Reset
+		if applyFault(sw, f, func(w http.ResponseWriter) { s.handleREST(w, r, rec, path, parts, body) }) {
+			return
+		}
+	}
+	s.handleREST(w, r, rec, path, parts, body)
+}
+
+// kindOf says what a REST call is, from its method and path.
+func kindOf(method, path string, parts []string) CallKind {
+	switch {
+	case method == http.MethodGet && (path == "/gateway" || path == "/gateway/bot"):
+		return KindGateway
+	case method == http.MethodPost && len(parts) == 4 && parts[0] == "interactions" && parts[3] == "callback":
+		return KindCallback
+	case len(parts) >= 3 && parts[0] == "webhooks":
+		switch {
+		case len(parts) == 3 && method == http.MethodPost:
+			return KindFollowup
+		case len(parts) == 5 && parts[3] == "messages" && method == http.MethodPatch && parts[4] == "@original":
+			return KindEditOriginal
+		case len(parts) == 5 && parts[3] == "messages" && method == http.MethodPatch:
+			return KindEditFollowup
+		case len(parts) == 5 && parts[3] == "messages" && method == http.MethodDelete:
+			return KindDeleteOriginal
+		}
+	case method == http.MethodPost && len(parts) == 3 && parts[0] == "channels" && parts[2] == "messages":
+		return KindChannelMessage
+	case method == http.MethodPut && parts[0] == "applications" && (len(parts) == 3 && parts[2] == "commands" ||
+		len(parts) == 5 && parts[2] == "guilds" && parts[4] == "commands"):
+		return KindCommands
+	}
+	return KindOther
+}
+
+// handleREST answers one REST call of kind rec.Kind.
+func (s *Server) handleREST(w http.ResponseWriter, r *http.Request, rec *Call, path string, parts []string, body []byte) {
+	authed := r.Header.Get("Authorization") == "Bot "+s.token()
 	if s.takeRateLimit(path) {
 		w.Header().Set("Retry-After", "0.05")
 		writeJSON(w, http.StatusTooManyRequests, map[string]any{
@@ -66,9 +113,8 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	switch {
-	case r.Method == http.MethodGet && (path == "/gateway" || path == "/gateway/bot"):
-		rec.Kind = KindGateway
+	switch rec.Kind {
+	case KindGateway:
 		if path == "/gateway/bot" && !authed {
 			discordError(w, 401, 0, "401: Unauthorized")
 			return
@@ -83,23 +129,21 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 				"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1,
 			},
 		})
-	case r.Method == http.MethodPost && len(parts) == 4 && parts[0] == "interactions" && parts[3] == "callback":
-		rec.Kind, rec.InteractionID, rec.Token = KindCallback, parts[1], parts[2]
+	case KindCallback:
+		rec.InteractionID, rec.Token = parts[1], parts[2]
 		s.holdCallback()
 		s.callback(w, rec, body)
-	case len(parts) >= 3 && parts[0] == "webhooks":
+	case KindFollowup, KindEditOriginal, KindEditFollowup, KindDeleteOriginal:
 		rec.Token = parts[2]
 		s.webhook(w, r, rec, parts, body)
-	case r.Method == http.MethodPost && len(parts) == 3 && parts[0] == "channels" && parts[2] == "messages":
-		rec.Kind, rec.ChannelID = KindChannelMessage, parts[1]
+	case KindChannelMessage:
+		rec.ChannelID = parts[1]
 		if !authed {
 			discordError(w, 401, 0, "401: Unauthorized")
 			return
 		}
 		s.channelMessage(w, rec, body)
-	case r.Method == http.MethodPut && parts[0] == "applications" && (len(parts) == 3 && parts[2] == "commands" ||
-		len(parts) == 5 && parts[2] == "guilds" && parts[4] == "commands"):
-		rec.Kind = KindCommands
+	case KindCommands:
 		if len(parts) == 5 {
 			rec.GuildID = parts[3]
 		}
@@ -113,6 +157,11 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		}
 		s.commands(w, rec, body)
 	default:
+		if len(parts) >= 3 && parts[0] == "webhooks" {
+			rec.Token = parts[2]
+			s.webhook(w, r, rec, parts, body)
+			return
+		}
 		discordError(w, 404, 0, "404: Not Found")
 	}
 }
@@ -378,6 +427,20 @@ func (s *Server) channelMessage(w http.ResponseWriter, rec *Call, body []byte) {
 	}
 	var m messageFields
 	json.Unmarshal(body, &m)
+	var nonce struct {
+		Nonce   string `json:"nonce"`
+		Enforce bool   `json:"enforce_nonce"`
+	}
+	json.Unmarshal(body, &nonce)
+	key := rec.ChannelID + "/" + nonce.Nonce
+	if id, seen := s.nonces[key]; seen && nonce.Enforce && nonce.Nonce != "" {
+		// Discord returns the message made with this nonce instead of making another.
+		rec.MessageID = id
+		raw, _ := s.messageJSONLocked(id)
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(raw)
+		return
+	}
 	var guild string
 	for _, sm := range s.messages {
 		if sm.ChannelID == rec.ChannelID && sm.GuildID != "" {
@@ -389,6 +452,9 @@ func (s *Server) channelMessage(w http.ResponseWriter, rec *Call, body []byte) {
 	sm := &storedMessage{ID: id, ChannelID: rec.ChannelID, GuildID: guild, AuthorID: BotUserID}
 	m.apply(sm)
 	s.messages[id] = sm
+	if nonce.Enforce && nonce.Nonce != "" {
+		s.nonces[key] = id
+	}
 	rec.MessageID = id
 	raw, _ := s.messageJSONLocked(id)
 	w.Header().Set("Content-Type", "application/json")
