@@ -284,7 +284,7 @@ func TestEvalText(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"Recall@1", "Recall@3", "MRR", "questions  25"} {
+	for _, want := range []string{"Recall@1", "Recall@3", "MRR", "questions  25", "right passage in the first 3 but not answered  "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("eval output lacks %q:\n%s", want, out)
 		}
