@@ -56,6 +56,10 @@ type Answer struct {
 	// question about the present is dated, or how far the corpus reaches.
 	Note        string   `json:"note"`
 	Suggestions []string `json:"suggestions"`
+	// Request is set when the question asks for what the bot cannot do (write, translate,
+	// remind, summarise the news, give an opinion): what it does instead, shown in place
+	// of passages. The answer is then not answered and has no results.
+	Request string `json:"request"`
 	// More is true when further passages clear the floor beyond Offset+len(Results).
 	More bool `json:"-"`
 }

@@ -454,6 +454,10 @@ func maskedURL(u string) string {
 func renderNoAnswer(v view) message {
 	var b strings.Builder
 	b.WriteString(questionLine(v.Kind, v.Question))
+	if r := strings.Join(strings.Fields(v.Answer.Request), " "); r != "" {
+		b.WriteString("\n" + escapeMarkdown(cutText(r, 300)))
+		return message{Content: cutText(b.String(), maxContent), Ephemeral: v.Private}
+	}
 	b.WriteString("\nI found no passage in the corpus that answers this. I only quote the sources word for word, so I won't guess.\n")
 	if note := timeNote(v.Answer); note != "" {
 		b.WriteString(note + "\n")

@@ -102,8 +102,13 @@ var filler = map[string]bool{
 	"says": true, "so": true, "stand": true,
 }
 
-// pronounUs are words after which a lower-case "us" is the pronoun, not the country.
-var pronounUs = map[string]bool{"tell": true, "give": true, "show": true, "let": true, "help": true, "send": true}
+// countryBefore and countryAfter are the words next to which a lower-case "us" is the
+// country ("the us", "iran and us", "us strikes"); elsewhere it is the pronoun ("tell
+// us", "can you help us").
+var (
+	countryBefore = map[string]bool{"the": true, "and": true, "vs": true, "versus": true, "iran": true, "between": true, "did": true, "does": true, "has": true, "will": true, "would": true, "could": true, "should": true, "is": true, "was": true, "when": true, "why": true, "how": true, "anti": true, "pro": true, "against": true}
+	countryAfter  = map[string]bool{"and": true, "strike": true, "strikes": true, "struck": true, "sanctions": true, "officials": true, "official": true, "president": true, "intelligence": true, "withdrawal": true, "exit": true, "leave": true, "left": true, "military": true, "envoy": true, "team": true, "troops": true, "base": true, "bases": true, "navy": true, "bomb": true, "bombed": true, "bombing": true, "attack": true, "attacked": true, "talks": true, "side": true, "government": true, "administration": true, "forces": true, "withdraw": true, "withdrew": true, "pulled": true, "pull": true, "position": true, "demand": true, "demands": true, "iran": true, "election": true, "army": true, "war": true, "deal": true, "say": true, "said": true, "want": true, "wants": true}
+)
 
 // definitionPatterns recognise "what is X", "define X" and the like; the group is X.
 var definitionPatterns = []*regexp.Regexp{
@@ -201,7 +206,7 @@ func (ix *Index) wordConcepts(words, parent []string, seen map[string]bool) []co
 		lw := strings.ToLower(strings.TrimSuffix(w, "."))
 		if isUnitedStates(words, i) {
 			lw = "us"
-		} else if filler[lw] {
+		} else if isChatWord(lw) {
 			continue
 		}
 		terms := strings.Fields(ix.key(lw))
@@ -227,14 +232,18 @@ func (ix *Index) wordConcepts(words, parent []string, seen map[string]bool) []co
 }
 
 // isUnitedStates tells whether words[i] names the United States: "US", "USA", "U.S.",
-// or a lower-case "us" that does not follow "tell", "give" and the like.
+// or a lower-case "us" that the question reads as the country: next to "the", "iran",
+// "strikes" and the like (see countryBefore).
 func isUnitedStates(words []string, i int) bool {
 	w := strings.TrimSuffix(words[i], ".")
 	switch {
 	case w == "US" || w == "USA" || strings.EqualFold(w, "u.s") || strings.EqualFold(w, "u.s.a"):
 		return true
 	case strings.EqualFold(w, "us"):
-		return i == 0 || !pronounUs[strings.ToLower(words[i-1])]
+		if w != "us" {
+			return true // "Us" opening a sentence, "uS": written as a name
+		}
+		return i > 0 && countryBefore[strings.ToLower(words[i-1])] || i+1 < len(words) && countryAfter[strings.ToLower(strings.TrimSuffix(words[i+1], "."))]
 	}
 	return false
 }
@@ -252,6 +261,9 @@ func (ix *Index) wordConcept(surface, term string) concept {
 				c.alts = append(c.alts, a)
 			}
 		}
+	}
+	if term == ix.key(surface) && !ix.synonyms.wordHas(term, surface) {
+		return c // "bomb" stems as "bombing" does, but is not one of its synonyms
 	}
 	c.alts = append(c.alts, ix.synonymAlternatives(term)...)
 	return c
@@ -303,7 +315,7 @@ func (ix *Index) definitionTarget(q string) *glossaryEntry {
 	if len(ix.glossary) == 0 {
 		return nil
 	}
-	s := strings.ToLower(strings.TrimRight(strings.TrimSpace(q), "?!. "))
+	s := tidyQuestion(q)
 	var subjects []string
 	for _, re := range definitionPatterns {
 		if m := re.FindStringSubmatch(s); m != nil {

@@ -123,6 +123,10 @@ func (ix *Index) Answer(ctx context.Context, req standoff.Request) (standoff.Ans
 	if offset > standoff.MaxOffset {
 		return ans, fmt.Errorf("answer: offset %d is past the last page (%d)", offset, standoff.MaxOffset)
 	}
+	if !req.Related && isRequest(req.Question) {
+		ans.Request = requestNote
+		return ans, nil
+	}
 	var t timeAsk                       // what the question asks about time (see time.go)
 	if !req.Related && ans.AsOf != "" { // a corpus that dates nothing cannot answer by date
 		t = readTime(req.Question, ix.today(req))

@@ -94,6 +94,10 @@ func useStyles(terminal bool, noColor string) bool { return terminal && noColor 
 func printAnswer(w io.Writer, ans standoff.Answer, styled bool) {
 	fmt.Fprintf(w, "Q: %s\n\n", oneLine(ans.Question))
 	reach := standoff.Reach(ans.AsOf)
+	if ans.Request != "" {
+		fmt.Fprintln(w, oneLine(ans.Request))
+		return
+	}
 	if len(ans.Results) == 0 {
 		fmt.Fprintln(w, "The corpus does not cover this question.")
 		if index.OtherScript(ans.Question) {

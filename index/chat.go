@@ -1,0 +1,111 @@
+package index
+
+import (
+	"regexp"
+	"strings"
+)
+
+// How members write in a chat channel, read apart from what they ask about: the words
+// of chat ("whats", "rn", "lol", "bro"), the greetings and asides that open or close a
+// question ("hey bot,", "quick question:", "… again"), and the requests the bot cannot
+// do ("write me a poem about Fordow").
+
+// chatWords are words of chat that are never concepts of a question: the short forms of
+// question words, fillers, slang, and the words of asking the bot. (The analyzer drops
+// the English stop words already; filler holds the words of asking that tidy questions
+// use.)
+var chatWords = map[string]bool{
+	"whats": true, "wats": true, "wat": true, "whos": true, "who's": true, "hows": true,
+	"how's": true, "wheres": true, "where's": true, "whens": true, "whys": true,
+	"even": true, "rn": true, "tbh": true, "ngl": true, "fr": true, "idk": true, "imo": true,
+	"imho": true, "btw": true, "bro": true, "dude": true, "yo": true, "sup": true, "again": true,
+	"also": true, "u": true, "ur": true, "r": true, "ya": true, "lmao": true, "omg": true,
+	"wtf": true, "asap": true, "quick": true, "question": true, "questions": true,
+	"help": true, "understand": true, "eli5": true, "im": true, "i'm": true,
+	"gonna": true, "wanna": true, "need": true, "let": true, "cant": true,
+	"can't": true, "tho": true, "though": true, "nah": true, "thats": true, "that's": true,
+	"honestly": true, "basically": true, "literally": true, "totally": true, "ever": true,
+	"summary": true, "summarise": true, "summarize": true, "tldr": true, "overview": true,
+	"idea": true, "confused": true, "anybody": true, "please": true,
+	"thank": true, "thx": true, "ty": true, "gm": true, "good": true, "morning": true,
+	"evening": true, "afternoon": true, "like": true, "kinda": true, "sorta": true,
+}
+
+// isChatWord tells whether a lower-case word of a question is filler or chat.
+func isChatWord(w string) bool { return filler[w] || chatWords[w] }
+
+// chatOpening matches what opens a question in chat before the question itself:
+// greetings, addressing the bot, asides ("ok so", "bro", "quick question:", "idk"),
+// repeated.
+var chatOpening = regexp.MustCompile(`^(?:(?:hey|hi|hello|yo|sup|ok|okay|so|and|also|bro|dude|thanks|thank you|thx|ty|good (?:morning|evening|afternoon)|gm|bot|quick question|question|idk|imo[^,]*?but|ngl|pls|please|um|uh|well|wait|btw|lol|tldr(?: on)?|eli5|explain like i'?m 5)\b[\s,!:.;-]*)+`)
+
+// chatAsk matches the ways of asking the bot that stand for "tell me about": "can you
+// tell me", "do you know", "help me understand", "give me info on".
+var chatAsk = regexp.MustCompile(`^(?:(?:can|could|would) (?:you|u) (?:pls |please )?(?:tell me|explain|describe|give me a summary of|summari[sz]e)|(?:pls |please )?tell me|do (?:you|u) know|help me understand|i want to know(?: about)?|give me (?:info|information|details) (?:on|about)|show me what you have on|need info (?:on|about))\s+`)
+
+// chatClosing matches what closes a question in chat: "lol", "again", "even", "rn",
+// "pls", a trailing aside.
+var chatClosing = regexp.MustCompile(`(?:[\s,]+(?:lol|lmao|again|even|rn|pls|plz|please|exactly|tbh|fr|actually|though|tho|asap|right now|then|bro|thanks|thx|\?+|!+))+$`)
+
+// whatForms are the chat spellings of "what is" and "who is".
+var whatForms = strings.NewReplacer(
+	"whats ", "what is ", "wats ", "what is ", "wat is ", "what is ", "what even is ", "what is ",
+	"wtf is ", "what is ", "what actually is ", "what is ", "what exactly is ", "what is ",
+	"whos ", "who is ", "who's ", "who is ",
+)
+
+// whoIsLast reads "who araghchi is" (after "do you know") as "who is araghchi".
+var whoIsLast = regexp.MustCompile(`^(who|what) (.+?) (is|are|was|were)$`)
+
+// tidyQuestion reads a chat question as a tidy one, for the glossary rule: lower case,
+// without the greeting or aside that opens it, the chat spelling of "what is", or the
+// "lol" or "rn" that closes it ("hey bot whats the npt lol" is "what is the npt").
+func tidyQuestion(q string) string {
+	s := strings.ToLower(strings.Join(strings.Fields(q), " "))
+	s = strings.TrimRight(s, "?!. ")
+	for range 3 {
+		before := s
+		s = chatOpening.ReplaceAllString(s, "")
+		if m := chatAsk.FindString(s); m != "" {
+			s = "tell me about " + strings.TrimPrefix(s[len(m):], "about ")
+			if t := strings.TrimPrefix(s, "tell me about "); strings.HasPrefix(t, "what ") || strings.HasPrefix(t, "who ") {
+				s = t
+			}
+		}
+		s = chatClosing.ReplaceAllString(s, "")
+		s = strings.TrimRight(s, "?!. ")
+		if s == before {
+			break
+		}
+	}
+	s = whatForms.Replace(s + " ")
+	s = strings.TrimSpace(s)
+	if m := whoIsLast.FindStringSubmatch(s); m != nil {
+		s = m[1] + " " + m[3] + " " + m[2]
+	}
+	return s
+}
+
+// requestPattern recognises a request the bot cannot do: to write, translate, remind,
+// summarise the news, draw or predict, to give an opinion, or to play.
+var requestPattern = regexp.MustCompile(`(?i)^(?:(?:can|could|would|will) (?:you|u) (?:pls |please )?|(?:pls|please) |hey bot,? |bot,? )?(?:write|compose|draft|translate|remind|set a reminder|summari[sz]e (?:the |today'?s |todays |this week'?s )?news|give me (?:a|the) news|draw|make (?:a|me a) (?:meme|picture|image|map|song|poem)|generate (?:an?|some) |sing|play (?:a|some)|roleplay|pretend|predict|tell (?:me )?a joke|(?:do|what do) you think|give me your opinion|what'?s your (?:opinion|view|take)|dm me|send (?:this|it) to|ban )\b`)
+
+// todayNewsPattern recognises a question about today's news, which the corpus, a curated set
+// of documents, does not follow day by day.
+var todayNewsPattern = regexp.MustCompile(`(?i)\b(?:in the news today|news (?:today|summary)|today'?s news|todays news|news for this week|headlines today)\b`)
+
+// requestNote is what the bot says to a request it cannot do: what it does instead.
+const requestNote = "I cannot do that: I only quote passages of the corpus, word for word, with their source and date. Ask me a question about the standoff instead, such as \"what is snapback?\" or \"when did the US strike Fordow?\"."
+
+// isRequest tells whether a question asks the bot to do what it cannot: write, translate,
+// remind, summarise the news, give an opinion.
+func isRequest(question string) bool {
+	s := tidyRequest(question)
+	return requestPattern.MatchString(s) || todayNewsPattern.MatchString(s)
+}
+
+// tidyRequest is a question without its greeting, for isRequest.
+func tidyRequest(q string) string {
+	s := strings.ToLower(strings.Join(strings.Fields(q), " "))
+	return chatOpening.ReplaceAllString(s, "")
+}
