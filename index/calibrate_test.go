@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"github.com/standoff-bot/standoff"
 	"hash/fnv"
 	"os"
@@ -167,6 +168,75 @@ func TestCalibrationDump(t *testing.T) {
 			if err := enc.Encode(r); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+}
+
+// TestFloorCurve prints, with STANDOFF_CALIBRATE set, how the relevance floor's knobs
+// trade answering against refusing on the default corpus's question files, on the fit
+// half and on the held-out half (chosen by heldOut): for each setting, the share of the
+// answerable questions answered, those whose passage was in the first three but that
+// were not answered, and the share of the questions that must not be answered that were.
+// The curve in BENCHMARKS.md is its output.
+func TestFloorCurve(t *testing.T) {
+	if os.Getenv("STANDOFF_CALIBRATE") == "" {
+		t.Skip("STANDOFF_CALIBRATE is not set")
+	}
+	ix := openMem(t, loadDefault(t))
+	ctx := context.Background()
+	var qs []Question
+	for _, name := range []string{"questions-chat.tsv", "questions.tsv", "questions-reference.tsv", "seed-questions.tsv", "offtopic.tsv", "unanswerable.tsv"} {
+		f, err := os.Open(filepath.Join("..", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		read, err := ReadQuestions(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		qs = append(qs, read...)
+	}
+	type tally struct{ answerable, answered, top3, rightRefused, negatives, negAnswered int }
+	for _, cov := range []float64{0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6} {
+		for _, corr := range []float64{0.25, 0.5, 0.75} {
+			ix.weights.floor = floor{coverage: cov, covered: floorCovered, unknown: floorUnknown, correction: corr}
+			var halves [2]tally
+			for _, q := range qs {
+				ans, err := ix.Answer(ctx, standoff.Request{Question: q.Question, K: 3, Today: q.Today})
+				if err != nil {
+					t.Fatal(err)
+				}
+				h := &halves[0]
+				if heldOut(q.Question) {
+					h = &halves[1]
+				}
+				if len(q.Gold) == 0 {
+					h.negatives++
+					if ans.Answered {
+						h.negAnswered++
+					}
+					continue
+				}
+				h.answerable++
+				top := GoldRank(ans, q.Gold) > 0
+				if ans.Answered {
+					h.answered++
+				}
+				if top {
+					h.top3++
+					if !ans.Answered {
+						h.rightRefused++
+					}
+				}
+			}
+			line := fmt.Sprintf("coverage %.2f correction %.2f", cov, corr)
+			for i, h := range halves {
+				line += fmt.Sprintf(" | %s: answered %.3f R@3 %.3f right-refused %.3f negatives-answered %.3f",
+					[]string{"fit", "held"}[i], float64(h.answered)/float64(h.answerable), float64(h.top3)/float64(h.answerable),
+					float64(h.rightRefused)/float64(h.answerable), float64(h.negAnswered)/float64(h.negatives))
+			}
+			t.Log(line)
 		}
 	}
 }

@@ -28,8 +28,29 @@ var chatWords = map[string]bool{
 	"summary": true, "summarise": true, "summarize": true, "tldr": true, "overview": true,
 	"idea": true, "confused": true, "anybody": true, "please": true,
 	"thank": true, "thx": true, "ty": true, "gm": true, "good": true, "morning": true,
-	"evening": true, "afternoon": true, "like": true, "kinda": true, "sorta": true,
+	"stands": true, "stood": true, "evening": true, "afternoon": true, "like": true, "kinda": true, "sorta": true,
 }
+
+// contentWords counts the words of a question that are neither chat nor filler: "who is
+// raisi" has one, as "raisi" has.
+func contentWords(words []string) int {
+	n := 0
+	for _, w := range words {
+		if !isChatWord(strings.ToLower(strings.TrimSuffix(w, "."))) {
+			n++
+		}
+	}
+	return n
+}
+
+// rareConcept tells whether a concept is a word in at most bareShare of the passages.
+func (ix *Index) rareConcept(c concept) bool {
+	return len(c.alts) > 0 && float64(ix.vocab.df[c.alts[0].key]) <= bareShare*float64(ix.vocab.docs)
+}
+
+// bareShare is the share of the passages a word may be in for a short chat question
+// naming it alone to be answered as the word alone is ("who is raisi").
+const bareShare = 0.02
 
 // isChatWord tells whether a lower-case word of a question is filler or chat.
 func isChatWord(w string) bool { return filler[w] || chatWords[w] }
@@ -94,14 +115,19 @@ var requestPattern = regexp.MustCompile(`(?i)^(?:(?:can|could|would|will) (?:you
 // of documents, does not follow day by day.
 var todayNewsPattern = regexp.MustCompile(`(?i)\b(?:in the news today|news (?:today|summary)|today'?s news|todays news|news for this week|headlines today)\b`)
 
+// aboutBotPattern recognises a question about the bot itself: "what can you do", "who
+// made you", "what's your name", "are you a bot".
+var aboutBotPattern = regexp.MustCompile(`(?i)^(?:what (?:else )?can (?:you|u) do|who (?:made|built|created|wrote|programmed) (?:you|u)|what(?:'s| is|s) (?:your|ur) (?:name|purpose|job)|(?:are|r) (?:you|u) (?:a |an )?(?:bot|real|human|person|chatgpt|ai|robot|alive)|how do (?:you|u) work)\b`)
+
 // requestNote is what the bot says to a request it cannot do: what it does instead.
 const requestNote = "I cannot do that: I only quote passages of the corpus, word for word, with their source and date. Ask me a question about the standoff instead, such as \"what is snapback?\" or \"when did the US strike Fordow?\"."
 
-// isRequest tells whether a question asks the bot to do what it cannot: write, translate,
-// remind, summarise the news, give an opinion.
+// isRequest tells whether a question asks the bot to do what it cannot (write, translate,
+// remind, summarise the news, give an opinion) or asks about the bot itself: the answer
+// to both is what the bot does.
 func isRequest(question string) bool {
 	s := tidyRequest(question)
-	return requestPattern.MatchString(s) || todayNewsPattern.MatchString(s)
+	return requestPattern.MatchString(s) || todayNewsPattern.MatchString(s) || aboutBotPattern.MatchString(s)
 }
 
 // tidyRequest is a question without its greeting, for isRequest.

@@ -21,9 +21,17 @@ type weights struct {
 	synonym        float64 // a synonym instead of the word
 	correction     float64 // a spelling correction instead of the word
 	rerank         int     // how many of bleve's best passages Search re-orders by coverage
+	floor          floor   // the relevance floor (see search.go)
 }
 
-var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, rerank: 20}
+// floor is the relevance floor's knobs: see the constants of search.go for what each
+// does.
+type floor struct {
+	coverage, covered, unknown, correction float64
+}
+
+var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, rerank: 20,
+	floor: floor{coverage: floorCoverage, covered: floorCovered, unknown: floorUnknown, correction: floorCorrection}}
 
 // Limits of what is read of a question.
 const (
@@ -156,7 +164,10 @@ func (ix *Index) readQuestion(question string) plan {
 			c.common = df > commonPassages && df > ix.vocab.docs/20
 		}
 	}
-	p.bare = len(words) <= 2 && len(p.concepts) == 1 && p.concepts[0].known && !p.concepts[0].corrected
+	// "who is raisi" names one concept as "raisi" does; "what's your name" does not,
+	// its one word being common in the corpus.
+	p.bare = len(p.concepts) == 1 && p.concepts[0].known && !p.concepts[0].corrected &&
+		(len(words) <= 2 || contentWords(words) <= 2 && ix.rareConcept(p.concepts[0]))
 	if datePattern.MatchString(q) && len(p.concepts) > 0 {
 		p.concepts = append(p.concepts, concept{surface: "when", date: true, idf: weightDate, known: true})
 	}

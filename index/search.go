@@ -151,7 +151,7 @@ func (ix *Index) Answer(ctx context.Context, req standoff.Request) (standoff.Ans
 	if err != nil {
 		return ans, err
 	}
-	answered := p.definition != nil || p.answers(ranked, req.Related)
+	answered := p.definition != nil || p.answersAt(ranked, req.Related, ix.weights.floor)
 	var tv timeView
 	if t.asks() {
 		if ranked, answered, tv, err = ix.readTimeAnswer(ctx, t, p, ranked, answered, ans.AsOf); err != nil {
@@ -206,6 +206,11 @@ func (ix *Index) Answer(ctx context.Context, req standoff.Request) (standoff.Ans
 // a related text, a passage holding two of its concepts weighing floorRelated of them
 // all also does.
 func (p plan) answers(ranked []candidate, related bool) bool {
+	return p.answersAt(ranked, related, defaultWeights.floor)
+}
+
+// answersAt is answers with the floor's knobs given, for measuring them.
+func (p plan) answersAt(ranked []candidate, related bool, f floor) bool {
 	total, unknown := 0.0, 0.0
 	for _, c := range p.concepts {
 		if c.quoted || c.isPhrase() || c.date {
@@ -220,9 +225,9 @@ func (p plan) answers(ranked []candidate, related bool) bool {
 		return false
 	}
 	for _, c := range ranked[:min(floorDepth, len(ranked))] {
-		weight, words := p.floorWeight(c.match)
+		weight, words := p.floorWeight(c.match, f.correction)
 		cov := weight / total
-		if (words >= 2 || p.bare) && (cov >= floorCoverage || cov >= floorCovered && unknown <= floorUnknown*total) {
+		if (words >= 2 || p.bare) && (cov >= f.coverage || cov >= f.covered && unknown <= f.unknown*total) {
 			return true
 		}
 		if related && c.match.words >= 2 && c.coverage >= floorRelated {
@@ -235,7 +240,7 @@ func (p plan) answers(ranked []candidate, related bool) bool {
 // floorWeight is the weight of the word concepts a passage holds, those found only as a
 // spelling correction at floorCorrection of theirs, and how many it holds; the "when" of
 // a question is not one of them.
-func (p plan) floorWeight(m matchInfo) (float64, int) {
+func (p plan) floorWeight(m matchInfo, correction float64) (float64, int) {
 	var w float64
 	n := 0
 	for i, c := range p.concepts {
@@ -244,7 +249,7 @@ func (p plan) floorWeight(m matchInfo) (float64, int) {
 		}
 		n++
 		if c.corrected {
-			w += floorCorrection * c.idf
+			w += correction * c.idf
 		} else {
 			w += c.idf
 		}
