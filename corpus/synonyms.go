@@ -118,6 +118,11 @@ isfahan, esfahan
 arak, khondab
 bushehr, bushire
 snapback, snap back, snap-back
+broker, brokered, brokering, mediate, mediated, mediating, mediation
+director general, dg
+foreign minister, fm
+vice president, vp
+national intelligence estimate, nie
 `
 
 // DomainSynonyms returns the built-in synonym rules of the standoff's domain (see

@@ -22,7 +22,7 @@ var chatWords = map[string]bool{
 	"also": true, "u": true, "ur": true, "r": true, "ya": true, "lmao": true, "omg": true,
 	"wtf": true, "asap": true, "quick": true, "question": true, "questions": true,
 	"help": true, "understand": true, "eli5": true, "im": true, "i'm": true,
-	"gonna": true, "wanna": true, "need": true, "let": true, "cant": true,
+	"gonna": true, "wanna": true, "let": true, "cant": true,
 	"can't": true, "tho": true, "though": true, "nah": true, "thats": true, "that's": true,
 	"honestly": true, "basically": true, "literally": true, "totally": true, "ever": true,
 	"summary": true, "summarise": true, "summarize": true, "tldr": true, "overview": true,
@@ -51,6 +51,32 @@ func (ix *Index) rareConcept(c concept) bool {
 // bareShare is the share of the passages a word may be in for a short chat question
 // naming it alone to be answered as the word alone is ("who is raisi").
 const bareShare = 0.02
+
+// chatTypo tells whether a word the corpus lacks is a form of a chat word ("helped") or
+// a chat word or filler mistyped ("waht", "whta"): one edit from one of four letters or
+// more.
+func (ix *Index) chatTypo(w string) bool {
+	k := ix.key(w)
+	if ix.vocab.df[k] > 0 {
+		return false
+	}
+	if isChatWord(k) {
+		return true // "helped", which the corpus lacks, is "help"
+	}
+	r := []rune(w)
+	if len(r) < 4 || isEnglishWord(w) {
+		return false
+	}
+	var rows editRows
+	for _, words := range []map[string]bool{filler, chatWords} {
+		for f := range words {
+			if len(f) >= 4 && rows.distance(r, []rune(f), 1) <= 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // isChatWord tells whether a lower-case word of a question is filler or chat.
 func isChatWord(w string) bool { return filler[w] || chatWords[w] }

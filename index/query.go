@@ -217,7 +217,7 @@ func (ix *Index) wordConcepts(words, parent []string, seen map[string]bool) []co
 		lw := strings.ToLower(strings.TrimSuffix(w, "."))
 		if isUnitedStates(words, i) {
 			lw = "us"
-		} else if isChatWord(lw) {
+		} else if isChatWord(lw) || ix.chatTypo(lw) {
 			continue
 		}
 		terms := strings.Fields(ix.key(lw))
@@ -260,12 +260,17 @@ func isUnitedStates(words []string, i int) bool {
 }
 
 // wordConcept is the concept of one analysed term: the term, a spelling correction when
-// the corpus lacks it, and its synonyms.
+// the corpus lacks it (for a correctly spelled English word, only another form of the
+// same word: "uneasy" is "unease", "weather" is not "water"), and its synonyms.
 func (ix *Index) wordConcept(surface, term string) concept {
 	c := concept{surface: surface}
 	c.alts = append(c.alts, alternative{key: term, weight: 1})
 	if ix.vocab.df[term] == 0 && ix.weights.correction > 0 {
+		english := isEnglishWord(surface)
 		for _, fixed := range ix.vocab.related(term) {
+			if english && !sameWord(term, fixed) {
+				continue // "weather" is spelled right: it is not "water"
+			}
 			c.alts = append(c.alts, alternative{key: fixed, text: fixed, weight: ix.weights.correction, correction: true})
 			for _, a := range ix.synonymAlternatives(fixed) {
 				a.correction = true
