@@ -43,14 +43,20 @@ func contentWords(words []string) int {
 	return n
 }
 
-// rareConcept tells whether a concept is a word in at most bareShare of the passages.
+// rareConcept tells whether a concept's first form the corpus has (the word, else its
+// correction) is in at most bareShare of the passages.
 func (ix *Index) rareConcept(c concept) bool {
-	return len(c.alts) > 0 && float64(ix.vocab.df[c.alts[0].key]) <= bareShare*float64(ix.vocab.docs)
+	for _, a := range c.alts {
+		if df := ix.vocab.df[a.key]; df > 0 {
+			return float64(df) <= bareShare*float64(ix.vocab.docs)
+		}
+	}
+	return false
 }
 
 // bareShare is the share of the passages a word may be in for a short chat question
 // naming it alone to be answered as the word alone is ("who is raisi").
-const bareShare = 0.02
+const bareShare = 0.05
 
 // chatTypo tells whether a word the corpus lacks is a form of a chat word ("helped") or
 // a chat word or filler mistyped ("waht", "whta"): one edit from one of four letters or

@@ -166,7 +166,10 @@ func (ix *Index) readQuestion(question string) plan {
 	}
 	// "who is raisi" names one concept as "raisi" does; "what's your name" does not,
 	// its one word being common in the corpus.
-	p.bare = len(p.concepts) == 1 && p.concepts[0].known && !p.concepts[0].corrected &&
+	// A name misspelled alone ("who is grosi") is answered as the name, the correction
+	// shown (Answer.Corrected).
+	p.bare = len(p.concepts) == 1 && p.concepts[0].known &&
+		(!p.concepts[0].corrected || utf8.RuneCountInString(p.concepts[0].surface) >= minCorrected && ix.rareConcept(p.concepts[0])) &&
 		(len(words) <= 2 || contentWords(words) <= 2 && ix.rareConcept(p.concepts[0]))
 	if datePattern.MatchString(q) && len(p.concepts) > 0 {
 		p.concepts = append(p.concepts, concept{surface: "when", date: true, idf: weightDate, known: true})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -199,7 +200,53 @@ func (ix *Index) Answer(ctx context.Context, req standoff.Request) (standoff.Ans
 		}
 		ans.Results = append(ans.Results, ix.result(p, offset+i+1, c))
 	}
+	ans.Corrected = ix.correctedQuestion(req.Question, p, ans.Results)
 	return ans, nil
+}
+
+// correctedQuestion is the question with each word the corpus has only as a spelling
+// correction replaced by the word as the passages shown write it ("enrichement" by
+// "enrichment"); "" when no word was corrected or none of the passages holds the
+// correction.
+func (ix *Index) correctedQuestion(question string, p plan, results []standoff.Result) string {
+	q := normalizeQuestion(question)
+	changed := false
+	for _, c := range p.concepts {
+		if !c.corrected || c.quoted {
+			continue
+		}
+		fixes := map[string]bool{}
+		for _, a := range c.alts {
+			if a.correction && !a.phrase {
+				fixes[a.key] = true
+			}
+		}
+		word := ""
+		for _, r := range results {
+			for _, tk := range ix.analyze(r.Text) {
+				if fixes[tk.term] {
+					word = r.Text[tk.start:tk.end]
+					break
+				}
+			}
+			if word != "" {
+				break
+			}
+		}
+		word = strings.TrimSuffix(strings.TrimSuffix(word, "’s"), "'s") // "Natanz’s" is "Natanz"
+		if word == "" || c.surface == "" {
+			continue
+		}
+		re := regexp.MustCompile(`(?i)(^|[^\p{L}\p{N}])` + regexp.QuoteMeta(c.surface) + `($|[^\p{L}\p{N}])`)
+		if loc := re.FindStringSubmatchIndex(q); loc != nil {
+			q = q[:loc[3]] + word + q[loc[4]:]
+			changed = true
+		}
+	}
+	if !changed {
+		return ""
+	}
+	return strings.Join(strings.Fields(q), " ")
 }
 
 // answers tells whether the first passages of a ranking clear the relevance floor; for
@@ -225,7 +272,7 @@ func (p plan) answersAt(ranked []candidate, related bool, f floor) bool {
 		return false
 	}
 	for _, c := range ranked[:min(floorDepth, len(ranked))] {
-		weight, words := p.floorWeight(c.match, f.correction)
+		weight, words := p.floorWeight(c.match, f)
 		cov := weight / total
 		if (words >= 2 || p.bare) && (cov >= f.coverage || cov >= f.covered && unknown <= f.unknown*total) {
 			return true
@@ -240,7 +287,7 @@ func (p plan) answersAt(ranked []candidate, related bool, f floor) bool {
 // floorWeight is the weight of the word concepts a passage holds, those found only as a
 // spelling correction at floorCorrection of theirs, and how many it holds; the "when" of
 // a question is not one of them.
-func (p plan) floorWeight(m matchInfo, correction float64) (float64, int) {
+func (p plan) floorWeight(m matchInfo, f floor) (float64, int) {
 	var w float64
 	n := 0
 	for i, c := range p.concepts {
@@ -249,7 +296,7 @@ func (p plan) floorWeight(m matchInfo, correction float64) (float64, int) {
 		}
 		n++
 		if c.corrected {
-			w += correction * c.idf
+			w += f.correction * c.idf
 		} else {
 			w += c.idf
 		}

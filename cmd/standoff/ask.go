@@ -112,6 +112,9 @@ func printAnswer(w io.Writer, ans standoff.Answer, styled bool) {
 		fmt.Fprintln(w, reach)
 		return
 	}
+	if c := oneLine(ans.Corrected); c != "" {
+		fmt.Fprintf(w, "Showing results for: %s\n\n", c)
+	}
 	if note := oneLine(ans.Note); note != "" && note != reach {
 		fmt.Fprintf(w, "%s\n\n", note)
 	}
