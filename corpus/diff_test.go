@@ -92,6 +92,10 @@ func TestSlug(t *testing.T) {
 		{"!!!", "document"},
 		{strings.Repeat("word ", 30), strings.TrimSuffix(strings.Repeat("word-", 12), "-")},
 		{strings.Repeat("x", 80), strings.Repeat("x", 60)},
+		{"AUX", "aux-document"},
+		{"Con", "con-document"},
+		{"COM1", "com1-document"},
+		{"Aux talks", "aux-talks"},
 	}
 	for _, tt := range tests {
 		if got := Slug(tt.title); got != tt.want {

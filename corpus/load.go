@@ -9,8 +9,9 @@ import (
 	"os"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
+
+	"github.com/standoff-bot/standoff/corpus/corpusfs"
 )
 
 // synonymsFile is the name of the synonyms file at the root of a corpus.
@@ -56,31 +57,20 @@ func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 		if p == "." {
 			return nil
 		}
-		if strings.HasPrefix(d.Name(), ".") {
+		switch kind, why := corpusfs.Admit(p, d.Type()); kind {
+		case corpusfs.Skip:
 			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
-		}
-		if d.IsDir() {
+		case corpusfs.Folder:
 			return nil
-		}
-		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
-			c.Warnings = append(c.Warnings, Problem{Path: p, Reason: "ignored: not a regular file"})
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			// Followed only to a regular file inside the folder (LoadDir refuses a link
-			// that leads out of it).
-			info, err := fs.Stat(fsys, p)
-			switch {
-			case err != nil:
-				c.Warnings = append(c.Warnings, Problem{Path: p, Reason: "ignored: a symbolic link that leads out of the corpus folder, or nowhere"})
-				return nil
-			case !info.Mode().IsRegular():
-				c.Warnings = append(c.Warnings, Problem{Path: p, Reason: "ignored: a symbolic link to something other than a regular file"})
-				return nil
+		case corpusfs.Refused:
+			c.Warnings = append(c.Warnings, Problem{Path: p, Reason: why})
+			if d.IsDir() {
+				return fs.SkipDir
 			}
+			return nil
 		}
 		if p == synonymsFile {
 			data, err := readDocumentFile(fsys, p)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/standoff-bot/standoff/corpus/corpusfs"
 )
 
 func TestLoadMixed(t *testing.T) {
@@ -172,5 +174,33 @@ func TestDefault(t *testing.T) {
 	}
 	if len(c.Passages()) == 0 {
 		t.Error("the default corpus has no passages")
+	}
+}
+
+// TestLoadIgnoresUnsafeNames: a file named like a Windows device, or one git cannot
+// hold on every system, is ignored with a warning, and the corpus still loads.
+func TestLoadIgnoresUnsafeNames(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"ok.md", "aux.md", "CON.txt", "com1.md"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("---\ntitle: T\n---\n\nText.\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := LoadDir(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Documents) != 1 || c.Documents[0].ID != "ok" {
+		t.Errorf("documents %v, want ok only", c.Documents)
+	}
+	if len(c.Warnings) != 3 {
+		t.Errorf("warnings %v, want one for each device name", c.Warnings)
+	}
+}
+
+// TestMaxFileBytesIsTheDocumentLimit: the git tree's file limit is the loader's.
+func TestMaxFileBytesIsTheDocumentLimit(t *testing.T) {
+	if corpusfs.MaxFileBytes != MaxDocumentBytes {
+		t.Errorf("corpusfs.MaxFileBytes %d, MaxDocumentBytes %d", corpusfs.MaxFileBytes, MaxDocumentBytes)
 	}
 }

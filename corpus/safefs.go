@@ -3,10 +3,11 @@ package corpus
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/standoff-bot/standoff/corpus/corpusfs"
 )
 
 // errNotRegular is the reason a FIFO, device or socket is not read as a document.
@@ -28,33 +29,18 @@ func openRootFS(dir string) (*rootFS, error) {
 	return &rootFS{FS: r.FS(), root: r}, nil
 }
 
-// readRegular reads the file name, "/"-separated, refusing without blocking anything but
-// a regular file (a FIFO, a device such as /dev/zero), and a file over max bytes without
-// reading it all.
+// readRegular reads the file name, "/"-separated, as corpusfs.ReadRegular does: a
+// regular file only, never through a link, never blocking on a FIFO or a device, at
+// most max bytes.
 func (r *rootFS) readRegular(name string, max int64) ([]byte, error) {
-	f, err := r.root.OpenFile(filepath.FromSlash(name), openReadFlags, 0)
-	if err != nil {
-		return nil, err
+	data, _, err := corpusfs.ReadRegular(r.root, name, max)
+	if tl, ok := errors.AsType[*corpusfs.TooLargeError](err); ok {
+		return nil, errTooLarge(tl.Size)
 	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
+	if errors.Is(err, corpusfs.ErrNotRegular) {
 		return nil, errNotRegular
 	}
-	if info.Size() > max {
-		return nil, errTooLarge(info.Size())
-	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, errTooLarge(int64(len(data)))
-	}
-	return data, nil
+	return data, err
 }
 
 // errTooLarge is the error of a file over the size of a document.

@@ -5,6 +5,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/standoff-bot/standoff/corpus/corpusfs"
 )
 
 // maxSlug is the longest slug Slug makes, in bytes.
@@ -13,7 +15,7 @@ const maxSlug = 60
 // Slug turns a title into the last part of a document id: lower case, accents removed,
 // letters and digits kept (in any script), every other run of characters one "-", at
 // most about 60 bytes, cut between words. A title with no letter or digit gives
-// "document".
+// "document"; a slug that is a Windows device name ("aux") gets "-document" after it.
 func Slug(title string) string {
 	var b strings.Builder
 	dash := false
@@ -44,6 +46,9 @@ func Slug(title string) string {
 	}
 	if s == "" {
 		return "document"
+	}
+	if corpusfs.CheckName(s+".md") != nil {
+		return s + "-document" // "aux", "con", "com1": names Windows keeps for devices
 	}
 	return s
 }

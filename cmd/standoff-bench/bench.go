@@ -104,7 +104,7 @@ func runBench(ctx context.Context, opts options, stdout, stderr io.Writer) error
 }
 
 // engineNames are the engines under test, in the order of the table's columns.
-func engineNames() []string { return []string{engineStandoff, engineFTS} }
+func engineNames() []string { return []string{engineStandoff, engineFTS, engineFTSAll, engineBleve} }
 
 // sources loads the real text that generated corpora recombine.
 func (b *bench) sources(ctx context.Context) ([]textSource, error) {

@@ -4,8 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver: pure-Go SQLite with FTS5
 
@@ -36,6 +40,9 @@ type ftsIndex struct {
 	db     *sql.DB
 	answer *sql.Stmt
 	rank   *sql.Stmt
+	// query turns a question into an FTS5 query: ftsQuery, or ftsQueryWithout the stop
+	// words.
+	query func(string) string
 }
 
 // ftsResult is one cited, highlighted passage of an FTS5 answer.
@@ -103,8 +110,9 @@ func buildFTS(ctx context.Context, path string, ps []corpus.Passage) (err error)
 }
 
 // openFTS opens a built FTS5 index read-only with up to conns connections, each with a
-// 32 MiB page cache and the file memory-mapped, as bleve maps its segments.
-func openFTS(ctx context.Context, path string, conns int) (*ftsIndex, error) {
+// 32 MiB page cache and the file memory-mapped, as bleve maps its segments; query builds
+// its queries.
+func openFTS(ctx context.Context, path string, conns int, query func(string) string) (*ftsIndex, error) {
 	dsn := "file:" + path + "?mode=ro&_pragma=query_only(1)&_pragma=cache_size(-32768)&_pragma=mmap_size(1073741824)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -112,7 +120,7 @@ func openFTS(ctx context.Context, path string, conns int) (*ftsIndex, error) {
 	}
 	db.SetMaxOpenConns(max(conns, 1))
 	db.SetMaxIdleConns(max(conns, 1))
-	f := &ftsIndex{db: db}
+	f := &ftsIndex{db: db, query: query}
 	f.answer, err = db.PrepareContext(ctx, fmt.Sprintf(`SELECT pid, doc, paragraph, title, text,
 	snippet(passage, 0, '**', '**', '…', %d), rank
 FROM passage WHERE passage MATCH ? ORDER BY rank LIMIT ?`, ftsSnippetTokens))
@@ -145,7 +153,7 @@ func (f *ftsIndex) Close() error {
 // Answer returns the k best passages for a question with their citation and snippet;
 // none when the question has no searchable word or no passage holds any.
 func (f *ftsIndex) Answer(ctx context.Context, question string, k int) ([]ftsResult, error) {
-	q := ftsQuery(question)
+	q := f.query(question)
 	if q == "" {
 		return nil, nil
 	}
@@ -171,7 +179,7 @@ func (f *ftsIndex) Answer(ctx context.Context, question string, k int) ([]ftsRes
 // Rank returns the ids and documents of the n best passages for a question, best first,
 // for ranking metrics.
 func (f *ftsIndex) Rank(ctx context.Context, question string, n int) ([]rankedPassage, error) {
-	q := ftsQuery(question)
+	q := f.query(question)
 	if q == "" {
 		return nil, nil
 	}
@@ -198,10 +206,21 @@ func (f *ftsIndex) Rank(ctx context.Context, question string, n int) ([]rankedPa
 // digits (as unicode61 cuts them) becomes a quoted string, lower-cased and de-duplicated,
 // and the strings are OR-ed. Quotes, operators (AND, OR, NOT, NEAR, *, ^, -, +, :) and
 // parentheses are thus either separators or plain words. "" when nothing is left.
-func ftsQuery(text string) string {
+func ftsQuery(text string) string { return ftsQueryWithout(text, nil) }
+
+// ftsQueryWithout is ftsQuery without the words of stop, as a competent FTS5 user builds
+// a query from a question: "what is breakout time" searches "breakout" OR "time". A
+// question of stop words only keeps them all.
+func ftsQueryWithout(text string, stop map[string]bool) string {
 	tokens := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r)
 	})
+	if stop != nil {
+		kept := slices.DeleteFunc(slices.Clone(tokens), func(t string) bool { return stop[t] })
+		if len(kept) > 0 {
+			tokens = kept
+		}
+	}
 	seen := map[string]bool{}
 	var parts []string
 	for _, t := range tokens {
@@ -215,6 +234,21 @@ func ftsQuery(text string) string {
 		}
 	}
 	return strings.Join(parts, " OR ")
+}
+
+// englishStopWords are the Snowball English stop words as bleve ships them (its "en"
+// and "standard" analyzers leave them out): the list the fair FTS5 query leaves out, so
+// that FTS5 and plain bleve drop the same words.
+func englishStopWords() (map[string]bool, error) {
+	tm := analysis.NewTokenMap()
+	if err := tm.LoadBytes(en.EnglishStopWords); err != nil {
+		return nil, fmt.Errorf("stop words: %w", err)
+	}
+	out := make(map[string]bool, len(tm))
+	for w := range tm {
+		out[w] = true
+	}
+	return out, nil
 }
 
 // ftsPassages keeps the passages standoff searches: it leaves out the lists of sources

@@ -51,7 +51,7 @@ func TestFTSHostileQueries(t *testing.T) {
 	if err := buildFTS(ctx, path, ps); err != nil {
 		t.Fatal(err)
 	}
-	f, err := openFTS(ctx, path, 1)
+	f, err := openFTS(ctx, path, 1, ftsQuery)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestFTSRankConfigured(t *testing.T) {
 	if err := buildFTS(ctx, path, ps); err != nil {
 		t.Fatal(err)
 	}
-	f, err := openFTS(ctx, path, 1)
+	f, err := openFTS(ctx, path, 1, ftsQuery)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,5 +118,55 @@ func TestFTSPassagesDropsSources(t *testing.T) {
 	got := ftsPassages(ps)
 	if len(got) != 1 || got[0].ID != "1" {
 		t.Errorf("ftsPassages = %+v, want only passage 1", got)
+	}
+}
+
+// TestFTSQueryWithoutStopWords: the fair FTS5 query leaves out the Snowball English stop
+// words, and keeps a question made of them only.
+func TestFTSQueryWithoutStopWords(t *testing.T) {
+	stop, err := englishStopWords()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ in, want string }{
+		{"What is breakout time?", `"breakout" OR "time"`},
+		{"who is iran's supreme leader now", `"iran" OR "s" OR "supreme" OR "leader" OR "now"`},
+		{"who is it", `"who" OR "is" OR "it"`},
+		{"", ""},
+	}
+	for _, c := range cases {
+		if got := ftsQueryWithout(c.in, stop); got != c.want {
+			t.Errorf("ftsQueryWithout(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// TestEveryEngineAnswers builds and opens every engine of the table on a few passages,
+// as the benchmark does, and asks each a question only one passage answers.
+func TestEveryEngineAnswers(t *testing.T) {
+	ctx := context.Background()
+	c, err := loadCorpus(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range engineNames() {
+		e, err := openInMemory(ctx, name, c, filepath.Join(t.TempDir(), name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		ans, err := e.answer(ctx, "what is breakout time?", 3)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(ans.Results) == 0 || ans.Results[0].Doc == "" || ans.Results[0].Text == "" {
+			t.Errorf("%s: results %+v, want cited passages", name, ans.Results)
+		}
+		ranked, err := e.rank(ctx, "what is breakout time?", 10)
+		if err != nil || len(ranked) == 0 || ranked[0].Doc == "" {
+			t.Errorf("%s: rank %v, %v", name, ranked, err)
+		}
+		if err := e.Close(); err != nil {
+			t.Error(err)
+		}
 	}
 }

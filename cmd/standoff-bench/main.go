@@ -34,7 +34,8 @@ import (
 
 const usage = `usage: standoff-bench [flags]
 
-Measures standoff against SQLite FTS5 on the same passages and prints a Markdown table.
+Measures standoff against SQLite FTS5 (queried without English stop words, and with
+every word) and plain bleve on the same passages, and prints a Markdown table.
 
 flags:
   --scifact DIR       SciFact in BEIR form (corpus.jsonl.gz, queries.train.jsonl,

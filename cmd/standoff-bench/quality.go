@@ -65,7 +65,7 @@ type sciFactScore struct {
 }
 
 // runQuality scores one engine: the question files on the default corpus, the questions
-// it should not answer, and SciFact when t.SciFact is set. FTS5 indexes go in t.Work.
+// it should not answer, and SciFact when t.SciFact is set. The other engines' indexes go in t.Work.
 func runQuality(ctx context.Context, t task) (qualityResult, error) {
 	start := time.Now()
 	var res qualityResult
@@ -73,7 +73,7 @@ func runQuality(ctx context.Context, t task) (qualityResult, error) {
 	if err != nil {
 		return res, fmt.Errorf("quality: %w", err)
 	}
-	e, err := openInMemory(ctx, t.Engine, c, filepath.Join(t.Work, "quality.db"))
+	e, err := openInMemory(ctx, t.Engine, c, filepath.Join(t.Work, "quality-"+t.Engine))
 	if err != nil {
 		return res, fmt.Errorf("quality: %w", err)
 	}
@@ -115,7 +115,7 @@ func runQuality(ctx context.Context, t task) (qualityResult, error) {
 		res.Unanswerable = append(res.Unanswerable, rate)
 	}
 	if t.SciFact != "" {
-		s, err := runSciFact(ctx, t.Engine, t.SciFact, filepath.Join(t.Work, "scifact.db"))
+		s, err := runSciFact(ctx, t.Engine, t.SciFact, filepath.Join(t.Work, "scifact-"+t.Engine))
 		if err != nil {
 			return res, fmt.Errorf("quality: %w", err)
 		}
@@ -125,8 +125,8 @@ func runQuality(ctx context.Context, t task) (qualityResult, error) {
 	return res, nil
 }
 
-// openInMemory opens an engine on c for a quality run: standoff in memory, FTS5 in a new
-// SQLite file at dbPath.
+// openInMemory opens an engine on c for a quality run: standoff in memory, the others in a new
+// folder at dbPath.
 func openInMemory(ctx context.Context, name string, c *corpus.Corpus, dbPath string) (engine, error) {
 	switch name {
 	case engineStandoff:
@@ -135,18 +135,13 @@ func openInMemory(ctx context.Context, name string, c *corpus.Corpus, dbPath str
 			return nil, err
 		}
 		return standoffEngine{ix}, nil
-	case engineFTS:
-		os.Remove(dbPath)
-		if err := buildFTS(ctx, dbPath, ftsPassages(c.Passages())); err != nil {
+	default:
+		os.RemoveAll(dbPath)
+		if err := buildEngine(ctx, name, dbPath, ftsPassages(c.Passages())); err != nil {
 			return nil, err
 		}
-		f, err := openFTS(ctx, dbPath, 1)
-		if err != nil {
-			return nil, err
-		}
-		return ftsEngine{f}, nil
+		return openEngine(ctx, name, dbPath, 1)
 	}
-	return nil, fmt.Errorf("open engine: unknown engine %q", name)
 }
 
 // evaluate scores a question file as index.Evaluate does, for any engine: each question

@@ -100,17 +100,48 @@ func verdict(ok bool, got string) string {
 	return "**missed** (" + got + ")"
 }
 
+// columnHead is the heading of an engine's column.
+func columnHead(name string) string {
+	switch name {
+	case engineStandoff:
+		return "standoff"
+	case engineFTS:
+		return "FTS5 (OR of the words, English stop words out)"
+	case engineFTSAll:
+		return "FTS5 (OR of every word)"
+	case engineBleve:
+		return "plain bleve (default mapping, match query)"
+	}
+	return name
+}
+
+// line is a row: the workload, the measure, a cell per engine, the target and verdict.
+func (t *table) line(workload, measure string, cell func(engine string) string, target, verdict string) {
+	cells := []string{workload, measure}
+	for _, e := range engineNames() {
+		cells = append(cells, cell(e))
+	}
+	t.row(append(cells, target, verdict)...)
+}
+
 // markdown renders the report as one Markdown table, engines side by side, preceded by
 // a line that says how it was measured.
 func (r report) markdown() string {
 	var t table
 	fmt.Fprintf(&t.b, "standoff-bench, %s, %s, %d CPUs, load average %s before and %s after, %.0f s in all; seed %d; "+
 		"%d questions a scale (%d above %d passages); serve figures are medians of %d rounds (peak memory: the largest round); "+
-		"answers per second with %d workers for at least %.0f s and %d questions.\n\n",
+		"answers per second with %d workers for at least %.0f s and %d questions. "+
+		"The FTS5 targets compare with the first FTS5 column; its stop words are the Snowball English list that bleve ships (and plain bleve's default analyzer leaves out).\n\n",
 		r.Date, r.GoVersion, r.CPUs, r.LoadBefore, r.LoadAfter, r.Seconds, r.Seed, r.Queries, r.QueriesLarge, largeScale,
 		r.Rounds, r.Workers, throughputTime.Seconds(), throughputMin)
-	t.row("workload", "measure", "standoff", "FTS5", "target", "verdict")
-	t.row("---", "---", "---:", "---:", "---", "---")
+	head := []string{"workload", "measure"}
+	rule := []string{"---", "---"}
+	for _, e := range engineNames() {
+		head = append(head, columnHead(e))
+		rule = append(rule, "---:")
+	}
+	t.row(append(head, "target", "verdict")...)
+	t.row(append(rule, "---", "---")...)
 	r.qualityRows(&t)
 	for _, sc := range r.Scales {
 		r.scaleRows(&t, sc)
@@ -120,48 +151,79 @@ func (r report) markdown() string {
 
 // qualityRows are the rows of the question files, the unanswerable questions and SciFact.
 func (r report) qualityRows(t *table) {
-	if len(r.Quality) < 2 {
-		return
+	q := map[string]qualityResult{}
+	for _, e := range r.Quality {
+		q[e.Engine] = e.Result
 	}
-	so, ft := r.Quality[0].Result, r.Quality[1].Result
+	for _, e := range engineNames() {
+		if _, ok := q[e]; !ok {
+			return
+		}
+	}
+	so, ft := q[engineStandoff], q[engineFTS]
 	if so.SciFact != nil && ft.SciFact != nil {
 		s, f := so.SciFact, ft.SciFact
+		sci := func(e string, v func(*sciFactScore) string) string {
+			if q[e].SciFact == nil {
+				return "—"
+			}
+			return v(q[e].SciFact)
+		}
 		w := fmt.Sprintf("SciFact train (%d abstracts, %d passages, %d claims)", s.Documents, s.Passages, s.Queries)
 		ok := s.NDCG10 >= targetSciFactNDCG && s.NDCG10 > f.NDCG10
-		t.row(w, "nDCG@10", f3(s.NDCG10), f3(f.NDCG10), fmt.Sprintf("standoff ≥ %.2f and > FTS5", targetSciFactNDCG),
-			verdict(ok, fmt.Sprintf("%.3f vs %.3f", s.NDCG10, f.NDCG10)))
-		t.row("", "Recall@50", f3(s.Recall50), f3(f.Recall50), "", "")
-		t.row("", "claims refused (not answered)", refusedShare(s.Refused, s.Queries), refusedShare(f.Refused, f.Queries), "standoff ≤ 3%",
-			verdict(float64(s.Refused) <= 0.03*float64(s.Queries), refusedShare(s.Refused, s.Queries)))
+		t.line(w, "nDCG@10", func(e string) string { return sci(e, func(x *sciFactScore) string { return f3(x.NDCG10) }) },
+			fmt.Sprintf("standoff ≥ %.2f and > FTS5", targetSciFactNDCG), verdict(ok, fmt.Sprintf("%.3f vs %.3f", s.NDCG10, f.NDCG10)))
+		t.line("", "Recall@50", func(e string) string { return sci(e, func(x *sciFactScore) string { return f3(x.Recall50) }) }, "", "")
+		t.line("", "claims refused (not answered)", func(e string) string {
+			return sci(e, func(x *sciFactScore) string { return refusedShare(x.Refused, x.Queries) })
+		}, "standoff ≤ 3%", verdict(float64(s.Refused) <= 0.03*float64(s.Queries), refusedShare(s.Refused, s.Queries)))
 	}
-	var allN int
-	var all3 [2]float64
+	file := func(e string, i int) (fileScore, bool) {
+		if i < len(q[e].Files) {
+			return q[e].Files[i], true
+		}
+		return fileScore{}, false
+	}
+	cell := func(i int, v func(fileScore) float64) func(string) string {
+		return func(e string) string {
+			if f, ok := file(e, i); ok {
+				return f3(v(f))
+			}
+			return "—"
+		}
+	}
+	allN := 0
+	all3 := map[string]float64{}
 	for i, sf := range so.Files {
-		if i >= len(ft.Files) {
+		ff, ok := file(engineFTS, i)
+		if !ok {
 			break
 		}
-		ff := ft.Files[i]
 		w := fmt.Sprintf("%s (%d questions)", sf.Name, sf.Questions)
-		t.row(w, "Recall@1", f3(sf.RecallAt1), f3(ff.RecallAt1), "", "")
-		t.row("", "Recall@3", f3(sf.RecallAt3), f3(ff.RecallAt3), "standoff > FTS5",
+		t.line(w, "Recall@1", cell(i, func(f fileScore) float64 { return f.RecallAt1 }), "", "")
+		t.line("", "Recall@3", cell(i, func(f fileScore) float64 { return f.RecallAt3 }), "standoff > FTS5",
 			verdict(sf.RecallAt3 > ff.RecallAt3, fmt.Sprintf("%.3f vs %.3f", sf.RecallAt3, ff.RecallAt3)))
-		t.row("", "MRR@10", f3(sf.MRR), f3(ff.MRR), "", "")
+		t.line("", "MRR@10", cell(i, func(f fileScore) float64 { return f.MRR }), "", "")
 		allN += sf.Questions
-		all3[0] += sf.RecallAt3 * float64(sf.Questions)
-		all3[1] += ff.RecallAt3 * float64(ff.Questions)
+		for _, e := range engineNames() {
+			if f, ok := file(e, i); ok {
+				all3[e] += f.RecallAt3 * float64(f.Questions)
+			}
+		}
 	}
 	if len(so.Files) > 1 && allN > 0 {
-		a, b := all3[0]/float64(allN), all3[1]/float64(allN)
-		t.row(fmt.Sprintf("all question files (%d questions)", allN), "Recall@3", f3(a), f3(b), "standoff > FTS5",
-			verdict(a > b, fmt.Sprintf("%.3f vs %.3f", a, b)))
+		a, b := all3[engineStandoff]/float64(allN), all3[engineFTS]/float64(allN)
+		t.line(fmt.Sprintf("all question files (%d questions)", allN), "Recall@3",
+			func(e string) string { return f3(all3[e] / float64(allN)) }, "standoff > FTS5", verdict(a > b, fmt.Sprintf("%.3f vs %.3f", a, b)))
 	}
 	for i, su := range so.Unanswerable {
-		if i >= len(ft.Unanswerable) {
-			break
-		}
-		fu := ft.Unanswerable[i]
-		t.row(fmt.Sprintf("%s (%d questions)", su.Name, su.Questions), "answered anyway (fewer is better)",
-			refusedShare(su.Answered, su.Questions), refusedShare(fu.Answered, fu.Questions), "", "")
+		t.line(fmt.Sprintf("%s (%d questions)", su.Name, su.Questions), "answered anyway (fewer is better)", func(e string) string {
+			if i < len(q[e].Unanswerable) {
+				u := q[e].Unanswerable[i]
+				return refusedShare(u.Answered, u.Questions)
+			}
+			return "—"
+		}, "", "")
 	}
 }
 
@@ -175,11 +237,21 @@ func refusedShare(n, all int) string {
 
 // scaleRows are the rows of one scale.
 func (r report) scaleRows(t *table, sc scaleResult) {
-	bs, bf := sc.Builds[engineStandoff], sc.Builds[engineFTS]
-	ss, okS := sc.summary(engineStandoff)
-	sf, okF := sc.summary(engineFTS)
-	if !okS || !okF {
-		return
+	sums := map[string]served{}
+	for _, e := range engineNames() {
+		s, ok := sc.summary(e)
+		if !ok {
+			return
+		}
+		sums[e] = s
+	}
+	bs := sc.Builds[engineStandoff]
+	ss, sf := sums[engineStandoff], sums[engineFTS]
+	build := func(v func(buildResult) string) func(string) string {
+		return func(e string) string { return v(sc.Builds[e]) }
+	}
+	serve := func(v func(served) string) func(string) string {
+		return func(e string) string { return v(sums[e]) }
 	}
 	w := fmt.Sprintf("speed: default corpus (%d passages)", bs.Passages)
 	if sc.Scale.Passages > 0 {
@@ -188,43 +260,50 @@ func (r report) scaleRows(t *table, sc scaleResult) {
 	large := sc.Scale.Passages == scaleLarge
 	small := sc.Scale.Passages == scaleSmall
 
-	t.row(w, "build time", secs(bs.BuildSeconds), secs(bf.BuildSeconds), "", "")
-	t.row("", "size on disk", mibs(bs.DiskBytes), mibs(bf.DiskBytes), "", "")
+	t.line(w, "build time", build(func(b buildResult) string { return secs(b.BuildSeconds) }), "", "")
+	t.line("", "size on disk", build(func(b buildResult) string { return mibs(b.DiskBytes) }), "", "")
 	target, v := "", ""
 	if large {
 		target = fmt.Sprintf("standoff < %.0f s", targetOpenFirstSecs)
 		v = verdict(ss.OpenFirstSeconds < targetOpenFirstSecs, secs(ss.OpenFirstSeconds))
 	}
-	t.row("", "open + first answer", secs(ss.OpenFirstSeconds), secs(sf.OpenFirstSeconds), target, v)
-	t.row("", "… of which reading the corpus", secs(ss.LoadSeconds), "—", "", "")
-	t.row("", "… of which opening the index", secs(ss.OpenSeconds), secs(sf.OpenSeconds), "", "")
-	t.row("", "… of which the first answer", secs(ss.FirstSeconds), secs(sf.FirstSeconds), "", "")
+	t.line("", "open + first answer", serve(func(s served) string { return secs(s.OpenFirstSeconds) }), target, v)
+	t.line("", "… of which reading the corpus", func(e string) string {
+		if e == engineStandoff {
+			return secs(ss.LoadSeconds)
+		}
+		return "—"
+	}, "", "")
+	t.line("", "… of which opening the index", serve(func(s served) string { return secs(s.OpenSeconds) }), "", "")
+	t.line("", "… of which the first answer", serve(func(s served) string { return secs(s.FirstSeconds) }), "", "")
 	target, v = "", ""
 	if small {
 		target = fmt.Sprintf("standoff ≤ FTS5 / %.0f", targetP50Ratio)
 		v = verdict(ss.P50*targetP50Ratio <= sf.P50, fmt.Sprintf("FTS5 / %.1f", sf.P50/ss.P50))
 	}
-	t.row("", "answer latency p50 (1 worker)", ms(ss.P50), ms(sf.P50), target, v)
+	t.line("", "answer latency p50 (1 worker)", serve(func(s served) string { return ms(s.P50) }), target, v)
 	target, v = "", ""
 	if large {
 		target = fmt.Sprintf("standoff < %.0f ms", targetP99Millis)
 		v = verdict(ss.P99 < targetP99Millis, ms(ss.P99))
 	}
-	t.row("", "answer latency p99 (1 worker)", ms(ss.P99), ms(sf.P99), target, v)
-	t.row("", "… CPU time of an answer, p50 / p99", ms(ss.CPUP50)+" / "+ms(ss.CPUP99), ms(sf.CPUP50)+" / "+ms(sf.CPUP99), "", "")
-	t.row("", fmt.Sprintf("answers per second (%d workers)", ss.Workers), fmt.Sprintf("%.0f", ss.QPS), fmt.Sprintf("%.0f", sf.QPS), "", "")
-	t.row("", fmt.Sprintf("drawn questions whose passage is in the top 3 (of %d)", ss.Drawn), f3(ss.FoundAt3), f3(sf.FoundAt3), "", "")
-	t.row("", fmt.Sprintf("questions answered (of %d)", ss.Questions), fmt.Sprintf("%d", ss.Answered), fmt.Sprintf("%d", sf.Answered), "", "")
-	t.row("", "peak Go heap, build / serve", mibs(bs.Memory.PeakHeap)+" / "+mibs(ss.Memory.PeakHeap),
-		mibs(bf.Memory.PeakHeap)+" / "+mibs(sf.Memory.PeakHeap), "", "")
+	t.line("", "answer latency p99 (1 worker)", serve(func(s served) string { return ms(s.P99) }), target, v)
+	t.line("", "… CPU time of an answer, p50 / p99", serve(func(s served) string { return ms(s.CPUP50) + " / " + ms(s.CPUP99) }), "", "")
+	t.line("", fmt.Sprintf("answers per second (%d workers)", ss.Workers), serve(func(s served) string { return fmt.Sprintf("%.0f", s.QPS) }), "", "")
+	t.line("", fmt.Sprintf("drawn questions whose passage is in the top 3 (of %d)", ss.Drawn), serve(func(s served) string { return f3(s.FoundAt3) }), "", "")
+	t.line("", fmt.Sprintf("questions answered (of %d)", ss.Questions), serve(func(s served) string { return fmt.Sprintf("%d", s.Answered) }), "", "")
+	t.line("", "peak Go heap, build / serve", func(e string) string {
+		return mibs(sc.Builds[e].Memory.PeakHeap) + " / " + mibs(sums[e].Memory.PeakHeap)
+	}, "", "")
 	target, v = "", ""
 	peak := max(bs.Memory.PeakRSS, ss.Memory.PeakRSS)
 	if large {
 		target = "standoff < 1 GiB"
 		v = verdict(peak < targetPeakRSS, mibs(peak))
 	}
-	t.row("", "peak RSS, build / serve", mibs(bs.Memory.PeakRSS)+" / "+mibs(ss.Memory.PeakRSS),
-		mibs(bf.Memory.PeakRSS)+" / "+mibs(sf.Memory.PeakRSS), target, v)
+	t.line("", "peak RSS, build / serve", func(e string) string {
+		return mibs(sc.Builds[e].Memory.PeakRSS) + " / " + mibs(sums[e].Memory.PeakRSS)
+	}, target, v)
 }
 
 func f3(x float64) string { return fmt.Sprintf("%.3f", x) }

@@ -154,16 +154,11 @@ func runBuild(ctx context.Context, t task) (buildResult, error) {
 		if err := ix.Close(); err != nil {
 			return res, fmt.Errorf("build: %w", err)
 		}
-	case engineFTS:
-		if err := os.MkdirAll(t.Index, 0o755); err != nil {
-			return res, fmt.Errorf("build: %w", err)
-		}
-		if err := buildFTS(ctx, ftsFile(t.Index), ps); err != nil {
+	default:
+		if err := buildEngine(ctx, t.Engine, t.Index, ps); err != nil {
 			return res, fmt.Errorf("build: %w", err)
 		}
 		res.BuildSeconds = time.Since(start).Seconds()
-	default:
-		return res, fmt.Errorf("build: unknown engine %q", t.Engine)
 	}
 	res.DiskBytes, err = diskSize(t.Index)
 	if err != nil {
@@ -248,15 +243,11 @@ func runServe(ctx context.Context, t task) (serveResult, error) {
 		res.OpenSeconds = time.Since(opened).Seconds()
 		res.Passages = ix.Stats().Passages
 		e = standoffEngine{ix}
-	case engineFTS:
-		f, err := openFTS(ctx, ftsFile(t.Index), res.Workers)
-		if err != nil {
+	default:
+		if e, err = openEngine(ctx, t.Engine, t.Index, res.Workers); err != nil {
 			return res, fmt.Errorf("serve: %w", err)
 		}
 		res.OpenSeconds = time.Since(start).Seconds()
-		e = ftsEngine{f}
-	default:
-		return res, fmt.Errorf("serve: unknown engine %q", t.Engine)
 	}
 	defer e.Close()
 	first := time.Now()

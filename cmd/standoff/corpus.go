@@ -25,6 +25,7 @@ import (
 type corpusFlags struct {
 	corpus, data string
 	dryRun, json bool
+	adopt        bool
 }
 
 // cmdCorpus runs the corpus subcommand sub (add, remove, list, sync, history, undo), whose flags and

@@ -21,8 +21,9 @@ func cliLogger(stderr io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-// sync brings the remote's changes and rebuilds the index when the corpus changed.
-func (w *workspace) sync(ctx context.Context, stdout io.Writer) error {
+// sync brings the remote's changes and rebuilds the index when the corpus changed; with
+// adopt, it also pushes the history the folder had before it joined its remote.
+func (w *workspace) sync(ctx context.Context, adopt bool, stdout io.Writer) error {
 	if !w.git.HasRemote() {
 		return errors.New("no remote: set STANDOFF_CORPUS_GIT to the address of the corpus repository")
 	}
@@ -30,7 +31,14 @@ func (w *workspace) sync(ctx context.Context, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	res, err := w.git.Sync(ctx)
+	do := w.git.Sync
+	if adopt {
+		do = w.git.Adopt
+	}
+	res, err := do(ctx)
+	if errors.Is(err, gitcorpus.ErrNothingToAdopt) {
+		return errors.New("nothing to adopt: this folder kept no history of its own when it joined its remote")
+	}
 	if err != nil {
 		return err
 	}

@@ -14,12 +14,15 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
 
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/standoff-bot/standoff/bot/discordtest"
+	"github.com/standoff-bot/standoff/corpus/gitcorpus/gittest"
 )
 
 const syncGuild = "123456789012345678"
@@ -363,4 +366,84 @@ func buildStandoffB(b *testing.B) string {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
+}
+
+// TestBotKeepsServingThroughAHostileCommit: a fast-forward commit adding a name that is
+// a device on Windows (which wedged every bot for good) is refused by a running bot,
+// which keeps answering, says why in /healthz and the metrics, and takes the commit that
+// fixes the remote; a bot started meanwhile starts.
+func TestBotKeepsServingThroughAHostileCommit(t *testing.T) {
+	bin := buildStandoff(t)
+	remote := newBareRemote(t)
+	pages := pageServer(t)
+	env := []string{"STANDOFF_CORPUS_GIT=file://" + remote, "STANDOFF_CORPUS_SYNC=200ms", "STANDOFF_FETCH_ALLOW=127.0.0.1"}
+	a := startBotProc(t, bin, t.TempDir(), env...)
+	a.addPage(pages.URL + "/page/zephyrine")
+	const q = "what is the zephyrine arrangement?"
+	if !docWith(a.askDocs(q), "zephyrine") {
+		t.Fatal("A does not answer from the page it added")
+	}
+	gittest.PushRaw(t, remote, "main", []gittest.Entry{{Name: "aux.md", Mode: filemode.Regular, Data: "---\ntitle: Aux\n---\n\nAux.\n"}})
+	if !waitFor(30*time.Second, func() bool { _, body := a.get("/healthz"); return strings.Contains(body, "aux.md") }) {
+		_, body := a.get("/healthz")
+		t.Fatalf("A's /healthz never reported the refused commit: %q; logs:\n%s", body, a.logs.String())
+	}
+	if !docWith(a.askDocs(q), "zephyrine") {
+		t.Error("A stopped answering after the hostile commit")
+	}
+	b := startBotProc(t, bin, t.TempDir(), env...)
+	if !docWith(b.askDocs(q), "zephyrine") {
+		t.Errorf("a bot started after the hostile commit does not answer; logs:\n%s", b.logs.String())
+	}
+	gittest.PushRaw(t, remote, "main", nil, "aux.md")
+	if !waitFor(30*time.Second, func() bool { _, body := a.get("/healthz"); return strings.TrimSpace(body) == "ok" }) {
+		_, body := a.get("/healthz")
+		t.Errorf("A's /healthz after the fix: %q", body)
+	}
+	if !docWith(a.askDocs(q), "zephyrine") {
+		t.Error("A stopped answering after the fix")
+	}
+}
+
+// TestFIFOInTheCorpusFolderStopsNothing: a FIFO in the corpus folder of a git-backed
+// corpus (which git staging opened, blocking forever with the repository lock held) is
+// ignored by every `standoff corpus` command and by `standoff bot`, which starts,
+// answers, and stops on SIGTERM.
+func TestFIFOInTheCorpusFolderStopsNothing(t *testing.T) {
+	bin := buildStandoff(t)
+	remote := newBareRemote(t)
+	data := t.TempDir()
+	env := append(baseEnv(t.TempDir()), "STANDOFF_DATA_DIR="+data, "STANDOFF_CORPUS_GIT=file://"+remote)
+	corpusCmd := func(args ...string) {
+		t.Helper()
+		// The deadline only stops a hung process; a working one takes seconds.
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, bin, append([]string{"corpus"}, args...)...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if ctx.Err() != nil {
+			t.Fatalf("standoff corpus %v hung; output:\n%s", args, out)
+		}
+		if err != nil {
+			t.Fatalf("standoff corpus %v: %v\n%s", args, err, out)
+		}
+	}
+	corpusCmd("list") // makes the corpus folder and its repository
+	if err := syscall.Mkfifo(filepath.Join(data, "corpus", "fifo.md"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	corpusCmd("list")
+	corpusCmd("sync")
+	corpusCmd("history")
+	b := startBotProc(t, bin, data, "STANDOFF_CORPUS_GIT=file://"+remote)
+	if docs := b.askDocs("what is breakout time?"); len(docs) == 0 {
+		t.Errorf("the bot does not answer; logs:\n%s", b.logs.String())
+	}
+	if err := b.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-b.done; err != nil {
+		t.Errorf("the bot exited with %v after SIGTERM; logs:\n%s", err, b.logs.String())
+	}
 }

@@ -258,10 +258,12 @@ changes others pushed.`,
 			return w.list(ctx, cf.json, stdout, stderr)
 		})
 	list.Flags().BoolVar(&listFlags.json, "json", false, "one JSON object a line")
-	sub("sync [flags]", "Bring the changes pushed to the corpus's git remote", 0,
-		func(ctx context.Context, w *workspace, _ corpusFlags, _ []string) error {
-			return w.sync(ctx, stdout)
+	syncCmd, syncFlags := sub("sync [flags]", "Bring the changes pushed to the corpus's git remote", 0,
+		func(ctx context.Context, w *workspace, cf corpusFlags, _ []string) error {
+			return w.sync(ctx, cf.adopt, stdout)
 		})
+	syncCmd.Flags().BoolVar(&syncFlags.adopt, "adopt", false,
+		"also push the history this folder had before it joined a remote with its own (kept aside when it joined; never pushed otherwise)")
 	history, historyFlags := sub("history [flags]", "The corpus's changes, newest first", 0,
 		func(ctx context.Context, w *workspace, cf corpusFlags, _ []string) error {
 			return w.history(ctx, cf.json, stdout)

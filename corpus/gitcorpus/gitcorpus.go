@@ -15,7 +15,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -29,6 +28,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+
+	"github.com/standoff-bot/standoff/corpus/atomicfile"
 )
 
 // DefaultBranch is the branch used when Config.Branch is empty.
@@ -108,10 +109,16 @@ type Repo struct {
 	auth transport.AuthMethod
 	mu   sync.Mutex
 	repo *git.Repository
+	// adopting is set while Adopt re-applies a history unrelated to the remote's.
+	adopting bool
 }
 
 // ErrConflict reports a change refused because the remote changed the same document.
 var ErrConflict = errors.New("conflict")
+
+// ErrUnrelated reports local commits that share no history with the remote's branch:
+// they are pushed only when an operator asks (Adopt).
+var ErrUnrelated = errors.New("the local history is unrelated to the remote's")
 
 // ErrForged reports a remote whose branch was rewritten (force-pushed).
 var ErrForged = errors.New("the remote's history was rewritten")
@@ -195,7 +202,7 @@ func Open(ctx context.Context, cfg Config) (*Repo, error) {
 	}
 	if head, err := os.ReadFile(filepath.Join(cfg.Dir, ".git", "HEAD")); err == nil && !validHead(head) {
 		// A HEAD that a crash left empty: point it at the branch again.
-		if err := writeFileAtomic(filepath.Join(cfg.Dir, ".git", "HEAD"), []byte("ref: "+plumbing.NewBranchReferenceName(cfg.Branch).String()+"\n"), 0o644); err != nil {
+		if err := atomicfile.Write(filepath.Join(cfg.Dir, ".git", "HEAD"), []byte("ref: "+plumbing.NewBranchReferenceName(cfg.Branch).String()+"\n"), 0o644); err != nil {
 			return nil, fmt.Errorf("open corpus repository: repair HEAD: %w", err)
 		}
 	}
@@ -217,9 +224,10 @@ func Open(ctx context.Context, cfg Config) (*Repo, error) {
 	if err := r.repair(ctx, fresh); err != nil {
 		return nil, err
 	}
-	if cfg.Remote != "" && fresh {
+	if cfg.Remote != "" && !r.joined() {
 		if err := r.join(ctx); err != nil {
-			return nil, err
+			// Working on the local copy; every Sync tries to join again.
+			r.log.Warn("the corpus folder has not joined its remote yet; working on the local copy", "err", err)
 		}
 	}
 	return r, nil
@@ -257,34 +265,19 @@ func (r *Repo) configure() error {
 	return nil
 }
 
-// repair brings the repository back to a usable state after a crash: a missing or
-// unreadable index is rebuilt from HEAD, and files changed but not committed are
-// committed, so that nothing a change wrote is lost.
+// repair brings the repository back to a usable state after a crash: an unreadable
+// index is dropped (staging builds it again from the work tree), and files changed but
+// not committed are committed, so that nothing a change wrote is lost.
 func (r *Repo) repair(ctx context.Context, fresh bool) error {
 	if _, err := r.repo.Storer.Index(); err != nil {
 		r.log.Warn("the corpus repository's index is unreadable; rebuilding it", "err", err)
 		os.Remove(filepath.Join(r.cfg.Dir, ".git", "index"))
 	}
-	head, err := r.head()
-	if err != nil {
-		return err
-	}
-	if !head.IsZero() {
-		wt, err := r.repo.Worktree()
-		if err != nil {
-			return fmt.Errorf("open corpus repository: %w", err)
-		}
-		if _, err := r.repo.Storer.Index(); err != nil {
-			if err := wt.Reset(&git.ResetOptions{Commit: head, Mode: git.MixedReset}); err != nil {
-				return fmt.Errorf("open corpus repository: rebuild the index: %w", err)
-			}
-		}
-	}
 	subject := "corpus: record the changes found uncommitted at start"
 	if fresh {
 		subject = "corpus: start the history with the documents present"
 	}
-	_, err = r.commitLocked(ctx, Change{Subject: subject, Author: systemAuthor})
+	_, err := r.commitLocked(ctx, Change{Subject: subject, Author: systemAuthor})
 	if err != nil && !errors.Is(err, git.ErrEmptyCommit) {
 		return fmt.Errorf("open corpus repository: %w", err)
 	}
@@ -294,52 +287,9 @@ func (r *Repo) repair(ctx context.Context, fresh bool) error {
 	return nil
 }
 
-// join makes a repository just made follow the remote: it takes the remote's branch
-// when there is one, and seeds an empty remote. Later, Sync does the rest.
-func (r *Repo) join(ctx context.Context) error {
-	remote, err := r.lsRemote(ctx)
-	if err != nil {
-		r.log.Warn("the corpus remote is unreachable; working on the local copy", "err", err)
-		return nil
-	}
-	if remote.IsZero() {
-		if err := r.pushLocked(ctx); err != nil {
-			r.log.Warn("seeding the corpus remote failed", "err", err)
-		} else {
-			r.log.Info("seeded the empty corpus remote", "branch", r.cfg.Branch)
-		}
-		return nil
-	}
-	if err := r.fetch(ctx); err != nil {
-		r.log.Warn("fetching the corpus remote failed", "err", err)
-		return nil
-	}
-	tip, err := r.incoming()
-	if err != nil {
-		return err
-	}
-	if err := r.setTracking(tip); err != nil {
-		return err
-	}
-	head, err := r.head()
-	if err != nil {
-		return err
-	}
-	if !head.IsZero() {
-		if err := r.repo.Storer.SetReference(plumbing.NewHashReference("refs/standoff/before-remote", head)); err != nil {
-			return fmt.Errorf("open corpus repository: %w", err)
-		}
-	}
-	if err := r.moveTo(head, tip); err != nil {
-		return fmt.Errorf("open corpus repository: take the remote's branch: %w", err)
-	}
-	r.log.Info("the corpus follows its remote", "branch", r.cfg.Branch, "commit", short(tip.String()))
-	return nil
-}
-
 // ownFiles are the patterns of the files standoff keeps in the work tree for itself: the
 // lock file and the temporary files of writes in progress.
-const ownFiles = "/.git-standoff.lock\n.*.tmp-*\n"
+const ownFiles = "/.git-standoff.lock\n.*" + atomicfile.Marker + "*\n"
 
 // excludeOwnFiles lists ownFiles in .git/info/exclude, so that git (and go-git) leave
 // them out of status and commits.
@@ -356,7 +306,7 @@ func excludeOwnFiles(dir string) {
 		old = append(old, '\n')
 	}
 	if os.MkdirAll(filepath.Dir(p), 0o755) == nil {
-		_ = writeFileAtomic(p, append(old, ownFiles...), 0o644)
+		_ = atomicfile.Write(p, append(old, ownFiles...), 0o644)
 	}
 }
 
@@ -475,32 +425,12 @@ func (r *Repo) commitLocked(ctx context.Context, ch Change) (plumbing.Hash, erro
 	if err := ctx.Err(); err != nil {
 		return plumbing.ZeroHash, err
 	}
+	if err := r.stage(ch.Paths); err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("commit: %w", err)
+	}
 	wt, err := r.repo.Worktree()
 	if err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("commit: %w", err)
-	}
-	if len(ch.Paths) == 0 {
-		if err := wt.AddWithOptions(&git.AddOptions{All: true}); err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("commit: stage: %w", err)
-		}
-		// AddWithOptions skips hidden leftovers only by .gitignore; drop them from the index.
-		if err := r.unstageHidden(); err != nil {
-			return plumbing.ZeroHash, err
-		}
-	}
-	for _, p := range ch.Paths {
-		if err := checkPath(p); err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("commit: %w", err)
-		}
-		if _, err := os.Lstat(filepath.Join(r.cfg.Dir, filepath.FromSlash(p))); errors.Is(err, fs.ErrNotExist) {
-			if err := r.unstage(p); err != nil {
-				return plumbing.ZeroHash, err
-			}
-			continue
-		}
-		if err := wt.AddWithOptions(&git.AddOptions{Path: p, SkipStatus: true}); err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("commit: stage %s: %w", p, err)
-		}
 	}
 	head, err := r.head()
 	if err != nil {
@@ -527,62 +457,6 @@ func (r *Repo) commitLocked(ctx context.Context, ch Change) (plumbing.Hash, erro
 	}
 	r.log.Info("corpus change committed", "commit", short(h.String()), "subject", ch.Subject)
 	return h, nil
-}
-
-// unstage removes p from the index (the file is gone from the work tree).
-func (r *Repo) unstage(p string) error {
-	idx, err := r.repo.Storer.Index()
-	if err != nil {
-		return fmt.Errorf("commit: index: %w", err)
-	}
-	if _, err := idx.Remove(p); err != nil {
-		return nil // not tracked: nothing to record
-	}
-	if err := r.repo.Storer.SetIndex(idx); err != nil {
-		return fmt.Errorf("commit: index: %w", err)
-	}
-	return nil
-}
-
-// unstageHidden removes from the index the hidden files (temporary files of a write in
-// progress, the lock file) that staging everything picked up.
-func (r *Repo) unstageHidden() error {
-	idx, err := r.repo.Storer.Index()
-	if err != nil {
-		return fmt.Errorf("commit: index: %w", err)
-	}
-	kept := idx.Entries[:0]
-	for _, e := range idx.Entries {
-		if !hidden(e.Name) {
-			kept = append(kept, e)
-		}
-	}
-	if len(kept) == len(idx.Entries) {
-		return nil
-	}
-	idx.Entries = kept
-	if err := r.repo.Storer.SetIndex(idx); err != nil {
-		return fmt.Errorf("commit: index: %w", err)
-	}
-	return nil
-}
-
-// hidden reports whether a path has a part starting with ".".
-func hidden(p string) bool {
-	for _, part := range strings.Split(p, "/") {
-		if strings.HasPrefix(part, ".") {
-			return true
-		}
-	}
-	return false
-}
-
-// checkPath refuses a path outside the folder or inside a hidden folder.
-func checkPath(p string) error {
-	if p == "" || !fs.ValidPath(p) || hidden(p) {
-		return fmt.Errorf("%q is not a path of a document", p)
-	}
-	return nil
 }
 
 // message formats a change's commit message: subject, body, trailers.
@@ -623,7 +497,7 @@ func (r *Repo) moveTo(from, to plumbing.Hash) error {
 	// A crash in the middle leaves the branch moved and the files half so: the marker
 	// tells the next Open to finish the move before anything else.
 	marker := filepath.Join(r.cfg.Dir, ".git", moveMarker)
-	if err := writeFileAtomic(marker, []byte(from.String()+" "+to.String()+"\n"), 0o644); err != nil {
+	if err := atomicfile.Write(marker, []byte(from.String()+" "+to.String()+"\n"), 0o644); err != nil {
 		return fmt.Errorf("check out %s: %w", short(to.String()), err)
 	}
 	if err := r.doMove(from, to); err != nil {
@@ -648,10 +522,7 @@ func (r *Repo) resume() error {
 	if data, err := os.ReadFile(marker); err == nil {
 		var from, to string
 		if _, err := fmt.Sscan(string(data), &from, &to); err == nil {
-			r.log.Warn("finishing a move of the corpus work tree that a crash interrupted", "to", short(to))
-			if err := r.doMove(plumbing.NewHash(from), plumbing.NewHash(to)); err != nil {
-				return fmt.Errorf("open corpus repository: finish the interrupted move: %w", err)
-			}
+			r.finishMove(plumbing.NewHash(from), plumbing.NewHash(to))
 		}
 		if err := os.Remove(marker); err != nil {
 			return fmt.Errorf("open corpus repository: %w", err)
@@ -680,77 +551,23 @@ func (r *Repo) resume() error {
 	return nil
 }
 
-// doMove is moveTo without the marker.
-func (r *Repo) doMove(from, to plumbing.Hash) error {
-	var removed, written []string
-	if !from.IsZero() {
-		ft, err := r.treeOf(from)
-		if err != nil {
-			return err
-		}
-		tt, err := r.treeOf(to)
-		if err != nil {
-			return err
-		}
-		changes, err := object.DiffTree(ft, tt)
-		if err != nil {
-			return fmt.Errorf("diff: %w", err)
-		}
-		for _, c := range changes {
-			if c.To.Name == "" {
-				removed = append(removed, c.From.Name)
-			} else {
-				written = append(written, c.To.Name)
-			}
-		}
+// finishMove finishes a move from commit from to commit to that a crash interrupted:
+// done again when to is safe, undone (back to from) when it is not (a move an older
+// version started onto a tree this one refuses). Neither failing leaves the work tree as
+// it is, logged: a start never fails for good on an interrupted move.
+func (r *Repo) finishMove(from, to plumbing.Hash) {
+	r.log.Warn("finishing a move of the corpus work tree that a crash interrupted", "to", short(to.String()))
+	err := r.doMove(from, to)
+	if err == nil {
+		return
 	}
-	if err := r.setBranch(to); err != nil {
-		return err
-	}
-	wt, err := r.repo.Worktree()
-	if err != nil {
-		return err
-	}
-	if err := wt.Reset(&git.ResetOptions{Commit: to, Mode: git.HardReset}); err != nil {
-		return fmt.Errorf("check out %s: %w", short(to.String()), err)
-	}
+	r.log.Warn("the interrupted move cannot be finished; undoing it", "to", short(to.String()), "err", err)
 	if from.IsZero() {
-		written = nil // every file: make them all private
-		_ = filepath.WalkDir(r.cfg.Dir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
-				if rel, err := filepath.Rel(r.cfg.Dir, p); err == nil {
-					written = append(written, filepath.ToSlash(rel))
-				}
-			} else if err == nil && d.IsDir() && d.Name() == ".git" {
-				return filepath.SkipDir
-			}
-			return nil
-		})
+		return
 	}
-	// go-git writes files readable by all; the corpus folder's files are its owner's only.
-	for _, p := range written {
-		_ = os.Chmod(filepath.Join(r.cfg.Dir, filepath.FromSlash(p)), 0o600)
-		for dir := path.Dir(p); dir != "." && dir != "/"; dir = path.Dir(dir) {
-			_ = os.Chmod(filepath.Join(r.cfg.Dir, filepath.FromSlash(dir)), 0o700)
-		}
-	}
-	for _, p := range removed {
-		full := filepath.Join(r.cfg.Dir, filepath.FromSlash(p))
-		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("check out %s: %w", short(to.String()), err)
-		}
-		removeEmptyParents(r.cfg.Dir, path.Dir(p))
-	}
-	return nil
-}
-
-// removeEmptyParents removes the folder dir (relative) and its parents when empty.
-func removeEmptyParents(root, dir string) {
-	for dir != "." && dir != "/" && dir != "" {
-		if os.Remove(filepath.Join(root, filepath.FromSlash(dir))) != nil {
-			return
-		}
-		dir = path.Dir(dir)
+	if uerr := r.doMove(to, from); uerr != nil {
+		r.log.Error("the interrupted move can be neither finished nor undone; the corpus folder is left as it is",
+			"from", short(from.String()), "to", short(to.String()), "err", uerr)
 	}
 }
 

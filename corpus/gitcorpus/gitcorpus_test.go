@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -502,5 +503,28 @@ func TestOpenUndoesAnInterruptedRebase(t *testing.T) {
 	}
 	if _, ok := read(t, a.Dir(), "news/from-b.md"); !ok {
 		t.Error("B's change never reached A")
+	}
+}
+
+// BenchmarkCommitOneOfManyDocuments commits one changed document in a folder of 500:
+// staging walks the folder and hashes only what changed.
+func BenchmarkCommitOneOfManyDocuments(b *testing.B) {
+	ctx := context.Background()
+	files := map[string]string{}
+	for i := range 500 {
+		files[fmt.Sprintf("news/d%03d.md", i)] = fmt.Sprintf("---\ntitle: D%d\n---\n\n%s\n", i, strings.Repeat("Some text of a document. ", 200))
+	}
+	dir := newFolder(b, files)
+	r, err := Open(ctx, Config{Dir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		i++
+		write(b, dir, "news/d000.md", fmt.Sprintf("---\ntitle: D0\n---\n\nVersion %d.\n", i))
+		if _, err := r.Commit(ctx, Change{Subject: "edit"}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

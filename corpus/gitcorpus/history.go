@@ -5,13 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/standoff-bot/standoff/corpus/corpusfs"
 )
 
 // MaxHistory bounds how many commits History returns.
@@ -173,38 +174,31 @@ func (r *Repo) revertFiles(c, parent *object.Commit) (Change, error) {
 	}
 	var ch Change
 	for _, f := range files {
-		full := filepath.Join(r.cfg.Dir, filepath.FromSlash(f.Path))
+		if err := corpusfs.CheckName(f.Path); err != nil {
+			return Change{}, fmt.Errorf("undo: %w", err)
+		}
 		file, err := pt.File(f.Path)
 		if errors.Is(err, object.ErrFileNotFound) {
-			if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := corpusfs.Remove(r.cfg.Dir, f.Path); err != nil {
 				return Change{}, fmt.Errorf("undo: %w", err)
 			}
-			removeEmptyParents(r.cfg.Dir, parentDir(f.Path))
 			ch.Paths = append(ch.Paths, f.Path)
 			continue
 		}
 		if err != nil {
 			return Change{}, fmt.Errorf("undo: %w", err)
 		}
+		if file.Mode != filemode.Regular && file.Mode != filemode.Executable && file.Mode != filemode.Deprecated {
+			return Change{}, fmt.Errorf("undo: %s was not a regular file before", f.Path)
+		}
 		s, err := file.Contents()
 		if err != nil {
 			return Change{}, fmt.Errorf("undo: %w", err)
 		}
-		if err := os.MkdirAll(filepath.Dir(full), 0o700); err != nil {
-			return Change{}, fmt.Errorf("undo: %w", err)
-		}
-		if err := writeFileAtomic(full, []byte(s), 0o600); err != nil {
+		if err := corpusfs.WriteFile(r.cfg.Dir, f.Path, []byte(s), 0o600, false); err != nil {
 			return Change{}, fmt.Errorf("undo: %w", err)
 		}
 		ch.Paths = append(ch.Paths, f.Path)
 	}
 	return ch, nil
-}
-
-// parentDir returns the folder of a "/"-separated path.
-func parentDir(p string) string {
-	if i := strings.LastIndex(p, "/"); i >= 0 {
-		return p[:i]
-	}
-	return "."
 }

@@ -6,14 +6,17 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
+	"path"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+
+	"github.com/standoff-bot/standoff/corpus/corpusfs"
 )
 
 // maxPushAttempts bounds how often a push refused because the remote moved on is
@@ -55,6 +58,14 @@ func (r *Repo) syncLocked(ctx context.Context) (SyncResult, error) {
 		return SyncResult{}, err
 	}
 	res := SyncResult{From: head.String(), To: head.String()}
+	if !r.joined() {
+		if err := r.join(ctx); err != nil {
+			return res, fmt.Errorf("sync: %w", err)
+		}
+		if head, err = r.head(); err != nil {
+			return res, err
+		}
+	}
 	remote, err := r.lsRemote(ctx)
 	if err != nil {
 		return res, fmt.Errorf("sync: %w", err)
@@ -99,6 +110,12 @@ func (r *Repo) syncLocked(ctx context.Context) (SyncResult, error) {
 		if !ok {
 			return res, fmt.Errorf("sync: %w: its branch %s is now at %s, which does not contain %s that this copy had from it; refusing to follow it (restore the branch on the remote, or start this copy afresh)",
 				ErrForged, r.cfg.Branch, short(tip.String()), short(seen.String()))
+		}
+	}
+	if tip != head {
+		if _, err := r.checkTree(tip); err != nil {
+			r.log.Warn("the corpus remote's branch is refused; serving the corpus as it is", "err", err)
+			return res, fmt.Errorf("sync: %w", err)
 		}
 	}
 	if err := r.setTracking(tip); err != nil {
@@ -305,6 +322,9 @@ func (r *Repo) pushLocked(ctx context.Context) error {
 					ErrForged, r.cfg.Branch, short(seen.String()))
 			}
 		}
+		if _, err := r.checkTree(tip); err != nil {
+			return fmt.Errorf("push: %w", err)
+		}
 		if err := r.setTracking(tip); err != nil {
 			return err
 		}
@@ -343,6 +363,8 @@ func (r *Repo) rebase(head, tip plumbing.Hash) error {
 	var base *object.Commit
 	if len(bases) > 0 {
 		base = bases[0]
+	} else if !r.adopting {
+		return fmt.Errorf("rebase: %w", ErrUnrelated)
 	}
 	// The local commits, oldest first.
 	var local []*object.Commit
@@ -396,7 +418,7 @@ func (r *Repo) rebase(head, tip plumbing.Hash) error {
 		}
 		var plan []fileState
 		for _, f := range files {
-			if changedThere[f.Path] && !sameFile(tree, tipTree, f.Path) {
+			if changedThere[f.Path] && !sameFile(tree, tipTree, f.Path) || shapeConflict(tipTree, f.Path, f.Action == "removed") {
 				conflicts = append(conflicts, f.Path)
 				continue
 			}
@@ -440,18 +462,12 @@ func (r *Repo) rebase(head, tip plumbing.Hash) error {
 	for i, c := range local {
 		var paths []string
 		for _, st := range plans[i] {
-			full := filepath.Join(r.cfg.Dir, filepath.FromSlash(st.path))
 			if st.gone {
-				if err := os.Remove(full); err != nil && !errors.Is(err, os.ErrNotExist) {
+				if err := corpusfs.Remove(r.cfg.Dir, st.path); err != nil {
 					return fmt.Errorf("rebase: %w", err)
 				}
-			} else {
-				if err := os.MkdirAll(filepath.Dir(full), 0o700); err != nil {
-					return fmt.Errorf("rebase: %w", err)
-				}
-				if err := writeFileAtomic(full, st.data, st.mode); err != nil {
-					return fmt.Errorf("rebase: %w", err)
-				}
+			} else if err := corpusfs.WriteFile(r.cfg.Dir, st.path, st.data, st.mode, false); err != nil {
+				return fmt.Errorf("rebase: %w", err)
 			}
 			paths = append(paths, st.path)
 		}
@@ -498,34 +514,20 @@ func splitLine(s string) (string, string, bool) {
 	return s, "", false
 }
 
-// writeFileAtomic replaces the file at p with data through a synced temporary file.
-func writeFileAtomic(p string, data []byte, perm os.FileMode) error {
-	return writeFileAtomicVia(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*", p, data, perm)
-}
-
-// writeFileAtomicVia is writeFileAtomic with the temporary file made in tmpDir, named
-// after pattern (as os.CreateTemp takes it); tmpDir must be on the file system of p.
-func writeFileAtomicVia(tmpDir, pattern, p string, data []byte, perm os.FileMode) error {
-	f, err := os.CreateTemp(tmpDir, pattern)
-	if err != nil {
-		return err
+// shapeConflict reports whether setting the file p on a tree would make it malformed: a
+// folder of the tree has p's name, or a file of the tree has the name of one of p's
+// folders. Removing p conflicts with nothing.
+func shapeConflict(t *object.Tree, p string, gone bool) bool {
+	if gone {
+		return false
 	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Chmod(perm)
+	if e, err := t.FindEntry(p); err == nil && e.Mode == filemode.Dir {
+		return true
 	}
-	if werr == nil {
-		werr = f.Sync()
+	for d := path.Dir(p); d != "."; d = path.Dir(d) {
+		if e, err := t.FindEntry(d); err == nil && e.Mode != filemode.Dir {
+			return true
+		}
 	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, p)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-	}
-	return werr
+	return false
 }
