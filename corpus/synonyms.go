@@ -119,10 +119,10 @@ arak, khondab
 bushehr, bushire
 snapback, snap back, snap-back
 broker, brokered, brokering, mediate, mediated, mediating, mediation
-director general, dg
-foreign minister, fm
-vice president, vp
-national intelligence estimate, nie
+dg => director general
+fm => foreign minister
+vp => vice president
+nie => national intelligence estimate
 `
 
 // DomainSynonyms returns the built-in synonym rules of the standoff's domain (see

@@ -104,8 +104,12 @@ var chatClosing = regexp.MustCompile(`(?:[\s,]+(?:lol|lmao|again|even|rn|pls|plz
 var whatForms = strings.NewReplacer(
 	"whats ", "what is ", "wats ", "what is ", "wat is ", "what is ", "what even is ", "what is ",
 	"wtf is ", "what is ", "what actually is ", "what is ", "what exactly is ", "what is ",
-	"whos ", "who is ", "who's ", "who is ",
+	"whos ", "who is ", "who's ", "who is ", "waht ", "what ", "whta ", "what ", "hwat ", "what ",
+	"wht ", "what ",
 )
+
+// standsForLast reads "jcpoa stands for what" as "what does jcpoa stand for".
+var standsForLast = regexp.MustCompile(`^(.+?) (?:stands|stand) for what$`)
 
 // whoIsLast reads "who araghchi is" (after "do you know") as "who is araghchi".
 var whoIsLast = regexp.MustCompile(`^(who|what) (.+?) (is|are|was|were)$`)
@@ -133,6 +137,9 @@ func tidyQuestion(q string) string {
 	}
 	s = whatForms.Replace(s + " ")
 	s = strings.TrimSpace(s)
+	if m := standsForLast.FindStringSubmatch(s); m != nil {
+		s = "what does " + m[1] + " stand for"
+	}
 	if m := whoIsLast.FindStringSubmatch(s); m != nil {
 		s = m[1] + " " + m[3] + " " + m[2]
 	}
@@ -147,9 +154,9 @@ var requestPattern = regexp.MustCompile(`(?i)^(?:(?:can|could|would|will) (?:you
 // of documents, does not follow day by day.
 var todayNewsPattern = regexp.MustCompile(`(?i)\b(?:in the news today|news (?:today|summary)|today'?s news|todays news|news for this week|headlines today)\b`)
 
-// aboutBotPattern recognises a question about the bot itself: "what can you do", "who
-// made you", "what's your name", "are you a bot".
-var aboutBotPattern = regexp.MustCompile(`(?i)^(?:what (?:else )?can (?:you|u) do|who (?:made|built|created|wrote|programmed) (?:you|u)|what(?:'s| is|s) (?:your|ur) (?:name|purpose|job)|(?:are|r) (?:you|u) (?:a |an )?(?:bot|real|human|person|chatgpt|ai|robot|alive)|how do (?:you|u) work)\b`)
+// aboutBotPattern recognises a question about the bot itself ("what can you do", "who
+// made you", "what's your name", "are you a bot") or a message that tries it ("test").
+var aboutBotPattern = regexp.MustCompile(`(?i)^(?:what (?:else )?can (?:you|u) do|who (?:made|built|created|wrote|programmed) (?:you|u)|what(?:'s| is|s) (?:your|ur) (?:name|purpose|job)|(?:are|r) (?:you|u) (?:a |an )?(?:bot|real|human|person|chatgpt|ai|robot|alive)|how do (?:you|u) work|(?:test|testing|ping)(?: \d+)?$)\b`)
 
 // requestNote is what the bot says to a request it cannot do: what it does instead.
 const requestNote = "I cannot do that: I only quote passages of the corpus, word for word, with their source and date. Ask me a question about the standoff instead, such as \"what is snapback?\" or \"when did the US strike Fordow?\"."

@@ -27,11 +27,14 @@ var englishWords = sync.OnceValue(func() map[string]bool {
 })
 
 // sameWord tells whether two analysed terms are forms of one word: one holds the other
-// with a prefix ("ease", "unease"), or they differ only in their last letter or two
-// ("uneasi", "uneas").
+// with a prefix ("ease", "unease") or a suffix ("congress", "congression"), or they differ
+// only in their last letter or two ("uneasi", "uneas").
 func sameWord(a, b string) bool {
 	if strings.HasSuffix(a, b) || strings.HasSuffix(b, a) {
 		return true
+	}
+	if short, long := min(a, b), max(a, b); len(short) >= 5 && strings.HasPrefix(long, short) {
+		return true // "congress", "congression"
 	}
 	n := 0
 	for n < len(a) && n < len(b) && a[n] == b[n] {

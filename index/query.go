@@ -349,15 +349,38 @@ func (ix *Index) definitionTarget(q string) *glossaryEntry {
 		if k == "" {
 			continue
 		}
-		for i := range ix.glossary {
-			for _, a := range ix.glossary[i].aliases {
-				if a == k {
-					return &ix.glossary[i]
+		for _, k := range []string{k, ix.correctKey(subj)} {
+			for i := range ix.glossary {
+				for _, a := range ix.glossary[i].aliases {
+					if a == k {
+						return &ix.glossary[i]
+					}
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// correctKey is the key of a term with each misspelled word of it corrected to the
+// corpus's closest term ("grosi" is "grossi"), for the glossary rule; "" when no word was.
+func (ix *Index) correctKey(term string) string {
+	var parts []string
+	changed := false
+	for _, w := range wordPattern.FindAllString(term, -1) {
+		for _, t := range strings.Fields(ix.key(w)) {
+			if ix.vocab.df[t] == 0 && utf8.RuneCountInString(w) >= minCorrected && !isEnglishWord(w) {
+				if fixed := ix.vocab.correct(t); fixed != "" {
+					t, changed = fixed, true
+				}
+			}
+			parts = append(parts, t)
+		}
+	}
+	if !changed {
+		return ""
+	}
+	return strings.Join(parts, " ")
 }
 
 // normalizeQuestion cuts a question to maxQuestion runes of valid UTF-8 and folds
