@@ -423,6 +423,29 @@ func TestEvalQuestionsThatMustNotBeAnswered(t *testing.T) {
 	}
 }
 
+// TestEvalChatQuestions scores the member-style questions as a user runs `standoff eval`
+// on them, held to what the relevance floor fitted on them reaches (BENCHMARKS.md):
+// Recall@3, the questions whose passage was in the first three but that were labelled not
+// answered, and those that must not be answered but were.
+func TestEvalChatQuestions(t *testing.T) {
+	rep := evalReport(t, filepath.Join("..", "..", "testdata", "questions-chat.tsv"))
+	t.Logf("questions-chat.tsv: %d with gold, Recall@3 %.3f, right but not answered %d (%.1f%%); %d must not be answered, %d were (%.1f%%)",
+		rep.Questions, rep.RecallAt3, rep.RightNotAnswered, 100*rep.RightNotAnsweredRate, rep.Unanswerable, rep.AnsweredAnyway, 100*rep.AnsweredAnywayRate)
+	if rep.Questions < 300 || rep.Unanswerable < 100 {
+		t.Fatalf("read %d questions with gold and %d without", rep.Questions, rep.Unanswerable)
+	}
+	if rep.RecallAt3 < 0.895 || rep.RightNotAnsweredRate > 0.04 || rep.AnsweredAnywayRate > 0.13 {
+		for _, m := range rep.Unlabelled {
+			t.Logf("right but not answered, line %d: %s", m.Line, m.Question)
+		}
+		for _, m := range rep.Wrongly {
+			t.Logf("answered, line %d: %s (%s)", m.Line, m.Question, m.Top)
+		}
+		t.Errorf("Recall@3 %.3f (want ≥ 0.895), right but not answered %.1f%% (want ≤ 4%%), answered anyway %.1f%% (want ≤ 13%%)",
+			rep.RecallAt3, 100*rep.RightNotAnsweredRate, 100*rep.AnsweredAnywayRate)
+	}
+}
+
 func TestEvalTextUnanswerable(t *testing.T) {
 	code, out, errOut := runCmd(t, "", "eval", "--data", t.TempDir(), filepath.Join("..", "..", "testdata", "unanswerable.tsv"))
 	if code != 0 {
