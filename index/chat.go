@@ -154,6 +154,10 @@ var requestPattern = regexp.MustCompile(`(?i)^(?:(?:can|could|would|will) (?:you
 // of documents, does not follow day by day.
 var todayNewsPattern = regexp.MustCompile(`(?i)\b(?:in the news today|news (?:today|summary)|today'?s news|todays news|news for this week|headlines today)\b`)
 
+// opinionPattern recognises a question that asks for a judgement: "should the us bomb
+// iran again", "is israel right to strike iran".
+var opinionPattern = regexp.MustCompile(`(?i)^(?:should (?:the |we |they |he |she |iran|israel|america|us\b|trump)|(?:is|was|are|were) (?:\S+ ){1,3}(?:right|wrong) to\b)`)
+
 // aboutBotPattern recognises a question about the bot itself ("what can you do", "who
 // made you", "what's your name", "are you a bot") or a message that tries it ("test").
 var aboutBotPattern = regexp.MustCompile(`(?i)^(?:what (?:else )?can (?:you|u) do|who (?:made|built|created|wrote|programmed) (?:you|u)|what(?:'s| is|s) (?:your|ur) (?:name|purpose|job)|(?:are|r) (?:you|u) (?:a |an )?(?:bot|real|human|person|chatgpt|ai|robot|alive)|how do (?:you|u) work|(?:test|testing|ping)(?: \d+)?$)\b`)
@@ -162,11 +166,11 @@ var aboutBotPattern = regexp.MustCompile(`(?i)^(?:what (?:else )?can (?:you|u) d
 const requestNote = "I cannot do that: I only quote passages of the corpus, word for word, with their source and date. Ask me a question about the standoff instead, such as \"what is snapback?\" or \"when did the US strike Fordow?\"."
 
 // isRequest tells whether a question asks the bot to do what it cannot (write, translate,
-// remind, summarise the news, give an opinion) or asks about the bot itself: the answer
-// to both is what the bot does.
+// remind, summarise the news, judge who is right) or asks about the bot itself: the
+// answer to both is what the bot does.
 func isRequest(question string) bool {
 	s := tidyRequest(question)
-	return requestPattern.MatchString(s) || todayNewsPattern.MatchString(s) || aboutBotPattern.MatchString(s)
+	return requestPattern.MatchString(s) || todayNewsPattern.MatchString(s) || aboutBotPattern.MatchString(s) || opinionPattern.MatchString(s)
 }
 
 // tidyRequest is a question without its greeting, for isRequest.

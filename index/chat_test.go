@@ -167,6 +167,7 @@ func TestRequestsAreToldWhatTheBotDoes(t *testing.T) {
 		"remind me when the next iaea report comes out", "summarise the news about iran today",
 		"what's in the news today about iran", "do you think iran should have nukes",
 		"hey bot, draw a map of iran's nuclear sites", "who made you", "test",
+		"should the us bomb iran again", "is israel right to strike iran",
 	} {
 		ans, err := ix.Answer(ctx, standoff.Request{Question: q})
 		if err != nil {
@@ -176,7 +177,7 @@ func TestRequestsAreToldWhatTheBotDoes(t *testing.T) {
 			t.Errorf("%q: answered %v, %d results, request %q; want the request note alone", q, ans.Answered, len(ans.Results), ans.Request)
 		}
 	}
-	for _, q := range []string{"who wrote resolution 2231", "when did the e3 write to the security council", "what is the latest news on snapback"} {
+	for _, q := range []string{"who wrote resolution 2231", "when did the e3 write to the security council", "what is the latest news on snapback", "what should iran do to show good faith"} {
 		ans, err := ix.Answer(ctx, standoff.Request{Question: q})
 		if err != nil {
 			t.Fatal(err)

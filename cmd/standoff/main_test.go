@@ -434,14 +434,14 @@ func TestEvalChatQuestions(t *testing.T) {
 	if rep.Questions < 300 || rep.Unanswerable < 100 {
 		t.Fatalf("read %d questions with gold and %d without", rep.Questions, rep.Unanswerable)
 	}
-	if rep.RecallAt3 < 0.895 || rep.RightNotAnsweredRate > 0.04 || rep.AnsweredAnywayRate > 0.13 {
+	if rep.RecallAt3 < 0.895 || rep.RightNotAnsweredRate > 0.04 || rep.AnsweredAnywayRate > 0.12 {
 		for _, m := range rep.Unlabelled {
 			t.Logf("right but not answered, line %d: %s", m.Line, m.Question)
 		}
 		for _, m := range rep.Wrongly {
 			t.Logf("answered, line %d: %s (%s)", m.Line, m.Question, m.Top)
 		}
-		t.Errorf("Recall@3 %.3f (want ≥ 0.895), right but not answered %.1f%% (want ≤ 4%%), answered anyway %.1f%% (want ≤ 13%%)",
+		t.Errorf("Recall@3 %.3f (want ≥ 0.895), right but not answered %.1f%% (want ≤ 4%%), answered anyway %.1f%% (want ≤ 12%%)",
 			rep.RecallAt3, 100*rep.RightNotAnsweredRate, 100*rep.AnsweredAnywayRate)
 	}
 }
