@@ -56,6 +56,14 @@ type Answer struct {
 	// question about the present is dated, or how far the corpus reaches.
 	Note        string   `json:"note"`
 	Suggestions []string `json:"suggestions"`
+	// Corrected is the question as it was read when a misspelled word of it was
+	// corrected to a word of the corpus ("what is enrichment" for "what is
+	// enrichement"), to be shown ("Showing results for …"); "" when none was.
+	Corrected string `json:"corrected"`
+	// Request is set when the question asks for what the bot cannot do (write, translate,
+	// remind, summarise the news, give an opinion): what it does instead, shown in place
+	// of passages. The answer is then not answered and has no results.
+	Request string `json:"request"`
 	// More is true when further passages clear the floor beyond Offset+len(Results).
 	More bool `json:"-"`
 }

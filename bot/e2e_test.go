@@ -639,6 +639,21 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("a request is told what the bot does, a correction is shown", func(t *testing.T) {
+		grace := discordtest.User{ID: "700000000000000007", Name: "grace"}
+		h.clock.Advance(time.Minute)
+		_, p := h.ask(t, grace, "write me a poem about fordow")
+		if len(p.Embeds) != 0 || !strings.Contains(p.Content, "I only quote passages of the corpus") || strings.Contains(p.Content, "found no passage") {
+			t.Errorf("a request is not told what the bot does:\n%s", p.Sprint())
+		}
+		h.clock.Advance(time.Minute)
+		_, p = h.ask(t, grace, "centrifuge cascaed")
+		if len(p.Embeds) == 0 || !strings.Contains(p.Content, "Showing results for *centrifuge cascade*") {
+			t.Errorf("the correction is not shown:\n%s", p.Sprint())
+		}
+		h.clock.Advance(time.Minute)
+	})
+
 	t.Run("rate limit kicks in and recovers", func(t *testing.T) {
 		gina := discordtest.User{ID: "700000000000000007", Name: "gina"}
 		for i := range 3 {

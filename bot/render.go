@@ -185,6 +185,9 @@ func renderAnswer(v view, split func(string) []string) message {
 		sub = strings.ToUpper(sub[:1]) + sub[1:]
 	}
 	content := questionLine(v.Kind, v.Question) + "\n"
+	if c := correctedLine(v.Answer); c != "" {
+		content += c + "\n"
+	}
 	if closest {
 		content += closestLabel + "\n"
 	}
@@ -314,6 +317,16 @@ func renderAnswer(v view, split func(string) []string) message {
 	rows = append(rows, discordgo.ActionsRow{Components: actions})
 
 	return message{Content: cutText(content, maxContent), Embeds: embeds, Components: rows, Ephemeral: v.Private}
+}
+
+// correctedLine says how the question was read when a misspelled word was corrected
+// ("Showing results for *what is enrichment*"), or "".
+func correctedLine(a standoff.Answer) string {
+	c := strings.Join(strings.Fields(a.Corrected), " ")
+	if c == "" {
+		return ""
+	}
+	return "Showing results for *" + escapeMarkdown(cutText(c, 200)) + "*"
 }
 
 // timeNote is the line an answer says about time (the newest passage on this is old,
@@ -454,6 +467,10 @@ func maskedURL(u string) string {
 func renderNoAnswer(v view) message {
 	var b strings.Builder
 	b.WriteString(questionLine(v.Kind, v.Question))
+	if r := strings.Join(strings.Fields(v.Answer.Request), " "); r != "" {
+		b.WriteString("\n" + escapeMarkdown(cutText(r, 300)))
+		return message{Content: cutText(b.String(), maxContent), Ephemeral: v.Private}
+	}
 	b.WriteString("\nI found no passage in the corpus that answers this. I only quote the sources word for word, so I won't guess.\n")
 	if note := timeNote(v.Answer); note != "" {
 		b.WriteString(note + "\n")

@@ -118,6 +118,11 @@ isfahan, esfahan
 arak, khondab
 bushehr, bushire
 snapback, snap back, snap-back
+broker, brokered, brokering, mediate, mediated, mediating, mediation
+dg => director general
+fm => foreign minister
+vp => vice president
+nie => national intelligence estimate
 `
 
 // DomainSynonyms returns the built-in synonym rules of the standoff's domain (see

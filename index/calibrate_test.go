@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"github.com/standoff-bot/standoff"
 	"hash/fnv"
 	"os"
@@ -166,6 +167,85 @@ func TestCalibrationDump(t *testing.T) {
 			}
 			if err := enc.Encode(r); err != nil {
 				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestFloorCurve prints, with STANDOFF_CALIBRATE set, how the relevance floor's knobs
+// trade answering against refusing on the default corpus's question files, on the fit
+// half and on the held-out half (chosen by heldOut): for each setting, over all the files
+// and over questions-chat.tsv alone, Recall@3, the share of the answerable questions
+// whose passage was in the first three but that were not answered, and the share of the
+// questions that must not be answered that were. The curve in BENCHMARKS.md is its output.
+func TestFloorCurve(t *testing.T) {
+	if os.Getenv("STANDOFF_CALIBRATE") == "" {
+		t.Skip("STANDOFF_CALIBRATE is not set")
+	}
+	ix := openMem(t, loadDefault(t))
+	ctx := context.Background()
+	type labelledQ struct {
+		Question
+		chat bool
+	}
+	var qs []labelledQ
+	for _, name := range []string{"questions-chat.tsv", "questions.tsv", "questions-reference.tsv", "seed-questions.tsv", "offtopic.tsv", "unanswerable.tsv"} {
+		f, err := os.Open(filepath.Join("..", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		read, err := ReadQuestions(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range read {
+			qs = append(qs, labelledQ{q, name == "questions-chat.tsv"})
+		}
+	}
+	type tally struct{ answerable, top3, rightRefused, negatives, negAnswered int }
+	show := func(h tally) string {
+		return fmt.Sprintf("R@3 %.3f right-refused %.3f (%d) negatives-answered %.3f (%d)",
+			float64(h.top3)/float64(h.answerable), float64(h.rightRefused)/float64(h.answerable), h.rightRefused,
+			float64(h.negAnswered)/float64(h.negatives), h.negAnswered)
+	}
+	for _, covered := range []float64{0.15, 0.2, 0.25} {
+		for _, cov := range []float64{0.35, 0.4, 0.45, 0.5, 0.55} {
+			for _, corr := range []float64{0.25, 0.5} {
+				ix.weights.floor = floor{coverage: cov, covered: covered, unknown: floorUnknown, correction: corr}
+				var all, chat [2]tally // fit, held-out
+				for _, q := range qs {
+					ans, err := ix.Answer(ctx, standoff.Request{Question: q.Question.Question, K: 3, Today: q.Today})
+					if err != nil {
+						t.Fatal(err)
+					}
+					half := 0
+					if heldOut(q.Question.Question) {
+						half = 1
+					}
+					hs := []*tally{&all[half]}
+					if q.chat {
+						hs = append(hs, &chat[half])
+					}
+					for _, h := range hs {
+						if len(q.Gold) == 0 {
+							h.negatives++
+							if ans.Answered {
+								h.negAnswered++
+							}
+							continue
+						}
+						h.answerable++
+						if GoldRank(ans, q.Gold) > 0 {
+							h.top3++
+							if !ans.Answered {
+								h.rightRefused++
+							}
+						}
+					}
+				}
+				t.Logf("covered %.2f coverage %.2f correction %.2f | all fit: %s | all held: %s | chat fit: %s | chat held: %s",
+					covered, cov, corr, show(all[0]), show(all[1]), show(chat[0]), show(chat[1]))
 			}
 		}
 	}

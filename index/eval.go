@@ -102,6 +102,11 @@ type Report struct {
 	// still count in Recall@k and MRR).
 	Refused     int     `json:"refused"`
 	RefusedRate float64 `json:"refused_rate"`
+	// RightNotAnswered is how many questions with gold had a passage that answers them
+	// among the first three results but were not answered: what a member reads as "the
+	// bot does not know" although it found the passage.
+	RightNotAnswered     int     `json:"right_not_answered"`
+	RightNotAnsweredRate float64 `json:"right_not_answered_rate"`
 	// Unanswerable is how many questions must not be answered; AnsweredAnyway, how many
 	// of them were.
 	Unanswerable       int     `json:"unanswerable"`
@@ -110,6 +115,8 @@ type Report struct {
 	Misses             []Miss  `json:"misses"`
 	// Wrongly lists the questions that must not be answered and were.
 	Wrongly []Miss `json:"answered_wrongly"`
+	// Unlabelled lists the questions counted in RightNotAnswered.
+	Unlabelled []Miss `json:"right_not_answered_questions"`
 }
 
 // Miss is a question whose passage was not among the first three results.
@@ -126,9 +133,10 @@ const evalDepth = 10
 
 // Evaluate asks every question and scores where the first passage holding a gold phrase
 // ranks: Recall@1, Recall@3 and the mean reciprocal rank within the first ten; and counts
-// the questions refused, and those answered that must not be.
+// the questions refused, those refused although a passage that answers them was among
+// the first three, and those answered that must not be.
 func Evaluate(ctx context.Context, ix *Index, qs []Question) (Report, error) {
-	rep := Report{Misses: []Miss{}, Wrongly: []Miss{}}
+	rep := Report{Misses: []Miss{}, Wrongly: []Miss{}, Unlabelled: []Miss{}}
 	var hit1, hit3 int
 	var rr float64
 	for _, q := range qs {
@@ -162,6 +170,10 @@ func Evaluate(ctx context.Context, ix *Index, qs []Question) (Report, error) {
 		}
 		if rank >= 1 && rank <= 3 {
 			hit3++
+			if !ans.Answered {
+				rep.RightNotAnswered++
+				rep.Unlabelled = append(rep.Unlabelled, Miss{Line: q.Line, Question: q.Question, Gold: strings.Join(q.Gold, "|"), Rank: rank})
+			}
 		} else {
 			m := Miss{Line: q.Line, Question: q.Question, Gold: strings.Join(q.Gold, "|"), Rank: rank}
 			if len(ans.Results) > 0 {
@@ -183,6 +195,7 @@ func Evaluate(ctx context.Context, ix *Index, qs []Question) (Report, error) {
 	n := float64(rep.Questions)
 	rep.RecallAt1, rep.RecallAt3, rep.MRR = float64(hit1)/n, float64(hit3)/n, rr/n
 	rep.RefusedRate = float64(rep.Refused) / n
+	rep.RightNotAnsweredRate = float64(rep.RightNotAnswered) / n
 	return rep, nil
 }
 

@@ -78,6 +78,38 @@ func TestEvaluateCountsRefusals(t *testing.T) {
 	}
 }
 
+// TestEvaluateCountsRightNotAnswered: a question whose passage is among the first three
+// but that is labelled not answered is counted and listed apart; one answered, or one
+// whose passage is not there, is not.
+func TestEvaluateCountsRightNotAnswered(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	ctx := context.Background()
+	const vague = "what should iran do to show good faith"
+	ans, err := ix.Answer(ctx, standoff.Request{Question: vague, K: evalDepth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Answered || len(ans.Results) == 0 {
+		t.Fatalf("%q: answered %v with %d closest passages; the test needs it refused with some", vague, ans.Answered, len(ans.Results))
+	}
+	gold := normalizeForCompare(ans.Results[0].BestSentence)
+	qs := []Question{
+		{Line: 1, Question: vague, Gold: []string{gold}},
+		{Line: 2, Question: "what is snapback", Gold: []string{"snapback"}},
+		{Line: 3, Question: vague, Gold: []string{"zebrafication"}},
+	}
+	rep, err := Evaluate(ctx, ix, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.RightNotAnswered != 1 || len(rep.Unlabelled) != 1 || rep.Unlabelled[0].Line != 1 || rep.Unlabelled[0].Rank != 1 {
+		t.Fatalf("right but not answered %d %+v, want line 1 at rank 1", rep.RightNotAnswered, rep.Unlabelled)
+	}
+	if want := 1.0 / 3; rep.RightNotAnsweredRate != want {
+		t.Errorf("rate %.3f, want %.3f", rep.RightNotAnsweredRate, want)
+	}
+}
+
 // TestGoldFacts matches fact-set gold against passages: dates in every spelling or as the
 // passage's own date, figures with any grouping and unit spelling, names; and phrases
 // as before.

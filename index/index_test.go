@@ -515,6 +515,11 @@ func TestIsUnitedStates(t *testing.T) {
 		{"give us the dates", 1, false},
 		{"USA and Iran", 0, true},
 		{"bus routes", 0, false},
+		{"what did the us do in june", 3, true},
+		{"us strikes on fordow", 0, true},
+		{"can you help us understand snapback", 3, false},
+		{"explain to us what snapback is", 2, false},
+		{"us members want to know", 0, false},
 	}
 	for _, tt := range tests {
 		words := wordPattern.FindAllString(tt.question, -1)

@@ -21,9 +21,17 @@ type weights struct {
 	synonym        float64 // a synonym instead of the word
 	correction     float64 // a spelling correction instead of the word
 	rerank         int     // how many of bleve's best passages Search re-orders by coverage
+	floor          floor   // the relevance floor (see search.go)
 }
 
-var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, rerank: 20}
+// floor is the relevance floor's knobs: see the constants of search.go for what each
+// does.
+type floor struct {
+	coverage, covered, unknown, correction float64
+}
+
+var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, rerank: 20,
+	floor: floor{coverage: floorCoverage, covered: floorCovered, unknown: floorUnknown, correction: floorCorrection}}
 
 // Limits of what is read of a question.
 const (
@@ -102,8 +110,13 @@ var filler = map[string]bool{
 	"says": true, "so": true, "stand": true,
 }
 
-// pronounUs are words after which a lower-case "us" is the pronoun, not the country.
-var pronounUs = map[string]bool{"tell": true, "give": true, "show": true, "let": true, "help": true, "send": true}
+// countryBefore and countryAfter are the words next to which a lower-case "us" is the
+// country ("the us", "iran and us", "us strikes"); elsewhere it is the pronoun ("tell
+// us", "can you help us").
+var (
+	countryBefore = map[string]bool{"the": true, "and": true, "vs": true, "versus": true, "iran": true, "between": true, "did": true, "does": true, "has": true, "will": true, "would": true, "could": true, "should": true, "is": true, "was": true, "when": true, "why": true, "how": true, "anti": true, "pro": true, "against": true}
+	countryAfter  = map[string]bool{"and": true, "strike": true, "strikes": true, "struck": true, "sanctions": true, "officials": true, "official": true, "president": true, "intelligence": true, "withdrawal": true, "exit": true, "leave": true, "left": true, "military": true, "envoy": true, "team": true, "troops": true, "base": true, "bases": true, "navy": true, "bomb": true, "bombed": true, "bombing": true, "attack": true, "attacked": true, "talks": true, "side": true, "government": true, "administration": true, "forces": true, "withdraw": true, "withdrew": true, "pulled": true, "pull": true, "position": true, "demand": true, "demands": true, "iran": true, "election": true, "army": true, "war": true, "deal": true, "say": true, "said": true, "want": true, "wants": true}
+)
 
 // definitionPatterns recognise "what is X", "define X" and the like; the group is X.
 var definitionPatterns = []*regexp.Regexp{
@@ -151,7 +164,13 @@ func (ix *Index) readQuestion(question string) plan {
 			c.common = df > commonPassages && df > ix.vocab.docs/20
 		}
 	}
-	p.bare = len(words) <= 2 && len(p.concepts) == 1 && p.concepts[0].known && !p.concepts[0].corrected
+	// "who is raisi" names one concept as "raisi" does; "what's your name" does not,
+	// its one word being common in the corpus.
+	// A name misspelled alone ("who is grosi") is answered as the name, the correction
+	// shown (Answer.Corrected).
+	p.bare = len(p.concepts) == 1 && p.concepts[0].known &&
+		(!p.concepts[0].corrected || utf8.RuneCountInString(p.concepts[0].surface) >= minCorrected && ix.rareConcept(p.concepts[0])) &&
+		(len(words) <= 2 || contentWords(words) <= 2 && ix.rareConcept(p.concepts[0]))
 	if datePattern.MatchString(q) && len(p.concepts) > 0 {
 		p.concepts = append(p.concepts, concept{surface: "when", date: true, idf: weightDate, known: true})
 	}
@@ -201,7 +220,7 @@ func (ix *Index) wordConcepts(words, parent []string, seen map[string]bool) []co
 		lw := strings.ToLower(strings.TrimSuffix(w, "."))
 		if isUnitedStates(words, i) {
 			lw = "us"
-		} else if filler[lw] {
+		} else if isChatWord(lw) || ix.chatTypo(lw) {
 			continue
 		}
 		terms := strings.Fields(ix.key(lw))
@@ -227,31 +246,43 @@ func (ix *Index) wordConcepts(words, parent []string, seen map[string]bool) []co
 }
 
 // isUnitedStates tells whether words[i] names the United States: "US", "USA", "U.S.",
-// or a lower-case "us" that does not follow "tell", "give" and the like.
+// or a lower-case "us" that the question reads as the country: next to "the", "iran",
+// "strikes" and the like (see countryBefore).
 func isUnitedStates(words []string, i int) bool {
 	w := strings.TrimSuffix(words[i], ".")
 	switch {
 	case w == "US" || w == "USA" || strings.EqualFold(w, "u.s") || strings.EqualFold(w, "u.s.a"):
 		return true
 	case strings.EqualFold(w, "us"):
-		return i == 0 || !pronounUs[strings.ToLower(words[i-1])]
+		if w != "us" {
+			return true // "Us" opening a sentence, "uS": written as a name
+		}
+		return i > 0 && countryBefore[strings.ToLower(words[i-1])] || i+1 < len(words) && countryAfter[strings.ToLower(strings.TrimSuffix(words[i+1], "."))]
 	}
 	return false
 }
 
 // wordConcept is the concept of one analysed term: the term, a spelling correction when
-// the corpus lacks it, and its synonyms.
+// the corpus lacks it (for a correctly spelled English word, only another form of the
+// same word: "uneasy" is "unease", "weather" is not "water"), and its synonyms.
 func (ix *Index) wordConcept(surface, term string) concept {
 	c := concept{surface: surface}
 	c.alts = append(c.alts, alternative{key: term, weight: 1})
 	if ix.vocab.df[term] == 0 && ix.weights.correction > 0 {
+		english := isEnglishWord(surface)
 		for _, fixed := range ix.vocab.related(term) {
+			if english && !sameWord(term, fixed) {
+				continue // "weather" is spelled right: it is not "water"
+			}
 			c.alts = append(c.alts, alternative{key: fixed, text: fixed, weight: ix.weights.correction, correction: true})
 			for _, a := range ix.synonymAlternatives(fixed) {
 				a.correction = true
 				c.alts = append(c.alts, a)
 			}
 		}
+	}
+	if term == ix.key(surface) && !ix.synonyms.wordHas(term, surface) {
+		return c // "bomb" stems as "bombing" does, but is not one of its synonyms
 	}
 	c.alts = append(c.alts, ix.synonymAlternatives(term)...)
 	return c
@@ -303,7 +334,7 @@ func (ix *Index) definitionTarget(q string) *glossaryEntry {
 	if len(ix.glossary) == 0 {
 		return nil
 	}
-	s := strings.ToLower(strings.TrimRight(strings.TrimSpace(q), "?!. "))
+	s := tidyQuestion(q)
 	var subjects []string
 	for _, re := range definitionPatterns {
 		if m := re.FindStringSubmatch(s); m != nil {
@@ -318,15 +349,38 @@ func (ix *Index) definitionTarget(q string) *glossaryEntry {
 		if k == "" {
 			continue
 		}
-		for i := range ix.glossary {
-			for _, a := range ix.glossary[i].aliases {
-				if a == k {
-					return &ix.glossary[i]
+		for _, k := range []string{k, ix.correctKey(subj)} {
+			for i := range ix.glossary {
+				for _, a := range ix.glossary[i].aliases {
+					if a == k {
+						return &ix.glossary[i]
+					}
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// correctKey is the key of a term with each misspelled word of it corrected to the
+// corpus's closest term ("grosi" is "grossi"), for the glossary rule; "" when no word was.
+func (ix *Index) correctKey(term string) string {
+	var parts []string
+	changed := false
+	for _, w := range wordPattern.FindAllString(term, -1) {
+		for _, t := range strings.Fields(ix.key(w)) {
+			if ix.vocab.df[t] == 0 && utf8.RuneCountInString(w) >= minCorrected && !isEnglishWord(w) {
+				if fixed := ix.vocab.correct(t); fixed != "" {
+					t, changed = fixed, true
+				}
+			}
+			parts = append(parts, t)
+		}
+	}
+	if !changed {
+		return ""
+	}
+	return strings.Join(parts, " ")
 }
 
 // normalizeQuestion cuts a question to maxQuestion runes of valid UTF-8 and folds

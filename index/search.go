@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -123,6 +124,10 @@ func (ix *Index) Answer(ctx context.Context, req standoff.Request) (standoff.Ans
 	if offset > standoff.MaxOffset {
 		return ans, fmt.Errorf("answer: offset %d is past the last page (%d)", offset, standoff.MaxOffset)
 	}
+	if !req.Related && isRequest(req.Question) {
+		ans.Request = requestNote
+		return ans, nil
+	}
 	var t timeAsk                       // what the question asks about time (see time.go)
 	if !req.Related && ans.AsOf != "" { // a corpus that dates nothing cannot answer by date
 		t = readTime(req.Question, ix.today(req))
@@ -147,7 +152,7 @@ func (ix *Index) Answer(ctx context.Context, req standoff.Request) (standoff.Ans
 	if err != nil {
 		return ans, err
 	}
-	answered := p.definition != nil || p.answers(ranked, req.Related)
+	answered := p.definition != nil || p.answersAt(ranked, req.Related, ix.weights.floor)
 	var tv timeView
 	if t.asks() {
 		if ranked, answered, tv, err = ix.readTimeAnswer(ctx, t, p, ranked, answered, ans.AsOf); err != nil {
@@ -195,13 +200,64 @@ func (ix *Index) Answer(ctx context.Context, req standoff.Request) (standoff.Ans
 		}
 		ans.Results = append(ans.Results, ix.result(p, offset+i+1, c))
 	}
+	ans.Corrected = ix.correctedQuestion(req.Question, p, ans.Results)
 	return ans, nil
+}
+
+// correctedQuestion is the question with each word the corpus has only as a spelling
+// correction replaced by the word as the passages shown write it ("enrichement" by
+// "enrichment"); "" when no word was corrected or none of the passages holds the
+// correction.
+func (ix *Index) correctedQuestion(question string, p plan, results []standoff.Result) string {
+	q := normalizeQuestion(question)
+	changed := false
+	for _, c := range p.concepts {
+		if !c.corrected || c.quoted {
+			continue
+		}
+		fixes := map[string]bool{}
+		for _, a := range c.alts {
+			if a.correction && !a.phrase {
+				fixes[a.key] = true
+			}
+		}
+		word := ""
+		for _, r := range results {
+			for _, tk := range ix.analyze(r.Text) {
+				if fixes[tk.term] {
+					word = r.Text[tk.start:tk.end]
+					break
+				}
+			}
+			if word != "" {
+				break
+			}
+		}
+		word = strings.TrimSuffix(strings.TrimSuffix(word, "’s"), "'s") // "Natanz’s" is "Natanz"
+		if word == "" || c.surface == "" {
+			continue
+		}
+		re := regexp.MustCompile(`(?i)(^|[^\p{L}\p{N}])` + regexp.QuoteMeta(c.surface) + `($|[^\p{L}\p{N}])`)
+		if loc := re.FindStringSubmatchIndex(q); loc != nil {
+			q = q[:loc[3]] + word + q[loc[4]:]
+			changed = true
+		}
+	}
+	if !changed {
+		return ""
+	}
+	return strings.Join(strings.Fields(q), " ")
 }
 
 // answers tells whether the first passages of a ranking clear the relevance floor; for
 // a related text, a passage holding two of its concepts weighing floorRelated of them
 // all also does.
 func (p plan) answers(ranked []candidate, related bool) bool {
+	return p.answersAt(ranked, related, defaultWeights.floor)
+}
+
+// answersAt is answers with the floor's knobs given, for measuring them.
+func (p plan) answersAt(ranked []candidate, related bool, f floor) bool {
 	total, unknown := 0.0, 0.0
 	for _, c := range p.concepts {
 		if c.quoted || c.isPhrase() || c.date {
@@ -216,9 +272,9 @@ func (p plan) answers(ranked []candidate, related bool) bool {
 		return false
 	}
 	for _, c := range ranked[:min(floorDepth, len(ranked))] {
-		weight, words := p.floorWeight(c.match)
+		weight, words := p.floorWeight(c.match, f)
 		cov := weight / total
-		if (words >= 2 || p.bare) && (cov >= floorCoverage || cov >= floorCovered && unknown <= floorUnknown*total) {
+		if (words >= 2 || p.bare) && (cov >= f.coverage || cov >= f.covered && unknown <= f.unknown*total) {
 			return true
 		}
 		if related && c.match.words >= 2 && c.coverage >= floorRelated {
@@ -231,7 +287,7 @@ func (p plan) answers(ranked []candidate, related bool) bool {
 // floorWeight is the weight of the word concepts a passage holds, those found only as a
 // spelling correction at floorCorrection of theirs, and how many it holds; the "when" of
 // a question is not one of them.
-func (p plan) floorWeight(m matchInfo) (float64, int) {
+func (p plan) floorWeight(m matchInfo, f floor) (float64, int) {
 	var w float64
 	n := 0
 	for i, c := range p.concepts {
@@ -240,7 +296,7 @@ func (p plan) floorWeight(m matchInfo) (float64, int) {
 		}
 		n++
 		if c.corrected {
-			w += floorCorrection * c.idf
+			w += f.correction * c.idf
 		} else {
 			w += c.idf
 		}

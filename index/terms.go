@@ -58,16 +58,46 @@ func (ix *Index) key(text string) string {
 // synonymTable maps the key of a term to the terms that may stand for it.
 type synonymTable struct {
 	alts map[string][]string // key → alternatives as written (lower case), itself excluded
+	// forms are, for the key of a one-word term, the terms as written that have it
+	// (folded, see foldWord): a word of a question stands for its synonyms only when it is
+	// one of them, so that "bomb" is not "bombing" nor "using" "US", though the analyzer
+	// gives them one stem.
+	forms map[string]map[string]bool
 }
+
+// foldWord is a word as a synonym rule's term is compared with a question's: lower case,
+// without dots, a possessive or a plural "s" ("U.S." is "us", "strikes" is "strike").
+func foldWord(w string) string {
+	w = strings.ToLower(strings.ReplaceAll(w, ".", ""))
+	w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+	if len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") {
+		w = w[:len(w)-1]
+	}
+	return w
+}
+
+// wordHas tells whether a question's word, as written, is one of the terms of the rules
+// that gave key its synonyms.
+func (st *synonymTable) wordHas(key, word string) bool { return st.forms[key][foldWord(word)] }
 
 // newSynonymTable reads the corpus's synonym rules. Equivalent terms stand for each other;
 // "a => b" lets a question's a also search for b.
 func (ix *Index) newSynonymTable(rules []corpus.SynonymRule) *synonymTable {
-	st := &synonymTable{alts: map[string][]string{}}
+	st := &synonymTable{alts: map[string][]string{}, forms: map[string]map[string]bool{}}
 	add := func(from, to string) {
 		k := ix.key(from)
 		if k == "" || ix.key(to) == k {
 			return
+		}
+		if !strings.Contains(k, " ") {
+			if st.forms[k] == nil {
+				st.forms[k] = map[string]bool{}
+			}
+			for _, w := range strings.Fields(from) { // "water down" is "water": "down" is a stop word
+				if ix.key(w) != "" {
+					st.forms[k][foldWord(w)] = true
+				}
+			}
 		}
 		for _, have := range st.alts[k] {
 			if have == to {

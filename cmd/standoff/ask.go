@@ -94,6 +94,10 @@ func useStyles(terminal bool, noColor string) bool { return terminal && noColor 
 func printAnswer(w io.Writer, ans standoff.Answer, styled bool) {
 	fmt.Fprintf(w, "Q: %s\n\n", oneLine(ans.Question))
 	reach := standoff.Reach(ans.AsOf)
+	if ans.Request != "" {
+		fmt.Fprintln(w, oneLine(ans.Request))
+		return
+	}
 	if len(ans.Results) == 0 {
 		fmt.Fprintln(w, "The corpus does not cover this question.")
 		if index.OtherScript(ans.Question) {
@@ -107,6 +111,9 @@ func printAnswer(w io.Writer, ans standoff.Answer, styled bool) {
 		}
 		fmt.Fprintln(w, reach)
 		return
+	}
+	if c := oneLine(ans.Corrected); c != "" {
+		fmt.Fprintf(w, "Showing results for: %s\n\n", c)
 	}
 	if note := oneLine(ans.Note); note != "" && note != reach {
 		fmt.Fprintf(w, "%s\n\n", note)

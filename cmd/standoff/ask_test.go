@@ -167,3 +167,21 @@ func TestMarkPassage(t *testing.T) {
 		}
 	}
 }
+
+// TestAskRequestAndCorrection: a request the bot cannot do is told what it does instead,
+// and a misspelled question shows how it was read, on the command line and in the JSON.
+func TestAskRequestAndCorrection(t *testing.T) {
+	data := t.TempDir()
+	code, out, errOut := runCmd(t, "", "ask", "--data", data, "translate the jcpoa into farsi")
+	if code != 0 || !strings.Contains(out, "I only quote passages of the corpus") || strings.Contains(out, "does not cover") {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	code, out, errOut = runCmd(t, "", "ask", "--data", data, "centrifuge cascaed")
+	if code != 0 || !strings.Contains(out, "Showing results for: centrifuge cascade") {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	code, out, errOut = runCmd(t, "", "ask", "--data", data, "--json", "write me a poem about fordow")
+	if code != 0 || !strings.Contains(out, `"request":"I cannot do that`) || !strings.Contains(out, `"answered":false`) {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+}

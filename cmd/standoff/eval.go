@@ -11,8 +11,9 @@ import (
 )
 
 // cmdEval scores the questions of a TSV file: Recall@1, Recall@3 and MRR, and lists each
-// question whose passage was not among the first three; questions without gold must not
-// be answered, and those that were are counted and listed.
+// question whose passage was not among the first three, and each whose passage was but
+// that was labelled not answered; questions without gold must not be answered, and those
+// that were are counted and listed.
 func cmdEval(ctx context.Context, cf commonFlags, rest []string, stdout, stderr io.Writer) int {
 	today, err := cf.readToday()
 	if err != nil {
@@ -56,6 +57,10 @@ func cmdEval(ctx context.Context, cf commonFlags, rest []string, stdout, stderr 
 	if rep.Questions > 0 || rep.Unanswerable == 0 {
 		fmt.Fprintf(stdout, "questions  %d\nRecall@1   %.3f\nRecall@3   %.3f\nMRR        %.3f\nrefused    %d (%.1f%%)\n",
 			rep.Questions, rep.RecallAt1, rep.RecallAt3, rep.MRR, rep.Refused, 100*rep.RefusedRate)
+		fmt.Fprintf(stdout, "right passage in the first 3 but not answered  %d (%.1f%%)\n", rep.RightNotAnswered, 100*rep.RightNotAnsweredRate)
+		for _, m := range rep.Unlabelled {
+			fmt.Fprintf(stdout, "  line %d: %s\n    want %q; found at rank %d, labelled not answered\n", m.Line, m.Question, m.Gold, m.Rank)
+		}
 	}
 	if rep.Unanswerable > 0 {
 		fmt.Fprintf(stdout, "must not be answered  %d\nanswered anyway       %d (%.1f%%)\n",

@@ -284,7 +284,7 @@ func TestEvalText(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"Recall@1", "Recall@3", "MRR", "questions  25"} {
+	for _, want := range []string{"Recall@1", "Recall@3", "MRR", "questions  25", "right passage in the first 3 but not answered  "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("eval output lacks %q:\n%s", want, out)
 		}
@@ -420,6 +420,29 @@ func TestEvalQuestionsThatMustNotBeAnswered(t *testing.T) {
 				t.Errorf("%s: %.1f%% answered, want at most %.0f%%", tt.file, 100*rep.AnsweredAnywayRate, 100*tt.maxRate)
 			}
 		})
+	}
+}
+
+// TestEvalChatQuestions scores the member-style questions as a user runs `standoff eval`
+// on them, held to what the relevance floor fitted on them reaches (BENCHMARKS.md):
+// Recall@3, the questions whose passage was in the first three but that were labelled not
+// answered, and those that must not be answered but were.
+func TestEvalChatQuestions(t *testing.T) {
+	rep := evalReport(t, filepath.Join("..", "..", "testdata", "questions-chat.tsv"))
+	t.Logf("questions-chat.tsv: %d with gold, Recall@3 %.3f, right but not answered %d (%.1f%%); %d must not be answered, %d were (%.1f%%)",
+		rep.Questions, rep.RecallAt3, rep.RightNotAnswered, 100*rep.RightNotAnsweredRate, rep.Unanswerable, rep.AnsweredAnyway, 100*rep.AnsweredAnywayRate)
+	if rep.Questions < 300 || rep.Unanswerable < 100 {
+		t.Fatalf("read %d questions with gold and %d without", rep.Questions, rep.Unanswerable)
+	}
+	if rep.RecallAt3 < 0.895 || rep.RightNotAnsweredRate > 0.04 || rep.AnsweredAnywayRate > 0.12 {
+		for _, m := range rep.Unlabelled {
+			t.Logf("right but not answered, line %d: %s", m.Line, m.Question)
+		}
+		for _, m := range rep.Wrongly {
+			t.Logf("answered, line %d: %s (%s)", m.Line, m.Question, m.Top)
+		}
+		t.Errorf("Recall@3 %.3f (want ≥ 0.895), right but not answered %.1f%% (want ≤ 4%%), answered anyway %.1f%% (want ≤ 12%%)",
+			rep.RecallAt3, 100*rep.RightNotAnsweredRate, 100*rep.AnsweredAnywayRate)
 	}
 }
 

@@ -1,0 +1,189 @@
+package index
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/standoff-bot/standoff"
+)
+
+// TestChatWordsAreNotConcepts: a question asked in chat ("whats", "rn", "lol", "hey
+// bot", "can you tell me") is answered as its tidy form is, with the same first passage,
+// and none of its chat words is a concept.
+func TestChatWordsAreNotConcepts(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	ctx := context.Background()
+	pairs := []struct{ chat, tidy string }{
+		{"whats the e3", "what is the e3"},
+		{"whats snapback", "what is snapback"},
+		{"wats snapback even", "what is snapback"},
+		{"whats the snapback", "what is snapback"},
+		{"jcpoa stands for what", "what does jcpoa stand for"},
+		{"what does jcpoa stand for again", "what does jcpoa stand for"},
+		{"what is enrichment?", "enrichment"},
+		{"what is the NPT?", "NPT"},
+		{"hey bot whats the npt lol", "NPT"},
+		{"can you tell me what snapback is", "what is snapback"},
+		{"do you know who araghchi is", "who is araghchi"},
+		{"bro what is the jcpoa", "what is the jcpoa"},
+		{"ok and who is vance", "who is vance"},
+		{"waht is the jcpoa", "what is the jcpoa"},
+		{"who is raisi", "raisi"},
+	}
+	for _, tt := range pairs {
+		chat, err := ix.Answer(ctx, standoff.Request{Question: tt.chat})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tidy, err := ix.Answer(ctx, standoff.Request{Question: tt.tidy})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tidy.Answered || len(tidy.Results) == 0 {
+			t.Fatalf("%q is not answered; the test needs it answered", tt.tidy)
+		}
+		if !chat.Answered || len(chat.Results) == 0 || chat.Results[0].Doc != tidy.Results[0].Doc || chat.Results[0].Paragraph != tidy.Results[0].Paragraph {
+			t.Errorf("%q: answered %v, first %s; want it answered as %q is, with %s#%d", tt.chat, chat.Answered, first(chat), tt.tidy, tidy.Results[0].Doc, tidy.Results[0].Paragraph)
+		}
+	}
+	for _, q := range []string{"whats actually happened at natanz rn tbh", "ngl can you even tell me about fordow lol"} {
+		for _, c := range ix.readQuestion(q).concepts {
+			if c.date {
+				continue
+			}
+			if w := strings.ToLower(c.surface); w != "natanz" && w != "fordow" {
+				t.Errorf("%q: %q is a concept; only the site should be", q, c.surface)
+			}
+		}
+	}
+}
+
+func first(a standoff.Answer) string {
+	if len(a.Results) == 0 {
+		return "none"
+	}
+	return a.Results[0].Doc + "#" + strings.TrimSpace(a.Results[0].BestSentence)
+}
+
+// TestSynonymsMatchWholeTerms: a word stands for a synonym group only when it is one of
+// its terms as written, not when it shares a stem with one: "bomb" is not "bombing" (the
+// strike group), "using" is not "US".
+func TestSynonymsMatchWholeTerms(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	has := func(q, word, key string) bool {
+		for _, c := range ix.readQuestion(q).concepts {
+			if !strings.EqualFold(c.surface, word) {
+				continue
+			}
+			for _, a := range c.alts {
+				if a.key == key {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, tt := range []struct {
+		question, word, key string
+		want                bool
+	}{
+		{"how enriched does uranium need to be for a bomb", "bomb", ix.key("airstrike"), false},
+		{"who ordered the bombing of fordow", "bombing", ix.key("airstrike"), true},
+		{"how many strikes hit natanz", "strikes", ix.key("attack"), true},
+		{"what centrifuges is iran using", "using", ix.key("america"), false},
+		{"what did the US do", "US", ix.key("america"), true},
+		{"would iran water down its stockpile", "water", ix.key("dilute"), true},
+	} {
+		if got := has(tt.question, tt.word, tt.key); got != tt.want {
+			t.Errorf("%q: %q stands for %q: %v, want %v", tt.question, tt.word, tt.key, got, tt.want)
+		}
+	}
+	// What members asked: the enrichment a bomb needs is not the June 2025 airstrikes.
+	ans, err := ix.Answer(context.Background(), standoff.Request{Question: "how enriched does uranium need to be for a bomb", K: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range ans.Results {
+		if strings.Contains(r.Section, "Midnight Hammer") || strings.Contains(r.Text, "bunker-busting") {
+			t.Errorf("a bomb's enrichment is answered with the airstrikes: %s", first(ans))
+		}
+	}
+}
+
+// TestEnglishWordsAreNotCorrected: a correctly spelled English word the corpus lacks is
+// not read as a corpus word one letter away ("weather" as "water", "leading" as
+// "leaving", "iron" as "Iran"), while misspellings still are, and the answer says how it
+// read them.
+func TestEnglishWordsAreNotCorrected(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	ctx := context.Background()
+	for _, q := range []string{"what's the weather in tehran", "what is the iron dome", "who is leading the talks"} {
+		for _, c := range ix.readQuestion(q).concepts {
+			if c.corrected {
+				t.Errorf("%q: %q is corrected; it is spelled right", q, c.surface)
+			}
+			for _, a := range c.alts {
+				if a.correction && !sameWord(c.alts[0].key, a.key) {
+					t.Errorf("%q: %q read as %q", q, c.surface, a.key)
+				}
+			}
+		}
+		ans, err := ix.Answer(ctx, standoff.Request{Question: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Corrected != "" {
+			t.Errorf("%q: shown as %q", q, ans.Corrected)
+		}
+	}
+	for _, tt := range []struct{ question, corrected string }{
+		{"who is grosi", "who is Grossi"},
+		{"centrifuge cascaed", "centrifuge cascade"},
+		{"Natans enrichment plant", "Natanz enrichment plant"},
+	} {
+		ans, err := ix.Answer(ctx, standoff.Request{Question: tt.question})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ans.Answered || ans.Corrected != tt.corrected {
+			t.Errorf("%q: answered %v, corrected %q; want answered, %q", tt.question, ans.Answered, ans.Corrected, tt.corrected)
+		}
+	}
+	if !isEnglishWord("Weather") || isEnglishWord("grosi") {
+		t.Error("the English word list is not read")
+	}
+}
+
+// TestRequestsAreToldWhatTheBotDoes: a request the bot cannot do (write, translate,
+// remind, summarise the news, an opinion) or a question about the bot itself is not
+// answered from the corpus, though it names the corpus's terms; the answer says what the
+// bot does instead. A question that merely starts like one is answered.
+func TestRequestsAreToldWhatTheBotDoes(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	ctx := context.Background()
+	for _, q := range []string{
+		"write me a poem about fordow", "can you translate the jcpoa into farsi",
+		"remind me when the next iaea report comes out", "summarise the news about iran today",
+		"what's in the news today about iran", "do you think iran should have nukes",
+		"hey bot, draw a map of iran's nuclear sites", "who made you", "test",
+		"should the us bomb iran again", "is israel right to strike iran",
+	} {
+		ans, err := ix.Answer(ctx, standoff.Request{Question: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Answered || len(ans.Results) != 0 || ans.Request != requestNote {
+			t.Errorf("%q: answered %v, %d results, request %q; want the request note alone", q, ans.Answered, len(ans.Results), ans.Request)
+		}
+	}
+	for _, q := range []string{"who wrote resolution 2231", "when did the e3 write to the security council", "what is the latest news on snapback", "what should iran do to show good faith"} {
+		ans, err := ix.Answer(ctx, standoff.Request{Question: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Request != "" {
+			t.Errorf("%q is read as a request", q)
+		}
+	}
+}
