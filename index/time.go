@@ -516,10 +516,13 @@ func mustDate(s string) corpus.Date {
 }
 
 // order puts first the passages that answer and are eligible: for a question about the
-// present, the newest first; for one about what happened, the earliest first (a
-// passage's own date before an inherited one, in both); for a period, in the order they
-// had. The others follow in their order.
-func (v timeView) order(ix *Index, cands []candidate) []candidate {
+// present, the newest first; for one about what happened, in date order (a passage's own
+// date before an inherited one, in both); for a period, in the order they had. The
+// others follow in their order. A question about what happened that names no period
+// shows its latest events first, page by page of k, each page in date order: "what
+// happened at Fordow", asked in 2026, opens with the strikes of June 2025, not with
+// 2009, and the next page goes back in time.
+func (v timeView) order(ix *Index, cands []candidate, k int) []candidate {
 	var first, rest []candidate
 	for _, c := range cands {
 		if v.first[c.passage] {
@@ -531,6 +534,12 @@ func (v timeView) order(ix *Index, cands []candidate) []candidate {
 	switch {
 	case v.ask.present || v.ask.toToday() && !v.ask.history:
 		sort.SliceStable(first, func(i, j int) bool { return ix.newer(first[i].passage, first[j].passage) })
+	case v.ask.history && v.ask.period == nil && k > 0 && len(first) > k:
+		sort.SliceStable(first, func(i, j int) bool { return ix.newer(first[i].passage, first[j].passage) })
+		for page := first; len(page) > 0; page = page[min(k, len(page)):] {
+			p := page[:min(k, len(page))]
+			sort.SliceStable(p, func(i, j int) bool { return ix.earlier(p[i].passage, p[j].passage) })
+		}
 	case v.ask.history:
 		sort.SliceStable(first, func(i, j int) bool { return ix.earlier(first[i].passage, first[j].passage) })
 	}
