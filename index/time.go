@@ -88,9 +88,11 @@ func (t timeAsk) toToday() bool {
 	return t.period != nil && !t.period.to.Before(t.today.First())
 }
 
-// overlaps tells whether a date shares a day with the period.
-func (p period) overlaps(d corpus.Date) bool {
-	return !d.IsZero() && !d.First().After(p.to) && !d.Last().Before(p.from)
+// holds tells whether every day of a date lies in the period: a passage dated 2026 does
+// not say that its facts happened in November 2026, nor one dated June 2025 that they
+// happened on 22 June.
+func (p period) holds(d corpus.Date) bool {
+	return !d.IsZero() && !d.First().Before(p.from) && !d.Last().After(p.to)
 }
 
 // label names the period for a reader: "in 2026", "in November 2026", "on 3 June 2025",
@@ -458,7 +460,7 @@ func (ix *Index) readTimeAnswer(ctx context.Context, t timeAsk, p plan, ranked [
 	for _, i := range answering {
 		c := ranked[i]
 		d := ix.dates[c.passage]
-		if t.present && ix.datesFacts && d.IsZero() || t.period != nil && !t.period.overlaps(d) {
+		if t.present && ix.datesFacts && d.IsZero() || t.period != nil && !t.period.holds(d) {
 			continue
 		}
 		eligible = append(eligible, c.passage)
@@ -572,14 +574,14 @@ func (ix *Index) datedCandidates(ctx context.Context, t timeAsk, p plan) ([]cand
 	return ix.searchDated(ctx, reqs)
 }
 
-// periodQueries find the passages whose date shares a day with a period: it starts by
-// the period's end and ends after its start.
+// periodQueries find the passages whose date lies in a period (see holds): it starts on
+// or after the period's start and ends on or before its end.
 func periodQueries(p period) []query.Query {
 	from, to := dayNumber(p.from), dayNumber(p.to)
 	yes := true
-	starts := bleve.NewNumericRangeInclusiveQuery(nil, &to, nil, &yes)
+	starts := bleve.NewNumericRangeInclusiveQuery(&from, nil, &yes, nil)
 	starts.SetField(fieldDateStart)
-	ends := bleve.NewNumericRangeInclusiveQuery(&from, nil, &yes, nil)
+	ends := bleve.NewNumericRangeInclusiveQuery(nil, &to, nil, &yes)
 	ends.SetField(fieldDateEnd)
 	return []query.Query{starts, ends}
 }
