@@ -25,7 +25,8 @@ import (
 //
 // Among the passages that answer such a question, those dated in the period it names
 // come first; for a question about the present, the newest first; for one about what
-// happened, the earliest first. A passage's own date ("28 February 2026: …") counts
+// happened, in date order (without a period, the latest events first, page by page;
+// see order). A passage's own date ("28 February 2026: …") counts
 // before one it inherits from a reference document (a glossary's or timeline's
 // published date says when it was written, not when its facts happened). In a corpus
 // that dates most of its passages, a question about the present is not answered from an

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,22 +13,7 @@ import (
 // read against today, k passages each, and returns the answers by question.
 func askDefault(t *testing.T, today string, k string, qs ...string) map[string]standoff.Answer {
 	t.Helper()
-	code, out, errOut := runCmd(t, strings.Join(qs, "\n")+"\n", "ask", "--json", "--data", t.TempDir(), "--today", today, "-k", k, "-")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	got := map[string]standoff.Answer{}
-	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-		var ans standoff.Answer
-		if err := json.Unmarshal([]byte(l), &ans); err != nil {
-			t.Fatalf("%v: %s", err, l)
-		}
-		got[ans.Question] = ans
-	}
-	if len(got) != len(qs) {
-		t.Fatalf("%d answers for %d questions:\n%s", len(got), len(qs), out)
-	}
-	return got
+	return askAll(t, qs, "--today", today, "-k", k)
 }
 
 // TestDefaultCorpusAboutTime asks the embedded default corpus, as a member would in
