@@ -120,6 +120,39 @@ func TestPassagesOfDefault(t *testing.T) {
 	}
 }
 
+// TestDefaultCorpusIsDated: every passage of the default corpus carries a date, the
+// seed article's included; every timeline entry its own; none after the last day the
+// corpus covers, and some on it.
+func TestDefaultCorpusIsDated(t *testing.T) {
+	c, err := Load(t.Context(), Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const last = "2026-06-30"
+	newest, docs := "", map[string]int{}
+	for _, p := range c.Passages() {
+		docs[p.Doc]++
+		if _, err := ParseDate(p.Date); err != nil || p.Date == "" {
+			t.Errorf("passage %s has no date (%q)", p.ID, p.Date)
+		}
+		if p.Kind == KindTimeline && !p.DateOwn {
+			t.Errorf("timeline passage %s does not open with its date: %.60q", p.ID, p.Text)
+		}
+		if p.Date > last {
+			t.Errorf("passage %s is dated %s, after %s", p.ID, p.Date, last)
+		}
+		newest = max(newest, p.Date)
+	}
+	if newest != last {
+		t.Errorf("newest passage dated %q, want %s", newest, last)
+	}
+	for _, doc := range []string{"iran-us-standoff", "timeline"} {
+		if docs[doc] == 0 {
+			t.Errorf("no passage of %s", doc)
+		}
+	}
+}
+
 func TestFingerprint(t *testing.T) {
 	base := fstest.MapFS{
 		"a.md":         {Data: []byte("---\ntitle: A\n---\n\nText of A.\n")},

@@ -180,7 +180,7 @@ func (ix *Index) Answer(ctx context.Context, req standoff.Request) (standoff.Ans
 	}
 	cands = ix.diversify(ix.dedupe(cands), pinned)
 	if t.asks() && answered {
-		cands = tv.order(ix, cands)
+		cands = tv.order(ix, cands, k)
 	}
 	if !answered {
 		ans.Suggestions = ix.suggest(p)

@@ -25,7 +25,8 @@ import (
 //
 // Among the passages that answer such a question, those dated in the period it names
 // come first; for a question about the present, the newest first; for one about what
-// happened, the earliest first. A passage's own date ("28 February 2026: …") counts
+// happened, in date order (without a period, the latest events first, page by page;
+// see order). A passage's own date ("28 February 2026: …") counts
 // before one it inherits from a reference document (a glossary's or timeline's
 // published date says when it was written, not when its facts happened). In a corpus
 // that dates most of its passages, a question about the present is not answered from an
@@ -88,9 +89,11 @@ func (t timeAsk) toToday() bool {
 	return t.period != nil && !t.period.to.Before(t.today.First())
 }
 
-// overlaps tells whether a date shares a day with the period.
-func (p period) overlaps(d corpus.Date) bool {
-	return !d.IsZero() && !d.First().After(p.to) && !d.Last().Before(p.from)
+// holds tells whether every day of a date lies in the period: a passage dated 2026 does
+// not say that its facts happened in November 2026, nor one dated June 2025 that they
+// happened on 22 June.
+func (p period) holds(d corpus.Date) bool {
+	return !d.IsZero() && !d.First().Before(p.from) && !d.Last().After(p.to)
 }
 
 // label names the period for a reader: "in 2026", "in November 2026", "on 3 June 2025",
@@ -458,7 +461,7 @@ func (ix *Index) readTimeAnswer(ctx context.Context, t timeAsk, p plan, ranked [
 	for _, i := range answering {
 		c := ranked[i]
 		d := ix.dates[c.passage]
-		if t.present && ix.datesFacts && d.IsZero() || t.period != nil && !t.period.overlaps(d) {
+		if t.present && ix.datesFacts && d.IsZero() || t.period != nil && !t.period.holds(d) {
 			continue
 		}
 		eligible = append(eligible, c.passage)
@@ -516,10 +519,13 @@ func mustDate(s string) corpus.Date {
 }
 
 // order puts first the passages that answer and are eligible: for a question about the
-// present, the newest first; for one about what happened, the earliest first (a
-// passage's own date before an inherited one, in both); for a period, in the order they
-// had. The others follow in their order.
-func (v timeView) order(ix *Index, cands []candidate) []candidate {
+// present, the newest first; for one about what happened, in date order (a passage's own
+// date before an inherited one, in both); for a period, in the order they had. The
+// others follow in their order. A question about what happened that names no period
+// shows its latest events first, page by page of k, each page in date order: "what
+// happened at Fordow", asked in 2026, opens with the strikes of June 2025, not with
+// 2009, and the next page goes back in time.
+func (v timeView) order(ix *Index, cands []candidate, k int) []candidate {
 	var first, rest []candidate
 	for _, c := range cands {
 		if v.first[c.passage] {
@@ -531,6 +537,12 @@ func (v timeView) order(ix *Index, cands []candidate) []candidate {
 	switch {
 	case v.ask.present || v.ask.toToday() && !v.ask.history:
 		sort.SliceStable(first, func(i, j int) bool { return ix.newer(first[i].passage, first[j].passage) })
+	case v.ask.history && v.ask.period == nil && k > 0 && len(first) > k:
+		sort.SliceStable(first, func(i, j int) bool { return ix.newer(first[i].passage, first[j].passage) })
+		for page := first; len(page) > 0; page = page[min(k, len(page)):] {
+			p := page[:min(k, len(page))]
+			sort.SliceStable(p, func(i, j int) bool { return ix.earlier(p[i].passage, p[j].passage) })
+		}
 	case v.ask.history:
 		sort.SliceStable(first, func(i, j int) bool { return ix.earlier(first[i].passage, first[j].passage) })
 	}
@@ -563,14 +575,14 @@ func (ix *Index) datedCandidates(ctx context.Context, t timeAsk, p plan) ([]cand
 	return ix.searchDated(ctx, reqs)
 }
 
-// periodQueries find the passages whose date shares a day with a period: it starts by
-// the period's end and ends after its start.
+// periodQueries find the passages whose date lies in a period (see holds): it starts on
+// or after the period's start and ends on or before its end.
 func periodQueries(p period) []query.Query {
 	from, to := dayNumber(p.from), dayNumber(p.to)
 	yes := true
-	starts := bleve.NewNumericRangeInclusiveQuery(nil, &to, nil, &yes)
+	starts := bleve.NewNumericRangeInclusiveQuery(&from, nil, &yes, nil)
 	starts.SetField(fieldDateStart)
-	ends := bleve.NewNumericRangeInclusiveQuery(&from, nil, &yes, nil)
+	ends := bleve.NewNumericRangeInclusiveQuery(nil, &to, nil, &yes)
 	ends.SetField(fieldDateEnd)
 	return []query.Query{starts, ends}
 }

@@ -17,7 +17,15 @@ var datedCorpus = filepath.Join("..", "..", "testdata", "dated")
 // today, and returns the answers by question.
 func askDated(t *testing.T, today string, qs ...string) map[string]standoff.Answer {
 	t.Helper()
-	code, out, errOut := runCmd(t, strings.Join(qs, "\n")+"\n", "ask", "--json", "--corpus", datedCorpus, "--data", t.TempDir(), "--today", today, "-")
+	return askAll(t, qs, "--corpus", datedCorpus, "--today", today)
+}
+
+// askAll asks questions with standoff ask --json and the given flags, in a data folder
+// of their own, and returns the answers by question.
+func askAll(t *testing.T, qs []string, flags ...string) map[string]standoff.Answer {
+	t.Helper()
+	args := append([]string{"ask", "--json", "--data", t.TempDir()}, flags...)
+	code, out, errOut := runCmd(t, strings.Join(qs, "\n")+"\n", append(args, "-")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
