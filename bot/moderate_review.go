@@ -335,7 +335,7 @@ func (m *Moderation) PostProposals(ctx context.Context, ps []watch.Proposal) {
 	defer cancel()
 	send := func(ms *discordgo.MessageSend) {
 		ms.AllowedMentions = noMentions()
-		err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+		err := restPolicy{}.do(ctx, restCall{deadline: time.Now().Add(messageWindow)}, func(opts ...discordgo.RequestOption) error {
 			_, err := m.rest.ChannelMessageSendComplex(m.cfg.ReviewChannelID, ms, opts...)
 			return err
 		})
