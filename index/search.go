@@ -252,6 +252,10 @@ func (ix *Index) correctedQuestion(question string, p plan, results []standoff.R
 // answers tells whether the first passages of a ranking clear the relevance floor; for
 // a related text, a passage holding two of its concepts weighing floorRelated of them
 // all also does.
+// floorStranger is the share of a question's weight from which a name the corpus does not
+// have, missing from the first passage, means the question is not answered.
+const floorStranger = 0.25
+
 func (p plan) answers(ranked []candidate, related bool) bool {
 	return p.answersAt(ranked, related, defaultWeights.floor)
 }
@@ -271,7 +275,21 @@ func (p plan) answersAt(ranked []candidate, related bool, f floor) bool {
 	if total == 0 {
 		return false
 	}
+	// A name the corpus has never seen ("dimona", "libya", "kn-23"), not an English word,
+	// that weighs much of the question: the question is about something else.
+	stranger := -1
+	for i, c := range p.concepts {
+		if c.quoted || c.isPhrase() || c.date || c.known && !c.corrected || len(c.surface) < 4 || isEnglishWord(c.surface) {
+			continue
+		}
+		if c.idf >= floorStranger*total && (stranger < 0 || c.idf > p.concepts[stranger].idf) {
+			stranger = i
+		}
+	}
 	for _, c := range ranked[:min(floorDepth, len(ranked))] {
+		if stranger >= 0 && !p.bare && !(stranger < len(c.match.found) && c.match.found[stranger]) {
+			continue
+		}
 		weight, words := p.floorWeight(c.match, f)
 		cov := weight / total
 		if (words >= 2 || p.bare) && (cov >= f.coverage || cov >= f.covered && unknown <= f.unknown*total) {
