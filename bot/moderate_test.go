@@ -550,7 +550,16 @@ func TestCorpusModeration(t *testing.T) {
 		for range 2 {
 			h.ask(t, alice, "what is the zorblax treaty?")
 		}
-		_, p := h.corpusCmd(t, modPerm, "gaps", discordtest.Opt{Name: "days", Value: 7})
+		// The question log is written after the reply goes out: look until both asks are
+		// in it (a loaded machine may take a moment), then check.
+		var p discordtest.Payload
+		for deadline := time.Now().Add(20 * time.Second); ; {
+			_, p = h.corpusCmd(t, modPerm, "gaps", discordtest.Opt{Name: "days", Value: 7})
+			if len(p.Embeds) > 0 && strings.Contains(p.Embeds[0].Description, "**2×** what is the zorblax treaty?") || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 		if len(p.Embeds) == 0 || !strings.Contains(p.Embeds[0].Description, "**2×** what is the zorblax treaty?") {
 			t.Errorf("gaps:\n%s", p.Sprint())
 		}
