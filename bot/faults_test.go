@@ -384,7 +384,7 @@ func TestMalformedInteractionsDoNotPanic(t *testing.T) {
 			"member": map[string]any{"user": map[string]any{"id": alice.ID, "username": alice.Name}, "permissions": "0"}}
 	}
 	command := base("1578100000000000001", 2) // no data
-	button := base("1578100000000000002", 3) // no data
+	button := base("1578100000000000002", 3)  // no data
 	for _, ev := range []map[string]any{command, button} {
 		if err := h.srv.Dispatch("INTERACTION_CREATE", ev); err != nil {
 			t.Fatal(err)
