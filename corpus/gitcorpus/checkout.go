@@ -63,12 +63,13 @@ func (r *Repo) checkout(from plumbing.Hash, files []treeFile) error {
 	}
 	// A folder of the new tree where a file of the old one was, or the reverse, is
 	// replaced: the tree says what the folder holds.
+	root, err := os.OpenRoot(r.cfg.Dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
 	for _, f := range files {
-		same, err := r.sameOnDisk(f)
-		if err != nil {
-			return err
-		}
-		if same {
+		if r.sameOnDisk(root, f) {
 			continue
 		}
 		data, err := r.blob(f.hash)
@@ -91,45 +92,20 @@ func filePerm(m filemode.FileMode) os.FileMode {
 	return 0o600
 }
 
-// sameOnDisk reports whether the work tree holds file f already: a regular file (not a
-// link) with its content and permission.
-func (r *Repo) sameOnDisk(f treeFile) (bool, error) {
-	full := filepath.Join(r.cfg.Dir, filepath.FromSlash(f.path))
+// sameOnDisk reports whether the work tree (opened as root) holds file f already: a
+// regular file, reached through real folders and not a link, with its content and
+// permission.
+func (r *Repo) sameOnDisk(root *os.Root, f treeFile) bool {
 	for d := path.Dir(f.path); d != "."; d = path.Dir(d) {
 		if info, err := os.Lstat(filepath.Join(r.cfg.Dir, filepath.FromSlash(d))); err != nil || !info.IsDir() {
-			return false, nil
+			return false
 		}
 	}
-	info, err := os.Lstat(full)
-	if err != nil || !info.Mode().IsRegular() || info.Size() != f.size || info.Mode().Perm() != filePerm(f.mode) {
-		return false, nil
+	data, info, err := corpusfs.ReadRegular(root, f.path, f.size)
+	if err != nil || info.Mode().Perm() != filePerm(f.mode) {
+		return false
 	}
-	h, err := hashFile(full, f.size)
-	if err != nil {
-		return false, nil
-	}
-	return h == f.hash, nil
-}
-
-// hashFile returns the git blob hash of the regular file at full, at most max bytes.
-func hashFile(full string, max int64) (plumbing.Hash, error) {
-	f, err := os.OpenFile(full, os.O_RDONLY|noFollowFlags, 0)
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	if !info.Mode().IsRegular() || info.Size() > max {
-		return plumbing.ZeroHash, corpusfs.ErrNotRegular
-	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return plumbing.ZeroHash, err
-	}
-	return plumbing.ComputeHash(plumbing.BlobObject, data), nil
+	return plumbing.ComputeHash(plumbing.BlobObject, data) == f.hash
 }
 
 // blob reads the content of blob h.

@@ -31,7 +31,3 @@ func lockFile(p string) (func(), error) {
 		f.Close()
 	}, nil
 }
-
-// noFollowFlags open a file without following a link in its last part, and without
-// blocking on a FIFO.
-const noFollowFlags = unix.O_NOFOLLOW | unix.O_NONBLOCK
