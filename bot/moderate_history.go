@@ -159,20 +159,19 @@ func (m *Moderation) SyncNow(ctx context.Context) (bool, error) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	res, err := repo.Sync(ctx)
-	if err != nil {
-		return false, err
-	}
+	// A refused sync may still have moved to the remote's newest safe commit: the
+	// corpus is refreshed whenever it changed, and the refusal reported all the same.
+	res, serr := repo.Sync(ctx)
 	if !res.Changed {
-		return false, nil
+		return false, serr
 	}
 	out, err := m.refreshLocked(ctx, curate.Recording{Who: syncActor, Command: "sync", Found: syncActor})
 	if err != nil {
-		return true, fmt.Errorf("refresh after a sync: %w", err)
+		return true, errors.Join(serr, fmt.Errorf("refresh after a sync: %w", err))
 	}
 	m.log.Info("corpus synced from its remote", "from", res.From, "to", res.To, "added", len(out.Changes.Added),
 		"updated", len(out.Changes.Updated), "removed", len(out.Changes.Removed))
-	return true, nil
+	return true, serr
 }
 
 // RunSync polls the corpus's remote every interval until ctx is done; each look is

@@ -357,3 +357,39 @@ func TestIndexIsReplacedNotRewritten(t *testing.T) {
 		t.Error("the index did not change with the commit")
 	}
 }
+
+// TestRefusedTipStillTakesTheSafeCommitsBeforeIt: a folder behind a remote whose newest
+// commit is unsafe takes the safe commits before it (a bot started afresh, or one that
+// missed a sync, must not serve an older corpus than the remote's last good one), and the
+// refusal is still reported.
+func TestRefusedTipStillTakesTheSafeCommitsBeforeIt(t *testing.T) {
+	ctx := context.Background()
+	url, bare := newRemote(t)
+	open(t, newFolder(t, seed), url)
+	dirB := newFolder(t, nil)
+	b := open(t, dirB, url)
+	safe := gittest.PushRaw(t, bare, DefaultBranch, []gittest.Entry{{Name: "new.md", Mode: filemode.Regular, Data: "---\ntitle: New\n---\n\nNew.\n"}})
+	gittest.PushRaw(t, bare, DefaultBranch, []gittest.Entry{{Name: "aux.md", Mode: filemode.Regular, Data: "x"}})
+
+	res, err := b.Sync(ctx)
+	if !errors.Is(err, ErrUnsafeTree) {
+		t.Fatalf("sync: got %v, want an unsafe tree refused", err)
+	}
+	if got := b.Head(); got != safe.String() {
+		t.Errorf("at %s, want the safe commit %s", short(got), short(safe.String()))
+	}
+	if !res.Changed || res.To != safe.String() {
+		t.Errorf("result %+v, want a change to the safe commit", res)
+	}
+	if _, ok := read(t, dirB, "new.md"); !ok {
+		t.Error("new.md, from the safe commit, is missing")
+	}
+	if _, ok := read(t, dirB, "aux.md"); ok {
+		t.Error("aux.md, from the refused commit, was checked out")
+	}
+	// Again: still refused, nothing moves, nothing changes.
+	res, err = b.Sync(ctx)
+	if !errors.Is(err, ErrUnsafeTree) || res.Changed || b.Head() != safe.String() {
+		t.Errorf("second sync: %+v, %v, at %s", res, err, short(b.Head()))
+	}
+}

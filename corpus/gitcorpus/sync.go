@@ -115,6 +115,9 @@ func (r *Repo) syncLocked(ctx context.Context) (SyncResult, error) {
 	if tip != head {
 		if _, err := r.checkTree(tip); err != nil {
 			r.log.Warn("the corpus remote's branch is refused; serving the corpus as it is", "err", err)
+			if aerr := r.advanceSafe(head, tip, &res); aerr != nil {
+				return res, fmt.Errorf("sync: %w", errors.Join(err, aerr))
+			}
 			return res, fmt.Errorf("sync: %w", err)
 		}
 	}
@@ -530,4 +533,38 @@ func shapeConflict(t *object.Tree, p string, gone bool) bool {
 		}
 	}
 	return false
+}
+
+// advanceSafe is the part of a refused fast-forward that is safe: when head is behind the
+// refused tip, the work tree moves to the newest safe commit between them (the commits
+// that came before the unsafe one), so that a folder that was behind, or fresh, does not
+// miss them. res records the move; nothing moves when there is no such commit.
+func (r *Repo) advanceSafe(head, tip plumbing.Hash, res *SyncResult) error {
+	if head.IsZero() {
+		return nil
+	}
+	behind, err := r.isAncestor(head, tip)
+	if err != nil || !behind {
+		return err
+	}
+	good, err := r.lastSafe(tip)
+	if err != nil || good == head {
+		return nil
+	}
+	if ok, err := r.isAncestor(head, good); err != nil || !ok {
+		return err
+	}
+	if err := r.setTracking(good); err != nil {
+		return err
+	}
+	if err := r.moveTo(head, good); err != nil {
+		return err
+	}
+	r.log.Info("corpus fast-forwarded from its remote to the newest safe commit", "from", short(head.String()), "to", short(good.String()))
+	changed, err := r.treeChanged(head, good)
+	if err != nil {
+		return err
+	}
+	res.To, res.Changed = good.String(), changed
+	return nil
 }
