@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -50,14 +51,24 @@ func (a Article) Paragraphs() int {
 // contentType is the page's Content-Type, for its charset; pageURL is where it came from,
 // or empty for an uploaded file.
 func ExtractHTML(data []byte, contentType, pageURL string) (Article, error) {
+	return extractHTML(newReading(context.Background()), data, contentType, pageURL)
+}
+
+// extractHTML is ExtractHTML as part of the reading r: it stops once r does, between
+// its steps and while the page is parsed; readability's extraction cannot be stopped, but
+// the limits that checkHTMLShape applies keep it short.
+func extractHTML(r *reading, data []byte, contentType, pageURL string) (Article, error) {
 	text, err := decodeText(data, contentType)
 	if err != nil {
 		return Article{}, refuse("the page's text encoding cannot be read", err)
 	}
-	if err := checkHTMLShape(text); err != nil {
+	if err := checkHTMLShape(r, text); err != nil {
 		return Article{}, err
 	}
-	doc, err := html.Parse(strings.NewReader(text))
+	doc, err := html.Parse(stoppableReader{strings.NewReader(text), r})
+	if p := r.stopped(); p != nil {
+		return Article{}, *p
+	}
 	if err != nil {
 		return Article{}, refuse("the page is not readable HTML", err)
 	}
@@ -82,6 +93,9 @@ func ExtractHTML(data []byte, contentType, pageURL string) (Article, error) {
 	}
 	if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
 		a.Published = t.Format(time.DateOnly)
+	}
+	if r.done(1) { // readability cannot be stopped: the reading may have ended meanwhile
+		return Article{}, *r.stopped()
 	}
 	w := &blockWalker{}
 	w.walk(art.Node)

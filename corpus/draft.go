@@ -59,9 +59,9 @@ func NewDraft(ctx context.Context, p *Parser, c *Corpus, src Source, today time.
 		p = NewParser(1, 0)
 	}
 	var d Draft
-	err := p.run(ctx, func() error {
+	err := p.run(ctx, func(r *reading) error {
 		var err error
-		d, err = newDraft(c, src, today)
+		d, err = newDraft(r, c, src, today)
 		return err
 	})
 	if err != nil {
@@ -71,8 +71,8 @@ func NewDraft(ctx context.Context, p *Parser, c *Corpus, src Source, today time.
 }
 
 // newDraft is NewDraft without its bounds of time and concurrency.
-func newDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
-	data, ext, err := documentBytes(src)
+func newDraft(r *reading, c *Corpus, src Source, today time.Time) (Draft, error) {
+	data, ext, err := documentBytes(r, src)
 	if err != nil {
 		return Draft{}, err
 	}
@@ -82,7 +82,7 @@ func newDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
 		base := path.Base(strings.ReplaceAll(src.Name, `\`, "/"))
 		name = strings.TrimSuffix(base, path.Ext(base)) + ext // page.html is read as page.md
 	}
-	doc, err := ParseDocument(name, data)
+	doc, err := parseDocument(r, name, data)
 	if err != nil {
 		var p Problem
 		if errors.As(err, &p) {
@@ -111,6 +111,9 @@ func newDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
 	// The same bytes read the same wherever they are: only the id and path change.
 	d.Doc = doc
 	d.Doc.ID, d.Doc.Path = d.ID, d.Path
+	if p := r.stopped(); p != nil {
+		return Draft{}, *p
+	}
 	d.Similar = NearDuplicates(d.Doc, c.Documents, NearDuplicateThreshold)
 	return d, nil
 }
@@ -124,17 +127,17 @@ func (p Problem) problemText() string {
 }
 
 // documentBytes turns a source into the bytes of a corpus document and its extension.
-func documentBytes(src Source) ([]byte, string, error) {
+func documentBytes(r *reading, src Source) ([]byte, string, error) {
 	kind, err := sourceKind(src)
 	if err != nil {
 		return nil, "", err
 	}
 	if kind == "html" {
-		a, err := ExtractHTML(src.Data, src.ContentType, src.URL)
+		a, err := extractHTML(r, src.Data, src.ContentType, src.URL)
 		if err != nil {
 			return nil, "", err
 		}
-		md, err := a.Markdown()
+		md, err := a.markdown(r)
 		return md, ".md", err
 	}
 	text, err := decodeText(src.Data, src.ContentType)
@@ -152,7 +155,7 @@ func documentBytes(src Source) ([]byte, string, error) {
 		return []byte(text), ext, nil // an upload is kept as it is
 	}
 	// A page: read it as the corpus would, and write it with its address.
-	doc, err := ParseDocument("page"+ext, []byte(text))
+	doc, err := parseDocument(r, "page"+ext, []byte(text))
 	if err != nil {
 		var p Problem
 		if errors.As(err, &p) {
@@ -162,7 +165,7 @@ func documentBytes(src Source) ([]byte, string, error) {
 	}
 	a := articleFromDocument(doc)
 	a.URL = src.URL
-	md, err := a.Markdown()
+	md, err := a.markdown(r)
 	return md, ".md", err
 }
 

@@ -53,7 +53,7 @@ const (
 
 // checkSize refuses a document larger than MaxDocumentBytes, or with more non-blank
 // lines than could make MaxParagraphs paragraphs of a few lines each.
-func checkSize(data []byte) *Problem {
+func checkSize(r *reading, data []byte) *Problem {
 	if len(data) > MaxDocumentBytes {
 		return &Problem{Reason: fmt.Sprintf("too large: %s, over the %s limit", Size(int64(len(data))), Size(MaxDocumentBytes))}
 	}
@@ -62,6 +62,9 @@ func checkSize(data []byte) *Problem {
 	}
 	lines := 0
 	for n, rest := 0, data; len(rest) > 0; n++ {
+		if r.done(1) {
+			return r.stopped()
+		}
 		line := rest
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
 			line, rest = rest[:i], rest[i+1:]
@@ -90,7 +93,7 @@ func checkParagraphs(n int) *Problem {
 // list markers and indentation, two columns a level), a line over MaxLineBytes, or a
 // block of lines without a blank one over MaxBlockBytes. firstLine is the line of the
 // file the body starts on.
-func checkMarkdownShape(body []byte, firstLine int) *Problem {
+func checkMarkdownShape(r *reading, body []byte, firstLine int) *Problem {
 	block, markup, work, blocks, lines := 0, 0, 0, 0, 0
 	for n := 0; len(body) > 0; n++ {
 		line := body
@@ -101,6 +104,9 @@ func checkMarkdownShape(body []byte, firstLine int) *Problem {
 		}
 		if len(line) > MaxLineBytes {
 			return &Problem{Line: firstLine + n, Reason: fmt.Sprintf("a line is longer than %s", Size(MaxLineBytes))}
+		}
+		if r.done(1 + len(line)/64) {
+			return r.stopped()
 		}
 		if len(bytes.TrimSpace(line)) == 0 {
 			block, markup = 0, 0
@@ -181,8 +187,8 @@ func lineNesting(line []byte) int {
 // MaxHTMLElements elements or whose elements nest deeper than MaxHTMLDepth (counting
 // only the elements that are closed: HTML leaves many open): the HTML parser and the
 // article extraction take time and memory that grow faster than the page on those.
-func checkHTMLShape(text string) error {
-	z := html.NewTokenizer(strings.NewReader(text))
+func checkHTMLShape(r *reading, text string) error {
+	z := html.NewTokenizer(stoppableReader{strings.NewReader(text), r})
 	z.SetMaxBuf(MaxDocumentBytes)
 	elements := 0
 	var open []string
@@ -191,6 +197,9 @@ func checkHTMLShape(text string) error {
 		case html.ErrorToken:
 			if z.Err() == io.EOF {
 				return nil
+			}
+			if p := r.stopped(); p != nil {
+				return *p
 			}
 			return refuse("the page is not readable HTML", z.Err())
 		case html.StartTagToken:
@@ -232,9 +241,10 @@ func voidElement(name string) bool {
 }
 
 // Parser reads documents under the limits, at most a few at a time and each within a
-// deadline: a document that takes longer is refused, and the work on it, which cannot
-// be interrupted, still holds its place, so that hostile documents cannot pile up. It is
-// safe for concurrent use; its zero value is not usable: call NewParser.
+// deadline: a document that takes longer is refused, and its reading stops then (it is
+// looked at every few thousand steps), so that hostile documents can neither pile up
+// nor keep a core busy after their refusal. It is safe for concurrent use; its zero
+// value is not usable: call NewParser.
 type Parser struct {
 	sem     chan struct{}
 	timeout time.Duration
@@ -258,44 +268,64 @@ var (
 	errSlow = errors.New("parse: deadline exceeded")
 )
 
-// run runs fn in a slot of the parser, within the parser's time-out and ctx. A panic in
-// fn is an error. When the time runs out first, run returns a refusal at once and fn
-// goes on to its end in its slot, its results unused.
-func (p *Parser) run(ctx context.Context, fn func() error) error {
+// run runs fn, in the calling goroutine, in a slot of the parser, as a reading under
+// the parser's time-out and ctx (see read). Waiting for a slot counts against the time.
+func (p *Parser) run(ctx context.Context, fn func(r *reading) error) error {
+	wait, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	if wait.Err() == nil {
+		select {
+		case p.sem <- struct{}{}:
+			defer func() { <-p.sem }()
+		case <-wait.Done():
+			return refuse("too many documents are being read at once; try again in a minute", errBusy)
+		}
+	}
+	return p.read(wait, fn)
+}
+
+// read runs fn, in the calling goroutine, as a reading under the parser's time-out and
+// ctx. A panic in fn is an error. When the time runs out or ctx ends, the reading stops
+// and read returns a refusal; fn has returned by then, its results unused.
+func (p *Parser) read(ctx context.Context, fn func(r *reading) error) (err error) {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	select {
-	case p.sem <- struct{}{}:
-	case <-ctx.Done():
-		return refuse("too many documents are being read at once; try again in a minute", errBusy)
-	}
-	done := make(chan error, 1)
-	go func() {
-		defer func() { <-p.sem }()
+	r := newReading(ctx)
+	func() {
 		defer func() {
-			if r := recover(); r != nil {
-				done <- fmt.Errorf("parse: panic: %v", r)
+			if v := recover(); v != nil {
+				err = fmt.Errorf("parse: panic: %v", v)
 			}
 		}()
-		done <- fn()
-	}()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		if ctx.Err() == context.DeadlineExceeded {
-			return refuse(fmt.Sprintf("reading it took too long (the limit is %s)", p.timeout), errSlow)
+		if r.done(readStride) { // a context already done stops the reading before it starts
+			return
 		}
-		return refuse("reading it was stopped", ctx.Err())
+		err = fn(r)
+	}()
+	if r.err == nil && err == nil {
+		return nil
 	}
+	switch ctx.Err() {
+	case context.DeadlineExceeded:
+		return refuse(fmt.Sprintf("reading it took too long (the limit is %s)", p.timeout), errSlow)
+	case context.Canceled:
+		return refuse("reading it was stopped", context.Canceled)
+	}
+	return err
 }
 
 // Parse is ParseDocument within the parser's limits of time and concurrency.
 func (p *Parser) Parse(ctx context.Context, path string, data []byte) (Document, error) {
+	return p.parse(ctx, p.run, path, data)
+}
+
+// parse is ParseDocument as a reading of run (Parser.run or Parser.read), with its
+// refusals as Problems.
+func (p *Parser) parse(ctx context.Context, run func(context.Context, func(*reading) error) error, path string, data []byte) (Document, error) {
 	var doc Document
-	err := p.run(ctx, func() error {
+	err := run(ctx, func(r *reading) error {
 		var err error
-		doc, err = ParseDocument(path, data)
+		doc, err = parseDocument(r, path, data)
 		return err
 	})
 	if err != nil {
@@ -311,15 +341,10 @@ func (p *Parser) Parse(ctx context.Context, path string, data []byte) (Document,
 	return doc, nil
 }
 
-// smallDocument is the size under which Load parses a document in place: the limits
-// checked before parsing keep its time small, and a goroutine a document would cost more.
-const smallDocument = 64 << 10
-
-// parseBounded parses a document of the corpus folder: in place when it is small, else
-// through p, within its deadline.
+// parseBounded parses a document of the corpus folder within p's deadline, whatever
+// its size, in the calling goroutine (a reading costs no more than a timer). It takes no
+// slot of p: Load bounds its readers itself, and a document of the folder is never
+// refused for others being read.
 func parseBounded(ctx context.Context, p *Parser, path string, data []byte) (Document, error) {
-	if len(data) <= smallDocument {
-		return ParseDocument(path, data)
-	}
-	return p.Parse(ctx, path, data)
+	return p.parse(ctx, p.read, path, data)
 }

@@ -129,29 +129,46 @@ func TestHostileDocumentsRefused(t *testing.T) {
 	}
 }
 
-// TestParserBounds checks the parser's deadline and its limit on work at once: a read
-// that outlasts the deadline is refused, and holds its slot until it ends, so that a
-// second one waits and is refused when its time runs out first; a cancelled context
-// stops NewDraft.
+// TestParserBounds checks the parser's deadline and its limit on work at once: a reading
+// that outlasts the deadline is stopped and refused, and its slot is free when the
+// refusal comes; a reading that holds its slot makes a second one wait and be refused
+// when its time runs out first; a cancelled context stops NewDraft.
 func TestParserBounds(t *testing.T) {
 	p := NewParser(1, 50*time.Millisecond)
-	release := make(chan struct{})
-	ended := make(chan struct{})
-	err := p.run(context.Background(), func() error { <-release; close(ended); return nil })
-	if reason, ok := RefusalReason(err); !ok || !strings.Contains(reason, "took too long") {
-		t.Fatalf("slow read: %v, want a refusal", err)
+	steps := 0
+	err := p.run(context.Background(), func(r *reading) error {
+		for !r.done(1) { // the reading goes on until its deadline stops it
+			steps++
+		}
+		return nil
+	})
+	if reason, ok := RefusalReason(err); !ok || !strings.Contains(reason, "took too long") || steps == 0 {
+		t.Fatalf("slow read: %v after %d steps, want a refusal", err, steps)
 	}
-	err = p.run(context.Background(), func() error { t.Error("ran while the slot was taken"); return nil })
+	select {
+	case p.sem <- struct{}{}:
+		<-p.sem
+	default:
+		t.Fatal("the refused reading still holds its slot")
+	}
+
+	release, started := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- p.run(context.Background(), func(*reading) error { close(started); <-release; return nil })
+	}()
+	<-started
+	err = p.run(context.Background(), func(*reading) error { t.Error("ran while the slot was taken"); return nil })
 	if reason, ok := RefusalReason(err); !ok || !strings.Contains(reason, "too many documents") {
 		t.Errorf("second read: %v, want a refusal for a busy parser", err)
 	}
 	close(release)
-	<-ended
+	<-held
 	ran := false
-	if err := p.run(context.Background(), func() error { ran = true; return nil }); err != nil || !ran {
+	if err := p.run(context.Background(), func(*reading) error { ran = true; return nil }); err != nil || !ran {
 		t.Errorf("after the slow read ended: %v, ran %v", err, ran)
 	}
-	if err := p.run(context.Background(), func() error { panic("boom") }); err == nil || !strings.Contains(err.Error(), "boom") {
+	if err := p.run(context.Background(), func(*reading) error { panic("boom") }); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Errorf("a panic: %v, want an error", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
