@@ -372,7 +372,7 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 		case subHistory:
 			m.history(ctx, r)
 		case subUndo:
-			m.undoPreview(ctx, r, stringOption(sub, optChange))
+			m.undoPreview(ctx, r, who, stringOption(sub, optChange))
 		default:
 			r.send(ctx, false, notice(msgUnknownCmd))
 		}
@@ -383,10 +383,10 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 			m.confirm(ctx, r, who, pending)
 		} else if pending, ok := strings.CutPrefix(id, corpusCancel); ok {
 			m.cancel(ctx, r, who, pending)
-		} else if change, ok := strings.CutPrefix(id, corpusUndo); ok {
-			m.undoConfirm(ctx, r, who, change)
-		} else if _, ok := strings.CutPrefix(id, corpusUndoNo); ok {
-			r.send(ctx, true, notice("Cancelled — nothing was undone."))
+		} else if pending, ok := strings.CutPrefix(id, corpusUndo); ok {
+			m.undoConfirm(ctx, r, who, pending)
+		} else if pending, ok := strings.CutPrefix(id, corpusUndoNo); ok {
+			m.undoCancel(ctx, r, who, pending)
 		} else if offset, ok := strings.CutPrefix(id, corpusListPage); ok {
 			n, _ := strconv.Atoi(offset)
 			r.send(ctx, true, m.listMessage(max(n, 0)))

@@ -44,15 +44,7 @@ func (m *Moderation) add(ctx context.Context, r *responder, who curate.Actor, su
 			return
 		}
 	}
-	if total, mine := m.pend.Counts(); mine[who.ID] >= m.opts.MaxPendingPerMember {
-		r.log.Info("preview refused: too many of this moderator's previews wait", "pending", mine[who.ID])
-		r.send(ctx, false, notice(fmt.Sprintf("Not added: %d of your previews are waiting. Confirm or cancel one first (previews expire after %s).",
-			mine[who.ID], humanDuration(m.opts.PendingTTL))))
-		return
-	} else if total >= m.opts.MaxPending {
-		r.log.Warn("preview refused: too many previews wait", "pending", total)
-		r.send(ctx, false, notice(fmt.Sprintf("Not added: %d previews are waiting for moderators. Confirm or cancel some first (previews expire after %s).",
-			total, humanDuration(m.opts.PendingTTL))))
+	if m.previewsFull(ctx, r, who, "Not added") {
 		return
 	}
 	if !r.deferReply(ctx) {
@@ -128,6 +120,26 @@ func charsetParam(cs string) string {
 		return ""
 	}
 	return "; charset=" + cs
+}
+
+// previewsFull tells whether who may not make another preview, because too many of
+// theirs, or of all moderators, wait (previews of additions and of undos alike), and
+// then says so, after refused ("Not added").
+func (m *Moderation) previewsFull(ctx context.Context, r *responder, who curate.Actor, refused string) bool {
+	total, mine := m.pend.Counts()
+	switch {
+	case mine[who.ID] >= m.opts.MaxPendingPerMember:
+		r.log.Info("preview refused: too many of this moderator's previews wait", "pending", mine[who.ID])
+		r.send(ctx, false, notice(fmt.Sprintf("%s: %d of your previews are waiting. Confirm or cancel one first (previews expire after %s).",
+			refused, mine[who.ID], humanDuration(m.opts.PendingTTL))))
+		return true
+	case total >= m.opts.MaxPending:
+		r.log.Warn("preview refused: too many previews wait", "pending", total)
+		r.send(ctx, false, notice(fmt.Sprintf("%s: %d previews are waiting for moderators. Confirm or cancel some first (previews expire after %s).",
+			refused, total, humanDuration(m.opts.PendingTTL))))
+		return true
+	}
+	return false
 }
 
 // confirm writes the previewed document into the corpus and swaps in an index with it.
