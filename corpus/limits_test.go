@@ -197,31 +197,38 @@ func BenchmarkHostileDocuments(b *testing.B) {
 	}
 }
 
-// FuzzHostileDocument repeats a fuzzed unit to about 2 MB, in lines and blocks of fuzzed
-// lengths, and reads it as Markdown, text and HTML: it must be refused with a reason or
-// read within the limits, never panic. Run it with
+// FuzzHostileDocument repeats a fuzzed unit, in lines and blocks of fuzzed lengths, to a
+// fuzzed size of up to 8 KB, and reads it as Markdown, text and HTML: it must be refused
+// with a reason or read within the limits, never panic, and its reading must take steps
+// linear in its size (fewer than four a byte), so that what is slow at 8 KB would be
+// found here, and 2 MB stays within its second (BenchmarkHostileFormats). Run it with
 //
 //	go test -fuzz FuzzHostileDocument -fuzztime 2m ./corpus/
 func FuzzHostileDocument(f *testing.F) {
-	for _, seed := range []string{">", "> ", "1. ", "[", "![", "[a](", "**a_", "`a", "[a]: b", "<a ", "*[`<", "<a href=x>", "<p>x", "word "} {
-		f.Add(seed, uint16(200), uint16(2000))
+	for _, seed := range []string{">", "> ", "1. ", "[", "![", "[a](", "**a_", "`a", "[a]: b", "<a ", "*[`<", "<a href=x>", "<p>x", "word ", "\n", "# h\n", "- ", "28 February 2026: ", "as of ", "A. "} {
+		f.Add(seed, uint16(200), uint16(2000), uint16(8<<10))
 	}
-	f.Fuzz(func(t *testing.T, unit string, line, block uint16) {
+	f.Fuzz(func(t *testing.T, unit string, line, block, size uint16) {
 		if unit == "" {
 			return
 		}
+		total := 512 + int(size)%(8<<10)
 		var b strings.Builder
 		b.WriteString("---\ntitle: Fuzz\n---\n\n")
 		l := strings.Repeat(unit, max(1, int(line)/len(unit)))
-		for b.Len()+len(l) < 2<<20-4096 {
-			for n := 0; n+len(l) < max(int(block), 1) && b.Len()+len(l) < 2<<20-4096; n += len(l) + 1 {
+		for b.Len()+len(l) < total {
+			for n := 0; n+len(l) < max(int(block), 1) && b.Len()+len(l) < total; n += len(l) + 1 {
 				b.WriteString(l + "\n")
 			}
 			b.WriteString("\n")
 		}
 		data := []byte(b.String())
 		for _, name := range []string{"f.md", "f.txt", "f.html"} {
-			d, err := NewDraft(context.Background(), nil, &Corpus{}, Source{Name: name, ContentType: "text/plain", Data: data}, time.Now())
+			r := newReading(context.Background())
+			d, err := newDraft(r, &Corpus{}, Source{Name: name, ContentType: "text/plain", Data: data}, time.Now())
+			if r.steps > 4*len(data)+readStride {
+				t.Fatalf("%s: %d steps for %d bytes", name, r.steps, len(data))
+			}
 			if err != nil {
 				if _, ok := RefusalReason(err); !ok {
 					t.Fatalf("%s: %v, want a refusal with a reason", name, err)
