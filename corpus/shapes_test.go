@@ -203,4 +203,14 @@ func TestRefusedReadingStops(t *testing.T) {
 	default:
 		t.Fatal("the refused reading still holds its slot: its work goes on")
 	}
+
+	// Read or refused for its time, whichever comes first on this machine, the reading
+	// is over when Parse returns.
+	p = NewParser(1, 50*time.Millisecond)
+	_, err = p.Parse(context.Background(), "h.txt", []byte(issue))
+	select {
+	case p.sem <- struct{}{}:
+	default:
+		t.Fatalf("Parse returned (%v) while its reading goes on, holding its slot", err)
+	}
 }
