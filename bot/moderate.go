@@ -382,11 +382,11 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 		if pending, ok := strings.CutPrefix(id, corpusConfirm); ok {
 			m.confirm(ctx, r, who, pending)
 		} else if pending, ok := strings.CutPrefix(id, corpusCancel); ok {
-			m.cancel(ctx, r, who, pending)
+			m.cancel(ctx, r, who, pending, "added")
 		} else if pending, ok := strings.CutPrefix(id, corpusUndo); ok {
 			m.undoConfirm(ctx, r, who, pending)
 		} else if pending, ok := strings.CutPrefix(id, corpusUndoNo); ok {
-			m.undoCancel(ctx, r, who, pending)
+			m.cancel(ctx, r, who, pending, "undone")
 		} else if offset, ok := strings.CutPrefix(id, corpusListPage); ok {
 			n, _ := strconv.Atoi(offset)
 			r.send(ctx, true, m.listMessage(max(n, 0)))

@@ -222,8 +222,9 @@ func (m *Moderation) change(ctx context.Context, r *responder, who curate.Actor,
 	return out, nil
 }
 
-// cancel drops a preview; only its own moderator may.
-func (m *Moderation) cancel(ctx context.Context, r *responder, who curate.Actor, id string) {
+// cancel drops a preview, of an addition or of an undo; only its own moderator may.
+// kept says what was not done: "added", "undone".
+func (m *Moderation) cancel(ctx context.Context, r *responder, who curate.Actor, id, kept string) {
 	if owner, ok := m.pend.Owner(id); ok && owner != who.ID {
 		r.log.Warn("cancel refused: another moderator's preview", "pending", id, "owner", owner)
 		r.send(ctx, false, notice(msgNotYours))
@@ -231,7 +232,7 @@ func (m *Moderation) cancel(ctx context.Context, r *responder, who curate.Actor,
 	}
 	m.pend.Remove(id)
 	r.log.Info("preview cancelled", "pending", id)
-	r.send(ctx, true, notice("Cancelled — nothing was added."))
+	r.send(ctx, true, notice("Cancelled — nothing was "+kept+"."))
 }
 
 // remove answers /corpus remove: the document's file is removed and an index without it

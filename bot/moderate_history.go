@@ -383,18 +383,6 @@ func (m *Moderation) undoRefusal(r *responder, who curate.Actor, id string) (mes
 	return message{}, true
 }
 
-// undoCancel drops an undo preview; only its own moderator may.
-func (m *Moderation) undoCancel(ctx context.Context, r *responder, who curate.Actor, id string) {
-	if owner, ok := m.pend.Owner(id); ok && owner != who.ID {
-		r.log.Warn("undo cancel refused: another moderator's preview", "pending", id, "owner", owner)
-		r.send(ctx, false, notice(msgNotYours))
-		return
-	}
-	m.pend.Remove(id)
-	r.log.Info("undo preview cancelled", "pending", id)
-	r.send(ctx, true, notice("Cancelled — nothing was undone."))
-}
-
 // withCorpusCommit adds the corpus's commit to the /about message.
 func withCorpusCommit(msg message, commit string) message {
 	if commit == "" || len(msg.Embeds) == 0 {
