@@ -43,8 +43,10 @@ const (
 	// MaxFrontMatterBytes is the longest front matter block.
 	MaxFrontMatterBytes = 16 << 10
 	// MaxHTMLDepth is how deep the elements of an HTML page may nest, and
-	// MaxHTMLElements how many it may have.
-	MaxHTMLDepth    = 256
+	// MaxHTMLElements how many it may have. The article extraction's time grows with
+	// their product (readability's cleaning looks at each element's ancestors): at 128
+	// deep, 2 MB of nested elements is read in about 0.4 s, at 256 in 0.8 s.
+	MaxHTMLDepth    = 128
 	MaxHTMLElements = 30_000
 	// DefaultParseTimeout bounds the reading of one document when its context has no
 	// earlier deadline.

@@ -77,7 +77,7 @@ func hostileShapes(size int) []shape {
 		{"html-blank-lines", "h.html", page(fill("<p>line</p>", "\n", "<p>end</p>"))},
 		{"html-one-huge-paragraph", "h.html", page(fill("<p>", "word ", "</p>"))},
 		{"html-one-huge-word", "h.html", page(fill("<p>", "x", "</p>"))},
-		{"html-deep-nesting", "h.html", page(strings.Repeat(nested("<div>", "<p>text</p>", "</div>", 250), min(110, size/2800+1)))},
+		{"html-deep-nesting", "h.html", page(strings.Repeat(nested("<div>", "<p>text</p>", "</div>", MaxHTMLDepth-6), min(MaxHTMLElements/(MaxHTMLDepth-5), size/(11*(MaxHTMLDepth-5))+1)))},
 		{"html-unclosed-formatting", "h.html", page(fill("<p>", "<b>", "text</p>")[:min(size, 29_000*3)])},
 		{"html-headings", "h.html", page(strings.Repeat("<h2>heading</h2><p>text</p>", min(14_000, size/27)))},
 		{"html-paragraphs", "h.html", page(strings.Repeat("<p>"+strings.Repeat("word ", 25)+"</p>", min(28_000, size/132)))},
