@@ -383,7 +383,7 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 		case subHistory:
 			m.history(ctx, r)
 		case subUndo:
-			m.undoPreview(ctx, r, stringOption(sub, optChange))
+			m.undoPreview(ctx, r, who, stringOption(sub, optChange))
 		case subQueue:
 			r.send(ctx, false, m.queueMessage(0))
 		case subWatch:
@@ -397,11 +397,11 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 		if pending, ok := strings.CutPrefix(id, corpusConfirm); ok {
 			m.confirm(ctx, r, who, pending)
 		} else if pending, ok := strings.CutPrefix(id, corpusCancel); ok {
-			m.cancel(ctx, r, who, pending)
-		} else if change, ok := strings.CutPrefix(id, corpusUndo); ok {
-			m.undoConfirm(ctx, r, who, change)
-		} else if _, ok := strings.CutPrefix(id, corpusUndoNo); ok {
-			r.send(ctx, true, notice("Cancelled — nothing was undone."))
+			m.cancel(ctx, r, who, pending, "added")
+		} else if pending, ok := strings.CutPrefix(id, corpusUndo); ok {
+			m.undoConfirm(ctx, r, who, pending)
+		} else if pending, ok := strings.CutPrefix(id, corpusUndoNo); ok {
+			m.cancel(ctx, r, who, pending, "undone")
 		} else if p, ok := strings.CutPrefix(id, corpusApprove); ok {
 			m.approve(ctx, r, who, p)
 		} else if p, ok := strings.CutPrefix(id, corpusReject); ok {

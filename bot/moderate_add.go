@@ -45,15 +45,7 @@ func (m *Moderation) add(ctx context.Context, r *responder, who curate.Actor, su
 			return
 		}
 	}
-	if total, mine := m.pend.Counts(); mine[who.ID] >= m.opts.MaxPendingPerMember {
-		r.log.Info("preview refused: too many of this moderator's previews wait", "pending", mine[who.ID])
-		r.send(ctx, false, notice(fmt.Sprintf("Not added: %d of your previews are waiting. Confirm or cancel one first (previews expire after %s).",
-			mine[who.ID], humanDuration(m.opts.PendingTTL))))
-		return
-	} else if total >= m.opts.MaxPending {
-		r.log.Warn("preview refused: too many previews wait", "pending", total)
-		r.send(ctx, false, notice(fmt.Sprintf("Not added: %d previews are waiting for moderators. Confirm or cancel some first (previews expire after %s).",
-			total, humanDuration(m.opts.PendingTTL))))
+	if m.previewsFull(ctx, r, who, "Not added") {
 		return
 	}
 	if !r.deferReply(ctx) {
@@ -122,6 +114,26 @@ func (m *Moderation) attachmentSource(ctx context.Context, att *discordgo.Messag
 		src.ContentType = att.ContentType
 	}
 	return src, nil
+}
+
+// previewsFull tells whether who may not make another preview, because too many of
+// theirs, or of all moderators, wait (previews of additions and of undos alike), and
+// then says so, after refused ("Not added").
+func (m *Moderation) previewsFull(ctx context.Context, r *responder, who curate.Actor, refused string) bool {
+	total, mine := m.pend.Counts()
+	switch {
+	case mine[who.ID] >= m.opts.MaxPendingPerMember:
+		r.log.Info("preview refused: too many of this moderator's previews wait", "pending", mine[who.ID])
+		r.send(ctx, false, notice(fmt.Sprintf("%s: %d of your previews are waiting. Confirm or cancel one first (previews expire after %s).",
+			refused, mine[who.ID], humanDuration(m.opts.PendingTTL))))
+		return true
+	case total >= m.opts.MaxPending:
+		r.log.Warn("preview refused: too many previews wait", "pending", total)
+		r.send(ctx, false, notice(fmt.Sprintf("%s: %d previews are waiting for moderators. Confirm or cancel some first (previews expire after %s).",
+			refused, total, humanDuration(m.opts.PendingTTL))))
+		return true
+	}
+	return false
 }
 
 // confirm writes the previewed document into the corpus and swaps in an index with it.
@@ -204,8 +216,9 @@ func (m *Moderation) change(ctx context.Context, r *responder, who curate.Actor,
 	return out, nil
 }
 
-// cancel drops a preview; only its own moderator may.
-func (m *Moderation) cancel(ctx context.Context, r *responder, who curate.Actor, id string) {
+// cancel drops a preview, of an addition or of an undo; only its own moderator may.
+// kept says what was not done: "added", "undone".
+func (m *Moderation) cancel(ctx context.Context, r *responder, who curate.Actor, id, kept string) {
 	if owner, ok := m.pend.Owner(id); ok && owner != who.ID {
 		r.log.Warn("cancel refused: another moderator's preview", "pending", id, "owner", owner)
 		r.send(ctx, false, notice(msgNotYours))
@@ -213,7 +226,7 @@ func (m *Moderation) cancel(ctx context.Context, r *responder, who curate.Actor,
 	}
 	m.pend.Remove(id)
 	r.log.Info("preview cancelled", "pending", id)
-	r.send(ctx, true, notice("Cancelled — nothing was added."))
+	r.send(ctx, true, notice("Cancelled — nothing was "+kept+"."))
 }
 
 // remove answers /corpus remove: the document's file is removed and an index without it

@@ -251,8 +251,9 @@ func historyMessage(hist []gitcorpus.Entry) message {
 	return message{Embeds: []*discordgo.MessageEmbed{e}, Ephemeral: true}
 }
 
-// undoPreview answers /corpus undo: what undoing the change would do, with Confirm.
-func (m *Moderation) undoPreview(ctx context.Context, r *responder, id string) {
+// undoPreview answers /corpus undo: what undoing the change would do, with Confirm. The
+// preview is stored, like a document's: only who may confirm it, before it expires.
+func (m *Moderation) undoPreview(ctx context.Context, r *responder, who curate.Actor, id string) {
 	if m.opts.Repo == nil {
 		r.send(ctx, false, notice(msgNoRepository))
 		return
@@ -266,11 +267,21 @@ func (m *Moderation) undoPreview(ctx context.Context, r *responder, id string) {
 		r.send(ctx, false, failureNotice(r.log, "Reading the change failed", err))
 		return
 	}
-	r.send(ctx, false, undoPreviewMessage(e))
+	if m.previewsFull(ctx, r, who, "Not undone") {
+		return
+	}
+	pid, err := m.pend.SaveUndo(e.ID, who)
+	if err != nil {
+		r.send(ctx, false, failureNotice(r.log, "Saving the preview failed", err))
+		return
+	}
+	r.log.Info("undo preview shown", "pending", pid, "change", e.ID)
+	r.send(ctx, false, undoPreviewMessage(e, pid, m.opts.Now().Add(m.opts.PendingTTL)))
 }
 
-// undoPreviewMessage shows a change and what undoing it does.
-func undoPreviewMessage(e gitcorpus.Entry) message {
+// undoPreviewMessage shows a change and what undoing it does, with the buttons of the
+// preview pendingID, which expires at expires.
+func undoPreviewMessage(e gitcorpus.Entry, pendingID string, expires time.Time) message {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**%s** — %s, <t:%d:f>\n\nUndoing it will:\n", escapeMarkdown(cutText(e.Subject, 200)),
 		escapeMarkdown(cutText(e.Author, 60)), e.When.Unix())
@@ -284,18 +295,28 @@ func undoPreviewMessage(e gitcorpus.Entry) message {
 	}
 	em := &discordgo.MessageEmbed{Type: discordgo.EmbedTypeRich, Title: "Undo change " + e.Short + "?", Color: embedColor,
 		Description: cutText(b.String(), 4000)}
-	return message{Embeds: []*discordgo.MessageEmbed{em},
+	return message{
+		Content: fmt.Sprintf("**Preview** — nothing is undone until you press Confirm. The preview expires <t:%d:R>.", expires.Unix()),
+		Embeds:  []*discordgo.MessageEmbed{em},
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: "Confirm", Style: discordgo.DangerButton, CustomID: corpusUndo + e.ID},
-			discordgo.Button{Label: "Cancel", Style: discordgo.SecondaryButton, CustomID: corpusUndoNo + e.ID},
+			discordgo.Button{Label: "Confirm", Style: discordgo.DangerButton, CustomID: corpusUndo + pendingID},
+			discordgo.Button{Label: "Cancel", Style: discordgo.SecondaryButton, CustomID: corpusUndoNo + pendingID},
 		}}},
 		Ephemeral: true}
 }
 
-// undoConfirm reverts the change when Confirm is pressed, then swaps in the new index.
+// undoConfirm reverts the change of the undo preview id when its own moderator presses
+// Confirm before it expires, then swaps in the new index. Any other click — another
+// moderator's, a forged or expired preview — changes nothing.
 func (m *Moderation) undoConfirm(ctx context.Context, r *responder, who curate.Actor, id string) {
 	if m.opts.Repo == nil {
 		r.send(ctx, true, notice(msgNoRepository))
+		return
+	}
+	// The preview is checked before the click is answered, so that a forged one gets a
+	// message of its own, and again under the lock, where it is spent.
+	if refusal, ok := m.undoRefusal(r, who, id); !ok {
+		r.send(ctx, false, refusal)
 		return
 	}
 	if !r.deferUpdate(ctx) {
@@ -303,8 +324,20 @@ func (m *Moderation) undoConfirm(ctx context.Context, r *responder, who curate.A
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	refusal, ok := m.undoRefusal(r, who, id)
+	if !ok {
+		r.edit(ctx, refusal)
+		return
+	}
+	meta, err := m.pend.LoadUndo(id)
+	if err != nil {
+		r.edit(ctx, failureNotice(r.log, "Reading the preview failed", err))
+		return
+	}
+	// The preview goes first: it cannot be confirmed twice.
+	m.pend.Remove(id)
 	author, trailers := curate.GitAuthor(who)
-	e, err := m.opts.Repo.Undo(ctx, id, author, trailers...)
+	e, err := m.opts.Repo.Undo(ctx, meta.Undo, author, trailers...)
 	var pe *gitcorpus.PushError
 	var ce *gitcorpus.ConflictError
 	switch {
@@ -326,6 +359,27 @@ func (m *Moderation) undoConfirm(ctx context.Context, r *responder, who curate.A
 		return
 	}
 	r.edit(ctx, outcomeMessage("Undone as change "+e.Short, out))
+}
+
+// undoRefusal checks that id is an undo preview of who's that has not expired; when it
+// is not, it returns what to tell them and false.
+func (m *Moderation) undoRefusal(r *responder, who curate.Actor, id string) (message, bool) {
+	meta, err := m.pend.LoadUndo(id)
+	switch {
+	case err == nil && meta.Actor.ID != who.ID:
+		r.log.Warn("undo refused: another moderator's preview", "pending", id, "owner", meta.Actor.ID)
+		return notice(msgNotYours), false
+	case errors.Is(err, curate.ErrPendingExpired):
+		r.log.Info("undo refused: the preview expired", "pending", id)
+		return notice(fmt.Sprintf("This preview has expired (previews are kept for %s) — nothing was undone. Run `/corpus undo` again.", humanDuration(m.opts.PendingTTL))), false
+	case errors.Is(err, curate.ErrPendingUnknown):
+		r.log.Warn("undo refused: no such preview", "pending", cutText(id, 40))
+		return notice("This preview was already confirmed or cancelled, or is unknown — nothing was changed. Run `/corpus undo` again if needed."), false
+	case err != nil:
+		r.log.Error("reading the undo preview", "pending", id, "err", err)
+		return notice(msgChangeFailed), false
+	}
+	return message{}, true
 }
 
 // withCorpusCommit adds the corpus's commit to the /about message.

@@ -340,10 +340,13 @@ func isWordByte(b byte) bool {
 // that opens it, else the latest "as of" date in it, else the date that opens its
 // section's heading. A paragraph that opens with a date that does not exist is left
 // undated, with a warning.
-func dateParagraphs(doc *Document) {
+func dateParagraphs(r *reading, doc *Document) {
 	headings := map[string]Date{}
 	for i := range doc.Paragraphs {
 		p := &doc.Paragraphs[i]
+		if r.done(1 + len(p.Text)/64) {
+			return
+		}
 		d, bad, ok := leadingDate(p.Text)
 		if bad != "" {
 			doc.Warnings = append(doc.Warnings, Problem{Line: p.Line, Reason: fmt.Sprintf("%q is not a date: the paragraph takes its document's date", bad)})

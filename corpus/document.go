@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -18,7 +19,16 @@ import (
 // whose content is data: Markdown with front matter when path ends in .md, plain text
 // when it ends in .txt. A document that cannot be read is reported as a Problem value,
 // which errors.As finds, with the path, the line where known, and the reason.
+//
+// Its time grows as data does, but it has no deadline of its own: a document from
+// outside is read through a Parser, which gives it one.
 func ParseDocument(path string, data []byte) (Document, error) {
+	return parseDocument(newReading(context.Background()), path, data)
+}
+
+// parseDocument is ParseDocument as part of the reading r: it stops, with a problem,
+// once r does.
+func parseDocument(r *reading, path string, data []byte) (Document, error) {
 	ext := documentExt(path)
 	if ext == "" {
 		return Document{}, Problem{Path: path, Reason: "not a .md or .txt document"}
@@ -27,7 +37,7 @@ func ParseDocument(path string, data []byte) (Document, error) {
 		p.Path = path
 		return Document{}, *p
 	}
-	if p := checkSize(data); p != nil {
+	if p := checkSize(r, data); p != nil {
 		p.Path = path
 		return Document{}, *p
 	}
@@ -40,9 +50,9 @@ func ParseDocument(path string, data []byte) (Document, error) {
 	text := strings.ReplaceAll(strings.TrimPrefix(string(data), "\ufeff"), "\r\n", "\n")
 	var p *Problem
 	if ext == ".md" {
-		p = parseMarkdown(&doc, text)
+		p = parseMarkdown(r, &doc, text)
 	} else {
-		p = parsePlainText(&doc, text)
+		p = parsePlainText(r, &doc, text)
 	}
 	if p == nil && len(doc.Paragraphs) == 0 {
 		p = &Problem{Reason: "no text: the document has a title but no paragraph"}
@@ -54,7 +64,11 @@ func ParseDocument(path string, data []byte) (Document, error) {
 		p.Path = path
 		return Document{}, *p
 	}
-	dateParagraphs(&doc)
+	dateParagraphs(r, &doc)
+	if p := r.stopped(); p != nil {
+		p.Path = path
+		return Document{}, *p
+	}
 	return doc, nil
 }
 
@@ -100,70 +114,86 @@ func lineAt(data []byte, i int) int {
 
 // parsePlainText fills doc from a .txt file: the first non-empty line is the title; the
 // paragraphs are separated by blank lines, or are one a line when the text after the
-// title has no blank line. The lines of a paragraph are joined with a single space, and
-// every run of spaces and tabs is one space.
-func parsePlainText(doc *Document, text string) *Problem {
-	lines := strings.Split(text, "\n")
-	i := 0
-	for i < len(lines) && strings.TrimSpace(lines[i]) == "" {
-		i++
-	}
-	doc.Title = strings.TrimSpace(lines[i])
-	doc.Kind = KindArticle
-	body := lines[i+1:]
-	first := i + 2 // line number of body[0]
-
-	blankSeparated := false
-	seenText := false
-	for j, l := range body {
-		if strings.TrimSpace(l) != "" {
-			seenText = true
-			continue
+// title has no blank line between two lines of text. The lines of a paragraph are joined
+// with a single space, and every run of spaces and tabs is one space. It reads the text
+// twice, a line at a time, and stops at the first paragraph over MaxParagraphs.
+func parsePlainText(r *reading, doc *Document, text string) *Problem {
+	// nextLine returns the line that text[at:] starts with and the offset after it.
+	nextLine := func(at int) (string, int) {
+		if i := strings.IndexByte(text[at:], '\n'); i >= 0 {
+			return text[at : at+i], at + i + 1
 		}
-		if seenText && hasTextAfter(body[j:]) {
-			blankSeparated = true
+		return text[at:], len(text)
+	}
+	at, n := 0, 1 // offset and line number of the next line
+	for at < len(text) {
+		l, next := nextLine(at)
+		at, n = next, n+1
+		if strings.TrimSpace(l) != "" {
+			doc.Title = strings.TrimSpace(l)
 			break
+		}
+	}
+	doc.Kind = KindArticle
+	body, first := at, n
+
+	// Blank lines separate paragraphs when one stands between two lines of text.
+	blankSeparated := false
+	seenText, blank := false, false
+	for at := body; at < len(text) && !blankSeparated; {
+		if r.done(1) {
+			return r.stopped()
+		}
+		var l string
+		l, at = nextLine(at)
+		switch {
+		case strings.TrimSpace(l) != "":
+			blankSeparated = seenText && blank
+			seenText = true
+		case seenText:
+			blank = true
 		}
 	}
 
 	var words []string
 	start := 0
-	flush := func() {
+	flush := func() *Problem {
 		if len(words) > 0 {
+			if p := checkParagraphs(len(doc.Paragraphs) + 1); p != nil {
+				return p
+			}
 			doc.Paragraphs = append(doc.Paragraphs, Paragraph{
 				Number: len(doc.Paragraphs) + 1,
 				Line:   start,
 				Text:   collapseSpaces(strings.Join(words, " ")),
 			})
-			words = nil
+			words = words[:0]
 		}
+		return nil
 	}
-	for j, l := range body {
-		l = strings.TrimSpace(l)
-		if l == "" {
-			flush()
+	for at, n := body, first; at < len(text); n++ {
+		if r.done(1) {
+			return r.stopped()
+		}
+		var l string
+		l, at = nextLine(at)
+		if l = strings.TrimSpace(l); l == "" {
+			if p := flush(); p != nil {
+				return p
+			}
 			continue
 		}
 		if len(words) == 0 {
-			start = first + j
+			start = n
 		}
 		words = append(words, l)
 		if !blankSeparated {
-			flush()
+			if p := flush(); p != nil {
+				return p
+			}
 		}
 	}
-	flush()
-	return nil
-}
-
-// hasTextAfter reports whether any of lines holds more than white space.
-func hasTextAfter(lines []string) bool {
-	for _, l := range lines {
-		if strings.TrimSpace(l) != "" {
-			return true
-		}
-	}
-	return false
+	return flush()
 }
 
 // frontMatter is the YAML block at the top of a Markdown document.
@@ -174,15 +204,21 @@ type frontMatter struct {
 // splitFrontMatter separates the front matter of a Markdown text from its body. It returns
 // the YAML text, the body, and the 1-based line of the file where the body begins.
 func splitFrontMatter(text string) (yamlText, body string, bodyLine int, p *Problem) {
-	lines := strings.SplitAfter(text, "\n")
-	if strings.TrimRight(lines[0], " \t\n") != "---" {
+	first, _, _ := strings.Cut(text, "\n")
+	if strings.TrimRight(first, " \t") != "---" {
 		return "", "", 0, &Problem{Line: 1, Reason: "no front matter: a Markdown document must begin with a --- line, then title: and a closing --- line"}
 	}
-	for i := 1; i < len(lines); i++ {
-		switch strings.TrimRight(lines[i], " \t\n") {
-		case "---", "...":
-			return strings.Join(lines[1:i], ""), strings.Join(lines[i+1:], ""), i + 2, nil
+	start := len(first) + 1 // where the YAML starts
+	for at, n := start, 2; at < len(text); n++ {
+		end := len(text)
+		if i := strings.IndexByte(text[at:], '\n'); i >= 0 {
+			end = at + i
 		}
+		switch strings.TrimRight(text[at:end], " \t") {
+		case "---", "...":
+			return text[start:at], text[min(end+1, len(text)):], n + 1, nil
+		}
+		at = end + 1
 	}
 	return "", "", 0, &Problem{Line: 1, Reason: "unterminated front matter: no closing --- line"}
 }
@@ -309,7 +345,7 @@ func validKind(kind string) bool {
 }
 
 // parseMarkdown fills doc from a Markdown file with front matter.
-func parseMarkdown(doc *Document, text string) *Problem {
+func parseMarkdown(r *reading, doc *Document, text string) *Problem {
 	yamlText, body, bodyLine, p := splitFrontMatter(text)
 	if p != nil {
 		return p
@@ -321,7 +357,7 @@ func parseMarkdown(doc *Document, text string) *Problem {
 	if p != nil {
 		return p
 	}
-	if p := checkMarkdownShape([]byte(body), bodyLine); p != nil {
+	if p := checkMarkdownShape(r, []byte(body), bodyLine); p != nil {
 		return p
 	}
 	doc.Title = OneLine(fm.Title)
@@ -336,6 +372,6 @@ func parseMarkdown(doc *Document, text string) *Problem {
 	doc.Author = OneLine(fm.Author)
 	doc.Published = fm.Published
 	doc.Kind = fm.Kind
-	doc.Paragraphs = markdownParagraphs([]byte(body), bodyLine)
-	return nil
+	doc.Paragraphs = markdownParagraphs(r, []byte(body), bodyLine)
+	return r.stopped()
 }

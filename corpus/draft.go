@@ -68,9 +68,9 @@ func NewDraft(ctx context.Context, p *Parser, c *Corpus, src Source, today time.
 		p = NewParser(1, 0)
 	}
 	var d Draft
-	err := p.run(ctx, func() error {
+	err := p.run(ctx, func(r *reading) error {
 		var err error
-		d, err = newDraft(c, src, today)
+		d, err = newDraft(r, c, src, today)
 		return err
 	})
 	if err != nil {
@@ -80,8 +80,8 @@ func NewDraft(ctx context.Context, p *Parser, c *Corpus, src Source, today time.
 }
 
 // newDraft is NewDraft without its bounds of time and concurrency.
-func newDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
-	data, ext, err := documentBytes(src)
+func newDraft(r *reading, c *Corpus, src Source, today time.Time) (Draft, error) {
+	data, ext, err := documentBytes(r, src)
 	if err != nil {
 		return Draft{}, err
 	}
@@ -91,7 +91,7 @@ func newDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
 		base := path.Base(strings.ReplaceAll(src.Name, `\`, "/"))
 		name = strings.TrimSuffix(base, path.Ext(base)) + ext // page.html is read as page.md
 	}
-	doc, err := ParseDocument(name, data)
+	doc, err := parseDocument(r, name, data)
 	if err != nil {
 		var p Problem
 		if errors.As(err, &p) {
@@ -128,6 +128,9 @@ func newDraft(c *Corpus, src Source, today time.Time) (Draft, error) {
 	// The same bytes read the same wherever they are: only the id and path change.
 	d.Doc = doc
 	d.Doc.ID, d.Doc.Path = d.ID, d.Path
+	if p := r.stopped(); p != nil {
+		return Draft{}, *p
+	}
 	d.Similar = c.near.NearDuplicates(d.Doc, c.Documents, NearDuplicateThreshold)
 	return d, nil
 }
@@ -141,7 +144,7 @@ func (p Problem) problemText() string {
 }
 
 // documentBytes turns a source into the bytes of a corpus document and its extension.
-func documentBytes(src Source) ([]byte, string, error) {
+func documentBytes(r *reading, src Source) ([]byte, string, error) {
 	kind, err := sourceKind(src)
 	if err != nil {
 		return nil, "", err
@@ -152,7 +155,7 @@ func documentBytes(src Source) ([]byte, string, error) {
 		}
 		a := *src.Article
 		a.URL = src.URL
-		md, err := a.Markdown()
+		md, err := a.markdown(r)
 		return md, ".md", err
 	}
 	text, err := DecodeText(src.Data, src.ContentType)
@@ -170,7 +173,7 @@ func documentBytes(src Source) ([]byte, string, error) {
 		return []byte(text), ext, nil // an upload is kept as it is
 	}
 	// A page: read it as the corpus would, and write it with its address.
-	doc, err := ParseDocument("page"+ext, []byte(text))
+	doc, err := parseDocument(r, "page"+ext, []byte(text))
 	if err != nil {
 		var p Problem
 		if errors.As(err, &p) {
@@ -180,7 +183,7 @@ func documentBytes(src Source) ([]byte, string, error) {
 	}
 	a := articleFromDocument(doc)
 	a.URL = src.URL
-	md, err := a.Markdown()
+	md, err := a.markdown(r)
 	return md, ".md", err
 }
 

@@ -86,7 +86,9 @@ func TestHostileDocumentsRefused(t *testing.T) {
 			if len(h.src.Data) > MaxDocumentBytes {
 				t.Fatalf("the test document is %d bytes, over the limit", len(h.src.Data))
 			}
-			d, err := NewDraft(ctx, nil, c, h.src, time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC))
+			// No deadline that a slow machine (or -race) could reach: what is refused here
+			// is refused for its shape, never for the time it took.
+			d, err := NewDraft(ctx, NewParser(1, time.Hour), c, h.src, time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC))
 			if h.want == "" {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
@@ -118,29 +120,46 @@ func TestHostileDocumentsRefused(t *testing.T) {
 	}
 }
 
-// TestParserBounds checks the parser's deadline and its limit on work at once: a read
-// that outlasts the deadline is refused, and holds its slot until it ends, so that a
-// second one waits and is refused when its time runs out first; a cancelled context
-// stops NewDraft.
+// TestParserBounds checks the parser's deadline and its limit on work at once: a reading
+// that outlasts the deadline is stopped and refused, and its slot is free when the
+// refusal comes; a reading that holds its slot makes a second one wait and be refused
+// when its time runs out first; a cancelled context stops NewDraft.
 func TestParserBounds(t *testing.T) {
 	p := NewParser(1, 50*time.Millisecond)
-	release := make(chan struct{})
-	ended := make(chan struct{})
-	err := p.run(context.Background(), func() error { <-release; close(ended); return nil })
-	if reason, ok := RefusalReason(err); !ok || !strings.Contains(reason, "took too long") {
-		t.Fatalf("slow read: %v, want a refusal", err)
+	steps := 0
+	err := p.run(context.Background(), func(r *reading) error {
+		for !r.done(1) { // the reading goes on until its deadline stops it
+			steps++
+		}
+		return nil
+	})
+	if reason, ok := RefusalReason(err); !ok || !strings.Contains(reason, "took too long") || steps == 0 {
+		t.Fatalf("slow read: %v after %d steps, want a refusal", err, steps)
 	}
-	err = p.run(context.Background(), func() error { t.Error("ran while the slot was taken"); return nil })
+	select {
+	case p.sem <- struct{}{}:
+		<-p.sem
+	default:
+		t.Fatal("the refused reading still holds its slot")
+	}
+
+	release, started := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- p.run(context.Background(), func(*reading) error { close(started); <-release; return nil })
+	}()
+	<-started
+	err = p.run(context.Background(), func(*reading) error { t.Error("ran while the slot was taken"); return nil })
 	if reason, ok := RefusalReason(err); !ok || !strings.Contains(reason, "too many documents") {
 		t.Errorf("second read: %v, want a refusal for a busy parser", err)
 	}
 	close(release)
-	<-ended
+	<-held
 	ran := false
-	if err := p.run(context.Background(), func() error { ran = true; return nil }); err != nil || !ran {
+	if err := p.run(context.Background(), func(*reading) error { ran = true; return nil }); err != nil || !ran {
 		t.Errorf("after the slow read ended: %v, ran %v", err, ran)
 	}
-	if err := p.run(context.Background(), func() error { panic("boom") }); err == nil || !strings.Contains(err.Error(), "boom") {
+	if err := p.run(context.Background(), func(*reading) error { panic("boom") }); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Errorf("a panic: %v, want an error", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -169,31 +188,39 @@ func BenchmarkHostileDocuments(b *testing.B) {
 	}
 }
 
-// FuzzHostileDocument repeats a fuzzed unit to about 2 MB, in lines and blocks of fuzzed
-// lengths, and reads it as Markdown and text (corpus/web fuzzes HTML): it must be refused with a reason or
-// read within the limits, never panic. Run it with
+// FuzzHostileDocument repeats a fuzzed unit, in lines and blocks of fuzzed lengths, to a
+// fuzzed size of up to 8 KB, and reads it as Markdown and text (corpus/web fuzzes HTML):
+// it must be refused with a reason or read within the limits, never panic, and its
+// reading must take steps linear in its size (fewer than four a byte), so that what is
+// slow at 8 KB would be found here, and 2 MB stays within its second
+// (BenchmarkHostileFormats). Run it with
 //
 //	go test -fuzz FuzzHostileDocument -fuzztime 2m ./corpus/
 func FuzzHostileDocument(f *testing.F) {
-	for _, seed := range []string{">", "> ", "1. ", "[", "![", "[a](", "**a_", "`a", "[a]: b", "<a ", "*[`<", "<a href=x>", "<p>x", "word "} {
-		f.Add(seed, uint16(200), uint16(2000))
+	for _, seed := range []string{">", "> ", "1. ", "[", "![", "[a](", "**a_", "`a", "[a]: b", "<a ", "*[`<", "<a href=x>", "<p>x", "word ", "\n", "# h\n", "- ", "28 February 2026: ", "as of ", "A. "} {
+		f.Add(seed, uint16(200), uint16(2000), uint16(8<<10))
 	}
-	f.Fuzz(func(t *testing.T, unit string, line, block uint16) {
+	f.Fuzz(func(t *testing.T, unit string, line, block, size uint16) {
 		if unit == "" {
 			return
 		}
+		total := 512 + int(size)%(8<<10)
 		var b strings.Builder
 		b.WriteString("---\ntitle: Fuzz\n---\n\n")
 		l := strings.Repeat(unit, max(1, int(line)/len(unit)))
-		for b.Len()+len(l) < 2<<20-4096 {
-			for n := 0; n+len(l) < max(int(block), 1) && b.Len()+len(l) < 2<<20-4096; n += len(l) + 1 {
+		for b.Len()+len(l) < total {
+			for n := 0; n+len(l) < max(int(block), 1) && b.Len()+len(l) < total; n += len(l) + 1 {
 				b.WriteString(l + "\n")
 			}
 			b.WriteString("\n")
 		}
 		data := []byte(b.String())
 		for _, name := range []string{"f.md", "f.txt"} {
-			d, err := NewDraft(context.Background(), nil, &Corpus{}, Source{Name: name, ContentType: "text/plain", Data: data}, time.Now())
+			r := newReading(context.Background())
+			d, err := newDraft(r, &Corpus{}, Source{Name: name, ContentType: "text/plain", Data: data}, time.Now())
+			if r.steps > 4*len(data)+readStride {
+				t.Fatalf("%s: %d steps for %d bytes", name, r.steps, len(data))
+			}
 			if err != nil {
 				if _, ok := RefusalReason(err); !ok {
 					t.Fatalf("%s: %v, want a refusal with a reason", name, err)

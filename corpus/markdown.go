@@ -23,15 +23,23 @@ import (
 // in its section when none precede it. HTML blocks,
 // thematic breaks and images are left out, and so is a block left without text. In the
 // text, every run of spaces and tabs is one space.
-func markdownParagraphs(src []byte, firstLine int) []Paragraph {
-	root := goldmark.DefaultParser().Parse(text.NewReader(src))
-	w := mdWalker{src: src, firstLine: firstLine}
+//
+// It stops, with the paragraphs read so far, once r does: goldmark's block parser reads
+// its source a line at a time through r; its inline parser cannot be stopped, but the
+// limits that checkMarkdownShape applies keep its work linear and small.
+func markdownParagraphs(r *reading, src []byte, firstLine int) []Paragraph {
+	root := goldmark.DefaultParser().Parse(stoppableSource{text.NewReader(src), r})
+	if r.stopped() != nil {
+		return nil
+	}
+	w := mdWalker{src: src, firstLine: firstLine, r: r}
 	w.block(root)
 	return w.paragraphs
 }
 
 // mdWalker collects the paragraphs of a Markdown tree.
 type mdWalker struct {
+	r          *reading
 	src        []byte
 	firstLine  int
 	section    string
@@ -56,6 +64,9 @@ func (w *mdWalker) linesBefore(off int) int {
 
 // block visits a block node and its children.
 func (w *mdWalker) block(n ast.Node) {
+	if w.r.done(1) {
+		return
+	}
 	switch n := n.(type) {
 	case *ast.Heading:
 		w.section = collapseSpaces(inlineText(n, w.src))
@@ -97,7 +108,7 @@ func (w *mdWalker) block(n ast.Node) {
 		w.add(codeText(n, w.src), n)
 	case *ast.HTMLBlock, *ast.ThematicBreak:
 	default: // document, list, blockquote
-		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		for c := n.FirstChild(); c != nil && w.r.err == nil; c = c.NextSibling() {
 			w.block(c)
 		}
 	}

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -26,6 +27,11 @@ type frontMatterOut struct {
 // with a *Refusal when the paragraphs read back differ in any way from the article's: the
 // text is kept word for word or not written at all.
 func (a Article) Markdown() ([]byte, error) {
+	return a.markdown(newReading(context.Background()))
+}
+
+// markdown is Markdown as part of the reading r.
+func (a Article) markdown(r *reading) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString("---\n")
 	enc := yaml.NewEncoder(&buf)
@@ -50,15 +56,15 @@ func (a Article) Markdown() ([]byte, error) {
 		buf.WriteByte('\n')
 	}
 	data := buf.Bytes()
-	if err := a.verify(data); err != nil {
+	if err := a.verify(r, data); err != nil {
 		return nil, err
 	}
 	return data, nil
 }
 
 // verify parses data as the corpus would and compares it with the article.
-func (a Article) verify(data []byte) error {
-	doc, err := ParseDocument("draft.md", data)
+func (a Article) verify(r *reading, data []byte) error {
+	doc, err := parseDocument(r, "draft.md", data)
 	if err != nil {
 		return Refuse("the document cannot be written as Markdown that reads back the same", err)
 	}

@@ -61,16 +61,27 @@ func (c *Corpus) Passages() []Passage {
 
 // splitParagraph cuts text into runs of whole sentences of at most MaxPassageChars
 // characters, greedily; a sentence longer than that is a run of its own. Text that is
-// short enough is returned whole.
+// short enough is returned whole. Its time is linear in the text: the characters before
+// each sentence's end are counted once.
 func splitParagraph(sp *Splitter, text string) []string {
 	if utf8.RuneCountInString(text) <= MaxPassageChars {
 		return []string{text}
 	}
 	sentences := sp.spans(text)
+	// runes[k] is the number of characters in text[:sentences[k].end], and start[k] in
+	// text[:sentences[k].start].
+	runes, start := make([]int, len(sentences)), make([]int, len(sentences))
+	at, n := 0, 0
+	for k, s := range sentences {
+		n += utf8.RuneCountInString(text[at:s.start])
+		start[k] = n
+		n += utf8.RuneCountInString(text[s.start:s.end])
+		runes[k], at = n, s.end
+	}
 	var out []string
 	for i := 0; i < len(sentences); {
 		j := i + 1
-		for j < len(sentences) && utf8.RuneCountInString(text[sentences[i].start:sentences[j].end]) <= MaxPassageChars {
+		for j < len(sentences) && runes[j]-start[i] <= MaxPassageChars {
 			j++
 		}
 		out = append(out, text[sentences[i].start:sentences[j-1].end])

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/standoff-bot/standoff"
+	"github.com/standoff-bot/standoff/corpus"
 
 	"golang.org/x/term"
 
@@ -56,6 +57,16 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 		printAnswer(stdout, ans, bold)
 		return nil
 	}
+	// tooLong answers for line n, of size bytes, over maxQuestionLine: a JSON object in
+	// place of an answer, or a line on stderr.
+	tooLong := func(n, size int) error {
+		reason := fmt.Sprintf("the question is %s long, over the %s limit of a line; it was not read", corpus.Size(int64(size)), corpus.Size(maxQuestionLine))
+		if cf.json {
+			return json.NewEncoder(stdout).Encode(questionTooLong{Line: n, Error: reason})
+		}
+		fmt.Fprintf(stderr, "standoff ask: line %d: %s\n", n, reason)
+		return nil
+	}
 	if !stream {
 		if err := answer(question); err != nil {
 			fmt.Fprintf(stderr, "standoff ask: %v\n", err)
@@ -63,23 +74,73 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 		}
 		return 0
 	}
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		q := strings.TrimSpace(sc.Text())
-		if q == "" {
-			continue
+	err = eachQuestion(stdin, func(n int, q string, long int) error {
+		if long > 0 {
+			return tooLong(n, long)
 		}
-		if err := answer(q); err != nil {
-			fmt.Fprintf(stderr, "standoff ask: %v\n", err)
-			return 1
-		}
-	}
-	if err := sc.Err(); err != nil {
-		fmt.Fprintf(stderr, "standoff ask: read questions: %v\n", err)
+		return answer(q)
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "standoff ask: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// maxQuestionLine is the longest line of questions read from stdin: far more than the
+// index reads of a question (about 1,000 characters), so that only a line that is no
+// question at all is refused.
+const maxQuestionLine = 64 << 10
+
+// questionTooLong is what ask --json - writes, on its own line, for a line of stdin
+// over maxQuestionLine: the number of that line and the reason, in place of an answer.
+type questionTooLong struct {
+	Line  int    `json:"line"`
+	Error string `json:"error"`
+}
+
+// eachQuestion calls fn with every non-blank line of r, trimmed, and its number from 1,
+// in order. A line longer than maxQuestionLine is not kept: fn gets its number and its
+// length in bytes (long > 0) instead, and the lines after it are read on. It returns the
+// first error of fn, or of reading r.
+func eachQuestion(r io.Reader, fn func(n int, q string, long int) error) error {
+	br := bufio.NewReaderSize(r, 4096)
+	var line []byte
+	for n := 1; ; n++ {
+		line = line[:0]
+		size := 0
+		var err error
+		for {
+			var chunk []byte
+			chunk, err = br.ReadSlice('\n')
+			size += len(chunk)
+			if len(line) <= maxQuestionLine { // keep no more than a question and its newline
+				line = append(line, chunk...)
+			}
+			if err != bufio.ErrBufferFull {
+				break
+			}
+		}
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("read questions: %w", err)
+		}
+		if err == nil {
+			size-- // ReadSlice found the newline, which is not part of the line
+		}
+		long := 0
+		if size > maxQuestionLine {
+			long = size
+		}
+		text := strings.TrimSuffix(string(line), "\n")
+		if q := strings.TrimSpace(text); q != "" || long > 0 {
+			if err := fn(n, q, long); err != nil {
+				return err
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
 }
 
 // useStyles tells whether to style the output: only on a terminal, and never when the

@@ -185,3 +185,47 @@ func TestAskRequestAndCorrection(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, stdout:\n%s", code, errOut, out)
 	}
 }
+
+// TestAskStreamLongLine: ask --json - answers every line of stdin; a line over the limit of a question gets a
+// JSON error object with its line number, on its own line, and the lines after it are
+// answered; a line just at the limit, and a last line without a newline, are answered.
+func TestAskStreamLongLine(t *testing.T) {
+	atLimit := "what is breakout time " + strings.Repeat("x", maxQuestionLine-len("what is breakout time "))
+	stdin := "what is breakout time?\n" +
+		strings.Repeat("enrichment ", 100_000) + "\n" + // about 1 MB: over the limit
+		"\n" + // blank: skipped
+		atLimit + "\n" +
+		strings.Repeat("y", maxQuestionLine+1) + "\r\n" +
+		"what is snapback?" // no newline at the end
+	code, out, errOut := runCmd(t, stdin, "ask", "--json", "--data", t.TempDir(), "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("%d lines out, want 5:\n%.2000s", len(lines), out)
+	}
+	for i, want := range []struct {
+		question string
+		errLine  int
+	}{{"what is breakout time?", 0}, {"", 2}, {atLimit, 0}, {"", 5}, {"what is snapback?", 0}} {
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(lines[i]), &obj); err != nil {
+			t.Fatalf("line %d: %v: %.200s", i+1, err, lines[i])
+		}
+		if want.errLine > 0 {
+			msg, _ := obj["error"].(string)
+			if obj["line"] != float64(want.errLine) || !strings.Contains(msg, "over the 64 KB limit") || len(obj) != 2 {
+				t.Errorf("output line %d: %.300s, want an error object for input line %d", i+1, lines[i], want.errLine)
+			}
+			continue
+		}
+		var ans standoff.Answer
+		if err := json.Unmarshal([]byte(lines[i]), &ans); err != nil {
+			t.Fatal(err)
+		}
+		if ans.Question != want.question || obj["error"] != nil {
+			t.Errorf("output line %d answers %.80q, want %.80q", i+1, ans.Question, want.question)
+		}
+	}
+}

@@ -17,9 +17,9 @@ func NewDraft(ctx context.Context, p *corpus.Parser, c *corpus.Corpus, src corpu
 			return corpus.NewDraft(ctx, p, c, src, today) // refused for its size
 		}
 		var a corpus.Article
-		err := p.Run(ctx, func() error {
+		err := p.Run(ctx, func(ctx context.Context) error {
 			var err error
-			a, err = web.ExtractHTML(src.Data, src.ContentType, src.URL)
+			a, err = web.ExtractHTMLContext(ctx, src.Data, src.ContentType, src.URL)
 			return err
 		})
 		if err != nil {

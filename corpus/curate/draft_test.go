@@ -48,7 +48,7 @@ func hostilePages() []struct{ name, body, want string } {
 		{"html-nested-a", strings.Repeat("<a href=x>", 200_000), "more than 30000 HTML elements"},
 		{"html-nested-div", strings.Repeat("<div>", 25_000), "not readable HTML"},
 		{"html-many-paragraphs", strings.Repeat("<p>x", 500_000), "more than 30000 HTML elements"},
-		{"html-deep-closed", strings.Repeat("<span>", 300) + "x" + strings.Repeat("</span>", 300) + "<p>text</p>", "nest more than 256 deep"},
+		{"html-deep-closed", strings.Repeat("<span>", 300) + "x" + strings.Repeat("</span>", 300) + "<p>text</p>", "nest more than 128 deep"},
 		{"html-9000-links", strings.Repeat("<p><a href=x>"+strings.Repeat("w ", 50)+"</a></p>", 9_000), ""},
 	}
 }

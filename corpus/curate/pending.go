@@ -49,11 +49,13 @@ func NewPending(dataDir string, ttl time.Duration, now func() time.Time) *Pendin
 	return &Pending{dir: filepath.Join(dataDir, PendingDir), ttl: ttl, now: now}
 }
 
-// PendingMeta is the JSON file of a preview.
+// PendingMeta is the JSON file of a preview: of a document to add, or, when Undo is
+// set, of a change to undo.
 type PendingMeta struct {
 	Created  time.Time `json:"created"`
 	Actor    Actor     `json:"actor"`
-	Path     string    `json:"path"`
+	Undo     string    `json:"undo,omitempty"` // the commit an undo preview would revert
+	Path     string    `json:"path,omitempty"`
 	Source   string    `json:"source"`
 	Replaces string    `json:"replaces,omitempty"`
 	BaseHash string    `json:"base_hash,omitempty"`
@@ -62,27 +64,53 @@ type PendingMeta struct {
 
 // Save stores a draft and returns the id of its preview.
 func (p *Pending) Save(d corpus.Draft, who Actor) (string, error) {
-	if err := os.MkdirAll(p.dir, 0o700); err != nil {
+	id, err := p.newID()
+	if err != nil {
 		return "", fmt.Errorf("save preview: %w", err)
 	}
-	b := make([]byte, 8)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("save preview: %w", err)
-	}
-	id := hex.EncodeToString(b)
 	meta := PendingMeta{Created: p.now().UTC(), Actor: who, Path: d.Path, Source: d.Source,
 		Replaces: d.Replaces, BaseHash: d.BaseHash, Hash: corpus.Hash(d.Data)}
 	if err := corpus.WriteFileAtomic(p.docFile(id, d.Path), d.Data, 0o600); err != nil {
 		return "", fmt.Errorf("save preview: %w", err)
 	}
-	data, err := json.Marshal(meta)
-	if err != nil {
-		return "", fmt.Errorf("save preview: %w", err)
-	}
-	if err := corpus.WriteFileAtomic(filepath.Join(p.dir, id+".json"), data, 0o600); err != nil {
+	if err := p.writeMeta(id, meta); err != nil {
 		return "", fmt.Errorf("save preview: %w", err)
 	}
 	return id, nil
+}
+
+// SaveUndo stores the preview of undoing the commit change, shown to who, and returns
+// its id: like a document's preview, only who may confirm it, and it expires.
+func (p *Pending) SaveUndo(change string, who Actor) (string, error) {
+	id, err := p.newID()
+	if err != nil {
+		return "", fmt.Errorf("save undo preview: %w", err)
+	}
+	if err := p.writeMeta(id, PendingMeta{Created: p.now().UTC(), Actor: who, Undo: change}); err != nil {
+		return "", fmt.Errorf("save undo preview: %w", err)
+	}
+	return id, nil
+}
+
+// newID makes the folder of the previews when needed, and a new random id.
+func (p *Pending) newID() (string, error) {
+	if err := os.MkdirAll(p.dir, 0o700); err != nil {
+		return "", err
+	}
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// writeMeta writes the JSON file of a preview, which marks it complete.
+func (p *Pending) writeMeta(id string, meta PendingMeta) error {
+	data, err := json.Marshal(meta)
+	if err != nil {
+		return err
+	}
+	return corpus.WriteFileAtomic(filepath.Join(p.dir, id+".json"), data, 0o600)
 }
 
 // docFile is the file of a preview's document.
@@ -94,27 +122,50 @@ func (p *Pending) docFile(id, docPath string) string {
 	return filepath.Join(p.dir, id+ext)
 }
 
-// Load returns the draft of a preview. It is ErrPendingUnknown when there is none (never
-// made, confirmed or cancelled), ErrPendingExpired when it is too old (and then removed).
-func (p *Pending) Load(id string) (corpus.Draft, PendingMeta, error) {
+// LoadUndo returns the preview of an undo, whose Undo is the commit to revert. Its
+// errors are Load's; a document's preview is ErrPendingUnknown here.
+func (p *Pending) LoadUndo(id string) (PendingMeta, error) {
+	meta, err := p.loadMeta(id)
+	if err == nil && meta.Undo == "" {
+		return PendingMeta{}, ErrPendingUnknown
+	}
+	return meta, err
+}
+
+// loadMeta reads the JSON file of a preview that has not expired.
+func (p *Pending) loadMeta(id string) (PendingMeta, error) {
 	var meta PendingMeta
 	if !pendingID.MatchString(id) {
-		return corpus.Draft{}, meta, ErrPendingUnknown
+		return meta, ErrPendingUnknown
 	}
 	data, err := os.ReadFile(filepath.Join(p.dir, id+".json"))
 	if errors.Is(err, fs.ErrNotExist) {
-		return corpus.Draft{}, meta, ErrPendingUnknown
+		return meta, ErrPendingUnknown
 	}
 	if err != nil {
-		return corpus.Draft{}, meta, fmt.Errorf("load preview: %w", err)
+		return meta, fmt.Errorf("load preview: %w", err)
 	}
 	if err := json.Unmarshal(data, &meta); err != nil {
 		p.Remove(id)
-		return corpus.Draft{}, meta, fmt.Errorf("load preview %s: %w", id, err)
+		return meta, fmt.Errorf("load preview %s: %w", id, err)
 	}
 	if p.now().Sub(meta.Created) > p.ttl {
 		p.Remove(id)
-		return corpus.Draft{}, meta, ErrPendingExpired
+		return meta, ErrPendingExpired
+	}
+	return meta, nil
+}
+
+// Load returns the draft of a document's preview. It is ErrPendingUnknown when there is
+// none (never made, confirmed or cancelled, or the preview of an undo),
+// ErrPendingExpired when it is too old (and then removed).
+func (p *Pending) Load(id string) (corpus.Draft, PendingMeta, error) {
+	meta, err := p.loadMeta(id)
+	if err != nil {
+		return corpus.Draft{}, meta, err
+	}
+	if meta.Undo != "" {
+		return corpus.Draft{}, PendingMeta{}, ErrPendingUnknown
 	}
 	doc, err := os.ReadFile(p.docFile(id, meta.Path))
 	if err != nil || corpus.Hash(doc) != meta.Hash {

@@ -74,3 +74,46 @@ func TestPendingStore(t *testing.T) {
 		t.Errorf("after sweep: %d files left, want none (%s expired)", len(entries), kept)
 	}
 }
+
+// An undo preview is kept like a document's: it names the change and its moderator,
+// counts against the limits, is not a document's preview (nor one of those an undo's),
+// and expires.
+func TestPendingUndo(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	p := &Pending{dir: filepath.Join(t.TempDir(), PendingDir), ttl: time.Hour, now: func() time.Time { return now }}
+	who := Actor{ID: "1", Name: "mod", Via: "discord"}
+	const change = "e6bd7f8f6200ba9789709c0eb96bc14b7b6f01cd"
+	id, err := p.SaveUndo(change, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, err := p.LoadUndo(id)
+	if err != nil || meta.Undo != change || meta.Actor != who {
+		t.Fatalf("LoadUndo: %+v, %v", meta, err)
+	}
+	if owner, ok := p.Owner(id); !ok || owner != who.ID {
+		t.Errorf("owner %q %v", owner, ok)
+	}
+	if total, mine := p.Counts(); total != 1 || mine[who.ID] != 1 {
+		t.Errorf("counts %d %v, want the undo preview counted", total, mine)
+	}
+	if _, _, err := p.Load(id); !errors.Is(err, ErrPendingUnknown) {
+		t.Errorf("Load of an undo preview: %v, want ErrPendingUnknown", err)
+	}
+	add, err := p.Save(corpus.Draft{Path: "added/x.md", Data: []byte("---\ntitle: X\n---\n\nText.\n")}, who)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{add, change, change[:10], "../../x", ""} {
+		if _, err := p.LoadUndo(bad); !errors.Is(err, ErrPendingUnknown) {
+			t.Errorf("LoadUndo(%q): %v, want ErrPendingUnknown", bad, err)
+		}
+	}
+	now = now.Add(2 * time.Hour)
+	if _, err := p.LoadUndo(id); !errors.Is(err, ErrPendingExpired) {
+		t.Errorf("LoadUndo after an hour: %v, want ErrPendingExpired", err)
+	}
+	if _, err := p.LoadUndo(id); !errors.Is(err, ErrPendingUnknown) {
+		t.Errorf("LoadUndo once expired: %v, want it removed", err)
+	}
+}

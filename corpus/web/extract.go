@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"net/url"
 	"strings"
 	"time"
@@ -19,14 +20,24 @@ import (
 // contentType is the page's Content-Type, for its charset; pageURL is where it came from,
 // or empty for an uploaded file.
 func ExtractHTML(data []byte, contentType, pageURL string) (corpus.Article, error) {
+	return ExtractHTMLContext(context.Background(), data, contentType, pageURL)
+}
+
+// ExtractHTMLContext is ExtractHTML that stops once ctx is done, while the page's shape
+// is checked and while it is parsed (readability's extraction cannot be stopped, but the
+// limits of checkHTMLShape keep it short), and is then refused.
+func ExtractHTMLContext(ctx context.Context, data []byte, contentType, pageURL string) (corpus.Article, error) {
 	text, err := corpus.DecodeText(data, contentType)
 	if err != nil {
 		return corpus.Article{}, corpus.Refuse("the page's text encoding cannot be read", err)
 	}
-	if err := checkHTMLShape(text); err != nil {
+	if err := checkHTMLShape(ctx, text); err != nil {
 		return corpus.Article{}, err
 	}
-	doc, err := html.Parse(strings.NewReader(text))
+	doc, err := html.Parse(ctxReader{ctx, strings.NewReader(text)})
+	if ctx.Err() != nil {
+		return corpus.Article{}, corpus.Refuse("reading it was stopped", ctx.Err())
+	}
 	if err != nil {
 		return corpus.Article{}, corpus.Refuse("the page is not readable HTML", err)
 	}

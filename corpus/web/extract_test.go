@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -146,5 +147,19 @@ func TestBylineIsNotAParagraph(t *testing.T) {
 		if _, got := bylineName(text); got != want {
 			t.Errorf("bylineName(%q) = %v, want %v", text, got, want)
 		}
+	}
+}
+
+// TestExtractStopsWithItsContext: a page read under a context that is done is refused
+// as stopped, not read: the check of its shape and its parsing look at the context.
+func TestExtractStopsWithItsContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := ExtractHTMLContext(ctx, []byte(articlePage), "text/html", "")
+	if reason, ok := corpus.RefusalReason(err); !ok || !strings.Contains(reason, "stopped") {
+		t.Errorf("got %v, want a refusal as stopped", err)
+	}
+	if _, err := ExtractHTMLContext(context.Background(), []byte(articlePage), "text/html", ""); err != nil {
+		t.Errorf("the same page under a live context: %v", err)
 	}
 }

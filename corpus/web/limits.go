@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -13,8 +14,8 @@ import (
 // corpus.MaxHTMLElements elements or whose elements nest deeper than corpus.MaxHTMLDepth (counting
 // only the elements that are closed: HTML leaves many open): the HTML parser and the
 // article extraction take time and memory that grow faster than the page on those.
-func checkHTMLShape(text string) error {
-	z := html.NewTokenizer(strings.NewReader(text))
+func checkHTMLShape(ctx context.Context, text string) error {
+	z := html.NewTokenizer(ctxReader{ctx, strings.NewReader(text)})
 	z.SetMaxBuf(corpus.MaxDocumentBytes)
 	elements := 0
 	var open []string
@@ -23,6 +24,9 @@ func checkHTMLShape(text string) error {
 		case html.ErrorToken:
 			if z.Err() == io.EOF {
 				return nil
+			}
+			if ctx.Err() != nil {
+				return corpus.Refuse("reading it was stopped", ctx.Err())
 			}
 			return corpus.Refuse("the page is not readable HTML", z.Err())
 		case html.StartTagToken:
@@ -61,4 +65,22 @@ func voidElement(name string) bool {
 		return true
 	}
 	return false
+}
+
+// ctxReader reads from r a few KB at a time, and fails once ctx is done: the HTML
+// tokenizer and parser then return.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+// Read reads at most 4 KB into p, or fails with ctx's error.
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if len(p) > 4096 {
+		p = p[:4096]
+	}
+	return c.r.Read(p)
 }
