@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/standoff-bot/standoff/corpus/atomicfile"
 )
 
 // Seed fills dir with the embedded corpus when dir does not exist, and reports whether it
@@ -46,13 +48,13 @@ func seed(dir string, src fs.FS) (bool, error) {
 		if err != nil {
 			return err
 		}
-		return writeSynced(target, data)
+		return atomicfile.Write(target, data, 0o600)
 	})
 	if err != nil {
 		return false, fmt.Errorf("corpus folder: copy the embedded corpus: %w", err)
 	}
 	for _, d := range dirs {
-		if err := syncDir(d); err != nil {
+		if err := atomicfile.SyncDir(d); err != nil {
 			return false, fmt.Errorf("corpus folder: %w", err)
 		}
 	}
@@ -62,24 +64,8 @@ func seed(dir string, src fs.FS) (bool, error) {
 	if err := os.Rename(tmp, dir); err != nil {
 		return false, fmt.Errorf("corpus folder: %w", err)
 	}
-	if err := syncDir(parent); err != nil {
+	if err := atomicfile.SyncDir(parent); err != nil {
 		return true, fmt.Errorf("corpus folder: %w", err)
 	}
 	return true, nil
-}
-
-// writeSynced writes a new file, readable by its owner alone, and syncs it to disk.
-func writeSynced(p string, data []byte) error {
-	f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

@@ -11,11 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
-)
 
-// tmpMarker is in the name of every temporary file a Store writes; the name starts with
-// "." so that Load skips it, should a crash leave it behind.
-const tmpMarker = ".tmp-"
+	"github.com/standoff-bot/standoff/corpus/atomicfile"
+)
 
 // Store writes documents into a corpus folder so that a crash at any moment leaves each
 // file whole, old or new: a file is written to a temporary file in the same folder,
@@ -120,7 +118,7 @@ func (s Store) Remove(rel string) error {
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("store: remove %s: %w", rel, err)
 	}
-	if err := syncDir(filepath.Dir(p)); err != nil {
+	if err := atomicfile.SyncDir(filepath.Dir(p)); err != nil {
 		return fmt.Errorf("store: remove %s: %w", rel, err)
 	}
 	return nil
@@ -130,7 +128,7 @@ func (s Store) Remove(rel string) error {
 // age (a younger one may be a write in progress by another process).
 func (s Store) CleanTemp(age time.Duration) {
 	_ = filepath.WalkDir(s.Dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasPrefix(d.Name(), ".") || !strings.Contains(d.Name(), tmpMarker) {
+		if err != nil || d.IsDir() || !atomicfile.IsTemp(d.Name()) {
 			return nil
 		}
 		if info, err := d.Info(); err == nil && time.Since(info.ModTime()) > age {
@@ -147,47 +145,11 @@ func Hash(data []byte) string {
 }
 
 // WriteFileAtomic replaces the file at p with data so that, whatever happens, the file
-// holds the old content or the new, whole: a temporary file in the same folder is
-// written and synced, renamed over p, and the folder synced so that the rename lasts.
+// holds the old content or the new, whole (atomicfile.Write); the error names the file.
+// Its temporary file is hidden, so that Load skips one a crash leaves behind.
 func WriteFileAtomic(p string, data []byte, perm os.FileMode) error {
-	dir := filepath.Dir(p)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(p)+tmpMarker+"*")
-	if err != nil {
+	if err := atomicfile.Write(p, data, perm); err != nil {
 		return fmt.Errorf("write %s: %w", filepath.Base(p), err)
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Chmod(perm)
-	}
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, p)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", filepath.Base(p), werr)
-	}
-	if err := syncDir(dir); err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(p), err)
-	}
-	return nil
-}
-
-// syncDir fsyncs a folder, so that the entries created, renamed or removed in it last.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync folder %s: %w", dir, err)
 	}
 	return nil
 }
@@ -207,7 +169,7 @@ func mkdirAllSynced(root, dir string) error {
 	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
 		return err
 	}
-	return syncDir(parent)
+	return atomicfile.SyncDir(parent)
 }
 
 // idOf returns the document id of a path: without its extension.

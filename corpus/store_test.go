@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/standoff-bot/standoff/corpus/atomicfile"
 )
 
 func TestStore(t *testing.T) {
@@ -43,7 +45,7 @@ func TestStore(t *testing.T) {
 	}
 
 	// A temporary file left by a crash is ignored by Load and removed by CleanTemp.
-	stale := filepath.Join(dir, ".y.md"+tmpMarker+"123")
+	stale := filepath.Join(dir, ".y.md"+atomicfile.Marker+"123")
 	os.WriteFile(stale, []byte("half"), 0o644)
 	old := time.Now().Add(-time.Hour)
 	os.Chtimes(stale, old, old)

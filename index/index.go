@@ -30,6 +30,7 @@ import (
 
 	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/atomicfile"
 )
 
 // Config configures Open.
@@ -155,7 +156,7 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 		bi, got, err := openGeneration(filepath.Join(cfg.Dir, name))
 		if err == nil && got.MappingVersion == want.MappingVersion && got.Fingerprint == want.Fingerprint {
 			if previous != name {
-				if err := writeFileAtomic(filepath.Join(cfg.Dir, currentFile), []byte(name+"\n")); err != nil {
+				if err := corpus.WriteFileAtomic(filepath.Join(cfg.Dir, currentFile), []byte(name+"\n"), 0o600); err != nil {
 					bi.Close()
 					return nil, meta{}, err
 				}
@@ -200,7 +201,7 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 		os.RemoveAll(tmp)
 		return nil, meta{}, fmt.Errorf("build index: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(cfg.Dir, currentFile), []byte(name+"\n")); err != nil {
+	if err := corpus.WriteFileAtomic(filepath.Join(cfg.Dir, currentFile), []byte(name+"\n"), 0o600); err != nil {
 		return nil, meta{}, err
 	}
 	removeStale(cfg.Dir, logger, name, previous)
@@ -310,7 +311,7 @@ func removeStale(dir string, logger *slog.Logger, keep ...string) {
 	for _, e := range entries {
 		n := e.Name()
 		stale := strings.HasPrefix(n, genPrefix) && !slices.Contains(keep, n)
-		if strings.HasPrefix(n, tmpPrefix) {
+		if strings.HasPrefix(n, tmpPrefix) || atomicfile.IsTemp(n) {
 			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
 				stale = true
 			}
@@ -391,29 +392,5 @@ func writeJSONAtomic(path string, v any) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
 	}
-	return writeFileAtomic(path, append(data, '\n'))
-}
-
-// writeFileAtomic replaces path with data so that a reader sees the old or the new file,
-// never a part.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(f.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write %s: %w", filepath.Base(path), werr)
-	}
-	return nil
+	return corpus.WriteFileAtomic(path, append(data, '\n'), 0o600)
 }

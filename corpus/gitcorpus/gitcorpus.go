@@ -29,6 +29,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+
+	"github.com/standoff-bot/standoff/corpus/atomicfile"
 )
 
 // DefaultBranch is the branch used when Config.Branch is empty.
@@ -195,7 +197,7 @@ func Open(ctx context.Context, cfg Config) (*Repo, error) {
 	}
 	if head, err := os.ReadFile(filepath.Join(cfg.Dir, ".git", "HEAD")); err == nil && !validHead(head) {
 		// A HEAD that a crash left empty: point it at the branch again.
-		if err := writeFileAtomic(filepath.Join(cfg.Dir, ".git", "HEAD"), []byte("ref: "+plumbing.NewBranchReferenceName(cfg.Branch).String()+"\n"), 0o644); err != nil {
+		if err := atomicfile.Write(filepath.Join(cfg.Dir, ".git", "HEAD"), []byte("ref: "+plumbing.NewBranchReferenceName(cfg.Branch).String()+"\n"), 0o644); err != nil {
 			return nil, fmt.Errorf("open corpus repository: repair HEAD: %w", err)
 		}
 	}
@@ -339,7 +341,7 @@ func (r *Repo) join(ctx context.Context) error {
 
 // ownFiles are the patterns of the files standoff keeps in the work tree for itself: the
 // lock file and the temporary files of writes in progress.
-const ownFiles = "/.git-standoff.lock\n.*.tmp-*\n"
+const ownFiles = "/.git-standoff.lock\n.*" + atomicfile.Marker + "*\n"
 
 // excludeOwnFiles lists ownFiles in .git/info/exclude, so that git (and go-git) leave
 // them out of status and commits.
@@ -356,7 +358,7 @@ func excludeOwnFiles(dir string) {
 		old = append(old, '\n')
 	}
 	if os.MkdirAll(filepath.Dir(p), 0o755) == nil {
-		_ = writeFileAtomic(p, append(old, ownFiles...), 0o644)
+		_ = atomicfile.Write(p, append(old, ownFiles...), 0o644)
 	}
 }
 
@@ -623,7 +625,7 @@ func (r *Repo) moveTo(from, to plumbing.Hash) error {
 	// A crash in the middle leaves the branch moved and the files half so: the marker
 	// tells the next Open to finish the move before anything else.
 	marker := filepath.Join(r.cfg.Dir, ".git", moveMarker)
-	if err := writeFileAtomic(marker, []byte(from.String()+" "+to.String()+"\n"), 0o644); err != nil {
+	if err := atomicfile.Write(marker, []byte(from.String()+" "+to.String()+"\n"), 0o644); err != nil {
 		return fmt.Errorf("check out %s: %w", short(to.String()), err)
 	}
 	if err := r.doMove(from, to); err != nil {

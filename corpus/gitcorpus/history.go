@@ -12,6 +12,8 @@ import (
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/standoff-bot/standoff/corpus/atomicfile"
 )
 
 // MaxHistory bounds how many commits History returns.
@@ -193,7 +195,7 @@ func (r *Repo) revertFiles(c, parent *object.Commit) (Change, error) {
 		if err := os.MkdirAll(filepath.Dir(full), 0o700); err != nil {
 			return Change{}, fmt.Errorf("undo: %w", err)
 		}
-		if err := writeFileAtomic(full, []byte(s), 0o600); err != nil {
+		if err := atomicfile.Write(full, []byte(s), 0o600); err != nil {
 			return Change{}, fmt.Errorf("undo: %w", err)
 		}
 		ch.Paths = append(ch.Paths, f.Path)

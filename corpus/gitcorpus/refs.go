@@ -6,13 +6,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage"
 	"github.com/go-git/go-git/v5/storage/filesystem"
+
+	"github.com/standoff-bot/standoff/corpus/atomicfile"
 )
 
 // atomicRefs is go-git's storage of a repository folder, with references written as git
@@ -70,7 +71,7 @@ func (s *atomicRefs) write(ref *plumbing.Reference) error {
 	}
 	// The temporary file is made outside refs/: go-git takes every file there for a
 	// reference, and one a crash left behind would make the repository unreadable.
-	if err := writeFileAtomicVia(s.dir, "standoff-ref.tmp-*", p, []byte(content), 0o644); err != nil {
+	if err := atomicfile.Write(p, []byte(content), 0o644, atomicfile.InDir(s.dir)); err != nil {
 		return fmt.Errorf("set reference %s: %w", name, err)
 	}
 	return nil
@@ -80,7 +81,7 @@ func (s *atomicRefs) write(ref *plumbing.Reference) error {
 // reference writer, killed midway, may have left there.
 func removeStrayRefs(gitDir string) {
 	_ = filepath.WalkDir(filepath.Join(gitDir, "refs"), func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasPrefix(d.Name(), ".") && strings.Contains(d.Name(), ".tmp-") {
+		if err == nil && !d.IsDir() && atomicfile.IsTemp(d.Name()) {
 			os.Remove(p)
 		}
 		return nil

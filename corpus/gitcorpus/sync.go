@@ -14,6 +14,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+
+	"github.com/standoff-bot/standoff/corpus/atomicfile"
 )
 
 // maxPushAttempts bounds how often a push refused because the remote moved on is
@@ -449,7 +451,7 @@ func (r *Repo) rebase(head, tip plumbing.Hash) error {
 				if err := os.MkdirAll(filepath.Dir(full), 0o700); err != nil {
 					return fmt.Errorf("rebase: %w", err)
 				}
-				if err := writeFileAtomic(full, st.data, st.mode); err != nil {
+				if err := atomicfile.Write(full, st.data, st.mode); err != nil {
 					return fmt.Errorf("rebase: %w", err)
 				}
 			}
@@ -496,36 +498,4 @@ func splitLine(s string) (string, string, bool) {
 		}
 	}
 	return s, "", false
-}
-
-// writeFileAtomic replaces the file at p with data through a synced temporary file.
-func writeFileAtomic(p string, data []byte, perm os.FileMode) error {
-	return writeFileAtomicVia(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*", p, data, perm)
-}
-
-// writeFileAtomicVia is writeFileAtomic with the temporary file made in tmpDir, named
-// after pattern (as os.CreateTemp takes it); tmpDir must be on the file system of p.
-func writeFileAtomicVia(tmpDir, pattern, p string, data []byte, perm os.FileMode) error {
-	f, err := os.CreateTemp(tmpDir, pattern)
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	if werr == nil {
-		werr = f.Chmod(perm)
-	}
-	if werr == nil {
-		werr = f.Sync()
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, p)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-	}
-	return werr
 }
