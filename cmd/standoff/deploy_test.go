@@ -10,7 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/joho/godotenv"
+	"github.com/moby/patternmatcher"
+	"github.com/moby/patternmatcher/ignorefile"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -153,6 +156,12 @@ func TestDockerfile(t *testing.T) {
 	if len(entry) != 1 || !strings.Contains(entry[0], "standoff") || len(cmd) != 1 || cmd[0] != `["bot"]` {
 		t.Errorf("ENTRYPOINT %q CMD %q: want standoff, then [\"bot\"]", entry, cmd)
 	}
+	// A "# syntax=" parser directive makes BuildKit fetch a frontend image first, which
+	// an offline build cannot: the Dockerfile needs none of its features.
+	raw, _ := os.ReadFile(filepath.Join(repoRoot, "Dockerfile"))
+	if regexp.MustCompile(`(?mi)^#\s*syntax\s*=`).Match(raw) {
+		t.Error("the Dockerfile has a # syntax= directive: an offline build would fetch a frontend it does not need")
+	}
 	// The probe the health check runs asks /livez by default.
 	if u, err := probeURL(func(string) (string, bool) { return "0.0.0.0:8080", true }); err != nil || !strings.HasSuffix(u, "/livez") {
 		t.Errorf("standoff health asks %q (%v), want /livez", u, err)
@@ -186,8 +195,13 @@ func TestCompose(t *testing.T) {
 			Environment map[string]string `yaml:"environment"`
 			Volumes     []string          `yaml:"volumes"`
 			Ports       []string          `yaml:"ports"`
+			Healthcheck struct {
+				Test []string `yaml:"test"`
+			} `yaml:"healthcheck"`
 		} `yaml:"services"`
-		Volumes map[string]any `yaml:"volumes"`
+		Volumes map[string]*struct {
+			Name string `yaml:"name"`
+		} `yaml:"volumes"`
 	}
 	if err := yaml.Unmarshal(data, &c); err != nil {
 		t.Fatalf("compose.yaml: %v", err)
@@ -201,12 +215,37 @@ func TestCompose(t *testing.T) {
 	for _, v := range s.Volumes {
 		name, target, _ := strings.Cut(v, ":")
 		if target == dataDir {
-			_, declared := c.Volumes[name]
+			vol, declared := c.Volumes[name]
 			mounted = declared
+			// Without its own name, Compose makes <project>_standoff-data, and the
+			// README's `docker run -v standoff-data:/data` (the backup) reads an empty one.
+			if !declared || vol == nil || vol.Name != name {
+				t.Errorf("volume %s has no name: %q, so Compose prefixes it with the project's", name, name)
+			}
 		}
 	}
 	if dataDir == "" || !mounted {
 		t.Errorf("the data folder %q is not a declared volume: %v", dataDir, s.Volumes)
+	}
+	if readme, _ := os.ReadFile(filepath.Join(repoRoot, "README.md")); !strings.Contains(string(readme), "-v standoff-data:/data") {
+		t.Error("the README's backup does not name the volume standoff-data")
+	}
+	// Podman and buildah build OCI images, which drop the Dockerfile's HEALTHCHECK: the
+	// compose file has the same probe of its own.
+	var hc []string
+	for _, st := range readDockerfile(t, filepath.Join(repoRoot, "Dockerfile")) {
+		hc = append(hc, find(st, "HEALTHCHECK")...)
+	}
+	if len(hc) != 1 {
+		t.Fatalf("the Dockerfile has %d HEALTHCHECKs, want 1", len(hc))
+	}
+	_, probe, _ := strings.Cut(hc[0], "CMD ")
+	var want []string
+	if err := yaml.Unmarshal([]byte(probe), &want); err != nil {
+		t.Fatalf("HEALTHCHECK CMD %q: %v", probe, err)
+	}
+	if got := s.Healthcheck.Test; len(got) == 0 || got[0] != "CMD" || strings.Join(got[1:], " ") != strings.Join(want, " ") {
+		t.Errorf("compose healthcheck test %q, want [CMD %s], as the Dockerfile's", got, strings.Join(want, " "))
 	}
 	if s.Build != "." || s.EnvFile != ".env" || strings.Join(s.Command, " ") != "bot" {
 		t.Errorf("build %q, env_file %q, command %q: want ., .env, bot", s.Build, s.EnvFile, s.Command)
@@ -374,5 +413,96 @@ func TestReadmeSetUp(t *testing.T) {
 	want := []string{`go run ./cmd/standoff ask "what is breakout time?"`, "go test ./..."}
 	if strings.Join(cmds, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Set up commands %q, want %q", cmds, want)
+	}
+}
+
+// trackedFiles lists the files of the repository as `git ls-files` does; the test is
+// skipped where there is no git or no repository (an unpacked source archive).
+func trackedFiles(t *testing.T) []string {
+	t.Helper()
+	gitTool, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git: the tracked files are unknown")
+	}
+	cmd := exec.Command(gitTool, "ls-files", "-z")
+	cmd.Dir = repoRoot
+	out, err := cmd.Output()
+	if err != nil {
+		t.Skipf("git ls-files: %v (not a git checkout)", err)
+	}
+	files := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+	if len(files) < 10 {
+		t.Fatalf("git ls-files lists %d files", len(files))
+	}
+	return files
+}
+
+// TestDockerignore: the build context is the checkout as git has it. No tracked file is
+// left out (else the copied tree differs from HEAD and `standoff version` in the image
+// says +dirty), .git is kept (for the commit), and .env, which holds the token, is left
+// out. The patterns are read as Docker reads them (moby/patternmatcher).
+func TestDockerignore(t *testing.T) {
+	f, err := os.Open(filepath.Join(repoRoot, ".dockerignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	patterns, err := ignorefile.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pm, err := patternmatcher.New(patterns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	excluded := func(p string) bool {
+		t.Helper()
+		ok, err := pm.MatchesOrParentMatches(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	for _, p := range trackedFiles(t) {
+		if excluded(p) {
+			t.Errorf(".dockerignore leaves out the tracked file %s: every image would be +dirty", p)
+		}
+	}
+	for _, p := range []string{".git/HEAD", ".git/index"} {
+		if excluded(p) {
+			t.Errorf(".dockerignore leaves out %s: the image would not know its commit", p)
+		}
+	}
+	for _, p := range []string{".env", "cmd/standoff/standoff", "standoff", "bot/bot.test"} {
+		if !excluded(p) {
+			t.Errorf(".dockerignore keeps %s in the build context", p)
+		}
+	}
+}
+
+// TestGitignore: .env, which holds the bot's token, is ignored by git, and nothing
+// tracked is (the template .env.example above all).
+func TestGitignore(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, ".gitignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []gitignore.Pattern
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			ps = append(ps, gitignore.ParsePattern(line, nil))
+		}
+	}
+	m := gitignore.NewMatcher(ps)
+	ignored := func(p string) bool { return m.Match(strings.Split(p, "/"), false) }
+	for _, p := range []string{".env", "cmd/standoff/standoff", "index/index.test"} {
+		if !ignored(p) {
+			t.Errorf("git does not ignore %s", p)
+		}
+	}
+	for _, p := range append(trackedFiles(t), ".env.example") {
+		if ignored(p) {
+			t.Errorf(".gitignore ignores the tracked file %s", p)
+		}
 	}
 }
