@@ -108,6 +108,9 @@ type Options struct {
 	HealthDetails func() []string
 	// CorpusCommit, when set, gives the commit of the corpus, shown by /about.
 	CorpusCommit func() string
+	// OnReady, when set, is called once the bot is ready: connected to Discord, with its
+	// commands registered (the service manager's readiness notification).
+	OnReady func()
 }
 
 // Bot is a running or runnable Discord bot. Build it with New and run it with Run.

@@ -98,7 +98,10 @@ func (b *Bot) Run(ctx context.Context) (err error) {
 		// Commands belong to the application, not to a shard: shard 0 registers them.
 		b.register(ctx, shards[0].s)
 	}
-	b.log.Info("bot ready", "user", b.botUser(), "application", b.application(), "shards", len(shards))
+	b.log.Info("bot ready", "bot_user", b.botUser(), "application", b.application(), "shards", len(shards))
+	if b.opts.OnReady != nil {
+		b.opts.OnReady()
+	}
 	<-ctx.Done()
 	b.log.Info("shutting down: finishing the requests in flight", "grace", b.opts.ShutdownGrace)
 	return nil

@@ -134,9 +134,16 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 	if err != nil {
 		return err
 	}
+	// Under a Type=notify unit, systemd learns when the bot is ready and when it stops.
+	notify := func(state string) {
+		if err := sdNotify(os.LookupEnv, state); err != nil {
+			logger.Warn("telling the service manager failed", "state", state, "err", err)
+		}
+	}
 	b, err = bot.New(cfg, live, logger, bot.Options{Build: bot.ReadBuild(), Split: c.Splitter().Split,
 		Commands: []bot.Command{mod.Command()}, Metrics: metrics,
-		HealthDetails: syncState.Details, CorpusCommit: mod.CorpusCommit})
+		HealthDetails: syncState.Details, CorpusCommit: mod.CorpusCommit,
+		OnReady: func() { notify("READY=1\nSTATUS=ready: connected to Discord, commands registered") }})
 	if err != nil {
 		return err
 	}
@@ -144,6 +151,8 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 		go watchCorpus(ctx, cfg.CorpusDir, mod, logger)
 	}
 	go mod.RunSync(ctx, interval, syncState)
+	notify("STATUS=connecting to Discord")
+	defer context.AfterFunc(ctx, func() { notify("STOPPING=1\nSTATUS=shutting down") })()
 	return b.Run(ctx)
 }
 

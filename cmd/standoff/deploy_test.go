@@ -292,11 +292,18 @@ func TestSystemdUnits(t *testing.T) {
 			want := map[string]string{
 				"DynamicUser": "yes", "ProtectSystem": "strict", "NoNewPrivileges": "yes", "UMask": "0077",
 				"ProtectHome": "yes", "PrivateTmp": "yes", "ExecStart": "/usr/local/bin/standoff bot",
+				// notify: "active" means connected and commands registered (the bot sends
+				// READY=1); a missing binary is a failed start, as with Type=exec.
+				"Type": "notify", "NotifyAccess": "main", "TimeoutStartSec": "infinity",
+				"ProcSubset": "pid", "PrivateUsers": "yes", "ProtectProc": "invisible",
 			}
 			for k, v := range want {
 				if got := keys[k]; len(got) != 1 || got[0] != v {
 					t.Errorf("%s = %q, want %q", k, got, v)
 				}
+			}
+			if f := strings.Join(keys["SystemCallFilter"], "\n"); f != "@system-service\n~@privileged @resources" {
+				t.Errorf("SystemCallFilter = %q, want @system-service less ~@privileged @resources", keys["SystemCallFilter"])
 			}
 			if sd := keys["StateDirectory"]; len(sd) != 1 || !strings.HasPrefix(sd[0], "standoff") {
 				t.Errorf("StateDirectory = %q, want standoff…", sd)
