@@ -22,6 +22,9 @@ type Request struct {
 	// Related asks for the passages related to a text (a message, a claim) rather than
 	// for an answer to a question: the relevance floor is lower.
 	Related bool
+	// Today is the date the question is read against ("this year", "last month",
+	// "now"); zero means the index's clock.
+	Today time.Time
 }
 
 // DefaultK is the number of passages an answer holds when the request does not say.
@@ -40,7 +43,18 @@ type Answer struct {
 	Results  []Result `json:"results"`
 	// Closest is true when no passage clears the relevance floor and Results holds the
 	// passages closest to the question (Answered is then false).
-	Closest     bool     `json:"closest"`
+	Closest bool `json:"closest"`
+	// AsOf is the corpus's as-of date: the newest date of its passages, YYYY, YYYY-MM or
+	// YYYY-MM-DD; "" when none is dated. It says how far the corpus reaches.
+	AsOf string `json:"as_of"`
+	// Stale is set when the question asks about the present (or a period that runs to
+	// today) and the newest passage that answers it is dated more than StaleAfter before
+	// today: the corpus may not know what happened since.
+	Stale bool `json:"stale"`
+	// Note is the one line a reader is told about time, or "": that the newest passage on
+	// this is old, that nothing is dated in the period asked about, that no passage on a
+	// question about the present is dated, or how far the corpus reaches.
+	Note        string   `json:"note"`
 	Suggestions []string `json:"suggestions"`
 	// More is true when further passages clear the floor beyond Offset+len(Results).
 	More bool `json:"-"`
@@ -61,7 +75,14 @@ type Result struct {
 	Highlighted  string   `json:"highlighted"`
 	BestSentence string   `json:"best_sentence"`
 	Sources      []Source `json:"sources"` // where its facts come from; empty when URL and Publisher cite it
-	Score        float64  `json:"score"`
+	// Date is the date its facts are about, YYYY, YYYY-MM or YYYY-MM-DD: its paragraph's
+	// own ("28 February 2026: …", "As of 17 May 2025, …"), else its document's
+	// published date; "" when it has neither.
+	Date  string  `json:"date"`
+	Score float64 `json:"score"`
+	// DateOwn is set when Date is the paragraph's own, not its document's. Not in the
+	// JSON.
+	DateOwn bool `json:"-"`
 	// Matches are where the question's terms and phrases occur in Text, as byte ranges,
 	// sorted and apart (ranges only white space separates are joined). Highlighted is
 	// Text with these in "**". Not in the JSON.
@@ -99,6 +120,22 @@ type Stats struct {
 	Passages    int
 	Built       time.Time // when the index was built
 	Fingerprint string
+	AsOf        string // the newest date of its passages, as Answer.AsOf; "" when none is dated
+}
+
+// StaleAfter is how old the newest passage answering a question about the present may be
+// before the answer says the corpus may not know what happened since: about one of the
+// IAEA's quarterly reporting cycles on Iran, after which a new report, Board meeting or
+// round of talks has most likely come and gone.
+const StaleAfter = 90 * 24 * time.Hour
+
+// Reach says how far a corpus whose as-of date is asOf reaches, for a reader: "The
+// corpus reaches to 30 June 2026, the date of its newest passage."
+func Reach(asOf string) string {
+	if asOf == "" {
+		return "No passage of the corpus is dated, so it cannot tell how far it reaches."
+	}
+	return "The corpus reaches to " + corpus.HumanDate(asOf) + ", the date of its newest passage."
 }
 
 // Document describes one document of the index that is serving.
@@ -135,9 +172,11 @@ func (r Result) OwnSummary() bool {
 }
 
 // Citation cites the passage for a reader: publisher · date · section · ¶ n, without
-// internal ids. A glossary or timeline entry says it is the project's own summary of its
-// sources; a passage whose publisher and address are unknown says so. The section is
-// left out where Label already names it.
+// internal ids. The date is its document's, written for a reader ("28 February 2026"),
+// then, where the passage has a date of its own, "dated" that one ("dated 8 March
+// 2026"); "date unknown" when it has neither. A glossary or timeline entry says it is
+// the project's own summary of its sources; a passage whose publisher and address are
+// unknown says so. The section is left out where Label already names it.
 func (r Result) Citation() string {
 	var parts []string
 	pub := strings.Join(strings.Fields(r.Publisher), " ")
@@ -149,8 +188,15 @@ func (r Result) Citation() string {
 	case r.URL == "" && len(r.Sources) == 0:
 		parts = append(parts, "Publisher and address unknown")
 	}
-	if d := strings.TrimSpace(r.Published); d != "" {
-		parts = append(parts, d)
+	published := strings.TrimSpace(r.Published)
+	if published != "" {
+		parts = append(parts, corpus.HumanDate(published))
+	}
+	switch d := strings.TrimSpace(r.Date); {
+	case d != "" && d != published:
+		parts = append(parts, "dated "+corpus.HumanDate(d))
+	case d == "" && published == "":
+		parts = append(parts, "date unknown")
 	}
 	if s := strings.Join(strings.Fields(r.Section), " "); s != "" && !strings.HasPrefix(r.Label(), s+" · ") {
 		parts = append(parts, s)

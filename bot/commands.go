@@ -82,7 +82,7 @@ func commandDefinitions() []*discordgo.ApplicationCommand {
 type coverage struct {
 	Documents int
 	Kinds     map[string]int // documents by kind
-	Newest    string         // the latest date of a document or of a source it cites
+	AsOf      string         // the corpus's as-of date: the newest date of its passages
 }
 
 // documentLister is an Answerer that can list its documents.
@@ -93,7 +93,8 @@ type documentLister interface {
 // coverageOf describes the corpus a has; with a that cannot list its documents, only
 // their number.
 func coverageOf(a Answerer) coverage {
-	c := coverage{Documents: a.Stats().Documents, Kinds: map[string]int{}}
+	st := a.Stats()
+	c := coverage{Documents: st.Documents, Kinds: map[string]int{}, AsOf: st.AsOf}
 	l, ok := a.(documentLister)
 	if !ok {
 		return c
@@ -102,7 +103,6 @@ func coverageOf(a Answerer) coverage {
 	c.Documents = len(docs)
 	for _, d := range docs {
 		c.Kinds[d.Kind]++
-		c.Newest = max(c.Newest, d.Newest)
 	}
 	return c
 }
@@ -141,10 +141,7 @@ func helpMessage(me string, cov coverage) message {
 	if me != "" {
 		mention = "<@" + me + ">"
 	}
-	newest := "."
-	if cov.Newest != "" {
-		newest = "; the newest source it cites is dated " + cov.Newest + "."
-	}
+	reach := " " + standoff.Reach(cov.AsOf)
 	desc := strings.Join([]string{
 		"I answer questions about the Iran–US nuclear standoff by **quoting, word for word, passages of a curated corpus**, each with its source. I never write an answer of my own; when nothing in the corpus answers, I say so.",
 		"",
@@ -156,12 +153,13 @@ func helpMessage(me string, cov coverage) message {
 		"• On any message: **Apps → Find sources** (right-click, or long-press on a phone) lists passages about what it says.",
 		"",
 		"**What I know**",
-		"The corpus holds " + cov.describe() + newest + " I search it in English, so ask in English: questions in other languages find nothing. The glossary and the timeline are the project's own summaries of the sources they link.",
+		"The corpus holds " + cov.describe() + "." + reach + " I search it in English, so ask in English: questions in other languages find nothing. The glossaries and the timeline are the project's own summaries of the sources they link.",
 		"",
 		"**Reading an answer**",
 		"• Each passage leads with the sentence that answers best, __underlined__; the rarer words of your question are in **bold**.",
 		"• The title says what the passage is: a glossary entry, a timeline section, or the article's title.",
-		"• The line at the bottom of each passage cites it: publisher · date · section · ¶ paragraph. The links after the passage are its sources.",
+		"• The line at the bottom of each passage cites it: publisher · date · section · ¶ paragraph; “dated …” is the date its facts are about. The links after the passage are its sources.",
+		"• Ask about time in plain words — “now”, “latest”, “this year”, “in June 2025”: the newest passages, or those of that time, come first, and I say when the newest one is old.",
 		"",
 		"**Buttons**",
 		"• 📄 shows a passage in full, to you alone. ▶️ **More** and ◀️ **Back** page through the passages; on someone else's answer the pages come to you alone.",

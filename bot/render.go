@@ -188,6 +188,9 @@ func renderAnswer(v view, split func(string) []string) message {
 	if closest {
 		content += closestLabel + "\n"
 	}
+	if note := timeNote(v.Answer); note != "" {
+		content += note + "\n"
+	}
 	content += "-# " + sub
 
 	color := embedColor
@@ -313,6 +316,16 @@ func renderAnswer(v view, split func(string) []string) message {
 	return message{Content: cutText(content, maxContent), Embeds: embeds, Components: rows, Ephemeral: v.Private}
 }
 
+// timeNote is the line an answer says about time (the newest passage on this is old,
+// nothing is dated in the period asked about, how far the corpus reaches), or "".
+func timeNote(a standoff.Answer) string {
+	note := strings.Join(strings.Fields(a.Note), " ")
+	if note == "" {
+		return ""
+	}
+	return "🕰️ " + escapeMarkdown(cutText(note, 300))
+}
+
 // closestLabel introduces closest passages: they share terms with the question but may
 // not answer it.
 const closestLabel = "⚠️ **Closest match, may not answer your question.** No passage answers it directly."
@@ -434,12 +447,17 @@ func maskedURL(u string) string {
 	return strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E", "[", "%5B", "]", "%5D", "@", "%40", "*", "%2A", "|", "%7C", "`", "%60").Replace(u)
 }
 
-// renderNoAnswer is the plain, helpful reply when no passage answers: what happened, the
-// corpus's nearby terms as buttons that ask them, and how to do better.
+// renderNoAnswer is the plain, helpful reply when no passage answers: what happened,
+// what the answer says about time (how far the corpus reaches, for a question about the
+// latest news), the corpus's nearby terms as buttons that ask them, and how to do
+// better.
 func renderNoAnswer(v view) message {
 	var b strings.Builder
 	b.WriteString(questionLine(v.Kind, v.Question))
 	b.WriteString("\nI found no passage in the corpus that answers this. I only quote the sources word for word, so I won't guess.\n")
+	if note := timeNote(v.Answer); note != "" {
+		b.WriteString(note + "\n")
+	}
 	var buttons []discordgo.MessageComponent
 	var shown []string
 	for _, s := range v.Answer.Suggestions {

@@ -225,15 +225,21 @@ func TestCitationLine(t *testing.T) {
 		citation string
 	}{
 		{"glossary", standoff.Result{Doc: "glossary", Title: "Glossary of the standoff", Section: "Breakout time", Paragraph: 1, Kind: "glossary", Sources: src},
-			"Breakout time · Glossary", "standoff’s own summary of the sources it cites · ¶ 1"},
-		{"timeline", standoff.Result{Doc: "timeline", Title: "Timeline", Section: "2025: strikes", Paragraph: 6, Kind: "timeline", Sources: src},
-			"2025: strikes · Timeline", "standoff’s own summary of the sources it cites · ¶ 6"},
+			"Breakout time · Glossary", "standoff’s own summary of the sources it cites · date unknown · ¶ 1"},
+		{"dated glossary", standoff.Result{Doc: "glossary", Title: "Glossary of the standoff", Section: "Breakout time", Paragraph: 1, Kind: "glossary", Sources: src,
+			Published: "2026-07-01", Date: "2026-07-01"},
+			"Breakout time · Glossary", "standoff’s own summary of the sources it cites · 1 July 2026 · ¶ 1"},
+		{"timeline", standoff.Result{Doc: "timeline", Title: "Timeline", Section: "2025: strikes", Paragraph: 6, Kind: "timeline", Sources: src, Date: "2025-06-22", DateOwn: true},
+			"2025: strikes · Timeline", "standoff’s own summary of the sources it cites · dated 22 June 2025 · ¶ 6"},
 		{"article", standoff.Result{Doc: "added/2025-05-31-iaea-report", Title: "IAEA report on Iran’s stockpile", Section: "Findings", Paragraph: 3,
-			Publisher: "Reuters", Published: "2025-05-31", URL: "https://example.org/r", Kind: "article"},
-			"IAEA report on Iran’s stockpile", "Reuters · 2025-05-31 · Findings · ¶ 3"},
+			Publisher: "Reuters", Published: "2025-05-31", URL: "https://example.org/r", Kind: "article", Date: "2025-05-31"},
+			"IAEA report on Iran’s stockpile", "Reuters · 31 May 2025 · Findings · ¶ 3"},
+		{"article with a figure as of", standoff.Result{Doc: "added/2025-05-31-iaea-report", Title: "IAEA report on Iran’s stockpile", Section: "Findings", Paragraph: 3,
+			Publisher: "Reuters", Published: "2025-05-31", URL: "https://example.org/r", Kind: "article", Date: "2025-05-17", DateOwn: true},
+			"IAEA report on Iran’s stockpile", "Reuters · 31 May 2025 · dated 17 May 2025 · Findings · ¶ 3"},
 		{"seed article", standoff.Result{Doc: "iran-us-standoff", Title: "Mistrust and the nuclear deal", Paragraph: 5, Kind: "opinion"},
-			"Mistrust and the nuclear deal", "Publisher and address unknown · ¶ 5"},
-		{"no title", standoff.Result{Doc: "notes", Paragraph: 2, URL: "https://example.org/n"}, "notes", "¶ 2"},
+			"Mistrust and the nuclear deal", "Publisher and address unknown · date unknown · ¶ 5"},
+		{"no title", standoff.Result{Doc: "notes", Paragraph: 2, URL: "https://example.org/n"}, "notes", "date unknown · ¶ 2"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := whatIs(tc.r); got != tc.title {
@@ -365,6 +371,32 @@ func sampleClosest() standoff.Answer {
 	return a
 }
 
+// sampleStale is an answer to a question about the present whose newest passage is
+// months old: dated passages, the newest first, and the note that says so.
+func sampleStale() standoff.Answer {
+	succession := "8 March 2026: The Assembly of Experts names Mojtaba Khamenei the third Supreme Leader of Iran."
+	glossary := "The Supreme Leader is Iran's highest authority, chosen for life by the Assembly of Experts."
+	return standoff.Answer{
+		Question: "who is iran's supreme leader now?",
+		Answered: true,
+		AsOf:     "2026-06-30",
+		Stale:    true,
+		Note:     "The newest passage on this is dated 8 March 2026; the corpus may not know what happened since.",
+		Results: []standoff.Result{
+			{Rank: 1, Doc: "timeline", Title: "Timeline of the standoff", Section: "2026: war and succession", Paragraph: 7, Kind: "timeline",
+				Text: succession, BestSentence: succession, Best: standoff.Span{Start: 0, End: len(succession)},
+				Emphasis: []standoff.Span{{Start: strings.Index(succession, "Supreme Leader"), End: strings.Index(succession, "Supreme Leader") + len("Supreme Leader")}},
+				Sources:  []standoff.Source{{Title: "Mojtaba Khamenei named Iran's next supreme leader", Publisher: "WION", Published: "2026-03-09", URL: "https://example.org/wion"}},
+				Date:     "2026-03-08", DateOwn: true, Score: 1.2},
+			{Rank: 2, Doc: "glossary", Title: "Glossary of the standoff", Section: "Supreme Leader", Paragraph: 12, Kind: "glossary",
+				Published: "2026-07-01", Text: glossary, BestSentence: glossary, Best: standoff.Span{Start: 0, End: len(glossary)},
+				Sources: []standoff.Source{{Title: "Iran's supreme leaders", Publisher: "Dawn", URL: "https://example.org/dawn"}},
+				Date:    "2026-07-01", Score: 3.4},
+		},
+		Suggestions: []string{},
+	}
+}
+
 func golden(t *testing.T, name string, v any) {
 	t.Helper()
 	got, err := json.MarshalIndent(v, "", "  ")
@@ -417,6 +449,9 @@ func TestGoldenRender(t *testing.T) {
 		{"find_sources_shared", view{Kind: kindFind, Question: "Iran has enough uranium for 10 bombs", Answer: sampleAnswer(), SharedBy: "dave", Asker: "700000000000000004"}},
 		{"no_answer", view{Kind: kindAsk, Question: "who won the 1998 world cup?", Answer: standoff.Answer{Suggestions: []string{"breakout time", "snapback", strings.Repeat("x", 120)}}}},
 		{"no_answer_no_suggestions", view{Kind: kindAsk, Question: "zzz", Answer: standoff.Answer{}}},
+		{"answer_stale", view{Kind: kindAsk, Question: "who is iran's supreme leader now?", Answer: sampleStale(), Asker: "700000000000000001"}},
+		{"no_answer_latest_news", view{Kind: kindAsk, Question: "what is the latest news?", Answer: standoff.Answer{AsOf: "2026-06-30",
+			Note: standoff.Reach("2026-06-30")}}},
 		{"over_limits", view{Kind: kindAsk, Question: strings.Repeat("why ", 100), Answer: long, Offset: 10, Asker: "700000000000000001"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -433,7 +468,7 @@ func TestGoldenRender(t *testing.T) {
 		})
 	}
 	for name, m := range map[string]message{
-		"help":         helpMessage("900000000000000001", coverage{Documents: 4, Kinds: map[string]int{"glossary": 1, "timeline": 1, "opinion": 1, "article": 1}, Newest: "2025-08-28"}),
+		"help":         helpMessage("900000000000000001", coverage{Documents: 4, Kinds: map[string]int{"glossary": 1, "timeline": 1, "opinion": 1, "article": 1}, AsOf: "2026-06-30"}),
 		"full_passage": renderFull(sampleAnswer().Results[0], naiveSplit),
 		"about":        aboutMessage(standoff.Stats{Documents: 3, Passages: 63, Fingerprint: "abcdef0123456789"}, "v1.2.3", 4, 1),
 	} {

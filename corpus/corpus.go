@@ -48,6 +48,10 @@ type Paragraph struct {
 	Text    string // word for word, inline Markdown markup removed
 	// Sources are where its facts come from, from the document's Sources paragraphs.
 	Sources []Citation
+	// Date is the paragraph's own date, YYYY, YYYY-MM or YYYY-MM-DD: the date that opens
+	// it ("28 February 2026: …", "As of 17 May 2025, …"), else the latest "as of" date in
+	// it, else the date that opens its section's heading; "" when it has none.
+	Date string
 }
 
 // Passage is the unit that is searched and shown: a paragraph, or a run of its whole
@@ -65,6 +69,11 @@ type Passage struct {
 	Kind      string
 	Text      string
 	Sources   []Citation // where its facts come from; nil when the document is the citation
+	// Date is the date its facts are about, YYYY, YYYY-MM or YYYY-MM-DD: its paragraph's
+	// own date, else its document's Published; "" when it has neither.
+	Date string
+	// DateOwn is set when Date is the paragraph's own, not its document's.
+	DateOwn bool
 }
 
 // Problem is a document that could not be read, or a file that was ignored.

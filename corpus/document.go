@@ -54,6 +54,7 @@ func ParseDocument(path string, data []byte) (Document, error) {
 		p.Path = path
 		return Document{}, *p
 	}
+	dateParagraphs(&doc)
 	return doc, nil
 }
 

@@ -37,14 +37,14 @@ func TestParseDocumentMarkdown(t *testing.T) {
 		Published: "2025-08-28",
 		Kind:      KindGlossary,
 		Paragraphs: []Paragraph{
-			{1, "", 11, "An introduction before any heading, with emphasis, strong text, a link to the IAEA and code.", nil},
-			{2, "Breakout time", 16, "Breakout time is the time a country would need to produce enough weapons-grade uranium for one bomb. Under the 2015 deal it was about a year.", nil},
-			{3, "Limits", 21, "Enrichment capped at 3.67%.", nil},
-			{4, "Limits", 22, "A stockpile of at most 202.8 kg of uranium hexafluoride.", nil},
-			{5, "Limits", 24, "A nested item about centrifuges.", nil},
-			{6, "Limits", 26, "The deal “would cut off every pathway,” an official said.", nil},
-			{7, "Limits", 28, "A second quoted paragraph.", nil},
-			{8, "Snapback", 32, "Snapback is the return of UN sanctions.", nil},
+			{1, "", 11, "An introduction before any heading, with emphasis, strong text, a link to the IAEA and code.", nil, ""},
+			{2, "Breakout time", 16, "Breakout time is the time a country would need to produce enough weapons-grade uranium for one bomb. Under the 2015 deal it was about a year.", nil, ""},
+			{3, "Limits", 21, "Enrichment capped at 3.67%.", nil, ""},
+			{4, "Limits", 22, "A stockpile of at most 202.8 kg of uranium hexafluoride.", nil, ""},
+			{5, "Limits", 24, "A nested item about centrifuges.", nil, ""},
+			{6, "Limits", 26, "The deal “would cut off every pathway,” an official said.", nil, ""},
+			{7, "Limits", 28, "A second quoted paragraph.", nil, ""},
+			{8, "Snapback", 32, "Snapback is the return of UN sanctions.", nil, ""},
 		},
 	}
 	if !reflect.DeepEqual(got, want) {
@@ -137,12 +137,12 @@ func TestParseDocumentBlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Paragraph{
-		{1, "", 4, "Intro.", nil},
-		{2, "Setext heading", 9, "first", nil},
-		{3, "Setext heading", 10, "second", nil},
-		{4, "Setext heading", 12, "quote", nil},
-		{5, "Setext heading", 15, "code line one code line two", nil},
-		{6, "Deep", 25, "Last.", nil},
+		{1, "", 4, "Intro.", nil, ""},
+		{2, "Setext heading", 9, "first", nil, ""},
+		{3, "Setext heading", 10, "second", nil, ""},
+		{4, "Setext heading", 12, "quote", nil, ""},
+		{5, "Setext heading", 15, "code line one code line two", nil, ""},
+		{6, "Deep", 25, "Last.", nil, ""},
 	}
 	if !reflect.DeepEqual(doc.Paragraphs, want) {
 		t.Errorf("Paragraphs:\n got %+v\nwant %+v", doc.Paragraphs, want)
@@ -154,7 +154,7 @@ func TestParseDocumentCRLF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Paragraph{{1, "", 5, "One two.", nil}}
+	want := []Paragraph{{1, "", 5, "One two.", nil, ""}}
 	if !reflect.DeepEqual(doc.Paragraphs, want) {
 		t.Errorf("Paragraphs = %+v, want %+v", doc.Paragraphs, want)
 	}
@@ -172,8 +172,8 @@ func TestParseDocumentText(t *testing.T) {
 			src:   string(readFixture(t, "mixed/notes.txt")),
 			title: "Notes on the talks",
 			want: []Paragraph{
-				{1, "", 3, "The first paragraph runs over two lines.", nil},
-				{2, "", 6, "The second paragraph.", nil},
+				{1, "", 3, "The first paragraph runs over two lines.", nil, ""},
+				{2, "", 6, "The second paragraph.", nil, ""},
 			},
 		},
 		{
@@ -182,9 +182,9 @@ func TestParseDocumentText(t *testing.T) {
 			src:   string(readFixture(t, "mixed/timeline.txt")),
 			title: "A short timeline",
 			want: []Paragraph{
-				{1, "", 2, "2015: the deal is signed.", nil},
-				{2, "", 3, "2018: the United States withdraws.", nil},
-				{3, "", 4, "2025: snapback.", nil},
+				{1, "", 2, "2015: the deal is signed.", nil, "2015"},
+				{2, "", 3, "2018: the United States withdraws.", nil, "2018"},
+				{3, "", 4, "2025: snapback.", nil, "2025"},
 			},
 		},
 		{
@@ -193,8 +193,8 @@ func TestParseDocumentText(t *testing.T) {
 			src:   "\n  Title  \n\nfirst\n  second   line  \n\n",
 			title: "Title",
 			want: []Paragraph{
-				{1, "", 4, "first", nil},
-				{2, "", 5, "second line", nil},
+				{1, "", 4, "first", nil, ""},
+				{2, "", 5, "second line", nil, ""},
 			},
 		},
 	}

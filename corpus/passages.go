@@ -12,7 +12,7 @@ import (
 
 // formatVersion names the rules that turn files into paragraphs and passages. Change it
 // whenever they change, so that Fingerprint changes and indexes are rebuilt.
-const formatVersion = "standoff-corpus-2"
+const formatVersion = "standoff-corpus-3"
 
 // Passages returns every passage of every document, in document then paragraph order.
 // A paragraph of at most MaxPassageChars characters is one passage; a longer one is cut
@@ -27,6 +27,10 @@ func (c *Corpus) Passages() []Passage {
 	out := make([]Passage, 0, n)
 	for _, d := range c.Documents {
 		for _, p := range d.Paragraphs {
+			date, own := p.Date, p.Date != ""
+			if !own {
+				date = d.Published
+			}
 			parts := splitParagraph(sp, p.Text)
 			for i, t := range parts {
 				id := d.ID + "#" + strconv.Itoa(p.Number)
@@ -46,6 +50,8 @@ func (c *Corpus) Passages() []Passage {
 					Kind:      d.Kind,
 					Text:      t,
 					Sources:   p.Sources,
+					Date:      date,
+					DateOwn:   own,
 				})
 			}
 		}

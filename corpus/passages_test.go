@@ -46,7 +46,7 @@ func TestPassages(t *testing.T) {
 		{ID: "a#1", Doc: "a", Title: "A", Paragraph: 1, Part: 1, Kind: KindArticle, Text: "First."},
 		{ID: "a#2", Doc: "a", Title: "A", Paragraph: 2, Part: 1, Kind: KindArticle, Text: "Second."},
 		{ID: "b#1", Doc: "b", Title: "B", Section: "Sec", Paragraph: 1, Part: 1, Publisher: "P",
-			Published: "2025-01-02", URL: "https://example.org/b", Kind: KindReport, Text: "Short one."},
+			Published: "2025-01-02", URL: "https://example.org/b", Kind: KindReport, Text: "Short one.", Date: "2025-01-02"},
 	}
 	if len(ps) < 3 || !reflect.DeepEqual(ps[:3], wantFirst) {
 		t.Fatalf("first passages:\n got %+v\nwant %+v", ps[:min(3, len(ps))], wantFirst)

@@ -80,3 +80,20 @@ func dirSize(tb testing.TB, dir string) int64 {
 	}
 	return n
 }
+
+// timeQuestions are questions about time: the present, a period, what happened.
+var timeQuestions = []string{
+	"who is iran's supreme leader now",
+	"did israel strike iran again this year",
+	"what happened at fordow",
+	"what is the latest on the stockpile",
+	"what happened last month",
+	"how is the president's health now",
+}
+
+// BenchmarkAnswerTime answers questions about time on the default corpus: the dated
+// searches and the ordering by date come on top of BenchmarkAnswerDefault's work.
+func BenchmarkAnswerTime(b *testing.B) {
+	ix := openMem(b, loadDefault(b))
+	benchmarkAnswer(b, ix, timeQuestions)
+}

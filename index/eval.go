@@ -4,30 +4,55 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"github.com/standoff-bot/standoff"
 	"io"
+	"regexp"
 	"strings"
+	"time"
+
+	"github.com/standoff-bot/standoff"
 )
 
-// Question is one line of a question file: a question and the phrases, any of which the
-// passage that answers it contains; without them, a question that must not be answered.
+// Question is one line of a question file: a question and its gold, any alternative of
+// which the passage that answers it holds (a phrase, or a fact set: see parseGold);
+// without gold, a question that must not be answered.
 type Question struct {
 	Line     int
 	Question string
 	Gold     []string
 	Tier     string
+	// Today is the date the file's questions were written on (its "# today:" line),
+	// against which "this year" or "now" are read; zero means the real date.
+	Today time.Time
 }
 
+// todayPattern is the header line that sets the date a question file was written on.
+var todayPattern = regexp.MustCompile(`^#\s*today:\s*(.*?)\s*$`)
+
 // ReadQuestions reads a question file: "question<TAB>gold<TAB>tier" a line, gold
-// alternatives split by "|", "#" starting a comment line. A line that is a question alone
-// (no tab) is a question the corpus must not answer.
+// alternatives split by "|", "#" starting a comment line; an alternative is a phrase or
+// a fact set, "fact: TOKEN; TOKEN; …". A line that is a question alone (no tab) is a
+// question the corpus must not answer. A comment line "# today: YYYY-MM-DD" sets the
+// date every question of the file is read against.
 func ReadQuestions(r io.Reader) ([]Question, error) {
 	var out []Question
+	var today time.Time
+	todayLine := 0
 	sc := bufio.NewScanner(r)
 	n := 0
 	for sc.Scan() {
 		n++
 		line := strings.TrimRight(sc.Text(), "\r")
+		if m := todayPattern.FindStringSubmatch(line); m != nil {
+			if todayLine > 0 {
+				return nil, fmt.Errorf("read questions: line %d: today is given already on line %d", n, todayLine)
+			}
+			t, err := time.Parse(time.DateOnly, m[1])
+			if err != nil {
+				return nil, fmt.Errorf("read questions: line %d: today %q: want YYYY-MM-DD", n, m[1])
+			}
+			today, todayLine = t, n
+			continue
+		}
 		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
@@ -42,6 +67,9 @@ func ReadQuestions(r io.Reader) ([]Question, error) {
 		q := Question{Line: n, Question: strings.TrimSpace(cols[0])}
 		for _, g := range strings.Split(cols[1], "|") {
 			if g = strings.TrimSpace(g); g != "" {
+				if _, err := parseGold(g); err != nil {
+					return nil, fmt.Errorf("read questions: line %d: %w", n, err)
+				}
 				q.Gold = append(q.Gold, g)
 			}
 		}
@@ -53,6 +81,9 @@ func ReadQuestions(r io.Reader) ([]Question, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("read questions: %w", err)
 	}
+	for i := range out {
+		out[i].Today = today
+	}
 	return out, nil
 }
 
@@ -60,6 +91,9 @@ func ReadQuestions(r io.Reader) ([]Question, error) {
 // and how often the relevance floor refused those or answered the questions that must
 // not be answered.
 type Report struct {
+	// Today is the date the questions were read against (the file's "# today:" line, or
+	// --today), YYYY-MM-DD; "" for the real date.
+	Today     string  `json:"today"`
 	Questions int     `json:"questions"` // questions with gold
 	RecallAt1 float64 `json:"recall_at_1"`
 	RecallAt3 float64 `json:"recall_at_3"`
@@ -98,7 +132,10 @@ func Evaluate(ctx context.Context, ix *Index, qs []Question) (Report, error) {
 	var hit1, hit3 int
 	var rr float64
 	for _, q := range qs {
-		ans, err := ix.Answer(ctx, standoff.Request{Question: q.Question, K: evalDepth})
+		if !q.Today.IsZero() && rep.Today == "" {
+			rep.Today = q.Today.Format(time.DateOnly)
+		}
+		ans, err := ix.Answer(ctx, standoff.Request{Question: q.Question, K: evalDepth, Today: q.Today})
 		if err != nil {
 			return rep, fmt.Errorf("evaluate line %d: %w", q.Line, err)
 		}
@@ -149,13 +186,21 @@ func Evaluate(ctx context.Context, ix *Index, qs []Question) (Report, error) {
 	return rep, nil
 }
 
-// GoldRank is the rank of the first result whose text holds one of the gold phrases,
-// compared on letters and digits only, lower-cased; 0 when none does.
+// GoldRank is the rank of the first result that holds one of the gold alternatives: a
+// phrase its text contains, compared on letters and digits only, lower-cased, or a fact
+// set whose every token it holds (see parseGold); 0 when none does. An alternative that
+// cannot be read matches nothing.
 func GoldRank(ans standoff.Answer, gold []string) int {
+	alts := make([]goldAlt, 0, len(gold))
+	for _, g := range gold {
+		if a, err := parseGold(g); err == nil {
+			alts = append(alts, a)
+		}
+	}
 	for _, r := range ans.Results {
-		text := normalizeForCompare(r.Text)
-		for _, g := range gold {
-			if g := normalizeForCompare(g); g != "" && strings.Contains(text, g) {
+		pf := readFacts(r)
+		for _, a := range alts {
+			if a.matches(pf) {
 				return r.Rank
 			}
 		}

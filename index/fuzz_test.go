@@ -79,7 +79,8 @@ func FuzzAnswer(f *testing.F) {
 		"what is breakout time?", "HEU", `"indirect talks"`, "snapback -sanctions", "enrichement",
 		"who withdrew from the JCPOA in 2018?", "", "?", "***", "a:b +c ~d [e] (f) {g} ^2 /re/",
 		"what is highly enriched uranium", "\"", "AND OR NOT", "é ü 漢字 🙂", "talks*",
-		strings.Repeat("uranium ", 100),
+		strings.Repeat("uranium ", 100), "what is the latest on the talks now", "what happened last month",
+		"did iran strike again this year", "since 31 February 2026", "in the last 999 years", "in june 99999",
 	} {
 		f.Add(q, 0, 0)
 	}

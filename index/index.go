@@ -41,6 +41,9 @@ type Config struct {
 	Logger *slog.Logger
 	// Progress, when set, is called while passages are indexed with how many are done.
 	Progress func(done, total int)
+	// Now is the clock that questions about time ("now", "this year") are read against
+	// when a Request gives no Today; nil means the real time.
+	Now func() time.Time
 	// BatchSize is the number of passages indexed per batch; 0 means 1,000.
 	BatchSize int
 }
@@ -65,6 +68,10 @@ type Index struct {
 	stats     standoff.Stats
 	weights   weights
 	closeOnce sync.Once
+
+	now        func() time.Time
+	dates      []corpus.Date // the date of each passage, by position in passages
+	datesFacts bool          // most passages are dated (see datedShare)
 }
 
 // meta is written beside a built index and read back to decide whether it can be reused.
@@ -96,7 +103,10 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{logger: logger, splitter: c.Splitter(), weights: defaultWeights}
+	ix := &Index{logger: logger, splitter: c.Splitter(), weights: defaultWeights, now: cfg.Now}
+	if ix.now == nil {
+		ix.now = time.Now
+	}
 	ix.analyzer, ix.plain = m.AnalyzerNamed(analyzerName), m.AnalyzerNamed(plainAnalyzerName)
 	if ix.analyzer == nil || ix.plain == nil {
 		return nil, fmt.Errorf("open index: analyzers %q and %q missing", analyzerName, plainAnalyzerName)
@@ -135,6 +145,7 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 	go func() { vocab <- ix.newVocabulary(got.Passages) }()
 	ix.passages = passages()
 	ix.prepare(c)
+	ix.prepareDates()
 	ix.vocab = <-vocab
 	return ix, nil
 }
@@ -260,8 +271,10 @@ func buildIndex(ctx context.Context, path string, m mapping.IndexMapping, ps []c
 	}
 	batch := bi.NewBatch()
 	for i, p := range ps {
+		start, end := dateNumbers(p.Date)
 		if err := batch.Index(p.ID, indexedPassage{
 			Text: maskURLs(p.Text), Title: p.Title, Section: p.Section, Doc: p.Doc, Kind: p.Kind,
+			DateStart: start, DateEnd: end,
 		}); err != nil {
 			return fail(err)
 		}

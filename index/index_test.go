@@ -67,20 +67,21 @@ func ask(t testing.TB, ix *Index, q string, k int) standoff.Answer {
 func TestDefinitionComesFirst(t *testing.T) {
 	ix := openMem(t, loadDefault(t))
 	tests := []struct {
-		question, section string
+		question, doc, section string
 	}{
-		{"what is breakout time?", "Breakout time"},
-		{"What is breakout time", "Breakout time"},
-		{"breakout time?", "Breakout time"},
-		{"define snapback", "Snapback"},
-		{"what does JCPOA stand for?", "JCPOA (Joint Comprehensive Plan of Action)"},
-		{"what's the iran nuclear deal", "JCPOA (Joint Comprehensive Plan of Action)"},
-		{"who are the E3?", "E3"},
-		{"what is HEU", "HEU and LEU (highly and low enriched uranium)"},
-		{"what is highly enriched uranium?", "HEU and LEU (highly and low enriched uranium)"},
-		{"What is the IAEA?", "IAEA (International Atomic Energy Agency)"},
-		{"what is fordo", "Fordow"},
-		{"meaning of sneak-out", "Sneak-out"},
+		{"what is breakout time?", "glossary", "Breakout time"},
+		{"What is breakout time", "glossary", "Breakout time"},
+		{"breakout time?", "glossary", "Breakout time"},
+		{"define snapback", "glossary", "Snapback"},
+		{"what does JCPOA stand for?", "glossary", "JCPOA (Joint Comprehensive Plan of Action)"},
+		{"what's the iran nuclear deal", "glossary", "JCPOA (Joint Comprehensive Plan of Action)"},
+		{"who are the E3?", "glossary", "E3"},
+		{"what is HEU", "glossary", "HEU and LEU (highly and low enriched uranium)"},
+		{"what is highly enriched uranium?", "glossary", "HEU and LEU (highly and low enriched uranium)"},
+		{"What is the IAEA?", "glossary", "IAEA (International Atomic Energy Agency)"},
+		{"what is fordo", "sites", "Fordow"}, // the sites are a glossary of their own
+		{"who is grossi", "people", "Rafael Grossi (IAEA Director General)"},
+		{"meaning of sneak-out", "glossary", "Sneak-out"},
 	}
 	for _, tt := range tests {
 		// A passage found only through a spelling correction may be shown as the
@@ -91,23 +92,29 @@ func TestDefinitionComesFirst(t *testing.T) {
 			continue
 		}
 		got := ans.Results[0]
-		if got.Doc != "glossary" || got.Section != tt.section {
-			t.Errorf("%q: first result %s § %q, want glossary § %q", tt.question, got.Doc, got.Section, tt.section)
+		if got.Doc != tt.doc || got.Section != tt.section {
+			t.Errorf("%q: first result %s § %q, want %s § %q", tt.question, got.Doc, got.Section, tt.doc, tt.section)
 		}
 	}
 }
 
+// TestBreakoutTimeCitesGlossaryAndSeed checks that the definition comes first, that the
+// first three passages come from more than one document, and that the seed article's
+// passage on breakout time, further down, invents no source.
 func TestBreakoutTimeCitesGlossaryAndSeed(t *testing.T) {
 	ix := openMem(t, loadDefault(t))
-	ans := ask(t, ix, "what is breakout time?", 3)
+	ans := ask(t, ix, "what is breakout time?", 10)
+	if len(ans.Results) < 3 || ans.Results[0].Doc != "glossary" || ans.Results[0].Section != "Breakout time" {
+		t.Fatalf("first passages %v, want the glossary's definition first", docNames(ans))
+	}
+	if first := ans.Results[0].Doc; ans.Results[1].Doc == first && ans.Results[2].Doc == first {
+		t.Errorf("first three passages all from %s: %v", first, docNames(ans))
+	}
 	docs := map[string]standoff.Result{}
 	for _, r := range ans.Results {
 		if _, ok := docs[r.Doc]; !ok {
 			docs[r.Doc] = r
 		}
-	}
-	if _, ok := docs["glossary"]; !ok {
-		t.Errorf("no glossary passage among %v", docNames(ans))
 	}
 	seed, ok := docs["iran-us-standoff"]
 	if !ok {
@@ -525,8 +532,8 @@ func TestSuggestionsComeFromTheQuestion(t *testing.T) {
 		question string
 		want     string // a suggestion; "" for none at all
 	}{
-		{"who guards iranian enrichment sites", "Enrichment levels"},
-		{"who guards iranian enrichmint sites", "Enrichment levels"},
+		{"who pays the iranian enrichment workers", "Enrichment and enrichment levels"},
+		{"who pays the iranian enrichmint workers", "Enrichment and enrichment levels"},
 		{"how do I bake sourdough bread", ""},
 	}
 	for _, tt := range tests {

@@ -23,7 +23,7 @@ import (
 // MappingVersion names the shape of the index: the mapping, the analysis and the way
 // passages become documents. Change it whenever any of them changes; an index built
 // under another version is rebuilt on open.
-const MappingVersion = 5
+const MappingVersion = 6
 
 // BM25 parameters. bleve divides a passage's length by an "average field length" that
 // it computes as distinct terms per document, several times less than the true mean, so
@@ -49,6 +49,11 @@ const (
 	fieldSection = "section"
 	fieldDoc     = "doc"
 	fieldKind    = "kind"
+	// The first and last day of a passage's date, as the numbers YYYYMMDD; 0 when it has
+	// none. A question about a period finds the passages dated in it by their range, and
+	// sorts them by their first day; one about the present sorts by the last (doc values).
+	fieldDateStart = "date_start"
+	fieldDateEnd   = "date_end"
 )
 
 // analyzerName is the analyzer of every text field: English analysis that keeps "US".
@@ -69,13 +74,18 @@ type indexedPassage struct {
 	Section string `json:"section"`
 	Doc     string `json:"doc"`
 	Kind    string `json:"kind"`
+	// DateStart and DateEnd are the first and last day of its date, YYYYMMDD; 0 when it
+	// has none.
+	DateStart float64 `json:"date_start"`
+	DateEnd   float64 `json:"date_end"`
 }
 
 // Type tells bleve which document mapping applies.
 func (indexedPassage) Type() string { return passageType }
 
 // newMapping builds the index mapping: BM25 scoring, English analysis with stemming,
-// possessives and stop words, on the passage text, its document's title and its section.
+// possessives and stop words, on the passage text, its document's title and its section;
+// the days its date covers, as numbers.
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = bleveindex.BM25Scoring
@@ -102,12 +112,22 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		return f
 	}
 
+	number := func() *mapping.FieldMapping {
+		f := bleve.NewNumericFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = true // sorted on
+		return f
+	}
+
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldText, text())
 	doc.AddFieldMappingsAt(fieldTitle, text())
 	doc.AddFieldMappingsAt(fieldSection, text())
 	doc.AddFieldMappingsAt(fieldDoc, keywordField())
 	doc.AddFieldMappingsAt(fieldKind, keywordField())
+	doc.AddFieldMappingsAt(fieldDateStart, number())
+	doc.AddFieldMappingsAt(fieldDateEnd, number())
 	m.AddDocumentMapping(passageType, doc)
 	m.DefaultMapping = bleve.NewDocumentDisabledMapping()
 	m.DefaultType = passageType

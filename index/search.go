@@ -119,18 +119,42 @@ func (ix *Index) Answer(ctx context.Context, req standoff.Request) (standoff.Ans
 	}
 	k = min(k, standoff.MaxK)
 	offset := max(req.Offset, 0)
-	ans := standoff.Answer{Question: req.Question, Results: []standoff.Result{}, Suggestions: []string{}}
+	ans := standoff.Answer{Question: req.Question, Results: []standoff.Result{}, Suggestions: []string{}, AsOf: ix.stats.AsOf}
 	if offset > standoff.MaxOffset {
 		return ans, fmt.Errorf("answer: offset %d is past the last page (%d)", offset, standoff.MaxOffset)
 	}
-	p := ix.readQuestion(req.Question)
+	var t timeAsk                       // what the question asks about time (see time.go)
+	if !req.Related && ans.AsOf != "" { // a corpus that dates nothing cannot answer by date
+		t = readTime(req.Question, ix.today(req))
+	}
+	question := req.Question
+	if t.asks() {
+		question = t.rest
+	}
+	p := ix.readQuestion(question)
+	if t.asks() {
+		p.definition = nil // a term's definition does not say how things stand, or stood then
+		// "what is the latest on snapback": the time words aside, one concept the
+		// corpus has, which a passage answers as it answers "snapback".
+		p.bare = p.bare || len(p.concepts) == 1 && p.concepts[0].known && !p.concepts[0].corrected
+	}
 
 	n := (offset+k+1)*2 + 10
+	if t.asks() {
+		n = max(n, timeDepth)
+	}
 	ranked, err := ix.rank(ctx, p, n, ix.weights.rerank)
 	if err != nil {
 		return ans, err
 	}
 	answered := p.definition != nil || p.answers(ranked, req.Related)
+	var tv timeView
+	if t.asks() {
+		if ranked, answered, tv, err = ix.readTimeAnswer(ctx, t, p, ranked, answered, ans.AsOf); err != nil {
+			return ans, err
+		}
+		ans.Stale, ans.Note = tv.stale, tv.note
+	}
 	var cands []candidate
 	if d := p.definition; d != nil {
 		c := candidate{passage: d.passage, coverage: 1, match: ix.matchPassage(p, ix.passages[d.passage])}
@@ -150,6 +174,9 @@ func (ix *Index) Answer(ctx context.Context, req standoff.Request) (standoff.Ans
 		cands = append(cands, c)
 	}
 	cands = ix.diversify(ix.dedupe(cands), pinned)
+	if t.asks() && answered {
+		cands = tv.order(ix, cands)
+	}
 	if !answered {
 		ans.Suggestions = ix.suggest(p)
 	}
@@ -347,6 +374,8 @@ func (ix *Index) result(pl plan, rank int, c candidate) standoff.Result {
 		Best:         standoff.Span{Start: best.start, End: best.end},
 		Sentences:    toAnswer(sentences),
 		Sources:      sources(p.Sources),
+		Date:         p.Date,
+		DateOwn:      p.DateOwn,
 		Score:        c.score,
 		Kind:         p.Kind,
 	}

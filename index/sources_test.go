@@ -63,8 +63,9 @@ func webURL(s string) bool {
 	return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
 }
 
-// Only the question's rare terms are emphasised: not the common words ("Iran",
-// "uranium") nor a word of a multi-word term found alone ("time").
+// Only the question's rare terms are emphasised: not the common words ("Iran", in more
+// than a quarter of the default corpus's passages) nor a word of a multi-word term found
+// alone ("time").
 func TestEmphasizedRareTerms(t *testing.T) {
 	ix := openMem(t, loadDefault(t))
 	for _, tc := range []struct {
@@ -72,7 +73,7 @@ func TestEmphasizedRareTerms(t *testing.T) {
 		want, not []string // bold terms (lower case) that must, must not appear
 	}{
 		{"what is breakout time?", []string{"breakout time"}, []string{"time"}},
-		{"how much uranium did Iran enrich to 60%?", []string{"60"}, []string{"iran", "uranium"}},
+		{"how much uranium did Iran enrich to 60%?", []string{"60"}, []string{"iran"}},
 	} {
 		ans := ask(t, ix, tc.q, 3)
 		if !ans.Answered {

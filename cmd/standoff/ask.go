@@ -25,6 +25,11 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 		fmt.Fprintf(stderr, "standoff ask: %v\n", err)
 		return 1
 	}
+	today, err := cf.readToday()
+	if err != nil {
+		fmt.Fprintf(stderr, "standoff ask: %v\n", err)
+		return 1
+	}
 	stream := len(rest) == 1 && rest[0] == "-"
 	question := strings.TrimSpace(strings.Join(rest, " "))
 	if question == "" {
@@ -41,7 +46,7 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 	f, isFile := stdout.(*os.File)
 	bold := useStyles(isFile && term.IsTerminal(int(f.Fd())), os.Getenv("NO_COLOR"))
 	answer := func(q string) error {
-		ans, err := ix.Answer(ctx, standoff.Request{Question: q, K: cf.k})
+		ans, err := ix.Answer(ctx, standoff.Request{Question: q, K: cf.k, Today: today})
 		if err != nil {
 			return err
 		}
@@ -81,12 +86,14 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 // NO_COLOR variable is set to anything (no-color.org).
 func useStyles(terminal bool, noColor string) bool { return terminal && noColor == "" }
 
-// printAnswer writes an answer for a person: each passage with what it is, its
-// citation, its text with the best sentence marked, its sources and its link. With
-// styled set (a terminal), the best sentence is underlined and the question's rare terms
-// are in bold; otherwise the text is plain, the best sentence between » and «.
+// printAnswer writes an answer for a person: what it has to say about time, then each
+// passage with what it is, its citation (with its date), its text with the best sentence
+// marked, its sources and its link, and last how far the corpus reaches. With styled
+// set (a terminal), the best sentence is underlined and the question's rare terms are in
+// bold; otherwise the text is plain, the best sentence between » and «.
 func printAnswer(w io.Writer, ans standoff.Answer, styled bool) {
 	fmt.Fprintf(w, "Q: %s\n\n", oneLine(ans.Question))
+	reach := standoff.Reach(ans.AsOf)
 	if len(ans.Results) == 0 {
 		fmt.Fprintln(w, "The corpus does not cover this question.")
 		if index.OtherScript(ans.Question) {
@@ -95,7 +102,14 @@ func printAnswer(w io.Writer, ans standoff.Answer, styled bool) {
 		if len(ans.Suggestions) > 0 {
 			fmt.Fprintf(w, "Nearby terms of the corpus: %s\n", strings.Join(ans.Suggestions, "; "))
 		}
+		if note := oneLine(ans.Note); note != "" && note != reach {
+			fmt.Fprintln(w, note)
+		}
+		fmt.Fprintln(w, reach)
 		return
+	}
+	if note := oneLine(ans.Note); note != "" && note != reach {
+		fmt.Fprintf(w, "%s\n\n", note)
 	}
 	if !ans.Answered || ans.Closest {
 		fmt.Fprint(w, "No passage answers this directly; the closest:\n\n")
@@ -117,6 +131,7 @@ func printAnswer(w io.Writer, ans standoff.Answer, styled bool) {
 		}
 		fmt.Fprintln(w)
 	}
+	fmt.Fprintln(w, reach)
 }
 
 // sourceText is one source on a line: title (publisher, date): address.

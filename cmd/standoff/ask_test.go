@@ -10,26 +10,36 @@ import (
 )
 
 // Not on a terminal, the answer is plain text: no Markdown, no escape codes; the best
-// sentence is marked, the citation names no internal id, the sources are listed.
+// sentence is marked, the citation names no internal id, the sources are listed, and a
+// passage whose publisher is unknown says so.
 func TestAskPlainText(t *testing.T) {
-	code, out, errOut := runCmd(t, "", "ask", "--data", t.TempDir(), "what is breakout time?")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
+	tests := []struct {
+		question string
+		want     []string
+	}{
+		{"what is breakout time?", []string{
+			"[1] Breakout time · Glossary\n",
+			"    standoff’s own summary of the sources it cites · 30 June 2026 · ¶ 1\n",
+			"The corpus reaches to 30 June 2026, the date of its newest passage.\n",
+			"    » Breakout time is the time a country would need",
+			"    - The Joint Comprehensive Plan of Action at a glance (Arms Control Association): https://armscontrol.org/node/7135\n",
+		}},
+		{"does iran say its nuclear program is peaceful", []string{"Publisher and address unknown"}},
 	}
-	for _, bad := range []string{"**", "\x1b[", "glossary ·", "glossary#", "(Source"} {
-		if strings.Contains(out, bad) {
-			t.Errorf("output holds %q:\n%s", bad, out)
+	for _, tt := range tests {
+		code, out, errOut := runCmd(t, "", "ask", "--data", t.TempDir(), tt.question)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
 		}
-	}
-	for _, want := range []string{
-		"[1] Breakout time · Glossary\n",
-		"    standoff’s own summary of the sources it cites · ¶ 1\n",
-		"    » Breakout time is the time a country would need",
-		"    - The Joint Comprehensive Plan of Action at a glance (Arms Control Association): https://armscontrol.org/node/7135\n",
-		"Publisher and address unknown",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
+		for _, bad := range []string{"**", "\x1b[", "glossary ·", "glossary#", "(Source"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%q: output holds %q:\n%s", tt.question, bad, out)
+			}
+		}
+		for _, want := range tt.want {
+			if !strings.Contains(out, want) {
+				t.Errorf("%q: output lacks %q:\n%s", tt.question, want, out)
+			}
 		}
 	}
 }

@@ -14,6 +14,11 @@ import (
 // question whose passage was not among the first three; questions without gold must not
 // be answered, and those that were are counted and listed.
 func cmdEval(ctx context.Context, cf commonFlags, rest []string, stdout, stderr io.Writer) int {
+	today, err := cf.readToday()
+	if err != nil {
+		fmt.Fprintf(stderr, "standoff eval: %v\n", err)
+		return 1
+	}
 	f, err := os.Open(rest[0])
 	if err != nil {
 		fmt.Fprintf(stderr, "standoff eval: %v\n", err)
@@ -24,6 +29,11 @@ func cmdEval(ctx context.Context, cf commonFlags, rest []string, stdout, stderr 
 	if err != nil {
 		fmt.Fprintf(stderr, "standoff eval: %s: %v\n", rest[0], err)
 		return 1
+	}
+	if !today.IsZero() {
+		for i := range questions {
+			questions[i].Today = today
+		}
 	}
 	ix, err := openIndex(ctx, cf, stderr, false)
 	if err != nil {
@@ -39,6 +49,9 @@ func cmdEval(ctx context.Context, cf commonFlags, rest []string, stdout, stderr 
 	if cf.json {
 		_ = json.NewEncoder(stdout).Encode(rep)
 		return 0
+	}
+	if rep.Today != "" {
+		fmt.Fprintf(stdout, "today      %s\n", rep.Today)
 	}
 	if rep.Questions > 0 || rep.Unanswerable == 0 {
 		fmt.Fprintf(stdout, "questions  %d\nRecall@1   %.3f\nRecall@3   %.3f\nMRR        %.3f\nrefused    %d (%.1f%%)\n",

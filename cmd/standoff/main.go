@@ -130,6 +130,7 @@ line. Flags may stand before or after the question; "--" ends them, so that
 	addCorpusFlags(cmd.Flags(), &cf)
 	cmd.Flags().IntVarP(&cf.k, "k", "k", standoff.DefaultK, fmt.Sprintf("how many passages to return (at most %d)", standoff.MaxK))
 	cmd.Flags().BoolVar(&cf.json, "json", false, "machine-readable output: one JSON object a question")
+	addTodayFlag(cmd.Flags(), &cf)
 	return cmd
 }
 
@@ -162,9 +163,13 @@ func newEvalCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "eval [flags] FILE.tsv",
 		Short: "Score a question file: Recall@1, Recall@3, MRR, and the misses",
-		Long: `Score the questions of a file of lines question<TAB>gold<TAB>tier, where gold is a
-phrase the right passage contains, and list each question whose passage was not among
-the first three.`,
+		Long: `Score the questions of a file of lines question<TAB>gold<TAB>tier, and list each
+question whose passage was not among the first three. Gold alternatives are split by |:
+a phrase the right passage contains, or a fact set, "fact: TOKEN; TOKEN; …", whose every
+token it holds: a date (YYYY, YYYY-MM or YYYY-MM-DD, in any English spelling), a figure
+("440.9 kg", "60%", "1,044") or a name. A question alone on its line must not be
+answered. A "# today: YYYY-MM-DD" line sets the date the questions are read against;
+--today overrides it.`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return errors.New("want one question file: usage: standoff eval [flags] FILE.tsv")
@@ -177,6 +182,7 @@ the first three.`,
 	}
 	addCorpusFlags(cmd.Flags(), &cf)
 	cmd.Flags().BoolVar(&cf.json, "json", false, "machine-readable output")
+	addTodayFlag(cmd.Flags(), &cf)
 	return cmd
 }
 

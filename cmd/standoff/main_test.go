@@ -66,7 +66,7 @@ func TestAskText(t *testing.T) {
 
 func TestAskJSON(t *testing.T) {
 	data := t.TempDir()
-	code, out, errOut := runCmd(t, "", "ask", "--data", data, "--json", "-k", "4", "what is breakout time?")
+	code, out, errOut := runCmd(t, "", "ask", "--data", data, "--json", "-k", "6", "what is breakout time?")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -74,7 +74,7 @@ func TestAskJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &ans); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
-	if !ans.Answered || len(ans.Results) == 0 || len(ans.Results) > 4 {
+	if !ans.Answered || len(ans.Results) == 0 || len(ans.Results) > 6 {
 		t.Fatalf("answered %v with %d results", ans.Answered, len(ans.Results))
 	}
 	first := ans.Results[0]

@@ -10,10 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/standoff-bot/standoff"
 
 	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"github.com/standoff-bot/standoff/corpus"
@@ -26,6 +28,25 @@ type commonFlags struct {
 	data   string
 	k      int
 	json   bool
+	today  string // --today: YYYY-MM-DD, the date questions are read against
+}
+
+// readToday reads --today: the zero time when it is not given.
+func (cf commonFlags) readToday() (time.Time, error) {
+	if cf.today == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, cf.today)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--today %q: want YYYY-MM-DD", cf.today)
+	}
+	return t, nil
+}
+
+// addTodayFlag binds --today, the date that "now", "this year" or "last month" are read
+// against (for evaluations and reproducible answers).
+func addTodayFlag(fs *pflag.FlagSet, cf *commonFlags) {
+	fs.StringVar(&cf.today, "today", "", "read \"now\", \"this year\" and \"last month\" against this `YYYY-MM-DD` instead of today's date")
 }
 
 // checkK validates the -k flag.

@@ -1,0 +1,593 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/standoff-bot/standoff"
+	"github.com/standoff-bot/standoff/corpus"
+)
+
+// Questions about time. A question may ask about the present ("latest", "now",
+// "currently", "still", "yet", "recent"), name a period ("this year", "last month",
+// "in 2025", "June 2025", "since March"), or ask what happened ("what happened at
+// Fordow"). Relative dates are read against today, which a Request may give and the
+// index's clock gives otherwise.
+//
+// Among the passages that answer such a question, those dated in the period it names
+// come first; for a question about the present, the newest first; for one about what
+// happened, the earliest first. A passage's own date ("28 February 2026: …") counts
+// before one it inherits from a reference document (a glossary's or timeline's
+// published date says when it was written, not when its facts happened). In a corpus
+// that dates most of its passages, a question about the present is not answered from an
+// undated passage; a question about a period read against today ("this year"), or one
+// after the corpus's as-of date, is not answered from passages dated outside it. When
+// the newest passage that answers a question about the present is older than
+// standoff.StaleAfter, the answer says so.
+
+// Limits and weights of the questions about time.
+const (
+	// timeDepth is how many passages of the ranking a question about time looks at:
+	// the newest passage that answers may rank lower than the best.
+	timeDepth = 40
+	// timeExtra is how many more passages are fetched by date: the newest ones holding a
+	// concept of the question, or those dated in its period.
+	timeExtra = 20
+	// timeListed is how many passages a question that names only a period ("what
+	// happened last month") may list.
+	timeListed = 50
+	// datedShare is the share of its passages a corpus must date for an undated passage
+	// not to answer a question about the present. In a corpus that keeps its facts
+	// dated, as the default one does, an undated passage is the exception and says
+	// nothing of now; in one that dates few (an archive of abstracts), it is the rule,
+	// and says no less than the others.
+	datedShare = 0.5
+	// recentShare is how much of the question the best answering passage holds that
+	// another must hold too (by coverage, see rerankCoverage) to be put before it for
+	// being newer: a passage that merely mentions some of the question's words is not its
+	// answer. Coverage, not bleve's score, is compared: a glossary entry whose heading
+	// names the term scores many times higher than a timeline entry saying the same.
+	recentShare = 0.75
+)
+
+// timeAsk is what a question asks about time.
+type timeAsk struct {
+	today   corpus.Date // the day it is read against
+	present bool        // it asks how things stand now
+	history bool        // it asks what happened ("what happened at Fordow"): events in date order
+	period  *period     // the period it names; nil when none
+	// rest is the question without the words about time that are not searched ("latest",
+	// "this year"); dates and months it names stay, as passages write them.
+	rest string
+}
+
+// period is a span of days, both ends included.
+type period struct {
+	from, to time.Time
+	// relative is set when the period is read against today ("this year", "last month",
+	// "since June"): the question is about a time the corpus may not reach, and nothing
+	// dated before it answers. "Since 2020" is not relative: it names its date.
+	relative bool
+}
+
+// asks tells whether the question asks about time at all.
+func (t timeAsk) asks() bool { return t.present || t.history || t.period != nil }
+
+// toToday tells whether the period runs to today: a question about it asks, as one about
+// the present does, what the corpus knows of the latest events.
+func (t timeAsk) toToday() bool {
+	return t.period != nil && !t.period.to.Before(t.today.First())
+}
+
+// overlaps tells whether a date shares a day with the period.
+func (p period) overlaps(d corpus.Date) bool {
+	return !d.IsZero() && !d.First().After(p.to) && !d.Last().Before(p.from)
+}
+
+// label names the period for a reader: "in 2026", "in November 2026", "on 3 June 2025",
+// "since 1 June 2026", "before 2015", "between 2015 and 2018".
+func (p period) label(today corpus.Date) string {
+	day := func(t time.Time) corpus.Date { return corpus.DateOf(t) }
+	from, to := day(p.from), day(p.to)
+	for _, d := range []corpus.Date{{Year: from.Year}, {Year: from.Year, Month: from.Month}, from} {
+		if d.First().Equal(p.from) && d.Last().Equal(p.to) {
+			if d.Day != 0 {
+				return "on " + d.Human()
+			}
+			return "in " + d.Human()
+		}
+	}
+	switch {
+	case to == today:
+		return "since " + coarsest(p.from, true).Human()
+	case from.Year <= corpus.MinYear:
+		return "before " + coarsest(p.to.AddDate(0, 0, 1), true).Human()
+	}
+	return "between " + coarsest(p.from, true).Human() + " and " + coarsest(p.to, false).Human()
+}
+
+// coarsest is t as the coarsest date it starts (first) or ends: 1 January 2015 is
+// 2015, 31 March 2015 (as an end) March 2015.
+func coarsest(t time.Time, first bool) corpus.Date {
+	d := corpus.DateOf(t)
+	for _, c := range []corpus.Date{{Year: d.Year}, {Year: d.Year, Month: d.Month}} {
+		if first && c.First().Equal(t) || !first && c.Last().Equal(t) {
+			return c
+		}
+	}
+	return d
+}
+
+// Patterns of the words about time in a question.
+var (
+	// historyPattern finds the words that ask what happened: the answer lists events in
+	// the order they happened.
+	historyPattern = regexp.MustCompile(`(?i)\b(?:what\s+(?:has\s+|have\s+|had\s+)?happened|what's\s+happened|what\s+took\s+place|(?:history|timeline|chronology)\s+of)\b`)
+	// newsPattern finds the words that, in a question about the present, ask for what is
+	// new rather than name a subject: "what is the latest news", "what is happening now".
+	newsPattern = regexp.MustCompile(`(?i)\b(?:news|happening|going\s+on|updates?|developments?)\b`)
+	// presentPattern finds the words that ask how things stand now.
+	presentPattern = regexp.MustCompile(`(?i)\b(?:the\s+)?(?:latest|newest|most\s+recent|recent|recently|lately|nowadays|right\s+now|now|currently|current|presently|at\s+present|at\s+the\s+moment|today|these\s+days|still|yet|so\s+far|to\s+date|any\s?more|up\s+to\s+date|as\s+of\s+now|as\s+things\s+stand)\b`)
+	// relativePattern finds "this year", "last month", "the past week" and the like.
+	relativePattern = regexp.MustCompile(`(?i)\b(?:(?:in|during|over|for)\s+)?(?:the\s+)?(this|last|past|previous)\s+(year|month|week)\b`)
+	// lastNPattern finds "the last 3 months", "past two years" and the like.
+	lastNPattern = regexp.MustCompile(`(?i)\b(?:(?:in|during|over|for)\s+)?(?:the\s+)?(?:last|past)\s+(\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|several|couple\s+of)\s+(days?|weeks?|months?|years?)\b`)
+	// monthAlonePattern finds a month named without its year, after a word that makes
+	// it a time ("in june", "since march": "may" and "march" are words too).
+	monthAlonePattern = regexp.MustCompile(`(?i)\b(in|since|during|early|late|mid|mid-|of|by|until|before|after|last|this)\s+(january|february|march|april|may|june|july|august|september|october|november|december)\b`)
+	// boundPattern finds the word before a date that makes it a bound: "since 2020",
+	// "before the 2015 deal".
+	boundPattern = regexp.MustCompile(`(?i)\b(since|after|before|until|from)\s+(?:the\s+|early\s+|late\s+|mid-?\s*)?$`)
+)
+
+// smallNumbers are the numbers a question may spell out in "the last three months".
+var smallNumbers = map[string]int{"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+	"nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "few": 3, "several": 6, "couple of": 2}
+
+// readTime reads what a question asks about time, against today.
+func readTime(question string, today time.Time) timeAsk {
+	q := normalizeQuestion(question)
+	t := timeAsk{today: corpus.DateOf(today)}
+	day := t.today.First()
+	cut := []byte(q) // the question with the words about time blanked
+	blank := func(loc []int) {
+		for i := loc[0]; i < loc[1]; i++ {
+			cut[i] = ' '
+		}
+	}
+	set := func(p period) {
+		if t.period == nil && !p.to.Before(p.from) {
+			t.period = &p
+		}
+	}
+
+	for _, loc := range lastNPattern.FindAllStringSubmatchIndex(q, -1) {
+		word := strings.ToLower(q[loc[2]:loc[3]])
+		n, err := strconv.Atoi(word)
+		if err != nil {
+			n = smallNumbers[strings.Join(strings.Fields(word), " ")]
+		}
+		if n <= 0 {
+			continue
+		}
+		n = min(n, 100)
+		var from time.Time
+		switch unit := strings.ToLower(q[loc[4]:loc[5]]); strings.TrimSuffix(unit, "s") {
+		case "day":
+			from = day.AddDate(0, 0, -n)
+		case "week":
+			from = day.AddDate(0, 0, -7*n)
+		case "month":
+			from = day.AddDate(0, -n, 0)
+		default:
+			from = day.AddDate(-n, 0, 0)
+		}
+		set(period{from: from, to: day, relative: true})
+		blank(loc[:2])
+	}
+	for _, loc := range relativePattern.FindAllStringSubmatchIndex(q, -1) {
+		which, unit := strings.ToLower(q[loc[2]:loc[3]]), strings.ToLower(q[loc[4]:loc[5]])
+		y, m := t.today.Year, time.Month(t.today.Month)
+		var p period
+		switch {
+		case unit == "year" && which == "this":
+			p = period{from: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), to: time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)}
+		case unit == "year" && which == "past":
+			p = period{from: day.AddDate(-1, 0, 0), to: day}
+		case unit == "year":
+			p = period{from: time.Date(y-1, 1, 1, 0, 0, 0, 0, time.UTC), to: time.Date(y-1, 12, 31, 0, 0, 0, 0, time.UTC)}
+		case unit == "month" && which == "this":
+			p = period{from: time.Date(y, m, 1, 0, 0, 0, 0, time.UTC), to: time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC)}
+		case unit == "month" && which == "past":
+			p = period{from: day.AddDate(0, -1, 0), to: day}
+		case unit == "month":
+			p = period{from: time.Date(y, m-1, 1, 0, 0, 0, 0, time.UTC), to: time.Date(y, m, 0, 0, 0, 0, 0, time.UTC)}
+		case which == "this" || which == "past":
+			p = period{from: day.AddDate(0, 0, -6), to: day}
+		default:
+			p = period{from: day.AddDate(0, 0, -13), to: day.AddDate(0, 0, -7)}
+		}
+		p.relative = true
+		set(p)
+		blank(loc[:2])
+	}
+
+	// Dates named in full stay in the question: passages write them.
+	mentions := corpus.FindDates(q)
+	if len(mentions) > 0 {
+		first, last := mentions[0].Date, mentions[len(mentions)-1].Date
+		p := period{from: first.First(), to: last.Last()}
+		for _, m := range mentions {
+			p.from, p.to = minTime(p.from, m.Date.First()), maxTime(p.to, m.Date.Last())
+		}
+		if b := boundPattern.FindStringSubmatch(q[:mentions[0].Start]); b != nil && len(mentions) == 1 {
+			switch strings.ToLower(b[1]) {
+			case "since", "from":
+				p = period{from: first.First(), to: maxTime(day, first.Last())}
+			case "after":
+				p = period{from: first.Last().AddDate(0, 0, 1), to: day}
+			default:
+				p = period{from: corpus.Date{Year: corpus.MinYear}.First(), to: first.First().AddDate(0, 0, -1)}
+			}
+		}
+		set(p)
+	}
+	for _, loc := range monthAlonePattern.FindAllStringSubmatchIndex(q, -1) {
+		if inMention(mentions, loc[4]) {
+			continue // "in June 2025" is a date named in full
+		}
+		word, mo := strings.ToLower(q[loc[2]:loc[3]]), monthOf(q[loc[4]:loc[5]])
+		y := t.today.Year
+		if mo > t.today.Month || word == "last" && mo == t.today.Month {
+			y-- // the latest such month that has begun
+		}
+		d := corpus.Date{Year: y, Month: mo}
+		p := period{from: d.First(), to: d.Last(), relative: true}
+		switch word {
+		case "since", "after":
+			p.to = day
+		case "before", "until":
+			p = period{from: corpus.Date{Year: corpus.MinYear}.First(), to: d.First().AddDate(0, 0, -1), relative: true}
+		}
+		set(p)
+	}
+	for _, loc := range presentPattern.FindAllStringIndex(q, -1) {
+		t.present = true
+		blank(loc)
+	}
+	for _, loc := range historyPattern.FindAllStringIndex(q, -1) {
+		t.history = true
+		blank(loc)
+	}
+	if t.present || t.history {
+		for _, loc := range newsPattern.FindAllStringIndex(q, -1) {
+			blank(loc)
+		}
+	}
+	t.rest = string(cut)
+	return t
+}
+
+// inMention tells whether the byte at i is part of a date mention.
+func inMention(ms []corpus.DateMention, i int) bool {
+	for _, m := range ms {
+		if m.Start <= i && i < m.End {
+			return true
+		}
+	}
+	return false
+}
+
+// monthOf is the number of a month's name.
+func monthOf(name string) int {
+	for m := time.January; m <= time.December; m++ {
+		if strings.EqualFold(m.String(), name) {
+			return int(m)
+		}
+	}
+	return 0
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// dateNumbers gives the first and last day of a date written YYYY, YYYY-MM or
+// YYYY-MM-DD as the numbers YYYYMMDD; 0, 0 when it is none.
+func dateNumbers(s string) (float64, float64) {
+	d, err := corpus.ParseDate(s)
+	if err != nil || d.IsZero() {
+		return 0, 0
+	}
+	return dayNumber(d.First()), dayNumber(d.Last())
+}
+
+// dayNumber is a day as the number YYYYMMDD.
+func dayNumber(t time.Time) float64 {
+	return float64(t.Year()*10000 + int(t.Month())*100 + t.Day())
+}
+
+// prepareDates reads the date of every passage, the corpus's as-of date, and whether
+// the corpus dates its facts (see datedShare).
+func (ix *Index) prepareDates() {
+	ix.dates = make([]corpus.Date, len(ix.passages))
+	var newest corpus.Date
+	dated := 0
+	for i, p := range ix.passages {
+		d, err := corpus.ParseDate(p.Date)
+		if err != nil {
+			continue
+		}
+		ix.dates[i] = d
+		if !d.IsZero() {
+			dated++
+		}
+		if d.String() > newest.String() {
+			newest = d
+		}
+	}
+	ix.stats.AsOf = newest.String()
+	ix.datesFacts = float64(dated) >= datedShare*float64(len(ix.passages))
+}
+
+// today is the day a request is read against.
+func (ix *Index) today(req standoff.Request) time.Time {
+	if !req.Today.IsZero() {
+		return req.Today
+	}
+	return ix.now()
+}
+
+// dateStrength says how much a passage's date tells when its facts happened: 2 for its
+// own date, or the publication date of a news article, report or statement; 1 for the
+// date a glossary or timeline inherits from its document, which says when it was
+// written; 0 for none.
+func (ix *Index) dateStrength(i int) int {
+	p := ix.passages[i]
+	switch {
+	case ix.dates[i].IsZero():
+		return 0
+	case p.DateOwn, p.Kind != corpus.KindGlossary && p.Kind != corpus.KindTimeline:
+		return 2
+	}
+	return 1
+}
+
+// newer orders two passages for a question about the present: the stronger date first,
+// then the later.
+func (ix *Index) newer(a, b int) bool {
+	if sa, sb := ix.dateStrength(a), ix.dateStrength(b); sa != sb {
+		return sa > sb
+	}
+	return ix.dates[a].String() > ix.dates[b].String()
+}
+
+// earlier orders two passages for a question about what happened: the stronger date
+// first, then the earlier.
+func (ix *Index) earlier(a, b int) bool {
+	if sa, sb := ix.dateStrength(a), ix.dateStrength(b); sa != sb {
+		return sa > sb
+	}
+	return ix.dates[a].String() < ix.dates[b].String()
+}
+
+// timeView is what a question about time changes in an answer: which passages answer it
+// and come first, in what order, and what the reader is told.
+type timeView struct {
+	ask   timeAsk
+	first map[int]bool // passages, by position, that answer and are eligible to come first
+	stale bool
+	note  string
+}
+
+// readTimeAnswer looks at the ranking of a question about time: it adds the passages
+// that dates find (the newest holding its concepts, those dated in its period), tells
+// which of the passages that answer it may come first (dated, in its period), and
+// whether it is answered at all. answered is the relevance floor's verdict; the result
+// may only take it back.
+func (ix *Index) readTimeAnswer(ctx context.Context, t timeAsk, p plan, ranked []candidate, answered bool, asOf string) ([]candidate, bool, timeView, error) {
+	v := timeView{ask: t, first: map[int]bool{}}
+	extra, err := ix.datedCandidates(ctx, t, p)
+	if err != nil {
+		return nil, false, v, err
+	}
+	if len(p.concepts) == 0 {
+		// "what happened last month": the passages dated in the period, in date order.
+		if !t.history || t.period == nil {
+			if t.present || t.toToday() {
+				v.note = standoff.Reach(asOf)
+			}
+			return ranked, false, v, nil
+		}
+		for _, c := range extra {
+			v.first[c.passage] = true
+		}
+		if len(extra) == 0 {
+			v.note = fmt.Sprintf("The corpus has nothing dated %s. %s", t.period.label(t.today), standoff.Reach(asOf))
+		}
+		return extra, len(extra) > 0, v, nil
+	}
+	seen := map[int]bool{}
+	for _, c := range ranked {
+		seen[c.passage] = true
+	}
+	for _, c := range extra {
+		if !seen[c.passage] {
+			seen[c.passage] = true
+			ranked = append(ranked, c)
+		}
+	}
+	total := totalWeight(p)
+	var answering []int // positions in ranked of the passages that answer
+	top := 0.0
+	for i := range ranked {
+		c := &ranked[i]
+		if c.match.found == nil {
+			c.match = ix.matchPassage(p, ix.passages[c.passage])
+			if total > 0 {
+				c.coverage = p.rerankCoverage(c.match)
+			}
+		}
+		if p.answers([]candidate{*c}, false) {
+			answering = append(answering, i)
+			top = max(top, c.coverage)
+		}
+	}
+	answering = slices.DeleteFunc(answering, func(i int) bool { return ranked[i].coverage < recentShare*top })
+	var eligible []int // passages, by position in ix.passages
+	newest := -1
+	for _, i := range answering {
+		c := ranked[i]
+		d := ix.dates[c.passage]
+		if t.present && ix.datesFacts && d.IsZero() || t.period != nil && !t.period.overlaps(d) {
+			continue
+		}
+		eligible = append(eligible, c.passage)
+		if newest < 0 || ix.newer(c.passage, newest) {
+			newest = c.passage
+		}
+	}
+	for _, i := range eligible {
+		v.first[i] = true
+	}
+	if !answered {
+		if t.present || t.toToday() {
+			v.note = standoff.Reach(asOf)
+		}
+		return ranked, false, v, nil
+	}
+	switch {
+	case len(eligible) == 0 && t.period != nil && (t.period.relative || asOf == "" || t.period.from.After(mustDate(asOf).Last())):
+		v.note = fmt.Sprintf("The corpus has nothing on this dated %s.", t.period.label(t.today))
+		if last := ix.newestAnswering(ranked, answering); last >= 0 {
+			v.note = fmt.Sprintf("The corpus has nothing on this dated %s; the newest passage on this is dated %s.", t.period.label(t.today), ix.dates[last].Human())
+		}
+		return ranked, false, v, nil
+	case len(eligible) == 0 && t.present && ix.datesFacts:
+		v.note = "No passage on this is dated, so the corpus cannot tell how things stand now."
+		return ranked, false, v, nil
+	case len(eligible) == 0:
+		return ranked, answered, v, nil // a period the corpus covers: its texts may name it
+	}
+	if t.present || t.toToday() {
+		if d := ix.dates[newest]; !d.IsZero() && d.Last().Add(standoff.StaleAfter).Before(t.today.First()) {
+			v.stale = true
+			v.note = fmt.Sprintf("The newest passage on this is dated %s; the corpus may not know what happened since.", ix.dates[newest].Human())
+		}
+	}
+	return ranked, true, v, nil
+}
+
+// newestAnswering is the passage, by position, with the latest date among the answering
+// candidates; -1 when none is dated.
+func (ix *Index) newestAnswering(ranked []candidate, answering []int) int {
+	best := -1
+	for _, i := range answering {
+		if c := ranked[i].passage; !ix.dates[c].IsZero() && (best < 0 || ix.dates[c].String() > ix.dates[best].String()) {
+			best = c
+		}
+	}
+	return best
+}
+
+// mustDate reads a date the index wrote itself.
+func mustDate(s string) corpus.Date {
+	d, _ := corpus.ParseDate(s)
+	return d
+}
+
+// order puts first the passages that answer and are eligible: for a question about the
+// present, the newest first; for one about what happened, the earliest first (a
+// passage's own date before an inherited one, in both); for a period, in the order they
+// had. The others follow in their order.
+func (v timeView) order(ix *Index, cands []candidate) []candidate {
+	var first, rest []candidate
+	for _, c := range cands {
+		if v.first[c.passage] {
+			first = append(first, c)
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	switch {
+	case v.ask.present || v.ask.toToday() && !v.ask.history:
+		sort.SliceStable(first, func(i, j int) bool { return ix.newer(first[i].passage, first[j].passage) })
+	case v.ask.history:
+		sort.SliceStable(first, func(i, j int) bool { return ix.earlier(first[i].passage, first[j].passage) })
+	}
+	return slices.Concat(first, rest)
+}
+
+// datedCandidates fetches, for a question about time, the passages its dates find: for
+// the present, the newest passages holding a concept of the question; for a period, the
+// best passages dated in it.
+func (ix *Index) datedCandidates(ctx context.Context, t timeAsk, p plan) ([]candidate, error) {
+	var reqs []*bleve.SearchRequest
+	if len(p.concepts) == 0 {
+		if t.period == nil || !t.history {
+			return nil, nil
+		}
+		r := bleve.NewSearchRequestOptions(query.NewConjunctionQuery(periodQueries(*t.period)), timeListed, 0, false)
+		r.SortBy([]string{fieldDateStart, "_id"})
+		reqs = append(reqs, r)
+		return ix.searchDated(ctx, reqs)
+	}
+	words := p.bleveQuery(ix.weights)
+	if t.period != nil {
+		reqs = append(reqs, bleve.NewSearchRequestOptions(query.NewConjunctionQuery(append(periodQueries(*t.period), words)), timeExtra, 0, false))
+	}
+	if t.present || t.toToday() {
+		r := bleve.NewSearchRequestOptions(words, timeExtra, 0, false)
+		r.SortBy([]string{"-" + fieldDateEnd, "-_score"})
+		reqs = append(reqs, r)
+	}
+	return ix.searchDated(ctx, reqs)
+}
+
+// periodQueries find the passages whose date shares a day with a period: it starts by
+// the period's end and ends after its start.
+func periodQueries(p period) []query.Query {
+	from, to := dayNumber(p.from), dayNumber(p.to)
+	yes := true
+	starts := bleve.NewNumericRangeInclusiveQuery(nil, &to, nil, &yes)
+	starts.SetField(fieldDateStart)
+	ends := bleve.NewNumericRangeInclusiveQuery(&from, nil, &yes, nil)
+	ends.SetField(fieldDateEnd)
+	return []query.Query{starts, ends}
+}
+
+// searchDated runs the searches by date and returns their passages as candidates.
+func (ix *Index) searchDated(ctx context.Context, reqs []*bleve.SearchRequest) ([]candidate, error) {
+	var out []candidate
+	for _, r := range reqs {
+		res, err := ix.bleve.SearchInContext(ctx, r)
+		if err != nil {
+			return nil, fmt.Errorf("search by date: %w", err)
+		}
+		for _, h := range res.Hits {
+			if i, ok := ix.byID[h.ID]; ok {
+				out = append(out, candidate{passage: i, score: h.Score})
+			}
+		}
+	}
+	return out, nil
+}

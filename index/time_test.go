@@ -1,0 +1,190 @@
+package index
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/standoff-bot/standoff"
+	"github.com/standoff-bot/standoff/corpus"
+)
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// TestReadTime reads what questions ask about time, against a pinned today.
+func TestReadTime(t *testing.T) {
+	tests := []struct {
+		question, today  string
+		present, history bool
+		from, to         string // the period; "" when none
+		relative         bool
+		gone             []string // words taken out of the searched question
+		kept             []string // words left in it
+	}{
+		{question: "did israel strike iran again this year", today: "2026-12-03", from: "2026-01-01", to: "2026-12-31", relative: true, gone: []string{"this year"}, kept: []string{"israel", "strike", "again"}},
+		{question: "did israel strike iran again this year", today: "2027-03-01", from: "2027-01-01", to: "2027-12-31", relative: true},
+		{question: "what happened last month", today: "2026-12-03", history: true, from: "2026-11-01", to: "2026-11-30", relative: true, gone: []string{"last month", "happened"}},
+		{question: "what happened last month", today: "2026-01-15", history: true, from: "2025-12-01", to: "2025-12-31", relative: true},
+		{question: "what happened last year", today: "2026-12-03", history: true, from: "2025-01-01", to: "2025-12-31", relative: true},
+		{question: "news from the past week", today: "2026-12-03", from: "2026-11-27", to: "2026-12-03", relative: true},
+		{question: "strikes in the last 3 months", today: "2026-12-03", from: "2026-09-03", to: "2026-12-03", relative: true, gone: []string{"last 3 months"}, kept: []string{"strikes"}},
+		{question: "talks over the past two years", today: "2026-12-03", from: "2024-12-03", to: "2026-12-03", relative: true},
+		{question: "talks in the last 999 years", today: "2026-12-03", from: "1926-12-03", to: "2026-12-03", relative: true},
+		{question: "who is iran's president now", today: "2026-12-03", present: true, gone: []string{"now"}, kept: []string{"president"}},
+		{question: "what is the latest on snapback", today: "2026-12-03", present: true, gone: []string{"latest"}, kept: []string{"snapback"}},
+		{question: "is iran still enriching uranium", today: "2026-12-03", present: true, gone: []string{"still"}},
+		{question: "has iran built a bomb yet", today: "2026-12-03", present: true, gone: []string{"yet"}},
+		{question: "what is the current stockpile", today: "2026-12-03", present: true, gone: []string{"current"}, kept: []string{"stockpile"}},
+		{question: "any recent talks", today: "2026-12-03", present: true},
+		{question: "what is the latest news?", today: "2026-12-03", present: true, gone: []string{"latest", "news"}},
+		{question: "what happened at fordow", today: "2026-12-03", history: true, kept: []string{"fordow"}},
+		{question: "what happened in june", today: "2026-12-03", history: true, from: "2026-06-01", to: "2026-06-30", relative: true, kept: []string{"june"}},
+		{question: "what happened in june", today: "2026-03-01", history: true, from: "2025-06-01", to: "2025-06-30", relative: true},
+		{question: "talks since march", today: "2026-12-03", from: "2026-03-01", to: "2026-12-03", relative: true},
+		{question: "what happened in october 2025", today: "2026-12-03", history: true, from: "2025-10-01", to: "2025-10-31", kept: []string{"october 2025"}},
+		{question: "what happened on 22 June 2025", today: "2026-12-03", history: true, from: "2025-06-22", to: "2025-06-22"},
+		{question: "who struck fordow in june 2025", today: "2026-12-03", from: "2025-06-01", to: "2025-06-30"},
+		{question: "breakout time before the 2015 deal", today: "2026-12-03", from: "1900-01-01", to: "2014-12-31", kept: []string{"2015"}},
+		{question: "sanctions since 2020", today: "2026-12-03", from: "2020-01-01", to: "2026-12-03"},
+		{question: "sanctions after 2020", today: "2026-12-03", from: "2021-01-01", to: "2026-12-03"},
+		{question: "history of the talks", today: "2026-12-03", history: true, kept: []string{"talks"}},
+		{question: "adverse drug events", today: "2026-12-03", kept: []string{"events"}},
+		{question: "the deal between 2015 and 2018", today: "2026-12-03", from: "2015-01-01", to: "2018-12-31"},
+		// No time at all: "may" is a verb, 99999 and 2231 are no years.
+		{question: "what may happen to the deal", today: "2026-12-03"},
+		{question: "what is resolution 2231", today: "2026-12-03"},
+		{question: "iran in 99999", today: "2026-12-03"},
+		{question: "what is breakout time", today: "2026-12-03", kept: []string{"what is breakout time"}},
+		{question: strings.Repeat("latest news this year ", 500), today: "2026-12-03", present: true, from: "2026-01-01", to: "2026-12-31", relative: true},
+	}
+	for _, tt := range tests {
+		got := readTime(tt.question, day(tt.today))
+		name := tt.question
+		if len(name) > 40 {
+			name = name[:40]
+		}
+		if got.present != tt.present || got.history != tt.history {
+			t.Errorf("%q on %s: present %v, history %v; want %v, %v", name, tt.today, got.present, got.history, tt.present, tt.history)
+		}
+		switch {
+		case tt.from == "" && got.period != nil:
+			t.Errorf("%q on %s: period %s–%s, want none", name, tt.today, got.period.from.Format(time.DateOnly), got.period.to.Format(time.DateOnly))
+		case tt.from != "" && got.period == nil:
+			t.Errorf("%q on %s: no period, want %s–%s", name, tt.today, tt.from, tt.to)
+		case tt.from != "":
+			p := got.period
+			if f, to := p.from.Format(time.DateOnly), p.to.Format(time.DateOnly); f != tt.from || to != tt.to || p.relative != tt.relative {
+				t.Errorf("%q on %s: period %s–%s relative %v, want %s–%s relative %v", name, tt.today, f, to, p.relative, tt.from, tt.to, tt.relative)
+			}
+		}
+		rest := strings.ToLower(strings.Join(strings.Fields(got.rest), " "))
+		for _, w := range tt.gone {
+			if strings.Contains(rest, w) {
+				t.Errorf("%q: %q is still searched: %q", name, w, rest)
+			}
+		}
+		for _, w := range tt.kept {
+			if !strings.Contains(rest, w) {
+				t.Errorf("%q: %q is no longer searched: %q", name, w, rest)
+			}
+		}
+	}
+}
+
+func TestPeriodLabel(t *testing.T) {
+	today := corpus.Date{Year: 2026, Month: 12, Day: 3}
+	for _, tt := range []struct {
+		from, to, want string
+	}{
+		{"2026-01-01", "2026-12-31", "in 2026"},
+		{"2026-11-01", "2026-11-30", "in November 2026"},
+		{"2025-06-22", "2025-06-22", "on 22 June 2025"},
+		{"2026-03-01", "2026-12-03", "since March 2026"},
+		{"2026-09-03", "2026-12-03", "since 3 September 2026"},
+		{"1900-01-01", "2014-12-31", "before 2015"},
+		{"2015-01-01", "2018-12-31", "between 2015 and 2018"},
+	} {
+		if got := (period{from: day(tt.from), to: day(tt.to)}).label(today); got != tt.want {
+			t.Errorf("%s–%s: %q, want %q", tt.from, tt.to, got, tt.want)
+		}
+	}
+}
+
+// openDated builds an in-memory index of the test corpus of dated passages, with its
+// clock pinned.
+func openDated(t *testing.T, today string) *Index {
+	t.Helper()
+	c, err := corpus.Load(context.Background(), os.DirFS("../testdata/dated"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(context.Background(), Config{Now: func() time.Time { return day(today) }}, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// TestAnswerTimeClock reads "this year" against the index's clock when the request
+// gives no today, and against the request's today when it does.
+func TestAnswerTimeClock(t *testing.T) {
+	ix := openDated(t, "2027-03-01")
+	ctx := context.Background()
+	q := "did israel strike iran again this year"
+	ans, err := ix.Answer(ctx, standoff.Request{Question: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Answered || !strings.Contains(ans.Note, "nothing on this dated in 2027") {
+		t.Errorf("clock 2027-03-01: answered %v, note %q; want not answered, nothing dated in 2027", ans.Answered, ans.Note)
+	}
+	ans, err = ix.Answer(ctx, standoff.Request{Question: q, Today: day("2026-12-03")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Answered || len(ans.Results) == 0 || ans.Results[0].Date != "2026-02-28" {
+		t.Errorf("today 2026-12-03: answered %v, results %+v; want the 28 February 2026 strikes first", ans.Answered, ans.Results)
+	}
+	if ans.AsOf != "2026-07-01" {
+		t.Errorf("as_of %q, want 2026-07-01", ans.AsOf)
+	}
+}
+
+// TestPresentInAnUndatedCorpus answers a question about now from undated passages when
+// the corpus dates few of its passages (an archive, not a corpus that keeps its facts
+// dated), and refuses it when the corpus dates most.
+func TestPresentInAnUndatedCorpus(t *testing.T) {
+	column := "---\ntitle: Column\nkind: opinion\n---\n\nThe president's health has been the subject of rumours in Tehran.\n\nThe talks in Oman are about sanctions.\n\nThe rallies in Tehran drew crowds.\n"
+	timeline := "---\ntitle: Timeline\nkind: timeline\n---\n\n22 June 2025: The United States strikes Fordow.\n"
+	q := standoff.Request{Question: "how is the president's health now", Today: day("2026-12-03")}
+	few := openMem(t, loadFS(t, map[string]string{"column.md": column, "timeline.md": timeline}))
+	ans, err := few.Answer(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Answered || ans.Note != "" {
+		t.Errorf("a corpus dating 1 passage of 4: answered %v, note %q; want answered from the column", ans.Answered, ans.Note)
+	}
+	var many strings.Builder
+	many.WriteString(timeline)
+	for i := range 5 {
+		many.WriteString("\n" + strconv.Itoa(i+1) + " July 2025: Talks in Oman resume.\n")
+	}
+	most := openMem(t, loadFS(t, map[string]string{"column.md": column, "timeline.md": many.String()}))
+	if ans, err = most.Answer(context.Background(), q); err != nil {
+		t.Fatal(err)
+	}
+	if ans.Answered || !strings.Contains(ans.Note, "No passage on this is dated") {
+		t.Errorf("a corpus dating 6 passages of 9: answered %v, note %q; want not answered", ans.Answered, ans.Note)
+	}
+}
