@@ -13,8 +13,6 @@ import (
 
 	"github.com/standoff-bot/standoff"
 
-	"golang.org/x/term"
-
 	"github.com/standoff-bot/standoff/index"
 )
 
@@ -43,8 +41,7 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 	}
 	defer ix.Close()
 
-	f, isFile := stdout.(*os.File)
-	bold := useStyles(isFile && term.IsTerminal(int(f.Fd())), os.Getenv("NO_COLOR"))
+	bold := useStyles(isTerminal(stdout), os.LookupEnv)
 	answer := func(q string) error {
 		ans, err := ix.Answer(ctx, standoff.Request{Question: q, K: cf.k, Today: today})
 		if err != nil {
@@ -81,10 +78,6 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 	}
 	return 0
 }
-
-// useStyles tells whether to style the output: only on a terminal, and never when the
-// NO_COLOR variable is set to anything (no-color.org).
-func useStyles(terminal bool, noColor string) bool { return terminal && noColor == "" }
 
 // printAnswer writes an answer for a person: what it has to say about time, then each
 // passage with what it is, its citation (with its date), its text with the best sentence

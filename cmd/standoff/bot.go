@@ -14,7 +14,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/joho/godotenv"
-	"golang.org/x/term"
 
 	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/bot"
@@ -60,7 +59,7 @@ func cmdBot(ctx context.Context, watch bool, stdout, stderr io.Writer) int {
 // written in seconds ("took":0.254), not in Go's integer nanoseconds.
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: durationsInSeconds}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if isTerminal(w) {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))

@@ -70,6 +70,7 @@ func (w *workspace) history(ctx context.Context, asJSON bool, stdout io.Writer) 
 		return err
 	}
 	enc := json.NewEncoder(stdout)
+	tw := newTable(stdout, "CHANGE", "WHEN", "AUTHOR", "WHAT")
 	for _, e := range hist {
 		if asJSON {
 			if err := enc.Encode(e); err != nil {
@@ -77,9 +78,9 @@ func (w *workspace) history(ctx context.Context, asJSON bool, stdout io.Writer) 
 			}
 			continue
 		}
-		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", e.Short, e.When.Format(time.RFC3339), e.Author, e.Subject)
+		tw.row(e.Short, e.When.Format(time.RFC3339), oneLine(e.Author), oneLine(e.Subject))
 	}
-	return nil
+	return tw.flush()
 }
 
 // undo reverts a change, rebuilds the index and records the change in the audit log.

@@ -113,8 +113,8 @@ const zephyrQuestion = "what does the Zephyrine protocol cap?"
 func TestCorpusGitRemote(t *testing.T) {
 	g := newGitCLI(t)
 	a, b := t.TempDir(), t.TempDir()
-	g.ok("corpus", "list", "--data", a) // A seeds the empty remote with the embedded corpus
-	g.ok("corpus", "list", "--data", b) // B starts from the remote
+	g.ok("corpus", "sync", "--data", a) // A seeds the empty remote with the embedded corpus
+	g.ok("corpus", "sync", "--data", b) // B starts from the remote
 	if msg := g.remoteHead(); !strings.Contains(msg, "start the history") {
 		t.Errorf("the remote was not seeded: head says %q", msg)
 	}

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -140,7 +143,7 @@ func TestCorpusCommands(t *testing.T) {
 	})
 
 	t.Run("bad usage", func(t *testing.T) {
-		for _, args := range [][]string{{"corpus"}, {"corpus", "frob"}, {"corpus", "add"}, {"corpus", "remove", "a", "b"}} {
+		for _, args := range [][]string{{"corpus", "frob"}, {"corpus", "add"}, {"corpus", "remove", "a", "b"}} {
 			if code, _, _ := runCmd(t, "", args...); code != 1 {
 				t.Errorf("%v: exit %d, want 1", args, code)
 			}
@@ -193,4 +196,37 @@ func readAudit(path string) ([]curate.AuditRecord, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// TestReadingCommandsWriteNothing: corpus list and history on a fresh data folder make
+// nothing (no corpus folder, no repository, no audit log): list shows the embedded
+// corpus, which ask then still reads, and history says there is none yet.
+func TestReadingCommandsWriteNothing(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	embedded, err := corpus.LoadDirOrDefault(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, "", "corpus", "list", "--data", data)
+	if code != 0 || strings.Count(out, "\n") != len(embedded.Documents) || !strings.Contains(errOut, "no corpus folder yet") {
+		t.Errorf("list: exit %d, stderr %q, stdout:\n%s\nwant the %d embedded documents", code, errOut, out, len(embedded.Documents))
+	}
+	code, out, errOut = runCmd(t, "", "corpus", "list", "--json", "--data", data)
+	if code != 0 || strings.Count(out, `"id":`) != len(embedded.Documents) {
+		t.Errorf("list --json: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	for _, args := range [][]string{{"corpus", "history"}, {"corpus", "history", "--json"}} {
+		code, out, errOut = runCmd(t, "", append(args, "--data", data)...)
+		if code != 0 || out != "" || !strings.Contains(errOut, "no history") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 0, nothing, and why", args, code, out, errOut)
+		}
+	}
+	if _, err := os.Stat(data); !errors.Is(err, fs.ErrNotExist) {
+		entries, _ := os.ReadDir(data)
+		t.Errorf("the data folder was made: %v %v", err, entries)
+	}
+	_, _, errOut = runCmd(t, "", "ask", "--data", data, "what is breakout time?")
+	if !strings.Contains(errOut, "corpus embedded in the binary") {
+		t.Errorf("ask after list: stderr %q, want the embedded corpus", errOut)
+	}
 }

@@ -265,7 +265,7 @@ changes others pushed.`,
 			Short: short,
 			Args:  cobra.ExactArgs(nargs),
 			RunE: func(c *cobra.Command, args []string) error {
-				return status(cmdCorpus(c.Context(), c.Name(), cf, args, stderr, run))
+				return status(cmdCorpus(c.Context(), c.Name(), cf, args, stdout, stderr, run))
 			},
 		}
 		c.Flags().StringVar(&cf.corpus, "corpus", "", "the corpus `folder` (default: $STANDOFF_CORPUS_DIR, else DATA/corpus)")

@@ -16,7 +16,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/index"
@@ -111,7 +110,7 @@ func openIndex(ctx context.Context, cf commonFlags, stderr io.Writer, showProgre
 		return nil, err
 	}
 	cfg := index.Config{Dir: filepath.Join(data, "index"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	if f, ok := stderr.(*os.File); ok && showProgress && term.IsTerminal(int(f.Fd())) {
+	if showProgress && useStyles(isTerminal(stderr), os.LookupEnv) {
 		var bar *progressbar.ProgressBar
 		cfg.Progress = func(done, total int) {
 			if bar == nil {
