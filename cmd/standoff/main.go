@@ -173,7 +173,12 @@ func newIndexCmd(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "index [flags]",
 		Short: "Build or refresh the index, with progress on a terminal",
 		Long: `Build the index of the corpus in the data folder, or confirm that the built one is
-current. Documents that cannot be read are reported with their path, line and reason.`,
+current. Documents that cannot be read are reported with their path, line and reason,
+and left out of the index.
+
+Exit status: 0 when every document was read; 2 when the index was built but some
+documents were skipped (a corpus check for CI or a pre-commit hook:
+"standoff index --corpus DIR"); 1 when it failed.`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return fmt.Errorf("unexpected argument %q", args[0])

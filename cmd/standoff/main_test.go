@@ -270,6 +270,58 @@ func TestIndexThenReuse(t *testing.T) {
 	}
 }
 
+// TestIndexCorpusCheck: standoff index --corpus DIR, the corpus check, exits 2 when it
+// built the index but skipped documents, names each on stderr and in --json's
+// "skipped", and exits 0 once they are mended.
+func TestIndexCorpusCheck(t *testing.T) {
+	dir := seedOnlyCorpus(t)
+	bad := map[string]string{
+		"broken.md":   "---\ntitle: [unclosed\n---\n\nText.\n",
+		"untitled.md": "---\npublisher: Nobody\n---\n\nText without a title.\n",
+		"empty.txt":   "",
+		"latin1.txt":  "Caf\xe9\n\nNot UTF-8.\n",
+	}
+	for name, text := range bad {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "notes.docx"), []byte("ignored"), 0o600)
+	data := t.TempDir()
+	code, out, errOut := runCmd(t, "", "index", "--corpus", dir, "--data", data)
+	if code != exitSkipped || !strings.Contains(out, "index ready") || !strings.Contains(errOut, "4 documents skipped") {
+		t.Errorf("text: exit %d, stdout %q, stderr %q; want %d, the index built and 4 skipped", code, out, errOut, exitSkipped)
+	}
+	code, out, errOut = runCmd(t, "", "index", "--json", "--corpus", dir, "--data", data)
+	var rep struct {
+		Documents int           `json:"documents"`
+		Skipped   []problemJSON `json:"skipped"`
+		Warnings  []problemJSON `json:"warnings"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitSkipped {
+		t.Fatalf("--json: exit %d, %v\n%s\n%s", code, err, out, errOut)
+	}
+	got := map[string]bool{}
+	for _, p := range rep.Skipped {
+		got[p.Path] = p.Reason != ""
+	}
+	for name := range bad {
+		if !got[name] {
+			t.Errorf("--json skipped %+v lacks %s with its reason", rep.Skipped, name)
+		}
+	}
+	if len(rep.Skipped) != len(bad) || rep.Documents != 1 || len(rep.Warnings) != 1 || rep.Warnings[0].Path != "notes.docx" {
+		t.Errorf("--json: %+v; want the seed article indexed, 4 skipped, notes.docx ignored", rep)
+	}
+	for name := range bad {
+		os.Remove(filepath.Join(dir, name))
+	}
+	code, out, errOut = runCmd(t, "", "index", "--json", "--corpus", dir, "--data", data)
+	if code != 0 || !strings.Contains(out, `"skipped":[]`) {
+		t.Errorf("mended: exit %d, stdout %q, stderr %q; want 0 and no skipped document", code, out, errOut)
+	}
+}
+
 func TestBadDocumentIsSkipped(t *testing.T) {
 	dir := seedOnlyCorpus(t)
 	if err := os.WriteFile(filepath.Join(dir, "broken.md"), []byte("---\ntitle: [unclosed\n---\n\nText.\n"), 0o600); err != nil {
