@@ -263,12 +263,16 @@ func (w *workspace) indexOf(ctx context.Context, c *corpus.Corpus) (standoff.Sta
 func printDraft(w io.Writer, d corpus.Draft) {
 	doc := d.Doc
 	passages := len((&corpus.Corpus{Documents: []corpus.Document{doc}}).Passages())
-	published := doc.Published
-	if published == "" {
-		published = "unknown"
+	// Every field it will write, an empty one as unknown (never guessed).
+	known := func(v string) string {
+		if v == "" {
+			return "unknown"
+		}
+		return oneLine(v)
 	}
-	fmt.Fprintf(w, "document:   %s\ntitle:      %s\npublished:  %s\nparagraphs: %d (%s)\n",
-		d.ID, doc.Title, published, len(doc.Paragraphs), corpus.Plural(passages, "passage"))
+	fmt.Fprintf(w, "document:   %s\ntitle:      %s\npublisher:  %s\nauthor:     %s\npublished:  %s\nurl:        %s\nkind:       %s\nparagraphs: %d (%s)\n",
+		d.ID, doc.Title, known(doc.Publisher), known(doc.Author), known(doc.Published), known(doc.URL), known(doc.Kind),
+		len(doc.Paragraphs), corpus.Plural(passages, "passage"))
 	if d.Replaces != "" {
 		fmt.Fprintf(w, "updates:    %s (same address)\n", d.Replaces)
 	}

@@ -52,7 +52,8 @@ func cites(ans standoff.Answer, doc string) bool {
 func TestCorpusCommands(t *testing.T) {
 	corpusDir, data := seedOnlyCorpus(t), t.TempDir()
 	page := `<html><head><title>The Qom accord explained</title>
-<meta property="article:published_time" content="2025-06-13T08:00:00Z"></head><body><article>
+<meta property="article:published_time" content="2025-06-13T08:00:00Z">
+<meta property="og:site_name" content="Example Wire"><meta name="author" content="Jane Doe"></head><body><article>
 <p>The Qom accord is a protocol under which heavy-water production at Khondab is capped and monitored by inspectors every month.</p>
 <p>Under the accord, the stockpile of heavy water may not exceed 130 tonnes, and any excess is shipped abroad.</p>
 </article></body></html>`
@@ -104,6 +105,12 @@ func TestCorpusCommands(t *testing.T) {
 		code, out, errOut := runCmd(t, "", "corpus", "add", "--dry-run", "--corpus", corpusDir, "--data", data, srv.URL+"/qom")
 		if code != 0 || !strings.Contains(out, "not written") || !strings.Contains(out, "published:  2025-06-13") {
 			t.Fatalf("dry run: exit %d %s\n%s", code, errOut, out)
+		}
+		// The dry run shows every field it would write.
+		for _, want := range []string{"publisher:  Example Wire\n", "author:     Jane Doe\n", "url:        " + srv.URL + "/qom\n", "kind:       article\n"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("dry run lacks %q:\n%s", want, out)
+			}
 		}
 		if ans := askJSON(t, corpusDir, data, "what is the Qom accord?"); cites(ans, "added/2025-06-13-the-qom-accord-explained") {
 			t.Fatal("a dry run added the page")
