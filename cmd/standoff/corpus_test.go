@@ -237,3 +237,47 @@ func TestReadingCommandsWriteNothing(t *testing.T) {
 		t.Errorf("ask after list: stderr %q, want the embedded corpus", errOut)
 	}
 }
+
+// TestCompletionOfIDs: Tab after corpus remove offers the documents' ids, after corpus
+// undo the changes' ids (as the shells' completion scripts ask through __complete),
+// never file names; on a fresh data folder, nothing, and no folder is made.
+func TestCompletionOfIDs(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	complete := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := runCmd(t, "", append([]string{"__complete"}, args...)...)
+		if code != 0 {
+			t.Fatalf("__complete %v: exit %d, %s", args, code, errOut)
+		}
+		return out
+	}
+	for _, sub := range []string{"remove", "undo"} {
+		out := complete("corpus", sub, "--data", data, "")
+		if strings.Contains(out, "\t") || !strings.HasSuffix(out, ":4\n") {
+			t.Errorf("%s on a fresh data folder: %q, want nothing and no file names (:4)", sub, out)
+		}
+	}
+	if exists(data) {
+		t.Fatal("completion made the data folder")
+	}
+	file := filepath.Join(t.TempDir(), "memo.md")
+	os.WriteFile(file, []byte("# Arak memo\n\nThe Arak memorandum on heavy water.\n"), 0o600)
+	if code, _, errOut := runCmd(t, "", "corpus", "add", "--data", data, file); code != 0 {
+		t.Fatalf("add: %s", errOut)
+	}
+	out := complete("corpus", "remove", "--data", data, "")
+	if !strings.Contains(out, "glossary\t") || !strings.Contains(out, "added/") || !strings.HasSuffix(out, ":4\n") {
+		t.Errorf("remove: %q, want the documents' ids with their titles", out)
+	}
+	if out := complete("corpus", "remove", "--data", data, "added/"); strings.Contains(out, "glossary") || !strings.Contains(out, "Arak memo") {
+		t.Errorf("remove added/: %q, want only the added document", out)
+	}
+	_, hist, _ := runCmd(t, "", "corpus", "history", "--json", "--data", data)
+	var newest struct{ Short string }
+	if err := json.Unmarshal([]byte(strings.SplitN(hist, "\n", 2)[0]), &newest); err != nil || newest.Short == "" {
+		t.Fatalf("history: %v\n%s", err, hist)
+	}
+	if out := complete("corpus", "undo", "--data", data, ""); !strings.HasPrefix(out, newest.Short+"\t") || !strings.Contains(out, "Arak memo") {
+		t.Errorf("undo: %q, want the newest change %s first, with what it did", out, newest.Short)
+	}
+}

@@ -273,6 +273,9 @@ changes others pushed.`,
 				return status(cmdCorpus(c.Context(), c.Name(), cf, args, stdout, stderr, run))
 			},
 		}
+		if nargs == 0 {
+			c.ValidArgsFunction = cobra.NoFileCompletions
+		}
 		c.Flags().StringVar(&cf.corpus, "corpus", "", "the corpus `folder` (default: $STANDOFF_CORPUS_DIR, else DATA/corpus)")
 		c.Flags().StringVar(&cf.data, "data", "", "the `folder` for the index and the audit log (as for ask and index)")
 		cmd.AddCommand(c)
@@ -283,7 +286,7 @@ changes others pushed.`,
 			return w.add(ctx, args[0], cf.dryRun, stdout)
 		})
 	add.Flags().BoolVar(&addFlags.dryRun, "dry-run", false, "show what would be written, and write nothing")
-	sub("remove [flags] ID", "Remove a document", 1,
+	remove, removeFlags := sub("remove [flags] ID", "Remove a document", 1,
 		func(ctx context.Context, w *workspace, _ corpusFlags, args []string) error {
 			return w.remove(ctx, args[0], stdout)
 		})
@@ -301,10 +304,13 @@ changes others pushed.`,
 			return w.history(ctx, cf.json, stdout)
 		})
 	history.Flags().BoolVar(&historyFlags.json, "json", false, "one JSON object a line")
-	sub("undo [flags] ID", "Revert a change of the history with a new commit", 1,
+	undo, undoFlags := sub("undo [flags] ID", "Revert a change of the history with a new commit", 1,
 		func(ctx context.Context, w *workspace, _ corpusFlags, args []string) error {
 			return w.undo(ctx, args[0], stdout)
 		})
+	// Tab completes document and change ids, not file names.
+	remove.ValidArgsFunction = completeDocuments(removeFlags)
+	undo.ValidArgsFunction = completeChanges(undoFlags)
 	return cmd
 }
 
