@@ -100,6 +100,7 @@ type workspace struct {
 	audit              *curate.AuditLog
 	who                curate.Actor
 	git                *gitcorpus.Repo
+	remote             string // STANDOFF_CORPUS_GIT, empty without a remote
 }
 
 // openWorkspace resolves the folders: --data as for ask; --corpus, else
@@ -113,7 +114,8 @@ func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*work
 	if _, err := corpus.Seed(dir); err != nil {
 		return nil, err
 	}
-	repo, err := gitcorpus.Open(ctx, gitConfig(dir, os.LookupEnv, cliLogger(stderr)))
+	gcfg := gitConfig(dir, os.LookupEnv, cliLogger(stderr))
+	repo, err := gitcorpus.Open(ctx, gcfg)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +128,7 @@ func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*work
 		name = u.Username
 	}
 	w := &workspace{corpusDir: dir, dataDir: data, store: corpus.Store{Dir: dir}, audit: audit,
-		who: curate.Actor{ID: "cli:" + name, Name: name, Via: "cli"}, git: repo}
+		who: curate.Actor{ID: "cli:" + name, Name: name, Via: "cli"}, git: repo, remote: gcfg.Remote}
 	return w, nil
 }
 

@@ -208,3 +208,25 @@ func forgeRemote(t *testing.T, remote string) {
 		t.Fatal(err)
 	}
 }
+
+// TestSyncErrorsNameTheRemote: when the remote is gone, sync and undo say which remote
+// failed, once, without the repository's "sync:" repeating the command's.
+func TestSyncErrorsNameTheRemote(t *testing.T) {
+	g := newGitCLI(t)
+	data := t.TempDir()
+	g.ok("corpus", "sync", "--data", data)
+	if err := os.Rename(g.remote, g.remote+".gone"); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"corpus", "sync"}, {"corpus", "undo", "0123456789"}} {
+		code, _, errOut := g.run(append(args, "--data", data)...)
+		if code != 1 || !strings.Contains(errOut, "remote file://"+g.remote+": ") || strings.Contains(errOut, "sync: sync:") ||
+			strings.Count(errOut, "sync") > 2 {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and the remote named, without a repeated sync", args, code, errOut)
+		}
+	}
+	code, out, errOut := g.run("corpus", "remove", "--data", data, "glossary")
+	if code != 0 || !strings.Contains(errOut, "warning: sync before the change: remote file://"+g.remote) {
+		t.Errorf("remove without the remote: exit %d, stderr %q, stdout %q; want a warning naming the remote", code, errOut, out)
+	}
+}
