@@ -53,7 +53,7 @@ func (b *Bot) Stats() Stats {
 		Unanswered:    count(q, "outcome", OutcomeNotAnswered),
 		Failures:      count(q, "outcome", OutcomeError),
 		RateLimited:   count(q, "outcome", OutcomeRateLimited),
-		Pages:         count("standoff_pages_total", "", ""),
+		Pages:         count("standoff_answer_buttons_total", "", ""),
 		Votes:         count("standoff_feedback_votes_total", "", ""),
 		Panics:        count("standoff_panics_total", "", ""),
 		Autocompletes: count("standoff_autocompletes_total", "", ""),

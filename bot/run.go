@@ -77,6 +77,7 @@ func (b *Bot) Run(ctx context.Context) (err error) {
 	b.mu.Lock()
 	b.shards = shards
 	b.mu.Unlock()
+	b.metrics.shardsRun(plan.ids)
 
 	b.log.Info("connecting to Discord", "api", b.cfg.APIURL, "shards", plan.ids, "shard_count", plan.count)
 	if err := b.openShards(ctx, shards, plan.concurrency); err != nil {
