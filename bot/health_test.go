@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -271,6 +272,28 @@ func TestQuestionLogLines(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "quokka") || strings.Contains(logs.String(), "breakout") {
 		t.Errorf("a member's words are in the info log:\n%s", logs.String())
+	}
+	// The member is named by the keyed hash the question log keeps, never by their id.
+	if strings.Contains(logs.String(), alice.ID) {
+		t.Errorf("a member's Discord id is in the info log:\n%s", logs.String())
+	}
+	if !regexp.MustCompile(`"msg":"question",[^\n]*"user":"[^"0-9][^"]+"`).MatchString(logs.String()) {
+		t.Errorf("the question lines do not name the member by a hash:\n%s", logs.String())
+	}
+	// Every line's shard is a number, and ids are attributes, not words of the message.
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if sh, ok := rec["shard"]; ok {
+			if _, isNumber := sh.(float64); !isNumber {
+				t.Errorf("shard %v (%T) in %s, want a number", sh, sh, line)
+			}
+		}
+		if msg, _ := rec["msg"].(string); regexp.MustCompile(`\d{15,}`).MatchString(msg) {
+			t.Errorf("an id inside the message %q", msg)
+		}
 	}
 }
 
