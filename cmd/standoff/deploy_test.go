@@ -417,9 +417,38 @@ func TestReadmeSetUp(t *testing.T) {
 		cmd, _, _ := strings.Cut(line, "#")
 		cmds = append(cmds, strings.TrimSpace(cmd))
 	}
-	want := []string{`go run ./cmd/standoff ask "what is breakout time?"`, "go test ./..."}
-	if strings.Join(cmds, "\n") != strings.Join(want, "\n") {
-		t.Errorf("Set up commands %q, want %q", cmds, want)
+	// From a clone to an installed standoff answering, then the tests, in that order.
+	want := []string{"git clone ", "go install ./cmd/standoff", "export PATH=", `standoff ask "what is breakout time?"`, "go test ./..."}
+	if len(cmds) != len(want) {
+		t.Fatalf("Set up commands %q, want %d steps like %q", cmds, len(want), want)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(cmds[i], w) {
+			t.Errorf("step %d is %q, want %q…", i+1, cmds[i], w)
+		}
+	}
+	if !strings.Contains(cmds[0], "&& cd standoff") {
+		t.Errorf("the clone %q does not go into the checkout", cmds[0])
+	}
+	// The steps after the clone, as a newcomer runs them in this checkout (the tests
+	// aside: this is one): the installed binary answers. GOBIN, on PATH, keeps the
+	// install in the test's folder.
+	home := t.TempDir()
+	bin := filepath.Join(home, "bin")
+	script := strings.Join(cmds[1:4], "\n")
+	cmd := exec.Command("sh", "-ec", script)
+	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), "GOBIN="+bin, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"STANDOFF_DATA_DIR="+filepath.Join(home, "data"), "NO_COLOR=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the Set up steps failed: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "Q: what is breakout time?") || !strings.Contains(strings.ToLower(string(out)), "breakout time") {
+		t.Errorf("the installed standoff did not answer:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(bin, "standoff")); err != nil {
+		t.Errorf("go install put no standoff in GOBIN: %v", err)
 	}
 }
 
