@@ -35,7 +35,7 @@ func cmdBot(ctx context.Context, watch bool, stdout, stderr io.Writer) int {
 	cfg, errs := loadConfig(os.LookupEnv)
 	if len(errs) > 0 {
 		for _, err := range errs {
-			fmt.Fprintf(stderr, "standoff bot: %v\n", err)
+			startFailure(stderr, newLogger(stderr, slog.LevelInfo), err.Error())
 		}
 		return 1
 	}
@@ -44,14 +44,23 @@ func cmdBot(ctx context.Context, watch bool, stdout, stderr io.Writer) int {
 	discordgo.Logger = bot.DiscordgoLogger(logger, cfg.Token)
 
 	if err := run1Bot(ctx, cfg, logger, watch); err != nil {
-		logger.Error("the bot stopped", "err", err)
 		// The command names itself once: "standoff bot: connect to …", not "standoff
 		// bot: bot: run: connect to …".
-		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "bot: run: "), "bot: ")
-		fmt.Fprintf(stderr, "standoff bot: %s\n", msg)
+		startFailure(stderr, logger, strings.TrimPrefix(strings.TrimPrefix(err.Error(), "bot: run: "), "bot: "))
 		return 1
 	}
 	return 0
+}
+
+// startFailure says why the bot could not start (or stopped), one line a problem, in
+// the format of the rest of its output: "standoff bot: …" for a person at a terminal,
+// a JSON log line ("msg":"the bot stopped", "err") for a log collector.
+func startFailure(stderr io.Writer, logger *slog.Logger, msg string) {
+	if isTerminal(stderr) {
+		fmt.Fprintf(stderr, "standoff bot: %s\n", msg)
+		return
+	}
+	logger.Error("the bot stopped", "err", msg)
 }
 
 // newLogger logs to w at level: as text on a terminal, as JSON lines otherwise (under

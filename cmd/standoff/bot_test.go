@@ -365,11 +365,26 @@ func TestBotConfigErrors(t *testing.T) {
 	if len(lines) != len(want) {
 		t.Fatalf("stderr has %d lines, want %d:\n%s", len(lines), len(want), strings.Join(lines, "\n"))
 	}
+	// Not on a terminal, each is a JSON log line, like the rest of the bot's output.
 	for i, w := range want {
-		if !strings.HasPrefix(lines[i], "standoff bot: ") || !strings.Contains(lines[i], w) {
-			t.Errorf("line %d = %q, want it to name %q", i+1, lines[i], w)
+		if rec := logLine(t, lines[i]); rec["level"] != "ERROR" || !strings.Contains(rec["err"], w) {
+			t.Errorf("line %d = %q, want an error naming %q", i+1, lines[i], w)
 		}
 	}
+}
+
+// logLine decodes one JSON log line, failing the test on any other.
+func logLine(t *testing.T, line string) map[string]string {
+	t.Helper()
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(line), &raw); err != nil {
+		t.Fatalf("not a JSON log line: %q", line)
+	}
+	rec := map[string]string{}
+	for k, v := range raw {
+		rec[k] = fmt.Sprint(v)
+	}
+	return rec
 }
 
 // TestBotStartFailureNamesTheAddress: with DISCORD_API_URL set, a start that fails names
@@ -395,10 +410,13 @@ func TestBotStartFailureNamesTheAddress(t *testing.T) {
 		t.Fatalf("exit: %v, want status 1\n%s", err, stderr.String())
 	}
 	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
-	last := lines[len(lines)-1]
-	if !strings.HasPrefix(last, "standoff bot: connect to the Discord gateway") || strings.Contains(last, "bot: run") ||
+	for _, l := range lines {
+		logLine(t, l) // every line JSON, the failure's too
+	}
+	last := logLine(t, lines[len(lines)-1])["err"]
+	if !strings.HasPrefix(last, "connect to the Discord gateway") || strings.Contains(last, "bot: run") ||
 		!strings.Contains(last, addr+"/api/v9/gateway") || strings.Contains(last, "discord.com") {
-		t.Errorf("last line %q: want one \"standoff bot:\" and the address %s, never discord.com", last, addr)
+		t.Errorf("last line's err %q: want the address %s, no \"bot: run\", never discord.com", last, addr)
 	}
 	if !regexp.MustCompile(`"took":\d+\.\d+[,}]`).MatchString(stderr.String()) || regexp.MustCompile(`"took":\d{5,}[,}]`).MatchString(stderr.String()) {
 		t.Errorf("log durations are not in seconds:\n%s", stderr.String())

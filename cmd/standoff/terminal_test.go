@@ -56,6 +56,22 @@ func TestTerminalOutput(t *testing.T) {
 		t.Errorf("index, TERM=dumb: want no escape codes, got\n%q", out)
 	}
 
+	// A start that fails tells a person in plain words, not in log lines.
+	cmd := exec.Command(bin, "bot")
+	cmd.Env, cmd.Dir = env, work
+	if tty, err := pty.Start(cmd); err == nil {
+		var b bytes.Buffer
+		copied := make(chan struct{})
+		go func() { io.Copy(&b, tty); close(copied) }()
+		err := cmd.Wait()
+		<-copied
+		tty.Close()
+		if out := strings.TrimSpace(strings.ReplaceAll(b.String(), "\r\n", "\n")); err == nil ||
+			!strings.HasPrefix(out, "standoff bot: DISCORD_TOKEN is not set") || strings.Contains(out, "{") {
+			t.Errorf("bot without a token on a terminal: %v\n%s\nwant one plain line", err, out)
+		}
+	}
+
 	out = onTerminal(t, bin, append(env, "TERM=xterm-256color"), "corpus", "list")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	var table []string
