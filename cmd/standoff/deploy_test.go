@@ -3,13 +3,16 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/joho/godotenv"
 	"github.com/moby/patternmatcher"
@@ -540,5 +543,43 @@ func TestGitignore(t *testing.T) {
 		if ignored(p) {
 			t.Errorf(".gitignore ignores the tracked file %s", p)
 		}
+	}
+}
+
+// TestInvitePermissions: the README's invite asks for the bot and its commands, and for
+// exactly the permissions that replying to mentions needs, in channels and threads, and
+// names each of them.
+func TestInvitePermissions(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`https://discord\.com/oauth2/authorize\?\S+`).FindString(string(data))
+	u, err := url.Parse(m)
+	if m == "" || err != nil {
+		t.Fatalf("README has no invite address (%v)", err)
+	}
+	q := u.Query()
+	if scope := q.Get("scope"); scope != "bot applications.commands" {
+		t.Errorf("scope = %q, want bot and applications.commands", scope)
+	}
+	need := map[string]int64{
+		"View Channels": discordgo.PermissionViewChannel, "Send Messages": discordgo.PermissionSendMessages,
+		"Send Messages in Threads": discordgo.PermissionSendMessagesInThreads,
+		"Embed Links":              discordgo.PermissionEmbedLinks, "Read Message History": discordgo.PermissionReadMessageHistory,
+	}
+	var want int64
+	for name, bit := range need {
+		want |= bit
+		if !strings.Contains(strings.Join(strings.Fields(string(data)), " "), name) {
+			t.Errorf("README does not name the permission %s", name)
+		}
+	}
+	got, err := strconv.ParseInt(q.Get("permissions"), 10, 64)
+	if err != nil || got != want {
+		t.Errorf("permissions = %q, want %d (%v)", q.Get("permissions"), want, err)
+	}
+	if !strings.Contains(string(data), "The permissions, "+strconv.FormatInt(want, 10)+", are") {
+		t.Errorf("README's explanation does not give the number %d", want)
 	}
 }
