@@ -12,11 +12,22 @@ import (
 )
 
 // onTerminal runs the binary with a pseudo-terminal as its standard input, output and
-// error, as a person at a terminal would, and returns all it wrote there.
+// error, as a person at a terminal would, and returns all it wrote there; it fails the
+// test when the command fails.
 func onTerminal(t *testing.T, bin string, env []string, args ...string) string {
 	t.Helper()
+	out, err := onTerminalExit(t, bin, env, args...)
+	if err != nil {
+		t.Errorf("standoff %v: %v", args, err)
+	}
+	return out
+}
+
+// onTerminalExit is onTerminal for a command that may fail: it returns its error too.
+func onTerminalExit(t *testing.T, bin string, env []string, args ...string) (string, error) {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = env
+	cmd.Env, cmd.Dir = env, t.TempDir()
 	tty, err := pty.Start(cmd)
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
@@ -25,11 +36,9 @@ func onTerminal(t *testing.T, bin string, env []string, args ...string) string {
 	var out bytes.Buffer
 	copied := make(chan struct{})
 	go func() { io.Copy(&out, tty); close(copied) }() // ends with EIO once the command exits
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("standoff %v: %v", args, err)
-	}
+	err = cmd.Wait()
 	<-copied
-	return strings.ReplaceAll(out.String(), "\r\n", "\n")
+	return strings.ReplaceAll(out.String(), "\r\n", "\n"), err
 }
 
 // TestTerminalOutput: on a terminal, ask styles the answer with escape codes unless TERM
@@ -57,19 +66,9 @@ func TestTerminalOutput(t *testing.T) {
 	}
 
 	// A start that fails tells a person in plain words, not in log lines.
-	cmd := exec.Command(bin, "bot")
-	cmd.Env, cmd.Dir = env, work
-	if tty, err := pty.Start(cmd); err == nil {
-		var b bytes.Buffer
-		copied := make(chan struct{})
-		go func() { io.Copy(&b, tty); close(copied) }()
-		err := cmd.Wait()
-		<-copied
-		tty.Close()
-		if out := strings.TrimSpace(strings.ReplaceAll(b.String(), "\r\n", "\n")); err == nil ||
-			!strings.HasPrefix(out, "standoff bot: DISCORD_TOKEN is not set") || strings.Contains(out, "{") {
-			t.Errorf("bot without a token on a terminal: %v\n%s\nwant one plain line", err, out)
-		}
+	out, err := onTerminalExit(t, bin, env, "bot")
+	if out = strings.TrimSpace(out); err == nil || !strings.HasPrefix(out, "standoff bot: DISCORD_TOKEN is not set") || strings.Contains(out, "{") {
+		t.Errorf("bot without a token on a terminal: %v\n%s\nwant one plain line", err, out)
 	}
 
 	out = onTerminal(t, bin, append(env, "TERM=xterm-256color"), "corpus", "list")
