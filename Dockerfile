@@ -1,5 +1,3 @@
-# syntax=docker/dockerfile:1
-#
 # standoff as a container: a static binary on an empty base image, run as a user that is
 # not root, its data folder a volume.
 #
@@ -8,6 +6,8 @@
 #
 # or compose.yaml beside this file. Build from a git checkout to have the commit in
 # `standoff version`; in a checkout where git cannot run, pass --build-arg BUILDVCS=false.
+# Podman and buildah write OCI images, which carry no HEALTHCHECK: build with
+# `--format docker` to keep it (compose.yaml has a healthcheck of its own).
 
 ARG GO_VERSION=1.26.8
 

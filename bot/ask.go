@@ -79,8 +79,13 @@ func (b *Bot) ask(ctx context.Context, out outlet, q question) {
 		out.deliver(ctx, false, false, func(context.Context) (message, error) { return message{Content: q.Empty}, nil })
 		return
 	}
-	if q.Mode == askPage {
-		b.metrics.pages.Inc()
+	switch {
+	case q.Mode == askFull:
+		b.metrics.buttons.WithLabelValues(buttonFull).Inc()
+	case q.Mode == askPage && q.SharedBy != "":
+		b.metrics.buttons.WithLabelValues(buttonPost).Inc()
+	case q.Mode == askPage:
+		b.metrics.buttons.WithLabelValues(buttonPage).Inc()
 	}
 	var sr searched
 	if q.Mode == askNew {

@@ -114,6 +114,9 @@ type Options struct {
 	// 5xx or a lost connection, a gateway connection that failed. nil waits on a timer;
 	// tests pass one that records the waits.
 	Wait func(ctx context.Context, d time.Duration) error
+	// OnReady, when set, is called once the bot is ready: connected to Discord, with its
+	// commands registered (the service manager's readiness notification).
+	OnReady func()
 }
 
 // Bot is a running or runnable Discord bot. Build it with New and run it with Run.

@@ -417,6 +417,13 @@ func TestEndToEnd(t *testing.T) {
 		if len(p.Embeds) == 0 || !strings.HasPrefix(p.Embeds[0].Title, "1 · ") {
 			t.Errorf("Back does not return to passage 1: %s", p.Sprint())
 		}
+		// More and Back are counted as the page button, and nothing else is.
+		if got := metric(t, h.bot.Handler(), `standoff_answer_buttons_total{button="page"}`); got != 2 {
+			t.Errorf(`standoff_answer_buttons_total{button="page"} = %v after More and Back, want 2`, got)
+		}
+		if got := metric(t, h.bot.Handler(), `standoff_answer_buttons_total{button="post"}`); got != 0 {
+			t.Errorf(`standoff_answer_buttons_total{button="post"} = %v, want 0`, got)
+		}
 	})
 
 	t.Run("someone else pages privately", func(t *testing.T) {

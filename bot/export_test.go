@@ -58,7 +58,7 @@ func (b *Bot) Stats() Stats {
 		Failures:      count(q, "outcome", OutcomeError),
 		RateLimited:   count(q, "outcome", OutcomeRateLimited),
 		Undelivered:   count(q, "outcome", OutcomeUndelivered),
-		Pages:         count("standoff_pages_total", "", ""),
+		Pages:         count("standoff_answer_buttons_total", "", ""),
 		Votes:         count("standoff_feedback_votes_total", "", ""),
 		Panics:        count("standoff_panics_total", "", ""),
 		Autocompletes: count("standoff_autocompletes_total", "", ""),

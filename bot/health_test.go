@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -140,6 +141,9 @@ func TestHealthz(t *testing.T) {
 func TestMetricsMoveWithQuestions(t *testing.T) {
 	h := start(t, nil, testAnswerer{Answerer: realIndex}, "", bot.Options{RateBurst: 2, RateEvery: time.Hour})
 	mh := h.bot.Handler()
+	if _, err := bot.NewCorpusSync(h.bot.Metrics().Registry()); err != nil {
+		t.Fatal(err)
+	}
 	code, body := get(t, mh, "/metrics")
 	if code != http.StatusOK {
 		t.Fatalf("/metrics = %d", code)
@@ -152,9 +156,20 @@ func TestMetricsMoveWithQuestions(t *testing.T) {
 		"standoff_gateway_shards_connected 1",
 		"# TYPE standoff_answer_duration_seconds histogram",
 		"go_goroutines ", "process_resident_memory_bytes ",
+		// Every series shows from the start, at zero, so that rates and alerts work at once.
+		`standoff_gateway_reconnects_total{shard="0"} 0`,
+		`standoff_answer_buttons_total{button="page"} 0`, `standoff_answer_buttons_total{button="post"} 0`,
+		`standoff_answer_buttons_total{button="full"} 0`,
+		`standoff_corpus_sync_total{outcome="error"} 0`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/metrics before any question lacks %q", want)
+		}
+	}
+	// One label name for outcomes, and names that say what they count.
+	for _, old := range []string{"standoff_pages_total", "standoff_feedback{", `result="`} {
+		if strings.Contains(body, old) {
+			t.Errorf("/metrics still has %q", old)
 		}
 	}
 	if metric(t, mh, "standoff_corpus_passages") < 10 || metric(t, mh, "standoff_index_built_timestamp_seconds") < 1e9 {
@@ -189,8 +204,8 @@ func TestMetricsMoveWithQuestions(t *testing.T) {
 		`standoff_questions_total{outcome="error"}`:        1,
 		"standoff_answer_duration_seconds_count":           4,
 		`standoff_feedback_votes_total{vote="up"}`:         1,
-		`standoff_feedback{vote="up"}`:                     1,
-		`standoff_feedback{vote="down"}`:                   0,
+		`standoff_feedback_standing_votes{vote="up"}`:      1,
+		`standoff_feedback_standing_votes{vote="down"}`:    0,
 		`standoff_index_refreshes_total{outcome="ok"}`:     1,
 		`standoff_index_refreshes_total{outcome="error"}`:  1,
 		"standoff_discord_rate_limited_total":              1,
@@ -259,6 +274,28 @@ func TestQuestionLogLines(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "quokka") || strings.Contains(logs.String(), "breakout") {
 		t.Errorf("a member's words are in the info log:\n%s", logs.String())
+	}
+	// The member is named by the keyed hash the question log keeps, never by their id.
+	if strings.Contains(logs.String(), alice.ID) {
+		t.Errorf("a member's Discord id is in the info log:\n%s", logs.String())
+	}
+	if !regexp.MustCompile(`"msg":"question",[^\n]*"user":"[^"0-9][^"]+"`).MatchString(logs.String()) {
+		t.Errorf("the question lines do not name the member by a hash:\n%s", logs.String())
+	}
+	// Every line's shard is a number, and ids are attributes, not words of the message.
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if sh, ok := rec["shard"]; ok {
+			if _, isNumber := sh.(float64); !isNumber {
+				t.Errorf("shard %v (%T) in %s, want a number", sh, sh, line)
+			}
+		}
+		if msg, _ := rec["msg"].(string); regexp.MustCompile(`\d{15,}`).MatchString(msg) {
+			t.Errorf("an id inside the message %q", msg)
+		}
 	}
 }
 

@@ -25,7 +25,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ev *discordgo.InteractionCreat
 	}
 	ctx, cancel := context.WithTimeout(b.handlerContext(), b.opts.AnswerTimeout+10*time.Second)
 	defer cancel()
-	log := b.log.With("request_id", i.ID, "user", userOf(i), "type", i.Type.String(), "shard", s.ShardID)
+	log := b.log.With("request_id", i.ID, "user", b.loggedMember(userOf(i)), "type", i.Type.String(), "shard", s.ShardID)
 	r := &responder{b: b, s: s, i: i, log: log, start: start, rest: b.rest}
 	tell := func(err error) { r.fail(ctx, err) }
 	if i.Type == discordgo.InteractionApplicationCommandAutocomplete {

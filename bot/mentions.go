@@ -61,7 +61,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	if dm {
 		source = "dm"
 	}
-	log := b.log.With("request_id", m.ID, "user", m.Author.ID, "type", "Message", "shard", s.ShardID)
+	log := b.log.With("request_id", m.ID, "user", b.loggedMember(m.Author.ID), "type", "Message", "shard", s.ShardID)
 	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: new(bool)}
 	out := &messageReply{s: s, m: m, log: log, ref: ref, start: start, rest: b.rest}
 	tell := func(error) { out.reply(ctx, message{Content: msgPanic}) }

@@ -33,7 +33,7 @@ type Metrics struct {
 	refreshes  *prometheus.CounterVec
 	reconnects *prometheus.CounterVec
 	tooMany    prometheus.Counter
-	pages      prometheus.Counter
+	buttons    *prometheus.CounterVec
 	completes  prometheus.Counter
 	panics     prometheus.Counter
 }
@@ -68,10 +68,10 @@ func NewMetrics() *Metrics {
 			Name: "standoff_discord_rate_limited_total",
 			Help: "Responses 429 Too Many Requests from Discord's HTTP API.",
 		}),
-		pages: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "standoff_pages_total",
-			Help: "More, Back and Post to channel pressed.",
-		}),
+		buttons: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "standoff_answer_buttons_total",
+			Help: "Buttons of an answer pressed, by button: page (More, Back), post (Post to channel), full (the passage in full).",
+		}, []string{"button"}),
 		completes: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "standoff_autocompletes_total",
 			Help: "Autocomplete requests answered.",
@@ -82,7 +82,7 @@ func NewMetrics() *Metrics {
 		}),
 	}
 	m.reg.MustRegister(m.questions, m.latency, m.votes, m.refreshes, m.reconnects,
-		m.tooMany, m.pages, m.completes, m.panics,
+		m.tooMany, m.buttons, m.completes, m.panics,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every outcome shows from the start, at zero, so that rates can be taken at once.
 	for _, o := range []string{OutcomeAnswered, OutcomeNotAnswered, OutcomeRateLimited, OutcomeError, OutcomeUndelivered} {
@@ -94,7 +94,25 @@ func NewMetrics() *Metrics {
 	for _, v := range []string{"up", "down"} {
 		m.votes.WithLabelValues(v)
 	}
+	for _, v := range []string{buttonPage, buttonPost, buttonFull} {
+		m.buttons.WithLabelValues(v)
+	}
 	return m
+}
+
+// The values of the button label of standoff_answer_buttons_total.
+const (
+	buttonPage = "page" // More, Back
+	buttonPost = "post" // Post to channel
+	buttonFull = "full" // the passage in full
+)
+
+// shardsRun makes every shard's reconnect count show from the start, at zero, so that
+// rates and alerts work before the first reconnect.
+func (m *Metrics) shardsRun(ids []int) {
+	for _, id := range ids {
+		m.reconnects.WithLabelValues(strconv.Itoa(id))
+	}
 }
 
 // Registry is the registry the metrics are in, for other parts of standoff to add their
@@ -158,7 +176,7 @@ func (m *Metrics) gauges(b *Bot) error {
 			}
 			return float64(built.UnixNano()) / 1e9
 		}),
-		feedbackCollector{b: b, desc: prometheus.NewDesc("standoff_feedback",
+		feedbackCollector{b: b, desc: prometheus.NewDesc("standoff_feedback_standing_votes",
 			"Votes that count, by vote (up, down): each member's latest vote on an answer, kept across restarts.",
 			[]string{"vote"}, nil)},
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -181,7 +199,7 @@ func (m *Metrics) gauges(b *Bot) error {
 	return nil
 }
 
-// feedbackCollector exports standoff_feedback{vote}: the votes that count, read once per
+// feedbackCollector exports standoff_feedback_standing_votes{vote}: the votes that count, read once per
 // scrape for both labels.
 type feedbackCollector struct {
 	b    *Bot

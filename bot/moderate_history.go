@@ -85,13 +85,13 @@ type CorpusSync struct {
 }
 
 // NewCorpusSync returns the sync state, with its metrics registered in reg (nil: none):
-// standoff_corpus_sync_total{result} and
+// standoff_corpus_sync_total{outcome} and
 // standoff_corpus_sync_last_success_timestamp_seconds.
 func NewCorpusSync(reg *prometheus.Registry) (*CorpusSync, error) {
 	s := &CorpusSync{total: prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "standoff_corpus_sync_total",
-		Help: "Looks at the corpus's git remote, by result: unchanged, changed, error.",
-	}, []string{"result"})}
+		Help: "Looks at the corpus's git remote, by outcome: unchanged, changed, error.",
+	}, []string{"outcome"})}
 	for _, r := range []string{"unchanged", "changed", "error"} {
 		s.total.WithLabelValues(r)
 	}

@@ -79,6 +79,19 @@ func memberHash(key []byte, id string) string {
 	return hashPrefix + hex.EncodeToString(mac.Sum(nil)[:16])
 }
 
+// loggedMember is how the log lines of a request name the member: by the keyed hash the
+// question and feedback logs keep, so that a line can be matched with them but the id
+// cannot be read back; empty before the key is read.
+func (b *Bot) loggedMember(id string) string {
+	b.mu.Lock()
+	key := b.hashKey
+	b.mu.Unlock()
+	if key == nil {
+		return ""
+	}
+	return memberHash(key, id)
+}
+
 // pruneJournal rewrites the JSON-lines log at path without the lines older than before
 // (by their "time") and without lines it cannot read; a "user" still in clear is
 // replaced by its keyed hash. It reports how many lines were dropped. The file is

@@ -80,6 +80,7 @@ func (b *Bot) Run(ctx context.Context) (err error) {
 	b.mu.Lock()
 	b.shards = shards
 	b.mu.Unlock()
+	b.metrics.shardsRun(plan.ids)
 
 	b.log.Info("connecting to Discord", "api", b.cfg.APIURL, "shards", plan.ids, "shard_count", plan.count)
 	if err := b.openShards(ctx, shards, plan.concurrency); err != nil {
@@ -121,7 +122,10 @@ func (b *Bot) Run(ctx context.Context) (err error) {
 			b.setRegistered("")
 		}
 		if kctx.Err() == nil {
-			b.log.Info("bot ready", "user", b.botUser(), "application", b.application(), "shards", len(shards))
+			b.log.Info("bot ready", "bot_user", b.botUser(), "application", b.application(), "shards", len(shards))
+			if b.opts.OnReady != nil {
+				b.opts.OnReady()
+			}
 		}
 	})
 	select {

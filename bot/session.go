@@ -70,7 +70,7 @@ func openSession(ctx context.Context, s *discordgo.Session, timeout time.Duratio
 }
 
 // onReady records who the bot is.
-func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
+func (b *Bot) onReady(s *discordgo.Session, r *discordgo.Ready) {
 	b.mu.Lock()
 	if r.User != nil {
 		b.userID, b.userName = r.User.ID, r.User.Username
@@ -80,7 +80,8 @@ func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 	}
 	b.mu.Unlock()
 	b.readyOnce.Do(func() { close(b.ready) })
-	b.log.Info("gateway ready", "shard", r.Shard, "session_guilds", len(r.Guilds))
+	// The shard as a number, whatever Discord sent (null unsharded, [id, count] sharded).
+	b.log.Info("gateway ready", "shard", s.ShardID, "session_guilds", len(r.Guilds))
 }
 
 func (b *Bot) botUser() string {
@@ -149,19 +150,27 @@ func (b *Bot) register(ctx context.Context, s *discordgo.Session) {
 			}
 			return err
 		})
-		where := "globally (they may take up to an hour to appear)"
+		// Ids go in attributes, never in the message, so that one message is one event.
+		where := []any{"scope", "global"}
 		if g != "" {
-			where = "in guild " + g
+			where = []any{"scope", "guild", "guild", g}
 		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
-			b.log.Error("registering commands failed "+where, "err", b.redact(err))
-			failed = append(failed, where)
+			b.log.Error("registering commands failed", append(where, "err", b.redact(err))...)
+			if g == "" {
+				failed = append(failed, "globally")
+			} else {
+				failed = append(failed, "in guild "+g)
+			}
 			continue
 		}
-		b.log.Info("commands registered "+where, "commands", len(cmds))
+		if g == "" {
+			where = append(where, "note", "global commands may take up to an hour to appear")
+		}
+		b.log.Info("commands registered", append(where, "commands", len(cmds))...)
 	}
 	problem := ""
 	if len(failed) > 0 {

@@ -354,8 +354,9 @@ func New(opts ...Option) *Server {
 		panic(fmt.Sprintf("discordtest: listen: %v", err))
 	}
 	s.http.Listener = ln
+	// Known before the server starts, as its handlers read it (the gateway's address).
+	s.URL = "http://" + ln.Addr().String()
 	s.http.Start()
-	s.URL = s.http.URL
 	return s
 }
 

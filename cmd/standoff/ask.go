@@ -14,8 +14,6 @@ import (
 	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
 
-	"golang.org/x/term"
-
 	"github.com/standoff-bot/standoff/index"
 )
 
@@ -44,8 +42,7 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 	}
 	defer ix.Close()
 
-	f, isFile := stdout.(*os.File)
-	bold := useStyles(isFile && term.IsTerminal(int(f.Fd())), os.Getenv("NO_COLOR"))
+	bold := useStyles(isTerminal(stdout), os.LookupEnv)
 	answer := func(q string) error {
 		ans, err := ix.Answer(ctx, standoff.Request{Question: q, K: cf.k, Today: today})
 		if err != nil {
@@ -142,10 +139,6 @@ func eachQuestion(r io.Reader, fn func(n int, q string, long int) error) error {
 		}
 	}
 }
-
-// useStyles tells whether to style the output: only on a terminal, and never when the
-// NO_COLOR variable is set to anything (no-color.org).
-func useStyles(terminal bool, noColor string) bool { return terminal && noColor == "" }
 
 // printAnswer writes an answer for a person: what it has to say about time, then each
 // passage with what it is, its citation (with its date), its text with the best sentence

@@ -133,13 +133,15 @@ func TestPrintAnswerKinds(t *testing.T) {
 func TestUseStyles(t *testing.T) {
 	for _, tc := range []struct {
 		terminal bool
-		noColor  string
+		env      map[string]string
 		want     bool
 	}{
-		{true, "", true}, {true, "1", false}, {false, "", false}, {false, "1", false},
+		{true, nil, true}, {true, map[string]string{"TERM": "xterm-256color"}, true},
+		{true, map[string]string{"NO_COLOR": "1"}, false}, {true, map[string]string{"TERM": "dumb"}, false},
+		{false, nil, false}, {false, map[string]string{"NO_COLOR": "1"}, false},
 	} {
-		if got := useStyles(tc.terminal, tc.noColor); got != tc.want {
-			t.Errorf("useStyles(%v, %q) = %v, want %v", tc.terminal, tc.noColor, got, tc.want)
+		if got := useStyles(tc.terminal, envOf(tc.env)); got != tc.want {
+			t.Errorf("useStyles(%v, %v) = %v, want %v", tc.terminal, tc.env, got, tc.want)
 		}
 	}
 }

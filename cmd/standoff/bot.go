@@ -15,7 +15,6 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 	"github.com/joho/godotenv"
-	"golang.org/x/term"
 
 	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/bot"
@@ -40,7 +39,7 @@ func cmdBot(ctx context.Context, watch bool, stdout, stderr io.Writer) int {
 	cfg, errs := loadConfig(os.LookupEnv)
 	if len(errs) > 0 {
 		for _, err := range errs {
-			fmt.Fprintf(stderr, "standoff bot: %v\n", err)
+			startFailure(stderr, newLogger(stderr, slog.LevelInfo), err.Error())
 		}
 		return 1
 	}
@@ -49,14 +48,23 @@ func cmdBot(ctx context.Context, watch bool, stdout, stderr io.Writer) int {
 	discordgo.Logger = bot.DiscordgoLogger(logger, cfg.Token)
 
 	if err := run1Bot(ctx, cfg, logger, watch); err != nil {
-		logger.Error("the bot stopped", "err", err)
 		// The command names itself once: "standoff bot: connect to …", not "standoff
 		// bot: bot: run: connect to …".
-		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "bot: run: "), "bot: ")
-		fmt.Fprintf(stderr, "standoff bot: %s\n", msg)
+		startFailure(stderr, logger, strings.TrimPrefix(strings.TrimPrefix(err.Error(), "bot: run: "), "bot: "))
 		return 1
 	}
 	return 0
+}
+
+// startFailure says why the bot could not start (or stopped), one line a problem, in
+// the format of the rest of its output: "standoff bot: …" for a person at a terminal,
+// a JSON log line ("msg":"the bot stopped", "err") for a log collector.
+func startFailure(stderr io.Writer, logger *slog.Logger, msg string) {
+	if isTerminal(stderr) {
+		fmt.Fprintf(stderr, "standoff bot: %s\n", msg)
+		return
+	}
+	logger.Error("the bot stopped", "err", msg)
 }
 
 // newLogger logs to w at level: as text on a terminal, as JSON lines otherwise (under
@@ -64,7 +72,7 @@ func cmdBot(ctx context.Context, watch bool, stdout, stderr io.Writer) int {
 // written in seconds ("took":0.254), not in Go's integer nanoseconds.
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: durationsInSeconds}
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if isTerminal(w) {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
@@ -149,9 +157,16 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watchDir 
 	if err != nil {
 		return err
 	}
+	// Under a Type=notify unit, systemd learns when the bot is ready and when it stops.
+	notify := func(state string) {
+		if err := sdNotify(os.LookupEnv, state); err != nil {
+			logger.Warn("telling the service manager failed", "state", state, "err", err)
+		}
+	}
 	b, err = bot.New(cfg, live, logger, bot.Options{Build: bot.ReadBuild(), Split: c.Splitter().Split,
 		Commands: []bot.Command{mod.Command(), mod.ProposeCommand()}, Metrics: metrics,
-		HealthDetails: func() []string { return append(syncState.Details(), mod.WatchDetails()...) }, CorpusCommit: mod.CorpusCommit})
+		HealthDetails: func() []string { return append(syncState.Details(), mod.WatchDetails()...) }, CorpusCommit: mod.CorpusCommit,
+		OnReady: func() { notify("READY=1\nSTATUS=ready: connected to Discord, commands registered") }})
 	if err != nil {
 		return err
 	}
@@ -160,6 +175,8 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watchDir 
 	}
 	go mod.RunSync(ctx, interval, syncState)
 	go mod.Watching(ctx)
+	notify("STATUS=connecting to Discord")
+	defer context.AfterFunc(ctx, func() { notify("STOPPING=1\nSTATUS=shutting down") })()
 	return b.Run(ctx)
 }
 

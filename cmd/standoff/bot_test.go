@@ -365,11 +365,26 @@ func TestBotConfigErrors(t *testing.T) {
 	if len(lines) != len(want) {
 		t.Fatalf("stderr has %d lines, want %d:\n%s", len(lines), len(want), strings.Join(lines, "\n"))
 	}
+	// Not on a terminal, each is a JSON log line, like the rest of the bot's output.
 	for i, w := range want {
-		if !strings.HasPrefix(lines[i], "standoff bot: ") || !strings.Contains(lines[i], w) {
-			t.Errorf("line %d = %q, want it to name %q", i+1, lines[i], w)
+		if rec := logLine(t, lines[i]); rec["level"] != "ERROR" || !strings.Contains(rec["err"], w) {
+			t.Errorf("line %d = %q, want an error naming %q", i+1, lines[i], w)
 		}
 	}
+}
+
+// logLine decodes one JSON log line, failing the test on any other.
+func logLine(t *testing.T, line string) map[string]string {
+	t.Helper()
+	var raw map[string]any
+	if err := json.Unmarshal([]byte(line), &raw); err != nil {
+		t.Fatalf("not a JSON log line: %q", line)
+	}
+	rec := map[string]string{}
+	for k, v := range raw {
+		rec[k] = fmt.Sprint(v)
+	}
+	return rec
 }
 
 // TestBotStartFailureNamesTheAddress: with DISCORD_API_URL set, a gateway that cannot be

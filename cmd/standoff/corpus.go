@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/user"
 	"path/filepath"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/standoff-bot/standoff"
@@ -32,7 +34,7 @@ type corpusFlags struct {
 
 // cmdCorpus runs the corpus subcommand sub (add, remove, list, sync, history, undo), whose flags and
 // arguments the command line has parsed: it opens the workspace and gives it to do.
-func cmdCorpus(ctx context.Context, sub string, cf corpusFlags, args []string, stderr io.Writer,
+func cmdCorpus(ctx context.Context, sub string, cf corpusFlags, args []string, stdout, stderr io.Writer,
 	do func(ctx context.Context, w *workspace, cf corpusFlags, args []string) error) int {
 	fail := func(err error) int {
 		if reason, ok := corpus.RefusalReason(err); ok {
@@ -47,6 +49,22 @@ func cmdCorpus(ctx context.Context, sub string, cf corpusFlags, args []string, s
 			fmt.Fprintf(stderr, "standoff corpus %s: %v\n", sub, err)
 		}
 		return 1
+	}
+	if sub == "list" || sub == "history" {
+		// Reading commands make nothing: without a corpus folder yet, they say so.
+		_, dir, err := folders(cf.data, cf.corpus, os.LookupEnv)
+		if err != nil {
+			return fail(err)
+		}
+		switch _, err := os.Stat(dir); {
+		case errors.Is(err, fs.ErrNotExist):
+			if err := noCorpusFolder(ctx, sub, dir, cf.json, stdout, stderr); err != nil {
+				return fail(err)
+			}
+			return 0
+		case err != nil:
+			return fail(fmt.Errorf("corpus folder: %w", err))
+		}
 	}
 	w, err := openWorkspace(ctx, cf, stderr)
 	if err != nil {
@@ -63,6 +81,22 @@ func cmdCorpus(ctx context.Context, sub string, cf corpusFlags, args []string, s
 	return 0
 }
 
+// noCorpusFolder is list or history where the corpus folder dir does not exist yet:
+// list lists the embedded corpus (what ask reads then), history has nothing to show; on
+// stderr, both say why. Neither makes the folder: the first change, or standoff bot, does.
+func noCorpusFolder(ctx context.Context, sub, dir string, asJSON bool, stdout, stderr io.Writer) error {
+	if sub == "history" {
+		fmt.Fprintf(stderr, "standoff corpus history: no corpus folder yet (%s), so no history: the first change, or standoff bot, makes it from the embedded corpus\n", dir)
+		return nil
+	}
+	fmt.Fprintf(stderr, "standoff corpus list: no corpus folder yet (%s): the corpus embedded in the binary, which the first change, or standoff bot, copies there\n", dir)
+	c, err := corpus.LoadDirOrDefault(ctx, "")
+	if err != nil {
+		return err
+	}
+	return printList(c, asJSON, stdout, stderr)
+}
+
 // workspace is the corpus folder and data folder the corpus subcommands work on.
 type workspace struct {
 	corpusDir, dataDir string
@@ -70,6 +104,7 @@ type workspace struct {
 	audit              *curate.AuditLog
 	who                curate.Actor
 	git                *gitcorpus.Repo
+	remote             string // STANDOFF_CORPUS_GIT, empty without a remote
 }
 
 // openWorkspace resolves the folders: --data as for ask; --corpus, else
@@ -83,7 +118,8 @@ func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*work
 	if _, err := corpus.Seed(dir); err != nil {
 		return nil, err
 	}
-	repo, err := gitcorpus.Open(ctx, gitConfig(dir, os.LookupEnv, cliLogger(stderr)))
+	gcfg := gitConfig(dir, os.LookupEnv, cliLogger(stderr))
+	repo, err := gitcorpus.Open(ctx, gcfg)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +132,7 @@ func openWorkspace(ctx context.Context, cf corpusFlags, stderr io.Writer) (*work
 		name = u.Username
 	}
 	w := &workspace{corpusDir: dir, dataDir: data, store: corpus.Store{Dir: dir}, audit: audit,
-		who: curate.Actor{ID: "cli:" + name, Name: name, Via: "cli"}, git: repo}
+		who: curate.Actor{ID: "cli:" + name, Name: name, Via: "cli"}, git: repo, remote: gcfg.Remote}
 	return w, nil
 }
 
@@ -239,12 +275,16 @@ func (w *workspace) indexOf(ctx context.Context, c *corpus.Corpus) (standoff.Sta
 func printDraft(w io.Writer, d corpus.Draft) {
 	doc := d.Doc
 	passages := len((&corpus.Corpus{Documents: []corpus.Document{doc}}).Passages())
-	published := doc.Published
-	if published == "" {
-		published = "unknown"
+	// Every field it will write, an empty one as unknown (never guessed).
+	known := func(v string) string {
+		if v == "" {
+			return "unknown"
+		}
+		return oneLine(v)
 	}
-	fmt.Fprintf(w, "document:   %s\ntitle:      %s\npublished:  %s\nparagraphs: %d (%s)\n",
-		d.ID, doc.Title, published, len(doc.Paragraphs), corpus.Plural(passages, "passage"))
+	fmt.Fprintf(w, "document:   %s\ntitle:      %s\npublisher:  %s\nauthor:     %s\npublished:  %s\nurl:        %s\nkind:       %s\nparagraphs: %d (%s)\n",
+		d.ID, doc.Title, known(doc.Publisher), known(doc.Author), known(doc.Published), known(doc.URL), known(doc.Kind),
+		len(doc.Paragraphs), corpus.Plural(passages, "passage"))
 	if d.Replaces != "" {
 		fmt.Fprintf(w, "updates:    %s (same address)\n", d.Replaces)
 	}
@@ -265,7 +305,14 @@ func (w *workspace) list(ctx context.Context, asJSON bool, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	return printList(c, asJSON, stdout, stderr)
+}
+
+// printList prints the documents of c: one JSON object a line with asJSON; else a table
+// with a header on a terminal, and tab-separated lines without one for programs.
+func printList(c *corpus.Corpus, asJSON bool, stdout, stderr io.Writer) error {
 	enc := json.NewEncoder(stdout)
+	tw := newTable(stdout, "DOCUMENT", "TITLE", "PUBLISHED", "PARAGRAPHS")
 	for _, d := range c.Documents {
 		if asJSON {
 			if err := enc.Encode(map[string]any{"id": d.ID, "path": d.Path, "title": d.Title, "url": d.URL,
@@ -275,10 +322,49 @@ func (w *workspace) list(ctx context.Context, asJSON bool, stdout, stderr io.Wri
 			}
 			continue
 		}
-		fmt.Fprintf(stdout, "%s\t%s\t%s\t%d ¶\n", d.ID, d.Title, d.Published, len(d.Paragraphs))
+		tw.row(d.ID, oneLine(d.Title), d.Published, fmt.Sprintf("%d ¶", len(d.Paragraphs)))
 	}
 	for _, p := range c.Problems {
 		fmt.Fprintf(stderr, "standoff corpus list: skipped %s\n", p.Error())
 	}
-	return nil
+	return tw.flush()
+}
+
+// table writes rows: aligned under a header on a terminal, tab-separated otherwise (the
+// format scripts read).
+type table struct {
+	w       io.Writer
+	tw      *tabwriter.Writer
+	started bool
+	header  []string
+}
+
+// newTable starts a table of the given columns on w.
+func newTable(w io.Writer, header ...string) *table {
+	t := &table{w: w, header: header}
+	if isTerminal(w) {
+		t.tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	}
+	return t
+}
+
+// row writes one row.
+func (t *table) row(cells ...string) {
+	if t.tw == nil {
+		fmt.Fprintln(t.w, strings.Join(cells, "\t"))
+		return
+	}
+	if !t.started {
+		t.started = true
+		fmt.Fprintln(t.tw, strings.Join(t.header, "\t"))
+	}
+	fmt.Fprintln(t.tw, strings.Join(cells, "\t"))
+}
+
+// flush writes what a terminal's table holds.
+func (t *table) flush() error {
+	if t.tw == nil {
+		return nil
+	}
+	return t.tw.Flush()
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/standoff-bot/standoff"
@@ -40,7 +41,7 @@ func (w *workspace) sync(ctx context.Context, adopt bool, stdout io.Writer) erro
 		return errors.New("nothing to adopt: this folder kept no history of its own when it joined its remote")
 	}
 	if err != nil {
-		return err
+		return w.remoteError(err)
 	}
 	if res.Pushed {
 		fmt.Fprintf(stdout, "pushed the local changes; the remote is at %s\n", short(res.To))
@@ -78,6 +79,7 @@ func (w *workspace) history(ctx context.Context, asJSON bool, stdout io.Writer) 
 		return err
 	}
 	enc := json.NewEncoder(stdout)
+	tw := newTable(stdout, "CHANGE", "WHEN", "AUTHOR", "WHAT")
 	for _, e := range hist {
 		if asJSON {
 			if err := enc.Encode(e); err != nil {
@@ -85,16 +87,16 @@ func (w *workspace) history(ctx context.Context, asJSON bool, stdout io.Writer) 
 			}
 			continue
 		}
-		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", e.Short, e.When.Format(time.RFC3339), e.Author, e.Subject)
+		tw.row(e.Short, e.When.Format(time.RFC3339), oneLine(e.Author), oneLine(e.Subject))
 	}
-	return nil
+	return tw.flush()
 }
 
 // undo reverts a change, rebuilds the index and records the change in the audit log.
 func (w *workspace) undo(ctx context.Context, id string, stdout io.Writer) error {
 	if w.git.HasRemote() {
 		if _, err := w.git.Sync(ctx); err != nil {
-			return fmt.Errorf("sync before the undo: %w", err)
+			return fmt.Errorf("sync before the undo: %w", w.remoteError(err))
 		}
 	}
 	before, err := w.load(ctx)
@@ -127,9 +129,35 @@ func (w *workspace) syncFirst(ctx context.Context, stderr io.Writer) {
 		return
 	}
 	if _, err := w.git.Sync(ctx); err != nil {
-		fmt.Fprintf(stderr, "standoff corpus: warning: %v\n", err)
+		fmt.Fprintf(stderr, "standoff corpus: warning: sync before the change: %v\n", w.remoteError(err))
 	}
 }
+
+// remoteError is an error of a sync with the corpus's remote, named by its address
+// (without credentials) in place of the repository's own "sync:" prefix, which the
+// command's own prefix would repeat ("standoff corpus sync: sync: …").
+func (w *workspace) remoteError(err error) error {
+	name := corpus.PublicURL(w.remote)
+	if name == "" {
+		name = w.remote // scp-like ssh addresses (git@host:path) hold no password
+	}
+	return &remoteErr{remote: name, err: err}
+}
+
+// remoteErr is the error remoteError makes; it unwraps to the repository's error.
+type remoteErr struct {
+	remote string
+	err    error
+}
+
+// Error names the remote, then says what failed.
+func (e *remoteErr) Error() string {
+	msg, _ := strings.CutPrefix(e.err.Error(), "sync: ")
+	return "remote " + e.remote + ": " + msg
+}
+
+// Unwrap returns the repository's error.
+func (e *remoteErr) Unwrap() error { return e.err }
 
 // commitChange records a change of the corpus as one commit, pushed when there is a
 // remote, and prints the outcome. A push that fails for want of the remote is a warning

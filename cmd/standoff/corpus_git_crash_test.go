@@ -86,7 +86,7 @@ func TestCorpusGitCrash(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	data := t.TempDir()
 	files := t.TempDir()
-	g.ok("corpus", "list", "--data", data)
+	g.ok("corpus", "sync", "--data", data)
 	start := time.Now()
 	os.WriteFile(filepath.Join(files, "amber.md"), []byte(crashDoc("amber")), 0o600)
 	g.ok("corpus", "add", "--data", data, filepath.Join(files, "amber.md"))
@@ -219,8 +219,8 @@ func TestBotsConcurrentChanges(t *testing.T) {
 func TestCorpusGitKilledDuringPush(t *testing.T) {
 	g := newGitCLI(t)
 	a, b := t.TempDir(), t.TempDir()
-	g.ok("corpus", "list", "--data", a)
-	g.ok("corpus", "list", "--data", b)
+	g.ok("corpus", "sync", "--data", a)
+	g.ok("corpus", "sync", "--data", b)
 	lock, err := os.OpenFile(filepath.Join(g.remote, "standoff-push.lock"), os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		t.Fatal(err)

@@ -113,8 +113,8 @@ const zephyrQuestion = "what does the Zephyrine protocol cap?"
 func TestCorpusGitRemote(t *testing.T) {
 	g := newGitCLI(t)
 	a, b := t.TempDir(), t.TempDir()
-	g.ok("corpus", "list", "--data", a) // A seeds the empty remote with the embedded corpus
-	g.ok("corpus", "list", "--data", b) // B starts from the remote
+	g.ok("corpus", "sync", "--data", a) // A seeds the empty remote with the embedded corpus
+	g.ok("corpus", "sync", "--data", b) // B starts from the remote
 	if msg := g.remoteHead(); !strings.Contains(msg, "start the history") {
 		t.Errorf("the remote was not seeded: head says %q", msg)
 	}
@@ -206,5 +206,27 @@ func forgeRemote(t *testing.T, remote string) {
 	iter.ForEach(func(o plumbing.EncodedObject) error { _, err := bare.Storer.SetEncodedObject(o); return err })
 	if err := bare.Storer.SetReference(plumbing.NewHashReference("refs/heads/main", head.Hash())); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSyncErrorsNameTheRemote: when the remote is gone, sync and undo say which remote
+// failed, once, without the repository's "sync:" repeating the command's.
+func TestSyncErrorsNameTheRemote(t *testing.T) {
+	g := newGitCLI(t)
+	data := t.TempDir()
+	g.ok("corpus", "sync", "--data", data)
+	if err := os.Rename(g.remote, g.remote+".gone"); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"corpus", "sync"}, {"corpus", "undo", "0123456789"}} {
+		code, _, errOut := g.run(append(args, "--data", data)...)
+		if code != 1 || !strings.Contains(errOut, "remote file://"+g.remote+": ") || strings.Contains(errOut, "sync: sync:") ||
+			strings.Count(errOut, "sync") > 2 {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and the remote named, without a repeated sync", args, code, errOut)
+		}
+	}
+	code, out, errOut := g.run("corpus", "remove", "--data", data, "glossary")
+	if code != 0 || !strings.Contains(errOut, "warning: sync before the change: remote file://"+g.remote) {
+		t.Errorf("remove without the remote: exit %d, stderr %q, stdout %q; want a warning naming the remote", code, errOut, out)
 	}
 }

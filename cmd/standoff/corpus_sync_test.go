@@ -277,7 +277,7 @@ func TestBotsInStep(t *testing.T) {
 		t.Errorf("a failed sync made B unhealthy: %d %q", code, body)
 	}
 	_, metrics := b.get("/metrics")
-	if !strings.Contains(metrics, `standoff_corpus_sync_total{result="error"}`) || strings.Contains(metrics, `standoff_corpus_sync_total{result="error"} 0`) {
+	if !strings.Contains(metrics, `standoff_corpus_sync_total{outcome="error"}`) || strings.Contains(metrics, `standoff_corpus_sync_total{outcome="error"} 0`) {
 		t.Errorf("no failed sync in B's metrics:\n%s", grepLines(metrics, "standoff_corpus_sync"))
 	}
 	if !strings.Contains(metrics, "standoff_corpus_sync_last_success_timestamp_seconds") {

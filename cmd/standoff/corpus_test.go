@@ -1,8 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -49,7 +52,8 @@ func cites(ans standoff.Answer, doc string) bool {
 func TestCorpusCommands(t *testing.T) {
 	corpusDir, data := seedOnlyCorpus(t), t.TempDir()
 	page := `<html><head><title>The Qom accord explained</title>
-<meta property="article:published_time" content="2025-06-13T08:00:00Z"></head><body><article>
+<meta property="article:published_time" content="2025-06-13T08:00:00Z">
+<meta property="og:site_name" content="Example Wire"><meta name="author" content="Jane Doe"></head><body><article>
 <p>The Qom accord is a protocol under which heavy-water production at Khondab is capped and monitored by inspectors every month.</p>
 <p>Under the accord, the stockpile of heavy water may not exceed 130 tonnes, and any excess is shipped abroad.</p>
 </article></body></html>`
@@ -102,6 +106,12 @@ func TestCorpusCommands(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "not written") || !strings.Contains(out, "published:  2025-06-13") {
 			t.Fatalf("dry run: exit %d %s\n%s", code, errOut, out)
 		}
+		// The dry run shows every field it would write.
+		for _, want := range []string{"publisher:  Example Wire\n", "author:     Jane Doe\n", "url:        " + srv.URL + "/qom\n", "kind:       article\n"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("dry run lacks %q:\n%s", want, out)
+			}
+		}
 		if ans := askJSON(t, corpusDir, data, "what is the Qom accord?"); cites(ans, "added/2025-06-13-the-qom-accord-explained") {
 			t.Fatal("a dry run added the page")
 		}
@@ -140,7 +150,7 @@ func TestCorpusCommands(t *testing.T) {
 	})
 
 	t.Run("bad usage", func(t *testing.T) {
-		for _, args := range [][]string{{"corpus"}, {"corpus", "frob"}, {"corpus", "add"}, {"corpus", "remove", "a", "b"}} {
+		for _, args := range [][]string{{"corpus", "frob"}, {"corpus", "add"}, {"corpus", "remove", "a", "b"}} {
 			if code, _, _ := runCmd(t, "", args...); code != 1 {
 				t.Errorf("%v: exit %d, want 1", args, code)
 			}
@@ -193,4 +203,81 @@ func readAudit(path string) ([]curate.AuditRecord, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// TestReadingCommandsWriteNothing: corpus list and history on a fresh data folder make
+// nothing (no corpus folder, no repository, no audit log): list shows the embedded
+// corpus, which ask then still reads, and history says there is none yet.
+func TestReadingCommandsWriteNothing(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	embedded, err := corpus.LoadDirOrDefault(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, "", "corpus", "list", "--data", data)
+	if code != 0 || strings.Count(out, "\n") != len(embedded.Documents) || !strings.Contains(errOut, "no corpus folder yet") {
+		t.Errorf("list: exit %d, stderr %q, stdout:\n%s\nwant the %d embedded documents", code, errOut, out, len(embedded.Documents))
+	}
+	code, out, errOut = runCmd(t, "", "corpus", "list", "--json", "--data", data)
+	if code != 0 || strings.Count(out, `"id":`) != len(embedded.Documents) {
+		t.Errorf("list --json: exit %d, stderr %q, stdout:\n%s", code, errOut, out)
+	}
+	for _, args := range [][]string{{"corpus", "history"}, {"corpus", "history", "--json"}} {
+		code, out, errOut = runCmd(t, "", append(args, "--data", data)...)
+		if code != 0 || out != "" || !strings.Contains(errOut, "no history") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 0, nothing, and why", args, code, out, errOut)
+		}
+	}
+	if _, err := os.Stat(data); !errors.Is(err, fs.ErrNotExist) {
+		entries, _ := os.ReadDir(data)
+		t.Errorf("the data folder was made: %v %v", err, entries)
+	}
+	_, _, errOut = runCmd(t, "", "ask", "--data", data, "what is breakout time?")
+	if !strings.Contains(errOut, "corpus embedded in the binary") {
+		t.Errorf("ask after list: stderr %q, want the embedded corpus", errOut)
+	}
+}
+
+// TestCompletionOfIDs: Tab after corpus remove offers the documents' ids, after corpus
+// undo the changes' ids (as the shells' completion scripts ask through __complete),
+// never file names; on a fresh data folder, nothing, and no folder is made.
+func TestCompletionOfIDs(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	complete := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := runCmd(t, "", append([]string{"__complete"}, args...)...)
+		if code != 0 {
+			t.Fatalf("__complete %v: exit %d, %s", args, code, errOut)
+		}
+		return out
+	}
+	for _, sub := range []string{"remove", "undo"} {
+		out := complete("corpus", sub, "--data", data, "")
+		if strings.Contains(out, "\t") || !strings.HasSuffix(out, ":4\n") {
+			t.Errorf("%s on a fresh data folder: %q, want nothing and no file names (:4)", sub, out)
+		}
+	}
+	if exists(data) {
+		t.Fatal("completion made the data folder")
+	}
+	file := filepath.Join(t.TempDir(), "memo.md")
+	os.WriteFile(file, []byte("# Arak memo\n\nThe Arak memorandum on heavy water.\n"), 0o600)
+	if code, _, errOut := runCmd(t, "", "corpus", "add", "--data", data, file); code != 0 {
+		t.Fatalf("add: %s", errOut)
+	}
+	out := complete("corpus", "remove", "--data", data, "")
+	if !strings.Contains(out, "glossary\t") || !strings.Contains(out, "added/") || !strings.HasSuffix(out, ":4\n") {
+		t.Errorf("remove: %q, want the documents' ids with their titles", out)
+	}
+	if out := complete("corpus", "remove", "--data", data, "added/"); strings.Contains(out, "glossary") || !strings.Contains(out, "Arak memo") {
+		t.Errorf("remove added/: %q, want only the added document", out)
+	}
+	_, hist, _ := runCmd(t, "", "corpus", "history", "--json", "--data", data)
+	var newest struct{ Short string }
+	if err := json.Unmarshal([]byte(strings.SplitN(hist, "\n", 2)[0]), &newest); err != nil || newest.Short == "" {
+		t.Fatalf("history: %v\n%s", err, hist)
+	}
+	if out := complete("corpus", "undo", "--data", data, ""); !strings.HasPrefix(out, newest.Short+"\t") || !strings.Contains(out, "Arak memo") {
+		t.Errorf("undo: %q, want the newest change %s first, with what it did", out, newest.Short)
+	}
 }

@@ -3,14 +3,20 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/bwmarrin/discordgo"
+	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 	"github.com/joho/godotenv"
+	"github.com/moby/patternmatcher"
+	"github.com/moby/patternmatcher/ignorefile"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -153,6 +159,12 @@ func TestDockerfile(t *testing.T) {
 	if len(entry) != 1 || !strings.Contains(entry[0], "standoff") || len(cmd) != 1 || cmd[0] != `["bot"]` {
 		t.Errorf("ENTRYPOINT %q CMD %q: want standoff, then [\"bot\"]", entry, cmd)
 	}
+	// A "# syntax=" parser directive makes BuildKit fetch a frontend image first, which
+	// an offline build cannot: the Dockerfile needs none of its features.
+	raw, _ := os.ReadFile(filepath.Join(repoRoot, "Dockerfile"))
+	if regexp.MustCompile(`(?mi)^#\s*syntax\s*=`).Match(raw) {
+		t.Error("the Dockerfile has a # syntax= directive: an offline build would fetch a frontend it does not need")
+	}
 	// The probe the health check runs asks /livez by default.
 	if u, err := probeURL(func(string) (string, bool) { return "0.0.0.0:8080", true }); err != nil || !strings.HasSuffix(u, "/livez") {
 		t.Errorf("standoff health asks %q (%v), want /livez", u, err)
@@ -186,8 +198,13 @@ func TestCompose(t *testing.T) {
 			Environment map[string]string `yaml:"environment"`
 			Volumes     []string          `yaml:"volumes"`
 			Ports       []string          `yaml:"ports"`
+			Healthcheck struct {
+				Test []string `yaml:"test"`
+			} `yaml:"healthcheck"`
 		} `yaml:"services"`
-		Volumes map[string]any `yaml:"volumes"`
+		Volumes map[string]*struct {
+			Name string `yaml:"name"`
+		} `yaml:"volumes"`
 	}
 	if err := yaml.Unmarshal(data, &c); err != nil {
 		t.Fatalf("compose.yaml: %v", err)
@@ -201,12 +218,37 @@ func TestCompose(t *testing.T) {
 	for _, v := range s.Volumes {
 		name, target, _ := strings.Cut(v, ":")
 		if target == dataDir {
-			_, declared := c.Volumes[name]
+			vol, declared := c.Volumes[name]
 			mounted = declared
+			// Without its own name, Compose makes <project>_standoff-data, and the
+			// README's `docker run -v standoff-data:/data` (the backup) reads an empty one.
+			if !declared || vol == nil || vol.Name != name {
+				t.Errorf("volume %s has no name: %q, so Compose prefixes it with the project's", name, name)
+			}
 		}
 	}
 	if dataDir == "" || !mounted {
 		t.Errorf("the data folder %q is not a declared volume: %v", dataDir, s.Volumes)
+	}
+	if readme, _ := os.ReadFile(filepath.Join(repoRoot, "README.md")); !strings.Contains(string(readme), "-v standoff-data:/data") {
+		t.Error("the README's backup does not name the volume standoff-data")
+	}
+	// Podman and buildah build OCI images, which drop the Dockerfile's HEALTHCHECK: the
+	// compose file has the same probe of its own.
+	var hc []string
+	for _, st := range readDockerfile(t, filepath.Join(repoRoot, "Dockerfile")) {
+		hc = append(hc, find(st, "HEALTHCHECK")...)
+	}
+	if len(hc) != 1 {
+		t.Fatalf("the Dockerfile has %d HEALTHCHECKs, want 1", len(hc))
+	}
+	_, probe, _ := strings.Cut(hc[0], "CMD ")
+	var want []string
+	if err := yaml.Unmarshal([]byte(probe), &want); err != nil {
+		t.Fatalf("HEALTHCHECK CMD %q: %v", probe, err)
+	}
+	if got := s.Healthcheck.Test; len(got) == 0 || got[0] != "CMD" || strings.Join(got[1:], " ") != strings.Join(want, " ") {
+		t.Errorf("compose healthcheck test %q, want [CMD %s], as the Dockerfile's", got, strings.Join(want, " "))
 	}
 	if s.Build != "." || s.EnvFile != ".env" || strings.Join(s.Command, " ") != "bot" {
 		t.Errorf("build %q, env_file %q, command %q: want ., .env, bot", s.Build, s.EnvFile, s.Command)
@@ -253,11 +295,18 @@ func TestSystemdUnits(t *testing.T) {
 			want := map[string]string{
 				"DynamicUser": "yes", "ProtectSystem": "strict", "NoNewPrivileges": "yes", "UMask": "0077",
 				"ProtectHome": "yes", "PrivateTmp": "yes", "ExecStart": "/usr/local/bin/standoff bot",
+				// notify: "active" means connected and commands registered (the bot sends
+				// READY=1); a missing binary is a failed start, as with Type=exec.
+				"Type": "notify", "NotifyAccess": "main", "TimeoutStartSec": "infinity",
+				"ProcSubset": "pid", "PrivateUsers": "yes", "ProtectProc": "invisible",
 			}
 			for k, v := range want {
 				if got := keys[k]; len(got) != 1 || got[0] != v {
 					t.Errorf("%s = %q, want %q", k, got, v)
 				}
+			}
+			if f := strings.Join(keys["SystemCallFilter"], "\n"); f != "@system-service\n~@privileged @resources" {
+				t.Errorf("SystemCallFilter = %q, want @system-service less ~@privileged @resources", keys["SystemCallFilter"])
 			}
 			if sd := keys["StateDirectory"]; len(sd) != 1 || !strings.HasPrefix(sd[0], "standoff") {
 				t.Errorf("StateDirectory = %q, want standoff…", sd)
@@ -372,8 +421,166 @@ func TestReadmeSetUp(t *testing.T) {
 		cmd, _, _ := strings.Cut(line, "#")
 		cmds = append(cmds, strings.TrimSpace(cmd))
 	}
-	want := []string{`go run ./cmd/standoff ask "what is breakout time?"`, "go test ./..."}
-	if strings.Join(cmds, "\n") != strings.Join(want, "\n") {
-		t.Errorf("Set up commands %q, want %q", cmds, want)
+	// From a clone to an installed standoff answering, then the tests, in that order.
+	want := []string{"git clone ", "go install ./cmd/standoff", "export PATH=", `standoff ask "what is breakout time?"`, "go test ./..."}
+	if len(cmds) != len(want) {
+		t.Fatalf("Set up commands %q, want %d steps like %q", cmds, len(want), want)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(cmds[i], w) {
+			t.Errorf("step %d is %q, want %q…", i+1, cmds[i], w)
+		}
+	}
+	if !strings.Contains(cmds[0], "&& cd standoff") {
+		t.Errorf("the clone %q does not go into the checkout", cmds[0])
+	}
+	// The steps after the clone, as a newcomer runs them in this checkout (the tests
+	// aside: this is one): the installed binary answers. GOBIN, on PATH, keeps the
+	// install in the test's folder.
+	home := t.TempDir()
+	bin := filepath.Join(home, "bin")
+	script := strings.Join(cmds[1:4], "\n")
+	cmd := exec.Command("sh", "-ec", script)
+	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), "GOBIN="+bin, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"STANDOFF_DATA_DIR="+filepath.Join(home, "data"), "NO_COLOR=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the Set up steps failed: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "Q: what is breakout time?") || !strings.Contains(strings.ToLower(string(out)), "breakout time") {
+		t.Errorf("the installed standoff did not answer:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(bin, "standoff")); err != nil {
+		t.Errorf("go install put no standoff in GOBIN: %v", err)
+	}
+}
+
+// trackedFiles lists the files of the repository as `git ls-files` does; the test is
+// skipped where there is no git or no repository (an unpacked source archive).
+func trackedFiles(t *testing.T) []string {
+	t.Helper()
+	gitTool, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git: the tracked files are unknown")
+	}
+	cmd := exec.Command(gitTool, "ls-files", "-z")
+	cmd.Dir = repoRoot
+	out, err := cmd.Output()
+	if err != nil {
+		t.Skipf("git ls-files: %v (not a git checkout)", err)
+	}
+	files := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+	if len(files) < 10 {
+		t.Fatalf("git ls-files lists %d files", len(files))
+	}
+	return files
+}
+
+// TestDockerignore: the build context is the checkout as git has it. No tracked file is
+// left out (else the copied tree differs from HEAD and `standoff version` in the image
+// says +dirty), .git is kept (for the commit), and .env, which holds the token, is left
+// out. The patterns are read as Docker reads them (moby/patternmatcher).
+func TestDockerignore(t *testing.T) {
+	f, err := os.Open(filepath.Join(repoRoot, ".dockerignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	patterns, err := ignorefile.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pm, err := patternmatcher.New(patterns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	excluded := func(p string) bool {
+		t.Helper()
+		ok, err := pm.MatchesOrParentMatches(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	for _, p := range trackedFiles(t) {
+		if excluded(p) {
+			t.Errorf(".dockerignore leaves out the tracked file %s: every image would be +dirty", p)
+		}
+	}
+	for _, p := range []string{".git/HEAD", ".git/index"} {
+		if excluded(p) {
+			t.Errorf(".dockerignore leaves out %s: the image would not know its commit", p)
+		}
+	}
+	for _, p := range []string{".env", "cmd/standoff/standoff", "standoff", "bot/bot.test"} {
+		if !excluded(p) {
+			t.Errorf(".dockerignore keeps %s in the build context", p)
+		}
+	}
+}
+
+// TestGitignore: .env, which holds the bot's token, is ignored by git, and nothing
+// tracked is (the template .env.example above all).
+func TestGitignore(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, ".gitignore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []gitignore.Pattern
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			ps = append(ps, gitignore.ParsePattern(line, nil))
+		}
+	}
+	m := gitignore.NewMatcher(ps)
+	ignored := func(p string) bool { return m.Match(strings.Split(p, "/"), false) }
+	for _, p := range []string{".env", "cmd/standoff/standoff", "index/index.test"} {
+		if !ignored(p) {
+			t.Errorf("git does not ignore %s", p)
+		}
+	}
+	for _, p := range append(trackedFiles(t), ".env.example") {
+		if ignored(p) {
+			t.Errorf(".gitignore ignores the tracked file %s", p)
+		}
+	}
+}
+
+// TestInvitePermissions: the README's invite asks for the bot and its commands, and for
+// exactly the permissions that replying to mentions needs, in channels and threads, and
+// names each of them.
+func TestInvitePermissions(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`https://discord\.com/oauth2/authorize\?\S+`).FindString(string(data))
+	u, err := url.Parse(m)
+	if m == "" || err != nil {
+		t.Fatalf("README has no invite address (%v)", err)
+	}
+	q := u.Query()
+	if scope := q.Get("scope"); scope != "bot applications.commands" {
+		t.Errorf("scope = %q, want bot and applications.commands", scope)
+	}
+	need := map[string]int64{
+		"View Channels": discordgo.PermissionViewChannel, "Send Messages": discordgo.PermissionSendMessages,
+		"Send Messages in Threads": discordgo.PermissionSendMessagesInThreads,
+		"Embed Links":              discordgo.PermissionEmbedLinks, "Read Message History": discordgo.PermissionReadMessageHistory,
+	}
+	var want int64
+	for name, bit := range need {
+		want |= bit
+		if !strings.Contains(strings.Join(strings.Fields(string(data)), " "), name) {
+			t.Errorf("README does not name the permission %s", name)
+		}
+	}
+	got, err := strconv.ParseInt(q.Get("permissions"), 10, 64)
+	if err != nil || got != want {
+		t.Errorf("permissions = %q, want %d (%v)", q.Get("permissions"), want, err)
+	}
+	if !strings.Contains(string(data), "The permissions, "+strconv.FormatInt(want, 10)+", are") {
+		t.Errorf("README's explanation does not give the number %d", want)
 	}
 }

@@ -20,6 +20,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -76,6 +78,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // given, so that tests run it as main does.
 func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	build := bot.ReadBuild()
+	var oldVersion bool
 	root := &cobra.Command{
 		Use:   "standoff",
 		Short: "Answers questions about the Iran–US nuclear standoff from a corpus, quoting it word for word",
@@ -85,22 +88,45 @@ line (ask, index, eval, corpus) or as a Discord bot (bot).`,
 		Version:       build.String(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		Args:          cobra.NoArgs,
+		// No command: the help, as `standoff help` and `standoff completion` give it.
+		Args: unknownCommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// No command: the usage, on stderr, and a failure.
-			cmd.SetOut(stderr)
-			_ = cmd.Usage()
-			return exitStatus(1)
+			if oldVersion {
+				fmt.Fprintln(stderr, "standoff: -v is the old spelling of --version")
+				fmt.Fprintf(stdout, "standoff %s\n", build)
+				return nil
+			}
+			return cmd.Help()
 		},
+		// cobra's own default, which SuggestionsFor does not apply by itself.
+		SuggestionsMinimumDistance: 2,
 	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetVersionTemplate("standoff {{.Version}}\n")
+	// --version only: Go tools read -v as "verbose". The old -v still works for scripts,
+	// unlisted, with a note on stderr (pflag's own deprecation notes would go to stdout).
+	root.Flags().Bool("version", false, "print the version")
+	root.Flags().BoolVarP(&oldVersion, "old-version", "v", false, "the old spelling of --version")
+	_ = root.Flags().MarkHidden("old-version")
 	root.AddCommand(newAskCmd(stdin, stdout, stderr), newIndexCmd(stdout, stderr), newEvalCmd(stdout, stderr),
 		newBotCmd(stdout, stderr), newCorpusCmd(stdout, stderr), newVersionCmd(build, stdout),
 		newHealthCmd(stdout, stderr))
 	return root
+}
+
+// unknownCommand refuses arguments where a subcommand is expected, with cobra's "Did you
+// mean" suggestions (which a command's own Args function would otherwise bypass).
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.CommandPath())
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t") + "\n"
+	}
+	return errors.New(msg)
 }
 
 // addCorpusFlags binds --corpus and --data, the flags of every command that reads a
@@ -128,7 +154,13 @@ line. Flags may stand before or after the question; "--" ends them, so that
 		},
 	}
 	addCorpusFlags(cmd.Flags(), &cf)
-	cmd.Flags().IntVarP(&cf.k, "k", "k", standoff.DefaultK, fmt.Sprintf("how many passages to return (at most %d)", standoff.MaxK))
+	cf.k = standoff.DefaultK
+	limit := (*passageCount)(&cf.k)
+	cmd.Flags().VarP(limit, "limit", "k", fmt.Sprintf("how many passages to return, 1 to %d", standoff.MaxK))
+	// --k, the old spelling of --limit, still works for scripts, unlisted, with a note on
+	// stderr (pflag's own deprecation notes would go to stdout, into the JSON).
+	cmd.Flags().Var(oldSpelling{limit, "--k", "-k or --limit", stderr}, "k", "the old spelling of --limit")
+	_ = cmd.Flags().MarkHidden("k")
 	cmd.Flags().BoolVar(&cf.json, "json", false, "machine-readable output: one JSON object a question")
 	addTodayFlag(cmd.Flags(), &cf)
 	return cmd
@@ -141,7 +173,12 @@ func newIndexCmd(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "index [flags]",
 		Short: "Build or refresh the index, with progress on a terminal",
 		Long: `Build the index of the corpus in the data folder, or confirm that the built one is
-current. Documents that cannot be read are reported with their path, line and reason.`,
+current. Documents that cannot be read are reported with their path, line and reason,
+and left out of the index.
+
+Exit status: 0 when every document was read; 2 when the index was built but some
+documents were skipped (a corpus check for CI or a pre-commit hook:
+"standoff index --corpus DIR"); 1 when it failed.`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return fmt.Errorf("unexpected argument %q", args[0])
@@ -222,12 +259,9 @@ The corpus folder is a git repository: every change is one commit. With
 STANDOFF_CORPUS_GIT (a remote: https, ssh or file://; STANDOFF_CORPUS_GIT_BRANCH, default
 main; STANDOFF_CORPUS_GIT_TOKEN for https) every change is pushed, and sync brings the
 changes others pushed.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cmd.SetOut(stderr)
-			_ = cmd.Usage()
-			return exitStatus(1)
-		},
+		Args:                       unknownCommand,
+		RunE:                       func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		SuggestionsMinimumDistance: 2,
 	}
 	subOf := func(parent *cobra.Command, prefix, use, short string, nargs int, run func(ctx context.Context, w *workspace, cf corpusFlags, args []string) error) (*cobra.Command, *corpusFlags) {
 		var cf corpusFlags
@@ -236,8 +270,11 @@ changes others pushed.`,
 			Short: short,
 			Args:  cobra.ExactArgs(nargs),
 			RunE: func(c *cobra.Command, args []string) error {
-				return status(cmdCorpus(c.Context(), prefix+c.Name(), cf, args, stderr, run))
+				return status(cmdCorpus(c.Context(), prefix+c.Name(), cf, args, stdout, stderr, run))
 			},
+		}
+		if nargs == 0 {
+			c.ValidArgsFunction = cobra.NoFileCompletions
 		}
 		c.Flags().StringVar(&cf.corpus, "corpus", "", "the corpus `folder` (default: $STANDOFF_CORPUS_DIR, else DATA/corpus)")
 		c.Flags().StringVar(&cf.data, "data", "", "the `folder` for the index and the audit log (as for ask and index)")
@@ -252,7 +289,7 @@ changes others pushed.`,
 			return w.add(ctx, args[0], cf.dryRun, stdout)
 		})
 	add.Flags().BoolVar(&addFlags.dryRun, "dry-run", false, "show what would be written, and write nothing")
-	sub("remove [flags] ID", "Remove a document", 1,
+	remove, removeFlags := sub("remove [flags] ID", "Remove a document", 1,
 		func(ctx context.Context, w *workspace, _ corpusFlags, args []string) error {
 			return w.remove(ctx, args[0], stdout)
 		})
@@ -272,11 +309,14 @@ changes others pushed.`,
 			return w.history(ctx, cf.json, stdout)
 		})
 	history.Flags().BoolVar(&historyFlags.json, "json", false, "one JSON object a line")
-	sub("undo [flags] ID", "Revert a change of the history with a new commit", 1,
+	undo, undoFlags := sub("undo [flags] ID", "Revert a change of the history with a new commit", 1,
 		func(ctx context.Context, w *workspace, _ corpusFlags, args []string) error {
 			return w.undo(ctx, args[0], stdout)
 		})
 	addReviewCmds(cmd, subOf, stdout, stderr)
+	// Tab completes document and change ids, not file names.
+	remove.ValidArgsFunction = completeDocuments(removeFlags)
+	undo.ValidArgsFunction = completeChanges(undoFlags)
 	return cmd
 }
 
@@ -367,4 +407,38 @@ func newVersionCmd(build bot.Build, stdout io.Writer) *cobra.Command {
 			fmt.Fprintf(stdout, "standoff %s\n", build)
 		},
 	}
+}
+
+// passageCount is the value of --limit: a whole number of passages from 1 to
+// standoff.MaxK, refused with a plain message otherwise.
+type passageCount int
+
+// String gives the count for the help's default.
+func (p *passageCount) String() string { return strconv.Itoa(int(*p)) }
+
+// Set reads the flag's argument.
+func (p *passageCount) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > standoff.MaxK {
+		return fmt.Errorf("want a whole number of passages from 1 to %d", standoff.MaxK)
+	}
+	*p = passageCount(n)
+	return nil
+}
+
+// Type names the argument in the help.
+func (p *passageCount) Type() string { return "N" }
+
+// oldSpelling is a flag kept under its old name for scripts: it sets the new flag's
+// value and says, on stderr, what to write instead.
+type oldSpelling struct {
+	pflag.Value
+	old, now string
+	stderr   io.Writer
+}
+
+// Set sets the new flag's value and notes the old spelling.
+func (o oldSpelling) Set(s string) error {
+	fmt.Fprintf(o.stderr, "standoff: %s is the old spelling of %s\n", o.old, o.now)
+	return o.Value.Set(s)
 }

@@ -156,11 +156,13 @@ func TestBadUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no command", nil, "Usage:"},
 		{"unknown command", []string{"frobnicate"}, "unknown command"},
+		{"unknown corpus command", []string{"corpus", "frobnicate"}, `unknown command "frobnicate" for "standoff corpus"`},
+		{"k not a number", []string{"ask", "--data", data, "-k", "x", "q"}, "want a whole number of passages from 1 to 100"},
+		{"old --k not a number", []string{"ask", "--data", data, "--k", "x", "q"}, "want a whole number of passages from 1 to 100"},
 		{"no question", []string{"ask", "--data", data}, "no question"},
-		{"k too small", []string{"ask", "--data", data, "-k", "0", "x"}, "-k must be"},
-		{"k too large", []string{"ask", "--data", data, "-k", "101", "x"}, "-k must be"},
+		{"k too small", []string{"ask", "--data", data, "-k", "0", "x"}, "from 1 to 100"},
+		{"k too large", []string{"ask", "--data", data, "--limit", "101", "x"}, "from 1 to 100"},
 		{"unknown flag", []string{"ask", "--data", data, "--nope", "x"}, "unknown flag: --nope"},
 		{"single-dash long flag", []string{"ask", "--data", data, "-json", "x"}, "unknown shorthand flag"},
 		{"k on index", []string{"index", "--data", data, "-k", "4"}, "unknown shorthand flag: 'k'"},
@@ -180,7 +182,61 @@ func TestBadUsage(t *testing.T) {
 			if !strings.Contains(errOut, tt.want) {
 				t.Errorf("stderr %q lacks %q", errOut, tt.want)
 			}
+			if strings.Contains(errOut, "strconv") {
+				t.Errorf("stderr %q shows Go's parser", errOut)
+			}
 		})
+	}
+}
+
+// TestSuggestions: a misspelt command gets cobra's "Did you mean", at the root and
+// under corpus.
+func TestSuggestions(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"aks", "what is HEU?"}, "Did you mean this?\n\task\n"},
+		{[]string{"idnex"}, "Did you mean this?\n\tindex\n"},
+		{[]string{"corpus", "lsit"}, "Did you mean this?\n\tlist\n"},
+		{[]string{"corpus", "histroy"}, "Did you mean this?\n\thistory\n"},
+	} {
+		code, _, errOut := runCmd(t, "", tt.args...)
+		if code != 1 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%q: exit %d, stderr %q; want 1 and %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}
+
+// TestNoCommandIsHelp: bare standoff, like bare standoff corpus and standoff completion,
+// prints its help on stdout and exits 0.
+func TestNoCommandIsHelp(t *testing.T) {
+	for _, args := range [][]string{nil, {"corpus"}, {"completion"}} {
+		code, out, errOut := runCmd(t, "", args...)
+		if code != 0 || !strings.Contains(out, "Usage:") || errOut != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 0 and the help on stdout", args, code, out, errOut)
+		}
+	}
+}
+
+// TestOldSpellings: --k and -v, kept for scripts, still work, with a note on stderr.
+func TestOldSpellings(t *testing.T) {
+	data := t.TempDir()
+	code, out, errOut := runCmd(t, "", "ask", "--data", data, "--json", "--k", "1", "what is breakout time?")
+	var ans standoff.Answer
+	if code != 0 || json.Unmarshal([]byte(out), &ans) != nil || len(ans.Results) != 1 {
+		t.Errorf("--k 1: exit %d, %d results, stderr %q", code, len(ans.Results), errOut)
+	}
+	if !strings.Contains(errOut, "--limit") {
+		t.Errorf("--k: stderr %q does not point to --limit", errOut)
+	}
+	code, out, errOut = runCmd(t, "", "-v")
+	if _, want, _ := runCmd(t, "", "--version"); code != 0 || out != want || !strings.Contains(errOut, "--version") {
+		t.Errorf("-v: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	_, help, _ := runCmd(t, "", "--help")
+	if strings.Contains(help, "-v,") || !strings.Contains(help, "--version") {
+		t.Errorf("the help offers -v, or not --version:\n%s", help)
 	}
 }
 
@@ -211,6 +267,58 @@ func TestIndexThenReuse(t *testing.T) {
 	}
 	if first["built"] != second["built"] || first["passages"].(float64) < 20 {
 		t.Errorf("second run rebuilt or index too small: %v then %v", first, second)
+	}
+}
+
+// TestIndexCorpusCheck: standoff index --corpus DIR, the corpus check, exits 2 when it
+// built the index but skipped documents, names each on stderr and in --json's
+// "skipped", and exits 0 once they are mended.
+func TestIndexCorpusCheck(t *testing.T) {
+	dir := seedOnlyCorpus(t)
+	bad := map[string]string{
+		"broken.md":   "---\ntitle: [unclosed\n---\n\nText.\n",
+		"untitled.md": "---\npublisher: Nobody\n---\n\nText without a title.\n",
+		"empty.txt":   "",
+		"latin1.txt":  "Caf\xe9\n\nNot UTF-8.\n",
+	}
+	for name, text := range bad {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, "notes.docx"), []byte("ignored"), 0o600)
+	data := t.TempDir()
+	code, out, errOut := runCmd(t, "", "index", "--corpus", dir, "--data", data)
+	if code != exitSkipped || !strings.Contains(out, "index ready") || !strings.Contains(errOut, "4 documents skipped") {
+		t.Errorf("text: exit %d, stdout %q, stderr %q; want %d, the index built and 4 skipped", code, out, errOut, exitSkipped)
+	}
+	code, out, errOut = runCmd(t, "", "index", "--json", "--corpus", dir, "--data", data)
+	var rep struct {
+		Documents int           `json:"documents"`
+		Skipped   []problemJSON `json:"skipped"`
+		Warnings  []problemJSON `json:"warnings"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitSkipped {
+		t.Fatalf("--json: exit %d, %v\n%s\n%s", code, err, out, errOut)
+	}
+	got := map[string]bool{}
+	for _, p := range rep.Skipped {
+		got[p.Path] = p.Reason != ""
+	}
+	for name := range bad {
+		if !got[name] {
+			t.Errorf("--json skipped %+v lacks %s with its reason", rep.Skipped, name)
+		}
+	}
+	if len(rep.Skipped) != len(bad) || rep.Documents != 1 || len(rep.Warnings) != 1 || rep.Warnings[0].Path != "notes.docx" {
+		t.Errorf("--json: %+v; want the seed article indexed, 4 skipped, notes.docx ignored", rep)
+	}
+	for name := range bad {
+		os.Remove(filepath.Join(dir, name))
+	}
+	code, out, errOut = runCmd(t, "", "index", "--json", "--corpus", dir, "--data", data)
+	if code != 0 || !strings.Contains(out, `"skipped":[]`) {
+		t.Errorf("mended: exit %d, stdout %q, stderr %q; want 0 and no skipped document", code, out, errOut)
 	}
 }
 
@@ -299,7 +407,7 @@ func TestHelp(t *testing.T) {
 		want, lacks []string
 	}{
 		{[]string{"--help"}, []string{"ask", "index", "eval", "bot", "corpus", "version", "completion"}, nil},
-		{[]string{"ask", "--help"}, []string{"--corpus", "--data", "-k, --k", "--json"}, []string{"--watch", "--dry-run"}},
+		{[]string{"ask", "--help"}, []string{"--corpus", "--data", "-k, --limit", "--json"}, []string{"--watch", "--dry-run"}},
 		{[]string{"index", "--help"}, []string{"--corpus", "--data", "--json"}, []string{"-k", "--dry-run"}},
 		{[]string{"eval", "-h"}, []string{"--corpus", "--data", "--json"}, []string{"-k", "--watch"}},
 		{[]string{"bot", "--help"}, []string{"--watch", "DISCORD_TOKEN"}, []string{"--corpus", "--json", "-k"}},

@@ -16,7 +16,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/index"
@@ -98,20 +97,26 @@ func chooseCorpus(flagValue, data string, lookup env, stderr io.Writer) (string,
 // openIndex loads the corpus and opens its index in the data folder, building it when
 // needed, with a progress bar when showProgress is set and stderr is a terminal.
 func openIndex(ctx context.Context, cf commonFlags, stderr io.Writer, showProgress bool) (*index.Index, error) {
+	ix, _, err := openIndexOf(ctx, cf, stderr, showProgress)
+	return ix, err
+}
+
+// openIndexOf is openIndex, which also returns the corpus it read (with its problems).
+func openIndexOf(ctx context.Context, cf commonFlags, stderr io.Writer, showProgress bool) (*index.Index, *corpus.Corpus, error) {
 	data, err := dataDir(cf.data, os.LookupEnv)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	dir, err := chooseCorpus(cf.corpus, data, os.LookupEnv, stderr)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c, err := loadCorpus(ctx, dir, stderr)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cfg := index.Config{Dir: filepath.Join(data, "index"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	if f, ok := stderr.(*os.File); ok && showProgress && term.IsTerminal(int(f.Fd())) {
+	if showProgress && useStyles(isTerminal(stderr), os.LookupEnv) {
 		var bar *progressbar.ProgressBar
 		cfg.Progress = func(done, total int) {
 			if bar == nil {
@@ -122,7 +127,8 @@ func openIndex(ctx context.Context, cf commonFlags, stderr io.Writer, showProgre
 			_ = bar.Set(done)
 		}
 	}
-	return index.Open(ctx, cfg, c)
+	ix, err := index.Open(ctx, cfg, c)
+	return ix, c, err
 }
 
 // oneLine folds white space so that a question or passage prints on one line.

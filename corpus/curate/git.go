@@ -69,7 +69,8 @@ func (g GitCommitter) Commit(ctx context.Context, who Actor, command, source str
 		c.Subject = "corpus " + command + ": files edited in the corpus folder"
 	}
 	if source != "" {
-		c.Body += "\n\nSource: " + source
+		// A trailer beside who made it, so that history readers (git's and ours) find it.
+		c.Trailers = append(c.Trailers, gitcorpus.Trailer{Key: "Source", Value: source})
 	}
 	if !g.WholeTree {
 		c.Paths = ch.Paths()

@@ -92,13 +92,14 @@ func TestGitCommitCommitted(t *testing.T) {
 	if got, want := got.Entry.Files, []gitcorpus.FileChange{{Path: "news/iaea.md", Action: "added"}}; !slices.Equal(got, want) {
 		t.Errorf("files = %v, want %v (only the change's)", got, want)
 	}
-	if !strings.Contains(got.Entry.Message, ch.Summary()+"\n\nSource: https://example.org/iaea") {
-		t.Errorf("message = %q, want the summary and the source", got.Entry.Message)
+	if !strings.Contains(got.Entry.Message, ch.Summary()+"\n") {
+		t.Errorf("message = %q, want the summary", got.Entry.Message)
 	}
 	if got.Entry.Author != "Mod" || got.Entry.Email != "discord-42@users.invalid" {
 		t.Errorf("author = %q <%s>", got.Entry.Author, got.Entry.Email)
 	}
-	want := []gitcorpus.Trailer{{Key: "Discord-User", Value: "Mod (42)"}, {Key: "Standoff-Via", Value: "discord"}}
+	want := []gitcorpus.Trailer{{Key: "Discord-User", Value: "Mod (42)"}, {Key: "Standoff-Via", Value: "discord"},
+		{Key: "Source", Value: "https://example.org/iaea"}}
 	if !slices.Equal(got.Entry.Trailers, want) {
 		t.Errorf("trailers = %v, want %v", got.Entry.Trailers, want)
 	}
