@@ -26,7 +26,7 @@ type matchInfo struct {
 // A word counts as found where the multi-word term it belongs to is found.
 func (ix *Index) matchPassage(p plan, ps corpus.Passage) matchInfo {
 	text := ix.analyze(maskURLs(ps.Text))
-	meta := ix.analyze(ps.Section + " \n " + ps.Title)
+	meta := ix.analyze(ps.Section + " \n " + ps.Title + ix.taughtText(ps.ID))
 	mi := matchInfo{concept: map[int]int{}, worth: make([]float64, len(p.concepts))}
 	found := make([]bool, len(p.concepts))
 	foundKey := map[string]bool{}

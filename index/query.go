@@ -20,10 +20,11 @@ type weights struct {
 	phrase, quoted float64 // a corpus term found as a phrase; a phrase the user quoted
 	synonym        float64 // a synonym instead of the word
 	correction     float64 // a spelling correction instead of the word
+	taught         float64 // a match in a question taught to the passage (taught.go)
 	rerank         int     // how many of bleve's best passages Search re-orders by coverage
 }
 
-var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, rerank: 20}
+var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, taught: 1.0, rerank: 20}
 
 // Limits of what is read of a question.
 const (
@@ -368,7 +369,10 @@ func (p plan) bleveQuery(w weights) query.Query {
 			for _, f := range []struct {
 				name  string
 				boost float64
-			}{{fieldText, 1}, {fieldSection, w.section}, {fieldTitle, w.title}} {
+			}{{fieldText, 1}, {fieldSection, w.section}, {fieldTitle, w.title}, {fieldTaught, w.taught}} {
+				if f.name == fieldTaught && f.boost <= 0 {
+					continue
+				}
 				var q query.Query
 				if a.phrase {
 					pq := bleve.NewMatchPhraseQuery(a.text)

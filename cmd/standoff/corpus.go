@@ -50,7 +50,7 @@ func cmdCorpus(ctx context.Context, sub string, cf corpusFlags, args []string, s
 		return fail(err)
 	}
 	defer w.audit.Close()
-	if sub == "add" || sub == "remove" {
+	if sub == "add" || sub == "remove" || sub == "teach" || sub == "unteach" {
 		w.syncFirst(ctx, stderr)
 	}
 	if err := do(ctx, w, cf, args); err != nil {

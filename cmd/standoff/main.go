@@ -6,7 +6,7 @@
 //	standoff index [flags]
 //	standoff eval [flags] FILE.tsv
 //	standoff bot [--watch]
-//	standoff corpus add|remove|list [flags]
+//	standoff corpus add|remove|list|teach|unteach [flags]
 //	standoff version
 //
 // The command line is built on github.com/spf13/cobra (GNU double-dash flags through
@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -204,11 +205,11 @@ in the working folder is read first and never overrides a variable already set. 
 	return cmd
 }
 
-// newCorpusCmd is `standoff corpus` and its subcommands add, remove, list, sync, history
-// and undo.
+// newCorpusCmd is `standoff corpus` and its subcommands add, remove, list, sync, history,
+// undo, teach and unteach.
 func newCorpusCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "corpus add|remove|list|sync|history|undo",
+		Use:   "corpus add|remove|list|sync|history|undo|teach|unteach",
 		Short: "Add, remove or list the documents of the corpus folder; its git history",
 		Long: `Change the corpus folder the bot serves: --corpus, else $STANDOFF_CORPUS_DIR, else
 DATA/corpus, filled with the embedded corpus on first use.
@@ -271,6 +272,17 @@ changes others pushed.`,
 		func(ctx context.Context, w *workspace, _ corpusFlags, args []string) error {
 			return w.undo(ctx, args[0], stdout)
 		})
+	for _, name := range []string{"teach", "unteach"} {
+		short := "Record that a question is answered by a passage (doc#paragraph): it is searched as part of it, never quoted"
+		if name == "unteach" {
+			short = "Remove a question taught to a passage"
+		}
+		c, _ := sub(name+" [flags] PASSAGE QUESTION", short, 2,
+			func(ctx context.Context, w *workspace, _ corpusFlags, args []string) error {
+				return w.teach(ctx, args[0], strings.Join(args[1:], " "), name == "unteach", stdout)
+			})
+		c.Args = cobra.MinimumNArgs(2) // an unquoted question is its words
+	}
 	return cmd
 }
 
