@@ -85,6 +85,9 @@ type ModerationOptions struct {
 	// ParseTimeout bounds the reading of one document into a preview, after its
 	// download. Default corpus.DefaultParseTimeout.
 	ParseTimeout time.Duration
+	// Answerer, when set, is the index serving answers: /corpus teach suggests the
+	// passages it finds closest to the question being taught.
+	Answerer Answerer
 }
 
 // Outcome is what a change of the corpus did.
@@ -286,7 +289,7 @@ func corpusDefinition() *discordgo.ApplicationCommand {
 				Options: []*discordgo.ApplicationCommandOption{
 					{Type: discordgo.ApplicationCommandOptionInteger, Name: optDays, Description: "How many days back (default 7)", MinValue: &one, MaxValue: days},
 				}},
-		}, historyOptions()...),
+		}, append(historyOptions(), teachOptions()...)...),
 	}
 }
 
@@ -373,6 +376,8 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 			m.history(ctx, r)
 		case subUndo:
 			m.undoPreview(ctx, r, stringOption(sub, optChange))
+		case subTeach:
+			m.teach(ctx, r, who, stringOption(sub, optQuestion), stringOption(sub, optPassage))
 		default:
 			r.send(ctx, false, notice(msgUnknownCmd))
 		}

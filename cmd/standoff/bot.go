@@ -119,6 +119,7 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 	mod, err := bot.NewModeration(cfg, c, st, rebuild, logger, bot.ModerationOptions{
 		OnRefresh: func(ok bool) { b.ObserveRefresh(ok) },
 		Repo:      repo,
+		Answerer:  live,
 	})
 	if err != nil {
 		return err
