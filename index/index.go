@@ -60,6 +60,7 @@ type Index struct {
 	byID     map[string]int // passage id → position in passages
 
 	taught    map[int]string // position in passages → the questions taught to it, one a line
+	lexicon   lexicon        // the general English lexicon (lexicon.go)
 	synonyms  *synonymTable
 	glossary  []glossaryEntry
 	phrases   *phraseTable
@@ -149,6 +150,7 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 		ix.weights.taught = 0 // no leaves that can match nothing
 	}
 	ix.prepare(c)
+	ix.lexicon = parseLexicon(lexiconData)
 	ix.prepareDates()
 	ix.vocab = <-vocab
 	return ix, nil

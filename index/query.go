@@ -21,10 +21,11 @@ type weights struct {
 	synonym        float64 // a synonym instead of the word
 	correction     float64 // a spelling correction instead of the word
 	taught         float64 // a match in a question taught to the passage (taught.go)
+	lexicon        float64 // a word the general lexicon gives for the word (lexicon.go)
 	rerank         int     // how many of bleve's best passages Search re-orders by coverage
 }
 
-var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, taught: 1.0, rerank: 20}
+var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, taught: 1.0, lexicon: 0.5, rerank: 20}
 
 // Limits of what is read of a question.
 const (
@@ -43,6 +44,8 @@ type alternative struct {
 	// correction is set on a spelling correction: weaker evidence that a passage holding
 	// it answers the question (see floorCorrection).
 	correction bool
+	// lexical is set on a word of the general lexicon (lexicon.go): weaker evidence too.
+	lexical bool
 }
 
 // concept is one thing the question asks about: a word, a multi-word term of the corpus
@@ -53,9 +56,10 @@ type concept struct {
 	idf     float64
 	quoted  bool
 	known   bool // the corpus has it (or a correction or synonym of it)
-	// corrected is set when the corpus has the concept only as a spelling correction.
-	corrected bool
-	date      bool // the question asks when: dated passages hold the concept
+	// corrected is set when the corpus has the concept only as a spelling correction
+	// (or a word of the lexicon); lexical when only as a word of the lexicon.
+	corrected, lexical bool
+	date               bool // the question asks when: dated passages hold the concept
 	// common is set on a word so frequent (see commonPassages) that searching for it
 	// costs much and ranks little: it is left out of the search when the question has a
 	// rarer word, and still counts in the relevance floor.
@@ -147,6 +151,9 @@ func (ix *Index) readQuestion(question string) plan {
 	for i := range p.concepts {
 		c := &p.concepts[i]
 		c.idf, c.known, c.corrected = ix.conceptWeight(*c)
+		if c.lexical = c.known && onlyLexical(*c, ix.vocab); c.lexical {
+			c.idf = ix.vocab.idf("") // it weighs as a word the corpus lacks
+		}
 		if !c.isPhrase() && !c.quoted && len(c.alts) > 0 {
 			df := ix.vocab.df[c.alts[0].key]
 			c.common = df > commonPassages && df > ix.vocab.docs/20
@@ -255,6 +262,7 @@ func (ix *Index) wordConcept(surface, term string) concept {
 		}
 	}
 	c.alts = append(c.alts, ix.synonymAlternatives(term)...)
+	c.alts = append(c.alts, ix.lexicalAlternatives(term, c.alts)...)
 	return c
 }
 
@@ -294,7 +302,7 @@ func (ix *Index) conceptWeight(c concept) (float64, bool, bool) {
 		if !found {
 			weight, found = idf, true
 		}
-		corrected = corrected && a.correction
+		corrected = corrected && (a.correction || a.lexical)
 	}
 	return weight, found, found && corrected
 }

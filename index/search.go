@@ -208,7 +208,7 @@ func (p plan) answers(ranked []candidate, related bool) bool {
 			continue
 		}
 		total += c.idf
-		if !c.known {
+		if !c.known || c.lexical { // a word the corpus has only as another word
 			unknown += c.idf
 		}
 	}
@@ -235,8 +235,8 @@ func (p plan) floorWeight(m matchInfo) (float64, int) {
 	var w float64
 	n := 0
 	for i, c := range p.concepts {
-		if c.quoted || c.isPhrase() || c.date || i >= len(m.found) || !m.found[i] {
-			continue
+		if c.quoted || c.isPhrase() || c.date || i >= len(m.found) || !m.found[i] || m.lexical[i] {
+			continue // a word found only as a word of the lexicon ranks, but does not answer
 		}
 		n++
 		if c.corrected {
