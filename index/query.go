@@ -56,10 +56,9 @@ type concept struct {
 	idf     float64
 	quoted  bool
 	known   bool // the corpus has it (or a correction or synonym of it)
-	// corrected is set when the corpus has the concept only as a spelling correction
-	// (or a word of the lexicon); lexical when only as a word of the lexicon.
-	corrected, lexical bool
-	date               bool // the question asks when: dated passages hold the concept
+	// corrected is set when the corpus has the concept only as a spelling correction.
+	corrected bool
+	date      bool // the question asks when: dated passages hold the concept
 	// common is set on a word so frequent (see commonPassages) that searching for it
 	// costs much and ranks little: it is left out of the search when the question has a
 	// rarer word, and still counts in the relevance floor.
@@ -67,6 +66,9 @@ type concept struct {
 	// parent is the key of the multi-word term this word belongs to: where the term
 	// (or a synonym of it, "snapback" for "snap back") is found, so is the word.
 	parent string
+	// lexical is set when the corpus has the concept only as words of the lexicon
+	// (lexicon.go); corrected is set too.
+	lexical bool
 }
 
 // plan is a question read for searching.
