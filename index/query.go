@@ -78,6 +78,8 @@ type plan struct {
 	// bare is set when the question is one or two words that name one concept the corpus
 	// has as written ("natanz", "centrifuges"): a passage holding it answers.
 	bare bool
+	// feedback are terms of the first passages found, searched too (prf.go).
+	feedback []alternative
 }
 
 // wordPattern finds the words of a question: letters and digits, with inner dots,
@@ -403,6 +405,12 @@ func (p plan) bleveQuery(w weights) query.Query {
 		if c.quoted && len(c.alts) > 0 {
 			must = append(must, bleve.NewDisjunctionQuery(leaves...))
 		}
+	}
+	for _, a := range p.feedback {
+		tq := bleve.NewTermQuery(a.key)
+		tq.SetField(fieldText)
+		tq.SetBoost(a.weight)
+		should = append(should, tq)
 	}
 	dis := bleve.NewDisjunctionQuery(should...)
 	if len(must) == 0 {

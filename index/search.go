@@ -71,6 +71,12 @@ func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, e
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	if p.feedback = ix.feedback(p, res.Hits); len(p.feedback) > 0 {
+		req = bleve.NewSearchRequestOptions(p.bleveQuery(ix.weights), max(n, depth), 0, false)
+		if res, err = ix.bleve.SearchInContext(ctx, req); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+	}
 	total := totalWeight(p)
 	cands := make([]candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
