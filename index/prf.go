@@ -18,10 +18,10 @@ import (
 // with a word the corpus lacks only, it finds three more paraphrases of
 // questions-paraphrase-2.tsv and one more question of questions-reference.tsv, and
 // leaves the others and SciFact as they were.
+// The boost of the best term is weights.feedback; the others weigh in proportion.
 const (
-	feedbackPassages = 3   // how many of the first passages the terms come from
-	feedbackTerms    = 3   // how many terms are added
-	feedbackWeight   = 0.3 // the boost of the best term; the others weigh in proportion
+	feedbackPassages = 3 // how many of the first passages the terms come from
+	feedbackTerms    = 3 // how many terms are added
 )
 
 // feedback returns the terms to search a plan again with, given the first hits of its
@@ -31,7 +31,7 @@ func (ix *Index) feedback(p plan, hits search.DocumentMatchCollection) []alterna
 	for _, c := range p.concepts {
 		lacks = lacks || !c.date && (!c.known || c.lexical)
 	}
-	if !lacks || len(hits) == 0 {
+	if !lacks || len(hits) == 0 || ix.weights.feedback <= 0 {
 		return nil
 	}
 	have := map[string]bool{}
@@ -75,7 +75,7 @@ func (ix *Index) feedback(p plan, hits search.DocumentMatchCollection) []alterna
 	})
 	var out []alternative
 	for _, t := range terms[:min(feedbackTerms, len(terms))] {
-		out = append(out, alternative{key: t, text: t, weight: feedbackWeight * score[t] / score[terms[0]]})
+		out = append(out, alternative{key: t, text: t, weight: ix.weights.feedback * score[t] / score[terms[0]]})
 	}
 	return out
 }

@@ -22,10 +22,11 @@ type weights struct {
 	correction     float64 // a spelling correction instead of the word
 	taught         float64 // a match in a question taught to the passage (taught.go)
 	lexicon        float64 // a word the general lexicon gives for the word (lexicon.go)
+	feedback       float64 // the best term of pseudo-relevance feedback (prf.go); 0: none
 	rerank         int     // how many of bleve's best passages Search re-orders by coverage
 }
 
-var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, taught: 1.0, lexicon: 0.5, rerank: 20}
+var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, taught: 1.0, lexicon: 0.5, feedback: 0.3, rerank: 20}
 
 // Limits of what is read of a question.
 const (

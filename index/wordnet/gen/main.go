@@ -89,7 +89,8 @@ func run(ctx context.Context, o options) error {
 				return true
 			}
 		}
-		return strings.HasSuffix(lemma, "e") && (known[lemma[:len(lemma)-1]+"ing"] || known[lemma[:len(lemma)-1]+"ion"]) ||
+		return strings.HasSuffix(lemma, "e") && (known[lemma+"r"] || known[lemma+"st"] ||
+			known[lemma[:len(lemma)-1]+"ing"] || known[lemma[:len(lemma)-1]+"ion"]) ||
 			strings.HasSuffix(lemma, "y") && (known[lemma[:len(lemma)-1]+"ies"] || known[lemma[:len(lemma)-1]+"ied"])
 	}
 	for _, p := range c.Passages() {
