@@ -21,7 +21,7 @@ func TestRun(t *testing.T) {
 		"data.noun": "00003000 04 n 03 truce 0 cease-fire 0 armistice 0 000 | a state of peace\n" +
 			"00004000 18 n 02 novice 0 initiate 0 000 | someone new to a field\n",
 		"index.noun": "armistice n 1 0 1 0 00003000  \nnovice n 1 0 1 0 00004000  \ntruce n 1 0 1 0 00003000  \n",
-		"data.verb": "", "index.verb": "", "data.adv": "", "index.adv": "",
+		"data.verb":  "", "index.verb": "", "data.adv": "", "index.adv": "",
 		"adj.exc": "biggest big\n", "noun.exc": "", "verb.exc": "", "adv.exc": "",
 	}
 	for name, data := range files {
