@@ -150,7 +150,7 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 		ix.weights.taught = 0 // no leaves that can match nothing
 	}
 	ix.prepare(c)
-	ix.lexicon = parseLexicon(lexiconData)
+	ix.lexicon = embeddedLexicon()
 	ix.prepareDates()
 	ix.vocab = <-vocab
 	return ix, nil

@@ -3,6 +3,7 @@ package index
 import (
 	_ "embed"
 	"strings"
+	"sync"
 )
 
 // The lexicon gives a question's words the words of the corpus that mean the same in
@@ -19,6 +20,10 @@ import (
 
 //go:embed wordnet/lexicon.txt
 var lexiconData string
+
+// embeddedLexicon is the embedded lexicon, read once per process (a few milliseconds)
+// and shared, read-only, by every index.
+var embeddedLexicon = sync.OnceValue(func() lexicon { return parseLexicon(lexiconData) })
 
 // lexicon maps an analysed word to the analysed words of the corpus that WordNet gives as
 // its synonyms.

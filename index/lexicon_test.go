@@ -94,3 +94,10 @@ func TestFeedback(t *testing.T) {
 		t.Errorf("%q does not find %q in the first three with feedback", q, phrase)
 	}
 }
+
+// BenchmarkParseLexicon is what reading the embedded lexicon adds to every Open.
+func BenchmarkParseLexicon(b *testing.B) {
+	for b.Loop() {
+		parseLexicon(lexiconData)
+	}
+}
