@@ -89,8 +89,7 @@ func (indexedPassage) Type() string { return passageType }
 
 // newMapping builds the index mapping: BM25 scoring, English analysis with stemming,
 // possessives and stop words, on the passage text, its document's title, its section and
-// the questions taught to it;
-// the days its date covers, as numbers.
+// the questions taught to it; the days its date covers, as numbers.
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = bleveindex.BM25Scoring

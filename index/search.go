@@ -241,7 +241,7 @@ func (p plan) floorWeight(m matchInfo) (float64, int) {
 	var w float64
 	n := 0
 	for i, c := range p.concepts {
-		if c.quoted || c.isPhrase() || c.date || i >= len(m.found) || !m.found[i] || m.lexical[i] {
+		if c.quoted || c.isPhrase() || c.date || i >= len(m.found) || !m.found[i] || i < len(m.lexical) && m.lexical[i] {
 			continue // a word found only as a word of the lexicon ranks, but does not answer
 		}
 		n++
