@@ -42,7 +42,7 @@ func teachOptions() []*discordgo.ApplicationCommandOption {
 // when that fails, the folder is put back.
 func (m *Moderation) teach(ctx context.Context, r *responder, who curate.Actor, question, passage string) {
 	if _, err := curate.Teach(m.cur.Corpus(), m.store, passage, question); err != nil {
-		r.send(ctx, false, teachRefusal(r, err))
+		r.send(ctx, false, failureNotice(r.log, "Not taught", err))
 		return
 	}
 	if !r.deferReply(ctx) {
@@ -52,7 +52,7 @@ func (m *Moderation) teach(ctx context.Context, r *responder, who curate.Actor, 
 	defer m.mu.Unlock()
 	t, err := curate.Teach(m.cur.Corpus(), m.store, passage, question) // the corpus of now
 	if err != nil {
-		r.edit(ctx, teachRefusal(r, err))
+		r.edit(ctx, failureNotice(r.log, "Not taught", err))
 		return
 	}
 	out, err := m.change(ctx, r, who, subTeach, "", t.Plan, t.Apply)
@@ -69,11 +69,6 @@ func (m *Moderation) teach(ctx context.Context, r *responder, who curate.Actor, 
 			escapeMarkdown(cutText(t.Passage.Title, 100)), t.Passage.Paragraph, e.Description)
 	}
 	r.edit(ctx, msg)
-}
-
-// teachRefusal is what a moderator is told of a question that cannot be taught.
-func teachRefusal(r *responder, err error) message {
-	return failureNotice(r.log, "Not taught", err)
 }
 
 // teachAutocomplete offers, for the question, the gaps of the admin guilds that contain
@@ -121,10 +116,13 @@ func (m *Moderation) teachAutocomplete(ctx context.Context, r *responder, sub *d
 				}
 			}
 		}
-		if typed != "" {
-			for _, p := range m.cur.Corpus().Passages() {
-				id := fmt.Sprintf("%s#%d", p.Doc, p.Paragraph)
-				if !seen[id] && p.Part == 1 && strings.HasPrefix(id, typed) {
+		for _, d := range m.cur.Corpus().Documents {
+			if typed == "" || len(choices) == maxChoices || !strings.HasPrefix(d.ID, strings.SplitN(typed, "#", 2)[0]) {
+				continue
+			}
+			for _, p := range d.Paragraphs {
+				id := fmt.Sprintf("%s#%d", d.ID, p.Number)
+				if !seen[id] && strings.HasPrefix(id, typed) {
 					seen[id] = true
 					add(passageChoice(id, p.Section, p.Text), id)
 				}
