@@ -64,7 +64,7 @@ func TestCorpusTeach(t *testing.T) {
 	})
 
 	t.Run("refusals", func(t *testing.T) {
-		for _, tc := range []struct{ passage, want string }{{"glossary", "doc#paragraph"}, {"glossary#99", "no paragraph 99"}} {
+		for _, tc := range []struct{ passage, want string }{{"glossary", "doc#paragraph"}, {"glossary#99", "no passage glossary#99"}} {
 			_, p := h.corpusCmd(t, modPerm, "teach", discordtest.Opt{Name: "question", Value: question}, discordtest.Opt{Name: "passage", Value: tc.passage})
 			if !strings.Contains(p.Content, "Not taught") || !strings.Contains(p.Content, tc.want) {
 				t.Errorf("teach to %q: %q, want %q", tc.passage, p.Content, tc.want)

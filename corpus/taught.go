@@ -133,7 +133,7 @@ func FormatTaught(ts []Taught) []byte {
 }
 
 // Passage returns the passage of the corpus that id names: "doc#12.2" that part,
-// "doc#12" the paragraph's first part.
+// "doc#12" the paragraph's first part (and "doc#12.1" a paragraph that is not split).
 func (c *Corpus) Passage(id string) (Passage, bool) {
 	doc, n, ok := SplitPassageID(id)
 	if !ok {
@@ -143,8 +143,9 @@ func (c *Corpus) Passage(id string) (Passage, bool) {
 		if p.Doc != doc || p.Paragraph != n {
 			continue
 		}
-		if p.ID == id || p.Part == 1 && !strings.Contains(id[len(doc)+1:], ".") {
-			return p, true
+		part := id[len(doc)+1:] // "12" or "12.2"
+		if p.ID == id || p.Part == 1 && (!strings.Contains(part, ".") || strings.HasSuffix(part, ".1")) {
+			return p, true // "doc#12" and "doc#12.1" are an unsplit paragraph's passage
 		}
 	}
 	return Passage{}, false

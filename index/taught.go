@@ -13,8 +13,8 @@ import (
 // never highlighted, since the question is not the passage's text.
 
 // taughtByPassage maps the position of each passage in ps to the questions taught to it,
-// one a line. A question taught to "doc#N" goes to the paragraph's first part; one taught
-// to a passage the corpus no longer has is left out.
+// one a line. A question taught to "doc#N" (or "doc#N.1") goes to the paragraph's first
+// part; one taught to a passage the corpus no longer has is left out.
 func taughtByPassage(ps []corpus.Passage, taught []corpus.Taught) map[int]string {
 	if len(taught) == 0 {
 		return nil
@@ -26,8 +26,12 @@ func taughtByPassage(ps []corpus.Passage, taught []corpus.Taught) map[int]string
 	out := map[int]string{}
 	for i, p := range ps {
 		qs := want[p.ID]
-		if p.Part == 1 && p.ID != fmt.Sprintf("%s#%d", p.Doc, p.Paragraph) {
-			qs = append(qs, want[fmt.Sprintf("%s#%d", p.Doc, p.Paragraph)]...)
+		if p.Part == 1 { // "doc#12" and "doc#12.1" name the first part of paragraph 12
+			for _, id := range []string{fmt.Sprintf("%s#%d", p.Doc, p.Paragraph), fmt.Sprintf("%s#%d.1", p.Doc, p.Paragraph)} {
+				if id != p.ID {
+					qs = append(qs, want[id]...)
+				}
+			}
 		}
 		if len(qs) > 0 {
 			out[i] = strings.Join(qs, "\n")

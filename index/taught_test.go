@@ -16,7 +16,7 @@ func TestTaught(t *testing.T) {
 	files := map[string]string{
 		"notes.md": "---\ntitle: Notes\n---\n\nThe Karun plant is a water works on the river.\n\n" +
 			"The Gorgan depot stores spare parts for the grid.\n\n" + long + "\n",
-		corpus.TaughtFile: "notes#2\twhere do they keep the replacement components\n" +
+		corpus.TaughtFile: "notes#2.1\twhere do they keep the replacement components\n" +
 			"notes#3\twhen will the southern atomic station open\n" +
 			"notes#9\ta question for a paragraph that is not there\n",
 	}

@@ -38,7 +38,7 @@ func TestCorpusTeach(t *testing.T) {
 		for _, tc := range []struct{ passage, question, want string }{
 			{"iran-us-standoff", question, "give it as doc#paragraph"},
 			{"nowhere#2", question, `no document "nowhere"`},
-			{"iran-us-standoff#400", question, "has no paragraph 400"},
+			{"iran-us-standoff#400", question, "has no passage iran-us-standoff#400"},
 			{passage, "   ", "the question is empty"},
 			{passage, strings.Repeat("why ", 100), "at most 300"},
 		} {

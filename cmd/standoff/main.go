@@ -219,6 +219,10 @@ an address the corpus already has updates that document. Every change rebuilds t
 in the data folder and is recorded in DATA/audit.jsonl. Downloads may not reach loopback,
 private or link-local addresses unless STANDOFF_FETCH_ALLOW allows them.
 
+teach PASSAGE QUESTION records that the passage (doc#paragraph, as an answer gives it)
+answers the question: the question is kept in taught-questions.tsv in the corpus folder,
+searched as part of the passage and never quoted; unteach removes it.
+
 The corpus folder is a git repository: every change is one commit. With
 STANDOFF_CORPUS_GIT (a remote: https, ssh or file://; STANDOFF_CORPUS_GIT_BRANCH, default
 main; STANDOFF_CORPUS_GIT_TOKEN for https) every change is pushed, and sync brings the

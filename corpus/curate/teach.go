@@ -67,7 +67,7 @@ func checkTeaching(c *corpus.Corpus, passage, question string) (corpus.Taught, c
 		if _, found := Find(c, doc); !found {
 			return t, p, &corpus.Refusal{Reason: fmt.Sprintf("there is no document %q in the corpus", doc)}
 		}
-		return t, p, &corpus.Refusal{Reason: fmt.Sprintf("the document %q has no paragraph %s", doc, t.Passage[len(doc)+1:])}
+		return t, p, &corpus.Refusal{Reason: fmt.Sprintf("the document %q has no passage %s (see the doc and paragraph of an answer)", doc, t.Passage)}
 	}
 	return t, p, nil
 }
