@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/standoff-bot/standoff/corpus"
 )
 
 // Gap is a question that the corpus does not answer well: nothing answered it, or
@@ -26,6 +28,9 @@ type Gap struct {
 	Down       int       // 👎 on its answers (each member's latest vote)
 	Closest    []string  // the corpus's terms that came closest, most frequent first
 	Last       time.Time // when it was last asked or voted on
+	// Taught lists the passages a moderator has taught this question to since
+	// (/corpus teach); Gaps leaves it empty, the /corpus gaps screen fills it in.
+	Taught []string
 }
 
 // maxClosest is how many closest terms a Gap names.
@@ -119,9 +124,8 @@ func Gaps(dataDir string, since time.Time, guilds []string) ([]Gap, error) {
 }
 
 // gapKey groups the wordings of one question.
-func gapKey(q string) string {
-	return strings.ToLower(strings.TrimRight(oneLineText(q), "?!.… "))
-}
+// A question taught since (corpus.TaughtKey) is the same question.
+func gapKey(q string) string { return corpus.TaughtKey(q) }
 
 // oneLineText collapses the white space of s.
 func oneLineText(s string) string { return strings.Join(strings.Fields(s), " ") }
@@ -176,6 +180,10 @@ func (m *Moderation) gaps(ctx context.Context, r *responder, days int) {
 		r.edit(ctx, notice("Sorry — the question logs could not be read just now. It has been logged."))
 		return
 	}
+	taught := taughtQuestions(m.cur.Corpus())
+	for i := range list {
+		list[i].Taught = taught[gapKey(list[i].Question)]
+	}
 	r.edit(ctx, gapsMessage(list, days))
 }
 
@@ -207,6 +215,9 @@ func gapsMessage(list []Gap, days int) message {
 		line := fmt.Sprintf("**%d×** %s — %s", g.Count, escapeMarkdown(cutText(g.Question, 150)), strings.Join(why, ", "))
 		if len(g.Closest) > 0 {
 			line += "; closest: " + escapeMarkdown(strings.Join(g.Closest, ", "))
+		}
+		if len(g.Taught) > 0 {
+			line += " — ✅ taught since: `" + codeText(strings.Join(g.Taught, "`, `")) + "`"
 		}
 		lines = append(lines, line)
 	}

@@ -93,6 +93,9 @@ type ModerationOptions struct {
 	// Observer, when set, is told of proposals approved and rejected (the poller tells
 	// it of the others).
 	Observer watch.Observer
+	// Answerer, when set, is the index serving answers: /corpus teach suggests the
+	// passages it finds closest to the question being taught.
+	Answerer Answerer
 }
 
 // Outcome is what a change of the corpus did.
@@ -297,7 +300,7 @@ func corpusDefinition() *discordgo.ApplicationCommand {
 				Options: []*discordgo.ApplicationCommandOption{
 					{Type: discordgo.ApplicationCommandOptionInteger, Name: optDays, Description: "How many days back (default 7)", MinValue: &one, MaxValue: days},
 				}},
-		}, append(historyOptions(), reviewOptions()...)...),
+		}, append(historyOptions(), append(reviewOptions(), teachOptions()...)...)...),
 	}
 }
 
@@ -388,6 +391,8 @@ func (m *Moderation) handle(ctx context.Context, s *discordgo.Session, ev *disco
 			r.send(ctx, false, m.queueMessage(0))
 		case subWatch:
 			m.watchCommand(ctx, r, who, sub)
+		case subTeach:
+			m.teach(ctx, r, who, stringOption(sub, optQuestion), stringOption(sub, optPassage))
 		default:
 			r.send(ctx, false, notice(msgUnknownCmd))
 		}

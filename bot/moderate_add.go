@@ -256,6 +256,12 @@ func (m *Moderation) remove(ctx context.Context, r *responder, who curate.Actor,
 func (m *Moderation) autocomplete(ctx context.Context, r *responder, i *discordgo.Interaction) error {
 	var typed string
 	data := i.ApplicationCommandData()
+	if len(data.Options) > 0 && data.Options[0].Name == subTeach {
+		if !m.isModerator(i) {
+			return r.choices(ctx, []*discordgo.ApplicationCommandOptionChoice{})
+		}
+		return m.teachAutocomplete(ctx, r, data.Options[0])
+	}
 	if len(data.Options) > 0 {
 		for _, o := range data.Options[0].Options {
 			if o.Focused && o.Type == discordgo.ApplicationCommandOptionString {

@@ -159,7 +159,7 @@ func startModerationIn(t *testing.T, srv *discordtest.Server, corpusDir, dataDir
 	live := index.NewLive(ix)
 	cfg := bot.Config{Token: discordtest.DefaultToken, APIURL: srv.URL, DataDir: dataDir, CorpusDir: corpusDir,
 		ModRoleIDs: []string{modRole}, AuditChannelID: auditChannel, ReviewChannelID: reviewChannel, FetchAllow: allow, AdminGuildIDs: admin}
-	mopts := bot.ModerationOptions{Now: clock.Now, FetchTimeout: 5 * time.Second}
+	mopts := bot.ModerationOptions{Now: clock.Now, FetchTimeout: 5 * time.Second, Answerer: live}
 	for _, f := range tune {
 		f(&mopts)
 	}

@@ -105,6 +105,7 @@ type SynonymRule struct {
 type Corpus struct {
 	Documents []Document
 	Synonyms  []SynonymRule
+	Taught    []Taught  // questions moderators taught (TaughtFile)
 	Problems  []Problem // documents skipped because they could not be read
 	Warnings  []Problem // files ignored (unknown extension), not errors
 

@@ -23,7 +23,8 @@ const synonymsFile = "synonyms.txt"
 const ReviewFolder = "review"
 
 // Load reads the corpus in fsys: every .md and .txt file, in subfolders too, except
-// synonyms.txt at the root, which holds the synonym rules. Documents are sorted by ID.
+// synonyms.txt at the root, which holds the synonym rules, and TaughtFile at the root,
+// which holds the questions moderators taught. Documents are sorted by ID.
 //
 // A document that cannot be read is recorded in Problems, with its path, line and reason,
 // and the others are still loaded; so are bad lines of synonyms.txt. Other files are
@@ -88,6 +89,19 @@ func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 			}
 			rules, problems := ParseSynonyms(data)
 			c.Synonyms = rules
+			for _, prob := range problems {
+				walkProbs = append(walkProbs, atProblem{len(paths), prob})
+			}
+			return nil
+		}
+		if p == TaughtFile {
+			data, err := readDocumentFile(fsys, p)
+			if err != nil {
+				walkProbs = append(walkProbs, atProblem{len(paths), Problem{Path: p, Reason: "cannot read: " + errReason(err)}})
+				return nil
+			}
+			taught, problems := ParseTaught(data)
+			c.Taught = taught
 			for _, prob := range problems {
 				walkProbs = append(walkProbs, atProblem{len(paths), prob})
 			}

@@ -91,7 +91,7 @@ func splitParagraph(sp *Splitter, text string) []string {
 }
 
 // Fingerprint identifies the content of the corpus: a hex sha256 over the path, id and
-// hash of every document, the synonym rules, and the version of the rules that make
+// hash of every document, the synonym rules, the taught questions, and the version of the rules that make
 // passages. Two loads of the same files give the same fingerprint; a changed, added or
 // removed document, or a changed synonym rule, gives another.
 func (c *Corpus) Fingerprint() string {
@@ -107,6 +107,9 @@ func (c *Corpus) Fingerprint() string {
 	}
 	for _, r := range c.Synonyms {
 		fmt.Fprintf(h, "syn\x00%s\x00=>\x00%s\n", strings.Join(r.Terms, "\x00"), strings.Join(r.Targets, "\x00"))
+	}
+	for _, t := range c.Taught {
+		fmt.Fprintf(h, "taught\x00%s\x00%s\n", t.Passage, t.Question)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

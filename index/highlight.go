@@ -20,15 +20,18 @@ type matchInfo struct {
 	concept map[int]int // span start → index of the concept found there
 	worth   []float64   // per concept: what finding it in a sentence is worth
 	found   []bool      // per concept: found in the text, the section or the title
+	// lexical is set, per concept, when it was found only as a word of the lexicon.
+	lexical []bool
 }
 
 // matchPassage finds the concepts of p in a passage, by analysing it as the index does.
 // A word counts as found where the multi-word term it belongs to is found.
 func (ix *Index) matchPassage(p plan, ps corpus.Passage) matchInfo {
 	text := ix.analyze(maskURLs(ps.Text))
-	meta := ix.analyze(ps.Section + " \n " + ps.Title)
+	meta := ix.analyze(ps.Section + " \n " + ps.Title + ix.taughtText(ps.ID))
 	mi := matchInfo{concept: map[int]int{}, worth: make([]float64, len(p.concepts))}
 	found := make([]bool, len(p.concepts))
+	strong := make([]bool, len(p.concepts)) // found as something else than a lexicon word
 	foundKey := map[string]bool{}
 	for i, c := range p.concepts {
 		if c.date {
@@ -37,14 +40,15 @@ func (ix *Index) matchPassage(p plan, ps corpus.Passage) matchInfo {
 		}
 		for _, a := range c.alts {
 			terms := strings.Fields(a.key)
+			hit := false
 			for _, sp := range findTerms(text, terms) {
 				mi.spans = append(mi.spans, sp)
 				mi.concept[sp.start] = i
-				found[i] = true
+				hit = true
 			}
-			if !found[i] && len(findTerms(meta, terms)) > 0 {
-				found[i] = true
-			}
+			hit = hit || len(findTerms(meta, terms)) > 0
+			found[i] = found[i] || hit
+			strong[i] = strong[i] || hit && !a.lexical
 		}
 		if found[i] && len(c.alts) > 0 {
 			foundKey[c.alts[0].key] = true
@@ -55,7 +59,7 @@ func (ix *Index) matchPassage(p plan, ps corpus.Passage) matchInfo {
 			continue
 		}
 		if !found[i] && c.parent != "" && foundKey[c.parent] {
-			found[i] = true
+			found[i], strong[i] = true, true
 		}
 		if found[i] {
 			mi.weight += c.idf
@@ -63,6 +67,10 @@ func (ix *Index) matchPassage(p plan, ps corpus.Passage) matchInfo {
 		}
 	}
 	mi.found = found
+	mi.lexical = make([]bool, len(found))
+	for i := range found {
+		mi.lexical[i] = found[i] && !strong[i] && !p.concepts[i].date
+	}
 	// A phrase is worth the words it holds; a word, its own weight.
 	for i, c := range p.concepts {
 		mi.worth[i] += c.idf

@@ -60,6 +60,8 @@ type Index struct {
 	passages []corpus.Passage
 	byID     map[string]int // passage id → position in passages
 
+	taught    map[int]string // position in passages → the questions taught to it, one a line
+	lexicon   lexicon        // the general English lexicon (lexicon.go)
 	synonyms  *synonymTable
 	glossary  []glossaryEntry
 	phrases   *phraseTable
@@ -124,11 +126,11 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 	var got meta
 	if cfg.Dir == "" {
 		want.Passages = len(passages())
-		bi, err = buildIndex(ctx, "", m, passages(), cfg)
+		bi, err = buildIndex(ctx, "", m, passages(), c.Taught, cfg)
 		got = want
 		got.Built = time.Now().UTC()
 	} else {
-		bi, got, err = openOrBuild(ctx, cfg, m, want, passages, logger)
+		bi, got, err = openOrBuild(ctx, cfg, m, want, passages, c.Taught, logger)
 	}
 	if err != nil {
 		return nil, err
@@ -144,7 +146,12 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 	vocab := make(chan *vocabulary, 1)
 	go func() { vocab <- ix.newVocabulary(got.Passages) }()
 	ix.passages = passages()
+	ix.taught = taughtByPassage(ix.passages, c.Taught)
+	if len(ix.taught) == 0 {
+		ix.weights.taught = 0 // no leaves that can match nothing
+	}
 	ix.prepare(c)
+	ix.lexicon = embeddedLexicon()
 	ix.prepareDates()
 	ix.vocab = <-vocab
 	return ix, nil
@@ -154,7 +161,7 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 // one kept from before, when commands alternate between two corpora), and builds a new
 // generation otherwise. A generation folder exists only once complete: builds happen in a
 // temporary folder renamed into place.
-func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want meta, passages func() []corpus.Passage, logger *slog.Logger) (bleve.Index, meta, error) {
+func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want meta, passages func() []corpus.Passage, taught []corpus.Taught, logger *slog.Logger) (bleve.Index, meta, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, meta{}, fmt.Errorf("open index: %w", err)
 	}
@@ -185,7 +192,7 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 	ps := passages()
 	want.Passages = len(ps)
 	tmp := filepath.Join(cfg.Dir, tmpPrefix+randomSuffix())
-	bi, err := buildIndex(ctx, tmp, m, ps, cfg)
+	bi, err := buildIndex(ctx, tmp, m, ps, taught, cfg)
 	if err != nil {
 		os.RemoveAll(tmp)
 		return nil, meta{}, err
@@ -255,8 +262,9 @@ func openGeneration(dir string) (bleve.Index, meta, error) {
 	return bi, got, nil
 }
 
-// buildIndex indexes the passages into a new scorch index at path ("" for memory).
-func buildIndex(ctx context.Context, path string, m mapping.IndexMapping, ps []corpus.Passage, cfg Config) (bleve.Index, error) {
+// buildIndex indexes the passages, with the questions taught to them, into a new scorch
+// index at path ("" for memory).
+func buildIndex(ctx context.Context, path string, m mapping.IndexMapping, ps []corpus.Passage, taught []corpus.Taught, cfg Config) (bleve.Index, error) {
 	bi, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("build index: %w", err)
@@ -269,12 +277,13 @@ func buildIndex(ctx context.Context, path string, m mapping.IndexMapping, ps []c
 		bi.Close()
 		return nil, fmt.Errorf("build index: %w", err)
 	}
+	questions := taughtByPassage(ps, taught)
 	batch := bi.NewBatch()
 	for i, p := range ps {
 		start, end := dateNumbers(p.Date)
 		if err := batch.Index(p.ID, indexedPassage{
 			Text: maskURLs(p.Text), Title: p.Title, Section: p.Section, Doc: p.Doc, Kind: p.Kind,
-			DateStart: start, DateEnd: end,
+			Taught: questions[i], DateStart: start, DateEnd: end,
 		}); err != nil {
 			return fail(err)
 		}

@@ -23,7 +23,7 @@ import (
 // MappingVersion names the shape of the index: the mapping, the analysis and the way
 // passages become documents. Change it whenever any of them changes; an index built
 // under another version is rebuilt on open.
-const MappingVersion = 6
+const MappingVersion = 7
 
 // BM25 parameters. bleve divides a passage's length by an "average field length" that
 // it computes as distinct terms per document, several times less than the true mean, so
@@ -49,6 +49,9 @@ const (
 	fieldSection = "section"
 	fieldDoc     = "doc"
 	fieldKind    = "kind"
+	// fieldTaught holds the questions moderators taught the passage (see taught.go):
+	// searched, never shown.
+	fieldTaught = "taught"
 	// The first and last day of a passage's date, as the numbers YYYYMMDD; 0 when it has
 	// none. A question about a period finds the passages dated in it by their range, and
 	// sorts them by their first day; one about the present sorts by the last (doc values).
@@ -74,6 +77,7 @@ type indexedPassage struct {
 	Section string `json:"section"`
 	Doc     string `json:"doc"`
 	Kind    string `json:"kind"`
+	Taught  string `json:"taught"`
 	// DateStart and DateEnd are the first and last day of its date, YYYYMMDD; 0 when it
 	// has none.
 	DateStart float64 `json:"date_start"`
@@ -84,8 +88,8 @@ type indexedPassage struct {
 func (indexedPassage) Type() string { return passageType }
 
 // newMapping builds the index mapping: BM25 scoring, English analysis with stemming,
-// possessives and stop words, on the passage text, its document's title and its section;
-// the days its date covers, as numbers.
+// possessives and stop words, on the passage text, its document's title, its section and
+// the questions taught to it; the days its date covers, as numbers.
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = bleveindex.BM25Scoring
@@ -124,6 +128,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldText, text())
 	doc.AddFieldMappingsAt(fieldTitle, text())
 	doc.AddFieldMappingsAt(fieldSection, text())
+	doc.AddFieldMappingsAt(fieldTaught, text())
 	doc.AddFieldMappingsAt(fieldDoc, keywordField())
 	doc.AddFieldMappingsAt(fieldKind, keywordField())
 	doc.AddFieldMappingsAt(fieldDateStart, number())

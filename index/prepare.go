@@ -100,7 +100,7 @@ type vocabTerm struct {
 // newVocabulary reads the terms of the index's fields; docs is its number of passages.
 func (ix *Index) newVocabulary(docs int) *vocabulary {
 	v := &vocabulary{df: map[string]int{}, byLen: map[int][]vocabTerm{}, docs: docs}
-	for _, field := range []string{fieldText, fieldSection, fieldTitle} {
+	for _, field := range []string{fieldText, fieldSection, fieldTitle, fieldTaught} {
 		d, err := ix.bleve.FieldDict(field)
 		if err != nil {
 			ix.logger.Warn("read field dictionary", "field", field, "err", err)

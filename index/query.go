@@ -20,6 +20,9 @@ type weights struct {
 	phrase, quoted float64 // a corpus term found as a phrase; a phrase the user quoted
 	synonym        float64 // a synonym instead of the word
 	correction     float64 // a spelling correction instead of the word
+	taught         float64 // a match in a question taught to the passage (taught.go)
+	lexicon        float64 // a word the general lexicon gives for the word (lexicon.go)
+	feedback       float64 // the best term of pseudo-relevance feedback (prf.go); 0: none
 	rerank         int     // how many of bleve's best passages Search re-orders by coverage
 	floor          floor   // the relevance floor (see search.go)
 }
@@ -30,7 +33,7 @@ type floor struct {
 	coverage, covered, unknown, correction float64
 }
 
-var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, rerank: 20,
+var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0, synonym: 0.7, correction: 0.8, taught: 1.0, lexicon: 0.5, feedback: 0.3, rerank: 20,
 	floor: floor{coverage: floorCoverage, covered: floorCovered, unknown: floorUnknown, correction: floorCorrection}}
 
 // Limits of what is read of a question.
@@ -50,6 +53,8 @@ type alternative struct {
 	// correction is set on a spelling correction: weaker evidence that a passage holding
 	// it answers the question (see floorCorrection).
 	correction bool
+	// lexical is set on a word of the general lexicon (lexicon.go): weaker evidence too.
+	lexical bool
 }
 
 // concept is one thing the question asks about: a word, a multi-word term of the corpus
@@ -70,6 +75,9 @@ type concept struct {
 	// parent is the key of the multi-word term this word belongs to: where the term
 	// (or a synonym of it, "snapback" for "snap back") is found, so is the word.
 	parent string
+	// lexical is set when the corpus has the concept only as words of the lexicon
+	// (lexicon.go); corrected is not, another word being no other spelling.
+	lexical bool
 }
 
 // plan is a question read for searching.
@@ -79,6 +87,8 @@ type plan struct {
 	// bare is set when the question is one or two words that name one concept the corpus
 	// has as written ("natanz", "centrifuges"): a passage holding it answers.
 	bare bool
+	// feedback are terms of the first passages found, searched too (prf.go).
+	feedback []alternative
 }
 
 // wordPattern finds the words of a question: letters and digits, with inner dots,
@@ -159,6 +169,9 @@ func (ix *Index) readQuestion(question string) plan {
 	for i := range p.concepts {
 		c := &p.concepts[i]
 		c.idf, c.known, c.corrected = ix.conceptWeight(*c)
+		if c.lexical = c.known && onlyLexical(*c, ix.vocab); c.lexical {
+			c.idf = ix.vocab.idf("") // it weighs as a word the corpus lacks
+		}
 		if !c.isPhrase() && !c.quoted && len(c.alts) > 0 {
 			df := ix.vocab.df[c.alts[0].key]
 			c.common = df > commonPassages && df > ix.vocab.docs/20
@@ -281,10 +294,11 @@ func (ix *Index) wordConcept(surface, term string) concept {
 			}
 		}
 	}
-	if term == ix.key(surface) && !ix.synonyms.wordHas(term, surface) {
-		return c // "bomb" stems as "bombing" does, but is not one of its synonyms
+	// "bomb" stems as "bombing" does, but is not one of its synonyms.
+	if term != ix.key(surface) || ix.synonyms.wordHas(term, surface) {
+		c.alts = append(c.alts, ix.synonymAlternatives(term)...)
 	}
-	c.alts = append(c.alts, ix.synonymAlternatives(term)...)
+	c.alts = append(c.alts, ix.lexicalAlternatives(term, c.alts)...)
 	return c
 }
 
@@ -306,9 +320,10 @@ func (ix *Index) synonymAlternatives(key string) []alternative {
 
 // conceptWeight is the weight of a concept in the relevance floor: the idf of its first
 // form the corpus has (the word itself, else its correction or a synonym), or the largest
-// idf when the corpus has none of them; and whether that form is a spelling correction.
+// idf when the corpus has none of them; whether the corpus has one; and whether it has
+// the concept only as spelling corrections (a word of the lexicon is none).
 func (ix *Index) conceptWeight(c concept) (float64, bool, bool) {
-	weight, found, corrected := ix.vocab.idf(""), false, true
+	weight, found, corrected, spelled := ix.vocab.idf(""), false, true, false
 	for _, a := range c.alts {
 		idf, known := 0.0, true
 		for _, t := range strings.Fields(a.key) {
@@ -324,9 +339,13 @@ func (ix *Index) conceptWeight(c concept) (float64, bool, bool) {
 		if !found {
 			weight, found = idf, true
 		}
+		if a.lexical {
+			continue // another word, not another spelling: never shown as a correction
+		}
+		spelled = true
 		corrected = corrected && a.correction
 	}
-	return weight, found, found && corrected
+	return weight, found, spelled && corrected
 }
 
 // definitionTarget returns the glossary entry a "what is X" question asks for, or nil.
@@ -422,7 +441,10 @@ func (p plan) bleveQuery(w weights) query.Query {
 			for _, f := range []struct {
 				name  string
 				boost float64
-			}{{fieldText, 1}, {fieldSection, w.section}, {fieldTitle, w.title}} {
+			}{{fieldText, 1}, {fieldSection, w.section}, {fieldTitle, w.title}, {fieldTaught, w.taught}} {
+				if f.name == fieldTaught && f.boost <= 0 {
+					continue
+				}
 				var q query.Query
 				if a.phrase {
 					pq := bleve.NewMatchPhraseQuery(a.text)
@@ -443,6 +465,12 @@ func (p plan) bleveQuery(w weights) query.Query {
 		if c.quoted && len(c.alts) > 0 {
 			must = append(must, bleve.NewDisjunctionQuery(leaves...))
 		}
+	}
+	for _, a := range p.feedback {
+		tq := bleve.NewTermQuery(a.key)
+		tq.SetField(fieldText)
+		tq.SetBoost(a.weight)
+		should = append(should, tq)
 	}
 	dis := bleve.NewDisjunctionQuery(should...)
 	if len(must) == 0 {

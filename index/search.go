@@ -72,6 +72,12 @@ func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, e
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	if p.feedback = ix.feedback(p, res.Hits); len(p.feedback) > 0 {
+		req = bleve.NewSearchRequestOptions(p.bleveQuery(ix.weights), max(n, depth), 0, false)
+		if res, err = ix.bleve.SearchInContext(ctx, req); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+	}
 	total := totalWeight(p)
 	cands := make([]candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
@@ -268,7 +274,7 @@ func (p plan) answersAt(ranked []candidate, related bool, f floor) bool {
 			continue
 		}
 		total += c.idf
-		if !c.known {
+		if !c.known || c.lexical { // a word the corpus has only as another word
 			unknown += c.idf
 		}
 	}
@@ -309,8 +315,8 @@ func (p plan) floorWeight(m matchInfo, f floor) (float64, int) {
 	var w float64
 	n := 0
 	for i, c := range p.concepts {
-		if c.quoted || c.isPhrase() || c.date || i >= len(m.found) || !m.found[i] {
-			continue
+		if c.quoted || c.isPhrase() || c.date || i >= len(m.found) || !m.found[i] || i < len(m.lexical) && m.lexical[i] {
+			continue // a word found only as a word of the lexicon ranks, but does not answer
 		}
 		n++
 		if c.corrected {

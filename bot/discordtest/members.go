@@ -78,9 +78,14 @@ func (s *Server) MessageCommandAs(m Member, p Place, name, target string) (strin
 }
 
 // SubcommandAutocomplete dispatches an autocomplete request for option focused of
-// /name sub, typed so far, as member m; it returns the interaction's id.
-func (s *Server) SubcommandAutocomplete(m Member, p Place, name, sub, focused, typed string) string {
-	options := []map[string]any{{"name": focused, "type": 3, "value": typed, "focused": true}}
+// /name sub, typed so far, as member m, with the options filled in already; it returns
+// the interaction's id.
+func (s *Server) SubcommandAutocomplete(m Member, p Place, name, sub, focused, typed string, filled ...Opt) string {
+	options := []map[string]any{}
+	for _, o := range filled {
+		options = append(options, map[string]any{"name": o.Name, "type": optionType(o.Value), "value": o.Value})
+	}
+	options = append(options, map[string]any{"name": focused, "type": 3, "value": typed, "focused": true})
 	data := map[string]any{"id": "cmd-" + name, "name": name, "type": 1,
 		"options": []map[string]any{{"name": sub, "type": 1, "options": options}}}
 	return s.interactAs(m, p, 4, data, nil, "")

@@ -143,6 +143,7 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watchDir 
 		Repo:      repo,
 		Poller:    poller,
 		Observer:  review,
+		Answerer:  live,
 	})
 	if err != nil {
 		return err

@@ -72,7 +72,7 @@ func cmdCorpus(ctx context.Context, sub string, cf corpusFlags, args []string, s
 	}
 	defer w.audit.Close()
 	switch sub {
-	case "add", "remove", "approve", "reject", "poll", "watch add", "watch remove":
+	case "add", "remove", "teach", "unteach", "approve", "reject", "poll", "watch add", "watch remove":
 		w.syncFirst(ctx, stderr)
 	}
 	if err := do(ctx, w, cf, args); err != nil {

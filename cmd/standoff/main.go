@@ -6,7 +6,7 @@
 //	standoff index [flags]
 //	standoff eval [flags] FILE.tsv
 //	standoff bot [--watch]
-//	standoff corpus add|remove|list [flags]
+//	standoff corpus add|remove|list|teach|unteach [flags]
 //	standoff version
 //
 // The command line is built on github.com/spf13/cobra (GNU double-dash flags through
@@ -241,11 +241,11 @@ in the working folder is read first and never overrides a variable already set. 
 	return cmd
 }
 
-// newCorpusCmd is `standoff corpus` and its subcommands add, remove, list, sync, history
-// and undo.
+// newCorpusCmd is `standoff corpus` and its subcommands add, remove, list, sync, history,
+// undo, teach and unteach.
 func newCorpusCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "corpus add|remove|list|sync|history|undo|watch|poll|queue|approve|reject",
+		Use:   "corpus add|remove|list|sync|history|undo|teach|unteach|watch|poll|queue|approve|reject",
 		Short: "Add, remove or list the documents of the corpus folder; its git history",
 		Long: `Change the corpus folder the bot serves: --corpus, else $STANDOFF_CORPUS_DIR, else
 DATA/corpus, filled with the embedded corpus on first use.
@@ -254,6 +254,10 @@ add writes the document at once, without asking, and prints what it wrote; a pag
 an address the corpus already has updates that document. Every change rebuilds the index
 in the data folder and is recorded in DATA/audit.jsonl. Downloads may not reach loopback,
 private or link-local addresses unless STANDOFF_FETCH_ALLOW allows them.
+
+teach PASSAGE QUESTION records that the passage (doc#paragraph, as an answer gives it)
+answers the question: the question is kept in taught-questions.tsv in the corpus folder,
+searched as part of the passage and never quoted; unteach removes it.
 
 The corpus folder is a git repository: every change is one commit. With
 STANDOFF_CORPUS_GIT (a remote: https, ssh or file://; STANDOFF_CORPUS_GIT_BRANCH, default
@@ -317,6 +321,17 @@ changes others pushed.`,
 	// Tab completes document and change ids, not file names.
 	remove.ValidArgsFunction = completeDocuments(removeFlags)
 	undo.ValidArgsFunction = completeChanges(undoFlags)
+	for _, name := range []string{"teach", "unteach"} {
+		short := "Record that a question is answered by a passage (doc#paragraph): it is searched as part of it, never quoted"
+		if name == "unteach" {
+			short = "Remove a question taught to a passage"
+		}
+		c, _ := sub(name+" [flags] PASSAGE QUESTION", short, 2,
+			func(ctx context.Context, w *workspace, _ corpusFlags, args []string) error {
+				return w.teach(ctx, args[0], strings.Join(args[1:], " "), name == "unteach", stdout)
+			})
+		c.Args = cobra.MinimumNArgs(2) // an unquoted question is its words
+	}
 	return cmd
 }
 

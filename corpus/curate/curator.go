@@ -93,7 +93,8 @@ func (k *Curator) Refresh(ctx context.Context, rec Recording) (Outcome, []AuditR
 	k.cfg.Log.Info("corpus refreshed", "by", rec.Who.ID, "via", rec.Who.Via, "command", rec.Command,
 		"added", len(out.Changes.Added), "updated", len(out.Changes.Updated), "removed", len(out.Changes.Removed),
 		"passages", st.Passages, "took", time.Since(start).Round(time.Millisecond))
-	rec.Changes = WithSynonyms(out.Changes, prev, c)
+	rec.Changes = WithTaught(WithSynonyms(out.Changes, prev, c), prev, c)
+	out.Changes = rec.Changes // a change of the rules or of the taught questions is one too
 	if k.cfg.Commit != nil {
 		if err := k.cfg.Commit(ctx, rec.Who, rec.Command, rec.Source, rec.Changes); err != nil {
 			return out, nil, err
