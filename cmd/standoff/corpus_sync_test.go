@@ -446,7 +446,7 @@ func TestFIFOInTheCorpusFolderStopsNothing(t *testing.T) {
 			t.Fatalf("standoff corpus %v: %v\n%s", args, err, out)
 		}
 	}
-	corpusCmd("list") // makes the corpus folder and its repository
+	corpusCmd("sync") // makes the corpus folder and its repository (list makes nothing)
 	if err := syscall.Mkfifo(filepath.Join(data, "corpus", "fifo.md"), 0o600); err != nil {
 		t.Fatal(err)
 	}
