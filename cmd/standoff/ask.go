@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -30,9 +31,13 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 		fmt.Fprintf(stderr, "standoff ask: %v\n", err)
 		return 1
 	}
-	stream := len(rest) == 1 && rest[0] == "-"
+	stream := len(rest) == 1 && rest[0] == "-" || cf.conversation && len(rest) == 0
 	question := strings.TrimSpace(strings.Join(rest, " "))
-	if question == "" {
+	if cf.conversation && !stream {
+		fmt.Fprintln(stderr, "standoff ask: --conversation reads its questions from stdin, one a line: give no question (or -)")
+		return 1
+	}
+	if question == "" && !stream {
 		fmt.Fprintln(stderr, "standoff ask: no question: usage: standoff ask [flags] QUESTION... (or - to read questions from stdin)")
 		return 1
 	}
@@ -45,11 +50,17 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 
 	f, isFile := stdout.(*os.File)
 	bold := useStyles(isFile && term.IsTerminal(int(f.Fd())), os.Getenv("NO_COLOR"))
+	previous := "" // the question before, as it was read, in --conversation
 	answer := func(q string) error {
-		ans, err := ix.Answer(ctx, standoff.Request{Question: q, K: cf.k, Today: today})
+		req := standoff.Request{Question: q, K: cf.k, Today: today}
+		if cf.conversation {
+			req.Previous = previous
+		}
+		ans, err := ix.Answer(ctx, req)
 		if err != nil {
 			return err
 		}
+		previous = cmp.Or(ans.ReadAs, q)
 		if cf.json {
 			return json.NewEncoder(stdout).Encode(ans)
 		}
@@ -68,6 +79,7 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 	for sc.Scan() {
 		q := strings.TrimSpace(sc.Text())
 		if q == "" {
+			previous = "" // a blank line starts another conversation
 			continue
 		}
 		if err := answer(q); err != nil {
@@ -92,7 +104,11 @@ func useStyles(terminal bool, noColor string) bool { return terminal && noColor 
 // set (a terminal), the best sentence is underlined and the question's rare terms are in
 // bold; otherwise the text is plain, the best sentence between » and «.
 func printAnswer(w io.Writer, ans standoff.Answer, styled bool) {
-	fmt.Fprintf(w, "Q: %s\n\n", oneLine(ans.Question))
+	fmt.Fprintf(w, "Q: %s\n", oneLine(ans.Question))
+	if ans.ReadAs != "" {
+		fmt.Fprintf(w, "Reading this as: %s\n", oneLine(ans.ReadAs))
+	}
+	fmt.Fprintln(w)
 	reach := standoff.Reach(ans.AsOf)
 	if len(ans.Results) == 0 {
 		fmt.Fprintln(w, "The corpus does not cover this question.")
