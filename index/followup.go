@@ -18,7 +18,10 @@ import (
 var (
 	// backRefs point back at something said before.
 	backRefs = setOf("it", "its", "that", "this", "they", "them", "their", "theirs", "there",
-		"then", "he", "him", "his", "she", "her", "those", "these")
+		"then", "he", "him", "his", "she", "her", "those", "these", "one", "ones")
+	// personal are the backRefs that name a person or a party ("when did he die?"): they
+	// lean on the question before even where the words around them answer something.
+	personal = setOf("he", "him", "his", "she", "her", "they", "them", "their", "theirs")
 	// demonstratives are the backRefs that may stand before a noun of their own ("this deal").
 	demonstratives = setOf("this", "that", "these", "those")
 	// glue are words that join the words of a question without being what it is about.
@@ -48,6 +51,10 @@ var connector = regexp.MustCompile(`(?i)^(?:and|also|but|ok and|okay and|and wha
 // maxFollowTopic is the largest number of words a connector's subject may have
 // ("and Natanz?" names one; a whole sentence after "and" is a question of its own).
 const maxFollowTopic = 5
+
+// maxTermWords is the most words of a glossary term that a follow-up's subject replaces
+// ("IAEA Board of Governors").
+const maxTermWords = 5
 
 // maxThinWords is the largest number of words of its own a question leaning on a pronoun
 // may have ("who ordered it?" has one: "ordered").
@@ -91,6 +98,7 @@ const (
 	standsAlone followKind = iota
 	bareAsk                // "when?", "why was that?": no word of its own
 	thinAsk                // "who ordered it?": a pronoun and a word or two of its own
+	personAsk              // "when did he die?": thinAsk with a pronoun for a person or party
 	newSubject             // "and Natanz?": the previous question, about something else
 	newScope               // "and in 2024?": the previous question, narrowed
 )
@@ -107,8 +115,7 @@ func classify(q string) (followKind, string) {
 		}
 		if openers[words[0].lower] {
 			// "and when was that?": the question after the connector decides.
-			k, _ := classify(rest)
-			return k, ""
+			return classify(rest)
 		}
 		if len(words) > maxFollowTopic {
 			return standsAlone, ""
@@ -122,19 +129,27 @@ func classify(q string) (followKind, string) {
 	if len(words) == 0 || !openers[words[0].lower] {
 		return standsAlone, ""
 	}
-	content, pronoun := 0, false
+	content, pronoun, anyRef := 0, false, false
 	for i, w := range words {
 		switch {
 		case isContent(w.lower):
 			content++
-		case backRefs[w.lower] && refersBack(words, i):
-			pronoun = true
+		case backRefs[w.lower]:
+			anyRef = true
+			if refersBack(words, i) {
+				pronoun = true
+			}
 		}
 	}
 	switch {
-	case content == 0 && (pronoun || len(words) <= 2):
+	case content == 0 && (anyRef || len(words) <= 2):
 		return bareAsk, ""
 	case pronoun && content <= maxThinWords:
+		for _, w := range words {
+			if personal[w.lower] {
+				return personAsk, ""
+			}
+		}
 		return thinAsk, ""
 	}
 	return standsAlone, ""
@@ -157,8 +172,8 @@ func refersBack(words []qword, i int) bool {
 		return false
 	case w == "there" && (openers[prev] || openers[next]):
 		return false
-	case w == "it" && (presentBe[prev] || presentBe[next]):
-		return false
+	case w == "it" && (i == 1 && presentBe[prev] || i == len(words)-1 && presentBe[prev]):
+		return false // "is it safe …", "what time is it"
 	}
 	return true
 }
@@ -170,12 +185,15 @@ func scopeOnly(words []qword) bool {
 		return true
 	}
 	for _, w := range words {
-		if !scopeWords[w.lower] && !isNumber(w.lower) && !monthNames[w.lower] {
+		if !scopeWords[w.lower] && !yearWord.MatchString(w.lower) && !monthNames[w.lower] {
 			return false
 		}
 	}
 	return true
 }
+
+// yearWord is a year, for scopeOnly: "and in 2024?", not "and 20%?".
+var yearWord = regexp.MustCompile(`^(?:19|20)\d\d$`)
 
 // monthNames are the months, for scopeOnly.
 var monthNames = setOf("january", "february", "march", "april", "may", "june", "july",
@@ -201,14 +219,18 @@ func topic(prev string) string {
 	}
 	var kept []string
 	for _, w := range words[first : last+1] {
-		if !filler[w.lower] && !backRefs[w.lower] {
+		if !openers[w.lower] && !backRefs[w.lower] && (!filler[w.lower] || articles[w.lower] || w.lower == "of") {
 			kept = append(kept, w.text)
 		}
 	}
 	return strings.Join(kept, " ")
 }
 
-// question returns s as a question: trimmed, with one question mark at its end.
+// articles are dropped from a follow-up's subject where the previous question has one
+// already ("what is the E3?", "and the P5+1?": "what is the P5+1?").
+var articles = setOf("the", "a", "an")
+
+// asQuestion returns s as a question: trimmed, with one question mark at its end.
 func asQuestion(s string) string {
 	return strings.TrimRight(strings.TrimSpace(s), "?!. ") + "?"
 }
@@ -217,7 +239,7 @@ func asQuestion(s string) string {
 func (ix *Index) rewrite(q, prev string, kind followKind, rest string) string {
 	prev = strings.Join(strings.Fields(normalizeQuestion(prev)), " ")
 	switch kind {
-	case bareAsk, thinAsk:
+	case bareAsk, thinAsk, personAsk:
 		t := topic(prev)
 		if t == "" {
 			return ""
@@ -237,7 +259,19 @@ func (ix *Index) rewrite(q, prev string, kind followKind, rest string) string {
 		if !ok {
 			return ""
 		}
-		return asQuestion(prev[:start] + rest + prev[end:])
+		before, replaced := prev[:start], prev[start:end]
+		if f := strings.Fields(before); len(f) > 0 && articles[strings.ToLower(f[len(f)-1])] {
+			if w := strings.Fields(rest); len(w) > 1 && articles[strings.ToLower(w[0])] {
+				rest = strings.Join(w[1:], " ")
+			}
+		}
+		if after := prev[end:]; after != "" && strings.HasSuffix(rest, after[:1]) && !isWordByte(after[0]) {
+			rest = rest[:len(rest)-1] // "and 20%?" for the 60 of "60%"
+		}
+		if strings.HasSuffix(replaced, "'s") && !strings.HasSuffix(rest, "'s") {
+			rest += "'s" // "Oman's role" → "Qatar's role"
+		}
+		return asQuestion(before + rest + prev[end:])
 	}
 	return ""
 }
@@ -256,10 +290,10 @@ func (ix *Index) subjectOf(prev, subject string) (start, end int, ok bool) {
 		if !isContent(words[i].lower) {
 			continue
 		}
-		// The longest corpus term that starts here, of at most three words.
+		// The longest corpus term that starts here, of at most maxTermWords words.
 		span := 1
 		var entry *glossaryEntry
-		for n := min(3, len(words)-i); n >= 1; n-- {
+		for n := min(maxTermWords, len(words)-i); n >= 1; n-- {
 			if e := ix.glossaryTerm(prev[words[i].start:words[i+n-1].end]); e != nil {
 				span, entry = n, e
 				break
@@ -337,4 +371,9 @@ func (ix *Index) followUp(ctx context.Context, req standoff.Request) (standoff.A
 	}
 	ans.Question, ans.ReadAs = req.Question, readAs
 	return ans, nil
+}
+
+// isWordByte reports whether b is an ASCII letter or digit.
+func isWordByte(b byte) bool {
+	return '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
 }
