@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,9 @@ type question struct {
 	Offset int          // the rank of the first passage shown
 	User   string       // who asks (rate limit, journal)
 	Guild  string       // where; empty in a direct message
+	// Channel is the channel, thread or direct-message channel it was asked in: with
+	// User, the conversation a follow-up leans on.
+	Channel string
 	Start  time.Time    // when the event arrived
 	Log    *slog.Logger
 
@@ -102,9 +106,16 @@ func (b *Bot) produce(ctx context.Context, q question, ans *standoff.Answer) (me
 	if q.Mode == askFull {
 		req.K = 1
 	}
+	followUp := q.Mode == askNew && q.Kind == kindAsk
+	if followUp {
+		req.Previous = b.convs.previous(q.User, q.Channel)
+	}
 	a, err := b.answer(ctx, req, source, q.Guild)
 	if err != nil {
 		return message{}, err
+	}
+	if followUp {
+		b.convs.remember(q.User, q.Channel, cmp.Or(a.ReadAs, searchText(q.Text)))
 	}
 	*ans = a
 	switch q.Mode {

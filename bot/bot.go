@@ -124,6 +124,7 @@ type Bot struct {
 	guildCmd []Command // GuildOnly commands, registered apart
 
 	metrics *Metrics
+	convs   *conversations // the last question of each member in each channel
 
 	running atomic.Bool
 
@@ -211,6 +212,7 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 		extra:   map[string]Command{},
 		ready:   make(chan struct{}),
 		metrics: opts.Metrics,
+		convs:   newConversations(opts.Now),
 	}
 	if err := b.metrics.gauges(b); err != nil {
 		return nil, fmt.Errorf("bot: new: %w", err)

@@ -134,7 +134,7 @@ func (b *Bot) askInteraction(ctx context.Context, r *responder, q question) {
 		r.send(ctx, false, notice(msgNoQuestion))
 		return
 	}
-	q.Mode, q.User, q.Guild, q.Start, q.Log = askNew, userOf(r.i), r.i.GuildID, r.start, r.log
+	q.Mode, q.User, q.Guild, q.Channel, q.Start, q.Log = askNew, userOf(r.i), r.i.GuildID, r.i.ChannelID, r.start, r.log
 	if !q.Private {
 		q.Asker = q.User
 	}

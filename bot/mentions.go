@@ -71,7 +71,7 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		// Every message to the bot counts, a bare mention too; over the limit, the member
 		// is told once, and the messages after that are not answered until they may ask.
 		b.ask(ctx, out, question{Mode: askNew, Kind: kindAsk, Source: source, Text: cutQuestion(q),
-			User: m.Author.ID, Guild: m.GuildID, Start: start, Log: log, Asker: m.Author.ID,
+			User: m.Author.ID, Guild: m.GuildID, Channel: m.ChannelID, Start: start, Log: log, Asker: m.Author.ID,
 			Empty: how + " — or use `/ask`. `/help` shows more."})
 	}, tell)
 }
