@@ -1,6 +1,9 @@
 package bot_test
 
 import (
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -9,12 +12,16 @@ import (
 	"github.com/standoff-bot/standoff/bot/discordtest"
 )
 
-// text is what a payload shows: its content and its embeds' titles and descriptions.
+// text is what a payload shows: its content and its embeds' titles, descriptions and
+// fields.
 func text(p discordtest.Payload) string {
 	var b strings.Builder
 	b.WriteString(p.Content)
 	for _, e := range p.Embeds {
 		b.WriteString("\n" + e.Title + "\n" + e.Description)
+		for _, f := range e.Fields {
+			b.WriteString("\n" + f.Name + ": " + f.Value)
+		}
 	}
 	return b.String()
 }
@@ -119,5 +126,30 @@ func TestFollowUpByMentionInThread(t *testing.T) {
 	}
 	if strings.Contains(p.Content, "Reading this as") {
 		t.Errorf("a question in the channel was read with one of the thread: %q", p.Content)
+	}
+}
+
+// /about lists the permissions of the invite, with Send Messages in Threads, and links
+// the invite; the README's invite asks for the same number.
+func TestAboutPermissions(t *testing.T) {
+	h := start(t, nil, testAnswerer{Answerer: realIndex}, "", bot.Options{NoRateLimit: true})
+	id := h.srv.Slash(alice, inGuild, "about")
+	_, p, err := h.srv.Response(timeout, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strconv.FormatInt(bot.InvitePermissions, 10)
+	all := text(p)
+	for _, s := range []string{"Send Messages in Threads", "Create Public Threads", "client_id=" + discordtest.AppID, "permissions=" + want} {
+		if !strings.Contains(all, s) {
+			t.Errorf("/about lacks %q:\n%s", s, all)
+		}
+	}
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "&permissions="+want+"\n") || strings.Contains(string(readme), "permissions=84992") {
+		t.Errorf("the README's invite does not ask for permissions=%s", want)
 	}
 }

@@ -82,6 +82,7 @@ func (b *Bot) onCommand(ctx context.Context, r *responder, ev *discordgo.Interac
 		if b.opts.CorpusCommit != nil {
 			msg = withCorpusCommit(msg, b.opts.CorpusCommit())
 		}
+		msg = withPermissions(msg, b.application())
 		r.send(ctx, false, msg)
 	case cmdHelp:
 		r.send(ctx, false, helpMessage(b.botUser(), coverageOf(b.a)))
