@@ -39,8 +39,8 @@ type question struct {
 	// Channel is the channel, thread or direct-message channel it was asked in: with
 	// User, the conversation a follow-up leans on.
 	Channel string
-	Start  time.Time    // when the event arrived
-	Log    *slog.Logger
+	Start   time.Time // when the event arrived
+	Log     *slog.Logger
 
 	// What the reply looks like: Update replaces the message a button is on; Private
 	// shows it to the member alone; Asker is who may remove it; SharedBy names the member

@@ -108,6 +108,9 @@ type Options struct {
 	HealthDetails func() []string
 	// CorpusCommit, when set, gives the commit of the corpus, shown by /about.
 	CorpusCommit func() string
+	// Settings, when set, are the channel settings that /settings changes and /ask,
+	// mentions and Find sources honour; nil: no /settings, every channel inline.
+	Settings *Settings
 }
 
 // Bot is a running or runnable Discord bot. Build it with New and run it with Run.
@@ -125,6 +128,7 @@ type Bot struct {
 
 	metrics *Metrics
 	convs   *conversations // the last question of each member in each channel
+	told    toldOnce       // missing permissions told to members (threads.go)
 
 	running atomic.Bool
 
@@ -218,6 +222,9 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 		return nil, fmt.Errorf("bot: new: %w", err)
 	}
 	b.commands = commandDefinitions()
+	if opts.Settings != nil {
+		b.commands = append(b.commands, settingsDefinition())
+	}
 	for _, c := range opts.Commands {
 		if c.Definition == nil || c.Handle == nil {
 			return nil, errors.New("bot: new: a Command needs a Definition and a Handle")

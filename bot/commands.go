@@ -22,7 +22,7 @@ const (
 
 func isOwnCommand(name string) bool {
 	switch name {
-	case cmdAsk, cmdFindSources, cmdAbout, cmdHelp:
+	case cmdAsk, cmdFindSources, cmdAbout, cmdHelp, cmdSettings:
 		return true
 	}
 	return false

@@ -54,6 +54,12 @@ func (b *Bot) onCommand(ctx context.Context, r *responder, ev *discordgo.Interac
 		if o := data.GetOption(optQuestion); o != nil && o.Type == discordgo.ApplicationCommandOptionString {
 			q = o.StringValue()
 		}
+		cs := b.channelSetting(r.s, r.i.GuildID, r.i.ChannelID)
+		if cs.Replies == RepliesOff {
+			r.send(ctx, false, notice(msgAnswersOff))
+			return
+		}
+		private = cs.PrivateByDefault
 		if o := data.GetOption(optPrivate); o != nil && o.Type == discordgo.ApplicationCommandOptionBoolean {
 			private = o.BoolValue()
 		}
@@ -67,6 +73,10 @@ func (b *Bot) onCommand(ctx context.Context, r *responder, ev *discordgo.Interac
 		}
 		if text == "" {
 			r.send(ctx, false, notice(msgNoText))
+			return
+		}
+		if b.channelSetting(r.s, r.i.GuildID, r.i.ChannelID).Replies == RepliesOff {
+			r.send(ctx, false, notice(msgAnswersOff))
 			return
 		}
 		b.askInteraction(ctx, r, question{Kind: kindFind, Source: "find_sources", Text: text, Private: true})
@@ -86,6 +96,12 @@ func (b *Bot) onCommand(ctx context.Context, r *responder, ev *discordgo.Interac
 		r.send(ctx, false, msg)
 	case cmdHelp:
 		r.send(ctx, false, helpMessage(b.botUser(), coverageOf(b.a)))
+	case cmdSettings:
+		if b.opts.Settings == nil {
+			r.send(ctx, false, notice(msgUnknownCmd))
+			return
+		}
+		b.onSettings(ctx, r, data)
 	default:
 		if c, ok := b.extra[data.Name]; ok {
 			if err := c.Handle(ctx, r.s, ev); err != nil {

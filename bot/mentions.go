@@ -53,9 +53,15 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	if dm {
 		source = "dm"
 	}
+	replies := b.channelSetting(s, m.GuildID, m.ChannelID).Replies
+	if replies == RepliesOff {
+		b.log.Debug("mention not answered: answers are off in this channel", "request_id", m.ID)
+		return
+	}
 	log := b.log.With("request_id", m.ID, "user", m.Author.ID, "type", "Message", "shard", s.ShardID)
 	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: new(bool)}
 	out := &messageReply{s: s, m: m, log: log, ref: ref}
+	out.denied = func() { b.tellMissing(ctx, s, m, sendPermission(s, out.m.ChannelID), out) }
 	tell := func(error) { out.reply(ctx, message{Content: msgPanic}) }
 	b.guard(log, func() {
 		q := stripMentions(m.Content)
@@ -68,10 +74,16 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		if dm {
 			how = "Send me a question, for example “what is breakout time?”"
 		}
+		channel := m.ChannelID
+		if replies == RepliesThread && q != "" {
+			// The channel's admins want answers in a thread on the member's message; a
+			// follow-up in the thread leans on this question.
+			out, channel = b.openThread(ctx, s, m, q, out)
+		}
 		// Every message to the bot counts, a bare mention too; over the limit, the member
 		// is told once, and the messages after that are not answered until they may ask.
 		b.ask(ctx, out, question{Mode: askNew, Kind: kindAsk, Source: source, Text: cutQuestion(q),
-			User: m.Author.ID, Guild: m.GuildID, Channel: m.ChannelID, Start: start, Log: log, Asker: m.Author.ID,
+			User: m.Author.ID, Guild: m.GuildID, Channel: channel, Start: start, Log: log, Asker: m.Author.ID,
 			Empty: how + " — or use `/ask`. `/help` shows more."})
 	}, tell)
 }
@@ -82,6 +94,9 @@ type messageReply struct {
 	m   *discordgo.Message
 	ref *discordgo.MessageReference
 	log *slog.Logger
+	// denied, when set, is called when Discord refuses the reply for a permission the
+	// bot lacks in the channel (see tellMissing).
+	denied func()
 }
 
 // reply sends msg as a reply to the message; it pings no one.
@@ -93,6 +108,9 @@ func (o *messageReply) reply(ctx context.Context, msg message) {
 	})
 	if err != nil {
 		o.log.Error("replying to a message failed", "err", err)
+		if o.denied != nil && missingPermission(err) {
+			o.denied()
+		}
 	}
 }
 

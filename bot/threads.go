@@ -4,8 +4,11 @@ package bot
 // permissions of its invite, shown by /about.
 
 import (
+	"context"
+	"errors"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -67,4 +70,111 @@ func withPermissions(msg message, appID string) message {
 	msg.Embeds[0].Fields = append(msg.Embeds[0].Fields,
 		&discordgo.MessageEmbedField{Name: "Permissions it needs", Value: cutText(v, 1024)})
 	return msg
+}
+
+// threadNameRunes is the most runes of a thread's name that the bot gives (Discord allows 100).
+const threadNameRunes = 80
+
+// threadName names the thread of a question: the question itself, cut.
+func threadName(q string) string {
+	q = strings.Join(strings.Fields(q), " ")
+	if q == "" {
+		return "Question"
+	}
+	return cutText(q, threadNameRunes)
+}
+
+// openThread opens a public thread on the member's message m for the question q and
+// returns the outlet that replies in it, with the thread's id; where the thread cannot be
+// opened, the member is told once, privately, and the reply goes to the channel (out and
+// m.ChannelID).
+func (b *Bot) openThread(ctx context.Context, s *discordgo.Session, m *discordgo.Message, q string, out *messageReply) (*messageReply, string) {
+	var th *discordgo.Channel
+	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+		var err error
+		th, err = s.MessageThreadStartComplex(m.ChannelID, m.ID, &discordgo.ThreadStart{
+			Name: threadName(q), AutoArchiveDuration: 1440, Type: discordgo.ChannelTypeGuildPublicThread}, opts...)
+		return err
+	})
+	if err != nil || th == nil || th.ID == "" {
+		out.log.Warn("opening a thread for an answer failed; answering in the channel", "err", err)
+		if missingPermission(err) {
+			b.tellMissing(ctx, s, m, "Create Public Threads", out)
+		}
+		return out, m.ChannelID
+	}
+	in := *m
+	in.ChannelID = th.ID
+	return &messageReply{s: s, m: &in, log: out.log, denied: out.denied}, th.ID
+}
+
+// missingPermission reports whether err is Discord's refusal for a permission the bot
+// lacks in a channel.
+func missingPermission(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Message != nil &&
+		(re.Message.Code == discordgo.ErrCodeMissingPermissions || re.Message.Code == discordgo.ErrCodeMissingAccess)
+}
+
+// sendPermission names the permission a message to m's channel needs: Send Messages in
+// Threads in a thread the session's state knows, Send Messages in a channel it knows.
+func sendPermission(s *discordgo.Session, channel string) string {
+	if s != nil && s.State != nil {
+		if ch, err := s.State.Channel(channel); err == nil {
+			if ch.IsThread() {
+				return "Send Messages in Threads"
+			}
+			return "Send Messages"
+		}
+	}
+	return "Send Messages (Send Messages in Threads, in a thread or forum post)"
+}
+
+// maxTold bounds the memory of the channels whose missing permission was told.
+const maxTold = 10000
+
+// toldOnce remembers which missing permissions were told, per guild, channel and
+// permission, so that each is told once (until the process restarts or the memory is
+// full).
+type toldOnce struct {
+	mu   sync.Mutex
+	seen map[string]bool
+}
+
+// first reports whether key is new, and remembers it.
+func (t *toldOnce) first(key string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.seen == nil || len(t.seen) >= maxTold {
+		t.seen = map[string]bool{}
+	}
+	if t.seen[key] {
+		return false
+	}
+	t.seen[key] = true
+	return true
+}
+
+// tellMissing tells the author of m, once per channel and permission and in a direct
+// message, that the bot lacks perm in m's channel. A member whose direct messages are
+// closed is not told; that is logged.
+func (b *Bot) tellMissing(ctx context.Context, s *discordgo.Session, m *discordgo.Message, perm string, out *messageReply) {
+	if m.Author == nil || !b.told.first(m.GuildID+"/"+m.ChannelID+"/"+perm) {
+		return
+	}
+	text := "I could not answer you in <#" + m.ChannelID + ">: I lack the **" + perm +
+		"** permission there. A server admin can give it to me; `/about` lists what I need."
+	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
+		dm, err := s.UserChannelCreate(m.Author.ID, opts...)
+		if err != nil {
+			return err
+		}
+		_, err = s.ChannelMessageSendComplex(dm.ID, &discordgo.MessageSend{Content: text, AllowedMentions: noMentions()}, opts...)
+		return err
+	})
+	if err != nil {
+		out.log.Warn("telling a member of a missing permission failed", "permission", perm, "err", err)
+		return
+	}
+	out.log.Info("member told of a missing permission", "permission", perm)
 }

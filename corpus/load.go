@@ -16,8 +16,14 @@ import (
 // synonymsFile is the name of the synonyms file at the root of a corpus.
 const synonymsFile = "synonyms.txt"
 
+// SettingsFile is the file at the root of a corpus folder where the services that serve
+// the corpus keep the settings they share (the bot's channel settings): versioned and
+// synced with the documents, never read as one.
+const SettingsFile = "settings.json"
+
 // Load reads the corpus in fsys: every .md and .txt file, in subfolders too, except
-// synonyms.txt at the root, which holds the synonym rules. Documents are sorted by ID.
+// synonyms.txt at the root, which holds the synonym rules, and SettingsFile. Documents
+// are sorted by ID.
 //
 // A document that cannot be read is recorded in Problems, with its path, line and reason,
 // and the others are still loaded; so are bad lines of synonyms.txt. Other files are
@@ -81,6 +87,9 @@ func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 				c.Warnings = append(c.Warnings, Problem{Path: p, Reason: "ignored: a symbolic link to something other than a regular file"})
 				return nil
 			}
+		}
+		if p == SettingsFile {
+			return nil
 		}
 		if p == synonymsFile {
 			data, err := readDocumentFile(fsys, p)

@@ -96,7 +96,18 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 			discordError(w, 401, 0, "401: Unauthorized")
 			return
 		}
+		s.mu.Lock()
+		refused := s.refusesMessagesLocked(rec.ChannelID)
+		s.mu.Unlock()
+		if refused {
+			discordError(w, 403, 50013, "Missing Permissions")
+			return
+		}
 		s.channelMessage(w, rec, body)
+	case r.Method == http.MethodPost && len(parts) == 5 && parts[0] == "channels" && parts[2] == "messages" && parts[4] == "threads" && authed:
+		s.threadStart(w, rec, parts[1], parts[3], body)
+	case r.Method == http.MethodPost && path == "/users/@me/channels" && authed:
+		s.dmChannel(w, rec, body)
 	case r.Method == http.MethodPut && parts[0] == "applications" && (len(parts) == 3 && parts[2] == "commands" ||
 		len(parts) == 5 && parts[2] == "guilds" && parts[4] == "commands"):
 		rec.Kind = KindCommands

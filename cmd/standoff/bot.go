@@ -136,7 +136,8 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watch boo
 	}
 	b, err = bot.New(cfg, live, logger, bot.Options{Build: bot.ReadBuild(), Split: c.Splitter().Split,
 		Commands: []bot.Command{mod.Command()}, Metrics: metrics,
-		HealthDetails: syncState.Details, CorpusCommit: mod.CorpusCommit})
+		HealthDetails: syncState.Details, CorpusCommit: mod.CorpusCommit,
+		Settings: bot.NewSettings(cfg.CorpusDir, mod.SaveSettings, logger)})
 	if err != nil {
 		return err
 	}
