@@ -9,8 +9,8 @@ import (
 
 	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/bot"
-	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/bot/discordtest"
+	"github.com/standoff-bot/standoff/corpus"
 	"github.com/standoff-bot/standoff/corpus/curate"
 	"github.com/standoff-bot/standoff/corpus/gitcorpus"
 )
