@@ -97,6 +97,14 @@ func (c *conversations) remember(user, channel, q string) {
 	c.expireLocked()
 }
 
+// carry makes the last question user asked in from also the last one in to (a thread
+// opened for its answer), so that a follow-up there leans on it.
+func (c *conversations) carry(user, from, to string) {
+	if q := c.previous(user, from); q != "" {
+		c.remember(user, to, q)
+	}
+}
+
 // expireLocked forgets the conversations older than the window; the caller holds c.mu.
 func (c *conversations) expireLocked() {
 	limit := c.now().Add(-c.window)

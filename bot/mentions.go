@@ -74,16 +74,15 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		if dm {
 			how = "Send me a question, for example “what is breakout time?”"
 		}
-		channel := m.ChannelID
+		var via outlet = out
 		if replies == RepliesThread && q != "" {
-			// The channel's admins want answers in a thread on the member's message; a
-			// follow-up in the thread leans on this question.
-			out, channel = b.openThread(ctx, s, m, q, out)
+			// The channel's admins want answers in a thread on the member's message.
+			via = &threadReply{b: b, s: s, m: m, q: q, inline: out}
 		}
 		// Every message to the bot counts, a bare mention too; over the limit, the member
 		// is told once, and the messages after that are not answered until they may ask.
-		b.ask(ctx, out, question{Mode: askNew, Kind: kindAsk, Source: source, Text: cutQuestion(q),
-			User: m.Author.ID, Guild: m.GuildID, Channel: channel, Start: start, Log: log, Asker: m.Author.ID,
+		b.ask(ctx, via, question{Mode: askNew, Kind: kindAsk, Source: source, Text: cutQuestion(q),
+			User: m.Author.ID, Guild: m.GuildID, Channel: m.ChannelID, Start: start, Log: log, Asker: m.Author.ID,
 			Empty: how + " — or use `/ask`. `/help` shows more."})
 	}, tell)
 }

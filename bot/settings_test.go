@@ -256,3 +256,43 @@ func TestSettingsFollowTheFile(t *testing.T) {
 		}
 	}
 }
+
+// A member over the rate limit in a channel whose answers go to a thread is told in the
+// channel, and no thread is opened for them.
+func TestThreadNotOpenedOverTheRateLimit(t *testing.T) {
+	dir := t.TempDir()
+	settings := bot.NewSettings(dir, nil, nil)
+	who := curate.Actor{ID: alice.ID, Name: alice.Name, Via: "discord"}
+	if err := settings.Set(context.Background(), who, guildID, threadChannel, bot.ChannelSetting{Replies: bot.RepliesThread}); err != nil {
+		t.Fatal(err)
+	}
+	h := start(t, nil, testAnswerer{Answerer: realIndex}, "", bot.Options{RateBurst: 1, Settings: settings})
+	place := discordtest.Place{GuildID: guildID, ChannelID: threadChannel}
+	mention := "<@" + discordtest.BotUserID + "> "
+	first := h.srv.Post(alice, place, mention+"what is breakout time?", true)
+	if !h.srv.WaitUntil(timeout, func() bool { return len(threadStarts(h.srv)) == 1 }) {
+		t.Fatalf("no thread for the first mention %s", first)
+	}
+	second := h.srv.Post(alice, place, mention+"what is snapback?", true)
+	call, p, err := h.srv.Reply(timeout, second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if call.ChannelID != threadChannel || !strings.Contains(p.Content, "faster than I can keep up") {
+		t.Errorf("over the limit, the member was told in %s: %q", call.ChannelID, p.Content)
+	}
+	if n := len(threadStarts(h.srv)); n != 1 {
+		t.Errorf("%d threads opened, want 1", n)
+	}
+}
+
+// threadStarts are the threads the bot opened.
+func threadStarts(srv *discordtest.Server) []discordtest.Call {
+	var out []discordtest.Call
+	for _, c := range srv.Calls() {
+		if c.Kind == discordtest.KindThreadStart {
+			out = append(out, c)
+		}
+	}
+	return out
+}

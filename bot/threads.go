@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -87,7 +88,7 @@ func threadName(q string) string {
 // openThread opens a public thread on the member's message m for the question q and
 // returns the outlet that replies in it, with the thread's id; where the thread cannot be
 // opened, the member is told once, privately, and the reply goes to the channel (out and
-// m.ChannelID).
+// m.ChannelID). threadReply calls it once there is an answer to give.
 func (b *Bot) openThread(ctx context.Context, s *discordgo.Session, m *discordgo.Message, q string, out *messageReply) (*messageReply, string) {
 	var th *discordgo.Channel
 	err := callREST(ctx, func(opts ...discordgo.RequestOption) error {
@@ -177,4 +178,34 @@ func (b *Bot) tellMissing(ctx context.Context, s *discordgo.Session, m *discordg
 		return
 	}
 	out.log.Info("member told of a missing permission", "permission", perm)
+}
+
+// threadReply is the outlet of a mention in a channel whose answers go to a thread: the
+// thread is opened only when there is an answer to give (not for a member over the rate
+// limit), and the question is carried into it, so that a follow-up there leans on it.
+type threadReply struct {
+	b      *Bot
+	s      *discordgo.Session
+	m      *discordgo.Message
+	q      string
+	inline *messageReply // the reply in the channel, where no thread can be opened
+}
+
+// tooFast tells the member in the channel, as an inline reply would.
+func (o *threadReply) tooFast(ctx context.Context, wait time.Duration, tell bool) {
+	o.inline.tooFast(ctx, wait, tell)
+}
+
+// deliver opens the thread and replies in it with what produce makes.
+func (o *threadReply) deliver(ctx context.Context, update, private bool, produce func(context.Context) (message, error)) error {
+	out, thread := o.b.openThread(ctx, o.s, o.m, o.q, o.inline)
+	if thread == o.m.ChannelID || o.m.Author == nil {
+		return out.deliver(ctx, update, private, produce)
+	}
+	return out.deliver(ctx, update, private, func(ctx context.Context) (message, error) {
+		msg, err := produce(ctx)
+		// Before the reply is sent: a follow-up in the thread may come as soon as it is.
+		o.b.convs.carry(o.m.Author.ID, o.m.ChannelID, thread)
+		return msg, err
+	})
 }
