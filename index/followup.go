@@ -22,6 +22,9 @@ var (
 	// personal are the backRefs that name a person or a party ("when did he die?"): they
 	// lean on the question before even where the words around them answer something.
 	personal = setOf("he", "him", "his", "she", "her", "they", "them", "their", "theirs")
+	// singular are the personal pronouns for one person, which "they" ("what language do
+	// they speak in iran") is too often not.
+	singular = setOf("he", "him", "his", "she", "her")
 	// demonstratives are the backRefs that may stand before a noun of their own ("this deal").
 	demonstratives = setOf("this", "that", "these", "those")
 	// glue are words that join the words of a question without being what it is about.
@@ -57,7 +60,8 @@ const maxFollowTopic = 5
 const maxTermWords = 5
 
 // maxThinWords is the largest number of words of its own a question leaning on a pronoun
-// may have ("who ordered it?" has one: "ordered").
+// may have ("who ordered it?" has one: "ordered"); one more with a pronoun for one
+// person ("when did he become supreme leader?").
 const maxThinWords = 2
 
 func setOf(words ...string) map[string]bool {
@@ -144,15 +148,24 @@ func classify(q string) (followKind, string) {
 	switch {
 	case content == 0 && (anyRef || len(words) <= 2):
 		return bareAsk, ""
+	case pronoun && content <= maxThinWords+1 && hasPerson(words, singular):
+		return personAsk, ""
+	case pronoun && content <= maxThinWords && hasPerson(words, personal):
+		return personAsk, ""
 	case pronoun && content <= maxThinWords:
-		for _, w := range words {
-			if personal[w.lower] {
-				return personAsk, ""
-			}
-		}
 		return thinAsk, ""
 	}
 	return standsAlone, ""
+}
+
+// hasPerson reports whether words hold one of the pronouns of set.
+func hasPerson(words []qword, set map[string]bool) bool {
+	for _, w := range words {
+		if set[w.lower] {
+			return true
+		}
+	}
+	return false
 }
 
 // refersBack reports whether the pronoun words[i] points back at something said before:

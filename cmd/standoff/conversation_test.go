@@ -71,12 +71,17 @@ func TestConversationFollowUps(t *testing.T) {
 	for _, p := range pairs {
 		in.WriteString(p.first + "\n" + p.follow + "\n\n")
 	}
-	answers := askConversation(t, t.TempDir(), in.String(), "--conversation")
+	dir := t.TempDir()
+	answers := askConversation(t, dir, in.String(), "--conversation")
+	alone := askConversation(t, dir, in.String(), "-") // each question read as it stands
 	if len(answers) != 2*len(pairs) {
 		t.Fatalf("%d answers for %d questions", len(answers), 2*len(pairs))
 	}
-	readAs, right, first := 0, 0, 0
+	readAs, right, first, rightAlone := 0, 0, 0, 0
 	for i, p := range pairs {
+		if len(alone) == len(answers) && index.GoldRank(alone[2*i+1], p.gold) > 0 {
+			rightAlone++
+		}
 		if a := answers[2*i]; a.ReadAs != "" {
 			t.Errorf("line %d: %q opens a conversation but was read as %q", p.line, p.first, a.ReadAs)
 		}
@@ -99,8 +104,8 @@ func TestConversationFollowUps(t *testing.T) {
 			t.Logf("line %d: %q read as %q: no passage holds %q", p.line, p.follow, a.ReadAs, p.gold)
 		}
 	}
-	t.Logf("follow-ups: %d pairs, %d read as follow-ups, %d read right (gold in the first 3), %d with the gold first",
-		len(pairs), readAs, right, first)
+	t.Logf("follow-ups: %d pairs, %d read as follow-ups, %d read right (gold in the first 3), %d with the gold first; asked alone, %d find their gold",
+		len(pairs), readAs, right, first, rightAlone)
 	// The figures of the closing note; a change that reads fewer right fails here.
 	if right < len(pairs)*80/100 {
 		t.Errorf("%d of %d pairs read right, want at least 80%%", right, len(pairs))
