@@ -72,3 +72,17 @@ func TestFollowUpReadings(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAnswerFollowUp measures a follow-up: the question read alone, then with the
+// previous one's topic.
+func BenchmarkAnswerFollowUp(b *testing.B) {
+	ix := openMem(b, loadDefault(b))
+	ctx := context.Background()
+	req := standoff.Request{Question: "who ordered it?", Previous: "what did the United States do to Fordow?"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ix.Answer(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
