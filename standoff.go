@@ -63,7 +63,7 @@ type Answer struct {
 	Note        string   `json:"note"`
 	Suggestions []string `json:"suggestions"`
 	// ReadAs is the question as the index read it when it took it for a follow-up of
-	// Request.Previous ("when was that?" read as "when was that (US strike Fordow)?");
+	// Request.Previous ("when was that?" read as "when was that (United States to Fordow)?");
 	// "" (and left out of the JSON) when it was read as it stands.
 	ReadAs string `json:"read_as,omitempty"`
 	// More is true when further passages clear the floor beyond Offset+len(Results).

@@ -125,9 +125,9 @@ func questionLine(k questionKind, q string) string {
 	return "**" + marks[k] + " " + escapeMarkdown(q) + "**"
 }
 
-// parseQuestion reads the question back from the content of an answer.
-// The question of a follow-up is its reading ("Reading this as: …" on the second line),
-// which stands on its own.
+// parseQuestion reads the question back from the content of an answer; that of a
+// follow-up is its reading ("Reading this as: …" on the second line), which stands on
+// its own.
 func parseQuestion(content string) (questionKind, string, bool) {
 	line, rest, _ := strings.Cut(content, "\n")
 	if second, _, _ := strings.Cut(rest, "\n"); strings.HasPrefix(second, readAsPrefix) {

@@ -106,7 +106,9 @@ func (b *Bot) openThread(ctx context.Context, s *discordgo.Session, m *discordgo
 	}
 	in := *m
 	in.ChannelID = th.ID
-	return &messageReply{s: s, m: &in, log: out.log, denied: out.denied}, th.ID
+	thread := &messageReply{s: s, m: &in, log: out.log}
+	thread.denied = func() { b.tellMissing(ctx, s, &in, "Send Messages in Threads", thread) }
+	return thread, th.ID
 }
 
 // missingPermission reports whether err is Discord's refusal for a permission the bot
