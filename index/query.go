@@ -314,16 +314,8 @@ func (ix *Index) definitionTarget(q string) *glossaryEntry {
 		subjects = append(subjects, s)
 	}
 	for _, subj := range subjects {
-		k := ix.key(subj)
-		if k == "" {
-			continue
-		}
-		for i := range ix.glossary {
-			for _, a := range ix.glossary[i].aliases {
-				if a == k {
-					return &ix.glossary[i]
-				}
-			}
+		if e := ix.glossaryTerm(subj); e != nil {
+			return e
 		}
 	}
 	return nil
