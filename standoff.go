@@ -25,6 +25,12 @@ type Request struct {
 	// Today is the date the question is read against ("this year", "last month",
 	// "now"); zero means the index's clock.
 	Today time.Time
+	// Previous is the question asked just before this one in the same conversation (by
+	// the same member, in the same channel, thread or direct messages), as it was read:
+	// its Answer's ReadAs, else its Question; "" when there is none. A question that leans
+	// on it ("when was that?", "and Natanz?") is read with its topic, and the answer's
+	// ReadAs says how; a question that stands on its own is answered as it is.
+	Previous string
 }
 
 // DefaultK is the number of passages an answer holds when the request does not say.
@@ -64,6 +70,10 @@ type Answer struct {
 	// remind, summarise the news, give an opinion): what it does instead, shown in place
 	// of passages. The answer is then not answered and has no results.
 	Request string `json:"request"`
+	// ReadAs is the question as the index read it when it took it for a follow-up of
+	// Request.Previous ("when was that?" read as "when was that (United States to Fordow)?");
+	// "" (and left out of the JSON) when it was read as it stands.
+	ReadAs string `json:"read_as,omitempty"`
 	// More is true when further passages clear the floor beyond Offset+len(Results).
 	More bool `json:"-"`
 }

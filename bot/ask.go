@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,9 +36,12 @@ type question struct {
 	Offset int          // the rank of the first passage shown
 	User   string       // who asks (rate limit, journal)
 	Guild  string       // where; empty in a direct message
-	Start  time.Time    // when the event arrived
-	ID     string       // the interaction's or message's id, for the logs
-	Log    *slog.Logger
+	// Channel is the channel, thread or direct-message channel it was asked in: with
+	// User, the conversation a follow-up leans on.
+	Channel string
+	Start   time.Time // when the event arrived
+	ID      string    // the interaction's or message's id, for the logs
+	Log     *slog.Logger
 
 	// What the reply looks like: Update replaces the message a button is on; Private
 	// shows it to the member alone; Asker is who may remove it; SharedBy names the member
@@ -129,11 +133,18 @@ func (b *Bot) produce(ctx context.Context, q question, sr *searched) (message, e
 	if q.Mode == askFull {
 		req.K = 1
 	}
+	followUp := q.Mode == askNew && q.Kind == kindAsk
+	if followUp {
+		req.Previous = b.convs.previous(q.User, q.Channel)
+	}
 	start := time.Now()
 	a, err := b.answer(ctx, req)
 	*sr = searched{ans: a, took: time.Since(start), err: err, done: true}
 	if err != nil {
 		return message{}, err
+	}
+	if followUp {
+		b.convs.remember(q.User, q.Channel, cmp.Or(a.ReadAs, searchText(q.Text)))
 	}
 	switch q.Mode {
 	case askFull:

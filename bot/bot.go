@@ -117,6 +117,9 @@ type Options struct {
 	// OnReady, when set, is called once the bot is ready: connected to Discord, with its
 	// commands registered (the service manager's readiness notification).
 	OnReady func()
+	// Settings, when set, are the channel settings that /settings changes and /ask,
+	// mentions and Find sources honour; nil: no /settings, every channel inline.
+	Settings *Settings
 }
 
 // Bot is a running or runnable Discord bot. Build it with New and run it with Run.
@@ -134,7 +137,9 @@ type Bot struct {
 
 	metrics *Metrics
 	rest    restPolicy
-	seen    *seenIDs // events handled, so that one delivered twice is handled once
+	seen    *seenIDs       // events handled, so that one delivered twice is handled once
+	convs   *conversations // the last question of each member in each channel
+	told    toldOnce       // missing permissions told to members (threads.go)
 
 	running atomic.Bool
 
@@ -227,11 +232,15 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 		metrics: opts.Metrics,
 		rest:    restPolicy{wait: opts.Wait},
 		seen:    newSeenIDs(recentEvents),
+		convs:   newConversations(opts.Now),
 	}
 	if err := b.metrics.gauges(b); err != nil {
 		return nil, fmt.Errorf("bot: new: %w", err)
 	}
 	b.commands = commandDefinitions()
+	if opts.Settings != nil {
+		b.commands = append(b.commands, settingsDefinition())
+	}
 	for _, c := range opts.Commands {
 		if c.Definition == nil || c.Handle == nil {
 			return nil, errors.New("bot: new: a Command needs a Definition and a Handle")

@@ -22,7 +22,7 @@ const (
 
 func isOwnCommand(name string) bool {
 	switch name {
-	case cmdAsk, cmdFindSources, cmdAbout, cmdHelp:
+	case cmdAsk, cmdFindSources, cmdAbout, cmdHelp, cmdSettings:
 		return true
 	}
 	return false
@@ -150,6 +150,7 @@ func helpMessage(me string, cov coverage) message {
 		"• `/ask question: what is snapback?`",
 		"• `/ask question: who struck Fordow in June 2025?`",
 		"• Mention " + mention + " with a question in a channel, or send me a direct message. Add `private: True` to `/ask` to see the answer alone.",
+		"• Follow up within a few minutes — “when was that?”, “and Natanz?” — and I read it with your last question in that channel; the reply says how I read it.",
 		"• On any message: **Apps → Find sources** (right-click, or long-press on a phone) lists passages about what it says.",
 		"",
 		"**What I know**",

@@ -80,6 +80,12 @@ func (b *Bot) onCommand(ctx context.Context, r *responder, ev *discordgo.Interac
 		if o := data.GetOption(optQuestion); o != nil && o.Type == discordgo.ApplicationCommandOptionString {
 			q = o.StringValue()
 		}
+		cs := b.channelSetting(r.s, r.i.GuildID, r.i.ChannelID)
+		if cs.Replies == RepliesOff {
+			r.send(ctx, false, notice(msgAnswersOff))
+			return
+		}
+		private = cs.PrivateByDefault
 		if o := data.GetOption(optPrivate); o != nil && o.Type == discordgo.ApplicationCommandOptionBoolean {
 			private = o.BoolValue()
 		}
@@ -95,6 +101,10 @@ func (b *Bot) onCommand(ctx context.Context, r *responder, ev *discordgo.Interac
 			r.send(ctx, false, notice(msgNoText))
 			return
 		}
+		if b.channelSetting(r.s, r.i.GuildID, r.i.ChannelID).Replies == RepliesOff {
+			r.send(ctx, false, notice(msgAnswersOff))
+			return
+		}
 		b.askInteraction(ctx, r, question{Kind: kindFind, Source: "find_sources", Text: text, Private: true})
 	case cmdAbout:
 		up, down := 0, 0
@@ -108,9 +118,16 @@ func (b *Bot) onCommand(ctx context.Context, r *responder, ev *discordgo.Interac
 		if b.opts.CorpusCommit != nil {
 			msg = withCorpusCommit(msg, b.opts.CorpusCommit())
 		}
+		msg = withPermissions(msg, b.application())
 		r.send(ctx, false, msg)
 	case cmdHelp:
 		r.send(ctx, false, helpMessage(b.botUser(), coverageOf(b.a)))
+	case cmdSettings:
+		if b.opts.Settings == nil {
+			r.send(ctx, false, notice(msgUnknownCmd))
+			return
+		}
+		b.onSettings(ctx, r, data)
 	default:
 		if c, ok := b.extra[data.Name]; ok {
 			if err := c.Handle(ctx, r.s, ev); err != nil {
@@ -160,7 +177,7 @@ func (b *Bot) askInteraction(ctx context.Context, r *responder, q question) {
 		r.send(ctx, false, notice(msgNoQuestion))
 		return
 	}
-	q.Mode, q.User, q.Guild, q.Start, q.Log, q.ID = askNew, userOf(r.i), r.i.GuildID, r.start, r.log, r.i.ID
+	q.Mode, q.User, q.Guild, q.Channel, q.Start, q.Log, q.ID = askNew, userOf(r.i), r.i.GuildID, r.i.ChannelID, r.start, r.log, r.i.ID
 	if !q.Private {
 		q.Asker = q.User
 	}

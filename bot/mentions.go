@@ -61,9 +61,15 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 	if dm {
 		source = "dm"
 	}
+	replies := b.channelSetting(s, m.GuildID, m.ChannelID).Replies
+	if replies == RepliesOff {
+		b.log.Debug("mention not answered: answers are off in this channel", "request_id", m.ID)
+		return
+	}
 	log := b.log.With("request_id", m.ID, "user", b.loggedMember(m.Author.ID), "type", "Message", "shard", s.ShardID)
 	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: new(bool)}
 	out := &messageReply{s: s, m: m, log: log, ref: ref, start: start, rest: b.rest}
+	out.denied = func() { b.tellMissing(ctx, s, m, sendPermission(s, out.m.ChannelID), out) }
 	tell := func(error) { out.reply(ctx, message{Content: msgPanic}) }
 	b.guard(log, func() {
 		q := stripMentions(m.Content)
@@ -76,10 +82,15 @@ func (b *Bot) onMessage(s *discordgo.Session, ev *discordgo.MessageCreate) {
 		if dm {
 			how = "Send me a question, for example “what is breakout time?”"
 		}
+		var via outlet = out
+		if replies == RepliesThread && q != "" {
+			// The channel's admins want answers in a thread on the member's message.
+			via = &threadReply{b: b, s: s, m: m, q: q, inline: out}
+		}
 		// Every message to the bot counts, a bare mention too; over the limit, the member
 		// is told once, and the messages after that are not answered until they may ask.
-		b.ask(ctx, out, question{Mode: askNew, Kind: kindAsk, Source: source, Text: cutQuestion(q),
-			User: m.Author.ID, Guild: m.GuildID, Start: start, ID: m.ID, Log: log, Asker: m.Author.ID,
+		b.ask(ctx, via, question{Mode: askNew, Kind: kindAsk, Source: source, Text: cutQuestion(q),
+			User: m.Author.ID, Guild: m.GuildID, Channel: m.ChannelID, Start: start, ID: m.ID, Log: log, Asker: m.Author.ID,
 			Empty: how + " — or use `/ask`. `/help` shows more."})
 	}, tell)
 }
@@ -92,6 +103,9 @@ type messageReply struct {
 	log   *slog.Logger
 	start time.Time
 	rest  restPolicy
+	// denied, when set, is called when Discord refuses the reply for a permission the
+	// bot lacks in the channel (see tellMissing).
+	denied func()
 }
 
 // replySend is a message with the nonce that makes Discord create it once however many
@@ -121,6 +135,9 @@ func (o *messageReply) reply(ctx context.Context, msg message) error {
 	})
 	if err != nil {
 		o.log.Error("replying to a message failed", "err", err)
+		if o.denied != nil && missingPermission(err) {
+			o.denied()
+		}
 		return fmt.Errorf("%w: %w", errUndelivered, err)
 	}
 	return nil

@@ -125,9 +125,18 @@ func questionLine(k questionKind, q string) string {
 	return "**" + marks[k] + " " + escapeMarkdown(q) + "**"
 }
 
-// parseQuestion reads the question back from the content of an answer.
+// parseQuestion reads the question back from the content of an answer; that of a
+// follow-up is its reading ("Reading this as: …" on the second line), which stands on
+// its own.
 func parseQuestion(content string) (questionKind, string, bool) {
-	line, _, _ := strings.Cut(content, "\n")
+	line, rest, _ := strings.Cut(content, "\n")
+	if second, _, _ := strings.Cut(rest, "\n"); strings.HasPrefix(second, readAsPrefix) {
+		if k, _, ok := parseQuestion(line); ok {
+			if q := unescapeMarkdown(strings.TrimPrefix(second, readAsPrefix)); strings.TrimSpace(q) != "" {
+				return k, q, true
+			}
+		}
+	}
 	found := func(k questionKind, q string) (questionKind, string, bool) {
 		q = unescapeMarkdown(q)
 		if strings.TrimSpace(q) == "" {
@@ -185,6 +194,10 @@ func renderAnswer(v view, split func(string) []string) message {
 		sub = strings.ToUpper(sub[:1]) + sub[1:]
 	}
 	content := questionLine(v.Kind, v.Question) + "\n"
+	if r := strings.Join(strings.Fields(v.Answer.ReadAs), " "); r != "" {
+		// A follow-up says how it was read, so that a wrong reading is seen.
+		content += readAsPrefix + escapeMarkdown(cutText(r, maxQuestionRunes)) + "\n"
+	}
 	if c := correctedLine(v.Answer); c != "" {
 		content += c + "\n"
 	}

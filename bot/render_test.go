@@ -453,6 +453,7 @@ func TestGoldenRender(t *testing.T) {
 		{"no_answer_latest_news", view{Kind: kindAsk, Question: "what is the latest news?", Answer: standoff.Answer{AsOf: "2026-06-30",
 			Note: standoff.Reach("2026-06-30")}}},
 		{"over_limits", view{Kind: kindAsk, Question: strings.Repeat("why ", 100), Answer: long, Offset: 10, Asker: "700000000000000001"}},
+		{"answer_followup", view{Kind: kindAsk, Question: "how long was *it*?", Answer: followUpAnswer(), Asker: "700000000000000001"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := renderAnswer(tc.v, naiveSplit)
@@ -549,5 +550,30 @@ func TestMatchedTerms(t *testing.T) {
 	}
 	if got := matchedTerms(standoff.Result{Text: text}); got != nil {
 		t.Errorf("no matches: %q", got)
+	}
+}
+
+// followUpAnswer is sampleAnswer read as a follow-up.
+func followUpAnswer() standoff.Answer {
+	a := sampleAnswer()
+	a.Question, a.ReadAs = "how long was *it*?", "how long was *it* (breakout time)?"
+	return a
+}
+
+// The question of a follow-up's answer, for its buttons, is its reading, which stands
+// on its own; the member's words stay on the first line.
+func TestParseQuestionOfFollowUp(t *testing.T) {
+	m := renderAnswer(view{Kind: kindAsk, Question: "how long was *it*?", Answer: followUpAnswer()}, naiveSplit)
+	if !strings.HasPrefix(m.Content, "**❓ how long was \\*it\\*?**\nReading this as: how long was \\*it\\* (breakout time)?\n") {
+		t.Errorf("content %q", m.Content)
+	}
+	k, q, ok := parseQuestion(m.Content)
+	if !ok || k != kindAsk || q != "how long was *it* (breakout time)?" {
+		t.Errorf("parseQuestion = %v %q %v", k, q, ok)
+	}
+	// A member cannot make a question read as another by typing the line.
+	m = renderAnswer(view{Kind: kindAsk, Question: "x\nReading this as: y", Answer: sampleAnswer()}, naiveSplit)
+	if _, q, _ := parseQuestion(m.Content); q == "y" {
+		t.Errorf("a typed reading line was taken for the bot's: %q", m.Content)
 	}
 }

@@ -22,9 +22,14 @@ const synonymsFile = "synonyms.txt"
 // like the documents, but never read as documents.
 const ReviewFolder = "review"
 
+// SettingsFile is the file at the root of a corpus folder where the services that serve
+// the corpus keep the settings they share (the bot's channel settings): versioned and
+// synced with the documents, never read as one.
+const SettingsFile = "settings.json"
+
 // Load reads the corpus in fsys: every .md and .txt file, in subfolders too, except
-// synonyms.txt at the root, which holds the synonym rules, and TaughtFile at the root,
-// which holds the questions moderators taught. Documents are sorted by ID.
+// synonyms.txt at the root, which holds the synonym rules, TaughtFile at the root, which
+// holds the questions moderators taught, and SettingsFile. Documents are sorted by ID.
 //
 // A document that cannot be read is recorded in Problems, with its path, line and reason,
 // and the others are still loaded; so are bad lines of synonyms.txt. Other files are
@@ -79,6 +84,9 @@ func Load(ctx context.Context, fsys fs.FS) (*Corpus, error) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
+			return nil
+		}
+		if p == SettingsFile {
 			return nil
 		}
 		if p == synonymsFile {

@@ -364,18 +364,11 @@ func (ix *Index) definitionTarget(q string) *glossaryEntry {
 		subjects = append(subjects, s)
 	}
 	for _, subj := range subjects {
-		k := ix.key(subj)
-		if k == "" {
-			continue
+		if e := ix.glossaryTerm(subj); e != nil {
+			return e
 		}
-		for _, k := range []string{k, ix.correctKey(subj)} {
-			for i := range ix.glossary {
-				for _, a := range ix.glossary[i].aliases {
-					if a == k {
-						return &ix.glossary[i]
-					}
-				}
-			}
+		if e := ix.glossaryByKey(ix.correctKey(subj)); e != nil {
+			return e // "what is enrichement"
 		}
 	}
 	return nil

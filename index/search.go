@@ -119,7 +119,15 @@ func (c candidate) worth() float64 { return c.score * c.coverage }
 // it, the passages that share a rare concept with the question are returned as the
 // closest ones. A question nothing answers is not an error: the answer says so and
 // carries suggestions.
+//
+// With req.Previous, a question that leans on the previous one of its conversation is
+// read with it (see followup.go), and the answer's ReadAs says how.
 func (ix *Index) Answer(ctx context.Context, req standoff.Request) (standoff.Answer, error) {
+	return ix.followUp(ctx, req)
+}
+
+// answer is Answer for a question read as it stands.
+func (ix *Index) answer(ctx context.Context, req standoff.Request) (standoff.Answer, error) {
 	k := req.K
 	if k <= 0 {
 		k = standoff.DefaultK

@@ -232,6 +232,7 @@ type Server struct {
 	byInter    map[string][]int // interaction id → indexes in calls
 	violations []string
 	messages   map[string]*storedMessage
+	chans      channelState            // threads, DM channels, refused permissions (threads.go)
 	inters     map[string]*interaction // by token
 	lastID     int64                   // the last snowflake handed out
 	heartbeat  time.Duration

@@ -95,6 +95,10 @@ func kindOf(method, path string, parts []string) CallKind {
 		}
 	case method == http.MethodPost && len(parts) == 3 && parts[0] == "channels" && parts[2] == "messages":
 		return KindChannelMessage
+	case method == http.MethodPost && len(parts) == 5 && parts[0] == "channels" && parts[2] == "messages" && parts[4] == "threads":
+		return KindThreadStart
+	case method == http.MethodPost && path == "/users/@me/channels":
+		return KindDMChannel
 	case method == http.MethodPut && parts[0] == "applications" && (len(parts) == 3 && parts[2] == "commands" ||
 		len(parts) == 5 && parts[2] == "guilds" && parts[4] == "commands"):
 		return KindCommands
@@ -142,7 +146,26 @@ func (s *Server) handleREST(w http.ResponseWriter, r *http.Request, rec *Call, p
 			discordError(w, 401, 0, "401: Unauthorized")
 			return
 		}
+		s.mu.Lock()
+		refused := s.refusesMessagesLocked(rec.ChannelID)
+		s.mu.Unlock()
+		if refused {
+			discordError(w, 403, 50013, "Missing Permissions")
+			return
+		}
 		s.channelMessage(w, rec, body)
+	case KindThreadStart:
+		if !authed {
+			discordError(w, 401, 0, "401: Unauthorized")
+			return
+		}
+		s.threadStart(w, rec, parts[1], parts[3], body)
+	case KindDMChannel:
+		if !authed {
+			discordError(w, 401, 0, "401: Unauthorized")
+			return
+		}
+		s.dmChannel(w, rec, body)
 	case KindCommands:
 		if len(parts) == 5 {
 			rec.GuildID = parts[3]

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -29,9 +30,13 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 		fmt.Fprintf(stderr, "standoff ask: %v\n", err)
 		return 1
 	}
-	stream := len(rest) == 1 && rest[0] == "-"
+	stream := len(rest) == 1 && rest[0] == "-" || cf.conversation && len(rest) == 0
 	question := strings.TrimSpace(strings.Join(rest, " "))
-	if question == "" {
+	if cf.conversation && !stream {
+		fmt.Fprintln(stderr, "standoff ask: --conversation reads its questions from stdin, one a line: give no question (or -)")
+		return 1
+	}
+	if question == "" && !stream {
 		fmt.Fprintln(stderr, "standoff ask: no question: usage: standoff ask [flags] QUESTION... (or - to read questions from stdin)")
 		return 1
 	}
@@ -43,11 +48,17 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 	defer ix.Close()
 
 	bold := useStyles(isTerminal(stdout), os.LookupEnv)
+	previous := "" // the question before, as it was read, in --conversation
 	answer := func(q string) error {
-		ans, err := ix.Answer(ctx, standoff.Request{Question: q, K: cf.k, Today: today})
+		req := standoff.Request{Question: q, K: cf.k, Today: today}
+		if cf.conversation {
+			req.Previous = previous
+		}
+		ans, err := ix.Answer(ctx, req)
 		if err != nil {
 			return err
 		}
+		previous = cmp.Or(ans.ReadAs, q)
 		if cf.json {
 			return json.NewEncoder(stdout).Encode(ans)
 		}
@@ -75,6 +86,10 @@ func cmdAsk(ctx context.Context, cf commonFlags, rest []string, stdin io.Reader,
 		if long > 0 {
 			return tooLong(n, long)
 		}
+		if q == "" {
+			previous = "" // a blank line starts another conversation
+			return nil
+		}
 		return answer(q)
 	})
 	if err != nil {
@@ -96,8 +111,8 @@ type questionTooLong struct {
 	Error string `json:"error"`
 }
 
-// eachQuestion calls fn with every non-blank line of r, trimmed, and its number from 1,
-// in order. A line longer than maxQuestionLine is not kept: fn gets its number and its
+// eachQuestion calls fn with every line of r, trimmed (a blank one as ""), and its
+// number from 1, in order. A line longer than maxQuestionLine is not kept: fn gets its number and its
 // length in bytes (long > 0) instead, and the lines after it are read on. It returns the
 // first error of fn, or of reading r.
 func eachQuestion(r io.Reader, fn func(n int, q string, long int) error) error {
@@ -129,8 +144,8 @@ func eachQuestion(r io.Reader, fn func(n int, q string, long int) error) error {
 			long = size
 		}
 		text := strings.TrimSuffix(string(line), "\n")
-		if q := strings.TrimSpace(text); q != "" || long > 0 {
-			if err := fn(n, q, long); err != nil {
+		if err != io.EOF || text != "" || long > 0 { // not the nothing after the last newline
+			if err := fn(n, strings.TrimSpace(text), long); err != nil {
 				return err
 			}
 		}
@@ -146,7 +161,11 @@ func eachQuestion(r io.Reader, fn func(n int, q string, long int) error) error {
 // set (a terminal), the best sentence is underlined and the question's rare terms are in
 // bold; otherwise the text is plain, the best sentence between » and «.
 func printAnswer(w io.Writer, ans standoff.Answer, styled bool) {
-	fmt.Fprintf(w, "Q: %s\n\n", oneLine(ans.Question))
+	fmt.Fprintf(w, "Q: %s\n", oneLine(ans.Question))
+	if ans.ReadAs != "" {
+		fmt.Fprintf(w, "Reading this as: %s\n", oneLine(ans.ReadAs))
+	}
+	fmt.Fprintln(w)
 	reach := standoff.Reach(ans.AsOf)
 	if ans.Request != "" {
 		fmt.Fprintln(w, oneLine(ans.Request))

@@ -167,7 +167,8 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watchDir 
 	b, err = bot.New(cfg, live, logger, bot.Options{Build: bot.ReadBuild(), Split: c.Splitter().Split,
 		Commands: []bot.Command{mod.Command(), mod.ProposeCommand()}, Metrics: metrics,
 		HealthDetails: func() []string { return append(syncState.Details(), mod.WatchDetails()...) }, CorpusCommit: mod.CorpusCommit,
-		OnReady: func() { notify("READY=1\nSTATUS=ready: connected to Discord, commands registered") }})
+		Settings: bot.NewSettings(cfg.CorpusDir, mod.SaveSettings, logger),
+		OnReady:  func() { notify("READY=1\nSTATUS=ready: connected to Discord, commands registered") }})
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,8 @@ import (
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/standoff-bot/standoff/bot"
 )
 
 // The files that ship the binary (Dockerfile, compose.yaml, deploy/*.service) are checked
@@ -567,6 +569,7 @@ func TestInvitePermissions(t *testing.T) {
 	need := map[string]int64{
 		"View Channels": discordgo.PermissionViewChannel, "Send Messages": discordgo.PermissionSendMessages,
 		"Send Messages in Threads": discordgo.PermissionSendMessagesInThreads,
+		"Create Public Threads":    discordgo.PermissionCreatePublicThreads,
 		"Embed Links":              discordgo.PermissionEmbedLinks, "Read Message History": discordgo.PermissionReadMessageHistory,
 	}
 	var want int64
@@ -575,6 +578,9 @@ func TestInvitePermissions(t *testing.T) {
 		if !strings.Contains(strings.Join(strings.Fields(string(data)), " "), name) {
 			t.Errorf("README does not name the permission %s", name)
 		}
+	}
+	if want != bot.InvitePermissions {
+		t.Errorf("the permissions named here, %d, are not the bot's own, %d", want, bot.InvitePermissions)
 	}
 	got, err := strconv.ParseInt(q.Get("permissions"), 10, 64)
 	if err != nil || got != want {

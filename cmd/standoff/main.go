@@ -144,11 +144,13 @@ func newAskCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Short: "Answer one question, or, with -, one question a line of stdin",
 		Long: `Answer one question with the passages of the corpus that answer it, each quoted word
 for word with its citation. With "-" as the only argument, read questions from stdin, one a
-line. Flags may stand before or after the question; "--" ends them, so that
+line; with --conversation, read them as one conversation, each with the one before, so
+that "when was that?" after a question about Fordow is about Fordow. Flags may stand before or after the question; "--" ends them, so that
 "standoff ask -- what is --json" asks about "--json".`,
 		Example: `  standoff ask what is breakout time?
   standoff ask --json -k 5 "what is snapback?"
-  printf 'what is HEU?\nwho signed the JCPOA?\n' | standoff ask --json -`,
+  printf 'what is HEU?\nwho signed the JCPOA?\n' | standoff ask --json -
+  printf 'what did the US do to Fordow?\nwhen was that?\n' | standoff ask --conversation`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return status(cmdAsk(cmd.Context(), cf, args, stdin, stdout, stderr))
 		},
@@ -162,6 +164,7 @@ line. Flags may stand before or after the question; "--" ends them, so that
 	cmd.Flags().Var(oldSpelling{limit, "--k", "-k or --limit", stderr}, "k", "the old spelling of --limit")
 	_ = cmd.Flags().MarkHidden("k")
 	cmd.Flags().BoolVar(&cf.json, "json", false, "machine-readable output: one JSON object a question")
+	cmd.Flags().BoolVar(&cf.conversation, "conversation", false, "read questions from stdin as one conversation: each is read with the one before (a follow-up), a blank line starts another")
 	addTodayFlag(cmd.Flags(), &cf)
 	return cmd
 }

@@ -28,6 +28,9 @@ type commonFlags struct {
 	k      int
 	json   bool
 	today  string // --today: YYYY-MM-DD, the date questions are read against
+	// conversation (--conversation, ask only): the questions of stdin are one
+	// conversation, each read with the one before; a blank line starts another.
+	conversation bool
 }
 
 // readToday reads --today: the zero time when it is not given.
