@@ -120,8 +120,9 @@ func TestPassagesOfDefault(t *testing.T) {
 	}
 }
 
-// TestDefaultCorpusIsDated: every passage of the default corpus carries a date, the
-// seed article's included; every timeline entry its own; none after the last day the
+// TestDefaultCorpusIsDated: every passage of the default corpus carries a date but the
+// seed article's, whose source gives none (and a date of ours would be invented: see
+// ../shared/seed); every timeline entry its own; none after the last day the
 // corpus covers, and some on it.
 func TestDefaultCorpusIsDated(t *testing.T) {
 	c, err := Load(t.Context(), Default())
@@ -132,6 +133,12 @@ func TestDefaultCorpusIsDated(t *testing.T) {
 	newest, docs := "", map[string]int{}
 	for _, p := range c.Passages() {
 		docs[p.Doc]++
+		if p.Doc == "iran-us-standoff" {
+			if p.Date != "" {
+				t.Errorf("seed passage %s is dated %q: its source gives no date", p.ID, p.Date)
+			}
+			continue
+		}
 		if _, err := ParseDate(p.Date); err != nil || p.Date == "" {
 			t.Errorf("passage %s has no date (%q)", p.ID, p.Date)
 		}
