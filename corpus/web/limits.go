@@ -19,8 +19,15 @@ func checkHTMLShape(ctx context.Context, text string) error {
 	z.SetMaxBuf(corpus.MaxDocumentBytes)
 	elements := 0
 	var open []string
+	raw := false // in a script, style or other element whose text is not the page's
 	for {
 		switch z.Next() {
+		case html.TextToken:
+			// A paragraph over a Markdown line is refused when the draft is written; a
+			// text that long costs the extraction seconds first, so it is refused here.
+			if !raw && visibleBytes(z.Text()) > corpus.MaxLineBytes {
+				return corpus.Refuse(fmt.Sprintf("a paragraph of the page is longer than %s", corpus.Size(corpus.MaxLineBytes)), nil)
+			}
 		case html.ErrorToken:
 			if z.Err() == io.EOF {
 				return nil
@@ -32,6 +39,7 @@ func checkHTMLShape(ctx context.Context, text string) error {
 		case html.StartTagToken:
 			elements++
 			name, _ := z.TagName()
+			raw = rawTextElement(string(name))
 			if !voidElement(string(name)) {
 				open = append(open, string(name))
 				if len(open) > 4*corpus.MaxHTMLDepth {
@@ -41,6 +49,7 @@ func checkHTMLShape(ctx context.Context, text string) error {
 		case html.SelfClosingTagToken:
 			elements++
 		case html.EndTagToken:
+			raw = false
 			name, _ := z.TagName()
 			for i := len(open) - 1; i >= 0; i-- {
 				if open[i] == string(name) {
@@ -56,6 +65,27 @@ func checkHTMLShape(ctx context.Context, text string) error {
 			return corpus.Refuse(fmt.Sprintf("the page has more than %d HTML elements", corpus.MaxHTMLElements), nil)
 		}
 	}
+}
+
+// rawTextElement reports whether an HTML element's content is not the page's text: a
+// script, a style sheet and the like, which the article extraction drops.
+func rawTextElement(name string) bool {
+	switch name {
+	case "script", "style", "noscript", "template", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext":
+		return true
+	}
+	return false
+}
+
+// visibleBytes counts the bytes of b that are not ASCII white space.
+func visibleBytes(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c != ' ' && c != '\n' && c != '\t' && c != '\r' && c != '\f' {
+			n++
+		}
+	}
+	return n
 }
 
 // voidElement reports whether an HTML element never has an end tag.
