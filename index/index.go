@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -46,6 +47,11 @@ type Config struct {
 	Now func() time.Time
 	// BatchSize is the number of passages indexed per batch; 0 means 1,000.
 	BatchSize int
+	// Stamp, when set, is the stamp (corpus.Stamp) of the corpus folder the corpus was
+	// read from: Open records it with the generation it opens, and OpenStored later
+	// opens that generation from the same stamp without reading the corpus. Leave it
+	// empty when the stamp is not settled or the corpus had problems to report.
+	Stamp string
 }
 
 // Index answers questions from one built, read-only bleve index of a corpus.
@@ -96,22 +102,9 @@ const (
 // built from the same documents under the same MappingVersion, otherwise a new one, built
 // beside the old and then put in its place. A broken index on disk is rebuilt.
 func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
-	logger := cfg.Logger
-	if logger == nil {
-		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	configureBleve()
-	m, err := newMapping()
+	ix, m, err := newIndex(cfg, c.Splitter())
 	if err != nil {
 		return nil, err
-	}
-	ix := &Index{logger: logger, splitter: c.Splitter(), weights: defaultWeights, now: cfg.Now}
-	if ix.now == nil {
-		ix.now = time.Now
-	}
-	ix.analyzer, ix.plain = m.AnalyzerNamed(analyzerName), m.AnalyzerNamed(plainAnalyzerName)
-	if ix.analyzer == nil || ix.plain == nil {
-		return nil, fmt.Errorf("open index: analyzers %q and %q missing", analyzerName, plainAnalyzerName)
 	}
 	// The passages are only needed before the index opens when it must be built: a
 	// reused index opens while they are computed.
@@ -130,11 +123,44 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 		got = want
 		got.Built = time.Now().UTC()
 	} else {
-		bi, got, err = openOrBuild(ctx, cfg, m, want, passages, c.Taught, logger)
+		bi, got, err = openOrBuild(ctx, cfg, m, want, passages, c, ix.logger)
 	}
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Dir != "" && cfg.Stamp != "" {
+		// The stamp is recorded only once the generation is in place: a stamp never
+		// names a generation that is not complete.
+		if err := recordStamp(filepath.Join(cfg.Dir, generationName(got)), cfg.Stamp); err != nil {
+			ix.logger.Warn("record corpus stamp", "dir", cfg.Dir, "err", err)
+		}
+	}
+	ix.finish(bi, got, passages(), c.Synonyms, c.Taught)
+	return ix, nil
+}
+
+// newIndex returns an Index with its analyzers and clock but no passages yet, with the
+// mapping an index is built under.
+func newIndex(cfg Config, splitter *corpus.Splitter) (*Index, mapping.IndexMapping, error) {
+	configureBleve()
+	m, err := newMapping()
+	if err != nil {
+		return nil, nil, err
+	}
+	ix := &Index{logger: cfg.logger(), splitter: splitter, weights: defaultWeights, now: cfg.Now}
+	if ix.now == nil {
+		ix.now = time.Now
+	}
+	ix.analyzer, ix.plain = m.AnalyzerNamed(analyzerName), m.AnalyzerNamed(plainAnalyzerName)
+	if ix.analyzer == nil || ix.plain == nil {
+		return nil, nil, fmt.Errorf("open index: analyzers %q and %q missing", analyzerName, plainAnalyzerName)
+	}
+	return ix, m, nil
+}
+
+// finish makes ix answer from the opened bleve index bi, described by got, of the
+// searchable passages ps, with the corpus's synonym rules and taught questions.
+func (ix *Index) finish(bi bleve.Index, got meta, ps []corpus.Passage, synonyms []corpus.SynonymRule, taught []corpus.Taught) {
 	ix.bleve = bi
 	ix.stats = standoff.Stats{
 		Documents:   got.Documents,
@@ -145,23 +171,30 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 	// The vocabulary comes from bleve's dictionaries; it is read beside the rest.
 	vocab := make(chan *vocabulary, 1)
 	go func() { vocab <- ix.newVocabulary(got.Passages) }()
-	ix.passages = passages()
-	ix.taught = taughtByPassage(ix.passages, c.Taught)
+	ix.passages = ps
+	ix.taught = taughtByPassage(ix.passages, taught)
 	if len(ix.taught) == 0 {
 		ix.weights.taught = 0 // no leaves that can match nothing
 	}
-	ix.prepare(c)
+	ix.prepare(synonyms)
 	ix.lexicon = embeddedLexicon()
 	ix.prepareDates()
 	ix.vocab = <-vocab
-	return ix, nil
+}
+
+// logger is the configured logger, or one that discards.
+func (cfg Config) logger() *slog.Logger {
+	if cfg.Logger == nil {
+		return slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return cfg.Logger
 }
 
 // openOrBuild reopens the generation in cfg.Dir built for want (the current one, or the
 // one kept from before, when commands alternate between two corpora), and builds a new
 // generation otherwise. A generation folder exists only once complete: builds happen in a
 // temporary folder renamed into place.
-func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want meta, passages func() []corpus.Passage, taught []corpus.Taught, logger *slog.Logger) (bleve.Index, meta, error) {
+func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want meta, passages func() []corpus.Passage, c *corpus.Corpus, logger *slog.Logger) (bleve.Index, meta, error) {
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, meta{}, fmt.Errorf("open index: %w", err)
 	}
@@ -172,7 +205,19 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 	}
 	if _, err := os.Stat(filepath.Join(cfg.Dir, name)); err == nil {
 		bi, got, err := openGeneration(filepath.Join(cfg.Dir, name))
-		if err == nil && got.MappingVersion == want.MappingVersion && got.Fingerprint == want.Fingerprint {
+		if err == nil && (got.MappingVersion != want.MappingVersion || got.Fingerprint != want.Fingerprint) {
+			bi.Close()
+			err = errors.New("open index: built for another corpus or version")
+		}
+		if err == nil {
+			// What the generation stored of its corpus must be whole, or a later open
+			// without the corpus could not use it.
+			if _, serr := storeBody(filepath.Join(cfg.Dir, name)); serr != nil {
+				bi.Close()
+				err = serr
+			}
+		}
+		if err == nil {
 			if previous != name {
 				if err := corpus.WriteFileAtomic(filepath.Join(cfg.Dir, currentFile), []byte(name+"\n"), 0o600); err != nil {
 					bi.Close()
@@ -182,9 +227,6 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 			logger.Debug("index reused", "dir", cfg.Dir, "generation", name)
 			return bi, got, nil
 		}
-		if err == nil {
-			bi.Close()
-		}
 		logger.Warn("index unusable, rebuilding", "dir", cfg.Dir, "generation", name, "err", err)
 	}
 
@@ -192,7 +234,7 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 	ps := passages()
 	want.Passages = len(ps)
 	tmp := filepath.Join(cfg.Dir, tmpPrefix+randomSuffix())
-	bi, err := buildIndex(ctx, tmp, m, ps, taught, cfg)
+	bi, err := buildIndex(ctx, tmp, m, ps, c.Taught, cfg)
 	if err != nil {
 		os.RemoveAll(tmp)
 		return nil, meta{}, err
@@ -203,7 +245,10 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 	}
 	got := want
 	got.Built = time.Now().UTC()
-	err = writeJSONAtomic(filepath.Join(tmp, metaFile), got)
+	err = writeStore(tmp, storedCorpus{Fingerprint: got.Fingerprint, Passages: ps, Synonyms: c.Synonyms, Taught: c.Taught})
+	if err == nil {
+		err = writeJSONAtomic(filepath.Join(tmp, metaFile), got)
+	}
 	if err == nil {
 		err = restrictPermissions(tmp)
 	}

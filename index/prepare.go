@@ -18,16 +18,17 @@ type glossaryEntry struct {
 	passage int      // position of the defining passage in Index.passages
 }
 
-// prepare derives, from the corpus, what questions are matched against: synonyms,
-// glossary entries, multi-word terms and autocomplete candidates.
-func (ix *Index) prepare(c *corpus.Corpus) {
+// prepare derives, from the passages and the corpus's synonym rules, what questions are
+// matched against: synonyms, glossary entries, multi-word terms and autocomplete
+// candidates.
+func (ix *Index) prepare(synonyms []corpus.SynonymRule) {
 	ix.byID = make(map[string]int, len(ix.passages))
 	for i, p := range ix.passages {
 		ix.byID[p.ID] = i
 	}
 	// The corpus's synonyms, then the domain's built-in ones, then the acronyms the
 	// corpus defines in its text.
-	rules := append(append(slices.Clip(c.Synonyms), corpus.DomainSynonyms()...), learnAcronyms(ix.passages)...)
+	rules := append(append(slices.Clip(synonyms), corpus.DomainSynonyms()...), learnAcronyms(ix.passages)...)
 	ix.synonyms = ix.newSynonymTable(rules)
 	ix.phrases = newPhraseTable()
 	for _, k := range ix.synonyms.multiWordKeys() {

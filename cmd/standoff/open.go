@@ -97,28 +97,74 @@ func chooseCorpus(flagValue, data string, lookup env, stderr io.Writer) (string,
 	}
 }
 
-// openIndex loads the corpus and opens its index in the data folder, building it when
-// needed, with a progress bar when showProgress is set and stderr is a terminal.
+// openIndex opens the index of the corpus in the data folder: straight from what the
+// index stored of its corpus when the corpus folder is as it was when last read (see
+// corpus.Stamp), else as openIndexOf does.
 func openIndex(ctx context.Context, cf commonFlags, stderr io.Writer, showProgress bool) (*index.Index, error) {
-	ix, _, err := openIndexOf(ctx, cf, stderr, showProgress)
+	data, dir, err := chooseData(cf, stderr)
+	if err != nil {
+		return nil, err
+	}
+	logger := commandLogger(stderr, os.LookupEnv)
+	stamp, settled, err := corpus.Stamp(dir)
+	if err != nil {
+		logger.Debug("corpus stamp", "err", err)
+	} else {
+		ix, err := index.OpenStored(ctx, index.Config{Dir: filepath.Join(data, "index"), Logger: logger, Stamp: stamp})
+		if err == nil {
+			return ix, nil
+		}
+		logger.Debug("index not opened from its stored corpus", "reason", err)
+		if !settled {
+			stamp = ""
+		}
+	}
+	ix, _, err := openLoaded(ctx, data, dir, stamp, logger, stderr, showProgress)
 	return ix, err
 }
 
-// openIndexOf is openIndex, which also returns the corpus it read (with its problems).
+// openIndexOf loads the corpus and opens its index in the data folder, building it
+// when needed, with a progress bar when showProgress is set and stderr is a terminal; it
+// also returns the corpus it read (with its problems).
 func openIndexOf(ctx context.Context, cf commonFlags, stderr io.Writer, showProgress bool) (*index.Index, *corpus.Corpus, error) {
-	data, err := dataDir(cf.data, os.LookupEnv)
+	data, dir, err := chooseData(cf, stderr)
 	if err != nil {
 		return nil, nil, err
 	}
-	dir, err := chooseCorpus(cf.corpus, data, os.LookupEnv, stderr)
-	if err != nil {
-		return nil, nil, err
+	logger := commandLogger(stderr, os.LookupEnv)
+	stamp, settled, err := corpus.Stamp(dir)
+	if err != nil || !settled {
+		stamp = ""
 	}
+	return openLoaded(ctx, data, dir, stamp, logger, stderr, showProgress)
+}
+
+// chooseData returns the data folder and the corpus folder of ask, index and eval.
+func chooseData(cf commonFlags, stderr io.Writer) (data, dir string, err error) {
+	data, err = dataDir(cf.data, os.LookupEnv)
+	if err != nil {
+		return "", "", err
+	}
+	dir, err = chooseCorpus(cf.corpus, data, os.LookupEnv, stderr)
+	if err != nil {
+		return "", "", err
+	}
+	return data, dir, nil
+}
+
+// openLoaded loads the corpus folder dir and opens its index in the data folder. A
+// stamp (corpus.Stamp, taken before the corpus was read) is recorded with the index when
+// the corpus had no problem to report, for the next openIndex.
+func openLoaded(ctx context.Context, data, dir, stamp string, logger *slog.Logger, stderr io.Writer, showProgress bool) (*index.Index, *corpus.Corpus, error) {
 	c, err := loadCorpus(ctx, dir, stderr)
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := index.Config{Dir: filepath.Join(data, "index"), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	logger.Debug("corpus read", "documents", len(c.Documents), "problems", len(c.Problems))
+	if len(c.Problems) > 0 {
+		stamp = "" // they are reported at every open, so the corpus is read at every open
+	}
+	cfg := index.Config{Dir: filepath.Join(data, "index"), Logger: logger, Stamp: stamp}
 	if showProgress && useStyles(isTerminal(stderr), os.LookupEnv) {
 		var bar *progressbar.ProgressBar
 		cfg.Progress = func(done, total int) {
@@ -132,6 +178,15 @@ func openIndexOf(ctx context.Context, cf commonFlags, stderr io.Writer, showProg
 	}
 	ix, err := index.Open(ctx, cfg, c)
 	return ix, c, err
+}
+
+// commandLogger is the logger of ask, index and eval: their output is the answer, so
+// it logs only when STANDOFF_LOG_LEVEL=debug asks it to, on stderr.
+func commandLogger(stderr io.Writer, lookup env) *slog.Logger {
+	if v, _ := lookup("STANDOFF_LOG_LEVEL"); strings.EqualFold(strings.TrimSpace(v), "debug") {
+		return newLogger(stderr, slog.LevelDebug)
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
 // oneLine folds white space so that a question or passage prints on one line.

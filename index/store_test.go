@@ -1,0 +1,75 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestOpenStoredRefusesDamagedStore opens an index from its stored corpus, then damages
+// the stored file (truncated, a byte changed, another version): OpenStored then refuses
+// it, and Open rebuilds a generation that OpenStored can use again.
+func TestOpenStoredRefusesDamagedStore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := loadFS(t, map[string]string{
+		"a.md": "---\ntitle: A\n---\n\nCentrifuges spin at Natanz.\n",
+		"b.md": "---\ntitle: B\n---\n\nSnapback restores sanctions.\n",
+	})
+	cfg := Config{Dir: dir, Stamp: "stamp-1"}
+	ix, err := Open(ctx, cfg, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ix.Stats()
+	ix.Close()
+	if _, err := OpenStored(ctx, Config{Dir: dir, Stamp: "stamp-2"}); !errors.Is(err, ErrNotStored) {
+		t.Fatalf("another stamp: got %v, want ErrNotStored", err)
+	}
+	ix, err = OpenStored(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ix.Stats(); got.Passages != want.Passages || got.Fingerprint != want.Fingerprint || !got.Built.Equal(want.Built) {
+		t.Fatalf("stored open: stats %+v, want %+v", got, want)
+	}
+	ix.Close()
+	store := filepath.Join(dir, generationName(meta{MappingVersion: MappingVersion, Fingerprint: want.Fingerprint}), storeFile)
+	good, err := os.ReadFile(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	damages := map[string][]byte{
+		"truncated":     good[:len(good)/2],
+		"empty":         {},
+		"byte changed":  append(append([]byte{}, good[:len(good)-3]...), good[len(good)-3]^0xff, good[len(good)-2], good[len(good)-1]),
+		"other version": []byte(strings.Replace(string(good), storeMagic, "standoff-corpus-store 0\n", 1)),
+	}
+	for name, bad := range damages {
+		if err := os.WriteFile(store, bad, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if ix, err := OpenStored(ctx, cfg); !errors.Is(err, ErrNotStored) {
+			if err == nil {
+				ix.Close()
+			}
+			t.Fatalf("%s: got %v, want ErrNotStored", name, err)
+		}
+		ix, err := Open(ctx, cfg, c)
+		if err != nil {
+			t.Fatalf("%s: open: %v", name, err)
+		}
+		ix.Close()
+		ix, err = OpenStored(ctx, cfg)
+		if err != nil {
+			t.Fatalf("%s: after the rebuild: %v", name, err)
+		}
+		if res := ix.Stats(); res.Passages != want.Passages {
+			t.Fatalf("%s: %d passages, want %d", name, res.Passages, want.Passages)
+		}
+		ix.Close()
+	}
+}
