@@ -87,6 +87,11 @@ type plan struct {
 	// bare is set when the question is one or two words that name one concept the corpus
 	// has as written ("natanz", "centrifuges"): a passage holding it answers.
 	bare bool
+	// strangers is set when a name the corpus has never seen leaves the question
+	// unanswered (see floorStranger): in a corpus that dates its facts, a news corpus on
+	// one story, such a name is another story; in an archive of abstracts (SciFact), an
+	// unknown term is the rule.
+	strangers bool
 	// feedback are terms of the first passages found, searched too (prf.go).
 	feedback []alternative
 }

@@ -166,6 +166,7 @@ func (ix *Index) answer(ctx context.Context, req standoff.Request) (standoff.Ans
 	if err != nil {
 		return ans, err
 	}
+	p.strangers = ix.datesFacts
 	answered := p.definition != nil || p.answersAt(ranked, req.Related, ix.weights.floor)
 	var tv timeView
 	if t.asks() {
@@ -293,7 +294,7 @@ func (p plan) answersAt(ranked []candidate, related bool, f floor) bool {
 	// that weighs much of the question: the question is about something else.
 	stranger := -1
 	for i, c := range p.concepts {
-		if c.quoted || c.isPhrase() || c.date || c.known && !c.corrected || len(c.surface) < 4 || isEnglishWord(c.surface) {
+		if !p.strangers || c.quoted || c.isPhrase() || c.date || c.known && !c.corrected || len(c.surface) < 4 || isEnglishWord(c.surface) {
 			continue
 		}
 		if c.idf >= floorStranger*total && (stranger < 0 || c.idf > p.concepts[stranger].idf) {
