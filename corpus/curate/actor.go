@@ -31,7 +31,14 @@ func WithSynonyms(ch corpus.Changes, before, after *corpus.Corpus) corpus.Change
 	if was == now {
 		return ch
 	}
-	dc := corpus.DocChange{ID: "synonyms", Path: "synonyms.txt", Title: "synonym rules", Hash: now}
+	return withFileChange(ch, corpus.DocChange{ID: "synonyms", Path: "synonyms.txt", Title: "synonym rules"}, was, now)
+}
+
+// withFileChange adds to ch the change of a file of the corpus folder that is not a
+// document (the synonym rules, the taught questions), described by dc, from the hash was
+// to the hash now ("" when the file is absent): added, removed or updated.
+func withFileChange(ch corpus.Changes, dc corpus.DocChange, was, now string) corpus.Changes {
+	dc.Hash = now
 	switch {
 	case was == "":
 		ch.Added = append(slices.Clone(ch.Added), dc)

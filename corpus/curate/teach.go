@@ -128,17 +128,7 @@ func WithTaught(ch corpus.Changes, before, after *corpus.Corpus) corpus.Changes 
 	case len(removed) == 1 && len(added) == 0:
 		title = fmt.Sprintf("untaught %q from %s", cutQuestion(removed[0].Question), removed[0].Passage)
 	}
-	dc := corpus.DocChange{ID: taughtDoc, Path: corpus.TaughtFile, Title: title, Hash: h1}
-	switch {
-	case h0 == "":
-		ch.Added = append(slices.Clone(ch.Added), dc)
-	case h1 == "":
-		dc.Hash = h0
-		ch.Removed = append(slices.Clone(ch.Removed), dc)
-	default:
-		ch.Updated = append(slices.Clone(ch.Updated), dc)
-	}
-	return ch
+	return withFileChange(ch, corpus.DocChange{ID: taughtDoc, Path: corpus.TaughtFile, Title: title}, h0, h1)
 }
 
 // taughtDiff lists the questions of a that b lacks.
