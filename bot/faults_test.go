@@ -107,6 +107,8 @@ func TestRESTFaultsRetried(t *testing.T) {
 				t.Fatalf("no reply after a %s: %v; logs:\n%s", name, err, h.logs.String())
 			}
 			srv.WaitUntil(timeout, func() bool { return h.bot.Stats().Answered >= 1 })
+			// The call is recorded once its handler returns, after the reply was stored.
+			srv.WaitUntil(timeout, func() bool { return len(repliesTo(srv, id)) > 0 })
 			made := map[string]bool{}
 			for _, c := range repliesTo(srv, id) {
 				made[c.MessageID] = true
