@@ -307,7 +307,7 @@ func (p plan) answersAt(ranked []candidate, related bool, f floor) bool {
 		}
 		weight, words := p.floorWeight(c.match, f)
 		cov := weight / total
-		if (words >= 2 || p.bare) && (cov >= f.coverage || cov >= f.covered && unknown <= f.unknown*total) {
+		if (words >= 2 || p.bare) && (cov >= f.coverage || cov >= f.covered && unknown <= f.unknown*total && (!p.strangers || p.holdsHeaviest(ranked))) {
 			return true
 		}
 		if related && c.match.words >= 2 && c.coverage >= floorRelated {
@@ -586,3 +586,31 @@ func OtherScript(question string) bool {
 	}
 	return 2*other > latin // such scripts spell a word in fewer letters
 }
+
+// holdsHeaviest tells whether one of the first heaviestDepth passages of a ranking holds
+// the heaviest name of the question (a word the corpus has that is not an English word,
+// "korea", "grossi"): passages that hold only the other words of a question about
+// something else ("when did north korea first test a bomb") answer another question.
+func (p plan) holdsHeaviest(ranked []candidate) bool {
+	best, heaviest := -1, 0.0
+	for i, c := range p.concepts {
+		if c.quoted || c.isPhrase() || c.date || !c.known || c.lexical || c.corrected || len(c.surface) < 4 || isEnglishWord(c.surface) {
+			continue
+		}
+		if c.idf > heaviest {
+			best, heaviest = i, c.idf
+		}
+	}
+	if best < 0 {
+		return true
+	}
+	for _, c := range ranked[:min(heaviestDepth, len(ranked))] {
+		if best < len(c.match.found) && c.match.found[best] {
+			return true
+		}
+	}
+	return false
+}
+
+// heaviestDepth is how many passages of a ranking holdsHeaviest looks in.
+const heaviestDepth = 5

@@ -514,7 +514,7 @@ func TestEvalQuestionsThatMustNotBeAnswered(t *testing.T) {
 		{"unanswerable.tsv", 0},
 		// The goal is 5%; the reference documents and the timeline brought it to 8%, and
 		// the name rule of the floor (floorStranger) back to 5.6%. Held where it stands.
-		{"offtopic.tsv", 0.06},
+		{"offtopic.tsv", 0.05},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
