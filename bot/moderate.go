@@ -128,11 +128,11 @@ type Moderation struct {
 }
 
 // NewModeration returns the moderation of the corpus in cfg.CorpusDir: c is the corpus
-// the serving index was built from, served what that index serves, and rebuild builds the
+// the serving index was built from (nil while it is still read: see Loaded), served what that index serves, and rebuild builds the
 // next index beside it and swaps it in. It opens the audit log in cfg.DataDir.
 func NewModeration(cfg Config, c *corpus.Corpus, served standoff.Stats, rebuild curate.Rebuild, logger *slog.Logger, opts ModerationOptions) (*Moderation, error) {
-	if rebuild == nil || c == nil {
-		return nil, errors.New("new moderation: no index or corpus")
+	if rebuild == nil {
+		return nil, errors.New("new moderation: no index")
 	}
 	if cfg.CorpusDir == "" || cfg.DataDir == "" {
 		return nil, errors.New("new moderation: no corpus or data folder")
@@ -247,6 +247,12 @@ func (m *Moderation) Close() error {
 }
 
 func (m *Moderation) Corpus() *corpus.Corpus { return m.cur.Corpus() }
+
+// Loaded gives a Moderation made without its corpus (a nil c to NewModeration: the
+// index was opened from what it stored, and the corpus is read while it serves) the
+// corpus c the serving index was built from, and what it serves; until then every use of
+// the corpus waits. A nil c says the corpus could not be read (see curate.Curator.Loaded).
+func (m *Moderation) Loaded(c *corpus.Corpus, served standoff.Stats) { m.cur.Loaded(c, served) }
 
 // Command is the /corpus command, to pass to the bot in Options.Commands. It is
 // registered only in the admin guilds (Config.AdminGuildIDs), and not at all without one.

@@ -16,7 +16,7 @@ import (
 const stampSettle = 2 * time.Second
 
 // Stamp is a cheap fingerprint of the corpus folder dir, from the names, sizes, modes
-// and modification times of its files, without reading them: two stamps differ whenever
+// and modification times of its files (and the names of its folders), without reading them: two stamps differ whenever
 // a file that Load reads was added, removed, resized or written. Hidden files and
 // folders are left out, as Load leaves them out. For "" (the embedded corpus) it hashes
 // the embedded files, which are small.
@@ -70,6 +70,12 @@ func Stamp(dir string) (stamp string, settled bool, err error) {
 		info, err := d.Info()
 		if err != nil {
 			return err
+		}
+		if d.IsDir() {
+			// A folder by its name only: its time changes with its hidden entries too (a
+			// lock file, the repository), and its other entries are stamped themselves.
+			fmt.Fprintf(h, "%s\x00dir\n", filepath.ToSlash(rel))
+			return nil
 		}
 		if !info.ModTime().Before(recent) {
 			settled = false

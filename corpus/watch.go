@@ -30,6 +30,7 @@ func Watch(ctx context.Context, dir string, debounce time.Duration, logger *slog
 	if err := addTree(w, dir); err != nil {
 		return fmt.Errorf("watch corpus: %w", err)
 	}
+	logger.Debug("corpus folder watched", "dir", dir)
 	timer := time.NewTimer(debounce)
 	timer.Stop()
 	defer timer.Stop()

@@ -89,7 +89,7 @@ func durationsInSeconds(_ []string, a slog.Attr) slog.Attr {
 
 // run1Bot opens the corpus and the index and runs the bot, with /corpus for moderators,
 // until ctx is done; with watch, changes in the corpus folder refresh the index.
-func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watchDir bool) error {
+func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watchDir bool) (err error) {
 	logger.Info("starting", "config", cfg)
 	created, err := corpus.Seed(cfg.CorpusDir)
 	if err != nil {
@@ -102,29 +102,29 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watchDir 
 	if err != nil {
 		return err
 	}
-	c, err := corpus.LoadDir(ctx, cfg.CorpusDir)
-	if err != nil {
-		return fmt.Errorf("load corpus: %w", err)
-	}
-	for _, p := range c.Problems {
-		logger.Warn("document skipped", "problem", p.Error())
-	}
-	for _, p := range c.Warnings {
-		logger.Warn("file ignored", "problem", p.Error())
-	}
-	if len(c.Documents) == 0 {
-		return fmt.Errorf("load corpus: no readable document in %s", cfg.CorpusDir)
-	}
+	// The index opens from what it stored of the corpus when the corpus folder is as it
+	// was when last read; the corpus, which /corpus and the watchers need, is then read
+	// while the bot already answers (see loadServed).
 	icfg := index.Config{Dir: filepath.Join(cfg.DataDir, "index"), Logger: logger}
-	ix, err := index.Open(ctx, icfg, c)
-	if err != nil {
-		return fmt.Errorf("open index: %w", err)
+	ix, stamp := openStored(ctx, icfg.Dir, cfg.CorpusDir, logger)
+	var c *corpus.Corpus // nil while it is read beside the stored index
+	if ix == nil {
+		if c, err = loadBotCorpus(ctx, cfg.CorpusDir, logger); err != nil {
+			return err
+		}
+		if len(c.Problems) > 0 {
+			stamp = "" // they are logged at every start, so the corpus is read at every start
+		}
+		ix, err = index.Open(ctx, index.Config{Dir: icfg.Dir, Logger: logger, Stamp: stamp}, c)
+		if err != nil {
+			return fmt.Errorf("open index: %w", err)
+		}
 	}
 	// A Live index: /corpus and --watch build the next index beside it and swap it in.
 	live := index.NewLive(ix)
 	defer live.Close()
 	st := live.Stats()
-	logger.Info("index ready", "documents", st.Documents, "passages", st.Passages, "built", st.Built)
+	logger.Info("index ready", "documents", st.Documents, "passages", st.Passages, "built", st.Built, "from_store", c == nil)
 
 	var b *bot.Bot // set before anything can refresh: Run and the watcher start after it
 	var mod *bot.Moderation
@@ -164,7 +164,7 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watchDir 
 			logger.Warn("telling the service manager failed", "state", state, "err", err)
 		}
 	}
-	b, err = bot.New(cfg, live, logger, bot.Options{Build: bot.ReadBuild(), Split: c.Splitter().Split,
+	b, err = bot.New(cfg, live, logger, bot.Options{Build: bot.ReadBuild(), Split: corpus.NewSplitter().Split,
 		Commands: []bot.Command{mod.Command(), mod.ProposeCommand()}, Metrics: metrics,
 		HealthDetails: func() []string { return append(syncState.Details(), mod.WatchDetails()...) }, CorpusCommit: mod.CorpusCommit,
 		Settings: bot.NewSettings(cfg.CorpusDir, mod.SaveSettings, logger),
@@ -172,14 +172,75 @@ func run1Bot(ctx context.Context, cfg bot.Config, logger *slog.Logger, watchDir 
 	if err != nil {
 		return err
 	}
-	if watchDir {
-		go watchCorpus(ctx, cfg.CorpusDir, mod, logger)
+	watchers := func() {
+		if watchDir {
+			go watchCorpus(ctx, cfg.CorpusDir, mod, logger)
+		}
+		go mod.RunSync(ctx, interval, syncState)
+		go mod.Watching(ctx)
 	}
-	go mod.RunSync(ctx, interval, syncState)
-	go mod.Watching(ctx)
+	if c != nil {
+		watchers()
+	} else {
+		// The watchers start once the corpus is read: a change they make is then told
+		// apart from the corpus the index was built from.
+		var stop context.CancelCauseFunc
+		ctx, stop = context.WithCancelCause(ctx)
+		defer stop(nil)
+		go func() {
+			if err := loadServed(ctx, cfg.CorpusDir, icfg, live, mod, logger); err != nil {
+				stop(err)
+				return
+			}
+			watchers()
+		}()
+		defer func() {
+			if cause := context.Cause(ctx); err == nil && cause != nil && !errors.Is(cause, context.Canceled) && !errors.Is(cause, context.DeadlineExceeded) {
+				err = cause
+			}
+		}()
+	}
 	notify("STATUS=connecting to Discord")
 	defer context.AfterFunc(ctx, func() { notify("STOPPING=1\nSTATUS=shutting down") })()
 	return b.Run(ctx)
+}
+
+// loadBotCorpus reads the bot's corpus folder and logs what it skipped.
+func loadBotCorpus(ctx context.Context, dir string, logger *slog.Logger) (*corpus.Corpus, error) {
+	c, err := corpus.LoadDir(ctx, dir)
+	if err != nil {
+		return nil, fmt.Errorf("load corpus: %w", err)
+	}
+	logger.Debug("corpus read", "documents", len(c.Documents), "problems", len(c.Problems))
+	for _, p := range c.Problems {
+		logger.Warn("document skipped", "problem", p.Error())
+	}
+	for _, p := range c.Warnings {
+		logger.Warn("file ignored", "problem", p.Error())
+	}
+	if len(c.Documents) == 0 {
+		return nil, fmt.Errorf("load corpus: no readable document in %s", dir)
+	}
+	return c, nil
+}
+
+// loadServed reads the corpus of an index opened from what it stored, and gives it to
+// mod; when the folder changed since the index was opened (its fingerprint is another),
+// the index of what it holds now is built and swapped in first. An error means the bot
+// cannot go on as it should: mod is told so and refuses changes.
+func loadServed(ctx context.Context, dir string, icfg index.Config, live *index.Live, mod *bot.Moderation, logger *slog.Logger) error {
+	st := live.Stats()
+	c, err := loadBotCorpus(ctx, dir, logger)
+	if err == nil && c.Fingerprint() != st.Fingerprint {
+		logger.Info("the corpus folder changed since the index was opened; it is rebuilt")
+		st, err = live.Refresh(ctx, icfg, c)
+	}
+	if err != nil {
+		mod.Loaded(nil, st)
+		return err
+	}
+	mod.Loaded(c, st)
+	return nil
 }
 
 // pollsWatched reports whether this process polls the watched sources: the one that

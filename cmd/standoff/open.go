@@ -106,21 +106,34 @@ func openIndex(ctx context.Context, cf commonFlags, stderr io.Writer, showProgre
 		return nil, err
 	}
 	logger := commandLogger(stderr, os.LookupEnv)
+	ix, stamp := openStored(ctx, filepath.Join(data, "index"), dir, logger)
+	if ix != nil {
+		return ix, nil
+	}
+	ix, _, err = openLoaded(ctx, data, dir, stamp, logger, stderr, showProgress)
+	return ix, err
+}
+
+// openStored opens the index in indexDir straight from what it stored of its corpus,
+// without reading the corpus folder dir, when the folder is as it was when last read (see
+// corpus.Stamp); ask, eval and the bot's start open through it. When it cannot, ix is nil
+// and stamp is what to record (index.Config.Stamp) with the index of the corpus the
+// caller reads next: "" when the folder's stamp is not settled.
+func openStored(ctx context.Context, indexDir, dir string, logger *slog.Logger) (ix *index.Index, stamp string) {
 	stamp, settled, err := corpus.Stamp(dir)
 	if err != nil {
 		logger.Debug("corpus stamp", "err", err)
-	} else {
-		ix, err := index.OpenStored(ctx, index.Config{Dir: filepath.Join(data, "index"), Logger: logger, Stamp: stamp})
-		if err == nil {
-			return ix, nil
-		}
-		logger.Debug("index not opened from its stored corpus", "reason", err)
-		if !settled {
-			stamp = ""
-		}
+		return nil, ""
 	}
-	ix, _, err := openLoaded(ctx, data, dir, stamp, logger, stderr, showProgress)
-	return ix, err
+	ix, err = index.OpenStored(ctx, index.Config{Dir: indexDir, Logger: logger, Stamp: stamp})
+	if err == nil {
+		return ix, stamp
+	}
+	logger.Debug("index not opened from its stored corpus", "reason", err)
+	if !settled {
+		stamp = ""
+	}
+	return nil, stamp
 }
 
 // openIndexOf loads the corpus and opens its index in the data folder, building it

@@ -3,6 +3,7 @@ package curate
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,10 +43,14 @@ type Curator struct {
 	cfg    Config
 	cur    atomic.Pointer[corpus.Corpus]  // the corpus the serving index was built from
 	served atomic.Pointer[standoff.Stats] // what the serving index serves
+	ready  chan struct{}                  // closed once cur holds the corpus
+	once   sync.Once
+	failed bool // the corpus could not be read after a start from the stored index
 }
 
 // NewCurator returns the curator of cfg.CorpusDir, whose serving index was built from c
-// and serves served.
+// and serves served. A nil c means the index was opened from what it stored and the
+// corpus is still being read: Loaded gives it, and Corpus and Refresh wait for it.
 func NewCurator(cfg Config, c *corpus.Corpus, served standoff.Stats) *Curator {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -53,14 +58,34 @@ func NewCurator(cfg Config, c *corpus.Corpus, served standoff.Stats) *Curator {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	k := &Curator{cfg: cfg}
-	k.cur.Store(c)
+	k := &Curator{cfg: cfg, ready: make(chan struct{})}
 	k.served.Store(&served)
+	if c != nil {
+		k.Loaded(c, served)
+	}
 	return k
 }
 
-// Corpus is the corpus the serving index was built from.
-func (k *Curator) Corpus() *corpus.Corpus { return k.cur.Load() }
+// Loaded gives a curator made without its corpus (NewCurator with a nil c) the corpus c
+// its serving index was built from, and what that index serves; only the first call
+// counts. A nil c says the corpus could not be read: Corpus is then an empty corpus and
+// Refresh refuses.
+func (k *Curator) Loaded(c *corpus.Corpus, served standoff.Stats) {
+	k.once.Do(func() {
+		if c == nil {
+			k.failed, c = true, &corpus.Corpus{}
+		}
+		k.cur.Store(c)
+		k.served.Store(&served)
+		close(k.ready)
+	})
+}
+
+// Corpus is the corpus the serving index was built from; it waits until Loaded gave it.
+func (k *Curator) Corpus() *corpus.Corpus {
+	<-k.ready
+	return k.cur.Load()
+}
 
 // Refresh re-reads the corpus folder and, when it changed, rebuilds the index through
 // Config.Rebuild; when the build fails, the old index goes on serving and the error says
@@ -69,6 +94,9 @@ func (k *Curator) Corpus() *corpus.Corpus { return k.cur.Load() }
 // has a planned change whose outcome cannot be recorded, the new index serves but an
 // error says so: the caller undoes the change.
 func (k *Curator) Refresh(ctx context.Context, rec Recording) (Outcome, []AuditRecord, error) {
+	if k.Corpus(); k.failed {
+		return Outcome{}, nil, &corpus.Refusal{Reason: "the corpus folder could not be read at start; the index serving was left as it was"}
+	}
 	c, err := corpus.LoadDir(ctx, k.cfg.CorpusDir)
 	if err != nil {
 		return Outcome{}, nil, &corpus.Refusal{Reason: "the corpus folder cannot be read; the index serving was left as it was", Err: err}
@@ -76,7 +104,7 @@ func (k *Curator) Refresh(ctx context.Context, rec Recording) (Outcome, []AuditR
 	if len(c.Documents) == 0 {
 		return Outcome{}, nil, &corpus.Refusal{Reason: "the corpus folder has no readable document; the index serving was left as it was"}
 	}
-	prev := k.cur.Load()
+	prev := k.Corpus()
 	out := Outcome{Changes: corpus.Diff(prev, c), Problems: c.Problems}
 	if out.Changes.Empty() && c.Fingerprint() == k.served.Load().Fingerprint {
 		out.Stats = *k.served.Load()
