@@ -179,12 +179,15 @@ func (c *resumeConn) Read(p []byte) (int, error) {
 		n, err := c.Conn.Read(c.buf)
 		c.raw = append(c.raw, c.buf[:n]...)
 		c.process()
+		if ne, ok := err.(net.Error); err != nil && !(ok && ne.Timeout()) && len(c.raw) > 0 {
+			// The connection ended inside a frame: pass on what came, as it came.
+			c.plain = true
+			c.process()
+		}
 		if len(c.out) > 0 {
 			break
 		}
 		if err != nil {
-			// A frame cut off by the end of the connection ends with it, as it would
-			// without this reader.
 			return 0, err
 		}
 	}
