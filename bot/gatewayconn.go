@@ -44,8 +44,12 @@ func gatewayDialer(log *slog.Logger, tlsConfig *tls.Config, proxy func(*http.Req
 		HandshakeTimeout: 15 * time.Second,
 		// No Proxy here: the websocket package would dial the proxy through the functions
 		// below, and put the proxy's CONNECT answer and its TLS under the frame reader.
-		NetDialContext:    func(ctx context.Context, network, addr string) (net.Conn, error) { return g.dial(ctx, network, addr, false) },
-		NetDialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) { return g.dial(ctx, network, addr, true) },
+		NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return g.dial(ctx, network, addr, false)
+		},
+		NetDialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			return g.dial(ctx, network, addr, true)
+		},
 	}
 }
 
