@@ -399,3 +399,43 @@ func TestMalformedInteractionsDoNotPanic(t *testing.T) {
 		t.Errorf("%d panics, want none", st.Panics)
 	}
 }
+
+// TestInvalidSessionResumable: an op 9 INVALID_SESSION with d=true is answered by a
+// RESUME of the session, not a new IDENTIFY, and the next question is answered; an op 9
+// with d=false is answered by an IDENTIFY.
+func TestInvalidSessionResumable(t *testing.T) {
+	h := start(t, nil, testAnswerer{Answerer: realIndex}, "", bot.Options{NoRateLimit: true})
+	srv := h.srv
+	resumes, identifies := srv.Resumes(), len(srv.Identifies())
+	srv.InvalidSession(true)
+	if !srv.WaitUntil(timeout, func() bool { return srv.Resumes() > resumes || len(srv.Identifies()) > identifies }) {
+		t.Fatalf("neither a resume nor an identify after op 9 d=true; logs:\n%s", h.logs.String())
+	}
+	t.Logf("after op 9 d=true: %d resumes, %d identifies", srv.Resumes()-resumes, len(srv.Identifies())-identifies)
+	if got := srv.Resumes() - resumes; got != 1 {
+		t.Errorf("%d resumes after op 9 d=true, want 1", got)
+	}
+	if got := len(srv.Identifies()) - identifies; got != 0 {
+		t.Errorf("%d identifies after op 9 d=true, want 0: the session could be resumed", got)
+	}
+	id := srv.Slash(alice, inGuild, "ask", discordtest.Opt{Name: "question", Value: "what is breakout time?"})
+	if _, _, err := srv.Response(timeout, id); err != nil {
+		t.Errorf("no answer after the resume: %v", err)
+	}
+
+	resumes, identifies = srv.Resumes(), len(srv.Identifies())
+	srv.InvalidSession(false)
+	if !srv.WaitUntil(timeout, func() bool { return len(srv.Identifies()) > identifies }) {
+		t.Fatalf("no identify after op 9 d=false; logs:\n%s", h.logs.String())
+	}
+	if got := srv.Resumes() - resumes; got != 0 {
+		t.Errorf("%d resumes after op 9 d=false, want 0", got)
+	}
+	id = srv.Slash(alice, inGuild, "ask", discordtest.Opt{Name: "question", Value: "what is snapback?"})
+	if _, _, err := srv.Response(timeout, id); err != nil {
+		t.Errorf("no answer after the new session: %v", err)
+	}
+	if v := srv.Violations(); len(v) > 0 {
+		t.Errorf("breaches of Discord's rules: %v", v)
+	}
+}

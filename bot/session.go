@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
-	"github.com/gorilla/websocket"
 )
 
 // botIntents are the gateway intents the bot asks for: messages that mention the bot
@@ -31,7 +30,8 @@ func (b *Bot) newSession() (*discordgo.Session, error) {
 		return nil, fmt.Errorf("new session: %w", err)
 	}
 	s.Client = countingClient(client, b.metrics.tooMany.Inc)
-	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 15 * time.Second}
+	// The gateway connection resumes after an op 9 that allows it (gatewayconn.go).
+	s.Dialer = gatewayDialer(b.log, nil, http.ProxyFromEnvironment)
 	s.Identify.Intents = botIntents
 	s.StateEnabled = false
 	// The bot reconnects itself (gateway.go): it sees why a connection failed, and stops
