@@ -334,8 +334,11 @@ func asReconnect(op int, payload []byte) ([]byte, bool) {
 }
 
 // encodeFrame makes a whole, unmasked frame of the kind op holding payload.
-func encodeFrame(op byte, payload []byte) []byte {
-	f := []byte{0x80 | op}
+func encodeFrame(op byte, payload []byte) []byte { return frameOf(0x80|op, payload) }
+
+// frameOf makes an unmasked frame whose first byte (FIN, RSV and opcode) is b0.
+func frameOf(b0 byte, payload []byte) []byte {
+	f := []byte{b0}
 	switch n := len(payload); {
 	case n < 126:
 		f = append(f, byte(n))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/zlib"
 	"crypto/x509"
-	"encoding/binary"
 	"io"
 	"log/slog"
 	"net"
@@ -22,20 +21,7 @@ import (
 const upgradeAnswer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
 
 // frame makes a websocket frame as a server sends it: b0 is FIN, RSV and opcode.
-func frame(b0 byte, payload []byte) []byte {
-	f := []byte{b0}
-	switch n := len(payload); {
-	case n < 126:
-		f = append(f, byte(n))
-	case n < 1<<16:
-		f = append(f, 126)
-		f = binary.BigEndian.AppendUint16(f, uint16(n))
-	default:
-		f = append(f, 127)
-		f = binary.BigEndian.AppendUint64(f, uint64(n))
-	}
-	return append(f, payload...)
-}
+func frame(b0 byte, payload []byte) []byte { return frameOf(b0, payload) }
 
 func zlibOf(s string) []byte {
 	var b bytes.Buffer
