@@ -212,7 +212,7 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 		if err == nil {
 			// What the generation stored of its corpus must be whole, or a later open
 			// without the corpus could not use it.
-			if _, serr := storeBody(filepath.Join(cfg.Dir, name)); serr != nil {
+			if serr := checkStore(filepath.Join(cfg.Dir, name)); serr != nil {
 				bi.Close()
 				err = serr
 			}

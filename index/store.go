@@ -1,12 +1,14 @@
 package index
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,7 +29,10 @@ const (
 	// the corpus of the generation.
 	stampFile = "standoff-stamp"
 	// storeMagic opens storeFile, with its format version; a SHA-256 of the rest follows.
-	storeMagic = "standoff-corpus-store 1\n"
+	// The rest is a gob stream: a storeHead, then each passage as a value of its own, so
+	// that reading it never holds the file, a decoding buffer of its size and the
+	// passages at once.
+	storeMagic = "standoff-corpus-store 2\n"
 )
 
 // storedCorpus is what an index needs of its corpus once the bleve index is built: the
@@ -40,11 +45,26 @@ type storedCorpus struct {
 	Taught      []corpus.Taught
 }
 
+// storeHead is what storeFile holds before its passages.
+type storeHead struct {
+	Fingerprint string
+	Passages    int
+	Synonyms    []corpus.SynonymRule
+	Taught      []corpus.Taught
+}
+
 // writeStore writes s into the generation folder dir.
 func writeStore(dir string, s storedCorpus) error {
 	var body bytes.Buffer
-	if err := gob.NewEncoder(&body).Encode(s); err != nil {
+	enc := gob.NewEncoder(&body)
+	head := storeHead{Fingerprint: s.Fingerprint, Passages: len(s.Passages), Synonyms: s.Synonyms, Taught: s.Taught}
+	if err := enc.Encode(head); err != nil {
 		return fmt.Errorf("write %s: %w", storeFile, err)
+	}
+	for i := range s.Passages {
+		if err := enc.Encode(&s.Passages[i]); err != nil {
+			return fmt.Errorf("write %s: %w", storeFile, err)
+		}
 	}
 	sum := sha256.Sum256(body.Bytes())
 	data := make([]byte, 0, len(storeMagic)+len(sum)+body.Len())
@@ -52,39 +72,110 @@ func writeStore(dir string, s storedCorpus) error {
 	return corpus.WriteFileAtomic(filepath.Join(dir, storeFile), data, 0o600)
 }
 
-// storeBody reads storeFile of the generation folder dir and checks its version and
-// checksum, returning what follows them.
-func storeBody(dir string) ([]byte, error) {
-	data, err := os.ReadFile(filepath.Join(dir, storeFile))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", storeFile, err)
-	}
-	rest, ok := bytes.CutPrefix(data, []byte(storeMagic))
-	if !ok || len(rest) < sha256.Size {
-		return nil, fmt.Errorf("read %s: not written by this version", storeFile)
-	}
-	sum, body := rest[:sha256.Size], rest[sha256.Size:]
-	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
-		return nil, fmt.Errorf("read %s: checksum mismatch", storeFile)
-	}
-	return body, nil
-}
-
 // readStore reads storeFile of the generation folder dir, built for the index described
-// by m.
+// by m. It decodes the passages one at a time and shares the strings they repeat (a
+// document's title, publisher, address; its sources), and checks the version and the
+// checksum; nothing is returned unless both hold.
 func readStore(dir string, m meta) (storedCorpus, error) {
-	var s storedCorpus
-	body, err := storeBody(dir)
+	f, err := os.Open(filepath.Join(dir, storeFile))
 	if err != nil {
-		return s, err
-	}
-	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&s); err != nil {
 		return storedCorpus{}, fmt.Errorf("read %s: %w", storeFile, err)
 	}
-	if s.Fingerprint != m.Fingerprint || len(s.Passages) != m.Passages {
-		return storedCorpus{}, fmt.Errorf("read %s: built for another corpus", storeFile)
+	defer f.Close()
+	s, err := decodeStore(bufio.NewReaderSize(f, 1<<16), m)
+	if err != nil {
+		return storedCorpus{}, fmt.Errorf("read %s: %w", storeFile, err)
 	}
 	return s, nil
+}
+
+// checkStore checks storeFile of the generation folder dir for its version and its
+// checksum, without decoding it.
+func checkStore(dir string) error {
+	f, err := os.Open(filepath.Join(dir, storeFile))
+	if err != nil {
+		return fmt.Errorf("read %s: %w", storeFile, err)
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 1<<16)
+	want, err := storePrefix(r)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", storeFile, err)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return fmt.Errorf("read %s: %w", storeFile, err)
+	}
+	if !bytes.Equal(h.Sum(nil), want) {
+		return fmt.Errorf("read %s: checksum mismatch", storeFile)
+	}
+	return nil
+}
+
+// storePrefix reads the version line and the checksum that open storeFile, returning
+// the checksum.
+func storePrefix(r io.Reader) ([]byte, error) {
+	magic := make([]byte, len(storeMagic)+sha256.Size)
+	if _, err := io.ReadFull(r, magic); err != nil || string(magic[:len(storeMagic)]) != storeMagic {
+		return nil, errors.New("not written by this version")
+	}
+	return magic[len(storeMagic):], nil
+}
+
+// decodeStore reads what writeStore wrote from r.
+func decodeStore(r io.Reader, m meta) (storedCorpus, error) {
+	want, err := storePrefix(r)
+	if err != nil {
+		return storedCorpus{}, err
+	}
+	h := sha256.New()
+	body := io.TeeReader(r, h)
+	dec := gob.NewDecoder(body)
+	var head storeHead
+	if err := dec.Decode(&head); err != nil {
+		return storedCorpus{}, err
+	}
+	if head.Fingerprint != m.Fingerprint || head.Passages != m.Passages {
+		return storedCorpus{}, errors.New("built for another corpus")
+	}
+	s := storedCorpus{Fingerprint: head.Fingerprint, Synonyms: head.Synonyms, Taught: head.Taught,
+		Passages: make([]corpus.Passage, head.Passages)}
+	share := make(map[string]string)
+	for i := range s.Passages {
+		p := &s.Passages[i]
+		if err := dec.Decode(p); err != nil {
+			return storedCorpus{}, err
+		}
+		sharePassage(p, share)
+	}
+	if _, err := io.Copy(io.Discard, body); err != nil {
+		return storedCorpus{}, err
+	}
+	if !bytes.Equal(h.Sum(nil), want) {
+		return storedCorpus{}, errors.New("checksum mismatch")
+	}
+	return s, nil
+}
+
+// sharePassage makes the strings that p repeats from its document point at one copy,
+// kept in seen.
+func sharePassage(p *corpus.Passage, seen map[string]string) {
+	one := func(s *string) {
+		if v, ok := seen[*s]; ok {
+			*s = v
+			return
+		}
+		seen[*s] = *s
+	}
+	for _, s := range []*string{&p.Doc, &p.Title, &p.Section, &p.Publisher, &p.Published, &p.URL, &p.Kind, &p.Date} {
+		one(s)
+	}
+	for i := range p.Sources {
+		c := &p.Sources[i]
+		for _, s := range []*string{&c.Title, &c.Publisher, &c.Published, &c.URL} {
+			one(s)
+		}
+	}
 }
 
 // recordStamp writes stamp into the generation folder dir, unless it is there already.

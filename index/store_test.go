@@ -5,9 +5,39 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
+
+// TestStoredPassagesAreTheLoadedOnes: an index opened from its stored corpus holds the
+// very passages, sources and dates that the corpus gives, not only as many.
+func TestStoredPassagesAreTheLoadedOnes(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := loadFS(t, map[string]string{
+		"a.md": "---\ntitle: A\npublisher: P\npublished: 2025-06-01\nurl: https://example.org/a\n---\n\n## Sites\n\nCentrifuges spin at Natanz.\n\nFordow is under a mountain.\n\nSources: IAEA report, IAEA, 2025-05-31, https://example.org/iaea\n",
+		"b.md": "---\ntitle: B\n---\n\nSnapback restores sanctions.\n",
+	})
+	cfg := Config{Dir: dir, Stamp: "stamp-1"}
+	built, err := Open(ctx, cfg, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := built.passages
+	built.Close()
+	ix, err := OpenStored(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if len(want) < 3 {
+		t.Fatalf("%d passages built, want at least 3", len(want))
+	}
+	if !reflect.DeepEqual(ix.passages, want) {
+		t.Errorf("stored passages differ:\n got %+v\nwant %+v", ix.passages, want)
+	}
+}
 
 // TestOpenStoredRefusesDamagedStore opens an index from its stored corpus, then damages
 // the stored file (truncated, a byte changed, another version): OpenStored then refuses
