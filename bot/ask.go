@@ -188,10 +188,13 @@ func searchText(q string) string {
 	return strings.Join(strings.Fields(pingPattern.ReplaceAllString(q, " ")), " ")
 }
 
-// outcome names how a question ended: with an error, answered, or not answered, or
-// with a reply that never reached the member.
+// outcome names how a question ended: with an error, answered, or not answered, with
+// a busy notice in its channel instead of the answer, or with a reply that never
+// reached the member.
 func outcome(ans standoff.Answer, err error) string {
 	switch {
+	case errors.Is(err, errBusy):
+		return OutcomeBusy
 	case errors.Is(err, errUndelivered):
 		return OutcomeUndelivered
 	case err != nil:
@@ -254,6 +257,7 @@ func (b *Bot) recordQuestion(source, guild, q string, sr searched, err error) {
 		Results:  len(ans.Results), Suggestions: ans.Suggestions,
 		Millis:      float64(sr.took.Microseconds()) / 1000,
 		Undelivered: errors.Is(err, errUndelivered),
+		Busy:        errors.Is(err, errBusy),
 	}
 	if err != nil {
 		rec.Error = err.Error()

@@ -138,6 +138,7 @@ type Bot struct {
 	metrics *Metrics
 	rest    restPolicy
 	seen    *seenIDs       // events handled, so that one delivered twice is handled once
+	busy    *busyNotices   // what members are told when Discord would not take answers in time
 	convs   *conversations // the last question of each member in each channel
 	told    toldOnce       // missing permissions told to members (threads.go)
 
@@ -230,8 +231,9 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 		extra:   map[string]Command{},
 		ready:   make(chan struct{}),
 		metrics: opts.Metrics,
-		rest:    restPolicy{wait: opts.Wait},
+		rest:    restPolicy{wait: opts.Wait, pace: newRoutePace()},
 		seen:    newSeenIDs(recentEvents),
+		busy:    newBusyNotices(restPolicy{wait: opts.Wait}, logger),
 		convs:   newConversations(opts.Now),
 	}
 	if err := b.metrics.gauges(b); err != nil {

@@ -20,6 +20,7 @@ type Stats struct {
 	RateLimited   int64 // questions turned away by the per-member limit
 	Failures      int64 // questions that ended with an error shown to the member
 	Undelivered   int64 // questions whose reply did not reach the member
+	Busy          int64 // questions whose answer Discord did not take in time, the channel told to ask again
 	Panics        int64 // handler panics recovered
 	Autocompletes int64
 	Connected     bool // every gateway connection (one a shard) is up
@@ -58,13 +59,14 @@ func (b *Bot) Stats() Stats {
 		Failures:      count(q, "outcome", OutcomeError),
 		RateLimited:   count(q, "outcome", OutcomeRateLimited),
 		Undelivered:   count(q, "outcome", OutcomeUndelivered),
+		Busy:          count(q, "outcome", OutcomeBusy),
 		Pages:         count("standoff_answer_buttons_total", "", ""),
 		Votes:         count("standoff_feedback_votes_total", "", ""),
 		Panics:        count("standoff_panics_total", "", ""),
 		Autocompletes: count("standoff_autocompletes_total", "", ""),
 		Connected:     b.shardCount() > 0 && b.disconnectedShards() == "",
 	}
-	st.Questions = st.Answered + st.Unanswered + st.Failures + st.Undelivered
+	st.Questions = st.Answered + st.Unanswered + st.Failures + st.Undelivered + st.Busy
 	st.VotesUp, st.VotesDown = b.feedbackCounts()
 	return st
 }

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -157,36 +158,66 @@ func TestRateLimitedEditWaitsItsWindow(t *testing.T) {
 
 // TestRateLimitPastTheWindow: a 429 whose retry_after would land the deferral after
 // Discord's three seconds is not waited for: no late callback, no edit that can only be
-// refused, and the question is counted as not delivered, with a dead letter saying what
-// was asked and never who asked.
+// refused. The member is told in the channel to ask again, and the question counted as
+// busy; when the channel refuses the notice too, the question is counted as not
+// delivered, with a dead letter saying what was asked and never who asked.
 func TestRateLimitPastTheWindow(t *testing.T) {
-	h := start(t, nil, testAnswerer{Answerer: realIndex, slow: 2 * time.Second}, "", bot.Options{})
-	h.srv.FailNext(discordtest.KindCallback, 1, discordtest.Fault{Status: 429, RetryAfter: 1800 * time.Millisecond})
-	q := "what is " + wordSlow + " breakout time?"
-	id := h.srv.Slash(alice, inGuild, "ask", discordtest.Opt{Name: "question", Value: q})
-	if !h.srv.WaitUntil(timeout, func() bool { return h.bot.Stats().Undelivered == 1 }) {
-		t.Fatalf("the question is not counted as undelivered: %+v; logs:\n%s", h.bot.Stats(), h.logs.String())
-	}
-	for _, c := range h.srv.Calls() {
-		if c.InteractionID == id && c.Status != 429 {
-			t.Errorf("%s %s after the 429 that left no time: %d", c.Method, c.Kind, c.Status)
-		}
-	}
-	if v := h.srv.Violations(); len(v) > 0 {
-		t.Errorf("breaches of Discord's rules: %v", v)
-	}
-	var dead string
-	for _, l := range strings.Split(h.logs.String(), "\n") {
-		if strings.Contains(l, "level=WARN") && strings.Contains(l, "reply not delivered") {
-			dead = l
-		}
-	}
-	if !strings.Contains(dead, wordSlow) || strings.Contains(dead, alice.ID) {
-		t.Errorf("dead letter %q: want the question and no member id", dead)
-	}
-	recs := readLines[bot.QuestionRecord](t, filepath.Join(h.dataDir, bot.QuestionsFile))
-	if len(recs) != 1 || recs[0].Answered || !recs[0].Undelivered || recs[0].Error == "" {
-		t.Errorf("questions log %+v, want one undelivered question with its reason", recs)
+	for _, tc := range []struct {
+		name         string
+		noticeFails  bool
+		wantOutcome  func(bot.Stats) bool
+		wantNotices  int
+		wantDeadMail bool
+	}{
+		{name: "told busy", wantOutcome: func(st bot.Stats) bool { return st.Busy == 1 && st.Undelivered == 0 }, wantNotices: 1},
+		{name: "notice refused", noticeFails: true, wantOutcome: func(st bot.Stats) bool { return st.Undelivered == 1 && st.Busy == 0 }, wantDeadMail: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := start(t, nil, testAnswerer{Answerer: realIndex, slow: 2 * time.Second}, "", bot.Options{})
+			h.srv.FailNext(discordtest.KindCallback, 1, discordtest.Fault{Status: 429, RetryAfter: 1800 * time.Millisecond})
+			if tc.noticeFails {
+				h.srv.FailNext(discordtest.KindChannelMessage, 1, discordtest.Fault{Status: 403})
+			}
+			q := "what is " + wordSlow + " breakout time?"
+			id := h.srv.Slash(alice, inGuild, "ask", discordtest.Opt{Name: "question", Value: q})
+			if !h.srv.WaitUntil(timeout, func() bool { return h.bot.Stats().Questions == 1 }) {
+				t.Fatalf("the question did not end: %+v; logs:\n%s", h.bot.Stats(), h.logs.String())
+			}
+			if st := h.bot.Stats(); !tc.wantOutcome(st) {
+				t.Errorf("counted %+v", st)
+			}
+			notices := 0
+			for _, c := range h.srv.Calls() {
+				if c.InteractionID == id && c.Status != 429 {
+					t.Errorf("%s %s after the 429 that left no time: %d", c.Method, c.Kind, c.Status)
+				}
+				if c.Kind == discordtest.KindChannelMessage && c.Status == 200 && c.ChannelID == inGuild.ChannelID {
+					notices++
+				}
+			}
+			if notices != tc.wantNotices {
+				t.Errorf("%d busy notices in the channel, want %d", notices, tc.wantNotices)
+			}
+			if v := h.srv.Violations(); len(v) > 0 {
+				t.Errorf("breaches of Discord's rules: %v", v)
+			}
+			var dead string
+			for _, l := range strings.Split(h.logs.String(), "\n") {
+				if strings.Contains(l, "level=WARN") && strings.Contains(l, "reply not delivered") {
+					dead = l
+				}
+			}
+			switch {
+			case tc.wantDeadMail && (!strings.Contains(dead, wordSlow) || strings.Contains(dead, alice.ID)):
+				t.Errorf("dead letter %q: want the question and no member id", dead)
+			case !tc.wantDeadMail && dead != "":
+				t.Errorf("dead letter %q for a member who was told", dead)
+			}
+			recs := readLines[bot.QuestionRecord](t, filepath.Join(h.dataDir, bot.QuestionsFile))
+			if len(recs) != 1 || recs[0].Answered || recs[0].Undelivered != tc.noticeFails || recs[0].Busy == tc.noticeFails || recs[0].Error == "" {
+				t.Errorf("questions log %+v, want one question, busy or undelivered, with its reason", recs)
+			}
+		})
 	}
 }
 
@@ -329,8 +360,9 @@ func TestEventsHandledOnce(t *testing.T) {
 
 // TestBurstOnALimitedRoute: 50 /ask at once while Discord lets through 10 callbacks a
 // second (10 at once): every member whose answer fits in Discord's three seconds gets
-// it, retried after each 429's retry_after; the others are counted as undelivered, each
-// with a dead letter, and nothing is counted as answered that Discord did not take.
+// it, retried after each 429's retry_after; the others are told in the channel, in one
+// notice for the burst that pings no one, to ask again, and are counted as busy. Nothing
+// is counted as answered that Discord did not take, and no question is lost unsaid.
 func TestBurstOnALimitedRoute(t *testing.T) {
 	h := start(t, nil, testAnswerer{Answerer: realIndex}, "", bot.Options{NoRateLimit: true})
 	srv := h.srv
@@ -355,25 +387,69 @@ func TestBurstOnALimitedRoute(t *testing.T) {
 		}
 	}
 	limited := 0
+	told, notices := 0, 0
 	for _, c := range srv.Calls() {
-		if c.Kind == discordtest.KindCallback && c.Status == 429 {
+		switch {
+		case c.Kind == discordtest.KindCallback && c.Status == 429:
 			limited++
+		case c.Kind == discordtest.KindChannelMessage && c.Status == 200:
+			p, err := c.Payload()
+			if err != nil {
+				t.Fatal(err)
+			}
+			notices++
+			told += noticeCount(t, p.Content)
+			if p.AllowedMentions == nil || p.AllowedMentions.Parse == nil || len(*p.AllowedMentions.Parse) > 0 {
+				t.Errorf("busy notice may ping: allowed_mentions %+v", p.AllowedMentions)
+			}
 		}
 	}
 	st := h.bot.Stats()
-	t.Logf("%d of %d answers went through, %d counted undelivered, %d callbacks answered 429", took, n, st.Undelivered, limited)
+	t.Logf("%d of %d answers went through, %d told busy in %d notices, %d counted undelivered, %d callbacks answered 429",
+		took, n, st.Busy, notices, st.Undelivered, limited)
+	if took == n {
+		t.Fatalf("every callback went through: the rate limit did not bite")
+	}
 	// Never counted as answered what Discord did not take. (An answer Discord took may
-	// still count as undelivered when its acknowledgement was lost on the way back, as
-	// on a loaded machine: the bot cannot know.)
+	// still count as busy or undelivered when its acknowledgement was lost on the way
+	// back, as on a loaded machine: the bot cannot know.)
 	if int(st.Answered+st.Unanswered) > took {
 		t.Errorf("%d counted as answered, but Discord took %d answers", st.Answered+st.Unanswered, took)
 	}
-	if int(st.Undelivered) < n-took {
-		t.Errorf("%d counted undelivered, want at least the %d that Discord did not take", st.Undelivered, n-took)
+	if st.Undelivered != 0 {
+		t.Errorf("%d questions lost without a word, want every member told (channel messages are not limited)", st.Undelivered)
 	}
-	if dead := strings.Count(h.logs.String(), "reply not delivered: the member did not get the answer"); dead != int(st.Undelivered) {
-		t.Errorf("%d dead letters, want one per undelivered question (%d)", dead, st.Undelivered)
+	if int(st.Busy) < n-took {
+		t.Errorf("%d counted busy, want at least the %d that Discord did not take", st.Busy, n-took)
 	}
+	if told != int(st.Busy) {
+		t.Errorf("the notices speak of %d questions, want the %d counted busy", told, st.Busy)
+	}
+	// The callers line up after a 429 rather than all trying again at once (Discord
+	// counts every refused request against the bot): each is refused about once, when
+	// the burst first meets the limit, not at every retry (without the line: 749).
+	if limited > 2*n {
+		t.Errorf("%d callbacks refused with 429 for %d questions: the callers did not wait their turn", limited, n)
+	}
+	// One burst, one channel: a notice for the burst, not one a member.
+	if notices == 0 || notices > 2 {
+		t.Errorf("%d busy notices in the channel, want one or two for one burst", notices)
+	}
+}
+
+// noticeCount is how many questions a busy notice says it is about.
+func noticeCount(t *testing.T, content string) int {
+	t.Helper()
+	if strings.Contains(content, "answer one question in time") {
+		return 1
+	}
+	var k int
+	if i := strings.Index(content, "answer "); i < 0 {
+		t.Fatalf("not a busy notice: %q", content)
+	} else if _, err := fmt.Sscanf(content[i:], "answer %d questions", &k); err != nil {
+		t.Fatalf("busy notice without its count: %q", content)
+	}
+	return k
 }
 
 // TestMalformedInteractionsDoNotPanic: an interaction whose data does not fit its type

@@ -37,6 +37,7 @@ type QuestionRecord struct {
 	Suggestions []string  `json:"suggestions,omitempty"`
 	Error       string    `json:"error,omitempty"`       // set when the index or the reply failed; Answered is then false
 	Undelivered bool      `json:"undelivered,omitempty"` // the reply did not reach the member
+	Busy        bool      `json:"busy,omitempty"`        // Discord did not take the answer in time; the channel was told to ask again
 	Millis      float64   `json:"ms"`
 }
 

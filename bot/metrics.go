@@ -19,6 +19,7 @@ const (
 	OutcomeRateLimited = "rate_limited" // the member was asking too fast
 	OutcomeError       = "error"        // the search failed, timed out or panicked
 	OutcomeUndelivered = "undelivered"  // the reply did not reach the member (Discord refused or failed it)
+	OutcomeBusy        = "busy"         // Discord did not take the answer in time; the channel was told to ask again
 )
 
 // Metrics are the bot's Prometheus metrics, in a registry of their own (never the global
@@ -85,7 +86,7 @@ func NewMetrics() *Metrics {
 		m.tooMany, m.buttons, m.completes, m.panics,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every outcome shows from the start, at zero, so that rates can be taken at once.
-	for _, o := range []string{OutcomeAnswered, OutcomeNotAnswered, OutcomeRateLimited, OutcomeError, OutcomeUndelivered} {
+	for _, o := range []string{OutcomeAnswered, OutcomeNotAnswered, OutcomeRateLimited, OutcomeError, OutcomeUndelivered, OutcomeBusy} {
 		m.questions.WithLabelValues(o)
 	}
 	for _, o := range []string{"ok", "error"} {

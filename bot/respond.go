@@ -152,7 +152,7 @@ func (r *responder) created() time.Time {
 
 // firstCall bounds the interaction's first response: Discord's three seconds.
 func (r *responder) firstCall() restCall {
-	return restCall{deadline: r.created().Add(responseWindow), first: true}
+	return restCall{deadline: r.created().Add(responseWindow), first: true, route: routeFirstResponse}
 }
 
 // respond sends the interaction's first response, within Discord's three seconds. When
@@ -273,10 +273,13 @@ func (r *responder) deliver(ctx context.Context, update, ephemeral bool, produce
 	switch r.getState() {
 	case unacked:
 		r.send(ctx, update, m)
+		if r.getState() == lost {
+			return r.toldBusy(ctx)
+		}
 		return r.undelivered()
 	case lost:
 		// The deferral failed: an edit could only be refused.
-		return r.undelivered()
+		return r.toldBusy(ctx)
 	}
 	r.setState(answered)
 	err = r.withToken(ctx, func(opts ...discordgo.RequestOption) error {
@@ -287,6 +290,23 @@ func (r *responder) deliver(ctx context.Context, update, ephemeral bool, produce
 		r.log.Error("editing the deferred response failed", "err", err)
 	}
 	return r.undelivered()
+}
+
+// toldBusy ends an answer whose first response Discord did not take: the interaction is
+// lost, so the member is told in the channel (with the others of the same burst) to ask
+// again. It returns, marked with errBusy, why the answer was lost when the notice went
+// out, else, marked with errUndelivered, why neither reached the member.
+func (r *responder) toldBusy(ctx context.Context) error {
+	lost := r.undelivered()
+	if r.b == nil || lost == nil {
+		return lost
+	}
+	if err := r.b.busy.tell(ctx, r.s, r.i.ChannelID); err != nil {
+		return fmt.Errorf("%w (%w)", lost, err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return fmt.Errorf("%w: %w", errBusy, r.lost)
 }
 
 // deferNow acknowledges the interaction with a deferred response, unless it is
