@@ -231,7 +231,7 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 		extra:   map[string]Command{},
 		ready:   make(chan struct{}),
 		metrics: opts.Metrics,
-		rest:    restPolicy{wait: opts.Wait, pace: newRoutePace()},
+		rest:    restPolicy{wait: opts.Wait},
 		seen:    newSeenIDs(recentEvents),
 		busy:    newBusyNotices(restPolicy{wait: opts.Wait}, logger),
 		convs:   newConversations(opts.Now),

@@ -152,7 +152,7 @@ func (r *responder) created() time.Time {
 
 // firstCall bounds the interaction's first response: Discord's three seconds.
 func (r *responder) firstCall() restCall {
-	return restCall{deadline: r.created().Add(responseWindow), first: true, route: routeFirstResponse}
+	return restCall{deadline: r.created().Add(responseWindow), first: true}
 }
 
 // respond sends the interaction's first response, within Discord's three seconds. When

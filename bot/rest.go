@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -53,61 +52,9 @@ const (
 // in the window; each attempt bounded by attemptTimeout. discordgo's own retry on rate
 // limits is off: it sleeps for as long as Discord says, with no bound. The zero value is
 // ready to use.
-//
-// Calls of a paced route (an interaction's first response) line up after a 429: each
-// waits for its own turn, one a retry_after, instead of every caller trying again at
-// once (Discord counts each refused request against the bot, and bans an address that
-// makes too many), and a call whose turn comes after its window gives up at once.
 type restPolicy struct {
 	// wait waits d or until ctx is done; nil waits on a timer. Tests record the waits.
 	wait func(ctx context.Context, d time.Duration) error
-	// pace lines up the calls of a rate-limited route; nil: no line.
-	pace *routePace
-}
-
-// routePace is the line of each route's callers after a 429: next is the turn the
-// next caller gets, step the time between turns.
-type routePace struct {
-	mu   sync.Mutex
-	next map[string]time.Time
-	step map[string]time.Duration
-}
-
-func newRoutePace() *routePace {
-	return &routePace{next: map[string]time.Time{}, step: map[string]time.Duration{}}
-}
-
-// turn is when a caller of route may try it: now when the route was not refused lately,
-// else its place in the line, which it takes unless the turn comes after deadline (not
-// zero).
-func (p *routePace) turn(route string, now, deadline time.Time) time.Time {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	next, ok := p.next[route]
-	if !ok || !next.After(now) {
-		delete(p.next, route)
-		return now
-	}
-	if deadline.IsZero() || !next.After(deadline) {
-		p.next[route] = next.Add(p.step[route])
-	}
-	return next
-}
-
-// limited records a 429 on route that asks to wait d.
-func (p *routePace) limited(route string, now time.Time, d time.Duration) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	// While a line lasts its step is the longest wait Discord asked for: a 429 that
-	// came just before a refill asks for little, and does not speed the line up.
-	if next, ok := p.next[route]; !ok || !next.After(now) {
-		p.step[route] = d
-	} else {
-		p.step[route] = max(p.step[route], d)
-	}
-	if t := now.Add(d); t.After(p.next[route]) {
-		p.next[route] = t
-	}
 }
 
 // restCall is one call's bounds.
@@ -121,13 +68,7 @@ type restCall struct {
 	// the way back, a retry refused with 40060 (already acknowledged) means the first one
 	// went through.
 	first bool
-	// route names the calls that share a rate limit and line up after a 429 (see
-	// restPolicy); empty: the call does not line up.
-	route string
 }
-
-// routeFirstResponse is the route of interactions' first responses.
-const routeFirstResponse = "interaction response"
 
 // errNoTime wraps the error of a call that could not be retried within its window.
 var errNoTime = errors.New("no time left to try again")
@@ -142,9 +83,6 @@ func (p restPolicy) do(ctx context.Context, c restCall, fn func(opts ...discordg
 	lost := false // an earlier attempt's answer never came back
 	failures := 0 // attempts that failed other than by a 429, which the window bounds
 	for n := 1; ; n++ {
-		if err := p.waitTurn(ctx, c); err != nil {
-			return err
-		}
 		actx, cancel := context.WithTimeout(ctx, attemptTimeout)
 		if !c.deadline.IsZero() {
 			actx, cancel = withDeadline(actx, cancel, c.deadline.Add(answerGrace))
@@ -158,10 +96,6 @@ func (p restPolicy) do(ctx context.Context, c restCall, fn func(opts ...discordg
 			failures++
 		}
 		wait, retry := retryAfter(err, max(failures, 1))
-		if _, limited := errors.AsType[*discordgo.RateLimitError](err); limited && retry && p.pace != nil && c.route != "" {
-			p.pace.limited(c.route, time.Now(), wait)
-			wait = 0 // the line says when to try again
-		}
 		lost = lost || isTransport(err)
 		if !retry || ctx.Err() != nil || attempts > 0 && failures >= attempts {
 			return redactError(err)
@@ -174,27 +108,6 @@ func (p restPolicy) do(ctx context.Context, c restCall, fn func(opts ...discordg
 			return redactError(err)
 		}
 	}
-}
-
-// waitTurn waits for c's turn on its route, or says that it comes too late.
-func (p restPolicy) waitTurn(ctx context.Context, c restCall) error {
-	if p.pace == nil || c.route == "" {
-		return nil
-	}
-	var last time.Time
-	if !c.deadline.IsZero() {
-		last = c.deadline.Add(-windowMargin)
-	}
-	now := time.Now()
-	t := p.pace.turn(c.route, now, last)
-	if !last.IsZero() && t.After(last) {
-		return fmt.Errorf("%w: the route is rate limited for %s, %s left of the window",
-			errNoTime, t.Sub(now).Round(time.Millisecond), max(time.Until(c.deadline), 0).Round(time.Millisecond))
-	}
-	if d := t.Sub(now); d > 0 {
-		return p.sleep(ctx, d)
-	}
-	return nil
 }
 
 // withDeadline narrows ctx, whose cancel is cancel, to deadline.

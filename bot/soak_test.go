@@ -375,8 +375,8 @@ func TestSoak(t *testing.T) {
 	t.Logf("%d events in %s (%.0f a second) from %d members on 2 shards: %v",
 		sent.Load(), elapsed.Round(time.Second), float64(sent.Load())/elapsed.Seconds(), users, kinds)
 	t.Logf("event to reply: p50 %s, p99 %s, max %s", pct(0.5).Round(100*time.Microsecond), pct(0.99).Round(100*time.Microsecond), pct(1).Round(time.Millisecond))
-	t.Logf("questions %d (answered %d, unanswered %d, undelivered %d), rate limited %d, pages %d, votes %d, autocompletes %d, failures %d, panics %d",
-		st.Questions, st.Answered, st.Unanswered, st.Undelivered, st.RateLimited, st.Pages, st.Votes, st.Autocompletes, st.Failures, st.Panics)
+	t.Logf("questions %d (answered %d, unanswered %d, undelivered %d, busy %d), rate limited %d, pages %d, votes %d, autocompletes %d, failures %d, panics %d",
+		st.Questions, st.Answered, st.Unanswered, st.Undelivered, st.Busy, st.RateLimited, st.Pages, st.Votes, st.Autocompletes, st.Failures, st.Panics)
 	t.Logf("REST calls failed on purpose: %d (%.0f%% asked)", srv.Faults(), faults*100)
 	mib := func(n uint64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 	var hs []string
