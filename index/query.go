@@ -2,6 +2,7 @@ package index
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -55,6 +56,11 @@ type alternative struct {
 	correction bool
 	// lexical is set on a word of the general lexicon (lexicon.go): weaker evidence too.
 	lexical bool
+	// costly is set on a phrase all of whose words are common (see commonPassages): bleve
+	// finds it by reading the positions of every passage that holds them all, which at
+	// 200,000 passages takes tens of milliseconds a field. It is searched only when its
+	// concept has nothing else to be searched by; the re-rank still finds it.
+	costly bool
 }
 
 // concept is one thing the question asks about: a word, a multi-word term of the corpus
@@ -178,8 +184,12 @@ func (ix *Index) readQuestion(question string) plan {
 			c.idf = ix.vocab.idf("") // it weighs as a word the corpus lacks
 		}
 		if !c.isPhrase() && !c.quoted && len(c.alts) > 0 {
-			df := ix.vocab.df[c.alts[0].key]
-			c.common = df > commonPassages && df > ix.vocab.docs/20
+			c.common = ix.commonTerm(c.alts[0].key)
+		}
+		for j := range c.alts {
+			if a := &c.alts[j]; a.phrase && !c.quoted {
+				a.costly = !slices.ContainsFunc(strings.Fields(a.key), func(t string) bool { return !ix.commonTerm(t) })
+			}
 		}
 	}
 	// "who is raisi" names one concept as "raisi" does; "what's your name" does not,
@@ -197,6 +207,13 @@ func (ix *Index) readQuestion(question string) plan {
 		p.concepts = p.concepts[:maxConcepts]
 	}
 	return p
+}
+
+// commonTerm tells whether an analysed term is common in the corpus (see
+// commonPassages).
+func (ix *Index) commonTerm(t string) bool {
+	df := ix.vocab.df[t]
+	return df > commonPassages && df > ix.vocab.docs/20
 }
 
 // termConcepts finds the multi-word terms of the corpus in the words of a question,
@@ -413,6 +430,65 @@ func normalizeQuestion(q string) string {
 	return strings.NewReplacer("‘", "'", "’", "'", "`", "'").Replace(q)
 }
 
+// leaves are the searches of a concept: each alternative on the text, the section, the
+// title and the taught questions, with its boosts.
+func (c concept) leaves(w weights) []query.Query {
+	var leaves []query.Query
+	cheap := slices.ContainsFunc(c.alts, func(a alternative) bool { return !a.costly })
+	for i, a := range c.alts {
+		if a.costly && (cheap || i > 0) {
+			continue // a concept of costly phrases alone is searched by its first, in the text
+		}
+		for _, f := range []struct {
+			name  string
+			boost float64
+		}{{fieldText, 1}, {fieldSection, w.section}, {fieldTitle, w.title}, {fieldTaught, w.taught}} {
+			if f.name == fieldTaught && f.boost <= 0 || a.costly && f.name != fieldText {
+				continue
+			}
+			var q query.Query
+			if a.phrase {
+				pq := bleve.NewMatchPhraseQuery(a.text)
+				pq.SetField(f.name)
+				pq.Analyzer = analyzerName
+				pq.SetBoost(a.weight * f.boost)
+				q = pq
+			} else {
+				tq := bleve.NewTermQuery(a.key)
+				tq.SetField(f.name)
+				tq.SetBoost(a.weight * f.boost)
+				q = tq
+			}
+			leaves = append(leaves, q)
+		}
+	}
+	return leaves
+}
+
+// rarestCommon is, when every word of the question that the corpus has is common (see
+// commonPassages), the search for the rarest of them; else nil. The search by words then
+// finds most of the corpus, and a search by date must read the date of every passage it
+// finds: holding the rarest word bounds it (at 200,000 passages, from 160,000 passages
+// read to 10,000).
+func (p plan) rarestCommon(df map[string]int) query.Query {
+	best, least := -1, 0
+	for i, c := range p.concepts {
+		if c.date || !c.known {
+			continue
+		}
+		if !c.common {
+			return nil
+		}
+		if n := df[c.alts[0].key]; best < 0 || n < least {
+			best, least = i, n
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	return bleve.NewDisjunctionQuery(p.concepts[best].leaves(defaultWeights)...)
+}
+
 // bleveQuery builds the search from a plan: one disjunction of leaf queries, each
 // alternative of each concept on the text, the section and the title, boosts on the
 // leaves (bleve ignores boosts on compound queries). A quoted phrase must match.
@@ -434,31 +510,7 @@ func (p plan) bleveQuery(w weights) query.Query {
 			should = append(should, tl)
 			continue
 		}
-		var leaves []query.Query
-		for _, a := range c.alts {
-			for _, f := range []struct {
-				name  string
-				boost float64
-			}{{fieldText, 1}, {fieldSection, w.section}, {fieldTitle, w.title}, {fieldTaught, w.taught}} {
-				if f.name == fieldTaught && f.boost <= 0 {
-					continue
-				}
-				var q query.Query
-				if a.phrase {
-					pq := bleve.NewMatchPhraseQuery(a.text)
-					pq.SetField(f.name)
-					pq.Analyzer = analyzerName
-					pq.SetBoost(a.weight * f.boost)
-					q = pq
-				} else {
-					tq := bleve.NewTermQuery(a.key)
-					tq.SetField(f.name)
-					tq.SetBoost(a.weight * f.boost)
-					q = tq
-				}
-				leaves = append(leaves, q)
-			}
-		}
+		leaves := c.leaves(w)
 		should = append(should, leaves...)
 		if c.quoted && len(c.alts) > 0 {
 			must = append(must, bleve.NewDisjunctionQuery(leaves...))

@@ -564,6 +564,9 @@ func (ix *Index) datedCandidates(ctx context.Context, t timeAsk, p plan) ([]cand
 		return ix.searchDated(ctx, reqs)
 	}
 	words := p.bleveQuery(ix.weights)
+	if rarest := p.rarestCommon(ix.vocab.df); rarest != nil {
+		words = query.NewConjunctionQuery([]query.Query{rarest, words})
+	}
 	if t.period != nil {
 		reqs = append(reqs, bleve.NewSearchRequestOptions(query.NewConjunctionQuery(append(periodQueries(*t.period), words)), timeExtra, 0, false))
 	}
