@@ -111,3 +111,24 @@ func tidyTime(t *testing.T, ix *Index, q string) string {
 	}
 	return tm.rest
 }
+
+// TestFarMoreCommonWordsLeftOut: when every word of a question is common, those in far
+// more passages than the rarest (commonSpread) are left out of the search, as common words
+// are beside a rare one; the others stay.
+func TestFarMoreCommonWordsLeftOut(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	q := "did the us bomb iran again this year"
+	if got := searchJSON(t, ix.readQuestion(q).bleveQuery(ix.weights)); !strings.Contains(got, `"term":"iran"`) {
+		t.Fatalf("the default corpus's search leaves out iran: %s", got)
+	}
+	asIfLarge(ix, 200_000, map[string]int{"us": 42_000, "bomb": 13_000, "iran": 155_000, "year": 28_000})
+	got := searchJSON(t, ix.readQuestion(q).bleveQuery(ix.weights))
+	if strings.Contains(got, `"term":"iran"`) {
+		t.Errorf("iran, in 12 times the passages of bomb, is searched: %s", got)
+	}
+	for _, term := range []string{"bomb", "us", "year"} {
+		if !strings.Contains(got, `"term":"`+term+`"`) {
+			t.Errorf("%s, within %d times the passages of bomb, is not searched: %s", term, commonSpread, got)
+		}
+	}
+}

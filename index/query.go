@@ -40,7 +40,12 @@ var defaultWeights = weights{section: 1.5, title: 0.3, phrase: 1.0, quoted: 3.0,
 // Limits of what is read of a question.
 const (
 	commonPassages = 10000 // a word in more passages than this, and a twentieth of them, is common
-	maxQuestion    = 1000  // runes of a question that are read
+	// commonSpread: when every word of a question is common, those in more than this
+	// many times the passages of the rarest are left out of the search, as common words
+	// are when a rarer one is there ("tallest building in iran": "iran" is in three
+	// passages of four at 200,000, "building" in one of 14).
+	commonSpread   = 4
+	maxQuestion    = 1000 // runes of a question that are read
 	maxConcepts    = 32
 	maxPhraseWords = 6
 )
@@ -78,6 +83,8 @@ type concept struct {
 	// costs much and ranks little: it is left out of the search when the question has a
 	// rarer word, and still counts in the relevance floor.
 	common bool
+	// df is, for a common word, how many passages hold it.
+	df int
 	// parent is the key of the multi-word term this word belongs to: where the term
 	// (or a synonym of it, "snapback" for "snap back") is found, so is the word.
 	parent string
@@ -184,7 +191,9 @@ func (ix *Index) readQuestion(question string) plan {
 			c.idf = ix.vocab.idf("") // it weighs as a word the corpus lacks
 		}
 		if !c.isPhrase() && !c.quoted && len(c.alts) > 0 {
-			c.common = ix.commonTerm(c.alts[0].key)
+			if c.common = ix.commonTerm(c.alts[0].key); c.common {
+				c.df = ix.vocab.df[c.alts[0].key]
+			}
 		}
 		for j := range c.alts {
 			if a := &c.alts[j]; a.phrase && !c.quoted {
@@ -495,11 +504,15 @@ func (p plan) rarestCommon(df map[string]int) query.Query {
 func (p plan) bleveQuery(w weights) query.Query {
 	var should, must []query.Query
 	rare := false // a word of the question is not common
+	least := 0    // when none is, the passages of the rarest
 	for _, c := range p.concepts {
 		rare = rare || !c.common && c.known && !c.date
+		if c.common && (least == 0 || c.df < least) {
+			least = c.df
+		}
 	}
 	for _, c := range p.concepts {
-		if c.common && rare {
+		if c.common && (rare || c.df > commonSpread*least) {
 			continue
 		}
 		if c.date {
