@@ -21,7 +21,8 @@ import (
 // weighing, by idf, at least floorCoverage of them all, or at least floorCovered of them
 // when the words the corpus has never seen weigh at most floorUnknown of the question.
 // A concept found only as a spelling correction counts floorCorrection of its weight; the
-// "when" of a question does not count. Below the floor, the passages that hold a rare
+// "when" of a question weighs nothing, but a dated passage holds it as one of the two
+// concepts ("when was fakhrizadeh killed": the name and a date). Below the floor, the passages that hold a rare
 // concept of the question (in at most rareShare of the passages) are the closest ones.
 const (
 	floorDepth      = 1
@@ -306,11 +307,25 @@ func (p plan) answersAt(ranked []candidate, related bool, f floor) bool {
 			continue
 		}
 		weight, words := p.floorWeight(c.match, f)
+		if p.datedWhen(c.match) {
+			words++ // "when was fakhrizadeh killed": the name, and a date
+		}
 		cov := weight / total
 		if (words >= 2 || p.bare) && (cov >= f.coverage || cov >= f.covered && unknown <= f.unknown*total && (!p.strangers || p.holdsHeaviest(ranked))) {
 			return true
 		}
 		if related && c.match.words >= 2 && c.coverage >= floorRelated {
+			return true
+		}
+	}
+	return false
+}
+
+// datedWhen tells whether the question asks when and the passage is dated: its date is
+// one of the two concepts a passage holds to answer, though it adds no weight.
+func (p plan) datedWhen(m matchInfo) bool {
+	for i, c := range p.concepts {
+		if c.date && i < len(m.found) && m.found[i] {
 			return true
 		}
 	}

@@ -188,3 +188,26 @@ func TestPresentInAnUndatedCorpus(t *testing.T) {
 		t.Errorf("a corpus dating 6 passages of 9: answered %v, note %q; want not answered", ans.Answered, ans.Note)
 	}
 }
+
+// TestWhenCountsADate: "when was X killed" is answered by a dated passage that holds X
+// though it says "assassinated": its date stands for the question's "when", as one of the
+// two concepts a passage holds to answer; the same passage does not answer when the
+// question does not ask when.
+func TestWhenCountsADate(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	ctx := context.Background()
+	ans, err := ix.Answer(ctx, standoff.Request{Question: "when was fakhrizadeh killed", Today: day("2026-12-03")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Answered || len(ans.Results) == 0 || ans.Results[0].Date == "" || !strings.Contains(ans.Results[0].Text, "Fakhrizadeh") {
+		t.Errorf("when was fakhrizadeh killed: answered %v, %+v; want a dated passage on Fakhrizadeh", ans.Answered, ans.Results)
+	}
+	ans, err = ix.Answer(ctx, standoff.Request{Question: "who was fakhrizadeh married to", Today: day("2026-12-03")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Answered {
+		t.Errorf("who was fakhrizadeh married to: answered with %+v", ans.Results)
+	}
+}
