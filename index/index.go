@@ -135,7 +135,7 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 			ix.logger.Warn("record corpus stamp", "dir", cfg.Dir, "err", err)
 		}
 	}
-	ix.finish(bi, got, passages(), c.Synonyms, c.Taught)
+	ix.finish(bi, got, passages(), c.Synonyms, c.Taught, nil, nil)
 	return ix, nil
 }
 
@@ -159,8 +159,10 @@ func newIndex(cfg Config, splitter *corpus.Splitter) (*Index, mapping.IndexMappi
 }
 
 // finish makes ix answer from the opened bleve index bi, described by got, of the
-// searchable passages ps, with the corpus's synonym rules and taught questions.
-func (ix *Index) finish(bi bleve.Index, got meta, ps []corpus.Passage, synonyms []corpus.SynonymRule, taught []corpus.Taught) {
+// searchable passages ps, with the corpus's synonym rules and taught questions, and the
+// acronyms its passages define (nil: learned from ps); vocab, when not nil, delivers the
+// vocabulary being read (readVocabulary).
+func (ix *Index) finish(bi bleve.Index, got meta, ps []corpus.Passage, synonyms []corpus.SynonymRule, taught []corpus.Taught, acronyms []corpus.SynonymRule, vocab <-chan *vocabulary) {
 	ix.bleve = bi
 	ix.stats = standoff.Stats{
 		Documents:   got.Documents,
@@ -168,18 +170,26 @@ func (ix *Index) finish(bi bleve.Index, got meta, ps []corpus.Passage, synonyms 
 		Built:       got.Built,
 		Fingerprint: got.Fingerprint,
 	}
-	// The vocabulary comes from bleve's dictionaries; it is read beside the rest.
-	vocab := make(chan *vocabulary, 1)
-	go func() { vocab <- ix.newVocabulary(got.Passages) }()
+	if vocab == nil {
+		vocab = ix.readVocabulary(bi, got.Passages)
+	}
 	ix.passages = ps
 	ix.taught = taughtByPassage(ix.passages, taught)
 	if len(ix.taught) == 0 {
 		ix.weights.taught = 0 // no leaves that can match nothing
 	}
-	ix.prepare(synonyms)
+	ix.prepare(synonyms, acronyms)
 	ix.lexicon = embeddedLexicon()
 	ix.prepareDates()
 	ix.vocab = <-vocab
+}
+
+// readVocabulary reads the vocabulary of bi, of docs passages, from bleve's dictionaries
+// beside the rest of an open, and delivers it on the channel it returns.
+func (ix *Index) readVocabulary(bi bleve.Index, docs int) <-chan *vocabulary {
+	vocab := make(chan *vocabulary, 1)
+	go func() { vocab <- ix.newVocabulary(bi, docs) }()
+	return vocab
 }
 
 // logger is the configured logger, or one that discards.
@@ -245,7 +255,7 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 	}
 	got := want
 	got.Built = time.Now().UTC()
-	err = writeStore(tmp, storedCorpus{Fingerprint: got.Fingerprint, Passages: ps, Synonyms: c.Synonyms, Taught: c.Taught})
+	err = writeStore(tmp, storedCorpus{Fingerprint: got.Fingerprint, Passages: ps, Synonyms: c.Synonyms, Taught: c.Taught, Acronyms: learnAcronyms(ps)})
 	if err == nil {
 		err = writeJSONAtomic(filepath.Join(tmp, metaFile), got)
 	}

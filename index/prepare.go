@@ -1,6 +1,7 @@
 package index
 
 import (
+	"github.com/blevesearch/bleve/v2"
 	"math"
 	"math/bits"
 	"slices"
@@ -18,17 +19,20 @@ type glossaryEntry struct {
 	passage int      // position of the defining passage in Index.passages
 }
 
-// prepare derives, from the passages and the corpus's synonym rules, what questions are
-// matched against: synonyms, glossary entries, multi-word terms and autocomplete
-// candidates.
-func (ix *Index) prepare(synonyms []corpus.SynonymRule) {
+// prepare derives, from the passages, the corpus's synonym rules and the acronyms the
+// passages define (nil: learned from them), what questions are matched against:
+// synonyms, glossary entries, multi-word terms and autocomplete candidates.
+func (ix *Index) prepare(synonyms, acronyms []corpus.SynonymRule) {
 	ix.byID = make(map[string]int, len(ix.passages))
 	for i, p := range ix.passages {
 		ix.byID[p.ID] = i
 	}
 	// The corpus's synonyms, then the domain's built-in ones, then the acronyms the
-	// corpus defines in its text.
-	rules := append(append(slices.Clip(synonyms), corpus.DomainSynonyms()...), learnAcronyms(ix.passages)...)
+	// corpus defines in its text (learned here when acronyms is nil).
+	if acronyms == nil {
+		acronyms = learnAcronyms(ix.passages)
+	}
+	rules := append(append(slices.Clip(synonyms), corpus.DomainSynonyms()...), acronyms...)
 	ix.synonyms = ix.newSynonymTable(rules)
 	ix.phrases = newPhraseTable()
 	for _, k := range ix.synonyms.multiWordKeys() {
@@ -99,10 +103,10 @@ type vocabTerm struct {
 }
 
 // newVocabulary reads the terms of the index's fields; docs is its number of passages.
-func (ix *Index) newVocabulary(docs int) *vocabulary {
+func (ix *Index) newVocabulary(bi bleve.Index, docs int) *vocabulary {
 	v := &vocabulary{df: map[string]int{}, byLen: map[int][]vocabTerm{}, docs: docs}
 	for _, field := range []string{fieldText, fieldSection, fieldTitle, fieldTaught} {
-		d, err := ix.bleve.FieldDict(field)
+		d, err := bi.FieldDict(field)
 		if err != nil {
 			ix.logger.Warn("read field dictionary", "field", field, "err", err)
 			continue

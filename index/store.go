@@ -32,17 +32,20 @@ const (
 	// The rest is a gob stream: a storeHead, then each passage as a value of its own, so
 	// that reading it never holds the file, a decoding buffer of its size and the
 	// passages at once.
-	storeMagic = "standoff-corpus-store 2\n"
+	storeMagic = "standoff-corpus-store 3\n"
 )
 
 // storedCorpus is what an index needs of its corpus once the bleve index is built: the
-// searchable passages, the synonym rules and the taught questions. Everything else
-// (glossary, phrases, acronyms, completions, dates) is derived from them on open.
+// searchable passages, the synonym rules, the taught questions and the acronyms the
+// passages define (learnAcronyms, which reads every passage: a quarter of a second at
+// 200,000 passages, so learned once, at build). Everything else (glossary, phrases,
+// completions, dates) is derived from them on open.
 type storedCorpus struct {
 	Fingerprint string
 	Passages    []corpus.Passage
 	Synonyms    []corpus.SynonymRule
 	Taught      []corpus.Taught
+	Acronyms    []corpus.SynonymRule
 }
 
 // storeHead is what storeFile holds before its passages.
@@ -51,13 +54,14 @@ type storeHead struct {
 	Passages    int
 	Synonyms    []corpus.SynonymRule
 	Taught      []corpus.Taught
+	Acronyms    []corpus.SynonymRule
 }
 
 // writeStore writes s into the generation folder dir.
 func writeStore(dir string, s storedCorpus) error {
 	var body bytes.Buffer
 	enc := gob.NewEncoder(&body)
-	head := storeHead{Fingerprint: s.Fingerprint, Passages: len(s.Passages), Synonyms: s.Synonyms, Taught: s.Taught}
+	head := storeHead{Fingerprint: s.Fingerprint, Passages: len(s.Passages), Synonyms: s.Synonyms, Taught: s.Taught, Acronyms: s.Acronyms}
 	if err := enc.Encode(head); err != nil {
 		return fmt.Errorf("write %s: %w", storeFile, err)
 	}
@@ -139,7 +143,10 @@ func decodeStore(r io.Reader, m meta) (storedCorpus, error) {
 		return storedCorpus{}, errors.New("built for another corpus")
 	}
 	s := storedCorpus{Fingerprint: head.Fingerprint, Synonyms: head.Synonyms, Taught: head.Taught,
-		Passages: make([]corpus.Passage, head.Passages)}
+		Acronyms: head.Acronyms, Passages: make([]corpus.Passage, head.Passages)}
+	if s.Acronyms == nil {
+		s.Acronyms = []corpus.SynonymRule{} // learned, and none: not to be learned again
+	}
 	share := make(map[string]string)
 	for i := range s.Passages {
 		p := &s.Passages[i]
@@ -250,11 +257,14 @@ func openStoredGeneration(cfg Config, dir string) (*Index, error) {
 		bi.Close()
 		return nil, fmt.Errorf("open index: built under mapping version %d", got.MappingVersion)
 	}
+	// The vocabulary is read from bleve while the stored corpus is decoded.
+	vocab := ix.readVocabulary(bi, got.Passages)
 	s, err := readStore(dir, got)
 	if err != nil {
+		<-vocab
 		bi.Close()
 		return nil, err
 	}
-	ix.finish(bi, got, s.Passages, s.Synonyms, s.Taught)
+	ix.finish(bi, got, s.Passages, s.Synonyms, s.Taught, s.Acronyms, vocab)
 	return ix, nil
 }

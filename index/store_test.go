@@ -17,14 +17,14 @@ func TestStoredPassagesAreTheLoadedOnes(t *testing.T) {
 	dir := t.TempDir()
 	c := loadFS(t, map[string]string{
 		"a.md": "---\ntitle: A\npublisher: P\npublished: 2025-06-01\nurl: https://example.org/a\n---\n\n## Sites\n\nCentrifuges spin at Natanz.\n\nFordow is under a mountain.\n\nSources: IAEA report, IAEA, 2025-05-31, https://example.org/iaea\n",
-		"b.md": "---\ntitle: B\n---\n\nSnapback restores sanctions.\n",
+		"b.md": "---\ntitle: B\n---\n\nSnapback restores sanctions. The Joint Verification Board (JVB) meets in Vienna.\n",
 	})
 	cfg := Config{Dir: dir, Stamp: "stamp-1"}
 	built, err := Open(ctx, cfg, c)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := built.passages
+	want, wantSynonyms := built.passages, built.synonyms
 	built.Close()
 	ix, err := OpenStored(ctx, cfg)
 	if err != nil {
@@ -36,6 +36,12 @@ func TestStoredPassagesAreTheLoadedOnes(t *testing.T) {
 	}
 	if !reflect.DeepEqual(ix.passages, want) {
 		t.Errorf("stored passages differ:\n got %+v\nwant %+v", ix.passages, want)
+	}
+	if !reflect.DeepEqual(ix.synonyms, wantSynonyms) {
+		t.Errorf("synonyms from the stored acronyms differ from those learned:\n got %+v\nwant %+v", ix.synonyms, wantSynonyms)
+	}
+	if r := ix.synonyms.lookup("jvb"); len(r) == 0 {
+		t.Errorf("the acronym JVB, defined in a passage, has no long form after a stored open")
 	}
 }
 
