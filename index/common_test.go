@@ -77,12 +77,12 @@ func TestCostlyPhrasesLeftOutOfTheSearch(t *testing.T) {
 func TestDatedSearchHoldsTheRarestCommonWord(t *testing.T) {
 	ix := openMem(t, loadDefault(t))
 	q := "who is iran's supreme leader now"
-	if r := ix.readQuestion(q).rarestCommon(ix.vocab.df); r != nil {
+	if r := ix.readQuestion(q).rarestCommon(ix.weights); r != nil {
 		t.Fatalf("the default corpus bounds the dated search: %s", searchJSON(t, r))
 	}
 	asIfLarge(ix, 200_000, map[string]int{"iran": 155_000, "suprem": 12_000, "leader": 20_000})
 	p := ix.readQuestion(tidyTime(t, ix, q))
-	r := p.rarestCommon(ix.vocab.df)
+	r := p.rarestCommon(ix.weights)
 	if r == nil {
 		t.Fatal("every word is common, and the dated search is not bounded")
 	}
@@ -97,7 +97,7 @@ func TestDatedSearchHoldsTheRarestCommonWord(t *testing.T) {
 		t.Errorf("%s, the dated search bounded: %+v", q, ans.Results)
 	}
 	asIfLarge(ix, 200_000, map[string]int{"suprem": 500})
-	if r := ix.readQuestion(tidyTime(t, ix, q)).rarestCommon(ix.vocab.df); r != nil {
+	if r := ix.readQuestion(tidyTime(t, ix, q)).rarestCommon(ix.weights); r != nil {
 		t.Errorf("a word that is not common, and the dated search is bounded: %s", searchJSON(t, r))
 	}
 }

@@ -479,8 +479,8 @@ func (c concept) leaves(w weights) []query.Query {
 // finds most of the corpus, and a search by date must read the date of every passage it
 // finds: holding the rarest word bounds it (at 200,000 passages, from 160,000 passages
 // read to 10,000).
-func (p plan) rarestCommon(df map[string]int) query.Query {
-	best, least := -1, 0
+func (p plan) rarestCommon(w weights) query.Query {
+	best := -1
 	for i, c := range p.concepts {
 		if c.date || !c.known {
 			continue
@@ -488,14 +488,14 @@ func (p plan) rarestCommon(df map[string]int) query.Query {
 		if !c.common {
 			return nil
 		}
-		if n := df[c.alts[0].key]; best < 0 || n < least {
-			best, least = i, n
+		if best < 0 || c.df < p.concepts[best].df {
+			best = i
 		}
 	}
 	if best < 0 {
 		return nil
 	}
-	return bleve.NewDisjunctionQuery(p.concepts[best].leaves(defaultWeights)...)
+	return bleve.NewDisjunctionQuery(p.concepts[best].leaves(w)...)
 }
 
 // bleveQuery builds the search from a plan: one disjunction of leaf queries, each

@@ -22,8 +22,9 @@ import (
 // when the words the corpus has never seen weigh at most floorUnknown of the question.
 // A concept found only as a spelling correction counts floorCorrection of its weight; the
 // "when" of a question weighs nothing, but a dated passage holds it as one of the two
-// concepts ("when was fakhrizadeh killed": the name and a date). Below the floor, the passages that hold a rare
-// concept of the question (in at most rareShare of the passages) are the closest ones.
+// concepts ("when was fakhrizadeh killed": the name and a date). Below the floor, the
+// passages that hold a rare concept of the question (in at most rareShare of the
+// passages) are the closest ones.
 const (
 	floorDepth      = 1
 	floorCoverage   = 0.45

@@ -165,6 +165,9 @@ func decodeStore(r io.Reader, m meta) (storedCorpus, error) {
 	share := make(map[string]string)
 	var chunk []corpus.Passage
 	for i := 0; i < len(s.Passages); i += len(chunk) {
+		// gob leaves out a value's zero fields and decodes into what the slice holds:
+		// a run decoded over the last would keep its passages' fields.
+		clear(chunk[:cap(chunk)])
 		chunk = chunk[:0]
 		if err := dec.Decode(&chunk); err != nil {
 			return storedCorpus{}, err

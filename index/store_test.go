@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -42,6 +43,44 @@ func TestStoredPassagesAreTheLoadedOnes(t *testing.T) {
 	}
 	if r := ix.synonyms.lookup("jvb"); len(r) == 0 {
 		t.Errorf("the acronym JVB, defined in a passage, has no long form after a stored open")
+	}
+}
+
+// TestStoredRunsOfPassages: passages stored in more than one run (storeChunk) come back
+// as they were built, a run's fields never left over from the run before: dated passages
+// in the first run, undated ones, without sources, after them.
+func TestStoredRunsOfPassages(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("---\ntitle: A\n---\n\n")
+	for i := range storeChunk + 10 {
+		fmt.Fprintf(&b, "On %d May 2025, centrifuge hall %d was inspected.\n\nSources: IAEA report %d, IAEA, 2025-05-31, https://example.org/r%d\n\n", i%28+1, i, i, i)
+	}
+	c := loadFS(t, map[string]string{
+		"a.md": b.String(),
+		"b.md": strings.Repeat("---\ntitle: B\n---\n\n", 1) + strings.Repeat("A plain paragraph without a date.\n\n", 1),
+		"c.md": "---\ntitle: C\n---\n\n" + strings.Repeat("Another plain paragraph, undated and unsourced.\n\n", 1),
+	})
+	cfg := Config{Dir: dir, Stamp: "stamp-1"}
+	built, err := Open(ctx, cfg, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := built.passages
+	built.Close()
+	if len(want) <= storeChunk {
+		t.Fatalf("%d passages, want more than one run of %d", len(want), storeChunk)
+	}
+	ix, err := OpenStored(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for i := range want {
+		if !reflect.DeepEqual(ix.passages[i], want[i]) {
+			t.Fatalf("stored passage %d differs:\n got %+v\nwant %+v", i, ix.passages[i], want[i])
+		}
 	}
 }
 

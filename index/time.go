@@ -564,7 +564,7 @@ func (ix *Index) datedCandidates(ctx context.Context, t timeAsk, p plan) ([]cand
 		return ix.searchDated(ctx, reqs)
 	}
 	words := p.bleveQuery(ix.weights)
-	if rarest := p.rarestCommon(ix.vocab.df); rarest != nil {
+	if rarest := p.rarestCommon(ix.weights); rarest != nil {
 		words = query.NewConjunctionQuery([]query.Query{rarest, words})
 	}
 	if t.period != nil {
