@@ -194,10 +194,12 @@ func (b *bench) runScale(ctx context.Context, sc scale, dir string, sources []te
 	return sr, nil
 }
 
-// workload is the questions asked at a scale: every question of the question files (as
-// people type them) and questions drawn from the scale's passages, --queries in all,
-// shuffled but for the first question of the first file, which opens the run; at a
-// scale above largeScale passages, the first --queries-large of them.
+// workload is the questions asked at a scale: questions of the question files (as people
+// type them), at most half of --queries, drawn at random but for the first question of
+// the first file, which opens the run, and questions drawn from the scale's passages for
+// the rest, --queries in all, shuffled; at a scale above largeScale passages, the first
+// --queries-large of them. (When the typed questions took every place, the drawn
+// questions' row measured none.)
 func (b *bench) workload(passages []genPassage, sc scale) (workload, error) {
 	var typed []drawnQuestion
 	files := slices.Clone(b.opts.questions)
@@ -211,8 +213,14 @@ func (b *bench) workload(passages []genPassage, sc scale) (workload, error) {
 			typed = append(typed, drawnQuestion{Question: q})
 		}
 	}
-	typed = typed[:min(len(typed), b.opts.queries)]
 	seed := b.opts.seed ^ uint64(sc.Passages)
+	if half := b.opts.queries - b.opts.queries/2; len(typed) > half && len(passages) > 0 {
+		pick := rand.New(rand.NewPCG(seed, 0x7e9ed))
+		rest := typed[1:]
+		pick.Shuffle(len(rest), func(i, j int) { rest[i], rest[j] = rest[j], rest[i] })
+		typed = typed[:half]
+	}
+	typed = typed[:min(len(typed), b.opts.queries)]
 	w := append(typed, drawQuestions(passages, b.opts.queries-len(typed), seed^0xbe7c4)...)
 	if len(w) == 0 {
 		return nil, errors.New("run: no question to ask")

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -91,5 +93,42 @@ func TestPeakRSS(t *testing.T) {
 	}
 	if n < 1<<20 {
 		t.Errorf("peak RSS = %d bytes", n)
+	}
+}
+
+// TestWorkloadDrawsHalf: when the question files hold more questions than --queries, they
+// take half of the workload, the first question of the first file first, and questions
+// drawn from the passages the other half, so that the drawn questions' row measures
+// something.
+func TestWorkloadDrawsHalf(t *testing.T) {
+	dir := t.TempDir()
+	var lines []string
+	for i := range 40 {
+		lines = append(lines, fmt.Sprintf("typed question %d", i))
+	}
+	file := filepath.Join(dir, "q.tsv")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var passages []genPassage
+	for i := range 50 {
+		passages = append(passages, genPassage{ID: fmt.Sprintf("d/a#%d", i), Text: fmt.Sprintf("centrifuges spin quickly inside hall number %d near natanz", i)})
+	}
+	b := &bench{opts: options{questions: []string{file}, queries: 20, queriesLarge: 300, seed: 1}}
+	w, err := b.workload(passages, scale{Name: "test", Passages: len(passages)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drawn := 0
+	for _, q := range w {
+		if q.Passage != "" {
+			drawn++
+		}
+	}
+	if len(w) != 20 || drawn != 10 {
+		t.Errorf("%d questions, %d drawn; want 20, 10 drawn", len(w), drawn)
+	}
+	if w[0].Question != "typed question 0" {
+		t.Errorf("the run opens with %q, want the first question of the first file", w[0].Question)
 	}
 }
