@@ -162,14 +162,27 @@ var opinionPattern = regexp.MustCompile(`(?i)^(?:should (?:the |we |they |he |sh
 // made you", "what's your name", "are you a bot") or a message that tries it ("test").
 var aboutBotPattern = regexp.MustCompile(`(?i)^(?:what (?:else )?can (?:you|u) do|who (?:made|built|created|wrote|programmed) (?:you|u)|what(?:'s| is|s) (?:your|ur) (?:name|purpose|job)|(?:are|r) (?:you|u) (?:a |an )?(?:bot|real|human|person|chatgpt|ai|robot|alive)|how do (?:you|u) work|(?:test|testing|ping)(?: \d+)?$)\b`)
 
+// howToPattern recognises a question that asks how the asker is to do something ("how do
+// i enrich uranium at home", "how to bake bread"): sources on the standoff give no
+// instructions. Its last group is the verb: "how do i know", "tell", "find out",
+// "understand" ask about the standoff, and stay questions (howToAsks).
+var howToPattern = regexp.MustCompile(`(?i)^(?:how (?:do|can|could|should|would) (?:i|u) |how to )(\w+)`)
+
+// howToAsks are the verbs of a "how do i …" that ask about the standoff, not how to do a
+// thing.
+var howToAsks = map[string]bool{"know": true, "tell": true, "find": true, "understand": true, "follow": true, "check": true, "verify": true, "read": true, "say": true, "pronounce": true, "spell": true}
+
 // requestNote is what the bot says to a request it cannot do: what it does instead.
 const requestNote = "I cannot do that: I only quote passages of the corpus, word for word, with their source and date. Ask me a question about the standoff instead, such as \"what is snapback?\" or \"when did the US strike Fordow?\"."
 
 // isRequest tells whether a question asks the bot to do what it cannot (write, translate,
-// remind, summarise the news, judge who is right) or asks about the bot itself: the
-// answer to both is what the bot does.
+// remind, summarise the news, judge who is right, tell the asker how to do a thing) or
+// asks about the bot itself: the answer to both is what the bot does.
 func isRequest(question string) bool {
 	s := tidyRequest(question)
+	if m := howToPattern.FindStringSubmatch(s); m != nil && !howToAsks[strings.ToLower(m[1])] {
+		return true
+	}
 	return requestPattern.MatchString(s) || todayNewsPattern.MatchString(s) || aboutBotPattern.MatchString(s) || opinionPattern.MatchString(s)
 }
 

@@ -156,7 +156,7 @@ func TestEnglishWordsAreNotCorrected(t *testing.T) {
 }
 
 // TestRequestsAreToldWhatTheBotDoes: a request the bot cannot do (write, translate,
-// remind, summarise the news, an opinion) or a question about the bot itself is not
+// remind, summarise the news, an opinion, how the asker is to do a thing) or a question about the bot itself is not
 // answered from the corpus, though it names the corpus's terms; the answer says what the
 // bot does instead. A question that merely starts like one is answered.
 func TestRequestsAreToldWhatTheBotDoes(t *testing.T) {
@@ -168,6 +168,7 @@ func TestRequestsAreToldWhatTheBotDoes(t *testing.T) {
 		"what's in the news today about iran", "do you think iran should have nukes",
 		"hey bot, draw a map of iran's nuclear sites", "who made you", "test",
 		"should the us bomb iran again", "is israel right to strike iran",
+		"how do i enrich uranium at home", "how to build a centrifuge",
 	} {
 		ans, err := ix.Answer(ctx, standoff.Request{Question: q})
 		if err != nil {
@@ -177,7 +178,8 @@ func TestRequestsAreToldWhatTheBotDoes(t *testing.T) {
 			t.Errorf("%q: answered %v, %d results, request %q; want the request note alone", q, ans.Answered, len(ans.Results), ans.Request)
 		}
 	}
-	for _, q := range []string{"who wrote resolution 2231", "when did the e3 write to the security council", "what is the latest news on snapback", "what should iran do to show good faith"} {
+	for _, q := range []string{"who wrote resolution 2231", "when did the e3 write to the security council", "what is the latest news on snapback", "what should iran do to show good faith",
+		"how do i know if iran has a bomb", "how do centrifuges enrich uranium"} {
 		ans, err := ix.Answer(ctx, standoff.Request{Question: q})
 		if err != nil {
 			t.Fatal(err)
