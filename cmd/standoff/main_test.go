@@ -128,7 +128,9 @@ func TestAskUnanswered(t *testing.T) {
 		want, avoid []string
 	}{
 		// Nothing shared with the corpus: no passage, no suggestion.
-		{"how do I bake sourdough bread", []string{"does not cover"}, []string{"Nearby terms", "closest", "English"}},
+		{"what temperature bakes sourdough bread", []string{"does not cover"}, []string{"Nearby terms", "closest", "English"}},
+		// How the asker is to do a thing: what the bot does instead.
+		{"how do I bake sourdough bread", []string{"I cannot do that", "I only quote passages"}, []string{"closest", "Source"}},
 		{"برنامه هسته‌ای ایران چیست؟", []string{"does not cover", "The corpus is in English"}, []string{"closest"}},
 	}
 	for _, tt := range tests {
