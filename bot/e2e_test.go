@@ -638,7 +638,7 @@ func TestEndToEnd(t *testing.T) {
 
 	t.Run("nothing answers", func(t *testing.T) {
 		frank := discordtest.User{ID: "700000000000000006", Name: "frank"}
-		q := "how do I bake sourdough bread?" // shares no term with the corpus: no closest passage
+		q := "what temperature bakes sourdough bread?" // shares no term with the corpus: no closest passage
 		call, p := h.ask(t, frank, q)
 		if len(p.Embeds) != 0 || !strings.Contains(p.Content, "found no passage") || !strings.Contains(p.Content, "/help") {
 			t.Errorf("unanswered reply:\n%s", p.Sprint())

@@ -540,7 +540,7 @@ func TestSuggestionsComeFromTheQuestion(t *testing.T) {
 	}{
 		{"who pays the iranian enrichment workers", "Enrichment and enrichment levels"},
 		{"who pays the iranian enrichmint workers", "Enrichment and enrichment levels"},
-		{"how do I bake sourdough bread", ""},
+		{"what temperature bakes sourdough bread", ""},
 	}
 	for _, tt := range tests {
 		ans := ask(t, ix, tt.question, 3)
