@@ -220,6 +220,7 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 	if opts.NoRateLimit {
 		every = 0
 	}
+	rest := restPolicy{wait: opts.Wait}
 	b := &Bot{
 		cfg:     cfg,
 		a:       a,
@@ -231,9 +232,9 @@ func New(cfg Config, a Answerer, logger *slog.Logger, opts Options) (*Bot, error
 		extra:   map[string]Command{},
 		ready:   make(chan struct{}),
 		metrics: opts.Metrics,
-		rest:    restPolicy{wait: opts.Wait},
+		rest:    rest,
 		seen:    newSeenIDs(recentEvents),
-		busy:    newBusyNotices(restPolicy{wait: opts.Wait}, logger),
+		busy:    newBusyNotices(rest, logger),
 		convs:   newConversations(opts.Now),
 	}
 	if err := b.metrics.gauges(b); err != nil {

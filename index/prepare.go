@@ -1,12 +1,13 @@
 package index
 
 import (
-	"github.com/blevesearch/bleve/v2"
 	"math"
 	"math/bits"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"github.com/standoff-bot/standoff/corpus"
 )
