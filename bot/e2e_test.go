@@ -806,7 +806,7 @@ func TestEndToEnd(t *testing.T) {
 
 	t.Run("dropped gateway is resumed", func(t *testing.T) {
 		h.clock.Advance(time.Minute)
-		identifies := len(srv.Identifies())
+		resumes, identifies := srv.Resumes(), len(srv.Identifies())
 		srv.DropConnection()
 		// The question goes out while the bot is away; Discord replays it on RESUME.
 		id := srv.Slash(alice, inGuild, "ask", discordtest.Opt{Name: "question", Value: "what is breakout time?"})
@@ -817,8 +817,10 @@ func TestEndToEnd(t *testing.T) {
 		if len(p.Embeds) == 0 {
 			t.Errorf("after the resume: %s", p.Sprint())
 		}
-		if srv.Resumes() != 1 || len(srv.Identifies()) != identifies {
-			t.Errorf("resumes %d, identifies %d→%d: want one RESUME and no new IDENTIFY", srv.Resumes(), identifies, len(srv.Identifies()))
+		// At least one RESUME: on a loaded machine a late heartbeat ACK may close the
+		// connection once more, and that too must resume.
+		if srv.Resumes() == resumes || len(srv.Identifies()) != identifies {
+			t.Errorf("resumes %d→%d, identifies %d→%d: want a RESUME and no new IDENTIFY", resumes, srv.Resumes(), identifies, len(srv.Identifies()))
 		}
 		if !srv.WaitUntil(timeout, func() bool { return h.bot.Stats().Connected }) {
 			t.Error("the bot does not say it is connected again")

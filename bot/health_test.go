@@ -106,8 +106,16 @@ func TestHealthz(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		if got := waitMetric(t, h.bot.Handler(), `standoff_gateway_reconnects_total{shard="0"}`, 1); got != 1 {
-			t.Errorf("reconnects = %v, want 1", got)
+		// One reconnection was caused; on a loaded machine a late heartbeat ACK may cause
+		// another, so the count must match the sessions the gateway saw after the first.
+		series := `standoff_gateway_reconnects_total{shard="0"}`
+		sessions := func() float64 { return float64(len(h.srv.Identifies()) + h.srv.Resumes() - 1) }
+		got, want := metric(t, h.bot.Handler(), series), sessions()
+		for deadline := time.Now().Add(timeout); got != want && time.Now().Before(deadline); got, want = metric(t, h.bot.Handler(), series), sessions() {
+			time.Sleep(5 * time.Millisecond)
+		}
+		if got != want || want < 1 {
+			t.Errorf("reconnects = %v, want %v (the sessions after the first, at least 1)", got, want)
 		}
 	})
 
