@@ -146,7 +146,7 @@ func TestCalibrationDump(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := row{labelled: q, Passages: len(set.ix.passages), Answered: ans.Answered, Defined: p.definition != nil, Bare: p.bare}
+			r := row{labelled: q, Passages: set.ix.passages.len(), Answered: ans.Answered, Defined: p.definition != nil, Bare: p.bare}
 			for _, k := range p.concepts {
 				df := 0
 				if len(k.alts) > 0 {
@@ -158,7 +158,7 @@ func TestCalibrationDump(t *testing.T) {
 				if i == 10 {
 					break
 				}
-				ps := set.ix.passages[cd.passage]
+				ps := set.ix.passages.at(cd.passage)
 				rel := q.relevant[ps.Doc]
 				if q.gold != nil {
 					rel = GoldRank(standoff.Answer{Results: []standoff.Result{{Rank: 1, Text: ps.Text}}}, q.gold) == 1

@@ -29,8 +29,8 @@ func (ix *Index) completionCandidates() []string {
 	for _, g := range ix.glossary {
 		add(g.term)
 	}
-	for _, p := range ix.passages {
-		add(p.Section)
+	for _, section := range ix.passages.Sections {
+		add(section)
 	}
 	return out
 }

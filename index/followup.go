@@ -296,7 +296,7 @@ func (ix *Index) subjectOf(prev, subject string) (start, end int, ok bool) {
 	words := splitWords(prev)
 	wantDoc := ""
 	if e := ix.glossaryTerm(strings.TrimPrefix(strings.ToLower(subject), "the ")); e != nil {
-		wantDoc = ix.passages[e.passage].Doc
+		wantDoc = ix.passages.doc(e.passage).ID
 	}
 	best := -1.0
 	for i := 0; i < len(words); i++ {
@@ -316,7 +316,7 @@ func (ix *Index) subjectOf(prev, subject string) (start, end int, ok bool) {
 		for _, w := range words[i : i+span] {
 			score = max(score, ix.vocab.idf(ix.key(w.text)))
 		}
-		if entry != nil && wantDoc != "" && ix.passages[entry.passage].Doc == wantDoc {
+		if entry != nil && wantDoc != "" && ix.passages.doc(entry.passage).ID == wantDoc {
 			score += 100 // a term of the same kind: the one the follow-up replaces
 		}
 		if score > best {

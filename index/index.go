@@ -63,8 +63,7 @@ type Index struct {
 	logger   *slog.Logger
 	splitter *corpus.Splitter
 
-	passages []corpus.Passage
-	byID     map[string]int // passage id → position in passages
+	passages *passageStore
 
 	taught    map[int]string // position in passages → the questions taught to it, one a line
 	lexicon   lexicon        // the general English lexicon (lexicon.go)
@@ -78,8 +77,7 @@ type Index struct {
 	closeOnce sync.Once
 
 	now        func() time.Time
-	dates      []corpus.Date // the date of each passage, by position in passages
-	datesFacts bool          // most passages are dated (see datedShare)
+	datesFacts bool // most passages are dated (see datedShare)
 }
 
 // meta is written beside a built index and read back to decide whether it can be reused.
@@ -115,27 +113,45 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 		Documents:      len(c.Documents),
 	}
 
-	var bi bleve.Index
-	var got meta
 	if cfg.Dir == "" {
-		want.Passages = len(passages())
-		bi, err = buildIndex(ctx, "", m, passages(), c.Taught, cfg)
-		got = want
+		ps := passages()
+		want.Passages = len(ps)
+		bi, err := buildIndex(ctx, "", m, ps, c.Taught, cfg)
+		if err != nil {
+			return nil, err
+		}
+		got := want
 		got.Built = time.Now().UTC()
-	} else {
-		bi, got, err = openOrBuild(ctx, cfg, m, want, passages, c, ix.logger)
+		store, err := memoryPassages(ps, ix.logger)
+		if err == nil {
+			var df map[string]int
+			if df, err = vocabularyCounts(bi); err == nil {
+				ix.finish(bi, got, store, c.Synonyms, c.Taught, learnAcronyms(ps), newVocabulary(df, got.Passages))
+				return ix, nil
+			}
+		}
+		bi.Close()
+		return nil, fmt.Errorf("open index: %w", err)
 	}
+
+	bi, got, err := openOrBuild(ctx, cfg, m, want, passages, c, ix.logger)
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Dir != "" && cfg.Stamp != "" {
+	dir := filepath.Join(cfg.Dir, generationName(got))
+	s, store, err := readGeneration(dir, got, cfg)
+	if err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("open index: %w", err)
+	}
+	if cfg.Stamp != "" {
 		// The stamp is recorded only once the generation is in place: a stamp never
 		// names a generation that is not complete.
-		if err := recordStamp(filepath.Join(cfg.Dir, generationName(got)), cfg.Stamp); err != nil {
+		if err := recordStamp(dir, cfg.Stamp); err != nil {
 			ix.logger.Warn("record corpus stamp", "dir", cfg.Dir, "err", err)
 		}
 	}
-	ix.finish(bi, got, passages(), c.Synonyms, c.Taught, nil, nil)
+	ix.finish(bi, got, store, c.Synonyms, c.Taught, s.Acronyms, newVocabulary(s.Vocabulary, got.Passages))
 	return ix, nil
 }
 
@@ -159,10 +175,9 @@ func newIndex(cfg Config, splitter *corpus.Splitter) (*Index, mapping.IndexMappi
 }
 
 // finish makes ix answer from the opened bleve index bi, described by got, of the
-// searchable passages ps, with the corpus's synonym rules and taught questions, and the
-// acronyms its passages define (nil: learned from ps); vocab, when not nil, delivers the
-// vocabulary being read (readVocabulary).
-func (ix *Index) finish(bi bleve.Index, got meta, ps []corpus.Passage, synonyms []corpus.SynonymRule, taught []corpus.Taught, acronyms []corpus.SynonymRule, vocab <-chan *vocabulary) {
+// searchable passages ps, with the corpus's synonym rules and taught questions, the
+// acronyms its passages define and its vocabulary.
+func (ix *Index) finish(bi bleve.Index, got meta, ps *passageStore, synonyms []corpus.SynonymRule, taught []corpus.Taught, acronyms []corpus.SynonymRule, vocab *vocabulary) {
 	ix.bleve = bi
 	ix.stats = standoff.Stats{
 		Documents:   got.Documents,
@@ -170,26 +185,15 @@ func (ix *Index) finish(bi bleve.Index, got meta, ps []corpus.Passage, synonyms 
 		Built:       got.Built,
 		Fingerprint: got.Fingerprint,
 	}
-	if vocab == nil {
-		vocab = ix.readVocabulary(bi, got.Passages)
-	}
 	ix.passages = ps
-	ix.taught = taughtByPassage(ix.passages, taught)
+	ix.taught = taughtByPassage(taught, ix.passages.lookup)
 	if len(ix.taught) == 0 {
 		ix.weights.taught = 0 // no leaves that can match nothing
 	}
 	ix.prepare(synonyms, acronyms)
 	ix.lexicon = embeddedLexicon()
 	ix.prepareDates()
-	ix.vocab = <-vocab
-}
-
-// readVocabulary reads the vocabulary of bi, of docs passages, from bleve's dictionaries
-// beside the rest of an open, and delivers it on the channel it returns.
-func (ix *Index) readVocabulary(bi bleve.Index, docs int) <-chan *vocabulary {
-	vocab := make(chan *vocabulary, 1)
-	go func() { vocab <- ix.newVocabulary(bi, docs) }()
-	return vocab
+	ix.vocab = vocab
 }
 
 // logger is the configured logger, or one that discards.
@@ -222,7 +226,7 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 		if err == nil {
 			// What the generation stored of its corpus must be whole, or a later open
 			// without the corpus could not use it.
-			if serr := checkStore(filepath.Join(cfg.Dir, name)); serr != nil {
+			if serr := checkStore(filepath.Join(cfg.Dir, name), got); serr != nil {
 				bi.Close()
 				err = serr
 			}
@@ -249,13 +253,21 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 		os.RemoveAll(tmp)
 		return nil, meta{}, err
 	}
-	if err := bi.Close(); err != nil {
+	df, err := vocabularyCounts(bi)
+	if cerr := bi.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close: %w", cerr)
+	}
+	if err != nil {
 		os.RemoveAll(tmp)
-		return nil, meta{}, fmt.Errorf("build index: close: %w", err)
+		return nil, meta{}, fmt.Errorf("build index: %w", err)
 	}
 	got := want
 	got.Built = time.Now().UTC()
-	err = writeStore(tmp, storedCorpus{Fingerprint: got.Fingerprint, Passages: ps, Synonyms: c.Synonyms, Taught: c.Taught, Acronyms: learnAcronyms(ps)})
+	tables, err := writePassagesFile(tmp, ps)
+	if err == nil {
+		err = writeStore(tmp, storedCorpus{Fingerprint: got.Fingerprint, Passages: len(ps), Tables: tables, Synonyms: c.Synonyms,
+			Taught: c.Taught, Acronyms: learnAcronyms(ps), Vocabulary: df})
+	}
 	if err == nil {
 		err = writeJSONAtomic(filepath.Join(tmp, metaFile), got)
 	}
@@ -332,7 +344,7 @@ func buildIndex(ctx context.Context, path string, m mapping.IndexMapping, ps []c
 		bi.Close()
 		return nil, fmt.Errorf("build index: %w", err)
 	}
-	questions := taughtByPassage(ps, taught)
+	questions := taughtByPassage(taught, positions(ps))
 	batch := bi.NewBatch()
 	for i, p := range ps {
 		start, end := dateNumbers(p.Date)
@@ -432,7 +444,7 @@ func isCitation(s string) bool {
 // Close releases the index. Closing it again does nothing.
 func (ix *Index) Close() error {
 	var err error
-	ix.closeOnce.Do(func() { err = ix.bleve.Close() })
+	ix.closeOnce.Do(func() { err = errors.Join(ix.bleve.Close(), ix.passages.close()) })
 	if err != nil {
 		return fmt.Errorf("close index: %w", err)
 	}
@@ -445,14 +457,9 @@ func (ix *Index) Stats() standoff.Stats { return ix.stats }
 // Documents lists the documents of the index, in corpus order.
 func (ix *Index) Documents() []standoff.Document {
 	var out []standoff.Document
-	for _, p := range ix.passages {
-		if n := len(out); n > 0 && out[n-1].ID == p.Doc {
-			out[n-1].Passages++
-			out[n-1].Newest = newest(out[n-1].Newest, p)
-			continue
-		}
-		out = append(out, standoff.Document{ID: p.Doc, Title: p.Title, Kind: p.Kind, Publisher: p.Publisher,
-			Published: p.Published, URL: p.URL, Passages: 1, Newest: newest("", p)})
+	for _, d := range ix.passages.Docs {
+		out = append(out, standoff.Document{ID: d.ID, Title: d.Title, Kind: d.Kind, Publisher: d.Publisher,
+			Published: d.Published, URL: d.URL, Passages: d.Count, Newest: d.Newest})
 	}
 	return out
 }

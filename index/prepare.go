@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"math"
 	"math/bits"
 	"slices"
@@ -21,18 +22,11 @@ type glossaryEntry struct {
 }
 
 // prepare derives, from the passages, the corpus's synonym rules and the acronyms the
-// passages define (nil: learned from them), what questions are matched against:
+// passages define, what questions are matched against:
 // synonyms, glossary entries, multi-word terms and autocomplete candidates.
 func (ix *Index) prepare(synonyms, acronyms []corpus.SynonymRule) {
-	ix.byID = make(map[string]int, len(ix.passages))
-	for i, p := range ix.passages {
-		ix.byID[p.ID] = i
-	}
 	// The corpus's synonyms, then the domain's built-in ones, then the acronyms the
-	// corpus defines in its text (learned here when acronyms is nil).
-	if acronyms == nil {
-		acronyms = learnAcronyms(ix.passages)
-	}
+	// corpus defines in its text.
 	rules := append(append(slices.Clip(synonyms), corpus.DomainSynonyms()...), acronyms...)
 	ix.synonyms = ix.newSynonymTable(rules)
 	ix.phrases = newPhraseTable()
@@ -40,27 +34,37 @@ func (ix *Index) prepare(synonyms, acronyms []corpus.SynonymRule) {
 		ix.phrases.add(k)
 	}
 
-	seen := map[string]bool{}
-	for i, p := range ix.passages {
-		if p.Kind != corpus.KindGlossary || p.Section == "" || seen[p.Doc+"\x00"+p.Section] {
+	for _, doc := range ix.passages.Docs {
+		if doc.Kind != corpus.KindGlossary {
 			continue
 		}
-		seen[p.Doc+"\x00"+p.Section] = true
-		e := glossaryEntry{term: p.Section, passage: i}
-		for _, name := range termNames(p.Section) {
-			k := ix.key(name)
-			if k == "" {
-				continue
-			}
-			e.aliases = append(e.aliases, k)
-			ix.phrases.add(k)
-			for _, alt := range ix.synonyms.lookup(k) {
-				e.aliases = append(e.aliases, ix.key(alt))
+		seen := map[string]bool{}
+		for i := doc.First; i < doc.First+doc.Count; i++ {
+			if section := ix.passages.section(i); section != "" && !seen[section] {
+				seen[section] = true
+				ix.addGlossaryEntry(section, i)
 			}
 		}
-		ix.glossary = append(ix.glossary, e)
 	}
 	ix.completes = ix.completionCandidates()
+}
+
+// addGlossaryEntry adds the term of a glossary document's section, defined by the
+// passage at position i, to the glossary and to the phrases.
+func (ix *Index) addGlossaryEntry(section string, i int) {
+	e := glossaryEntry{term: section, passage: i}
+	for _, name := range termNames(section) {
+		k := ix.key(name)
+		if k == "" {
+			continue
+		}
+		e.aliases = append(e.aliases, k)
+		ix.phrases.add(k)
+		for _, alt := range ix.synonyms.lookup(k) {
+			e.aliases = append(e.aliases, ix.key(alt))
+		}
+	}
+	ix.glossary = append(ix.glossary, e)
 }
 
 // termNames splits a glossary heading into the names it may be asked by:
@@ -103,26 +107,37 @@ type vocabTerm struct {
 	chars uint64 // the set of its characters (see charSet)
 }
 
-// newVocabulary reads the terms of the index's fields; docs is its number of passages.
-func (ix *Index) newVocabulary(bi bleve.Index, docs int) *vocabulary {
-	v := &vocabulary{df: map[string]int{}, byLen: map[int][]vocabTerm{}, docs: docs}
+// vocabularyCounts reads the document frequency of every term of the index's fields from
+// bleve's dictionaries; a term in several fields counts its largest.
+func vocabularyCounts(bi bleve.Index) (map[string]int, error) {
+	df := map[string]int{}
 	for _, field := range []string{fieldText, fieldSection, fieldTitle, fieldTaught} {
 		d, err := bi.FieldDict(field)
 		if err != nil {
-			ix.logger.Warn("read field dictionary", "field", field, "err", err)
-			continue
+			return nil, fmt.Errorf("read field dictionary %s: %w", field, err)
 		}
 		for {
 			e, err := d.Next()
-			if err != nil || e == nil {
+			if err != nil {
+				d.Close()
+				return nil, fmt.Errorf("read field dictionary %s: %w", field, err)
+			}
+			if e == nil {
 				break
 			}
-			if e.Count > uint64(v.df[e.Term]) {
-				v.df[e.Term] = int(e.Count)
+			if e.Count > uint64(df[e.Term]) {
+				df[e.Term] = int(e.Count)
 			}
 		}
 		d.Close()
 	}
+	return df, nil
+}
+
+// newVocabulary is the vocabulary of the document frequencies df of an index of docs
+// passages.
+func newVocabulary(df map[string]int, docs int) *vocabulary {
+	v := &vocabulary{df: df, byLen: map[int][]vocabTerm{}, docs: docs}
 	for t := range v.df {
 		r := []rune(t)
 		v.byLen[len(r)] = append(v.byLen[len(r)], vocabTerm{term: t, runes: r, chars: charSet(r)})

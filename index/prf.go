@@ -51,11 +51,11 @@ func (ix *Index) feedback(p plan, hits search.DocumentMatchCollection) []alterna
 	// times its idf; terms in a tenth of the passages or more mark nothing.
 	score := map[string]float64{}
 	for _, h := range first {
-		i, ok := ix.byID[h.ID]
+		i, ok := ix.passages.lookup(h.ID)
 		if !ok || total <= 0 {
 			continue
 		}
-		toks := ix.analyze(maskURLs(ix.passages[i].Text))
+		toks := ix.analyze(maskURLs(ix.passages.at(i).Text))
 		for _, t := range toks {
 			if have[t.term] || len(t.term) < 3 || isNumber(t.term) || ix.vocab.df[t.term] > ix.vocab.docs/10 {
 				continue

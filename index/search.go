@@ -57,8 +57,7 @@ func (ix *Index) Search(ctx context.Context, question string, n int) ([]Hit, err
 	}
 	hits := make([]Hit, len(cands))
 	for i, c := range cands {
-		p := ix.passages[c.passage]
-		hits[i] = Hit{Passage: p.ID, Doc: p.Doc, Score: c.score}
+		hits[i] = Hit{Passage: ix.passages.id(c.passage), Doc: ix.passages.doc(c.passage).ID, Score: c.score}
 	}
 	return hits, nil
 }
@@ -83,13 +82,13 @@ func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, e
 	total := totalWeight(p)
 	cands := make([]candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		i, ok := ix.byID[h.ID]
+		i, ok := ix.passages.lookup(h.ID)
 		if !ok {
 			continue
 		}
 		c := candidate{passage: i, score: h.Score}
 		if len(cands) < depth {
-			c.match = ix.matchPassage(p, ix.passages[i])
+			c.match = ix.matchPassage(p, ix.passages.at(i))
 			if total > 0 {
 				c.coverage = p.rerankCoverage(c.match)
 			}
@@ -179,7 +178,7 @@ func (ix *Index) answer(ctx context.Context, req standoff.Request) (standoff.Ans
 	}
 	var cands []candidate
 	if d := p.definition; d != nil {
-		c := candidate{passage: d.passage, coverage: 1, match: ix.matchPassage(p, ix.passages[d.passage])}
+		c := candidate{passage: d.passage, coverage: 1, match: ix.matchPassage(p, ix.passages.at(d.passage))}
 		for _, r := range ranked {
 			c.score = max(c.score, r.score)
 		}
@@ -213,7 +212,7 @@ func (ix *Index) answer(ctx context.Context, req standoff.Request) (standoff.Ans
 	ans.More = end < len(cands)
 	for i, c := range cands[offset:end] {
 		if c.match.found == nil {
-			c.match = ix.matchPassage(p, ix.passages[c.passage])
+			c.match = ix.matchPassage(p, ix.passages.at(c.passage))
 		}
 		ans.Results = append(ans.Results, ix.result(p, offset+i+1, c))
 	}
@@ -359,7 +358,7 @@ func (p plan) floorWeight(m matchInfo, f floor) (float64, int) {
 // It matches the passage when the ranking did not.
 func (ix *Index) sharesRare(p plan, c *candidate) bool {
 	if c.match.found == nil {
-		c.match = ix.matchPassage(p, ix.passages[c.passage])
+		c.match = ix.matchPassage(p, ix.passages.at(c.passage))
 	}
 	rare := ix.vocab.idfAt(max(1, rareShare*float64(ix.vocab.docs)))
 	heaviest := 0.0 // a question whose concepts are all common shares its heaviest one
@@ -403,17 +402,17 @@ func (ix *Index) diversify(cands []candidate, start int) []candidate {
 	perDoc := map[string]int{}
 	pinned := map[[2]string]bool{}
 	for _, c := range out {
-		p := ix.passages[c.passage]
-		perDoc[p.Doc]++
-		pinned[[2]string{p.Doc, p.Section}] = true
+		doc := ix.passages.doc(c.passage).ID
+		perDoc[doc]++
+		pinned[[2]string{doc, ix.passages.section(c.passage)}] = true
 	}
 	rest := append([]candidate(nil), cands[start:]...)
 	for len(rest) > 0 {
 		best, bestWorth := 0, -1.0
 		for i, c := range rest {
-			p := ix.passages[c.passage]
-			worth := c.worth() * math.Pow(sameDocument, float64(perDoc[p.Doc]))
-			if pinned[[2]string{p.Doc, p.Section}] {
+			doc := ix.passages.doc(c.passage).ID
+			worth := c.worth() * math.Pow(sameDocument, float64(perDoc[doc]))
+			if pinned[[2]string{doc, ix.passages.section(c.passage)}] {
 				worth *= 1e-3
 			}
 			if worth > bestWorth {
@@ -422,7 +421,7 @@ func (ix *Index) diversify(cands []candidate, start int) []candidate {
 		}
 		c := rest[best]
 		out = append(out, c)
-		perDoc[ix.passages[c.passage].Doc]++
+		perDoc[ix.passages.doc(c.passage).ID]++
 		rest = append(rest[:best], rest[best+1:]...)
 	}
 	return out
@@ -433,7 +432,7 @@ func (ix *Index) dedupe(cands []candidate) []candidate {
 	seen := map[string]bool{}
 	out := cands[:0]
 	for _, c := range cands {
-		k := normalizeForCompare(ix.passages[c.passage].Text)
+		k := normalizeForCompare(ix.passages.at(c.passage).Text)
 		if seen[k] {
 			continue
 		}
@@ -456,7 +455,7 @@ func normalizeForCompare(s string) string {
 
 // result turns a candidate into a cited, highlighted result.
 func (ix *Index) result(pl plan, rank int, c candidate) standoff.Result {
-	p := ix.passages[c.passage]
+	p := ix.passages.at(c.passage)
 	sentences := ix.sentences(p.Text)
 	best := bestSentence(p.Text, sentences, c.match)
 	sentence := p.Text[best.start:best.end]

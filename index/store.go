@@ -24,57 +24,39 @@ var ErrNotStored = errors.New("no stored index for this corpus")
 
 const (
 	// storeFile holds, in a generation folder, what an answer needs of the corpus the
-	// generation was built from (storedCorpus), so that it reopens without the corpus.
+	// generation was built from (storedCorpus) besides its passages (passagesFile), so
+	// that it reopens without the corpus.
 	storeFile = "standoff-corpus.gob"
 	// stampFile holds the stamp (corpus.Stamp) of the corpus folder last seen to hold
 	// the corpus of the generation.
 	stampFile = "standoff-stamp"
 	// storeMagic opens storeFile, with its format version; a checksum of the rest follows
-	// (newStoreHash).
-	// The rest is a gob stream: a storeHead, then the passages in runs of storeChunk, a
-	// value each, so that reading it never holds the file, a decoding buffer of its size
-	// and the passages at once.
-	storeMagic = "standoff-corpus-store 4\n"
-	// storeChunk is how many passages one gob value of storeFile holds: few enough that
-	// a value's decoding buffer stays small, enough that gob's cost per value does not
-	// count.
-	storeChunk = 256
+	// (newStoreHash), then the storedCorpus as gob.
+	storeMagic = "standoff-corpus-store 5\n"
 )
 
-// storedCorpus is what an index needs of its corpus once the bleve index is built: the
-// searchable passages, the synonym rules, the taught questions and the acronyms the
-// passages define (learnAcronyms, which reads every passage: a quarter of a second at
-// 200,000 passages, so learned once, at build). Everything else (glossary, phrases,
-// completions, dates) is derived from them on open.
+// storedCorpus is what an index needs of its corpus once the bleve index and the
+// passages' file are written: what its passages share (their documents and sections),
+// the synonym rules, the taught questions, the acronyms the passages define
+// (learnAcronyms, which reads every passage: a quarter of a second at 200,000 passages,
+// so learned once, at build) and the vocabulary (the document frequency of every term,
+// which bleve's dictionaries give in a sixth of a second at 200,000 passages). Everything
+// else (glossary, phrases, completions) is derived from them on open.
 type storedCorpus struct {
 	Fingerprint string
-	Passages    []corpus.Passage
-	Synonyms    []corpus.SynonymRule
-	Taught      []corpus.Taught
-	Acronyms    []corpus.SynonymRule
-}
-
-// storeHead is what storeFile holds before its passages.
-type storeHead struct {
-	Fingerprint string
 	Passages    int
+	Tables      passageTables
 	Synonyms    []corpus.SynonymRule
 	Taught      []corpus.Taught
 	Acronyms    []corpus.SynonymRule
+	Vocabulary  map[string]int
 }
 
 // writeStore writes s into the generation folder dir.
 func writeStore(dir string, s storedCorpus) error {
 	var body bytes.Buffer
-	enc := gob.NewEncoder(&body)
-	head := storeHead{Fingerprint: s.Fingerprint, Passages: len(s.Passages), Synonyms: s.Synonyms, Taught: s.Taught, Acronyms: s.Acronyms}
-	if err := enc.Encode(head); err != nil {
+	if err := gob.NewEncoder(&body).Encode(s); err != nil {
 		return fmt.Errorf("write %s: %w", storeFile, err)
-	}
-	for i := 0; i < len(s.Passages); i += storeChunk {
-		if err := enc.Encode(s.Passages[i:min(i+storeChunk, len(s.Passages))]); err != nil {
-			return fmt.Errorf("write %s: %w", storeFile, err)
-		}
 	}
 	h := newStoreHash()
 	h.Write(body.Bytes())
@@ -85,9 +67,7 @@ func writeStore(dir string, s storedCorpus) error {
 }
 
 // readStore reads storeFile of the generation folder dir, built for the index described
-// by m. It decodes the passages one at a time and shares the strings they repeat (a
-// document's title, publisher, address; its sources), and checks the version and the
-// checksum; nothing is returned unless both hold.
+// by m, and checks its version and its checksum; nothing is returned unless both hold.
 func readStore(dir string, m meta) (storedCorpus, error) {
 	f, err := os.Open(filepath.Join(dir, storeFile))
 	if err != nil {
@@ -101,113 +81,71 @@ func readStore(dir string, m meta) (storedCorpus, error) {
 	return s, nil
 }
 
-// checkStore checks storeFile of the generation folder dir for its version and its
-// checksum, without decoding it.
-func checkStore(dir string) error {
-	f, err := os.Open(filepath.Join(dir, storeFile))
-	if err != nil {
-		return fmt.Errorf("read %s: %w", storeFile, err)
-	}
-	defer f.Close()
-	r := bufio.NewReaderSize(f, 1<<16)
-	want, err := storePrefix(r)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", storeFile, err)
-	}
-	h := newStoreHash()
-	if _, err := io.Copy(h, r); err != nil {
-		return fmt.Errorf("read %s: %w", storeFile, err)
-	}
-	if !bytes.Equal(h.Sum(nil), want) {
-		return fmt.Errorf("read %s: checksum mismatch", storeFile)
-	}
-	return nil
-}
-
 // newStoreHash is the checksum of storeFile: CRC-32C, which finds a damaged or cut file
 // (what it is there for: nobody else writes the index's folder) ten times faster than a
-// SHA-256, a tenth of a second at 200,000 passages.
+// SHA-256.
 func newStoreHash() hash.Hash {
-	return crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	return crc32.New(castagnoli())
 }
 
-// storePrefix reads the version line and the checksum that open storeFile, returning
-// the checksum.
-func storePrefix(r io.Reader) ([]byte, error) {
-	magic := make([]byte, len(storeMagic)+crc32.Size)
-	if _, err := io.ReadFull(r, magic); err != nil || string(magic[:len(storeMagic)]) != storeMagic {
-		return nil, errors.New("not written by this version")
-	}
-	return magic[len(storeMagic):], nil
-}
+// castagnoli is CRC-32C's table (crc32 makes it once), the checksum of what an index
+// stores.
+func castagnoli() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) }
 
 // decodeStore reads what writeStore wrote from r.
 func decodeStore(r io.Reader, m meta) (storedCorpus, error) {
-	want, err := storePrefix(r)
+	magic := make([]byte, len(storeMagic)+crc32.Size)
+	if _, err := io.ReadFull(r, magic); err != nil || string(magic[:len(storeMagic)]) != storeMagic {
+		return storedCorpus{}, errors.New("not written by this version")
+	}
+	body, err := io.ReadAll(r)
 	if err != nil {
 		return storedCorpus{}, err
 	}
 	h := newStoreHash()
-	body := io.TeeReader(r, h)
-	dec := gob.NewDecoder(body)
-	var head storeHead
-	if err := dec.Decode(&head); err != nil {
+	h.Write(body)
+	if !bytes.Equal(h.Sum(nil), magic[len(storeMagic):]) {
+		return storedCorpus{}, errors.New("checksum mismatch")
+	}
+	var s storedCorpus
+	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&s); err != nil {
 		return storedCorpus{}, err
 	}
-	if head.Fingerprint != m.Fingerprint || head.Passages != m.Passages {
+	if s.Fingerprint != m.Fingerprint || s.Passages != m.Passages {
 		return storedCorpus{}, errors.New("built for another corpus")
 	}
-	s := storedCorpus{Fingerprint: head.Fingerprint, Synonyms: head.Synonyms, Taught: head.Taught,
-		Acronyms: head.Acronyms, Passages: make([]corpus.Passage, head.Passages)}
 	if s.Acronyms == nil {
 		s.Acronyms = []corpus.SynonymRule{} // learned, and none: not to be learned again
 	}
-	share := make(map[string]string)
-	var chunk []corpus.Passage
-	for i := 0; i < len(s.Passages); i += len(chunk) {
-		// gob leaves out a value's zero fields and decodes into what the slice holds:
-		// a run decoded over the last would keep its passages' fields.
-		clear(chunk[:cap(chunk)])
-		chunk = chunk[:0]
-		if err := dec.Decode(&chunk); err != nil {
-			return storedCorpus{}, err
-		}
-		if len(chunk) == 0 || len(chunk) > len(s.Passages)-i {
-			return storedCorpus{}, errors.New("a run of passages of the wrong length")
-		}
-		for j := range chunk {
-			sharePassage(&chunk[j], share)
-		}
-		copy(s.Passages[i:], chunk)
-	}
-	if _, err := io.Copy(io.Discard, body); err != nil {
-		return storedCorpus{}, err
-	}
-	if !bytes.Equal(h.Sum(nil), want) {
-		return storedCorpus{}, errors.New("checksum mismatch")
+	if s.Vocabulary == nil {
+		s.Vocabulary = map[string]int{}
 	}
 	return s, nil
 }
 
-// sharePassage makes the strings that p repeats from its document point at one copy,
-// kept in seen.
-func sharePassage(p *corpus.Passage, seen map[string]string) {
-	one := func(s *string) {
-		if v, ok := seen[*s]; ok {
-			*s = v
-			return
-		}
-		seen[*s] = *s
+// readGeneration reads what the generation folder dir, built for the index described by
+// m, stored of its corpus, and opens its passages.
+func readGeneration(dir string, m meta, cfg Config) (storedCorpus, *passageStore, error) {
+	s, err := readStore(dir, m)
+	if err != nil {
+		return storedCorpus{}, nil, err
 	}
-	for _, s := range []*string{&p.Doc, &p.Title, &p.Section, &p.Publisher, &p.Published, &p.URL, &p.Kind, &p.Date} {
-		one(s)
+	ps, err := openPassagesFile(dir, s.Tables, s.Passages, cfg.logger())
+	if err != nil {
+		return storedCorpus{}, nil, err
 	}
-	for i := range p.Sources {
-		c := &p.Sources[i]
-		for _, s := range []*string{&c.Title, &c.Publisher, &c.Published, &c.URL} {
-			one(s)
-		}
+	return s, ps, nil
+}
+
+// checkStore checks what the generation folder dir, built for the index described by m,
+// stored of its corpus: both files whole, every passage's record included.
+func checkStore(dir string, m meta) error {
+	_, ps, err := readGeneration(dir, m, Config{})
+	if err != nil {
+		return err
 	}
+	defer ps.close()
+	return ps.verifyRecords()
 }
 
 // recordStamp writes stamp into the generation folder dir, unless it is there already.
@@ -282,14 +220,11 @@ func openStoredGeneration(cfg Config, dir string) (*Index, error) {
 		bi.Close()
 		return nil, fmt.Errorf("open index: built under mapping version %d", got.MappingVersion)
 	}
-	// The vocabulary is read from bleve while the stored corpus is decoded.
-	vocab := ix.readVocabulary(bi, got.Passages)
-	s, err := readStore(dir, got)
+	s, ps, err := readGeneration(dir, got, cfg)
 	if err != nil {
-		<-vocab
 		bi.Close()
 		return nil, err
 	}
-	ix.finish(bi, got, s.Passages, s.Synonyms, s.Taught, s.Acronyms, vocab)
+	ix.finish(bi, got, ps, s.Synonyms, s.Taught, s.Acronyms, newVocabulary(s.Vocabulary, got.Passages))
 	return ix, nil
 }

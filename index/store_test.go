@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/standoff-bot/standoff/corpus"
 )
 
 // TestStoredPassagesAreTheLoadedOnes: an index opened from its stored corpus holds the
@@ -25,7 +28,7 @@ func TestStoredPassagesAreTheLoadedOnes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, wantSynonyms := built.passages, built.synonyms
+	want, wantSynonyms := built.passages.all(), built.synonyms
 	built.Close()
 	ix, err := OpenStored(ctx, cfg)
 	if err != nil {
@@ -35,8 +38,8 @@ func TestStoredPassagesAreTheLoadedOnes(t *testing.T) {
 	if len(want) < 3 {
 		t.Fatalf("%d passages built, want at least 3", len(want))
 	}
-	if !reflect.DeepEqual(ix.passages, want) {
-		t.Errorf("stored passages differ:\n got %+v\nwant %+v", ix.passages, want)
+	if got := ix.passages.all(); !reflect.DeepEqual(got, want) {
+		t.Errorf("stored passages differ:\n got %+v\nwant %+v", got, want)
 	}
 	if !reflect.DeepEqual(ix.synonyms, wantSynonyms) {
 		t.Errorf("synonyms from the stored acronyms differ from those learned:\n got %+v\nwant %+v", ix.synonyms, wantSynonyms)
@@ -46,15 +49,15 @@ func TestStoredPassagesAreTheLoadedOnes(t *testing.T) {
 	}
 }
 
-// TestStoredRunsOfPassages: passages stored in more than one run (storeChunk) come back
-// as they were built, a run's fields never left over from the run before: dated passages
-// in the first run, undated ones, without sources, after them.
+// TestStoredRunsOfPassages: many passages, dated and with sources, then undated ones
+// without sources, come back from the passages' file as they were built, no record's
+// fields taken from its neighbour's.
 func TestStoredRunsOfPassages(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString("---\ntitle: A\n---\n\n")
-	for i := range storeChunk + 10 {
+	for i := range 300 {
 		fmt.Fprintf(&b, "On %d May 2025, centrifuge hall %d was inspected.\n\nSources: IAEA report %d, IAEA, 2025-05-31, https://example.org/r%d\n\n", i%28+1, i, i, i)
 	}
 	c := loadFS(t, map[string]string{
@@ -67,10 +70,10 @@ func TestStoredRunsOfPassages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := built.passages
+	want := built.passages.all()
 	built.Close()
-	if len(want) <= storeChunk {
-		t.Fatalf("%d passages, want more than one run of %d", len(want), storeChunk)
+	if len(want) < 300 {
+		t.Fatalf("%d passages, want at least 300", len(want))
 	}
 	ix, err := OpenStored(ctx, cfg)
 	if err != nil {
@@ -78,8 +81,8 @@ func TestStoredRunsOfPassages(t *testing.T) {
 	}
 	defer ix.Close()
 	for i := range want {
-		if !reflect.DeepEqual(ix.passages[i], want[i]) {
-			t.Fatalf("stored passage %d differs:\n got %+v\nwant %+v", i, ix.passages[i], want[i])
+		if got := ix.passages.at(i); !reflect.DeepEqual(got, want[i]) {
+			t.Fatalf("stored passage %d differs:\n got %+v\nwant %+v", i, got, want[i])
 		}
 	}
 }
@@ -117,14 +120,32 @@ func TestOpenStoredRefusesDamagedStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	damages := map[string][]byte{
-		"truncated":     good[:len(good)/2],
-		"empty":         {},
-		"byte changed":  append(append([]byte{}, good[:len(good)-3]...), good[len(good)-3]^0xff, good[len(good)-2], good[len(good)-1]),
-		"other version": []byte(strings.Replace(string(good), storeMagic, "standoff-corpus-store 0\n", 1)),
+	passages := filepath.Join(filepath.Dir(store), passagesFile)
+	goodPassages, err := os.ReadFile(passages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := len(goodPassages) - trailerSize - want.Passages*rowSize // where the rows start
+	damages := map[string]struct {
+		file string
+		data []byte
+	}{
+		"truncated":                   {store, good[:len(good)/2]},
+		"empty":                       {store, []byte{}},
+		"byte changed":                {store, flip(good, len(good)-3)},
+		"other version":               {store, []byte(strings.Replace(string(good), storeMagic, "standoff-corpus-store 0\n", 1))},
+		"passages truncated":          {passages, goodPassages[:len(goodPassages)-5]},
+		"passages missing":            {passages, nil},
+		"passages of another version": {passages, []byte(strings.Replace(string(goodPassages), passagesMagic, "standoff-passages 0\n", 1))},
+		"a passage's row changed":     {passages, flip(goodPassages, rows+rowSize+12)},
+		"the rows' place changed":     {passages, flip(goodPassages, len(goodPassages)-trailerSize)},
 	}
 	for name, bad := range damages {
-		if err := os.WriteFile(store, bad, 0o600); err != nil {
+		err := os.WriteFile(bad.file, bad.data, 0o600)
+		if bad.data == nil {
+			err = os.Remove(bad.file)
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 		if ix, err := OpenStored(ctx, cfg); !errors.Is(err, ErrNotStored) {
@@ -146,5 +167,79 @@ func TestOpenStoredRefusesDamagedStore(t *testing.T) {
 			t.Fatalf("%s: %d passages, want %d", name, res.Passages, want.Passages)
 		}
 		ix.Close()
+	}
+}
+
+// all returns every passage of s, for tests.
+func (s *passageStore) all() []corpus.Passage {
+	out := make([]corpus.Passage, s.len())
+	for i := range out {
+		out[i] = s.at(i)
+	}
+	return out
+}
+
+// flip returns a copy of b with the byte at i changed.
+func flip(b []byte, i int) []byte {
+	out := append([]byte{}, b...)
+	out[i] ^= 0xff
+	return out
+}
+
+// TestDamagedPassageRecord: a passage's record damaged after the index was stored is not
+// seen by OpenStored, which reads no record; the question it would answer gets no crash
+// and no wrong text, the damage is logged, and Open, which checks every record of an
+// index it reuses, rebuilds it.
+func TestDamagedPassageRecord(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := loadFS(t, map[string]string{
+		"a.md": "---\ntitle: A\n---\n\nCentrifuges spin at Natanz.\n",
+		"b.md": "---\ntitle: B\n---\n\nSnapback restores sanctions.\n",
+	})
+	var logs strings.Builder
+	cfg := Config{Dir: dir, Stamp: "stamp-1", Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	ix, err := Open(ctx, cfg, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := ix.Stats().Fingerprint
+	ix.Close()
+	passages := filepath.Join(dir, generationName(meta{MappingVersion: MappingVersion, Fingerprint: fp}), passagesFile)
+	good, err := os.ReadFile(passages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := strings.Index(string(good), "Snapback")
+	if at < 0 {
+		t.Fatal("no record holds the passage")
+	}
+	if err := os.WriteFile(passages, flip(good, at+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = OpenStored(ctx, cfg)
+	if err != nil {
+		t.Fatalf("OpenStored reads no record, yet: %v", err)
+	}
+	ans := ask(t, ix, "what does snapback restore?", 3)
+	for _, r := range ans.Results {
+		if r.Text != "Centrifuges spin at Natanz." { // the one passage left whole
+			t.Errorf("a damaged record is quoted: %+v", r)
+		}
+	}
+	ix.Close()
+	if !strings.Contains(logs.String(), "index damaged") {
+		t.Errorf("the damage is not logged:\n%s", logs.String())
+	}
+	ix, err = Open(ctx, cfg, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if ans := ask(t, ix, "what does snapback restore?", 3); !ans.Answered || !strings.Contains(ans.Results[0].Text, "Snapback restores sanctions.") {
+		t.Errorf("after Open: %+v, want the passage, rebuilt", ans.Results)
+	}
+	if !strings.Contains(logs.String(), "index unusable, rebuilding") {
+		t.Errorf("Open did not rebuild the damaged index:\n%s", logs.String())
 	}
 }

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/standoff-bot/standoff/corpus"
@@ -12,38 +11,57 @@ import (
 // the section and title are: a concept found there counts for the relevance floor, but is
 // never highlighted, since the question is not the passage's text.
 
-// taughtByPassage maps the position of each passage in ps to the questions taught to it,
-// one a line. A question taught to "doc#N" (or "doc#N.1") goes to the paragraph's first
-// part; one taught to a passage the corpus no longer has is left out.
-func taughtByPassage(ps []corpus.Passage, taught []corpus.Taught) map[int]string {
+// taughtByPassage maps the position of each passage to the questions taught to it, one
+// a line, with lookup giving the position of a passage by its id. A question taught to
+// "doc#N" (or "doc#N.1") goes to the paragraph's first part, after those taught to the
+// part by its own id; one taught to a passage the corpus no longer has is left out.
+func taughtByPassage(taught []corpus.Taught, lookup func(id string) (int, bool)) map[int]string {
 	if len(taught) == 0 {
 		return nil
 	}
-	want := map[string][]string{}
+	qs := map[int][]string{}
 	for _, t := range taught {
-		want[t.Passage] = append(want[t.Passage], t.Question)
+		if i, ok := lookup(t.Passage); ok {
+			qs[i] = append(qs[i], t.Question)
+		}
 	}
-	out := map[int]string{}
-	for i, p := range ps {
-		qs := want[p.ID]
-		if p.Part == 1 { // "doc#12" and "doc#12.1" name the first part of paragraph 12
-			for _, id := range []string{fmt.Sprintf("%s#%d", p.Doc, p.Paragraph), fmt.Sprintf("%s#%d.1", p.Doc, p.Paragraph)} {
-				if id != p.ID {
-					qs = append(qs, want[id]...)
+	for _, alias := range []func(string) (string, bool){
+		func(id string) (string, bool) {
+			return id + ".1", !strings.Contains(id[strings.LastIndexByte(id, '#')+1:], ".")
+		},
+		func(id string) (string, bool) { return strings.TrimSuffix(id, ".1"), strings.HasSuffix(id, ".1") },
+	} {
+		for _, t := range taught {
+			if id, ok := alias(t.Passage); ok {
+				if i, ok := lookup(id); ok {
+					qs[i] = append(qs[i], t.Question)
 				}
 			}
 		}
-		if len(qs) > 0 {
-			out[i] = strings.Join(qs, "\n")
-		}
+	}
+	out := make(map[int]string, len(qs))
+	for i, q := range qs {
+		out[i] = strings.Join(q, "\n")
 	}
 	return out
+}
+
+// positions is the lookup of taughtByPassage over passages in memory.
+func positions(ps []corpus.Passage) func(id string) (int, bool) {
+	at := make(map[string]int, len(ps))
+	for i, p := range ps {
+		at[p.ID] = i
+	}
+	return func(id string) (int, bool) { i, ok := at[id]; return i, ok }
 }
 
 // taughtText is what matchPassage reads of the questions taught to the passage with id,
 // after its section and title: "" when none.
 func (ix *Index) taughtText(id string) string {
-	i, ok := ix.byID[id]
+	if len(ix.taught) == 0 {
+		return ""
+	}
+	i, ok := ix.passages.lookup(id)
 	if !ok || ix.taught[i] == "" {
 		return ""
 	}

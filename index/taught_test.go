@@ -39,10 +39,10 @@ func TestTaught(t *testing.T) {
 			t.Errorf("%q: the taught question is shown: %+v", tc.q, r)
 		}
 	}
-	if got := taughtByPassage(ix.passages, c.Taught); len(got) != 2 {
+	if got := taughtByPassage(c.Taught, ix.passages.lookup); len(got) != 2 {
 		t.Errorf("taught questions indexed on %d passages, want 2: %v", len(got), got)
 	}
-	i, split := ix.byID["notes#3.2"]
+	i, split := ix.passages.lookup("notes#3.2")
 	if !split {
 		t.Fatal("the long paragraph is not split: the case proves nothing")
 	}

@@ -332,24 +332,19 @@ func dayNumber(t time.Time) float64 {
 // prepareDates reads the date of every passage, the corpus's as-of date, and whether
 // the corpus dates its facts (see datedShare).
 func (ix *Index) prepareDates() {
-	ix.dates = make([]corpus.Date, len(ix.passages))
 	var newest corpus.Date
 	dated := 0
-	for i, p := range ix.passages {
-		d, err := corpus.ParseDate(p.Date)
-		if err != nil {
-			continue
-		}
-		ix.dates[i] = d
+	for i := range ix.passages.len() {
+		d := ix.passages.date(i)
 		if !d.IsZero() {
 			dated++
 		}
-		if d.String() > newest.String() {
+		if d.Year*10000+d.Month*100+d.Day > newest.Year*10000+newest.Month*100+newest.Day { // as their strings compare
 			newest = d
 		}
 	}
 	ix.stats.AsOf = newest.String()
-	ix.datesFacts = float64(dated) >= datedShare*float64(len(ix.passages))
+	ix.datesFacts = float64(dated) >= datedShare*float64(ix.passages.len())
 }
 
 // today is the day a request is read against.
@@ -365,11 +360,10 @@ func (ix *Index) today(req standoff.Request) time.Time {
 // date a glossary or timeline inherits from its document, which says when it was
 // written; 0 for none.
 func (ix *Index) dateStrength(i int) int {
-	p := ix.passages[i]
-	switch {
-	case ix.dates[i].IsZero():
+	switch kind := ix.passages.doc(i).Kind; {
+	case ix.passages.date(i).IsZero():
 		return 0
-	case p.DateOwn, p.Kind != corpus.KindGlossary && p.Kind != corpus.KindTimeline:
+	case ix.passages.dateOwn(i), kind != corpus.KindGlossary && kind != corpus.KindTimeline:
 		return 2
 	}
 	return 1
@@ -381,7 +375,7 @@ func (ix *Index) newer(a, b int) bool {
 	if sa, sb := ix.dateStrength(a), ix.dateStrength(b); sa != sb {
 		return sa > sb
 	}
-	return ix.dates[a].String() > ix.dates[b].String()
+	return ix.passages.date(a).String() > ix.passages.date(b).String()
 }
 
 // earlier orders two passages for a question about what happened: the stronger date
@@ -390,7 +384,7 @@ func (ix *Index) earlier(a, b int) bool {
 	if sa, sb := ix.dateStrength(a), ix.dateStrength(b); sa != sb {
 		return sa > sb
 	}
-	return ix.dates[a].String() < ix.dates[b].String()
+	return ix.passages.date(a).String() < ix.passages.date(b).String()
 }
 
 // timeView is what a question about time changes in an answer: which passages answer it
@@ -445,7 +439,7 @@ func (ix *Index) readTimeAnswer(ctx context.Context, t timeAsk, p plan, ranked [
 	for i := range ranked {
 		c := &ranked[i]
 		if c.match.found == nil {
-			c.match = ix.matchPassage(p, ix.passages[c.passage])
+			c.match = ix.matchPassage(p, ix.passages.at(c.passage))
 			if total > 0 {
 				c.coverage = p.rerankCoverage(c.match)
 			}
@@ -460,7 +454,7 @@ func (ix *Index) readTimeAnswer(ctx context.Context, t timeAsk, p plan, ranked [
 	newest := -1
 	for _, i := range answering {
 		c := ranked[i]
-		d := ix.dates[c.passage]
+		d := ix.passages.date(c.passage)
 		if t.present && ix.datesFacts && d.IsZero() || t.period != nil && !t.period.holds(d) {
 			continue
 		}
@@ -482,7 +476,7 @@ func (ix *Index) readTimeAnswer(ctx context.Context, t timeAsk, p plan, ranked [
 	case len(eligible) == 0 && t.period != nil && (t.period.relative || asOf == "" || t.period.from.After(mustDate(asOf).Last())):
 		v.note = fmt.Sprintf("The corpus has nothing on this dated %s.", t.period.label(t.today))
 		if last := ix.newestAnswering(ranked, answering); last >= 0 {
-			v.note = fmt.Sprintf("The corpus has nothing on this dated %s; the newest passage on this is dated %s.", t.period.label(t.today), ix.dates[last].Human())
+			v.note = fmt.Sprintf("The corpus has nothing on this dated %s; the newest passage on this is dated %s.", t.period.label(t.today), ix.passages.date(last).Human())
 		}
 		return ranked, false, v, nil
 	case len(eligible) == 0 && t.present && ix.datesFacts:
@@ -492,9 +486,9 @@ func (ix *Index) readTimeAnswer(ctx context.Context, t timeAsk, p plan, ranked [
 		return ranked, answered, v, nil // a period the corpus covers: its texts may name it
 	}
 	if t.present || t.toToday() {
-		if d := ix.dates[newest]; !d.IsZero() && d.Last().Add(standoff.StaleAfter).Before(t.today.First()) {
+		if d := ix.passages.date(newest); !d.IsZero() && d.Last().Add(standoff.StaleAfter).Before(t.today.First()) {
 			v.stale = true
-			v.note = fmt.Sprintf("The newest passage on this is dated %s; the corpus may not know what happened since.", ix.dates[newest].Human())
+			v.note = fmt.Sprintf("The newest passage on this is dated %s; the corpus may not know what happened since.", ix.passages.date(newest).Human())
 		}
 	}
 	return ranked, true, v, nil
@@ -505,7 +499,7 @@ func (ix *Index) readTimeAnswer(ctx context.Context, t timeAsk, p plan, ranked [
 func (ix *Index) newestAnswering(ranked []candidate, answering []int) int {
 	best := -1
 	for _, i := range answering {
-		if c := ranked[i].passage; !ix.dates[c].IsZero() && (best < 0 || ix.dates[c].String() > ix.dates[best].String()) {
+		if c := ranked[i].passage; !ix.passages.date(c).IsZero() && (best < 0 || ix.passages.date(c).String() > ix.passages.date(best).String()) {
 			best = c
 		}
 	}
@@ -599,7 +593,7 @@ func (ix *Index) searchDated(ctx context.Context, reqs []*bleve.SearchRequest) (
 			return nil, fmt.Errorf("search by date: %w", err)
 		}
 		for _, h := range res.Hits {
-			if i, ok := ix.byID[h.ID]; ok {
+			if i, ok := ix.passages.lookup(h.ID); ok {
 				out = append(out, candidate{passage: i, score: h.Score})
 			}
 		}

@@ -1,0 +1,455 @@
+package index
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/standoff-bot/standoff/corpus"
+	"github.com/standoff-bot/standoff/corpus/atomicfile"
+)
+
+// The searchable passages of an index are kept out of the Go heap: their texts, dates
+// and sources are records in a file of the generation folder (passagesFile), read one at
+// a time when an answer needs a passage; what stays in memory is a fixed-size row a
+// passage (where its record is, its document, paragraph, section and date: 36 bytes) and
+// what passages share (their documents and section headings). Opening an index reads
+// the rows and nothing of the records; an index without a folder keeps the same file in
+// memory.
+//
+// passagesFile is:
+//
+//	passagesMagic
+//	a record a passage: its text, its date as written, its sources (uvarint lengths and
+//	  counts), then the CRC-32C of those bytes
+//	a row a passage (rowSize bytes, little endian, see row)
+//	trailer: the offset of the rows (8 bytes), their number (4), their CRC-32C (4), passagesEnd
+const (
+	passagesFile  = "standoff-passages"
+	passagesMagic = "standoff-passages 1\n"
+	passagesEnd   = "\nend of standoff-passages 1\n"
+	rowSize       = 36
+	trailerSize   = 16 + len(passagesEnd)
+)
+
+// Flags of a row.
+const (
+	rowDateOwn = 1 << iota // the date is the paragraph's own (corpus.Passage.DateOwn)
+	rowSplit               // the paragraph is split: the id ends in ".<part>"
+)
+
+// storedDoc is what the passages of a document share, kept in memory: its fields, the
+// range of its passages, and the newest date it or its sources carry.
+type storedDoc struct {
+	ID, Title, Publisher, Published, URL, Kind string
+	First, Count                               int    // its passages, by position
+	Sorted                                     bool   // its passages come in (paragraph, part) order
+	Newest                                     string // see newest
+}
+
+// passageTables is what the passages share: their documents and their section headings,
+// written to storeFile beside the passages' file.
+type passageTables struct {
+	Docs     []storedDoc
+	Sections []string
+}
+
+// row is the part of a passage kept in memory.
+type row struct {
+	off                  int64 // of its record in the file
+	size                 int   // of its record, checksum included
+	doc, paragraph, part int
+	section              int
+	date                 corpus.Date
+	dateOwn, split       bool
+}
+
+// passageStore serves the passages of an index by position.
+type passageStore struct {
+	passageTables
+	rows    []byte      // rowSize bytes a passage
+	records io.ReaderAt // the file, or its bytes in memory
+	closer  io.Closer   // the file; nil in memory
+	docByID map[string]int
+	logger  *slog.Logger
+	damaged atomic.Bool // a record failed its checksum: said once
+	buffers sync.Pool   // of *[]byte, what records are read into
+}
+
+// writePassages writes the passages file of ps to w and returns what the passages share.
+// A passage's id must be its document's and paragraph's ("doc#12", or "doc#12.2" for a
+// part of a split paragraph), as the corpus makes them, and a document's passages must
+// come together and agree on its fields.
+func writePassages(w io.Writer, ps []corpus.Passage) (passageTables, error) {
+	var t passageTables
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.WriteString(passagesMagic)
+	off := int64(len(passagesMagic))
+	rows := make([]byte, 0, len(ps)*rowSize)
+	docs, sections := map[string]int{}, map[string]int{}
+	var rec []byte
+	for i, p := range ps {
+		d := len(t.Docs) - 1
+		if d < 0 || t.Docs[d].ID != p.Doc {
+			if _, seen := docs[p.Doc]; seen {
+				return t, fmt.Errorf("write %s: the passages of %s do not come together", passagesFile, p.Doc)
+			}
+			docs[p.Doc] = len(t.Docs)
+			t.Docs = append(t.Docs, storedDoc{ID: p.Doc, Title: p.Title, Publisher: p.Publisher, Published: p.Published,
+				URL: p.URL, Kind: p.Kind, First: i, Sorted: true})
+			d++
+		} else if prev := readRow(rows, i-1); p.Paragraph < prev.paragraph || p.Paragraph == prev.paragraph && p.Part <= prev.part {
+			t.Docs[d].Sorted = false
+		}
+		doc := &t.Docs[d]
+		if p.Title != doc.Title || p.Publisher != doc.Publisher || p.Published != doc.Published || p.URL != doc.URL || p.Kind != doc.Kind {
+			return t, fmt.Errorf("write %s: passage %s disagrees with its document", passagesFile, p.ID)
+		}
+		doc.Count++
+		doc.Newest = newest(doc.Newest, p)
+		split := p.ID != passageID(p.Doc, p.Paragraph, p.Part, false)
+		if split && p.ID != passageID(p.Doc, p.Paragraph, p.Part, true) || p.Paragraph < 0 || p.Part < 1 {
+			return t, fmt.Errorf("write %s: passage %s: the id does not name its paragraph %d, part %d", passagesFile, p.ID, p.Paragraph, p.Part)
+		}
+		sec, ok := sections[p.Section]
+		if !ok {
+			sec = len(t.Sections)
+			sections[p.Section] = sec
+			t.Sections = append(t.Sections, p.Section)
+		}
+		date, _ := corpus.ParseDate(p.Date) // a date that does not parse is none, as prepareDates reads it
+		rec = appendRecord(rec[:0], p)
+		if _, err := bw.Write(rec); err != nil {
+			return t, fmt.Errorf("write %s: %w", passagesFile, err)
+		}
+		var flags uint32
+		if p.DateOwn {
+			flags |= rowDateOwn
+		}
+		if split {
+			flags |= rowSplit
+		}
+		rows = binary.LittleEndian.AppendUint64(rows, uint64(off))
+		for _, v := range []uint32{uint32(len(rec)), uint32(d), uint32(p.Paragraph), uint32(p.Part), uint32(sec),
+			uint32(date.Year*10000 + date.Month*100 + date.Day), flags} {
+			rows = binary.LittleEndian.AppendUint32(rows, v)
+		}
+		off += int64(len(rec))
+	}
+	trailer := binary.LittleEndian.AppendUint64(nil, uint64(off))
+	trailer = binary.LittleEndian.AppendUint32(trailer, uint32(len(ps)))
+	trailer = binary.LittleEndian.AppendUint32(trailer, crc32.Checksum(rows, castagnoli()))
+	trailer = append(trailer, passagesEnd...)
+	bw.Write(rows)
+	bw.Write(trailer)
+	if err := bw.Flush(); err != nil {
+		return t, fmt.Errorf("write %s: %w", passagesFile, err)
+	}
+	return t, nil
+}
+
+// writePassagesFile writes the passages file of ps into the folder dir.
+func writePassagesFile(dir string, ps []corpus.Passage) (passageTables, error) {
+	f, err := atomicfile.Create(filepath.Join(dir, passagesFile), 0o600)
+	if err != nil {
+		return passageTables{}, fmt.Errorf("write %s: %w", passagesFile, err)
+	}
+	t, err := writePassages(f, ps)
+	if err == nil {
+		err = f.Commit()
+	}
+	if err != nil {
+		f.Abort()
+		return passageTables{}, err
+	}
+	return t, nil
+}
+
+// passageID is the id the corpus gives a passage (corpus.Corpus.Passages).
+func passageID(doc string, paragraph, part int, split bool) string {
+	id := doc + "#" + strconv.Itoa(paragraph)
+	if split {
+		id += "." + strconv.Itoa(part)
+	}
+	return id
+}
+
+// appendRecord appends the record of p to b.
+func appendRecord(b []byte, p corpus.Passage) []byte {
+	start := len(b)
+	str := func(s string) { b = append(binary.AppendUvarint(b, uint64(len(s))), s...) }
+	str(p.Text)
+	str(p.Date)
+	b = binary.AppendUvarint(b, uint64(len(p.Sources)))
+	for _, c := range p.Sources {
+		str(c.Title)
+		str(c.Publisher)
+		str(c.Published)
+		str(c.URL)
+	}
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b[start:], castagnoli()))
+}
+
+// errRecord is a record that is cut or fails its checksum.
+var errRecord = errors.New("damaged record")
+
+// decodeRecord reads a record into p.
+func decodeRecord(b []byte, p *corpus.Passage) error {
+	if len(b) < 4 || crc32.Checksum(b[:len(b)-4], castagnoli()) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+		return errRecord
+	}
+	b = b[:len(b)-4]
+	bad := false
+	str := func() string {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			bad = true
+			return ""
+		}
+		s := string(b[k : k+int(n)])
+		b = b[k+int(n):]
+		return s
+	}
+	p.Text = str()
+	p.Date = str()
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)) {
+		return errRecord
+	}
+	b = b[k:]
+	if n > 0 {
+		p.Sources = make([]corpus.Citation, n)
+		for i := range p.Sources {
+			p.Sources[i] = corpus.Citation{Title: str(), Publisher: str(), Published: str(), URL: str()}
+		}
+	}
+	if bad || len(b) != 0 {
+		return errRecord
+	}
+	return nil
+}
+
+// readRow reads row i of rows.
+func readRow(rows []byte, i int) row {
+	b := rows[i*rowSize : (i+1)*rowSize]
+	u := func(at int) int { return int(binary.LittleEndian.Uint32(b[at:])) }
+	date, flags := u(28), u(32)
+	return row{off: int64(binary.LittleEndian.Uint64(b)), size: u(8), doc: u(12), paragraph: u(16), part: u(20), section: u(24),
+		date:    corpus.Date{Year: date / 10000, Month: date / 100 % 100, Day: date % 100},
+		dateOwn: flags&rowDateOwn != 0, split: flags&rowSplit != 0}
+}
+
+// openPassages serves the passages of the passages file r, of size bytes, whose tables
+// are t and which holds want passages. It reads the rows, checks them against their
+// checksum and against t, and reads no record.
+func openPassages(r io.ReaderAt, size int64, t passageTables, want int, logger *slog.Logger) (*passageStore, error) {
+	if size < int64(len(passagesMagic)+trailerSize) {
+		return nil, fmt.Errorf("read %s: too short", passagesFile)
+	}
+	magic := make([]byte, len(passagesMagic))
+	trailer := make([]byte, trailerSize)
+	if _, err := r.ReadAt(magic, 0); err != nil {
+		return nil, fmt.Errorf("read %s: %w", passagesFile, err)
+	}
+	if _, err := r.ReadAt(trailer, size-int64(trailerSize)); err != nil {
+		return nil, fmt.Errorf("read %s: %w", passagesFile, err)
+	}
+	if string(magic) != passagesMagic || string(trailer[16:]) != passagesEnd {
+		return nil, fmt.Errorf("read %s: not written by this version, or cut", passagesFile)
+	}
+	at, n := int64(binary.LittleEndian.Uint64(trailer)), int(binary.LittleEndian.Uint32(trailer[8:]))
+	if n != want || at < int64(len(passagesMagic)) || at+int64(n)*rowSize != size-int64(trailerSize) {
+		return nil, fmt.Errorf("read %s: holds %d passages at %d, want %d", passagesFile, n, at, want)
+	}
+	rows := make([]byte, n*rowSize)
+	if _, err := r.ReadAt(rows, at); err != nil {
+		return nil, fmt.Errorf("read %s: %w", passagesFile, err)
+	}
+	if crc32.Checksum(rows, castagnoli()) != binary.LittleEndian.Uint32(trailer[12:]) {
+		return nil, fmt.Errorf("read %s: checksum mismatch", passagesFile)
+	}
+	if logger == nil {
+		logger = Config{}.logger()
+	}
+	s := &passageStore{passageTables: t, rows: rows, records: r, docByID: make(map[string]int, len(t.Docs)), logger: logger}
+	next := 0
+	for d, doc := range t.Docs {
+		if doc.First != next || doc.Count < 1 {
+			return nil, fmt.Errorf("read %s: document %s out of place", passagesFile, doc.ID)
+		}
+		next += doc.Count
+		s.docByID[doc.ID] = d
+	}
+	if next != n || len(s.docByID) != len(t.Docs) {
+		return nil, fmt.Errorf("read %s: the documents do not cover the passages", passagesFile)
+	}
+	for i, d := 0, 0; i < n; i++ {
+		for i >= t.Docs[d].First+t.Docs[d].Count {
+			d++
+		}
+		w := readRow(rows, i)
+		if w.doc != d || w.section >= len(t.Sections) || w.off < int64(len(passagesMagic)) || w.off+int64(w.size) > at {
+			return nil, fmt.Errorf("read %s: passage %d out of place", passagesFile, i)
+		}
+	}
+	return s, nil
+}
+
+// openPassagesFile serves the passages file of the generation folder dir.
+func openPassagesFile(dir string, t passageTables, want int, logger *slog.Logger) (*passageStore, error) {
+	f, err := os.Open(filepath.Join(dir, passagesFile))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", passagesFile, err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("read %s: %w", passagesFile, err)
+	}
+	s, err := openPassages(f, fi.Size(), t, want, logger)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	s.closer = f
+	return s, nil
+}
+
+// memoryPassages serves ps from a passages file kept in memory.
+func memoryPassages(ps []corpus.Passage, logger *slog.Logger) (*passageStore, error) {
+	var b bytes.Buffer
+	t, err := writePassages(&b, ps)
+	if err != nil {
+		return nil, err
+	}
+	return openPassages(bytes.NewReader(b.Bytes()), int64(b.Len()), t, len(ps), logger)
+}
+
+// verifyRecords reads every record of s against its checksum.
+func (s *passageStore) verifyRecords() error {
+	var buf []byte
+	for i := range s.len() {
+		w := readRow(s.rows, i)
+		if cap(buf) < w.size {
+			buf = make([]byte, w.size)
+		}
+		buf = buf[:w.size]
+		if _, err := s.records.ReadAt(buf, w.off); err != nil {
+			return fmt.Errorf("read %s: passage %d: %w", passagesFile, i, err)
+		}
+		var p corpus.Passage
+		if err := decodeRecord(buf, &p); err != nil {
+			return fmt.Errorf("read %s: passage %d: %w", passagesFile, i, err)
+		}
+	}
+	return nil
+}
+
+// close closes the file the records are read from.
+func (s *passageStore) close() error {
+	if s == nil || s.closer == nil {
+		return nil
+	}
+	return s.closer.Close()
+}
+
+// len is the number of passages.
+func (s *passageStore) len() int { return len(s.rows) / rowSize }
+
+// doc is the document of passage i.
+func (s *passageStore) doc(i int) *storedDoc { return &s.Docs[readRow(s.rows, i).doc] }
+
+// date is the date of passage i (zero when it has none, or one that does not parse).
+func (s *passageStore) date(i int) corpus.Date { return readRow(s.rows, i).date }
+
+// dateOwn tells whether the date of passage i is its paragraph's own.
+func (s *passageStore) dateOwn(i int) bool { return readRow(s.rows, i).dateOwn }
+
+// section is the section heading of passage i.
+func (s *passageStore) section(i int) string { return s.Sections[readRow(s.rows, i).section] }
+
+// id is the id of passage i.
+func (s *passageStore) id(i int) string {
+	w := readRow(s.rows, i)
+	return passageID(s.Docs[w.doc].ID, w.paragraph, w.part, w.split)
+}
+
+// at returns passage i. A record that cannot be read (the file damaged since the index
+// opened) gives the passage without its text, date or sources, and is logged once.
+func (s *passageStore) at(i int) corpus.Passage {
+	w := readRow(s.rows, i)
+	d := &s.Docs[w.doc]
+	p := corpus.Passage{ID: passageID(d.ID, w.paragraph, w.part, w.split), Doc: d.ID, Title: d.Title, Section: s.Sections[w.section],
+		Paragraph: w.paragraph, Part: w.part, Publisher: d.Publisher, Published: d.Published, URL: d.URL, Kind: d.Kind, DateOwn: w.dateOwn}
+	bp, _ := s.buffers.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	if cap(*bp) < w.size {
+		*bp = make([]byte, w.size)
+	}
+	buf := (*bp)[:w.size]
+	_, err := s.records.ReadAt(buf, w.off)
+	if err == nil {
+		err = decodeRecord(buf, &p) // copies what it keeps
+	}
+	s.buffers.Put(bp)
+	if err != nil {
+		p.Text, p.Date, p.Sources = "", "", nil
+		if !s.damaged.Swap(true) {
+			s.logger.Error("index damaged: a passage cannot be read; rebuild the index (standoff index)", "passage", p.ID, "err", err)
+		}
+	}
+	return p
+}
+
+// lookup returns the position of the passage with the given id.
+func (s *passageStore) lookup(id string) (int, bool) {
+	h := strings.LastIndexByte(id, '#')
+	if h < 0 {
+		return 0, false
+	}
+	d, ok := s.docByID[id[:h]]
+	if !ok {
+		return 0, false
+	}
+	num, part, split := id[h+1:], "1", false
+	if dot := strings.IndexByte(num, '.'); dot >= 0 {
+		num, part, split = num[:dot], num[dot+1:], true
+	}
+	paragraph, err1 := strconv.Atoi(num)
+	pt, err2 := strconv.Atoi(part)
+	if err1 != nil || err2 != nil || strconv.Itoa(paragraph) != num || strconv.Itoa(pt) != part {
+		return 0, false // not as the corpus writes ids: "+3", "03"
+	}
+	doc := s.Docs[d]
+	match := func(i int) bool {
+		w := readRow(s.rows, i)
+		return w.paragraph == paragraph && w.part == pt && w.split == split
+	}
+	if doc.Sorted {
+		i := doc.First + sort.Search(doc.Count, func(k int) bool {
+			w := readRow(s.rows, doc.First+k)
+			return w.paragraph > paragraph || w.paragraph == paragraph && w.part >= pt
+		})
+		return i, i < doc.First+doc.Count && match(i)
+	}
+	for i := doc.First; i < doc.First+doc.Count; i++ {
+		if match(i) {
+			return i, true
+		}
+	}
+	return 0, false
+}

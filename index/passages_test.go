@@ -1,0 +1,52 @@
+package index
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/standoff-bot/standoff/corpus"
+)
+
+// TestPassageLookup: a passage is found by the id the corpus gives it, in a document whose
+// paragraphs come in order or not, and by no other spelling of it.
+func TestPassageLookup(t *testing.T) {
+	ps := []corpus.Passage{
+		{ID: "a#1", Doc: "a", Paragraph: 1, Part: 1, Text: "one"},
+		{ID: "a#2.1", Doc: "a", Paragraph: 2, Part: 1, Text: "two, first part"},
+		{ID: "a#2.2", Doc: "a", Paragraph: 2, Part: 2, Text: "two, second part"},
+		{ID: "a#10", Doc: "a", Paragraph: 10, Part: 1, Text: "ten"},
+		{ID: "dir/b#c#7", Doc: "dir/b#c", Paragraph: 7, Part: 1, Text: "seven, in a document whose id holds #"},
+		{ID: "dir/b#c#3", Doc: "dir/b#c", Paragraph: 3, Part: 1, Text: "three, after seven"},
+	}
+	s, err := memoryPassages(ps, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.all(); !reflect.DeepEqual(got, ps) {
+		t.Fatalf("passages differ:\n got %+v\nwant %+v", got, ps)
+	}
+	for i, p := range ps {
+		if got, ok := s.lookup(p.ID); !ok || got != i {
+			t.Errorf("lookup(%q) = %d, %v; want %d", p.ID, got, ok, i)
+		}
+	}
+	for _, id := range []string{"a#2", "a#1.1", "a#01", "a#+1", "a#2.01", "a#3", "a#", "a", "b#c#7", "dir/b#c#7.1", "#1", ""} {
+		if i, ok := s.lookup(id); ok {
+			t.Errorf("lookup(%q) = %d, want none", id, i)
+		}
+	}
+}
+
+// TestWritePassagesRefuses: passages the file cannot give back as they were are refused
+// when written, not changed.
+func TestWritePassagesRefuses(t *testing.T) {
+	for name, ps := range map[string][]corpus.Passage{
+		"an id that is not its paragraph's": {{ID: "a#x", Doc: "a", Paragraph: 1, Part: 1}},
+		"a document apart":                  {{ID: "a#1", Doc: "a", Paragraph: 1, Part: 1}, {ID: "b#1", Doc: "b", Paragraph: 1, Part: 1}, {ID: "a#2", Doc: "a", Paragraph: 2, Part: 1}},
+		"a title that differs":              {{ID: "a#1", Doc: "a", Title: "A", Paragraph: 1, Part: 1}, {ID: "a#2", Doc: "a", Title: "B", Paragraph: 2, Part: 1}},
+	} {
+		if _, err := memoryPassages(ps, nil); err == nil {
+			t.Errorf("%s: written", name)
+		}
+	}
+}
