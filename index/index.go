@@ -77,7 +77,8 @@ type Index struct {
 	closeOnce sync.Once
 
 	now        func() time.Time
-	datesFacts bool // most passages are dated (see datedShare)
+	datesFacts bool    // most passages are dated (see datedShare)
+	recentFrom float64 // the day number newestFirst searches from first; 0: none
 }
 
 // meta is written beside a built index and read back to decide whether it can be reused.

@@ -2,11 +2,14 @@ package index
 
 import (
 	"context"
+	"math"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
@@ -210,4 +213,59 @@ func TestWhenCountsADate(t *testing.T) {
 	if ans.Answered {
 		t.Errorf("who was fakhrizadeh married to: answered with %+v", ans.Results)
 	}
+}
+
+// TestNewestFirstIsOneSort: the newest passages a question about the present finds, taken
+// first from the latest years, then from all dated passages, then filled with undated
+// ones by score, are those of one sort of everything it finds by date and score, with
+// the same scores (to the rounding of their sums: bleve merges an index's segments
+// while it serves), whatever years are searched first; in a corpus that dates most of its
+// passages (the default) and in one that dates few.
+func TestNewestFirstIsOneSort(t *testing.T) {
+	ctx := context.Background()
+	few := loadFS(t, map[string]string{
+		"column.md":   "---\ntitle: Column\nkind: opinion\n---\n\nTalks on sanctions in Oman.\n\nSanctions bite in Tehran.\n\nThe talks stall.\n\nIran's talks with the E3 on sanctions.\n",
+		"timeline.md": "---\ntitle: Timeline\nkind: timeline\n---\n\n22 June 2025: Talks on sanctions end with the strikes.\n\nMarch 2026: Sanctions talks in Geneva.\n",
+	})
+	for name, ix := range map[string]*Index{"default corpus": openMem(t, loadDefault(t)), "few dated": openMem(t, few)} {
+		for _, q := range []string{"what is the latest on snapback", "is iran still enriching uranium", "who is iran's supreme leader now",
+			"are the talks on sanctions still going on", "what is the current stockpile", "is the iaea still inspecting"} {
+			p := ix.readQuestion(q)
+			if len(p.concepts) == 0 {
+				continue
+			}
+			words := p.bleveQuery(ix.weights)
+			ref := bleve.NewSearchRequestOptions(words, timeExtra, 0, false)
+			ref.SortBy([]string{"-" + fieldDateEnd, "-_score"})
+			want, err := ix.searchDated(ctx, []*bleve.SearchRequest{ref})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, from := range []float64{0, 20260101, 20250101, 20100101, 30000101} {
+				ix.recentFrom = from
+				got, err := ix.newestFirst(ctx, words)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !sameCandidates(got, want) {
+					t.Errorf("%s, %q, latest years from %v:\n got %+v\nwant %+v", name, q, from, got, want)
+				}
+			}
+			ix.recentFrom = 0
+		}
+	}
+}
+
+// sameCandidates tells whether two lists of candidates hold the same passages in the
+// same order, with scores equal but for the last bits.
+func sameCandidates(a, b []candidate) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].passage != b[i].passage || math.Abs(a[i].score-b[i].score) > 1e-12*math.Max(1, math.Abs(b[i].score)) {
+			return false
+		}
+	}
+	return true
 }
