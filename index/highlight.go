@@ -24,11 +24,12 @@ type matchInfo struct {
 	lexical []bool
 }
 
-// matchPassage finds the concepts of p in a passage, by analysing it as the index does.
-// A word counts as found where the multi-word term it belongs to is found.
-func (ix *Index) matchPassage(p plan, ps corpus.Passage) matchInfo {
-	text := ix.analyze(maskURLs(ps.Text))
-	meta := ix.analyze(ps.Section + " \n " + ps.Title + ix.taughtText(ps.ID))
+// matchPassage finds the concepts of p in the passage at position i, from its tokens
+// (analysed as the index analyses it, when the index was built). A word counts as found
+// where the multi-word term it belongs to is found.
+func (ix *Index) matchPassage(p plan, i int) matchInfo {
+	ps, toks := ix.passages.analysed(i)
+	text, meta := toks.text, toks.meta
 	mi := matchInfo{concept: map[int]int{}, worth: make([]float64, len(p.concepts))}
 	found := make([]bool, len(p.concepts))
 	strong := make([]bool, len(p.concepts)) // found as something else than a lexicon word

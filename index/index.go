@@ -123,7 +123,7 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 		}
 		got := want
 		got.Built = time.Now().UTC()
-		store, err := memoryPassages(ps, ix.logger)
+		store, err := memoryPassages(ps, ix.passageAnalysis(ps, taughtByPassage(c.Taught, positions(ps))), ix.logger)
 		if err == nil {
 			var df map[string]int
 			if df, err = vocabularyCounts(bi); err == nil {
@@ -135,7 +135,7 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 		return nil, fmt.Errorf("open index: %w", err)
 	}
 
-	bi, got, err := openOrBuild(ctx, cfg, m, want, passages, c, ix.logger)
+	bi, got, err := openOrBuild(ctx, cfg, m, want, passages, c, ix)
 	if err != nil {
 		return nil, err
 	}
@@ -208,8 +208,9 @@ func (cfg Config) logger() *slog.Logger {
 // openOrBuild reopens the generation in cfg.Dir built for want (the current one, or the
 // one kept from before, when commands alternate between two corpora), and builds a new
 // generation otherwise. A generation folder exists only once complete: builds happen in a
-// temporary folder renamed into place.
-func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want meta, passages func() []corpus.Passage, c *corpus.Corpus, logger *slog.Logger) (bleve.Index, meta, error) {
+// temporary folder renamed into place. The passages are stored analysed by ix.
+func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want meta, passages func() []corpus.Passage, c *corpus.Corpus, ix *Index) (bleve.Index, meta, error) {
+	logger := ix.logger
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, meta{}, fmt.Errorf("open index: %w", err)
 	}
@@ -264,7 +265,7 @@ func openOrBuild(ctx context.Context, cfg Config, m mapping.IndexMapping, want m
 	}
 	got := want
 	got.Built = time.Now().UTC()
-	tables, err := writePassagesFile(tmp, ps)
+	tables, err := writePassagesFile(tmp, ps, ix.passageAnalysis(ps, taughtByPassage(c.Taught, positions(ps))))
 	if err == nil {
 		err = writeStore(tmp, storedCorpus{Fingerprint: got.Fingerprint, Passages: len(ps), Tables: tables, Synonyms: c.Synonyms,
 			Taught: c.Taught, Acronyms: learnAcronyms(ps), Vocabulary: df})

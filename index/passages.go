@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,14 +33,16 @@ import (
 // passagesFile is:
 //
 //	passagesMagic
-//	a record a passage: its text, its date as written, its sources (uvarint lengths and
-//	  counts), then the CRC-32C of those bytes
+//	a record a passage: its text, its date as written, its sources, its tokens (its text
+//	  and its section, title and taught questions analysed as matchPassage reads them:
+//	  analysing them at query time was a fifth of an answer's time), in uvarint lengths
+//	  and counts, then the CRC-32C of those bytes
 //	a row a passage (rowSize bytes, little endian, see row)
 //	trailer: the offset of the rows (8 bytes), their number (4), their CRC-32C (4), passagesEnd
 const (
 	passagesFile  = "standoff-passages"
-	passagesMagic = "standoff-passages 1\n"
-	passagesEnd   = "\nend of standoff-passages 1\n"
+	passagesMagic = "standoff-passages 2\n"
+	passagesEnd   = "\nend of standoff-passages 2\n"
 	rowSize       = 36
 	trailerSize   = 16 + len(passagesEnd)
 )
@@ -88,11 +91,16 @@ type passageStore struct {
 	buffers sync.Pool   // of *[]byte, what records are read into
 }
 
-// writePassages writes the passages file of ps to w and returns what the passages share.
-// A passage's id must be its document's and paragraph's ("doc#12", or "doc#12.2" for a
-// part of a split paragraph), as the corpus makes them, and a document's passages must
-// come together and agree on its fields.
-func writePassages(w io.Writer, ps []corpus.Passage) (passageTables, error) {
+// passageTokens is a passage analysed as the index analyses it (Index.analyze): its
+// text, and its section, title and taught questions (metaText), what matchPassage reads.
+type passageTokens struct{ text, meta []token }
+
+// writePassages writes the passages file of ps to w, with the tokens of passage i
+// analysed by tokens, and returns what the passages share. A passage's id must be its
+// document's and paragraph's ("doc#12", or "doc#12.2" for a part of a split paragraph),
+// as the corpus makes them, and a document's passages must come together and agree on
+// its fields.
+func writePassages(w io.Writer, ps []corpus.Passage, tokens func(i int) passageTokens) (passageTables, error) {
 	var t passageTables
 	bw := bufio.NewWriterSize(w, 1<<16)
 	bw.WriteString(passagesMagic)
@@ -100,7 +108,11 @@ func writePassages(w io.Writer, ps []corpus.Passage) (passageTables, error) {
 	rows := make([]byte, 0, len(ps)*rowSize)
 	docs, sections := map[string]int{}, map[string]int{}
 	var rec []byte
+	toks := make([]passageTokens, analysedTogether)
 	for i, p := range ps {
+		if k := i % analysedTogether; k == 0 {
+			analyseRun(toks, i, min(i+analysedTogether, len(ps)), tokens)
+		}
 		d := len(t.Docs) - 1
 		if d < 0 || t.Docs[d].ID != p.Doc {
 			if _, seen := docs[p.Doc]; seen {
@@ -130,7 +142,7 @@ func writePassages(w io.Writer, ps []corpus.Passage) (passageTables, error) {
 			t.Sections = append(t.Sections, p.Section)
 		}
 		date, _ := corpus.ParseDate(p.Date) // a date that does not parse is none, as prepareDates reads it
-		rec = appendRecord(rec[:0], p)
+		rec = appendRecord(rec[:0], p, toks[i%analysedTogether])
 		if _, err := bw.Write(rec); err != nil {
 			return t, fmt.Errorf("write %s: %w", passagesFile, err)
 		}
@@ -160,13 +172,32 @@ func writePassages(w io.Writer, ps []corpus.Passage) (passageTables, error) {
 	return t, nil
 }
 
-// writePassagesFile writes the passages file of ps into the folder dir.
-func writePassagesFile(dir string, ps []corpus.Passage) (passageTables, error) {
+// analysedTogether is how many passages writePassages analyses at a time, on every core.
+const analysedTogether = 512
+
+// analyseRun fills toks with the tokens of passages from to to, one goroutine a core.
+func analyseRun(toks []passageTokens, from, to int, tokens func(i int) passageTokens) {
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), to-from)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := from + w; i < to; i += workers {
+				toks[i-from] = tokens(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// writePassagesFile writes the passages file of ps, with their tokens, into the folder dir.
+func writePassagesFile(dir string, ps []corpus.Passage, tokens func(i int) passageTokens) (passageTables, error) {
 	f, err := atomicfile.Create(filepath.Join(dir, passagesFile), 0o600)
 	if err != nil {
 		return passageTables{}, fmt.Errorf("write %s: %w", passagesFile, err)
 	}
-	t, err := writePassages(f, ps)
+	t, err := writePassages(f, ps, tokens)
 	if err == nil {
 		err = f.Commit()
 	}
@@ -186,18 +217,28 @@ func passageID(doc string, paragraph, part int, split bool) string {
 	return id
 }
 
-// appendRecord appends the record of p to b.
-func appendRecord(b []byte, p corpus.Passage) []byte {
+// appendRecord appends the record of p, with its tokens, to b.
+func appendRecord(b []byte, p corpus.Passage, toks passageTokens) []byte {
 	start := len(b)
+	num := func(n int) { b = binary.AppendUvarint(b, uint64(n)) }
 	str := func(s string) { b = append(binary.AppendUvarint(b, uint64(len(s))), s...) }
 	str(p.Text)
 	str(p.Date)
-	b = binary.AppendUvarint(b, uint64(len(p.Sources)))
+	num(len(p.Sources))
 	for _, c := range p.Sources {
 		str(c.Title)
 		str(c.Publisher)
 		str(c.Published)
 		str(c.URL)
+	}
+	for _, ts := range [][]token{toks.text, toks.meta} {
+		num(len(ts))
+		for _, t := range ts {
+			str(t.term)
+			num(t.start)
+			num(t.end - t.start)
+			num(t.pos)
+		}
 	}
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b[start:], castagnoli()))
 }
@@ -205,34 +246,62 @@ func appendRecord(b []byte, p corpus.Passage) []byte {
 // errRecord is a record that is cut or fails its checksum.
 var errRecord = errors.New("damaged record")
 
-// decodeRecord reads a record into p.
-func decodeRecord(b []byte, p *corpus.Passage) error {
+// decodeRecord reads a record into p, and its tokens into toks unless toks is nil.
+func decodeRecord(b []byte, p *corpus.Passage, toks *passageTokens) error {
 	if len(b) < 4 || crc32.Checksum(b[:len(b)-4], castagnoli()) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
 		return errRecord
 	}
 	b = b[:len(b)-4]
+	// The strings are cut from one copy of the record: one allocation, not one a token.
+	whole, at := string(b), 0
 	bad := false
-	str := func() string {
+	num := func() int {
 		n, k := binary.Uvarint(b)
-		if k <= 0 || n > uint64(len(b)-k) {
+		if k <= 0 || n > uint64(len(b))<<20 { // no count or offset is a million times the record
+			bad = true
+			return 0
+		}
+		b, at = b[k:], at+k
+		return int(n)
+	}
+	str := func() string {
+		n := num()
+		if bad || n > len(b) {
 			bad = true
 			return ""
 		}
-		s := string(b[k : k+int(n)])
-		b = b[k+int(n):]
+		s := whole[at : at+n]
+		b, at = b[n:], at+n
 		return s
 	}
 	p.Text = str()
 	p.Date = str()
-	n, k := binary.Uvarint(b)
-	if k <= 0 || n > uint64(len(b)) {
-		return errRecord
-	}
-	b = b[k:]
-	if n > 0 {
+	if n := num(); n > 0 && n <= len(b) {
 		p.Sources = make([]corpus.Citation, n)
 		for i := range p.Sources {
 			p.Sources[i] = corpus.Citation{Title: str(), Publisher: str(), Published: str(), URL: str()}
+		}
+	} else if n > len(b) {
+		bad = true
+	}
+	if toks == nil || bad {
+		if bad {
+			return errRecord
+		}
+		return nil
+	}
+	for _, ts := range []*[]token{&toks.text, &toks.meta} {
+		n := num()
+		if bad || n > len(b) {
+			return errRecord
+		}
+		*ts = make([]token, n)
+		for i := range *ts {
+			t := &(*ts)[i]
+			t.term = str()
+			t.start = num()
+			t.end = t.start + num()
+			t.pos = num()
 		}
 	}
 	if bad || len(b) != 0 {
@@ -327,10 +396,10 @@ func openPassagesFile(dir string, t passageTables, want int, logger *slog.Logger
 	return s, nil
 }
 
-// memoryPassages serves ps from a passages file kept in memory.
-func memoryPassages(ps []corpus.Passage, logger *slog.Logger) (*passageStore, error) {
+// memoryPassages serves ps, with their tokens, from a passages file kept in memory.
+func memoryPassages(ps []corpus.Passage, tokens func(i int) passageTokens, logger *slog.Logger) (*passageStore, error) {
 	var b bytes.Buffer
-	t, err := writePassages(&b, ps)
+	t, err := writePassages(&b, ps, tokens)
 	if err != nil {
 		return nil, err
 	}
@@ -350,7 +419,7 @@ func (s *passageStore) verifyRecords() error {
 			return fmt.Errorf("read %s: passage %d: %w", passagesFile, i, err)
 		}
 		var p corpus.Passage
-		if err := decodeRecord(buf, &p); err != nil {
+		if err := decodeRecord(buf, &p, &passageTokens{}); err != nil {
 			return fmt.Errorf("read %s: passage %d: %w", passagesFile, i, err)
 		}
 	}
@@ -389,10 +458,26 @@ func (s *passageStore) id(i int) string {
 // at returns passage i. A record that cannot be read (the file damaged since the index
 // opened) gives the passage without its text, date or sources, and is logged once.
 func (s *passageStore) at(i int) corpus.Passage {
+	p, _ := s.read(i, false)
+	return p
+}
+
+// analysed returns passage i with its tokens.
+func (s *passageStore) analysed(i int) (corpus.Passage, passageTokens) {
+	return s.read(i, true)
+}
+
+// read reads passage i, and its tokens when withTokens is set.
+func (s *passageStore) read(i int, withTokens bool) (corpus.Passage, passageTokens) {
 	w := readRow(s.rows, i)
 	d := &s.Docs[w.doc]
 	p := corpus.Passage{ID: passageID(d.ID, w.paragraph, w.part, w.split), Doc: d.ID, Title: d.Title, Section: s.Sections[w.section],
 		Paragraph: w.paragraph, Part: w.part, Publisher: d.Publisher, Published: d.Published, URL: d.URL, Kind: d.Kind, DateOwn: w.dateOwn}
+	var toks passageTokens
+	into := &toks
+	if !withTokens {
+		into = nil
+	}
 	bp, _ := s.buffers.Get().(*[]byte)
 	if bp == nil {
 		bp = new([]byte)
@@ -403,16 +488,16 @@ func (s *passageStore) at(i int) corpus.Passage {
 	buf := (*bp)[:w.size]
 	_, err := s.records.ReadAt(buf, w.off)
 	if err == nil {
-		err = decodeRecord(buf, &p) // copies what it keeps
+		err = decodeRecord(buf, &p, into) // copies what it keeps out of buf
 	}
 	s.buffers.Put(bp)
 	if err != nil {
-		p.Text, p.Date, p.Sources = "", "", nil
+		p.Text, p.Date, p.Sources, toks = "", "", nil, passageTokens{}
 		if !s.damaged.Swap(true) {
 			s.logger.Error("index damaged: a passage cannot be read; rebuild the index (standoff index)", "passage", p.ID, "err", err)
 		}
 	}
-	return p
+	return p, toks
 }
 
 // lookup returns the position of the passage with the given id.

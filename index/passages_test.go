@@ -18,12 +18,17 @@ func TestPassageLookup(t *testing.T) {
 		{ID: "dir/b#c#7", Doc: "dir/b#c", Paragraph: 7, Part: 1, Text: "seven, in a document whose id holds #"},
 		{ID: "dir/b#c#3", Doc: "dir/b#c", Paragraph: 3, Part: 1, Text: "three, after seven"},
 	}
-	s, err := memoryPassages(ps, nil)
+	s, err := memoryPassages(ps, someTokens, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := s.all(); !reflect.DeepEqual(got, ps) {
 		t.Fatalf("passages differ:\n got %+v\nwant %+v", got, ps)
+	}
+	for i := range ps {
+		if _, toks := s.analysed(i); !reflect.DeepEqual(toks, someTokens(i)) {
+			t.Errorf("passage %d: tokens %+v, want %+v", i, toks, someTokens(i))
+		}
 	}
 	for i, p := range ps {
 		if got, ok := s.lookup(p.ID); !ok || got != i {
@@ -45,8 +50,13 @@ func TestWritePassagesRefuses(t *testing.T) {
 		"a document apart":                  {{ID: "a#1", Doc: "a", Paragraph: 1, Part: 1}, {ID: "b#1", Doc: "b", Paragraph: 1, Part: 1}, {ID: "a#2", Doc: "a", Paragraph: 2, Part: 1}},
 		"a title that differs":              {{ID: "a#1", Doc: "a", Title: "A", Paragraph: 1, Part: 1}, {ID: "a#2", Doc: "a", Title: "B", Paragraph: 2, Part: 1}},
 	} {
-		if _, err := memoryPassages(ps, nil); err == nil {
+		if _, err := memoryPassages(ps, someTokens, nil); err == nil {
 			t.Errorf("%s: written", name)
 		}
 	}
+}
+
+// someTokens gives passage i tokens of its own.
+func someTokens(i int) passageTokens {
+	return passageTokens{text: []token{{term: "t", start: i, end: i + 1, pos: 1}}, meta: []token{{term: "m", start: 0, end: 2 * i, pos: i}}}
 }

@@ -55,7 +55,8 @@ func (ix *Index) feedback(p plan, hits search.DocumentMatchCollection) []alterna
 		if !ok || total <= 0 {
 			continue
 		}
-		toks := ix.analyze(maskURLs(ix.passages.at(i).Text))
+		_, analysed := ix.passages.analysed(i)
+		toks := analysed.text
 		for _, t := range toks {
 			if have[t.term] || len(t.term) < 3 || isNumber(t.term) || ix.vocab.df[t.term] > ix.vocab.docs/10 {
 				continue

@@ -88,7 +88,7 @@ func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, e
 		}
 		c := candidate{passage: i, score: h.Score}
 		if len(cands) < depth {
-			c.match = ix.matchPassage(p, ix.passages.at(i))
+			c.match = ix.matchPassage(p, i)
 			if total > 0 {
 				c.coverage = p.rerankCoverage(c.match)
 			}
@@ -178,7 +178,7 @@ func (ix *Index) answer(ctx context.Context, req standoff.Request) (standoff.Ans
 	}
 	var cands []candidate
 	if d := p.definition; d != nil {
-		c := candidate{passage: d.passage, coverage: 1, match: ix.matchPassage(p, ix.passages.at(d.passage))}
+		c := candidate{passage: d.passage, coverage: 1, match: ix.matchPassage(p, d.passage)}
 		for _, r := range ranked {
 			c.score = max(c.score, r.score)
 		}
@@ -212,7 +212,7 @@ func (ix *Index) answer(ctx context.Context, req standoff.Request) (standoff.Ans
 	ans.More = end < len(cands)
 	for i, c := range cands[offset:end] {
 		if c.match.found == nil {
-			c.match = ix.matchPassage(p, ix.passages.at(c.passage))
+			c.match = ix.matchPassage(p, c.passage)
 		}
 		ans.Results = append(ans.Results, ix.result(p, offset+i+1, c))
 	}
@@ -358,7 +358,7 @@ func (p plan) floorWeight(m matchInfo, f floor) (float64, int) {
 // It matches the passage when the ranking did not.
 func (ix *Index) sharesRare(p plan, c *candidate) bool {
 	if c.match.found == nil {
-		c.match = ix.matchPassage(p, ix.passages.at(c.passage))
+		c.match = ix.matchPassage(p, c.passage)
 	}
 	rare := ix.vocab.idfAt(max(1, rareShare*float64(ix.vocab.docs)))
 	heaviest := 0.0 // a question whose concepts are all common shares its heaviest one

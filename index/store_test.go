@@ -41,6 +41,17 @@ func TestStoredPassagesAreTheLoadedOnes(t *testing.T) {
 	if got := ix.passages.all(); !reflect.DeepEqual(got, want) {
 		t.Errorf("stored passages differ:\n got %+v\nwant %+v", got, want)
 	}
+	// Each passage's tokens are its text, section, title and taught questions analysed
+	// as a question's words are, now.
+	for i, p := range ix.passages.all() {
+		_, toks := ix.passages.analysed(i)
+		if want := ix.analyze(maskURLs(p.Text)); !reflect.DeepEqual(toks.text, want) {
+			t.Errorf("passage %s: stored tokens %+v, analysed %+v", p.ID, toks.text, want)
+		}
+		if want := ix.analyze(metaText(p, ix.taught[i])); !reflect.DeepEqual(toks.meta, want) || len(want) == 0 {
+			t.Errorf("passage %s: stored section and title tokens %+v, analysed %+v", p.ID, toks.meta, want)
+		}
+	}
 	if !reflect.DeepEqual(ix.synonyms, wantSynonyms) {
 		t.Errorf("synonyms from the stored acronyms differ from those learned:\n got %+v\nwant %+v", ix.synonyms, wantSynonyms)
 	}

@@ -55,15 +55,20 @@ func positions(ps []corpus.Passage) func(id string) (int, bool) {
 	return func(id string) (int, bool) { i, ok := at[id]; return i, ok }
 }
 
-// taughtText is what matchPassage reads of the questions taught to the passage with id,
-// after its section and title: "" when none.
-func (ix *Index) taughtText(id string) string {
-	if len(ix.taught) == 0 {
-		return ""
+// metaText is what matchPassage reads of a passage besides its text: its section, its
+// title and the questions taught to it, one a line ("" when none).
+func metaText(p corpus.Passage, taught string) string {
+	s := p.Section + " \n " + p.Title
+	if taught != "" {
+		s += " \n " + taught
 	}
-	i, ok := ix.passages.lookup(id)
-	if !ok || ix.taught[i] == "" {
-		return ""
+	return s
+}
+
+// passageAnalysis is what writePassages stores of the passages ps, with the questions
+// taught to them by position: each analysed as matchPassage reads it.
+func (ix *Index) passageAnalysis(ps []corpus.Passage, taught map[int]string) func(i int) passageTokens {
+	return func(i int) passageTokens {
+		return passageTokens{text: ix.analyze(maskURLs(ps[i].Text)), meta: ix.analyze(metaText(ps[i], taught[i]))}
 	}
-	return " \n " + ix.taught[i]
 }

@@ -459,7 +459,7 @@ func (ix *Index) readTimeAnswer(ctx context.Context, t timeAsk, p plan, ranked [
 	for i := range ranked {
 		c := &ranked[i]
 		if c.match.found == nil {
-			c.match = ix.matchPassage(p, ix.passages.at(c.passage))
+			c.match = ix.matchPassage(p, c.passage)
 			if total > 0 {
 				c.coverage = p.rerankCoverage(c.match)
 			}
