@@ -246,9 +246,14 @@ func appendRecord(b []byte, p corpus.Passage, toks passageTokens) []byte {
 // errRecord is a record that is cut or fails its checksum.
 var errRecord = errors.New("damaged record")
 
+// checksumHolds tells whether a record's last 4 bytes are the CRC-32C of the rest.
+func checksumHolds(b []byte) bool {
+	return len(b) >= 4 && crc32.Checksum(b[:len(b)-4], castagnoli()) == binary.LittleEndian.Uint32(b[len(b)-4:])
+}
+
 // decodeRecord reads a record into p, and its tokens into toks unless toks is nil.
 func decodeRecord(b []byte, p *corpus.Passage, toks *passageTokens) error {
-	if len(b) < 4 || crc32.Checksum(b[:len(b)-4], castagnoli()) != binary.LittleEndian.Uint32(b[len(b)-4:]) {
+	if !checksumHolds(b) {
 		return errRecord
 	}
 	b = b[:len(b)-4]
@@ -406,22 +411,28 @@ func memoryPassages(ps []corpus.Passage, tokens func(i int) passageTokens, logge
 	return openPassages(bytes.NewReader(b.Bytes()), int64(b.Len()), t, len(ps), logger)
 }
 
-// verifyRecords reads every record of s against its checksum.
+// verifyRecords reads every record of s against its checksum, in one pass over the
+// file: the records lie one after the other, in the order of their rows.
 func (s *passageStore) verifyRecords() error {
+	at := int64(len(passagesMagic))
+	r := bufio.NewReaderSize(io.NewSectionReader(s.records, at, 1<<62), 1<<20)
 	var buf []byte
 	for i := range s.len() {
 		w := readRow(s.rows, i)
+		if w.off != at {
+			return fmt.Errorf("read %s: passage %d out of place", passagesFile, i)
+		}
 		if cap(buf) < w.size {
 			buf = make([]byte, w.size)
 		}
 		buf = buf[:w.size]
-		if _, err := s.records.ReadAt(buf, w.off); err != nil {
+		if _, err := io.ReadFull(r, buf); err != nil {
 			return fmt.Errorf("read %s: passage %d: %w", passagesFile, i, err)
 		}
-		var p corpus.Passage
-		if err := decodeRecord(buf, &p, &passageTokens{}); err != nil {
-			return fmt.Errorf("read %s: passage %d: %w", passagesFile, i, err)
+		if !checksumHolds(buf) {
+			return fmt.Errorf("read %s: passage %d: %w", passagesFile, i, errRecord)
 		}
+		at += int64(w.size)
 	}
 	return nil
 }
