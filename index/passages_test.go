@@ -1,6 +1,8 @@
 package index
 
 import (
+	"encoding/binary"
+	"hash/crc32"
 	"reflect"
 	"testing"
 
@@ -59,4 +61,31 @@ func TestWritePassagesRefuses(t *testing.T) {
 // someTokens gives passage i tokens of its own.
 func someTokens(i int) passageTokens {
 	return passageTokens{text: []token{{term: "t", start: i, end: i + 1, pos: 1}}, meta: []token{{term: "m", start: 0, end: 2 * i, pos: i}}}
+}
+
+// FuzzDecodeRecord: a record whose checksum holds but whose bytes are anything is
+// refused or read, never a panic nor a string beyond the record.
+func FuzzDecodeRecord(f *testing.F) {
+	f.Add(appendRecord(nil, corpus.Passage{Text: "Centrifuges spin.", Date: "2025-06", Sources: []corpus.Citation{{Title: "T", URL: "https://example.org"}}}, someTokens(3)))
+	f.Add([]byte{})
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if len(body) >= 4 && checksumHolds(body) {
+			body = body[:len(body)-4] // a seed: its own checksum is added again below
+		}
+		b := binary.LittleEndian.AppendUint32(append([]byte{}, body...), crc32.Checksum(body, castagnoli()))
+		var p corpus.Passage
+		var toks passageTokens
+		if err := decodeRecord(b, &p, &toks); err != nil {
+			return
+		}
+		if n := len(p.Text) + len(p.Date); n > len(b) {
+			t.Fatalf("%d bytes of strings from a record of %d", n, len(b))
+		}
+		for _, tk := range append(toks.text, toks.meta...) {
+			if len(tk.term) > len(b) {
+				t.Fatalf("a term of %d bytes from a record of %d", len(tk.term), len(b))
+			}
+		}
+	})
 }
