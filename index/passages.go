@@ -110,7 +110,7 @@ func writePassages(w io.Writer, ps []corpus.Passage, tokens func(i int) passageT
 	var rec []byte
 	toks := make([]passageTokens, analysedTogether)
 	for i, p := range ps {
-		if k := i % analysedTogether; k == 0 {
+		if i%analysedTogether == 0 {
 			analyseRun(toks, i, min(i+analysedTogether, len(ps)), tokens)
 		}
 		d := len(t.Docs) - 1
