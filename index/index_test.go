@@ -80,6 +80,8 @@ func TestDefinitionComesFirst(t *testing.T) {
 		{"what is highly enriched uranium?", "glossary", "HEU and LEU (highly and low enriched uranium)"},
 		{"What is the IAEA?", "glossary", "IAEA (International Atomic Energy Agency)"},
 		{"what is fordo", "sites", "Fordow"}, // the sites are a glossary of their own
+		{"where is fordow situated?", "sites", "Fordow"},
+		{"where is natanz located", "sites", "Natanz"},
 		{"who is grossi", "people", "Rafael Grossi (IAEA Director General)"},
 		{"meaning of sneak-out", "glossary", "Sneak-out"},
 	}
