@@ -49,3 +49,20 @@ func isEnglishWord(w string) bool {
 	w = strings.TrimSuffix(strings.ToLower(w), "'s")
 	return englishWords()[w]
 }
+
+// countryWords are the names of countries that the English list also has as common
+// nouns ("china", "turkey"): a question naming one, lower case, names the country.
+var countryWords = map[string]bool{
+	"chad": true, "chile": true, "china": true, "guinea": true, "japan": true,
+	"morocco": true, "turkey": true,
+}
+
+// isStrangerCandidate tells whether a word of a question, as written, may be a name of
+// something else than the corpus's story: a word of four letters or more that is not an
+// English word, or a country's name ("japan") that the English list has as a noun.
+func isStrangerCandidate(w string) bool {
+	if len(w) < 4 {
+		return false
+	}
+	return !isEnglishWord(w) || countryWords[strings.TrimSuffix(strings.ToLower(w), "'s")]
+}

@@ -68,7 +68,7 @@ func TestLexicon(t *testing.T) {
 func TestFeedback(t *testing.T) {
 	ix := openMem(t, loadDefault(t))
 	ctx := context.Background()
-	const q, phrase = "how pure does uranium need to be for a weapon", "enriched to about 90% uranium-235"
+	const q, phrase = "how refined does uranium need to be for a weapon", "enriched to about 90% uranium-235"
 	terms := func(q string) []alternative {
 		p := ix.readQuestion(q)
 		res, err := ix.bleve.SearchInContext(ctx, bleve.NewSearchRequestOptions(p.bleveQuery(ix.weights), 10, 0, false))

@@ -9,7 +9,7 @@ import (
 
 // Pseudo-relevance feedback: a question with a word the corpus lacks (or has only as a
 // word of the lexicon) is searched again with the terms that best mark the first passages
-// found, the question's own words aside: "how pure does uranium need to be for a weapon"
+// found, the question's own words aside: "how refined does uranium need to be for a weapon"
 // finds weapons-grade uranium's passage by the words of the passages next to it. The
 // feedback terms rank passages
 // only: they are no concepts of the question, so the re-rank's coverage and the

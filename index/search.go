@@ -295,7 +295,7 @@ func (p plan) answersAt(ranked []candidate, related bool, f floor) bool {
 	// that weighs much of the question: the question is about something else.
 	stranger := -1
 	for i, c := range p.concepts {
-		if !p.strangers || c.quoted || c.isPhrase() || c.date || c.known && !c.corrected || len(c.surface) < 4 || isEnglishWord(c.surface) {
+		if !p.strangers || c.quoted || c.isPhrase() || c.date || c.known && !c.corrected || !isStrangerCandidate(c.surface) {
 			continue
 		}
 		if c.idf >= floorStranger*total && (stranger < 0 || c.idf > p.concepts[stranger].idf) {
@@ -609,7 +609,7 @@ func OtherScript(question string) bool {
 func (p plan) holdsHeaviest(ranked []candidate) bool {
 	best, heaviest := -1, 0.0
 	for i, c := range p.concepts {
-		if c.quoted || c.isPhrase() || c.date || !c.known || c.lexical || c.corrected || len(c.surface) < 4 || isEnglishWord(c.surface) {
+		if c.quoted || c.isPhrase() || c.date || !c.known || c.lexical || c.corrected || !isStrangerCandidate(c.surface) {
 			continue
 		}
 		if c.idf > heaviest {
