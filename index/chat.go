@@ -44,10 +44,19 @@ func contentWords(words []string) int {
 }
 
 // rareConcept tells whether a concept's first form the corpus has (the word, else its
-// correction) is in at most bareShare of the passages.
+// correction or synonym) is in at most bareShare of the passages. A form of several
+// words ("b 2" for "b2s") is in at most as many passages as its rarest word.
 func (ix *Index) rareConcept(c concept) bool {
 	for _, a := range c.alts {
-		if df := ix.vocab.df[a.key]; df > 0 {
+		df := ix.vocab.df[a.key]
+		if df == 0 && strings.Contains(a.key, " ") {
+			for _, t := range strings.Fields(a.key) {
+				if d := ix.vocab.df[t]; d > 0 && (df == 0 || d < df) {
+					df = d
+				}
+			}
+		}
+		if df > 0 {
 			return float64(df) <= bareShare*float64(ix.vocab.docs)
 		}
 	}

@@ -135,7 +135,7 @@ var filler = map[string]bool{
 	"thought": true, "guess": true, "wonder": true, "wondering": true, "curious": true,
 	"lol": true, "ok": true, "okay": true, "yes": true, "yeah": true, "pls": true, "plz": true,
 	"guys": true, "folks": true, "kind": true, "sort": true, "like": true, "said": true, "say": true,
-	"says": true, "so": true, "stand": true,
+	"says": true, "so": true, "stand": true, "use": true, "used": true, "uses": true, "using": true,
 }
 
 // countryBefore and countryAfter are the words next to which a lower-case "us" is the
