@@ -92,6 +92,9 @@ func TestSynonymsMatchWholeTerms(t *testing.T) {
 	}{
 		{"how enriched does uranium need to be for a bomb", "bomb", ix.key("airstrike"), false},
 		{"who ordered the bombing of fordow", "bombing", ix.key("airstrike"), true},
+		{"did the us bomb iran again this year", "bomb", ix.key("airstrike"), true},
+		{"when did israel bomb natanz", "bomb", ix.key("airstrike"), true},
+		{"could a bomb the size of fordow's exist", "bomb", ix.key("airstrike"), false},
 		{"how many strikes hit natanz", "strikes", ix.key("attack"), true},
 		{"what centrifuges is iran using", "using", ix.key("america"), false},
 		{"what did the US do", "US", ix.key("america"), true},

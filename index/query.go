@@ -279,7 +279,8 @@ func (ix *Index) wordConcepts(words, parent []string, seen map[string]bool) []co
 				continue
 			}
 			seen[t] = true
-			c := ix.wordConcept(w, t)
+			c := ix.wordConcept(verbForm(words, i), t)
+			c.surface = w
 			c.parent = parent[i]
 			if c.parent == "" && len(terms) > 1 {
 				c.parent = k
@@ -289,6 +290,28 @@ func (ix *Index) wordConcepts(words, parent []string, seen map[string]bool) []co
 	}
 	return out
 }
+
+// verbForm is words[i] as the synonyms read it: "bomb" (or "nuke") used as a verb,
+// before what is bombed and not after an article or an adjective ("did the us bomb iran",
+// not "a bomb" nor "the nuclear bomb"), is read as "bombing", an attack; elsewhere the
+// word as written.
+func verbForm(words []string, i int) string {
+	w := strings.ToLower(words[i])
+	if w != "bomb" && w != "nuke" || i+1 >= len(words) || i == 0 {
+		return words[i]
+	}
+	if !bombed[strings.ToLower(strings.TrimSuffix(words[i+1], "'s"))] || beforeNoun[strings.ToLower(words[i-1])] {
+		return words[i]
+	}
+	return "bombing"
+}
+
+// bombed and beforeNoun are the words after which (and before which) "bomb" is a verb
+// or a noun: see verbForm.
+var (
+	bombed     = setOf("iran", "iranian", "fordow", "fordo", "natanz", "isfahan", "esfahan", "tehran", "arak", "bushehr", "parchin", "it", "them", "the", "its", "their", "israel")
+	beforeNoun = setOf("a", "an", "the", "one", "nuclear", "atomic", "dirty", "first", "its", "their", "iran's", "his", "her", "our", "this", "that", "any", "no")
+)
 
 // isUnitedStates tells whether words[i] names the United States: "US", "USA", "U.S.",
 // or a lower-case "us" that the question reads as the country: next to "the", "iran",
