@@ -139,7 +139,7 @@ var (
 	// new rather than name a subject: "what is the latest news", "what is happening now".
 	newsPattern = regexp.MustCompile(`(?i)\b(?:news|happening|going\s+on|updates?|developments?)\b`)
 	// presentPattern finds the words that ask how things stand now.
-	presentPattern = regexp.MustCompile(`(?i)\b(?:the\s+)?(?:latest|newest|most\s+recent|recent|recently|lately|nowadays|right\s+now|now|currently|current|presently|at\s+present|at\s+the\s+moment|today|these\s+days|still|yet|so\s+far|to\s+date|any\s?more|up\s+to\s+date|as\s+of\s+now|as\s+things\s+stand)\b`)
+	presentPattern = regexp.MustCompile(`(?i)\b(?:the\s+)?(?:latest|newest|most\s+recent|recent|recently|lately|nowadays|right\s+now|now|currently|current|presently|at\s+present|at\s+the\s+moment|today|these\s+days|still(?:\s+(?:going|ongoing|on|happening|holding|standing|in\s+place|in\s+force|in\s+effect))?|yet|so\s+far|to\s+date|any\s?more|up\s+to\s+date|as\s+of\s+now|as\s+things\s+stand)\b`)
 	// relativePattern finds "this year", "last month", "the past week" and the like.
 	relativePattern = regexp.MustCompile(`(?i)\b(?:(?:in|during|over|for)\s+)?(?:the\s+)?(this|last|past|previous)\s+(year|month|week)\b`)
 	// lastNPattern finds "the last 3 months", "past two years" and the like.
@@ -407,13 +407,47 @@ func (ix *Index) earlier(a, b int) bool {
 	return ix.passages.date(a).String() < ix.passages.date(b).String()
 }
 
+// chronicled orders two passages of a listing by date: the earlier first (see earlier),
+// then, of one date, a timeline's entry before another passage, then the corpus's order.
+func (ix *Index) chronicled(a, b int) bool {
+	if ix.earlier(a, b) || ix.earlier(b, a) {
+		return ix.earlier(a, b)
+	}
+	if ta, tb := ix.passages.doc(a).Kind == corpus.KindTimeline, ix.passages.doc(b).Kind == corpus.KindTimeline; ta != tb {
+		return ta
+	}
+	return a < b
+}
+
+// onlyDates tells whether every concept of a plan is a word of a date the question
+// names ("22", "June", "2025" of "what happened on 22 June 2025").
+func onlyDates(p plan, question string) bool {
+	ms := corpus.FindDates(question)
+	if len(ms) == 0 || len(p.concepts) == 0 {
+		return false
+	}
+	for _, c := range p.concepts {
+		in := c.date
+		for _, m := range ms {
+			in = in || strings.Contains(question[m.Start:m.End], c.surface)
+		}
+		if !in {
+			return false
+		}
+	}
+	return true
+}
+
 // timeView is what a question about time changes in an answer: which passages answer it
 // and come first, in what order, and what the reader is told.
 type timeView struct {
 	ask   timeAsk
 	first map[int]bool // passages, by position, that answer and are eligible to come first
-	stale bool
-	note  string
+	// dayOnly is set when the question names a date and nothing else to search for
+	// ("what happened on 22 June 2025"): its passages come in the timeline's order.
+	dayOnly bool
+	stale   bool
+	note    string
 }
 
 // readTimeAnswer looks at the ranking of a question about time: it adds the passages
@@ -422,7 +456,7 @@ type timeView struct {
 // whether it is answered at all. answered is the relevance floor's verdict; the result
 // may only take it back.
 func (ix *Index) readTimeAnswer(ctx context.Context, t timeAsk, p plan, ranked []candidate, answered bool, asOf string) ([]candidate, bool, timeView, error) {
-	v := timeView{ask: t, first: map[int]bool{}}
+	v := timeView{ask: t, first: map[int]bool{}, dayOnly: t.period != nil && onlyDates(p, t.rest)}
 	extra, err := ix.datedCandidates(ctx, t, p)
 	if err != nil {
 		return nil, false, v, err
@@ -438,6 +472,9 @@ func (ix *Index) readTimeAnswer(ctx context.Context, t timeAsk, p plan, ranked [
 		for _, c := range extra {
 			v.first[c.passage] = true
 		}
+		// Of one day, the timeline's entries first, in its order: it is the corpus's
+		// chronicle, one event a paragraph.
+		sort.SliceStable(extra, func(i, j int) bool { return ix.chronicled(extra[i].passage, extra[j].passage) })
 		if len(extra) == 0 {
 			v.note = fmt.Sprintf("The corpus has nothing dated %s. %s", t.period.label(t.today), standoff.Reach(asOf))
 		}
@@ -557,6 +594,8 @@ func (v timeView) order(ix *Index, cands []candidate, k int) []candidate {
 			p := page[:min(k, len(page))]
 			sort.SliceStable(p, func(i, j int) bool { return ix.earlier(p[i].passage, p[j].passage) })
 		}
+	case v.ask.history && v.dayOnly:
+		sort.SliceStable(first, func(i, j int) bool { return ix.chronicled(first[i].passage, first[j].passage) })
 	case v.ask.history:
 		sort.SliceStable(first, func(i, j int) bool { return ix.earlier(first[i].passage, first[j].passage) })
 	}

@@ -46,6 +46,9 @@ func TestReadTime(t *testing.T) {
 		{question: "what is the latest on snapback", today: "2026-12-03", present: true, gone: []string{"latest"}, kept: []string{"snapback"}},
 		{question: "is iran still enriching uranium", today: "2026-12-03", present: true, gone: []string{"still"}},
 		{question: "has iran built a bomb yet", today: "2026-12-03", present: true, gone: []string{"yet"}},
+		{question: "is the blockade still in place", today: "2026-12-03", present: true, gone: []string{"still", "place"}, kept: []string{"blockade"}},
+		{question: "is the us blockade still going", today: "2026-12-03", present: true, gone: []string{"going"}, kept: []string{"blockade"}},
+		{question: "is the ceasefire still holding", today: "2026-12-03", present: true, gone: []string{"holding"}, kept: []string{"ceasefire"}},
 		{question: "what is the current stockpile", today: "2026-12-03", present: true, gone: []string{"current"}, kept: []string{"stockpile"}},
 		{question: "any recent talks", today: "2026-12-03", present: true},
 		{question: "what is the latest news?", today: "2026-12-03", present: true, gone: []string{"latest", "news"}},
@@ -268,4 +271,34 @@ func sameCandidates(a, b []candidate) bool {
 		}
 	}
 	return true
+}
+
+// TestDayListsTheTimelineFirst: a question that names a day and nothing else lists the
+// passages of that day with the timeline's entries first, in the timeline's order: the
+// chronicle, not whichever passage of the day scores best.
+func TestDayListsTheTimelineFirst(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	ans, err := ix.Answer(context.Background(), standoff.Request{Question: "what happened on 22 June 2025", K: 5, Today: day("2026-12-03")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Answered || len(ans.Results) < 3 {
+		t.Fatalf("answered %v with %d passages", ans.Answered, len(ans.Results))
+	}
+	last := -1
+	for i, r := range ans.Results {
+		if r.Date != "2025-06-22" {
+			t.Errorf("passage %d dated %s, want 2025-06-22", i+1, r.Date)
+		}
+		if r.Doc != "timeline" {
+			if i == 0 {
+				t.Errorf("first passage from %s, want the timeline's entry", r.Doc)
+			}
+			continue
+		}
+		if last >= 0 && (i != last+1 || r.Paragraph < ans.Results[last].Paragraph) {
+			t.Errorf("timeline entries not first and in order: %d after %d", r.Paragraph, ans.Results[last].Paragraph)
+		}
+		last = i
+	}
 }
