@@ -157,7 +157,7 @@ func tidyQuestion(q string) string {
 
 // requestPattern recognises a request the bot cannot do: to write, translate, remind,
 // summarise the news, draw or predict, to give an opinion, or to play.
-var requestPattern = regexp.MustCompile(`(?i)^(?:(?:can|could|would|will) (?:you|u) (?:pls |please )?|(?:pls|please) |hey bot,? |bot,? )?(?:write|compose|draft|translate|remind|set a reminder|summari[sz]e (?:the |today'?s |todays |this week'?s )?news|give me (?:a|the) news|draw|make (?:a|me a) (?:meme|picture|image|map|song|poem)|generate (?:an?|some) |sing|play (?:a|some)|roleplay|pretend|predict|tell (?:me )?a joke|(?:do|what do) you think|give me your opinion|what'?s your (?:opinion|view|take)|dm me|send (?:this|it) to|ban )\b`)
+var requestPattern = regexp.MustCompile(`(?i)^(?:(?:can|could|would|will) (?:you|u) (?:pls |please )?|(?:pls|please) |hey bot,? |bot,? )?(?:write|compose|draft|translate|remind|set a reminder|summari[sz]e (?:the |today'?s |todays |this week'?s )?news|give me (?:a|the) news|draw|make (?:a|me a) (?:meme|picture|image|map|song|poem)|generate (?:an?|some) |sing|play (?:a|some)|roleplay|pretend|predict|who (?:will|is going to|'?s going to) win|tell (?:me )?a joke|(?:do|what do) you think|give me your opinion|what'?s your (?:opinion|view|take)|dm me|send (?:this|it) to|ban )\b`)
 
 // todayNewsPattern recognises a question about today's news, which the corpus, a curated set
 // of documents, does not follow day by day.

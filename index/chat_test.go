@@ -93,6 +93,7 @@ func TestSynonymsMatchWholeTerms(t *testing.T) {
 		{"how enriched does uranium need to be for a bomb", "bomb", ix.key("airstrike"), false},
 		{"who ordered the bombing of fordow", "bombing", ix.key("airstrike"), true},
 		{"did the us bomb iran again this year", "bomb", ix.key("airstrike"), true},
+		{"when did iran tell the iaea about fordow", "tell", ix.key("informed"), true},
 		{"when did israel bomb natanz", "bomb", ix.key("airstrike"), true},
 		{"could a bomb the size of fordow's exist", "bomb", ix.key("airstrike"), false},
 		{"how many strikes hit natanz", "strikes", ix.key("attack"), true},
@@ -178,6 +179,7 @@ func TestRequestsAreToldWhatTheBotDoes(t *testing.T) {
 		"hey bot, draw a map of iran's nuclear sites", "who made you", "test",
 		"should the us bomb iran again", "is israel right to strike iran",
 		"how do i enrich uranium at home", "how to build a centrifuge",
+		"who will win the next iranian election",
 	} {
 		ans, err := ix.Answer(ctx, standoff.Request{Question: q})
 		if err != nil {

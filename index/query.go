@@ -265,7 +265,7 @@ func (ix *Index) wordConcepts(words, parent []string, seen map[string]bool) []co
 		lw := strings.ToLower(strings.TrimSuffix(w, "."))
 		if isUnitedStates(words, i) {
 			lw = "us"
-		} else if isChatWord(lw) || ix.chatTypo(lw) {
+		} else if (isChatWord(lw) || ix.chatTypo(lw)) && !toldSomeone(words, i) {
 			continue
 		}
 		terms := strings.Fields(ix.key(lw))
@@ -289,6 +289,17 @@ func (ix *Index) wordConcepts(words, parent []string, seen map[string]bool) []co
 		}
 	}
 	return out
+}
+
+// toldSomeone tells whether words[i] is "tell" said of someone else than the bot
+// ("when did iran tell the iaea"), not the asking "tell me", "tell us about": the
+// telling is then what the question is about.
+func toldSomeone(words []string, i int) bool {
+	if !strings.EqualFold(words[i], "tell") || i+1 >= len(words) {
+		return false
+	}
+	next := strings.ToLower(words[i+1])
+	return next != "me" && next != "us" && next != "about" && next != "what" && next != "how" && next != "who" && next != "when" && next != "why" && next != "where"
 }
 
 // verbForm is words[i] as the synonyms read it: "bomb" (or "nuke") used as a verb,

@@ -139,7 +139,7 @@ var (
 	// new rather than name a subject: "what is the latest news", "what is happening now".
 	newsPattern = regexp.MustCompile(`(?i)\b(?:news|happening|going\s+on|updates?|developments?)\b`)
 	// presentPattern finds the words that ask how things stand now.
-	presentPattern = regexp.MustCompile(`(?i)\b(?:the\s+)?(?:latest|newest|most\s+recent|recent|recently|lately|nowadays|right\s+now|now|currently|current|presently|at\s+present|at\s+the\s+moment|today|these\s+days|still(?:\s+(?:going|ongoing|on|happening|holding|standing|in\s+place|in\s+force|in\s+effect))?|yet|so\s+far|to\s+date|any\s?more|up\s+to\s+date|as\s+of\s+now|as\s+things\s+stand)\b`)
+	presentPattern = regexp.MustCompile(`(?i)\b(?:the\s+)?(?:latest|newest|most\s+recent|recent|recently|lately|nowadays|right\s+now|now|currently|current|presently|at\s+present|at\s+the\s+moment|today|these\s+days|still(?:\s+(?:going|ongoing|on|happening|holding|standing|in\s+place|in\s+force|in\s+effect))?|yet|so\s+far|to\s+date|any\s?more|up\s+to\s+date|as\s+of\s+now|as\s+things\s+stand|next|upcoming)\b`)
 	// relativePattern finds "this year", "last month", "the past week" and the like.
 	relativePattern = regexp.MustCompile(`(?i)\b(?:(?:in|during|over|for)\s+)?(?:the\s+)?(this|last|past|previous)\s+(year|month|week)\b`)
 	// lastNPattern finds "the last 3 months", "past two years" and the like.

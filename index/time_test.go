@@ -48,6 +48,7 @@ func TestReadTime(t *testing.T) {
 		{question: "has iran built a bomb yet", today: "2026-12-03", present: true, gone: []string{"yet"}},
 		{question: "is the blockade still in place", today: "2026-12-03", present: true, gone: []string{"still", "place"}, kept: []string{"blockade"}},
 		{question: "is the us blockade still going", today: "2026-12-03", present: true, gone: []string{"going"}, kept: []string{"blockade"}},
+		{question: "when are the next us iran talks", today: "2026-12-03", present: true, gone: []string{"next"}, kept: []string{"talks"}},
 		{question: "is the ceasefire still holding", today: "2026-12-03", present: true, gone: []string{"holding"}, kept: []string{"ceasefire"}},
 		{question: "what is the current stockpile", today: "2026-12-03", present: true, gone: []string{"current"}, kept: []string{"stockpile"}},
 		{question: "any recent talks", today: "2026-12-03", present: true},
