@@ -85,7 +85,8 @@ func TestEvalTimelineQuestions(t *testing.T) {
 	if rep.Today != "2026-12-03" || rep.Unanswerable == 0 || rep.AnsweredAnyway != 0 {
 		t.Errorf("today %q, %d of %d answered that must not be; want 2026-12-03 and none", rep.Today, rep.AnsweredAnyway, rep.Unanswerable)
 	}
-	// Below the bar of the other files (0.95 and 0.8): questions about now rank the newest
-	// passage that holds enough of the question, and some of them still find an older one.
-	checkRecall(t, "questions-timeline.tsv, default corpus", rep, 0.9, 0.7)
+	// The bar for Recall@3 (0.95); Recall@1 below the other files' 0.8: questions
+	// about now rank the newest passage that holds enough of the question, and some of
+	// them still find an older one first.
+	checkRecall(t, "questions-timeline.tsv, default corpus", rep, 0.95, 0.75)
 }
