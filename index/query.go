@@ -138,6 +138,10 @@ var filler = map[string]bool{
 	"says": true, "so": true, "stand": true, "use": true, "used": true, "uses": true, "using": true,
 }
 
+// startWords are the words with which a question asking when something happened asks
+// when it began: the date is the answer, the word is no concept.
+var startWords = setOf("start", "starts", "started", "begin", "begins", "began", "begun", "commence", "commenced", "kick", "kicked")
+
 // countryBefore and countryAfter are the words next to which a lower-case "us" is the
 // country ("the us", "iran and us", "us strikes"); elsewhere it is the pronoun ("tell
 // us", "can you help us").
@@ -181,6 +185,11 @@ func (ix *Index) readQuestion(question string) plan {
 	}
 
 	words := wordPattern.FindAllString(q, -1)
+	if datePattern.MatchString(q) {
+		// "when did the 2026 war start": the start is the date asked for, not a word the
+		// passage must hold ("The 2026 war begins").
+		words = slices.DeleteFunc(words, func(w string) bool { return startWords[strings.ToLower(w)] })
+	}
 	seen := map[string]bool{} // keys already read: a repeated word or term counts once
 	terms, parent := ix.termConcepts(words, seen)
 	p.concepts = append(p.concepts, terms...)

@@ -66,6 +66,7 @@ type timeAsk struct {
 	present bool        // it asks how things stand now
 	history bool        // it asks what happened ("what happened at Fordow"): events in date order
 	period  *period     // the period it names; nil when none
+	when    bool        // it asks when something happened ("when did the 2026 war start")
 	// rest is the question without the words about time that are not searched ("latest",
 	// "this year"); dates and months it names stay, as passages write them.
 	rest string
@@ -84,9 +85,11 @@ type period struct {
 func (t timeAsk) asks() bool { return t.present || t.history || t.period != nil }
 
 // toToday tells whether the period runs to today: a question about it asks, as one about
-// the present does, what the corpus knows of the latest events.
+// the present does, what the corpus knows of the latest events. One that asks when
+// something happened in it ("when did the 2026 war start") asks for a date, not for the
+// latest events.
 func (t timeAsk) toToday() bool {
-	return t.period != nil && !t.period.to.Before(t.today.First())
+	return !t.when && t.period != nil && !t.period.to.Before(t.today.First())
 }
 
 // holds tells whether every day of a date lies in the period: a passage dated 2026 does
@@ -139,7 +142,7 @@ var (
 	// new rather than name a subject: "what is the latest news", "what is happening now".
 	newsPattern = regexp.MustCompile(`(?i)\b(?:news|happening|going\s+on|updates?|developments?)\b`)
 	// presentPattern finds the words that ask how things stand now.
-	presentPattern = regexp.MustCompile(`(?i)\b(?:the\s+)?(?:latest|newest|most\s+recent|recent|recently|lately|nowadays|right\s+now|now|currently|current|presently|at\s+present|at\s+the\s+moment|today|these\s+days|still(?:\s+(?:going|ongoing|on|happening|holding|standing|in\s+place|in\s+force|in\s+effect))?|yet|so\s+far|to\s+date|any\s?more|up\s+to\s+date|as\s+of\s+now|as\s+things\s+stand|next|upcoming)\b`)
+	presentPattern = regexp.MustCompile(`(?i)\b(?:the\s+)?(?:latest|newest|new|most\s+recent|recent|recently|lately|nowadays|right\s+now|rn|now|currently|current|presently|at\s+present|at\s+the\s+moment|today|these\s+days|still(?:\s+(?:going|ongoing|on|happening|holding|standing|in\s+place|in\s+force|in\s+effect))?|yet|so\s+far|to\s+date|any\s?more|up\s+to\s+date|as\s+of\s+now|as\s+things\s+stand|next|upcoming)\b`)
 	// relativePattern finds "this year", "last month", "the past week" and the like.
 	relativePattern = regexp.MustCompile(`(?i)\b(?:(?:in|during|over|for)\s+)?(?:the\s+)?(this|last|past|previous)\s+(year|month|week)\b`)
 	// lastNPattern finds "the last 3 months", "past two years" and the like.
@@ -277,6 +280,7 @@ func readTime(question string, today time.Time) timeAsk {
 		}
 	}
 	t.rest = string(cut)
+	t.when = datePattern.MatchString(q)
 	return t
 }
 

@@ -48,6 +48,8 @@ func TestReadTime(t *testing.T) {
 		{question: "has iran built a bomb yet", today: "2026-12-03", present: true, gone: []string{"yet"}},
 		{question: "is the blockade still in place", today: "2026-12-03", present: true, gone: []string{"still", "place"}, kept: []string{"blockade"}},
 		{question: "is the us blockade still going", today: "2026-12-03", present: true, gone: []string{"going"}, kept: []string{"blockade"}},
+		{question: "who is the new supreme leader", today: "2026-12-03", present: true, gone: []string{"new"}, kept: []string{"supreme leader"}},
+		{question: "whats going on with iran and the us rn", today: "2026-12-03", present: true, gone: []string{"rn", "going on"}},
 		{question: "when are the next us iran talks", today: "2026-12-03", present: true, gone: []string{"next"}, kept: []string{"talks"}},
 		{question: "is the ceasefire still holding", today: "2026-12-03", present: true, gone: []string{"holding"}, kept: []string{"ceasefire"}},
 		{question: "what is the current stockpile", today: "2026-12-03", present: true, gone: []string{"current"}, kept: []string{"stockpile"}},
@@ -301,5 +303,22 @@ func TestDayListsTheTimelineFirst(t *testing.T) {
 			t.Errorf("timeline entries not first and in order: %d after %d", r.Paragraph, ans.Results[last].Paragraph)
 		}
 		last = i
+	}
+}
+
+// TestWhenInAPeriodAsksForADate: "when did the 2026 war start" asks for the date of an
+// event of 2026, not for the latest news of 2026: no word that the corpus may not know
+// what happened since, and the passages dated on the day it began come first.
+func TestWhenInAPeriodAsksForADate(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	ans, err := ix.Answer(context.Background(), standoff.Request{Question: "when did the 2026 war start", K: 3, Today: day("2026-12-07")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Answered || ans.Stale || ans.Note != "" {
+		t.Fatalf("answered %v, stale %v, note %q; want answered without a note", ans.Answered, ans.Stale, ans.Note)
+	}
+	if len(ans.Results) < 2 || ans.Results[0].Date != "2026-02-28" && ans.Results[1].Date != "2026-02-28" {
+		t.Errorf("first passages %s, want one dated 2026-02-28 in the first two", first(ans))
 	}
 }
