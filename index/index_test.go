@@ -82,6 +82,8 @@ func TestDefinitionComesFirst(t *testing.T) {
 		{"what is fordo", "sites", "Fordow"}, // the sites are a glossary of their own
 		{"where is fordow situated?", "sites", "Fordow"},
 		{"where is natanz located", "sites", "Natanz"},
+		{"snapback?? explain pls", "glossary", "Snapback"},
+		{"breakout time, explain it to me", "glossary", "Breakout time"},
 		{"who is grossi", "people", "Rafael Grossi (IAEA Director General)"},
 		{"meaning of sneak-out", "glossary", "Sneak-out"},
 	}

@@ -156,6 +156,7 @@ var definitionPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`^(?:define|definition of|meaning of|explain|describe|tell me about|what about)\s+(?:an? |the )?(.+)$`),
 	regexp.MustCompile(`^what (?:does|do|did) (?:an? |the )?(.+?) (?:mean|stand for)$`),
 	regexp.MustCompile(`^what is meant by (?:an? |the )?(.+)$`),
+	regexp.MustCompile(`^(?:an? |the )?(.+?)[?!.,:\s]+(?:explain|define|describe)(?: it| this| that)?(?: to me)?$`),
 	regexp.MustCompile(`^where (?:is|are|was|were) (?:an? |the )?(.+?) (?:located|situated|based)$`),
 	regexp.MustCompile(`^(?:an? |the )?(.+?) (?:meaning|definition|defined)$`),
 }
