@@ -575,3 +575,14 @@ func TestOtherScript(t *testing.T) {
 		}
 	}
 }
+
+// TestRareWordIsNotCrowdedOut: a question with a common word and a rare one finds the
+// passages of the rare one, though bleve ranks first the many passages that hold the
+// common word in their text and their section ("is the uranium under the rubble").
+func TestRareWordIsNotCrowdedOut(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	ans := ask(t, ix, "is the uranium under the rubble", 3)
+	if len(ans.Results) == 0 || !strings.Contains(ans.Results[0].Text, "rubble") {
+		t.Errorf("first passage %s, want one on the rubble", first(ans))
+	}
+}

@@ -6,12 +6,14 @@ import (
 	"math"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/standoff-bot/standoff"
 )
 
@@ -96,6 +98,19 @@ func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, e
 		cands = append(cands, c)
 	}
 	head := cands[:min(depth, len(cands))]
+	extra, err := ix.rareMissed(ctx, p, head, total)
+	if err != nil {
+		return nil, err
+	}
+	if len(extra) > 0 {
+		added := map[int]bool{}
+		for _, c := range extra {
+			added[c.passage] = true
+		}
+		rest := slices.DeleteFunc(slices.Clone(cands[len(head):]), func(c candidate) bool { return added[c.passage] })
+		cands = slices.Concat(head, extra, rest)
+		head = cands[:len(head)+len(extra)]
+	}
 	sort.SliceStable(head, func(i, j int) bool { return head[i].worth() > head[j].worth() })
 	if len(cands) > n {
 		cands = cands[:n]
@@ -629,3 +644,93 @@ func (p plan) holdsHeaviest(ranked []candidate) bool {
 
 // heaviestDepth is how many passages of a ranking holdsHeaviest looks in.
 const heaviestDepth = 5
+
+// rareExtra is how many passages rareMissed adds to a ranking; rareHolders is in how
+// many passages at most, and rareWeight what share of the question's weight at least, the
+// word must have for it to look for them.
+const (
+	rareExtra   = 5
+	rareHolders = 200
+	rareWeight  = 0.5 // the share of the question's weight the word must have
+)
+
+// rareMissed returns, when no passage of the head of a ranking holds the rarest word of
+// the question that the corpus has, the best passages that hold it, scored by the
+// question's own query so that the re-rank compares them with the others: bleve counts a
+// common word found in a passage's text and its section as two matches, so that in "is
+// the uranium under the rubble" the passages on uranium crowd out those on the rubble.
+func (ix *Index) rareMissed(ctx context.Context, p plan, head []candidate, total float64) ([]candidate, error) {
+	r := -1
+	for i, c := range p.concepts {
+		if c.quoted || c.isPhrase() || c.date || !c.known || c.lexical || c.corrected {
+			continue
+		}
+		if r < 0 || c.idf > p.concepts[r].idf {
+			r = i
+		}
+	}
+	if r < 0 || len(head) == 0 || p.concepts[r].idf < rareWeight*total {
+		return nil, nil
+	}
+	seen := map[int]bool{}
+	for _, c := range head {
+		if r < len(c.match.found) && c.match.found[r] {
+			return nil, nil
+		}
+		seen[c.passage] = true
+	}
+	var holds []query.Query
+	df := 0
+	for _, a := range p.concepts[r].alts {
+		if terms := strings.Fields(a.key); len(terms) == 1 && !a.lexical {
+			holds = append(holds, anyField(terms[0]))
+			df += ix.vocab.df[terms[0]]
+		}
+	}
+	if len(holds) == 0 || df > rareHolders {
+		return nil, nil
+	}
+	// The passages that hold it, few, then the best of them by the question's query:
+	// bleve walks the few, not every passage the question's words find.
+	res, err := ix.bleve.SearchInContext(ctx, bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(holds...), rareHolders, 0, false))
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	among := bleve.NewDocIDQuery(ids)
+	among.SetBoost(0)
+	q := bleve.NewConjunctionQuery(among, p.bleveQuery(ix.weights))
+	if res, err = ix.bleve.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, rareExtra, 0, false)); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	var out []candidate
+	for _, h := range res.Hits {
+		i, ok := ix.passages.lookup(h.ID)
+		if !ok || seen[i] {
+			continue
+		}
+		c := candidate{passage: i, score: h.Score, match: ix.matchPassage(p, i)}
+		if total > 0 {
+			c.coverage = p.rerankCoverage(c.match)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// anyField is a query for an analysed term in any field a concept is searched in that
+// scores nothing (boost 0, which leaves bleve's query norm and sums as they are): it only
+// says which passages hold the term.
+func anyField(term string) query.Query {
+	var in []query.Query
+	for _, f := range []string{fieldText, fieldSection, fieldTitle, fieldTaught} {
+		tq := bleve.NewTermQuery(term)
+		tq.SetField(f)
+		tq.SetBoost(0)
+		in = append(in, tq)
+	}
+	return bleve.NewDisjunctionQuery(in...)
+}
