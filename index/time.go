@@ -137,7 +137,7 @@ func coarsest(t time.Time, first bool) corpus.Date {
 var (
 	// historyPattern finds the words that ask what happened: the answer lists events in
 	// the order they happened.
-	historyPattern = regexp.MustCompile(`(?i)\b(?:what\s+(?:has\s+|have\s+|had\s+)?happened|what's\s+happened|what\s+took\s+place|(?:history|timeline|chronology)\s+of)\b`)
+	historyPattern = regexp.MustCompile(`(?i)\b(?:(?:what|wat|wht)\s+(?:has\s+|have\s+|had\s+)?(?:happened|happend|hapened|happnd)|what's\s+happened|what\s+took\s+place|(?:history|timeline|chronology)\s+of)\b`)
 	// newsPattern finds the words that, in a question about the present, ask for what is
 	// new rather than name a subject: "what is the latest news", "what is happening now".
 	newsPattern = regexp.MustCompile(`(?i)\b(?:news|happening|going\s+on|updates?|developments?)\b`)
