@@ -129,7 +129,7 @@ func TestSynonymsMatchWholeTerms(t *testing.T) {
 func TestEnglishWordsAreNotCorrected(t *testing.T) {
 	ix := openMem(t, loadDefault(t))
 	ctx := context.Background()
-	for _, q := range []string{"what's the weather in tehran", "what is the iron dome", "who is leading the talks"} {
+	for _, q := range []string{"what's the weather in tehran", "what is the iron dome", "who is leading the talks", "iran nuke deal status"} {
 		for _, c := range ix.readQuestion(q).concepts {
 			if c.corrected {
 				t.Errorf("%q: %q is corrected; it is spelled right", q, c.surface)

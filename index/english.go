@@ -40,7 +40,8 @@ func sameWord(a, b string) bool {
 	for n < len(a) && n < len(b) && a[n] == b[n] {
 		n++
 	}
-	return n >= 4 && n >= max(len(a), len(b))-2
+	// "uneasi", "uneas"; but "statu" (status) is not "state", a word of its own.
+	return n >= 4 && n >= max(len(a), len(b))-2 && (n == len(a) || n == len(b) || n >= 5)
 }
 
 // isEnglishWord tells whether a word, as a question writes it, is a correctly spelled
