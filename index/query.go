@@ -56,6 +56,9 @@ type alternative struct {
 	text   string // as written, for phrase queries
 	phrase bool   // more than one term: searched as a phrase
 	weight float64
+	// metaWeight, when set, is the weight in the section, title and taught fields (see
+	// capAlternatives).
+	metaWeight float64
 	// correction is set on a spelling correction: weaker evidence that a passage holding
 	// it answers the question (see floorCorrection).
 	correction bool
@@ -211,6 +214,7 @@ func (ix *Index) readQuestion(question string) plan {
 				a.costly = !slices.ContainsFunc(strings.Fields(a.key), func(t string) bool { return !ix.commonTerm(t) })
 			}
 		}
+		ix.capAlternatives(c)
 	}
 	// "who is raisi" names one concept as "raisi" does; "what's your name" does not,
 	// its one word being common in the corpus.
@@ -227,6 +231,38 @@ func (ix *Index) readQuestion(question string) plan {
 		p.concepts = p.concepts[:maxConcepts]
 	}
 	return p
+}
+
+// capAlternatives lowers, in the section and title fields, the weight of the other
+// forms of a concept that are rarer than the concept itself, so
+// that a name that holds one ("Tehran" of the Tehran Research Reactor, for "Iran") counts
+// for no more than the concept would: it would otherwise rank the reactor first for "how
+// much uranium does iran have". In a passage's text, "Tehran" is Iran, as prose writes it.
+func (ix *Index) capAlternatives(c *concept) {
+	if c.quoted || !c.known || c.idf <= 0 || len(c.alts) < 2 {
+		return
+	}
+	own := ix.keyIdf(c.alts[0].key)
+	if own <= 0 {
+		return
+	}
+	for j := 1; j < len(c.alts); j++ {
+		a := &c.alts[j]
+		if idf := ix.keyIdf(a.key); idf > own {
+			a.metaWeight = a.weight * own / idf
+		}
+	}
+}
+
+// keyIdf is the idf of the rarest term of a key that the corpus has; 0 for none.
+func (ix *Index) keyIdf(key string) float64 {
+	best := 0.0
+	for _, t := range strings.Fields(key) {
+		if ix.vocab.df[t] > 0 {
+			best = max(best, ix.vocab.idf(t))
+		}
+	}
+	return best
 }
 
 // commonTerm tells whether an analysed term is common in the corpus (see
@@ -500,17 +536,21 @@ func (c concept) leaves(w weights) []query.Query {
 			if f.name == fieldTaught && f.boost <= 0 || a.costly && f.name != fieldText {
 				continue
 			}
+			w := a.weight
+			if a.metaWeight > 0 && f.name != fieldText {
+				w = a.metaWeight
+			}
 			var q query.Query
 			if a.phrase {
 				pq := bleve.NewMatchPhraseQuery(a.text)
 				pq.SetField(f.name)
 				pq.Analyzer = analyzerName
-				pq.SetBoost(a.weight * f.boost)
+				pq.SetBoost(w * f.boost)
 				q = pq
 			} else {
 				tq := bleve.NewTermQuery(a.key)
 				tq.SetField(f.name)
-				tq.SetBoost(a.weight * f.boost)
+				tq.SetBoost(w * f.boost)
 				q = tq
 			}
 			leaves = append(leaves, q)
