@@ -143,6 +143,9 @@ var (
 	newsPattern = regexp.MustCompile(`(?i)\b(?:news|happening|going\s+on|updates?|developments?)\b`)
 	// presentPattern finds the words that ask how things stand now.
 	presentPattern = regexp.MustCompile(`(?i)\b(?:the\s+)?(?:latest|newest|new|most\s+recent|recent|recently|lately|nowadays|right\s+now|rn|now|currently|current|presently|at\s+present|at\s+the\s+moment|today|these\s+days|still(?:\s+(?:going|ongoing|on|happening|holding|standing|in\s+place|in\s+force|in\s+effect))?|yet|so\s+far|to\s+date|any\s?more|up\s+to\s+date|as\s+of\s+now|as\s+things\s+stand|next|upcoming)\b`)
+	// holdsNowPattern finds a question, in the present tense, on what Iran has: "how much
+	// uranium does iran have", "how many centrifuges do they have".
+	holdsNowPattern = regexp.MustCompile(`(?i)\bhow\s+(?:much|many)\b.*\b(?:does|do)\s+(?:iran|tehran|they|it)\s+(?:have|hold|keep|possess|own|run|operate)\b`)
 	// relativePattern finds "this year", "last month", "the past week" and the like.
 	relativePattern = regexp.MustCompile(`(?i)\b(?:(?:in|during|over|for)\s+)?(?:the\s+)?(this|last|past|previous)\s+(year|month|week)\b`)
 	// lastNPattern finds "the last 3 months", "past two years" and the like.
@@ -270,6 +273,8 @@ func readTime(question string, today time.Time) timeAsk {
 		t.present = true
 		blank(loc)
 	}
+	// "how much uranium does iran have" asks how things stand: its words are searched.
+	t.present = t.present || holdsNowPattern.MatchString(q)
 	for _, loc := range historyPattern.FindAllStringIndex(q, -1) {
 		t.history = true
 		blank(loc)
