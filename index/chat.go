@@ -28,7 +28,7 @@ var chatWords = map[string]bool{
 	"summary": true, "summarise": true, "summarize": true, "tldr": true, "overview": true,
 	"idea": true, "confused": true, "anybody": true, "please": true,
 	"thank": true, "thx": true, "ty": true, "gm": true, "good": true, "morning": true,
-	"stands": true, "stood": true, "evening": true, "afternoon": true, "like": true, "kinda": true, "sorta": true,
+	"friend": true, "friends": true, "true": true, "stands": true, "stood": true, "evening": true, "afternoon": true, "like": true, "kinda": true, "sorta": true,
 }
 
 // contentWords counts the words of a question that are neither chat nor filler: "who is
@@ -99,15 +99,15 @@ func isChatWord(w string) bool { return filler[w] || chatWords[w] }
 // chatOpening matches what opens a question in chat before the question itself:
 // greetings, addressing the bot, asides ("ok so", "bro", "quick question:", "idk"),
 // repeated.
-var chatOpening = regexp.MustCompile(`^(?:(?:hey|hi|hello|yo|sup|ok|okay|so|and|also|bro|dude|thanks|thank you|thx|ty|good (?:morning|evening|afternoon)|gm|bot|quick question|question|idk|imo[^,]*?but|ngl|pls|please|um|uh|well|wait|btw|lol|tldr(?: on)?|eli5|explain like i'?m 5)\b[\s,!:.;-]*)+`)
+var chatOpening = regexp.MustCompile(`^(?:(?:hey|hi|hello|yo|sup|ok|okay|so|and|also|bro|dude|thanks|thank you|thx|ty|good (?:morning|evening|afternoon)|gm|bot|quick question|question|idk|imo[^,]*?but|ngl|pls|please|um|uh|well|wait|btw|lol|tldr(?: on)?|eli5|explain like i'?m 5|(?:my|a) (?:friend|dad|mum|mom|brother|sister|teacher|colleague|buddy|cousin) (?:says|said|told me|thinks|claims)(?: that)?|someone (?:says|said|told me)(?: that)?|i (?:heard|read)(?: somewhere)? that)\b[\s,!:.;-]*)+`)
 
 // chatAsk matches the ways of asking the bot that stand for "tell me about": "can you
 // tell me", "do you know", "help me understand", "give me info on".
-var chatAsk = regexp.MustCompile(`^(?:(?:can|could|would) (?:you|u) (?:pls |please )?(?:tell me|explain|describe|give me a summary of|summari[sz]e)|(?:pls |please )?tell me|do (?:you|u) know|help me understand|i want to know(?: about)?|give me (?:info|information|details) (?:on|about)|show me what you have on|need info (?:on|about))\s+`)
+var chatAsk = regexp.MustCompile(`^(?:(?:can|could|would) (?:you|u) (?:pls |please )?(?:tell me|explain|describe|give me a summary of|summari[sz]e)|(?:pls |please )?tell me|do (?:you|u) know|help me understand|i want to know(?: about)?|give me (?:info|information|details|sources|links|articles|references) (?:on|about|for)|show me what you have on|need info (?:on|about))\s+`)
 
 // chatClosing matches what closes a question in chat: "lol", "again", "even", "rn",
 // "pls", a trailing aside.
-var chatClosing = regexp.MustCompile(`(?:[\s,]+(?:lol|lmao|again|even|rn|pls|plz|please|exactly|tbh|fr|actually|though|tho|asap|right now|then|bro|thanks|thx|\?+|!+))+$`)
+var chatClosing = regexp.MustCompile(`(?:[\s,]+(?:lol|lmao|again|even|rn|pls|plz|please|exactly|tbh|fr|actually|though|tho|asap|right now|then|bro|thanks|thx|is (?:that|this|it) (?:true|right|correct)|\?+|!+))+$`)
 
 // whatForms are the chat spellings of "what is" and "who is".
 var whatForms = strings.NewReplacer(
@@ -157,7 +157,7 @@ func tidyQuestion(q string) string {
 
 // requestPattern recognises a request the bot cannot do: to write, translate, remind,
 // summarise the news, draw or predict, to give an opinion, or to play.
-var requestPattern = regexp.MustCompile(`(?i)^(?:(?:can|could|would|will) (?:you|u) (?:pls |please )?|(?:pls|please) |hey bot,? |bot,? )?(?:write|compose|draft|translate|remind|set a reminder|summari[sz]e (?:the |today'?s |todays |this week'?s )?news|give me (?:a|the) news|draw|make (?:a|me a) (?:meme|picture|image|map|song|poem)|generate (?:an?|some) |sing|play (?:a|some)|roleplay|pretend|predict|who (?:will|is going to|'?s going to) win|tell (?:me )?a joke|(?:do|what do) you think|give me your opinion|what'?s your (?:opinion|view|take)|dm me|send (?:this|it) to|ban )\b`)
+var requestPattern = regexp.MustCompile(`(?i)^(?:(?:can|could|would|will) (?:you|u) (?:pls |please )?|(?:pls|please) |hey bot,? |bot,? )?(?:write|compose|draft|translate|remind|set a reminder|summari[sz]e (?:the |today'?s |todays |this week'?s )?news|give me (?:a|the) news|draw|make (?:a|me a) (?:meme|picture|image|map|song|poem)|generate (?:an?|some) |sing|play (?:a|some)|roleplay|pretend|predict|summari[sz]e (?:the whole|everything|all of)|who (?:will|is going to|'?s going to) win|tell (?:me )?a joke|(?:do|what do) you think|give me your opinion|what'?s your (?:opinion|view|take)|dm me|send (?:this|it) to|ban )\b`)
 
 // todayNewsPattern recognises a question about today's news, which the corpus, a curated set
 // of documents, does not follow day by day.

@@ -31,6 +31,7 @@ func TestChatWordsAreNotConcepts(t *testing.T) {
 		{"waht is the jcpoa", "what is the jcpoa"},
 		{"who is raisi", "raisi"},
 		{"how many b2s were used", "how many b2s"},
+		{"give me sources on fordow", "what is fordow"},
 	}
 	for _, tt := range pairs {
 		chat, err := ix.Answer(ctx, standoff.Request{Question: tt.chat})
@@ -49,7 +50,7 @@ func TestChatWordsAreNotConcepts(t *testing.T) {
 		}
 	}
 	// "used" and "using" stem as "US" does: as words of asking they name nothing.
-	for _, q := range []string{"whats actually happened at natanz rn tbh", "ngl can you even tell me about fordow lol", "what was used at fordow", "what is being used at natanz"} {
+	for _, q := range []string{"whats actually happened at natanz rn tbh", "ngl can you even tell me about fordow lol", "my friend says natanz is that true", "what was used at fordow", "what is being used at natanz"} {
 		for _, c := range ix.readQuestion(q).concepts {
 			if c.date {
 				continue
@@ -180,7 +181,7 @@ func TestRequestsAreToldWhatTheBotDoes(t *testing.T) {
 		"hey bot, draw a map of iran's nuclear sites", "who made you", "test",
 		"should the us bomb iran again", "is israel right to strike iran",
 		"how do i enrich uranium at home", "how to build a centrifuge",
-		"who will win the next iranian election",
+		"who will win the next iranian election", "summarize the whole conflict in 3 sentences",
 	} {
 		ans, err := ix.Answer(ctx, standoff.Request{Question: q})
 		if err != nil {

@@ -142,7 +142,7 @@ var (
 	// new rather than name a subject: "what is the latest news", "what is happening now".
 	newsPattern = regexp.MustCompile(`(?i)\b(?:news|happening|going\s+on|updates?|developments?)\b`)
 	// presentPattern finds the words that ask how things stand now.
-	presentPattern = regexp.MustCompile(`(?i)\b(?:the\s+)?(?:latest|newest|new|most\s+recent|recent|recently|lately|nowadays|right\s+now|rn|now|currently|current|presently|at\s+present|at\s+the\s+moment|today|these\s+days|still(?:\s+(?:going|ongoing|on|happening|holding|standing|in\s+place|in\s+force|in\s+effect))?|yet|so\s+far|to\s+date|any\s?more|up\s+to\s+date|as\s+of\s+now|as\s+things\s+stand|next|upcoming)\b`)
+	presentPattern = regexp.MustCompile(`(?i)\b(?:the\s+)?(?:latest|newest|new|most\s+recent|recent|recently|lately|nowadays|right\s+now|rn|now|currently|current|presently|at\s+present|at\s+the\s+moment|today|these\s+days|already|still(?:\s+(?:going|ongoing|on|happening|holding|standing|in\s+place|in\s+force|in\s+effect))?|yet|so\s+far|to\s+date|any\s?more|up\s+to\s+date|as\s+of\s+now|as\s+things\s+stand|next|upcoming)\b`)
 	// holdsNowPattern finds a question, in the present tense, on what Iran has: "how much
 	// uranium does iran have", "how many centrifuges do they have".
 	holdsNowPattern = regexp.MustCompile(`(?i)\bhow\s+(?:much|many)\b.*\b(?:does|do)\s+(?:iran|tehran|they|it)\s+(?:have|hold|keep|possess|own|run|operate)\b`)

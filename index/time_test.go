@@ -48,6 +48,7 @@ func TestReadTime(t *testing.T) {
 		{question: "has iran built a bomb yet", today: "2026-12-03", present: true, gone: []string{"yet"}},
 		{question: "is the blockade still in place", today: "2026-12-03", present: true, gone: []string{"still", "place"}, kept: []string{"blockade"}},
 		{question: "is the us blockade still going", today: "2026-12-03", present: true, gone: []string{"going"}, kept: []string{"blockade"}},
+		{question: "has iran already built a bomb", today: "2026-12-03", present: true, gone: []string{"already"}, kept: []string{"bomb"}},
 		{question: "how much uranium does iran have", today: "2026-12-03", present: true, kept: []string{"uranium", "iran"}},
 		{question: "how many centrifuges do they have", today: "2026-12-03", present: true, kept: []string{"centrifuges"}},
 		{question: "how many centrifuges did iran have in 2015", today: "2026-12-03", from: "2015-01-01", to: "2015-12-31"},
