@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -219,6 +220,41 @@ func TestCountriesAreNames(t *testing.T) {
 		ans := ask(t, ix, tt.question, 3)
 		if ans.Answered != tt.answered {
 			t.Errorf("%q: answered %v, want %v (%s)", tt.question, ans.Answered, tt.answered, first(ans))
+		}
+	}
+}
+
+// TestCommonFormsAreNotSearched: in a corpus where "study" and "mediated" are in most
+// passages, a name the corpus lacks is not "corrected" to the common word ("saudi" is not
+// "studi") and a rarer word is not searched by its common synonym ("broker" by
+// "mediated"): both cost a search of most passages and find nothing the question asks.
+func TestCommonFormsAreNotSearched(t *testing.T) {
+	files := map[string]string{"synonyms.txt": "broker, brokered, mediate, mediated\n"}
+	const docs = 4 // a document holds at most 10,000 paragraphs
+	for d := range docs {
+		var b strings.Builder
+		fmt.Fprintf(&b, "---\ntitle: Studies %d\nkind: article\n---\n\n", d)
+		for i := range commonPassages/docs + 50 {
+			fmt.Fprintf(&b, "Study %d was mediated by panel %d.\n\n", i, d)
+		}
+		files[fmt.Sprintf("studies-%d.md", d)] = b.String()
+	}
+	files["talks.md"] = "---\ntitle: Talks\nkind: article\n---\n\nOman brokered the talks.\n"
+	c := loadFS(t, files)
+	ix := openMem(t, c)
+	for _, tt := range []struct{ question, word, form string }{
+		{"does saudi arabia want enrichment", "saudi", "studi"},
+		{"who helped broker the talks", "broker", "mediat"},
+	} {
+		for _, cpt := range ix.readQuestion(tt.question).concepts {
+			if !strings.EqualFold(cpt.surface, tt.word) {
+				continue
+			}
+			for _, a := range cpt.alts {
+				if a.key == tt.form {
+					t.Errorf("%q: %q is searched as %q, in %d of %d passages", tt.question, tt.word, a.key, ix.vocab.df[a.key], ix.vocab.docs)
+				}
+			}
 		}
 	}
 }

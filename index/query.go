@@ -399,6 +399,9 @@ func (ix *Index) wordConcept(surface, term string) concept {
 			if english && !sameWord(term, fixed) {
 				continue // "weather" is spelled right: it is not "water"
 			}
+			if ix.commonTerm(fixed) {
+				continue // "saudi" is not "studi", in a tenth of 200,000 passages
+			}
 			c.alts = append(c.alts, alternative{key: fixed, text: fixed, weight: ix.weights.correction, correction: true})
 			for _, a := range ix.synonymAlternatives(fixed) {
 				a.correction = true
@@ -422,8 +425,8 @@ func (ix *Index) synonymAlternatives(key string) []alternative {
 	}
 	for _, s := range ix.synonyms.lookup(key) {
 		k := ix.key(s)
-		if k == "" || k == key {
-			continue
+		if k == "" || k == key || ix.commonTerm(k) && !ix.commonTerm(key) {
+			continue // a common form of a rarer term costs a search of a large share of the passages
 		}
 		out = append(out, alternative{key: k, text: s, phrase: strings.Contains(k, " "), weight: ix.weights.synonym})
 	}
