@@ -558,14 +558,14 @@ func TestEvalChatQuestions(t *testing.T) {
 		t.Fatalf("read %d questions with gold and %d without", rep.Questions, rep.Unanswerable)
 	}
 	// Held where the merged corpus and floor stand (the goals are in the issue: 3%).
-	if rep.RecallAt3 < 0.89 || rep.RightNotAnsweredRate > 0.035 || rep.AnsweredAnywayRate > 0.105 {
+	if rep.RecallAt3 < 0.90 || rep.RightNotAnsweredRate > 0.03 || rep.AnsweredAnywayRate > 0.105 {
 		for _, m := range rep.Unlabelled {
 			t.Logf("right but not answered, line %d: %s", m.Line, m.Question)
 		}
 		for _, m := range rep.Wrongly {
 			t.Logf("answered, line %d: %s (%s)", m.Line, m.Question, m.Top)
 		}
-		t.Errorf("Recall@3 %.3f (want ≥ 0.89), right but not answered %.1f%% (want ≤ 3.5%%), answered anyway %.1f%% (want ≤ 10.5%%)",
+		t.Errorf("Recall@3 %.3f (want ≥ 0.90), right but not answered %.1f%% (want ≤ 3%%), answered anyway %.1f%% (want ≤ 10.5%%)",
 			rep.RecallAt3, 100*rep.RightNotAnsweredRate, 100*rep.AnsweredAnywayRate)
 	}
 }
