@@ -234,10 +234,10 @@ func (ix *Index) readQuestion(question string) plan {
 }
 
 // capAlternatives lowers, in the section and title fields, the weight of the other
-// forms of a concept that are rarer than the concept itself, so
-// that a name that holds one ("Tehran" of the Tehran Research Reactor, for "Iran") counts
-// for no more than the concept would: it would otherwise rank the reactor first for "how
-// much uranium does iran have". In a passage's text, "Tehran" is Iran, as prose writes it.
+// forms of a concept that are rarer than the concept itself, so that a name that holds
+// one ("Tehran" of the Tehran Research Reactor, for "Iran") counts for no more than the
+// concept would: it would otherwise rank the reactor first for "how much uranium does
+// iran have". In a passage's text, "Tehran" is Iran, as prose writes it.
 func (ix *Index) capAlternatives(c *concept) {
 	if c.quoted || !c.known || c.idf <= 0 || len(c.alts) < 2 {
 		return

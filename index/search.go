@@ -651,7 +651,7 @@ const heaviestDepth = 5
 const (
 	rareExtra   = 5
 	rareHolders = 200
-	rareWeight  = 0.5 // the share of the question's weight the word must have
+	rareWeight  = 0.5
 )
 
 // rareMissed returns, when no passage of the head of a ranking holds the rarest word of
