@@ -345,7 +345,7 @@ func toldSomeone(words []string, i int) bool {
 		return false
 	}
 	next := strings.ToLower(words[i+1])
-	return next != "me" && next != "us" && next != "about" && next != "what" && next != "how" && next != "who" && next != "when" && next != "why" && next != "where"
+	return next != "me" && next != "us" && next != "about" && !openers[next] // "tell what happened"
 }
 
 // verbForm is words[i] as the synonyms read it: "bomb" (or "nuke") used as a verb,
