@@ -70,13 +70,15 @@ func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, e
 	if len(p.concepts) == 0 || n <= 0 {
 		return nil, nil
 	}
-	req := bleve.NewSearchRequestOptions(p.bleveQuery(ix.weights), max(n, depth), 0, false)
+	words := p.bleveQuery(ix.weights)
+	req := bleve.NewSearchRequestOptions(words, max(n, depth), 0, false)
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	if p.feedback = ix.feedback(p, res.Hits); len(p.feedback) > 0 {
-		req = bleve.NewSearchRequestOptions(p.bleveQuery(ix.weights), max(n, depth), 0, false)
+		words = p.bleveQuery(ix.weights)
+		req = bleve.NewSearchRequestOptions(words, max(n, depth), 0, false)
 		if res, err = ix.bleve.SearchInContext(ctx, req); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
@@ -98,7 +100,7 @@ func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, e
 		cands = append(cands, c)
 	}
 	head := cands[:min(depth, len(cands))]
-	extra, err := ix.rareMissed(ctx, p, head, total)
+	extra, err := ix.rareMissed(ctx, p, words, head, total)
 	if err != nil {
 		return nil, err
 	}
@@ -656,10 +658,10 @@ const (
 
 // rareMissed returns, when no passage of the head of a ranking holds the rarest word of
 // the question that the corpus has, the best passages that hold it, scored by the
-// question's own query so that the re-rank compares them with the others: bleve counts a
+// question's own query (words, the ranking's) so that the re-rank compares them with the others: bleve counts a
 // common word found in a passage's text and its section as two matches, so that in "is
 // the uranium under the rubble" the passages on uranium crowd out those on the rubble.
-func (ix *Index) rareMissed(ctx context.Context, p plan, head []candidate, total float64) ([]candidate, error) {
+func (ix *Index) rareMissed(ctx context.Context, p plan, words query.Query, head []candidate, total float64) ([]candidate, error) {
 	r := -1
 	for i, c := range p.concepts {
 		if c.quoted || c.isPhrase() || c.date || !c.known || c.lexical || c.corrected {
@@ -702,7 +704,7 @@ func (ix *Index) rareMissed(ctx context.Context, p plan, head []candidate, total
 	}
 	among := bleve.NewDocIDQuery(ids)
 	among.SetBoost(0)
-	q := bleve.NewConjunctionQuery(among, p.bleveQuery(ix.weights))
+	q := bleve.NewConjunctionQuery(among, words)
 	if res, err = ix.bleve.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, rareExtra, 0, false)); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
