@@ -107,6 +107,8 @@ func TestSynonymsMatchWholeTerms(t *testing.T) {
 		{"who runs the us nuclear command", "runs", ix.key("expire"), false},
 		{"what caps did the accord put on tehran", "caps", ix.key("limit"), true},
 		{"which parts of the deal are still in force", "force", ix.key("implementation"), false},
+		{"when did the war in 2026 start", "war", ix.key("ceasefire"), false},
+		{"did iran hit back", "hit back", ix.key("retaliate"), true},
 	} {
 		if got := has(tt.question, tt.word, tt.key); got != tt.want {
 			t.Errorf("%q: %q stands for %q: %v, want %v", tt.question, tt.word, tt.key, got, tt.want)
@@ -120,6 +122,26 @@ func TestSynonymsMatchWholeTerms(t *testing.T) {
 	for _, r := range ans.Results {
 		if strings.Contains(r.Section, "Midnight Hammer") || strings.Contains(r.Text, "bunker-busting") {
 			t.Errorf("a bomb's enrichment is answered with the airstrikes: %s", first(ans))
+		}
+	}
+}
+
+// TestWordsMembersUseForTheWar: the end of a war is its ceasefire, and hitting back is
+// retaliating, as members ask and as the passages say.
+func TestWordsMembersUseForTheWar(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	for _, tt := range []struct{ question, want string }{
+		{"when did the war end", "ceasefire"},
+		{"did iran retaliate", "retaliated"},
+		{"did iran hit back", "retaliat"},
+	} {
+		ans := ask(t, ix, tt.question, 3)
+		found := false
+		for _, r := range ans.Results {
+			found = found || strings.Contains(r.Text, tt.want) && strings.HasPrefix(r.Date, "202")
+		}
+		if !ans.Answered || !found {
+			t.Errorf("%q: no dated passage saying %q in the first three: %s", tt.question, tt.want, first(ans))
 		}
 	}
 }
