@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -167,8 +168,9 @@ func (ix *Index) sentences(text string) []span {
 
 // bestSentence is the sentence of sentences (of the passage's text) holding the heaviest
 // set of distinct matched concepts; the first sentence when none holds any, the whole
-// text (trimmed) when it has no sentence.
-func bestSentence(text string, sentences []span, mi matchInfo) span {
+// text (trimmed) when it has no sentence. A sentence that holds a span of preferred weighs
+// preferredWorth times more.
+func bestSentence(text string, sentences []span, mi matchInfo, preferred []span) span {
 	if len(sentences) == 0 {
 		trimmed := strings.TrimSpace(text)
 		k := strings.Index(text, trimmed)
@@ -190,12 +192,21 @@ func bestSentence(text string, sentences []span, mi matchInfo) span {
 				}
 			}
 		}
+		if score > 0 && slices.ContainsFunc(preferred, func(sp span) bool { return sp.start >= sent.start && sp.end <= sent.end }) {
+			score *= preferredWorth
+		}
 		if score > bestScore {
 			best, bestScore = sent, score
 		}
 	}
 	return best
 }
+
+// preferredWorth is what holding a preferred span multiplies a sentence's worth by in
+// bestSentence: it decides between sentences that hold about as much of the question
+// ("who is iran's supreme leader now": the one saying who, as of when, not the definition
+// that also says "Iran's").
+const preferredWorth = 1.25
 
 // toAnswer returns spans as the answer's byte ranges; nil when there are none.
 func toAnswer(spans []span) []standoff.Span {

@@ -110,6 +110,9 @@ type plan struct {
 	strangers bool
 	// feedback are terms of the first passages found, searched too (prf.go).
 	feedback []alternative
+	// now is set when the question asks how things stand now: of a passage's sentences
+	// that hold as much of the question, the one stating the passage's date is shown.
+	now bool
 }
 
 // wordPattern finds the words of a question: letters and digits, with inner dots,

@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/standoff-bot/standoff"
+	"github.com/standoff-bot/standoff/corpus"
 )
 
 // The relevance floor, fitted on labelled questions (see BENCHMARKS.md). A question is
@@ -169,6 +170,7 @@ func (ix *Index) answer(ctx context.Context, req standoff.Request) (standoff.Ans
 		question = t.rest
 	}
 	p := ix.readQuestion(question)
+	p.now = t.present
 	if t.asks() {
 		p.definition = nil // a term's definition does not say how things stand, or stood then
 		// "what is the latest on snapback": the time words aside, one concept the
@@ -474,7 +476,15 @@ func normalizeForCompare(s string) string {
 func (ix *Index) result(pl plan, rank int, c candidate) standoff.Result {
 	p := ix.passages.at(c.passage)
 	sentences := ix.sentences(p.Text)
-	best := bestSentence(p.Text, sentences, c.match)
+	var dated []span // "who is the supreme leader now": the sentence that says as of when
+	if pl.now && p.Date != "" {
+		for _, m := range corpus.FindDates(p.Text) {
+			if m.Date.String() == p.Date {
+				dated = append(dated, span{m.Start, m.End})
+			}
+		}
+	}
+	best := bestSentence(p.Text, sentences, c.match, dated)
 	sentence := p.Text[best.start:best.end]
 	matches := answerSpans(p.Text, c.match.spans)
 	return standoff.Result{

@@ -326,3 +326,29 @@ func TestWhenInAPeriodAsksForADate(t *testing.T) {
 		t.Errorf("first passages %s, want one dated 2026-02-28 in the first two", first(ans))
 	}
 }
+
+// TestNowShowsWhoHoldsTheOffice: asked who holds an office now, the first passage is the
+// one that says who held it as of the corpus's last day, and the sentence shown is that
+// one, not the office's definition beside it in the same paragraph.
+func TestNowShowsWhoHoldsTheOffice(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	for _, tt := range []struct{ question, want string }{
+		{"who is iran's supreme leader now?", "Mojtaba Khamenei"},
+		{"who is the new supreme leader", "Mojtaba Khamenei"},
+		{"who leads the iaea now", "Grossi"},
+		{"who is the head of the iaea now", "Grossi"},
+	} {
+		ans, err := ix.Answer(context.Background(), standoff.Request{Question: tt.question, K: 3, Today: time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ans.Answered || len(ans.Results) == 0 {
+			t.Errorf("%q: not answered", tt.question)
+			continue
+		}
+		r := ans.Results[0]
+		if !strings.Contains(r.BestSentence, tt.want) || !strings.HasPrefix(r.BestSentence, "As of 30 June 2026") {
+			t.Errorf("%q: first passage's sentence %q (dated %s), want the one saying %s held it as of 30 June 2026", tt.question, r.BestSentence, r.Date, tt.want)
+		}
+	}
+}
