@@ -280,3 +280,28 @@ func TestCommonFormsAreNotSearched(t *testing.T) {
 		}
 	}
 }
+
+// TestPercentIsAPercentage: "60%" in a question is found as a percentage, "60%", "60
+// percent" or "60 per cent", never as the 60 of "60-day" or "60 votes".
+func TestPercentIsAPercentage(t *testing.T) {
+	ix := openMem(t, loadFS(t, map[string]string{
+		"talks.md": "---\ntitle: Talks\nkind: article\npublished: 2026-06-20\n---\n\n" +
+			"The memorandum gives Iran's uranium talks a 60-day timeframe, and 60 envoys attend.\n\n" +
+			"Iran holds about 440 kg of uranium enriched to 60 per cent, the agency says.\n\n" +
+			"Iran's uranium at 20 percent is another matter.\n",
+	}))
+	for _, q := range []string{"how much 60% uranium does iran have", "how much 60 percent uranium does iran have"} {
+		ans := ask(t, ix, q, 3)
+		if !ans.Answered || len(ans.Results) == 0 || !strings.Contains(ans.Results[0].Text, "440 kg") {
+			t.Errorf("%q: first %s, want the 440 kg at 60 per cent", q, first(ans))
+			continue
+		}
+		for _, r := range ans.Results {
+			for _, m := range r.Matches {
+				if got := r.Text[m.Start:m.End]; got == "60" && (strings.HasPrefix(r.Text[m.End:], "-day") || strings.HasPrefix(r.Text[m.End:], " envoys")) {
+					t.Errorf("%q: %q highlighted in %q", q, got, r.Text)
+				}
+			}
+		}
+	}
+}

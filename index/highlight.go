@@ -44,6 +44,9 @@ func (ix *Index) matchPassage(p plan, i int) matchInfo {
 			terms := strings.Fields(a.key)
 			hit := false
 			for _, sp := range findTerms(text, terms) {
+				if c.percent && !percentAfter.MatchString(ps.Text[sp.end:]) {
+					continue // "60%" asked, "60-day" written
+				}
 				mi.spans = append(mi.spans, sp)
 				mi.concept[sp.start] = i
 				hit = true

@@ -94,6 +94,9 @@ type concept struct {
 	// lexical is set when the corpus has the concept only as words of the lexicon
 	// (lexicon.go); corrected is not, another word being no other spelling.
 	lexical bool
+	// percent is set on a number the question gives as a percentage ("60%", "60
+	// percent"): a passage holds it only as a percentage, not as "60-day" or "60 votes".
+	percent bool
 }
 
 // plan is a question read for searching.
@@ -118,6 +121,14 @@ type plan struct {
 // wordPattern finds the words of a question: letters and digits, with inner dots,
 // hyphens and apostrophes ("U.S", "3.67", "Takht-Ravanchi", "Iran's").
 var wordPattern = regexp.MustCompile(`[\p{L}\p{M}\p{N}]+(?:[.\-'’][\p{L}\p{M}\p{N}]+)*\.?`)
+
+// percentPattern finds a number given as a percentage in a question: "60%", "3.67
+// percent", "90 per cent"; the group is the number.
+var percentPattern = regexp.MustCompile(`(?i)\b(\d+(?:\.\d+)?)\s*(?:%|percent\b|per\s+cent\b|pc\b|pct\b)`)
+
+// percentAfter finds, at the start of what follows a number in a passage, the sign or the
+// word that makes it a percentage.
+var percentAfter = regexp.MustCompile(`(?i)^(?:\s?%|[\s-]percent\b|[\s-]per[\s-]cent\b)`)
 
 // quotedPattern finds a phrase in straight or curly double quotes.
 var quotedPattern = regexp.MustCompile(`["“”]([^"“”]+)["“”]`)
@@ -201,6 +212,13 @@ func (ix *Index) readQuestion(question string) plan {
 	terms, parent := ix.termConcepts(words, seen)
 	p.concepts = append(p.concepts, terms...)
 	p.concepts = append(p.concepts, ix.wordConcepts(words, parent, seen)...)
+	for _, m := range percentPattern.FindAllStringSubmatch(q, -1) {
+		for i := range p.concepts {
+			if c := &p.concepts[i]; !c.quoted && len(c.alts) == 1 && c.alts[0].key == m[1] {
+				c.percent = true
+			}
+		}
+	}
 	for i := range p.concepts {
 		c := &p.concepts[i]
 		c.idf, c.known, c.corrected = ix.conceptWeight(*c)
