@@ -97,6 +97,7 @@ func TestSynonymsMatchWholeTerms(t *testing.T) {
 		{"did the us bomb iran again this year", "bomb", ix.key("airstrike"), true},
 		{"when did iran tell the iaea about fordow", "tell", ix.key("informed"), true},
 		{"when did khamenei die", "die", ix.key("killed"), true},
+		{"is khamenei dead", "dead", ix.key("killed"), true},
 		{"when did israel bomb natanz", "bomb", ix.key("airstrike"), true},
 		{"could a bomb the size of fordow's exist", "bomb", ix.key("airstrike"), false},
 		{"how many strikes hit natanz", "strikes", ix.key("attack"), true},
