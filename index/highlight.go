@@ -48,7 +48,9 @@ func (ix *Index) matchPassage(p plan, i int) matchInfo {
 					continue // "60%" asked, "60-day" written
 				}
 				mi.spans = append(mi.spans, sp)
-				mi.concept[sp.start] = i
+				if _, ok := mi.concept[sp.start]; !ok { // a term ("12-day war") before its words
+					mi.concept[sp.start] = i
+				}
 				hit = true
 			}
 			hit = hit || len(findTerms(meta, terms)) > 0

@@ -586,3 +586,20 @@ func TestRareWordIsNotCrowdedOut(t *testing.T) {
 		t.Errorf("first passage %s, want one on the rubble", first(ans))
 	}
 }
+
+// TestTermCountsAsWrittenInTheBestSentence: a term written as the question writes it
+// ("12-day war") counts as the term, not as its first word, so that the sentence that
+// defines it is shown rather than the one giving its other names.
+func TestTermCountsAsWrittenInTheBestSentence(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	ans := ask(t, ix, "who started the 12 day war", 3)
+	for _, r := range ans.Results {
+		if strings.Contains(r.Text, "is the name given to the conflict") {
+			if !strings.HasPrefix(r.BestSentence, "13–24 June 2025: the 12-day war is the name given") {
+				t.Errorf("best sentence %q, want the one saying what the 12-day war was", r.BestSentence)
+			}
+			return
+		}
+	}
+	t.Errorf("the 12-day war's glossary passage is not among the first three: %s", first(ans))
+}
