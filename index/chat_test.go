@@ -306,3 +306,17 @@ func TestPercentIsAPercentage(t *testing.T) {
 		}
 	}
 }
+
+// TestCostIsWhatIsAsked: asked what something cost, a passage on the thing that gives
+// no cost does not answer; asked how many, a passage with the figure still does.
+func TestCostIsWhatIsAsked(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	for _, q := range []string{"how much did midnight hammer cost", "how much does a b-2 bomber cost", "how much did the 12 day war cost"} {
+		if ans := ask(t, ix, q, 3); ans.Answered {
+			t.Errorf("%q answered: %s", q, first(ans))
+		}
+	}
+	if ans := ask(t, ix, "how many ships did the blockade turn back", 3); !ans.Answered {
+		t.Errorf("how many ships did the blockade turn back: not answered")
+	}
+}

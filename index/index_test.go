@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -602,4 +603,35 @@ func TestTermCountsAsWrittenInTheBestSentence(t *testing.T) {
 		}
 	}
 	t.Errorf("the 12-day war's glossary passage is not among the first three: %s", first(ans))
+}
+
+// TestEveryBuildRanksAlike: bleve numbers a batch's passages in the order its concurrent
+// analysis ends and sums a score's parts in an order that moves its last bits; the same
+// corpus must still give the same answers on every build.
+func TestEveryBuildRanksAlike(t *testing.T) {
+	if got, want := settled(0.25577996326132535), settled(0.25577996326132529); got != want {
+		t.Errorf("settled: %v and %v, want one score", got, want)
+	}
+	c := loadDefault(t)
+	questions := []string{
+		"did iran say it would build another enrichment site", "what is fusion power",
+		"how deep is kolang gaz la", "the un vote that ended the deal extension",
+		"did trump nuke iran", "twelve day war", "did iran stop its weapons program",
+	}
+	want := map[string]string{}
+	for build := range 6 {
+		ix := openMem(t, c)
+		for _, q := range questions {
+			var ids []string
+			for _, r := range ask(t, ix, q, 5).Results {
+				ids = append(ids, fmt.Sprintf("%s#%d", r.Doc, r.Paragraph))
+			}
+			got := strings.Join(ids, " ")
+			if build == 0 {
+				want[q] = got
+			} else if got != want[q] {
+				t.Errorf("%q: build %d answers %s, build 0 %s", q, build, got, want[q])
+			}
+		}
+	}
 }

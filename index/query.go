@@ -94,6 +94,9 @@ type concept struct {
 	// lexical is set when the corpus has the concept only as words of the lexicon
 	// (lexicon.go); corrected is not, another word being no other spelling.
 	lexical bool
+	// asked is set on the word naming what a question asking how much wants to know
+	// ("cost", "price"): a passage that does not hold it does not answer.
+	asked bool
 	// percent is set on a number the question gives as a percentage ("60%", "60
 	// percent"): a passage holds it only as a percentage, not as "60-day" or "60 votes".
 	percent bool
@@ -121,6 +124,14 @@ type plan struct {
 // wordPattern finds the words of a question: letters and digits, with inner dots,
 // hyphens and apostrophes ("U.S", "3.67", "Takht-Ravanchi", "Iran's").
 var wordPattern = regexp.MustCompile(`[\p{L}\p{M}\p{N}]+(?:[.\-'’][\p{L}\p{M}\p{N}]+)*\.?`)
+
+// quantityPattern finds a question that asks how much or how many.
+var quantityPattern = regexp.MustCompile(`(?i)\bhow\s+(?:much|many)\b`)
+
+// askedAmounts are the words that say what a question asking how much wants to know:
+// "how much did midnight hammer cost" is not answered by a passage on Midnight Hammer
+// that gives no cost.
+var askedAmounts = map[string]bool{"cost": true, "costs": true, "costing": true, "price": true, "prices": true, "spend": true, "spent": true}
 
 // percentPattern finds a number given as a percentage in a question: "60%", "3.67
 // percent", "90 per cent"; the group is the number.
@@ -212,6 +223,13 @@ func (ix *Index) readQuestion(question string) plan {
 	terms, parent := ix.termConcepts(words, seen)
 	p.concepts = append(p.concepts, terms...)
 	p.concepts = append(p.concepts, ix.wordConcepts(words, parent, seen)...)
+	if quantityPattern.MatchString(q) {
+		for i := range p.concepts {
+			if c := &p.concepts[i]; !c.quoted && len(c.alts) > 0 && askedAmounts[strings.ToLower(c.surface)] {
+				c.asked = true
+			}
+		}
+	}
 	for _, m := range percentPattern.FindAllStringSubmatch(q, -1) {
 		for i := range p.concepts {
 			if c := &p.concepts[i]; !c.quoted && len(c.alts) == 1 && c.alts[0].key == m[1] {

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
@@ -73,32 +74,32 @@ func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, e
 	}
 	words := p.bleveQuery(ix.weights)
 	req := bleve.NewSearchRequestOptions(words, max(n, depth), 0, false)
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.search(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
 	if p.feedback = ix.feedback(p, res.Hits); len(p.feedback) > 0 {
 		words = p.bleveQuery(ix.weights)
 		req = bleve.NewSearchRequestOptions(words, max(n, depth), 0, false)
-		if res, err = ix.bleve.SearchInContext(ctx, req); err != nil {
-			return nil, fmt.Errorf("search: %w", err)
+		if res, err = ix.search(ctx, req); err != nil {
+			return nil, err
 		}
 	}
 	total := totalWeight(p)
 	cands := make([]candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		i, ok := ix.passages.lookup(h.ID)
-		if !ok {
-			continue
+		if i, ok := ix.passages.lookup(h.ID); ok {
+			cands = append(cands, candidate{passage: i, score: h.Score})
 		}
-		c := candidate{passage: i, score: h.Score}
-		if len(cands) < depth {
-			c.match = ix.matchPassage(p, i)
+	}
+	for k := range cands {
+		c := &cands[k]
+		if k < depth {
+			c.match = ix.matchPassage(p, c.passage)
 			if total > 0 {
 				c.coverage = p.rerankCoverage(c.match)
 			}
 		}
-		cands = append(cands, c)
 	}
 	head := cands[:min(depth, len(cands))]
 	extra, err := ix.rareMissed(ctx, p, words, head, total)
@@ -119,6 +120,51 @@ func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, e
 		cands = cands[:n]
 	}
 	return cands, nil
+}
+
+// search runs a bleve search and orders the hits it could not tell apart (one score and
+// one sort key) in the corpus's order: bleve numbers the passages of a batch in the order
+// its concurrent analysis ends, and sums a score's parts in an order that moves its last
+// bits, so that they would otherwise come in another order on every build. Scores are
+// kept to scoreDigits significant digits.
+func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	hits := res.Hits
+	for _, h := range hits {
+		h.Score = settled(h.Score)
+	}
+	order := func(h *search.DocumentMatch) int {
+		if i, ok := ix.passages.lookup(h.ID); ok {
+			return i
+		}
+		return math.MaxInt
+	}
+	for i := 0; i < len(hits); {
+		j := i + 1
+		for j < len(hits) && hits[j].Score == hits[i].Score && slices.Equal(hits[j].Sort, hits[i].Sort) {
+			j++
+		}
+		if j-i > 1 {
+			sort.SliceStable(hits[i:j], func(a, b int) bool { return order(hits[i+a]) < order(hits[i+b]) })
+		}
+		i = j
+	}
+	return res, nil
+}
+
+// scoreDigits is how many significant digits of bleve's scores are kept (see search).
+const scoreDigits = 10
+
+// settled is a score kept to scoreDigits significant digits.
+func settled(score float64) float64 {
+	if score == 0 || math.IsInf(score, 0) || math.IsNaN(score) {
+		return score
+	}
+	scale := math.Pow(10, scoreDigits-1-math.Floor(math.Log10(math.Abs(score))))
+	return math.Round(score*scale) / scale
 }
 
 // candidate is a passage being considered for an answer.
@@ -325,6 +371,9 @@ func (p plan) answersAt(ranked []candidate, related bool, f floor) bool {
 		if stranger >= 0 && !p.bare && !(stranger < len(c.match.found) && c.match.found[stranger]) {
 			continue
 		}
+		if !p.holdsAsked(c.match) {
+			continue // "how much did midnight hammer cost": the passage gives no cost
+		}
 		weight, words := p.floorWeight(c.match, f)
 		if p.datedWhen(c.match) {
 			words++ // "when was fakhrizadeh killed": the name, and a date
@@ -338,6 +387,17 @@ func (p plan) answersAt(ranked []candidate, related bool, f floor) bool {
 		}
 	}
 	return false
+}
+
+// holdsAsked tells whether a passage holds every concept that says what the question
+// asks for (see concept.asked).
+func (p plan) holdsAsked(m matchInfo) bool {
+	for i, c := range p.concepts {
+		if c.asked && !(i < len(m.found) && m.found[i] && !(i < len(m.lexical) && m.lexical[i])) {
+			return false
+		}
+	}
+	return true
 }
 
 // datedWhen tells whether the question asks when and the passage is dated: its date is
@@ -704,9 +764,9 @@ func (ix *Index) rareMissed(ctx context.Context, p plan, words query.Query, head
 	}
 	// The passages that hold it, few, then the best of them by the question's query:
 	// bleve walks the few, not every passage the question's words find.
-	res, err := ix.bleve.SearchInContext(ctx, bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(holds...), rareHolders, 0, false))
+	res, err := ix.search(ctx, bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(holds...), rareHolders, 0, false))
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
 	ids := make([]string, len(res.Hits))
 	for i, h := range res.Hits {
@@ -715,8 +775,8 @@ func (ix *Index) rareMissed(ctx context.Context, p plan, words query.Query, head
 	among := bleve.NewDocIDQuery(ids)
 	among.SetBoost(0)
 	q := bleve.NewConjunctionQuery(among, words)
-	if res, err = ix.bleve.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, rareExtra, 0, false)); err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+	if res, err = ix.search(ctx, bleve.NewSearchRequestOptions(q, rareExtra, 0, false)); err != nil {
+		return nil, err
 	}
 	var out []candidate
 	for _, h := range res.Hits {

@@ -696,9 +696,9 @@ func periodQueries(p period) []query.Query {
 func (ix *Index) searchDated(ctx context.Context, reqs []*bleve.SearchRequest) ([]candidate, error) {
 	var out []candidate
 	for _, r := range reqs {
-		res, err := ix.bleve.SearchInContext(ctx, r)
+		res, err := ix.search(ctx, r)
 		if err != nil {
-			return nil, fmt.Errorf("search by date: %w", err)
+			return nil, fmt.Errorf("by date: %w", err)
 		}
 		for _, h := range res.Hits {
 			if i, ok := ix.passages.lookup(h.ID); ok {
