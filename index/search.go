@@ -88,18 +88,18 @@ func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, e
 	total := totalWeight(p)
 	cands := make([]candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		if i, ok := ix.passages.lookup(h.ID); ok {
-			cands = append(cands, candidate{passage: i, score: h.Score})
+		i, ok := ix.passages.lookup(h.ID)
+		if !ok {
+			continue
 		}
-	}
-	for k := range cands {
-		c := &cands[k]
-		if k < depth {
-			c.match = ix.matchPassage(p, c.passage)
+		c := candidate{passage: i, score: h.Score}
+		if len(cands) < depth {
+			c.match = ix.matchPassage(p, i)
 			if total > 0 {
 				c.coverage = p.rerankCoverage(c.match)
 			}
 		}
+		cands = append(cands, c)
 	}
 	head := cands[:min(depth, len(cands))]
 	extra, err := ix.rareMissed(ctx, p, words, head, total)
