@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -618,12 +619,23 @@ func TestEveryBuildRanksAlike(t *testing.T) {
 		"how deep is kolang gaz la", "the un vote that ended the deal extension",
 		"did trump nuke iran", "twelve day war", "did iran stop its weapons program",
 	}
+	// "what is a censure" at 3 results: bleve's page ends among timeline entries it
+	// scores alike, which a page cut at their end would take in another order each build.
+	pages := map[string]int{"what is a censure": 3, "censure": 3}
+	for q := range pages {
+		questions = append(questions, q)
+	}
+	slices.Sort(questions)
 	want := map[string]string{}
 	for build := range 6 {
 		ix := openMem(t, c)
 		for _, q := range questions {
+			k := 5
+			if n, ok := pages[q]; ok {
+				k = n
+			}
 			var ids []string
-			for _, r := range ask(t, ix, q, 5).Results {
+			for _, r := range ask(t, ix, q, k).Results {
 				ids = append(ids, fmt.Sprintf("%s#%d", r.Doc, r.Paragraph))
 			}
 			got := strings.Join(ids, " ")

@@ -126,13 +126,45 @@ func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, e
 // one sort key) in the corpus's order: bleve numbers the passages of a batch in the order
 // its concurrent analysis ends, and sums a score's parts in an order that moves its last
 // bits, so that they would otherwise come in another order on every build. Scores are
-// kept to scoreDigits significant digits.
+// kept to scoreDigits significant digits. A group of such hits that the page would cut
+// is read whole first (tieSlack hits more, and more again while the group goes on), so
+// that which of them make the page does not move from build to build either.
 func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	res, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+	want := req.Size
+	if req.From == 0 && want > 0 {
+		req.Size = want + tieSlack
 	}
-	hits := res.Hits
+	for {
+		res, err := ix.bleve.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		ix.settle(res.Hits)
+		hits := res.Hits
+		if req.Size > want && len(hits) == req.Size && tied(hits[want-1], hits[len(hits)-1]) {
+			req.Size *= 2 // the group at the page's end may go on past what was read
+			continue
+		}
+		if len(hits) > want && req.Size > want {
+			res.Hits = hits[:want]
+		}
+		req.Size = want
+		return res, nil
+	}
+}
+
+// tieSlack is how many hits more than its page search reads, to see whether the page's
+// last hit is tied with those after it.
+const tieSlack = 8
+
+// tied tells whether two hits have one score and one sort key.
+func tied(a, b *search.DocumentMatch) bool {
+	return a.Score == b.Score && slices.Equal(a.Sort, b.Sort)
+}
+
+// settle keeps the scores of hits to scoreDigits significant digits and orders each run
+// of tied hits in the corpus's order.
+func (ix *Index) settle(hits search.DocumentMatchCollection) {
 	for _, h := range hits {
 		h.Score = settled(h.Score)
 	}
@@ -144,7 +176,7 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 	}
 	for i := 0; i < len(hits); {
 		j := i + 1
-		for j < len(hits) && hits[j].Score == hits[i].Score && slices.Equal(hits[j].Sort, hits[i].Sort) {
+		for j < len(hits) && tied(hits[j], hits[i]) {
 			j++
 		}
 		if j-i > 1 {
@@ -152,7 +184,6 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 		}
 		i = j
 	}
-	return res, nil
 }
 
 // scoreDigits is how many significant digits of bleve's scores are kept (see search).
