@@ -320,3 +320,28 @@ func TestCostIsWhatIsAsked(t *testing.T) {
 		t.Errorf("how many ships did the blockade turn back: not answered")
 	}
 }
+
+// TestOneWordAndIranIsNoAnswer drives the two concepts a passage must hold: Iran, which
+// nearly every passage of the corpus names, and a date are no second concept where the
+// passage lacks much of the question.
+func TestOneWordAndIranIsNoAnswer(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	for _, q := range []string{
+		"what language do they speak in iran", // "deterrence is a language", and Iran
+		"when did world war one start",        // the 12-day war's dated passage: "war"
+	} {
+		if ans := ask(t, ix, q, 3); ans.Answered {
+			t.Errorf("%q answered: %s", q, first(ans))
+		}
+	}
+	for _, q := range []string{
+		"when was fakhrizadeh killed", // a name and a date
+		"is iran still in the npt",    // Iran and the NPT: nothing lacking
+		"who is iran's president now",
+		"when are the next us iran talks",
+	} {
+		if ans := ask(t, ix, q, 3); !ans.Answered {
+			t.Errorf("%q: not answered", q)
+		}
+	}
+}

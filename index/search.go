@@ -405,12 +405,18 @@ func (p plan) answersAt(ranked []candidate, related bool, f floor) bool {
 		if !p.holdsAsked(c.match) {
 			continue // "how much did midnight hammer cost": the passage gives no cost
 		}
-		weight, words := p.floorWeight(c.match, f)
+		weight, held := p.floorWeight(c.match, f)
+		words := held
 		if p.datedWhen(c.match) {
 			words++ // "when was fakhrizadeh killed": the name, and a date
 		}
 		cov := weight / total
-		if (words >= 2 || p.bare) && (cov >= f.coverage || cov >= f.covered && unknown <= f.unknown*total && (!p.strangers || p.holdsHeaviest(ranked))) {
+		if p.leansOnCommon(c.match, total) {
+			continue // "what language do they speak in iran": "language", and "Iran"
+		}
+		// Below f.coverage, the date is no second concept: "when did world war one start"
+		// is not answered by the 12-day war's dated passage, which holds only "war".
+		if (words >= 2 || p.bare) && (cov >= f.coverage || cov >= f.covered && (held >= 2 || p.bare) && unknown <= f.unknown*total && (!p.strangers || p.holdsHeaviest(ranked))) {
 			return true
 		}
 		if related && c.match.words >= 2 && c.coverage >= floorRelated {
@@ -418,6 +424,36 @@ func (p plan) answersAt(ranked []candidate, related bool, f floor) bool {
 		}
 	}
 	return false
+}
+
+// floorCommon is the idf below which a concept is in most of the corpus's passages
+// ("iran" in a corpus on Iran), and floorLacking the share of a question's weight a
+// missing concept has from which such a concept is no second one (see leansOnCommon).
+const (
+	floorCommon  = 1.0
+	floorLacking = 0.45
+)
+
+// leansOnCommon tells whether a passage holds two of the question's concepts only with
+// one that most passages hold, and lacks one that weighs floorLacking of the question:
+// "what language do they speak in iran" is not answered by "deterrence is a language
+// easily misread", whose Iran is every passage's.
+func (p plan) leansOnCommon(m matchInfo, total float64) bool {
+	held, common, lacking := 0, 0, 0.0
+	for i, c := range p.concepts {
+		if c.quoted || c.isPhrase() || c.date {
+			continue
+		}
+		if i < len(m.found) && m.found[i] && !(i < len(m.lexical) && m.lexical[i]) {
+			held++
+			if c.idf < floorCommon {
+				common++
+			}
+		} else {
+			lacking = max(lacking, c.idf)
+		}
+	}
+	return common > 0 && held-common < 2 && lacking >= floorLacking*total
 }
 
 // holdsAsked tells whether a passage holds every concept that says what the question
