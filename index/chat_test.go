@@ -345,3 +345,18 @@ func TestOneWordAndIranIsNoAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestLettersAndDigitsAsOneWord drives a model's name typed as one word: "ir6" finds the
+// corpus's "IR-6", which the analyser reads as two terms.
+func TestLettersAndDigitsAsOneWord(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	for q, want := range map[string]string{
+		"what are ir6 centrifuges": "IR-6",
+		"ir2m":                     "IR-2m",
+	} {
+		ans := ask(t, ix, q, 3)
+		if !ans.Answered || len(ans.Results) == 0 || !strings.Contains(ans.Results[0].Text, want) {
+			t.Errorf("%q: answered %v, first %s; want a passage on the %s", q, ans.Answered, first(ans), want)
+		}
+	}
+}

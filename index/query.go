@@ -128,6 +128,10 @@ var wordPattern = regexp.MustCompile(`[\p{L}\p{M}\p{N}]+(?:[.\-'’][\p{L}\p{M}\
 // quantityPattern finds a question that asks how much or how many.
 var quantityPattern = regexp.MustCompile(`(?i)\bhow\s+(?:much|many)\b`)
 
+// lettersDigits finds a term of letters then digits ("ir6", "u235", "ir2m"), which a
+// text may write with a hyphen ("IR-6"), analysed as two terms; the groups are the two.
+var lettersDigits = regexp.MustCompile(`^(\pL+)(\pN[\pL\pN]*)$`)
+
 // askedAmounts are the words that say what a question asking how much wants to know:
 // "how much did midnight hammer cost" is not answered by a passage on Midnight Hammer
 // that gives no cost.
@@ -432,6 +436,10 @@ func isUnitedStates(words []string, i int) bool {
 func (ix *Index) wordConcept(surface, term string) concept {
 	c := concept{surface: surface}
 	c.alts = append(c.alts, alternative{key: term, weight: 1})
+	if m := lettersDigits.FindStringSubmatch(term); m != nil {
+		// "ir6", "pd1", "u235": the corpus writes "IR-6", "PD-1", "U-235", two terms.
+		c.alts = append(c.alts, alternative{key: m[1] + " " + m[2], text: m[1] + " " + m[2], phrase: true, weight: 1})
+	}
 	if ix.vocab.df[term] == 0 && ix.weights.correction > 0 {
 		english := isEnglishWord(surface)
 		for _, fixed := range ix.vocab.related(term) {
