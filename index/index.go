@@ -77,8 +77,11 @@ type Index struct {
 	closeOnce sync.Once
 
 	now        func() time.Time
-	datesFacts bool    // most passages are dated (see datedShare)
-	recentFrom float64 // the day number newestFirst searches from first; 0: none
+	datesFacts bool // most passages are dated (see datedShare)
+	recentYear int  // the year from which newestFirst searches first; 0: none
+	newestYear int  // the year of the newest passage's date
+	// datedInMemory is how many passages newestFirst sorts by date itself at most.
+	datedInMemory int
 }
 
 // meta is written beside a built index and read back to decide whether it can be reused.
@@ -352,7 +355,7 @@ func buildIndex(ctx context.Context, path string, m mapping.IndexMapping, ps []c
 		start, end := dateNumbers(p.Date)
 		if err := batch.Index(p.ID, indexedPassage{
 			Text: maskURLs(p.Text), Title: p.Title, Section: p.Section, Doc: p.Doc, Kind: p.Kind,
-			Taught: questions[i], DateStart: start, DateEnd: end,
+			Taught: questions[i], DateStart: start, DateEnd: end, DatedIn: datedTerms(p.Date),
 		}); err != nil {
 			return fail(err)
 		}

@@ -23,7 +23,7 @@ import (
 // MappingVersion names the shape of the index: the mapping, the analysis and the way
 // passages become documents. Change it whenever any of them changes; an index built
 // under another version is rebuilt on open.
-const MappingVersion = 8
+const MappingVersion = 9
 
 // BM25 parameters. bleve divides a passage's length by an "average field length" that
 // it computes as distinct terms per document, several times less than the true mean, so
@@ -57,7 +57,15 @@ const (
 	// sorts them by their first day; one about the present sorts by the last (doc values).
 	fieldDateStart = "date_start"
 	fieldDateEnd   = "date_end"
+	// fieldDatedIn holds, for a dated passage, datedTerm and the year of its date's last
+	// day ("2026"): the passages dated, or dated to a year or later, are a term or a few,
+	// which bleve reads faster than a range of numbers (a numeric range is dozens of
+	// terms at 200,000 passages).
+	fieldDatedIn = "dated_in"
 )
+
+// datedTerm is the term of fieldDatedIn that every dated passage has.
+const datedTerm = "dated"
 
 // analyzerName is the analyzer of every text field: English analysis that keeps "US".
 // plainAnalyzerName is the same without reading "U.S." as "US", for texts that lack it.
@@ -82,6 +90,8 @@ type indexedPassage struct {
 	// has none.
 	DateStart float64 `json:"date_start"`
 	DateEnd   float64 `json:"date_end"`
+	// DatedIn is datedTerm and the year of its last day; none when it has no date.
+	DatedIn []string `json:"dated_in"`
 }
 
 // Type tells bleve which document mapping applies.
@@ -133,6 +143,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fieldKind, keywordField())
 	doc.AddFieldMappingsAt(fieldDateStart, number())
 	doc.AddFieldMappingsAt(fieldDateEnd, number())
+	doc.AddFieldMappingsAt(fieldDatedIn, keywordField())
 	m.AddDocumentMapping(passageType, doc)
 	m.DefaultMapping = bleve.NewDocumentDisabledMapping()
 	m.DefaultType = passageType

@@ -356,12 +356,14 @@ func (ix *Index) prepareDates() {
 	}
 	ix.stats.AsOf = newest.String()
 	ix.datesFacts = float64(dated) >= datedShare*float64(ix.passages.len())
-	ix.recentFrom = 0
+	ix.newestYear = newest.Year
+	ix.datedInMemory = datedInMemory
+	ix.recentYear = 0
 	if dated >= newestPassages {
 		seen := 0
 		for y := newest.Year; y >= corpus.MinYear && seen < dated/newestShare; y-- {
 			seen += years[y]
-			ix.recentFrom = float64(y * 10000) // a day number before the year's first
+			ix.recentYear = y
 		}
 	}
 }
@@ -645,25 +647,25 @@ func (ix *Index) datedCandidates(ctx context.Context, t timeAsk, p plan) ([]cand
 // sort by -date_end and -_score, undated passages having 0). Sorting by date reads the
 // date of every passage found: tens of milliseconds when words finds a large share of
 // 200,000 passages, most of them undated, or all dated over many years. So the dated
-// passages of the latest years (ix.recentFrom) are sorted first, then all dated ones,
-// and only when these are fewer than timeExtra is the rest filled with the best undated
-// ones by score, which needs no date. The passages and their scores are those of the
-// one sort: the dates' range is scored zero (boost 0), which leaves bleve's query norm
-// and sums as they are.
+// passages of the latest years (from ix.recentYear) are sorted first, then all dated
+// ones, and only when these are fewer than timeExtra is the rest filled with the best
+// undated ones by score, which needs no date. The passages and their scores are those of
+// the one sort: the dates' terms (fieldDatedIn) are scored zero (boost 0), which leaves
+// bleve's sums as they are.
 func (ix *Index) newestFirst(ctx context.Context, words query.Query) ([]candidate, error) {
-	var out []candidate
-	for _, from := range []float64{ix.recentFrom, 1} {
-		if from <= 0 {
-			continue
+	var filters []query.Query
+	if ix.recentYear > 0 && ix.recentYear <= ix.newestYear {
+		var years []query.Query
+		for y := ix.recentYear; y <= ix.newestYear; y++ {
+			years = append(years, datedIn(strconv.Itoa(y)))
 		}
-		yes := true
-		dated := bleve.NewNumericRangeInclusiveQuery(&from, nil, &yes, nil)
-		dated.SetField(fieldDateEnd)
-		dated.SetBoost(0)
-		r := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{dated, words}), timeExtra, 0, false)
-		r.SortBy([]string{"-" + fieldDateEnd, "-_score"})
+		filters = append(filters, bleve.NewDisjunctionQuery(years...))
+	}
+	filters = append(filters, datedIn(datedTerm))
+	var out []candidate
+	for _, dated := range filters {
 		var err error
-		if out, err = ix.searchDated(ctx, []*bleve.SearchRequest{r}); err != nil || len(out) >= timeExtra {
+		if out, err = ix.newestDated(ctx, query.NewConjunctionQuery([]query.Query{dated, words})); err != nil || len(out) >= timeExtra {
 			return out, err
 		}
 	}
@@ -678,6 +680,64 @@ func (ix *Index) newestFirst(ctx context.Context, words query.Query) ([]candidat
 		}
 	}
 	return out, nil
+}
+
+// newestDated returns the timeExtra newest passages q finds, the best first among those
+// of a day: bleve's sort by -date_end and -_score. When q finds at most datedInMemory
+// passages (ix.datedInMemory), they are read by score and sorted by the dates the index holds in memory:
+// bleve's sort reads each one's date from its doc values, which costs three times the
+// search (at 200,000 passages, 3.4 ms against 0.8 for 130 passages found).
+func (ix *Index) newestDated(ctx context.Context, q query.Query) ([]candidate, error) {
+	res, err := ix.search(ctx, bleve.NewSearchRequestOptions(q, ix.datedInMemory, 0, false))
+	if err != nil {
+		return nil, fmt.Errorf("by date: %w", err)
+	}
+	if res.Total > uint64(len(res.Hits)) {
+		r := bleve.NewSearchRequestOptions(q, timeExtra, 0, false)
+		r.SortBy([]string{"-" + fieldDateEnd, "-_score"})
+		return ix.searchDated(ctx, []*bleve.SearchRequest{r})
+	}
+	out := make([]candidate, 0, len(res.Hits))
+	ends := make([]float64, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		if i, ok := ix.passages.lookup(h.ID); ok {
+			out = append(out, candidate{passage: i, score: h.Score})
+			ends = append(ends, dayNumber(ix.passages.date(i).Last()))
+		}
+	}
+	// The hits come by score, ties in the corpus's order (search): a stable sort by the
+	// last day keeps that order within a day, as bleve's sort and search's do.
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return ends[idx[a]] > ends[idx[b]] })
+	sorted := make([]candidate, 0, min(timeExtra, len(idx)))
+	for _, i := range idx[:min(timeExtra, len(idx))] {
+		sorted = append(sorted, out[i])
+	}
+	return sorted, nil
+}
+
+// datedInMemory is how many passages at most newestDated sorts by date itself.
+const datedInMemory = 500
+
+// datedIn finds the passages that have a term of fieldDatedIn, scored zero.
+func datedIn(term string) query.Query {
+	q := bleve.NewTermQuery(term)
+	q.SetField(fieldDatedIn)
+	q.SetBoost(0)
+	return q
+}
+
+// datedTerms are the terms of fieldDatedIn of a passage dated s: datedTerm and the
+// year of its last day; none when s is no date.
+func datedTerms(s string) []string {
+	d, err := corpus.ParseDate(s)
+	if err != nil || d.IsZero() {
+		return nil
+	}
+	return []string{datedTerm, strconv.Itoa(d.Last().Year())}
 }
 
 // periodQueries find the passages whose date lies in a period (see holds): it starts on

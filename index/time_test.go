@@ -251,17 +251,19 @@ func TestNewestFirstIsOneSort(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, from := range []float64{0, 20260101, 20250101, 20100101, 30000101} {
-				ix.recentFrom = from
-				got, err := ix.newestFirst(ctx, words)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !sameCandidates(got, want) {
-					t.Errorf("%s, %q, latest years from %v:\n got %+v\nwant %+v", name, q, from, got, want)
+			for _, from := range []int{0, 2026, 2025, 2010, 3000} {
+				for _, sorted := range []int{datedInMemory, 1} { // sorted in memory, or by bleve
+					ix.recentYear, ix.datedInMemory = from, sorted
+					got, err := ix.newestFirst(ctx, words)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !sameCandidates(got, want) {
+						t.Errorf("%s, %q, latest years from %v, %d sorted in memory:\n got %+v\nwant %+v", name, q, from, sorted, got, want)
+					}
 				}
 			}
-			ix.recentFrom = 0
+			ix.recentYear, ix.datedInMemory = 0, datedInMemory
 		}
 	}
 }
