@@ -79,7 +79,9 @@ type Index struct {
 	now        func() time.Time
 	datesFacts bool // most passages are dated (see datedShare)
 	recentYear int  // the year from which newestFirst searches first; 0: none
-	newestYear int  // the year of the newest passage's date
+	// oldestYear and newestYear are the first and last years in which a passage's date
+	// ends (fieldDatedIn); 0 when none is dated.
+	oldestYear, newestYear int
 	// datedInMemory is how many passages newestFirst sorts by date itself at most.
 	datedInMemory int
 }

@@ -342,13 +342,18 @@ func dayNumber(t time.Time) float64 {
 // the corpus dates its facts (see datedShare).
 func (ix *Index) prepareDates() {
 	var newest corpus.Date
-	dated := 0
+	dated, first, last := 0, 0, 0 // the years of the dates' last days (fieldDatedIn)
 	years := map[int]int{}
 	for i := range ix.passages.len() {
 		d := ix.passages.date(i)
 		if !d.IsZero() {
 			dated++
 			years[d.Year]++
+			y := d.Last().Year()
+			if first == 0 || y < first {
+				first = y
+			}
+			last = max(last, y)
 		}
 		if d.Year*10000+d.Month*100+d.Day > newest.Year*10000+newest.Month*100+newest.Day { // as their strings compare
 			newest = d
@@ -356,7 +361,7 @@ func (ix *Index) prepareDates() {
 	}
 	ix.stats.AsOf = newest.String()
 	ix.datesFacts = float64(dated) >= datedShare*float64(ix.passages.len())
-	ix.newestYear = newest.Year
+	ix.oldestYear, ix.newestYear = first, last
 	ix.datedInMemory = datedInMemory
 	ix.recentYear = 0
 	if dated >= newestPassages {
@@ -617,26 +622,25 @@ func (v timeView) order(ix *Index, cands []candidate, k int) []candidate {
 // the present, the newest passages holding a concept of the question; for a period, the
 // best passages dated in it.
 func (ix *Index) datedCandidates(ctx context.Context, t timeAsk, p plan) ([]candidate, error) {
-	var reqs []*bleve.SearchRequest
 	if len(p.concepts) == 0 {
 		if t.period == nil || !t.history {
 			return nil, nil
 		}
-		r := bleve.NewSearchRequestOptions(query.NewConjunctionQuery(periodQueries(*t.period)), timeListed, 0, false)
-		r.SortBy([]string{fieldDateStart, "_id"})
-		reqs = append(reqs, r)
-		return ix.searchDated(ctx, reqs)
+		return ix.inPeriod(ctx, *t.period, nil, timeListed)
 	}
 	words := p.bleveQuery(ix.weights)
 	if rarest := p.rarestCommon(ix.weights); rarest != nil {
 		words = query.NewConjunctionQuery([]query.Query{rarest, words})
 	}
+	var out []candidate
 	if t.period != nil {
-		reqs = append(reqs, bleve.NewSearchRequestOptions(query.NewConjunctionQuery(append(periodQueries(*t.period), words)), timeExtra, 0, false))
+		var err error
+		if out, err = ix.inPeriod(ctx, *t.period, words, timeExtra); err != nil {
+			return nil, err
+		}
 	}
-	out, err := ix.searchDated(ctx, reqs)
-	if err != nil || !t.present && !t.toToday() {
-		return out, err
+	if !t.present && !t.toToday() {
+		return out, nil
 	}
 	newest, err := ix.newestFirst(ctx, words)
 	return append(out, newest...), err
@@ -740,15 +744,69 @@ func datedTerms(s string) []string {
 	return []string{datedTerm, strconv.Itoa(d.Last().Year())}
 }
 
+// inPeriod returns the first n passages dated in a period (see holds) that words finds:
+// by score; with no words, all such passages in the order of their first day, then of
+// their id. The passages whose last day falls in one of the period's years are a few
+// terms (fieldDatedIn): when they are at most ix.datedInMemory, they are read by score
+// and filtered and sorted by the dates in memory; else bleve searches the days' ranges,
+// dozens of terms, and sorts by its doc values. Either way the dates are scored zero:
+// the passages come in the order of the words' scores.
+func (ix *Index) inPeriod(ctx context.Context, p period, words query.Query, n int) ([]candidate, error) {
+	var years []query.Query
+	for y := max(p.from.Year(), ix.oldestYear); y <= min(p.to.Year(), ix.newestYear); y++ {
+		years = append(years, datedIn(strconv.Itoa(y)))
+	}
+	if len(years) == 0 {
+		return nil, nil // no passage is dated in those years
+	}
+	q := query.Query(bleve.NewDisjunctionQuery(years...))
+	if words != nil {
+		q = query.NewConjunctionQuery([]query.Query{q, words})
+	}
+	res, err := ix.search(ctx, bleve.NewSearchRequestOptions(q, ix.datedInMemory, 0, false))
+	if err != nil {
+		return nil, fmt.Errorf("by date: %w", err)
+	}
+	if res.Total > uint64(len(res.Hits)) {
+		exact := periodQueries(p)
+		if words != nil {
+			exact = append(exact, words)
+		}
+		r := bleve.NewSearchRequestOptions(query.NewConjunctionQuery(exact), n, 0, false)
+		if words == nil {
+			r.SortBy([]string{fieldDateStart, "_id"})
+		}
+		return ix.searchDated(ctx, []*bleve.SearchRequest{r})
+	}
+	var out []candidate
+	for _, h := range res.Hits {
+		if i, ok := ix.passages.lookup(h.ID); ok && p.holds(ix.passages.date(i)) {
+			out = append(out, candidate{passage: i, score: h.Score})
+		}
+	}
+	if words == nil {
+		sort.SliceStable(out, func(a, b int) bool {
+			da, db := ix.passages.date(out[a].passage).First(), ix.passages.date(out[b].passage).First()
+			if !da.Equal(db) {
+				return da.Before(db)
+			}
+			return ix.passages.id(out[a].passage) < ix.passages.id(out[b].passage)
+		})
+	}
+	return out[:min(n, len(out))], nil
+}
+
 // periodQueries find the passages whose date lies in a period (see holds): it starts on
-// or after the period's start and ends on or before its end.
+// or after the period's start and ends on or before its end. They are scored zero.
 func periodQueries(p period) []query.Query {
 	from, to := dayNumber(p.from), dayNumber(p.to)
 	yes := true
 	starts := bleve.NewNumericRangeInclusiveQuery(&from, nil, &yes, nil)
 	starts.SetField(fieldDateStart)
+	starts.SetBoost(0)
 	ends := bleve.NewNumericRangeInclusiveQuery(nil, &to, nil, &yes)
 	ends.SetField(fieldDateEnd)
+	ends.SetBoost(0)
 	return []query.Query{starts, ends}
 }
 
