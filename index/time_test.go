@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
@@ -351,6 +352,41 @@ func TestNowShowsWhoHoldsTheOffice(t *testing.T) {
 		r := ans.Results[0]
 		if !strings.Contains(r.BestSentence, tt.want) || !strings.HasPrefix(r.BestSentence, "As of 30 June 2026") {
 			t.Errorf("%q: first passage's sentence %q (dated %s), want the one saying %s held it as of 30 June 2026", tt.question, r.BestSentence, r.Date, tt.want)
+		}
+	}
+}
+
+// TestPeriodIsOneSearch: the passages of a period, found by its years' terms and filtered
+// by the dates in memory, are those bleve's search of the days' ranges finds, in the same
+// order, with the same scores; with no words, in the order of their first day.
+func TestPeriodIsOneSearch(t *testing.T) {
+	ctx := context.Background()
+	ix := openMem(t, loadDefault(t))
+	today := day("2026-12-03")
+	for _, q := range []string{"what happened in june 2025", "what did the iaea board do in november 2025",
+		"talks between 2019 and 2021", "what happened on 22 June 2025", "sanctions before 2010", "iran in 2026"} {
+		tq := readTime(q, today)
+		if tq.period == nil {
+			t.Fatalf("%q: no period read", q)
+		}
+		p := ix.readQuestion(tq.rest)
+		for _, words := range []query.Query{nil, p.bleveQuery(ix.weights)} {
+			if words != nil && len(p.concepts) == 0 {
+				continue
+			}
+			ix.datedInMemory = 1 // bleve's search of the ranges
+			want, err := ix.inPeriod(ctx, *tq.period, words, timeListed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ix.datedInMemory = datedInMemory
+			got, err := ix.inPeriod(ctx, *tq.period, words, timeListed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want) == 0 || !sameCandidates(got, want) {
+				t.Errorf("%q (words %v): got %d passages %+v\nwant %d %+v", q, words != nil, len(got), got, len(want), want)
+			}
 		}
 	}
 }
