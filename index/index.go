@@ -82,7 +82,7 @@ type Index struct {
 	// oldestYear and newestYear are the first and last years in which a passage's date
 	// ends (fieldDatedIn); 0 when none is dated.
 	oldestYear, newestYear int
-	// datedInMemory is how many passages newestFirst sorts by date itself at most.
+	// datedInMemory is datedInMemory, but where a test sets it lower.
 	datedInMemory int
 }
 

@@ -53,8 +53,9 @@ const (
 	// searched, never shown.
 	fieldTaught = "taught"
 	// The first and last day of a passage's date, as the numbers YYYYMMDD; 0 when it has
-	// none. A question about a period finds the passages dated in it by their range, and
-	// sorts them by their first day; one about the present sorts by the last (doc values).
+	// none. Past datedInMemory passages found, a question about a period finds the
+	// passages dated in it by their range and sorts them by their first day, and one
+	// about the present sorts by the last (doc values); below, the dates in memory do.
 	fieldDateStart = "date_start"
 	fieldDateEnd   = "date_end"
 	// fieldDatedIn holds, for a dated passage, datedTerm and the year of its date's last

@@ -687,8 +687,8 @@ func (ix *Index) newestFirst(ctx context.Context, words query.Query) ([]candidat
 }
 
 // newestDated returns the timeExtra newest passages q finds, the best first among those
-// of a day: bleve's sort by -date_end and -_score. When q finds at most datedInMemory
-// passages (ix.datedInMemory), they are read by score and sorted by the dates the index holds in memory:
+// of a day: bleve's sort by -date_end and -_score. When q finds at most ix.datedInMemory
+// passages, they are read by score and sorted by the dates the index holds in memory:
 // bleve's sort reads each one's date from its doc values, which costs three times the
 // search (at 200,000 passages, 3.4 ms against 0.8 for 130 passages found).
 func (ix *Index) newestDated(ctx context.Context, q query.Query) ([]candidate, error) {
@@ -701,29 +701,22 @@ func (ix *Index) newestDated(ctx context.Context, q query.Query) ([]candidate, e
 		r.SortBy([]string{"-" + fieldDateEnd, "-_score"})
 		return ix.searchDated(ctx, []*bleve.SearchRequest{r})
 	}
-	out := make([]candidate, 0, len(res.Hits))
-	ends := make([]float64, 0, len(res.Hits))
+	var out []candidate
 	for _, h := range res.Hits {
 		if i, ok := ix.passages.lookup(h.ID); ok {
 			out = append(out, candidate{passage: i, score: h.Score})
-			ends = append(ends, dayNumber(ix.passages.date(i).Last()))
 		}
 	}
 	// The hits come by score, ties in the corpus's order (search): a stable sort by the
 	// last day keeps that order within a day, as bleve's sort and search's do.
-	idx := make([]int, len(out))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return ends[idx[a]] > ends[idx[b]] })
-	sorted := make([]candidate, 0, min(timeExtra, len(idx)))
-	for _, i := range idx[:min(timeExtra, len(idx))] {
-		sorted = append(sorted, out[i])
-	}
-	return sorted, nil
+	sort.SliceStable(out, func(a, b int) bool {
+		return ix.passages.date(out[a].passage).Last().After(ix.passages.date(out[b].passage).Last())
+	})
+	return out[:min(timeExtra, len(out))], nil
 }
 
-// datedInMemory is how many passages at most newestDated sorts by date itself.
+// datedInMemory is how many passages at most newestDated and inPeriod read to sort or
+// filter by their dates themselves.
 const datedInMemory = 500
 
 // datedIn finds the passages that have a term of fieldDatedIn, scored zero.
