@@ -692,20 +692,14 @@ func (ix *Index) newestFirst(ctx context.Context, words query.Query) ([]candidat
 // bleve's sort reads each one's date from its doc values, which costs three times the
 // search (at 200,000 passages, 3.4 ms against 0.8 for 130 passages found).
 func (ix *Index) newestDated(ctx context.Context, q query.Query) ([]candidate, error) {
-	res, err := ix.search(ctx, bleve.NewSearchRequestOptions(q, ix.datedInMemory, 0, false))
+	out, all, err := ix.allFound(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("by date: %w", err)
+		return nil, err
 	}
-	if res.Total > uint64(len(res.Hits)) {
+	if !all {
 		r := bleve.NewSearchRequestOptions(q, timeExtra, 0, false)
 		r.SortBy([]string{"-" + fieldDateEnd, "-_score"})
 		return ix.searchDated(ctx, []*bleve.SearchRequest{r})
-	}
-	var out []candidate
-	for _, h := range res.Hits {
-		if i, ok := ix.passages.lookup(h.ID); ok {
-			out = append(out, candidate{passage: i, score: h.Score})
-		}
 	}
 	// The hits come by score, ties in the corpus's order (search): a stable sort by the
 	// last day keeps that order within a day, as bleve's sort and search's do.
@@ -715,8 +709,27 @@ func (ix *Index) newestDated(ctx context.Context, q query.Query) ([]candidate, e
 	return out[:min(timeExtra, len(out))], nil
 }
 
+// allFound returns the passages q finds, by score (ties in the corpus's order), and
+// whether they are all of them: no more than ix.datedInMemory.
+func (ix *Index) allFound(ctx context.Context, q query.Query) ([]candidate, bool, error) {
+	res, err := ix.search(ctx, bleve.NewSearchRequestOptions(q, ix.datedInMemory, 0, false))
+	if err != nil {
+		return nil, false, fmt.Errorf("by date: %w", err)
+	}
+	if res.Total > uint64(len(res.Hits)) {
+		return nil, false, nil
+	}
+	out := make([]candidate, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		if i, ok := ix.passages.lookup(h.ID); ok {
+			out = append(out, candidate{passage: i, score: h.Score})
+		}
+	}
+	return out, true, nil
+}
+
 // datedInMemory is how many passages at most newestDated and inPeriod read to sort or
-// filter by their dates themselves.
+// filter by their dates themselves (allFound).
 const datedInMemory = 500
 
 // datedIn finds the passages that have a term of fieldDatedIn, scored zero.
@@ -756,11 +769,11 @@ func (ix *Index) inPeriod(ctx context.Context, p period, words query.Query, n in
 	if words != nil {
 		q = query.NewConjunctionQuery([]query.Query{q, words})
 	}
-	res, err := ix.search(ctx, bleve.NewSearchRequestOptions(q, ix.datedInMemory, 0, false))
+	found, all, err := ix.allFound(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("by date: %w", err)
+		return nil, err
 	}
-	if res.Total > uint64(len(res.Hits)) {
+	if !all {
 		exact := periodQueries(p)
 		if words != nil {
 			exact = append(exact, words)
@@ -771,12 +784,7 @@ func (ix *Index) inPeriod(ctx context.Context, p period, words query.Query, n in
 		}
 		return ix.searchDated(ctx, []*bleve.SearchRequest{r})
 	}
-	var out []candidate
-	for _, h := range res.Hits {
-		if i, ok := ix.passages.lookup(h.ID); ok && p.holds(ix.passages.date(i)) {
-			out = append(out, candidate{passage: i, score: h.Score})
-		}
-	}
+	out := slices.DeleteFunc(found, func(c candidate) bool { return !p.holds(ix.passages.date(c.passage)) })
 	if words == nil {
 		sort.SliceStable(out, func(a, b int) bool {
 			da, db := ix.passages.date(out[a].passage).First(), ix.passages.date(out[b].passage).First()
