@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"github.com/blevesearch/bleve/v2"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -643,6 +644,26 @@ func TestEveryBuildRanksAlike(t *testing.T) {
 				want[q] = got
 			} else if got != want[q] {
 				t.Errorf("%q: build %d answers %s, build 0 %s", q, build, got, want[q])
+			}
+		}
+	}
+}
+
+// TestTiedPageIsTheCorpusOrder: a search whose every hit scores alike (match all) cut to
+// a page of three returns the corpus's first three passages, the tie read whole first.
+func TestTiedPageIsTheCorpusOrder(t *testing.T) {
+	ix := openMem(t, loadDefault(t))
+	for _, size := range []int{3, 20} {
+		res, err := ix.search(context.Background(), bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), size, 0, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != size {
+			t.Fatalf("size %d: %d hits", size, len(res.Hits))
+		}
+		for i, h := range res.Hits {
+			if got, ok := ix.passages.lookup(h.ID); !ok || got != i {
+				t.Errorf("size %d: hit %d is passage %d (%s), want passage %d", size, i, got, h.ID, i)
 			}
 		}
 	}

@@ -127,8 +127,9 @@ func (ix *Index) rank(ctx context.Context, p plan, n, depth int) ([]candidate, e
 // its concurrent analysis ends, and sums a score's parts in an order that moves its last
 // bits, so that they would otherwise come in another order on every build. Scores are
 // kept to scoreDigits significant digits. A group of such hits that the page would cut
-// is read whole first (tieSlack hits more, and more again while the group goes on), so
-// that which of them make the page does not move from build to build either.
+// is read whole first (tieSlack hits more, and more again while the group goes on, up to
+// tieReadMax), so that which of them make the page does not move from build to build
+// either.
 func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
 	want := req.Size
 	if req.From == 0 && want > 0 {
@@ -141,8 +142,8 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 		}
 		ix.settle(res.Hits)
 		hits := res.Hits
-		if req.Size > want && len(hits) == req.Size && tied(hits[want-1], hits[len(hits)-1]) {
-			req.Size *= 2 // the group at the page's end may go on past what was read
+		if req.Size > want && len(hits) == req.Size && req.Size < tieReadMax && tied(hits[want-1], hits[len(hits)-1]) {
+			req.Size = min(2*req.Size, tieReadMax) // the group at the page's end may go on past what was read
 			continue
 		}
 		if len(hits) > want && req.Size > want {
@@ -154,8 +155,13 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 }
 
 // tieSlack is how many hits more than its page search reads, to see whether the page's
-// last hit is tied with those after it.
-const tieSlack = 8
+// last hit is tied with those after it, and tieReadMax how many it reads at most to find
+// where the tie ends: a query that scores every passage alike (a filter alone) is not
+// read whole.
+const (
+	tieSlack   = 8
+	tieReadMax = 1024
+)
 
 // tied tells whether two hits have one score and one sort key.
 func tied(a, b *search.DocumentMatch) bool {

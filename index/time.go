@@ -710,15 +710,19 @@ func (ix *Index) newestDated(ctx context.Context, q query.Query) ([]candidate, e
 }
 
 // allFound returns the passages q finds, by score (ties in the corpus's order), and
-// whether they are all of them: no more than ix.datedInMemory.
+// whether they are all of them: no more than ix.datedInMemory. It reads them straight
+// from bleve, settled as search settles them: with every hit in hand no tie is cut, and
+// a filter alone (a period with no words), which scores every passage alike, is not read
+// further to find where its tie ends.
 func (ix *Index) allFound(ctx context.Context, q query.Query) ([]candidate, bool, error) {
-	res, err := ix.search(ctx, bleve.NewSearchRequestOptions(q, ix.datedInMemory, 0, false))
+	res, err := ix.bleve.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, ix.datedInMemory, 0, false))
 	if err != nil {
 		return nil, false, fmt.Errorf("by date: %w", err)
 	}
 	if res.Total > uint64(len(res.Hits)) {
 		return nil, false, nil
 	}
+	ix.settle(res.Hits)
 	out := make([]candidate, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		if i, ok := ix.passages.lookup(h.ID); ok {
