@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/standoff-bot/standoff"
@@ -674,7 +675,7 @@ func (ix *Index) newestFirst(ctx context.Context, words query.Query) ([]candidat
 		}
 	}
 	// All the dated passages words finds are in out; the best by score of the rest follow.
-	best, err := ix.searchDated(ctx, []*bleve.SearchRequest{bleve.NewSearchRequestOptions(words, timeExtra, 0, false)})
+	best, err := ix.searchDated(ctx, bleve.NewSearchRequestOptions(words, timeExtra, 0, false))
 	if err != nil {
 		return nil, err
 	}
@@ -699,7 +700,7 @@ func (ix *Index) newestDated(ctx context.Context, q query.Query) ([]candidate, e
 	if !all {
 		r := bleve.NewSearchRequestOptions(q, timeExtra, 0, false)
 		r.SortBy([]string{"-" + fieldDateEnd, "-_score"})
-		return ix.searchDated(ctx, []*bleve.SearchRequest{r})
+		return ix.searchDated(ctx, r)
 	}
 	// The hits come by score, ties in the corpus's order (search): a stable sort by the
 	// last day keeps that order within a day, as bleve's sort and search's do.
@@ -723,13 +724,7 @@ func (ix *Index) allFound(ctx context.Context, q query.Query) ([]candidate, bool
 		return nil, false, nil
 	}
 	ix.settle(res.Hits)
-	out := make([]candidate, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		if i, ok := ix.passages.lookup(h.ID); ok {
-			out = append(out, candidate{passage: i, score: h.Score})
-		}
-	}
-	return out, true, nil
+	return ix.hitCandidates(res.Hits), true, nil
 }
 
 // datedInMemory is how many passages at most newestDated and inPeriod read to sort or
@@ -786,7 +781,7 @@ func (ix *Index) inPeriod(ctx context.Context, p period, words query.Query, n in
 		if words == nil {
 			r.SortBy([]string{fieldDateStart, "_id"})
 		}
-		return ix.searchDated(ctx, []*bleve.SearchRequest{r})
+		return ix.searchDated(ctx, r)
 	}
 	out := slices.DeleteFunc(found, func(c candidate) bool { return !p.holds(ix.passages.date(c.passage)) })
 	if words == nil {
@@ -815,19 +810,22 @@ func periodQueries(p period) []query.Query {
 	return []query.Query{starts, ends}
 }
 
-// searchDated runs the searches by date and returns their passages as candidates.
-func (ix *Index) searchDated(ctx context.Context, reqs []*bleve.SearchRequest) ([]candidate, error) {
-	var out []candidate
-	for _, r := range reqs {
-		res, err := ix.search(ctx, r)
-		if err != nil {
-			return nil, fmt.Errorf("by date: %w", err)
-		}
-		for _, h := range res.Hits {
-			if i, ok := ix.passages.lookup(h.ID); ok {
-				out = append(out, candidate{passage: i, score: h.Score})
-			}
+// searchDated runs a search by date and returns its passages as candidates.
+func (ix *Index) searchDated(ctx context.Context, r *bleve.SearchRequest) ([]candidate, error) {
+	res, err := ix.search(ctx, r)
+	if err != nil {
+		return nil, fmt.Errorf("by date: %w", err)
+	}
+	return ix.hitCandidates(res.Hits), nil
+}
+
+// hitCandidates are the passages of bleve's hits, as candidates with their scores.
+func (ix *Index) hitCandidates(hits search.DocumentMatchCollection) []candidate {
+	out := make([]candidate, 0, len(hits))
+	for _, h := range hits {
+		if i, ok := ix.passages.lookup(h.ID); ok {
+			out = append(out, candidate{passage: i, score: h.Score})
 		}
 	}
-	return out, nil
+	return out
 }

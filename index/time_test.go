@@ -248,7 +248,7 @@ func TestNewestFirstIsOneSort(t *testing.T) {
 			words := p.bleveQuery(ix.weights)
 			ref := bleve.NewSearchRequestOptions(words, timeExtra, 0, false)
 			ref.SortBy([]string{"-" + fieldDateEnd, "-_score"})
-			want, err := ix.searchDated(ctx, []*bleve.SearchRequest{ref})
+			want, err := ix.searchDated(ctx, ref)
 			if err != nil {
 				t.Fatal(err)
 			}
