@@ -44,6 +44,17 @@ func (s *Splitter) Split(text string) []string {
 	return out
 }
 
+// Spans returns where the sentences of text stand in it, in order, as byte offsets
+// [start, end): the sentences Split returns, without their text.
+func (s *Splitter) Spans(text string) [][2]int {
+	spans := s.spans(text)
+	out := make([][2]int, len(spans))
+	for i, sp := range spans {
+		out[i] = [2]int{sp.start, sp.end}
+	}
+	return out
+}
+
 // span is a sentence of a text: text[start:end], without surrounding white space.
 type span struct{ start, end int }
 

@@ -68,6 +68,15 @@ func TestSplit(t *testing.T) {
 				t.Errorf("Split(%q):\n got %q\nwant %q", tt.text, got, tt.want)
 			}
 			checkCovers(t, tt.text, got)
+			spans := sp.Spans(tt.text)
+			if len(spans) != len(got) {
+				t.Fatalf("Spans(%q) gives %d sentences, Split %d", tt.text, len(spans), len(got))
+			}
+			for i, s := range spans {
+				if tt.text[s[0]:s[1]] != got[i] {
+					t.Errorf("Spans(%q)[%d] = %q, Split's is %q", tt.text, i, tt.text[s[0]:s[1]], got[i])
+				}
+			}
 		})
 	}
 	if got, want := SplitSentences("One. Two."), []string{"One.", "Two."}; !reflect.DeepEqual(got, want) {

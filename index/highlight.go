@@ -158,15 +158,10 @@ func mergeSpans(text string, spans []span) []span {
 
 // sentences returns where the sentences of a passage's text stand in it, in order.
 func (ix *Index) sentences(text string) []span {
-	var out []span
-	from := 0
-	for _, s := range ix.splitter.Split(text) {
-		k := strings.Index(text[from:], s)
-		if k < 0 {
-			continue
-		}
-		out = append(out, span{from + k, from + k + len(s)})
-		from += k + len(s)
+	spans := ix.splitter.Spans(text)
+	out := make([]span, len(spans))
+	for i, sp := range spans {
+		out[i] = span{sp[0], sp[1]}
 	}
 	return out
 }

@@ -262,18 +262,27 @@ func TestNoTwoPassagesAlike(t *testing.T) {
 		"a.md": "---\ntitle: One\n---\n\n" + para + "\n",
 		"b.md": "---\ntitle: Two\n---\n\n" + para + "\n",
 		"c.md": "---\ntitle: Three\n---\n\nInspectors said Natanz was busy.\n",
+		"d.md": "---\ntitle: Four\n---\n\n" + strings.ToUpper(strings.ReplaceAll(para, " ", " - ")) + "\n",
 	})
 	ix := openMem(t, c)
 	ans := ask(t, ix, "inspectors natanz", 5)
 	seen := map[string]bool{}
 	for _, r := range ans.Results {
-		if seen[r.Text] {
+		if seen[strings.ToLower(r.Text)] {
 			t.Errorf("passage %q shown twice", r.Text)
 		}
-		seen[r.Text] = true
+		seen[strings.ToLower(r.Text)] = true
 	}
 	if len(ans.Results) != 2 {
-		t.Errorf("got %d results, want 2", len(ans.Results))
+		t.Errorf("got %d results, want 2: %+v", len(ans.Results), ans.Results)
+	}
+
+	// Two texts whose keys are alike are still told apart by their texts.
+	a, _ := ix.passages.lookup("a#1")
+	other, _ := ix.passages.lookup("c#1")
+	copy(ix.passages.rows[other*rowSize+36:(other+1)*rowSize], ix.passages.rows[a*rowSize+36:(a+1)*rowSize])
+	if got := ix.dedupe([]candidate{{passage: a}, {passage: other}}); len(got) != 2 {
+		t.Errorf("two texts of one key: %d kept, want 2", len(got))
 	}
 }
 

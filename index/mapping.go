@@ -23,7 +23,7 @@ import (
 // MappingVersion names the shape of the index: the mapping, the analysis and the way
 // passages become documents. Change it whenever any of them changes; an index built
 // under another version is rebuilt on open.
-const MappingVersion = 9
+const MappingVersion = 10
 
 // BM25 parameters. bleve divides a passage's length by an "average field length" that
 // it computes as distinct terms per document, several times less than the true mean, so

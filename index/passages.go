@@ -25,7 +25,8 @@ import (
 // The searchable passages of an index are kept out of the Go heap: their texts, dates
 // and sources are records in a file of the generation folder (passagesFile), read one at
 // a time when an answer needs a passage; what stays in memory is a fixed-size row a
-// passage (where its record is, its document, paragraph, section and date: 36 bytes) and
+// passage (where its record is, its document, paragraph, section and date, and the hash
+// of its text that dedupe compares, textKey: 44 bytes) and
 // what passages share (their documents and section headings). Opening an index reads
 // the rows and nothing of the records; an index without a folder keeps the same file in
 // memory.
@@ -33,17 +34,18 @@ import (
 // passagesFile is:
 //
 //	passagesMagic
-//	a record a passage: its text, its date as written, its sources, its tokens (its text
-//	  and its section, title and taught questions analysed as matchPassage reads them:
-//	  analysing them at query time was a fifth of an answer's time), in uvarint lengths
-//	  and counts, then the CRC-32C of those bytes
+//	a record a passage: its text, its date as written, its sources, where its sentences
+//	  stand in its text (finding them at query time was a tenth of an answer's time), its
+//	  tokens (its text and its section, title and taught questions analysed as
+//	  matchPassage reads them: analysing them at query time was a fifth of an answer's
+//	  time), in uvarint lengths and counts, then the CRC-32C of those bytes
 //	a row a passage (rowSize bytes, little endian, see row)
 //	trailer: the offset of the rows (8 bytes), their number (4), their CRC-32C (4), passagesEnd
 const (
 	passagesFile  = "standoff-passages"
-	passagesMagic = "standoff-passages 2\n"
-	passagesEnd   = "\nend of standoff-passages 2\n"
-	rowSize       = 36
+	passagesMagic = "standoff-passages 3\n"
+	passagesEnd   = "\nend of standoff-passages 3\n"
+	rowSize       = 44
 	trailerSize   = 16 + len(passagesEnd)
 )
 
@@ -92,8 +94,12 @@ type passageStore struct {
 }
 
 // passageTokens is a passage analysed as the index analyses it (Index.analyze): its
-// text, and its section, title and taught questions (metaText), what matchPassage reads.
-type passageTokens struct{ text, meta []token }
+// text, and its section, title and taught questions (metaText), what matchPassage reads;
+// and its sentences (Index.sentences), what a result shows.
+type passageTokens struct {
+	text, meta []token
+	sentences  []span
+}
 
 // writePassages writes the passages file of ps to w, with the tokens of passage i
 // analysed by tokens, and returns what the passages share. A passage's id must be its
@@ -158,6 +164,7 @@ func writePassages(w io.Writer, ps []corpus.Passage, tokens func(i int) passageT
 			uint32(date.Year*10000 + date.Month*100 + date.Day), flags} {
 			rows = binary.LittleEndian.AppendUint32(rows, v)
 		}
+		rows = binary.LittleEndian.AppendUint64(rows, compareKey(p.Text))
 		off += int64(len(rec))
 	}
 	trailer := binary.LittleEndian.AppendUint64(nil, uint64(off))
@@ -231,6 +238,11 @@ func appendRecord(b []byte, p corpus.Passage, toks passageTokens) []byte {
 		str(c.Published)
 		str(c.URL)
 	}
+	num(len(toks.sentences))
+	for _, sp := range toks.sentences {
+		num(sp.start)
+		num(sp.end - sp.start)
+	}
 	for _, ts := range [][]token{toks.text, toks.meta} {
 		num(len(ts))
 		for _, t := range ts {
@@ -251,8 +263,17 @@ func checksumHolds(b []byte) bool {
 	return len(b) >= 4 && crc32.Checksum(b[:len(b)-4], castagnoli()) == binary.LittleEndian.Uint32(b[len(b)-4:])
 }
 
-// decodeRecord reads a record into p, and its tokens into toks unless toks is nil.
-func decodeRecord(b []byte, p *corpus.Passage, toks *passageTokens) error {
+// What decodeRecord reads of a record besides the passage's text, date and sources.
+type recordPart int
+
+const (
+	recordPassage   recordPart = iota // nothing more
+	recordSentences                   // its sentences
+	recordAll                         // its sentences and its tokens
+)
+
+// decodeRecord reads a record into p, and as much more into toks as part says.
+func decodeRecord(b []byte, p *corpus.Passage, toks *passageTokens, part recordPart) error {
 	if !checksumHolds(b) {
 		return errRecord
 	}
@@ -289,7 +310,26 @@ func decodeRecord(b []byte, p *corpus.Passage, toks *passageTokens) error {
 	} else if n > len(b) {
 		bad = true
 	}
-	if toks == nil || bad {
+	if part == recordPassage || bad {
+		if bad {
+			return errRecord
+		}
+		return nil
+	}
+	n := num()
+	if bad || n > len(b) {
+		return errRecord
+	}
+	toks.sentences = make([]span, n)
+	for i := range toks.sentences {
+		sp := &toks.sentences[i]
+		sp.start = num()
+		sp.end = sp.start + num()
+		if sp.end > len(p.Text) {
+			bad = true
+		}
+	}
+	if part == recordSentences || bad {
 		if bad {
 			return errRecord
 		}
@@ -457,6 +497,11 @@ func (s *passageStore) date(i int) corpus.Date { return readRow(s.rows, i).date 
 // dateOwn tells whether the date of passage i is its paragraph's own.
 func (s *passageStore) dateOwn(i int) bool { return readRow(s.rows, i).dateOwn }
 
+// textKey is the compareKey of passage i's text, read from its row.
+func (s *passageStore) textKey(i int) uint64 {
+	return binary.LittleEndian.Uint64(s.rows[i*rowSize+36:])
+}
+
 // section is the section heading of passage i.
 func (s *passageStore) section(i int) string { return s.Sections[readRow(s.rows, i).section] }
 
@@ -469,26 +514,28 @@ func (s *passageStore) id(i int) string {
 // at returns passage i. A record that cannot be read (the file damaged since the index
 // opened) gives the passage without its text, date or sources, and is logged once.
 func (s *passageStore) at(i int) corpus.Passage {
-	p, _ := s.read(i, false)
+	p, _ := s.read(i, recordPassage)
 	return p
 }
 
-// analysed returns passage i with its tokens.
-func (s *passageStore) analysed(i int) (corpus.Passage, passageTokens) {
-	return s.read(i, true)
+// withSentences returns passage i with where its sentences stand in its text.
+func (s *passageStore) withSentences(i int) (corpus.Passage, []span) {
+	p, toks := s.read(i, recordSentences)
+	return p, toks.sentences
 }
 
-// read reads passage i, and its tokens when withTokens is set.
-func (s *passageStore) read(i int, withTokens bool) (corpus.Passage, passageTokens) {
+// analysed returns passage i with its sentences and its tokens.
+func (s *passageStore) analysed(i int) (corpus.Passage, passageTokens) {
+	return s.read(i, recordAll)
+}
+
+// read reads passage i, and as much more of its record as part says.
+func (s *passageStore) read(i int, part recordPart) (corpus.Passage, passageTokens) {
 	w := readRow(s.rows, i)
 	d := &s.Docs[w.doc]
 	p := corpus.Passage{ID: passageID(d.ID, w.paragraph, w.part, w.split), Doc: d.ID, Title: d.Title, Section: s.Sections[w.section],
 		Paragraph: w.paragraph, Part: w.part, Publisher: d.Publisher, Published: d.Published, URL: d.URL, Kind: d.Kind, DateOwn: w.dateOwn}
 	var toks passageTokens
-	into := &toks
-	if !withTokens {
-		into = nil
-	}
 	bp, _ := s.buffers.Get().(*[]byte)
 	if bp == nil {
 		bp = new([]byte)
@@ -499,7 +546,7 @@ func (s *passageStore) read(i int, withTokens bool) (corpus.Passage, passageToke
 	buf := (*bp)[:w.size]
 	_, err := s.records.ReadAt(buf, w.off)
 	if err == nil {
-		err = decodeRecord(buf, &p, into) // copies what it keeps out of buf
+		err = decodeRecord(buf, &p, &toks, part) // copies what it keeps out of buf
 	}
 	s.buffers.Put(bp)
 	if err != nil {

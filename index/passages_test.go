@@ -31,6 +31,9 @@ func TestPassageLookup(t *testing.T) {
 		if _, toks := s.analysed(i); !reflect.DeepEqual(toks, someTokens(i)) {
 			t.Errorf("passage %d: tokens %+v, want %+v", i, toks, someTokens(i))
 		}
+		if _, sentences := s.withSentences(i); !reflect.DeepEqual(sentences, someTokens(i).sentences) {
+			t.Errorf("passage %d: sentences %+v, want %+v", i, sentences, someTokens(i).sentences)
+		}
 	}
 	for i, p := range ps {
 		if got, ok := s.lookup(p.ID); !ok || got != i {
@@ -60,7 +63,8 @@ func TestWritePassagesRefuses(t *testing.T) {
 
 // someTokens gives passage i tokens of its own.
 func someTokens(i int) passageTokens {
-	return passageTokens{text: []token{{term: "t", start: i, end: i + 1, pos: 1}}, meta: []token{{term: "m", start: 0, end: 2 * i, pos: i}}}
+	return passageTokens{text: []token{{term: "t", start: i, end: i + 1, pos: 1}}, meta: []token{{term: "m", start: 0, end: 2 * i, pos: i}},
+		sentences: []span{{0, 1}, {2, 2 + i%2}}}
 }
 
 // FuzzDecodeRecord: a record whose checksum holds but whose bytes are anything is
@@ -76,11 +80,16 @@ func FuzzDecodeRecord(f *testing.F) {
 		b := binary.LittleEndian.AppendUint32(append([]byte{}, body...), crc32.Checksum(body, castagnoli()))
 		var p corpus.Passage
 		var toks passageTokens
-		if err := decodeRecord(b, &p, &toks); err != nil {
+		if err := decodeRecord(b, &p, &toks, recordAll); err != nil {
 			return
 		}
 		if n := len(p.Text) + len(p.Date); n > len(b) {
 			t.Fatalf("%d bytes of strings from a record of %d", n, len(b))
+		}
+		for _, sp := range toks.sentences {
+			if sp.start < 0 || sp.start > sp.end || sp.end > len(p.Text) {
+				t.Fatalf("sentence %+v of a text of %d bytes", sp, len(p.Text))
+			}
 		}
 		for _, tk := range append(toks.text, toks.meta...) {
 			if len(tk.term) > len(b) {

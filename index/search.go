@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"net/url"
 	"regexp"
@@ -579,19 +580,34 @@ func (ix *Index) diversify(cands []candidate, start int) []candidate {
 	return out
 }
 
-// dedupe drops candidates whose text repeats one ranked above it.
+// dedupe drops candidates whose text repeats one ranked above it, the texts compared as
+// normalizeForCompare writes them: by the compareKey their rows hold, and by the texts
+// themselves only where two keys are alike.
 func (ix *Index) dedupe(cands []candidate) []candidate {
-	seen := map[string]bool{}
+	kept := map[uint64][]int{} // compareKey → passages kept
 	out := cands[:0]
 	for _, c := range cands {
-		k := normalizeForCompare(ix.passages.at(c.passage).Text)
-		if seen[k] {
+		k := ix.passages.textKey(c.passage)
+		if slices.ContainsFunc(kept[k], func(o int) bool { return ix.sameText(o, c.passage) }) {
 			continue
 		}
-		seen[k] = true
+		kept[k] = append(kept[k], c.passage)
 		out = append(out, c)
 	}
 	return out
+}
+
+// sameText tells whether passages a and b have one text as normalizeForCompare writes it.
+func (ix *Index) sameText(a, b int) bool {
+	return normalizeForCompare(ix.passages.at(a).Text) == normalizeForCompare(ix.passages.at(b).Text)
+}
+
+// compareKey is the FNV-1a hash of text as normalizeForCompare writes it, what a
+// passage's row holds for dedupe.
+func compareKey(text string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(normalizeForCompare(text)))
+	return h.Sum64()
 }
 
 // normalizeForCompare lower-cases text and keeps only letters and digits.
@@ -607,8 +623,7 @@ func normalizeForCompare(s string) string {
 
 // result turns a candidate into a cited, highlighted result.
 func (ix *Index) result(pl plan, rank int, c candidate) standoff.Result {
-	p := ix.passages.at(c.passage)
-	sentences := ix.sentences(p.Text)
+	p, sentences := ix.passages.withSentences(c.passage)
 	var dated []span // "who is the supreme leader now": the sentence that says as of when
 	if pl.now && p.Date != "" {
 		for _, m := range corpus.FindDates(p.Text) {

@@ -66,9 +66,10 @@ func metaText(p corpus.Passage, taught string) string {
 }
 
 // passageAnalysis is what writePassages stores of the passages ps, with the questions
-// taught to them by position: each analysed as matchPassage reads it.
+// taught to them by position: each analysed as matchPassage reads it, and its sentences.
 func (ix *Index) passageAnalysis(ps []corpus.Passage, taught map[int]string) func(i int) passageTokens {
 	return func(i int) passageTokens {
-		return passageTokens{text: ix.analyze(maskURLs(ps[i].Text)), meta: ix.analyze(metaText(ps[i], taught[i]))}
+		return passageTokens{text: ix.analyze(maskURLs(ps[i].Text)), meta: ix.analyze(metaText(ps[i], taught[i])),
+			sentences: ix.sentences(ps[i].Text)}
 	}
 }
