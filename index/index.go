@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -84,6 +85,10 @@ type Index struct {
 	oldestYear, newestYear int
 	// datedInMemory is datedInMemory, but where a test sets it lower.
 	datedInMemory int
+	// accumulators are kept for searchTerms, one a search that runs at once; exhaustive
+	// leaves every search to bleve, where a test compares the two.
+	accumulators chan *accumulator
+	exhaustive   bool
 }
 
 // meta is written beside a built index and read back to decide whether it can be reused.
@@ -169,7 +174,8 @@ func newIndex(cfg Config, splitter *corpus.Splitter) (*Index, mapping.IndexMappi
 	if err != nil {
 		return nil, nil, err
 	}
-	ix := &Index{logger: cfg.logger(), splitter: splitter, weights: defaultWeights, now: cfg.Now}
+	ix := &Index{logger: cfg.logger(), splitter: splitter, weights: defaultWeights, now: cfg.Now,
+		accumulators: make(chan *accumulator, runtime.GOMAXPROCS(0))}
 	if ix.now == nil {
 		ix.now = time.Now
 	}

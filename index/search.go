@@ -137,7 +137,10 @@ func (ix *Index) search(ctx context.Context, req *bleve.SearchRequest) (*bleve.S
 		req.Size = want + tieSlack
 	}
 	for {
-		res, err := ix.bleve.SearchInContext(ctx, req)
+		res, ok, err := ix.searchTerms(ctx, req)
+		if !ok {
+			res, err = ix.bleve.SearchInContext(ctx, req)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
