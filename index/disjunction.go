@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/scorer"
@@ -18,21 +19,34 @@ import (
 // document at a time: every passage any term holds goes through a heap of the terms'
 // searchers and a pooled match per term, which at 200,000 passages was four fifths of a
 // question of common words (34,000 to 47,000 passages found, a third by their
-// document's title alone). searchTerms scores the same disjunction term at a time
+// document's title alone). searchTerms scores the same disjunction one part at a time
 // instead: each term's postings read once, in order, into one score and one count a
 // passage, with bleve's own formula (BM25 as bleve computes it: see
-// scorer.TermQueryScorer, and the coordination factor of scorer.DisjunctionQueryScorer),
-// then the best kept in bleve's order (score, then the order bleve numbers the passages).
-// The scores are bleve's but for the order in which a passage's parts are added, which
-// moves their last bits as bleve's own builds do and which search's settle takes away.
+// scorer.TermQueryScorer, and the coordination factor of scorer.DisjunctionQueryScorer);
+// a phrase, through bleve's own searcher of it, given the query's norm as bleve's
+// disjunction gives it; then the best kept in bleve's order (score, then the order bleve
+// numbers the passages). The scores are bleve's but for the order in which a passage's
+// parts are added, which moves their last bits as bleve's own builds do and which
+// search's settle takes away.
 
-// termLeaf is one term query of a disjunction, as bleve would score it.
+// termLeaf is one part of a disjunction: a term query, read from its postings and
+// scored as bleve would score it, or a phrase, read through bleve's searcher of it.
 type termLeaf struct {
-	term, field string
-	reader      bleveindex.TermFieldReader
-	idf         float64
-	avgLength   float64 // the field's average length; 0 where bleve scores by TF-IDF
-	weight      float64 // boost × idf × the query's norm
+	reader    bleveindex.TermFieldReader // of a term query; nil for a phrase
+	searcher  search.Searcher            // of a phrase
+	idf       float64
+	avgLength float64 // the field's average length; 0 where bleve scores by TF-IDF
+	weight    float64 // boost × idf × the query's norm
+}
+
+// close closes what the leaf reads from.
+func (l *termLeaf) close() {
+	if l.reader != nil {
+		l.reader.Close()
+	}
+	if l.searcher != nil {
+		l.searcher.Close()
+	}
 }
 
 // score is what bleve's TermQueryScorer gives a passage holding the term freq times in
@@ -72,11 +86,11 @@ type accumulator struct {
 // indexed) leaves the search to bleve.
 const maxTermDoc = 1 << 26
 
-// termDisjunction returns the term queries of req's query when req asks for what
-// searchTerms answers: the best hits by score, from the first, of a disjunction of term
-// queries with a field and a positive boost, and nothing else (no fields, highlight,
+// termDisjunction returns the parts of req's query when req asks for what searchTerms
+// answers: the best hits by score, from the first, of a disjunction of term queries with
+// a field and a positive boost and of phrases, and nothing else (no fields, highlight,
 // facets, explanation or paging by sort key).
-func termDisjunction(req *bleve.SearchRequest) ([]*query.TermQuery, bool) {
+func termDisjunction(req *bleve.SearchRequest) ([]query.Query, bool) {
 	if req.From != 0 || req.Size <= 0 || len(req.Fields) > 0 || req.Highlight != nil || len(req.Facets) > 0 ||
 		req.Explain || req.IncludeLocations || req.Score != "" || req.SearchAfter != nil || req.SearchBefore != nil {
 		return nil, false
@@ -91,15 +105,18 @@ func termDisjunction(req *bleve.SearchRequest) ([]*query.TermQuery, bool) {
 	if !ok || dq.Min > 0 || len(dq.Disjuncts) == 0 {
 		return nil, false
 	}
-	leaves := make([]*query.TermQuery, len(dq.Disjuncts))
-	for i, d := range dq.Disjuncts {
-		tq, ok := d.(*query.TermQuery)
-		if !ok || tq.FieldVal == "" || tq.BoostVal.Value() <= 0 {
+	for _, d := range dq.Disjuncts {
+		switch q := d.(type) {
+		case *query.TermQuery:
+			if q.FieldVal == "" || q.BoostVal.Value() <= 0 {
+				return nil, false
+			}
+		case *query.MatchPhraseQuery, *query.PhraseQuery:
+		default:
 			return nil, false
 		}
-		leaves[i] = tq
 	}
-	return leaves, true
+	return dq.Disjuncts, true
 }
 
 // searchTerms answers req as bleve's SearchInContext would (the same hits in the same
@@ -123,10 +140,10 @@ func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res
 	if err != nil {
 		return nil, true, fmt.Errorf("search terms: %w", err)
 	}
-	leaves, err := openLeaves(ctx, r, tqs, docs)
+	leaves, err := ix.openLeaves(ctx, r, tqs, docs)
 	defer func() {
 		for _, l := range leaves {
-			l.reader.Close()
+			l.close()
 		}
 	}()
 	if err != nil {
@@ -158,28 +175,50 @@ func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res
 	return res, true, nil
 }
 
-// openLeaves opens a reader of every term query of tqs, with what bleve's scorer
-// derives from the index (BM25's idf and average field length) and the query's norm.
-// The leaves opened are returned with an error too, to be closed.
-func openLeaves(ctx context.Context, r bleveindex.IndexReader, tqs []*query.TermQuery, docs uint64) ([]*termLeaf, error) {
-	leaves := make([]*termLeaf, 0, len(tqs))
-	bm25, _ := r.(bleveindex.BM25Reader)
+// openLeaves opens a reader of every part of a disjunction, qs, with what bleve's
+// scorer derives from the index (BM25's idf and average field length) and the query's
+// norm, computed as bleve's disjunction computes it. The leaves opened are returned with
+// an error too, to be closed.
+func (ix *Index) openLeaves(ctx context.Context, r bleveindex.IndexReader, qs []query.Query, docs uint64) ([]*termLeaf, error) {
+	m := ix.bleve.Mapping()
+	impl, _ := m.(*mapping.IndexMappingImpl)
+	bm25 := impl != nil && impl.ScoringModel == bleveindex.BM25Scoring
+	model := bleveindex.DefaultScoringModel
+	if bm25 {
+		model = bleveindex.BM25Scoring
+	}
+	// As bleve's SearchInContext tells its searchers.
+	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string { return model }))
+	cardinality, _ := r.(bleveindex.BM25Reader)
+	leaves := make([]*termLeaf, 0, len(qs))
 	squares := 0.0
-	for _, tq := range tqs {
+	for _, q := range qs {
+		tq, ok := q.(*query.TermQuery)
+		if !ok {
+			s, err := q.Searcher(ctx, r, m, search.SearcherOptions{})
+			if err != nil {
+				return leaves, err
+			}
+			leaves = append(leaves, &termLeaf{searcher: s})
+			squares += s.Weight()
+			continue
+		}
 		tfr, err := r.TermFieldReader(ctx, []byte(tq.Term), tq.FieldVal, true, true, false)
 		if err != nil {
 			return leaves, err
 		}
-		l := &termLeaf{term: tq.Term, field: tq.FieldVal, reader: tfr}
+		l := &termLeaf{reader: tfr}
 		leaves = append(leaves, l)
-		cardinality := 0
-		if bm25 != nil {
-			if cardinality, err = bm25.FieldCardinality(tq.FieldVal); err != nil {
-				return leaves, err
+		if bm25 {
+			fields := 0
+			if cardinality != nil {
+				if fields, err = cardinality.FieldCardinality(tq.FieldVal); err != nil {
+					return leaves, err
+				}
 			}
-		}
-		if docs > 0 || cardinality > 0 {
-			l.avgLength = math.Ceil(float64(cardinality) / float64(docs))
+			if docs > 0 || fields > 0 {
+				l.avgLength = math.Ceil(float64(fields) / float64(docs))
+			}
 		}
 		n, t := float64(docs), float64(tfr.Count())
 		if l.avgLength > 0 {
@@ -189,11 +228,14 @@ func openLeaves(ctx context.Context, r bleveindex.IndexReader, tqs []*query.Term
 		}
 		w := tq.BoostVal.Value() * l.idf
 		squares += w * w
-		l.weight = w // times the norm, below
 	}
 	norm := 1.0 / math.Sqrt(squares)
 	for i, l := range leaves {
-		l.weight = tqs[i].BoostVal.Value() * l.idf * norm
+		if l.searcher != nil {
+			l.searcher.SetQueryNorm(norm)
+		} else {
+			l.weight = qs[i].(*query.TermQuery).BoostVal.Value() * l.idf * norm
+		}
 	}
 	return leaves, nil
 }
@@ -203,6 +245,12 @@ func openLeaves(ctx context.Context, r bleveindex.IndexReader, tqs []*query.Term
 func (a *accumulator) sum(ctx context.Context, leaves []*termLeaf) (ok bool, err error) {
 	var tfd bleveindex.TermFieldDoc
 	for _, l := range leaves {
+		if l.searcher != nil {
+			if ok, err := a.sumSearcher(ctx, l.searcher); err != nil || !ok {
+				return ok, err
+			}
+			continue
+		}
 		for n := 0; ; n++ {
 			if n%4096 == 0 {
 				if err := ctx.Err(); err != nil {
@@ -216,26 +264,59 @@ func (a *accumulator) sum(ctx context.Context, leaves []*termLeaf) (ok bool, err
 			if got == nil {
 				break
 			}
-			if len(got.ID) != 8 {
+			if !a.add(got.ID, l.score(got.Freq, got.Norm)) {
 				return false, nil
 			}
-			doc := binary.BigEndian.Uint64(got.ID)
-			if doc >= maxTermDoc {
-				return false, nil
-			}
-			if int(doc) >= len(a.score) {
-				grow := max(int(doc)+1, 2*len(a.score))
-				a.score = slices.Grow(a.score, grow-len(a.score))[:grow]
-				a.count = slices.Grow(a.count, grow-len(a.count))[:grow]
-			}
-			if a.count[doc] == 0 {
-				a.touched = append(a.touched, uint32(doc))
-			}
-			a.score[doc] += l.score(got.Freq, got.Norm)
-			a.count[doc]++
 		}
 	}
 	return true, nil
+}
+
+// sumSearcher reads what bleve's searcher s finds into a.
+func (a *accumulator) sumSearcher(ctx context.Context, s search.Searcher) (ok bool, err error) {
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return true, err
+			}
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return true, err
+		}
+		if dm == nil {
+			return true, nil
+		}
+		ok := a.add(dm.IndexInternalID, dm.Score)
+		sctx.DocumentMatchPool.Put(dm)
+		if !ok {
+			return false, nil
+		}
+	}
+}
+
+// add adds score to the passage bleve numbers id, and counts one more part it holds;
+// false when id is not a number below maxTermDoc.
+func (a *accumulator) add(id bleveindex.IndexInternalID, score float64) bool {
+	if len(id) != 8 {
+		return false
+	}
+	doc := binary.BigEndian.Uint64(id)
+	if doc >= maxTermDoc {
+		return false
+	}
+	if int(doc) >= len(a.score) {
+		grow := max(int(doc)+1, 2*len(a.score))
+		a.score = slices.Grow(a.score, grow-len(a.score))[:grow]
+		a.count = slices.Grow(a.count, grow-len(a.count))[:grow]
+	}
+	if a.count[doc] == 0 {
+		a.touched = append(a.touched, uint32(doc))
+	}
+	a.score[doc] += score
+	a.count[doc]++
+	return true
 }
 
 // scoredDoc is a passage by bleve's number for it, with its score.
