@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"fmt"
-	"github.com/blevesearch/bleve/v2"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/standoff-bot/standoff"
 	"github.com/standoff-bot/standoff/corpus"
 )
