@@ -72,12 +72,15 @@ func (l *termLeaf) score(freq uint64, norm float64) float64 {
 	return score
 }
 
-// accumulator is what searchTerms sums into: a score and a count of terms a passage, by
-// bleve's number for it, and the passages touched, to be read and cleared. One is kept
-// an answer at a time (Index.accumulators), as large as the index.
+// accumulator is what searchTerms sums into: a score and a count of the disjunction's
+// parts a passage holds, by bleve's number for the passage, and the passages touched, to
+// be read and cleared. The index keeps one for each search that can run at once
+// (Index.accumulators), each as large as the index (10 bytes a passage), made at its
+// first search at once so (never grown by copying, which writes every page of it: only
+// the pages of the passages a search finds are ever written).
 type accumulator struct {
 	score   []float64
-	count   []uint32
+	count   []uint16
 	touched []uint32
 }
 
@@ -102,7 +105,7 @@ func termDisjunction(req *bleve.SearchRequest) ([]query.Query, bool) {
 		return nil, false
 	}
 	dq, ok := req.Query.(*query.DisjunctionQuery)
-	if !ok || dq.Min > 0 || len(dq.Disjuncts) == 0 {
+	if !ok || dq.Min > 0 || len(dq.Disjuncts) == 0 || len(dq.Disjuncts) > math.MaxUint16 {
 		return nil, false
 	}
 	for _, d := range dq.Disjuncts {
@@ -120,8 +123,9 @@ func termDisjunction(req *bleve.SearchRequest) ([]query.Query, bool) {
 }
 
 // searchTerms answers req as bleve's SearchInContext would (the same hits in the same
-// order, with the same Total; see above for the scores) when termDisjunction takes it;
-// ok is false, and nothing done, for any other request.
+// order, with the same Total; see above for the scores) when termDisjunction takes it.
+// ok is false when bleve is to answer: for any other request, or should the index not
+// number its passages as scorch does.
 func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res *bleve.SearchResult, ok bool, err error) {
 	tqs, ok := termDisjunction(req)
 	if !ok || ix.exhaustive {
@@ -151,6 +155,7 @@ func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res
 	}
 	acc := ix.takeAccumulator()
 	defer ix.returnAccumulator(acc)
+	acc.reserve(int(min(docs, maxTermDoc)))
 	if ok, err := acc.sum(ctx, leaves); err != nil || !ok {
 		if err != nil {
 			err = fmt.Errorf("search terms: %w", err)
@@ -306,7 +311,7 @@ func (a *accumulator) add(id bleveindex.IndexInternalID, score float64) bool {
 	if doc >= maxTermDoc {
 		return false
 	}
-	if int(doc) >= len(a.score) {
+	if int(doc) >= len(a.score) { // bleve numbers a passage past its count: never seen
 		grow := max(int(doc)+1, 2*len(a.score))
 		a.score = slices.Grow(a.score, grow-len(a.score))[:grow]
 		a.count = slices.Grow(a.count, grow-len(a.count))[:grow]
@@ -352,6 +357,13 @@ func (a *accumulator) best(size, leaves int) []scoredDoc {
 		}
 	}
 	return top
+}
+
+// reserve makes a, which is clear, as large as n passages.
+func (a *accumulator) reserve(n int) {
+	if len(a.score) < n {
+		a.score, a.count = make([]float64, n), make([]uint16, n)
+	}
 }
 
 // clear clears what a search summed into a.
