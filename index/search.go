@@ -629,11 +629,7 @@ func (ix *Index) result(pl plan, rank int, c candidate) standoff.Result {
 	p, sentences := ix.passages.withSentences(c.passage)
 	var dated []span // "who is the supreme leader now": the sentence that says as of when
 	if pl.now && p.Date != "" {
-		for _, m := range corpus.FindDates(p.Text) {
-			if m.Date.String() == p.Date {
-				dated = append(dated, span{m.Start, m.End})
-			}
-		}
+		dated = datedSpans(p.Text, p.Date, sentences)
 	}
 	best := bestSentence(p.Text, sentences, c.match, dated)
 	sentence := p.Text[best.start:best.end]
@@ -661,6 +657,29 @@ func (ix *Index) result(pl plan, rank int, c candidate) standoff.Result {
 		Score:        c.score,
 		Kind:         p.Kind,
 	}
+}
+
+// datedSpans are where the sentences of text write the date date (YYYY, YYYY-MM or
+// YYYY-MM-DD). Only the sentences that hold its year are read (a date is written with its
+// year), each alone: a date across two sentences is in neither, and bestSentence only
+// prefers a sentence that holds one whole.
+func datedSpans(text, date string, sentences []span) []span {
+	if len(date) < 4 {
+		return nil
+	}
+	var out []span
+	for _, sent := range sentences {
+		s := text[sent.start:sent.end]
+		if !strings.Contains(s, date[:4]) {
+			continue
+		}
+		for _, m := range corpus.FindDates(s) {
+			if m.Date.String() == date {
+				out = append(out, span{sent.start + m.Start, sent.start + m.End})
+			}
+		}
+	}
+	return out
 }
 
 // suggest lists terms of the corpus near the question: glossary terms and sections that
