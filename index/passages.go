@@ -26,7 +26,7 @@ import (
 // and sources are records in a file of the generation folder (passagesFile), read one at
 // a time when an answer needs a passage; what stays in memory is a fixed-size row a
 // passage (where its record is, its document, paragraph, section and date, and the hash
-// of its text that dedupe compares, textKey: 44 bytes) and
+// of its text that dedupe compares, compareKey: 44 bytes) and
 // what passages share (their documents and section headings). Opening an index reads
 // the rows and nothing of the records; an index without a folder keeps the same file in
 // memory.
@@ -71,7 +71,8 @@ type passageTables struct {
 	Sections []string
 }
 
-// row is the part of a passage kept in memory.
+// row is the part of a passage kept in memory, but for the compareKey of its text, in
+// the row's last 8 bytes (passageStore.textKey).
 type row struct {
 	off                  int64 // of its record in the file
 	size                 int   // of its record, checksum included
