@@ -89,7 +89,6 @@ type Index struct {
 	// leaves every search to bleve, where a test compares the two.
 	accumulators chan *accumulator
 	exhaustive   bool
-	reading      sync.WaitGroup // readAhead of the generation's files
 }
 
 // meta is written beside a built index and read back to decide whether it can be reused.
@@ -164,7 +163,6 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 		}
 	}
 	ix.finish(bi, got, store, c.Synonyms, c.Taught, s.Acronyms, newVocabulary(s.Vocabulary, got.Passages))
-	ix.readAhead(dir)
 	return ix, nil
 }
 
@@ -459,10 +457,7 @@ func isCitation(s string) bool {
 // Close releases the index. Closing it again does nothing.
 func (ix *Index) Close() error {
 	var err error
-	ix.closeOnce.Do(func() {
-		ix.reading.Wait()
-		err = errors.Join(ix.bleve.Close(), ix.passages.close())
-	})
+	ix.closeOnce.Do(func() { err = errors.Join(ix.bleve.Close(), ix.passages.close()) })
 	if err != nil {
 		return fmt.Errorf("close index: %w", err)
 	}

@@ -226,6 +226,5 @@ func openStoredGeneration(cfg Config, dir string) (*Index, error) {
 		return nil, err
 	}
 	ix.finish(bi, got, ps, s.Synonyms, s.Taught, s.Acronyms, newVocabulary(s.Vocabulary, got.Passages))
-	ix.readAhead(dir)
 	return ix, nil
 }
