@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -87,6 +88,58 @@ func hitList(res *bleve.SearchResult) string {
 	var b strings.Builder
 	for _, h := range res.Hits {
 		fmt.Fprintf(&b, "%s %v\n", h.ID, h.Score)
+	}
+	return b.String()
+}
+
+// TestTermsSearchSplitIsOne: searchTerms reading a disjunction on two goroutines (split
+// at half the passages) gives what reading it on one gives, hits, order, number found and
+// scores to the last bit, for every question of the project's files; run under -race, it
+// also shows that the two never write one passage's place.
+func TestTermsSearchSplitIsOne(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(ctx, Config{BatchSize: 37}, loadDefault(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ix.splitPostings = 0
+	searched := 0
+	for _, f := range []string{"questions.tsv", "questions-chat.tsv", "questions-reference.tsv", "offtopic.tsv"} {
+		for _, q := range readLabelledFile(t, f) {
+			p := ix.readQuestion(q.Question)
+			if len(p.concepts) == 0 {
+				continue
+			}
+			req := func() *bleve.SearchRequest {
+				return bleve.NewSearchRequestOptions(p.bleveQuery(ix.weights), ix.weights.rerank+8, 0, false)
+			}
+			ix.lanes = 1
+			want, ok, err := ix.searchTerms(ctx, req())
+			if err != nil || !ok {
+				t.Fatalf("%q: on one goroutine: %v (taken %v)", q.Question, err, ok)
+			}
+			ix.lanes = 2
+			got, ok, err := ix.searchTerms(ctx, req())
+			if err != nil || !ok {
+				t.Fatalf("%q: on two goroutines: %v (taken %v)", q.Question, err, ok)
+			}
+			if g, w := exactHitList(got), exactHitList(want); g != w || got.Total != want.Total {
+				t.Errorf("%q: on two goroutines (%d found)\n%s\non one (%d found)\n%s", q.Question, got.Total, g, want.Total, w)
+			}
+			searched++
+		}
+	}
+	if searched < 100 {
+		t.Errorf("only %d questions searched", searched)
+	}
+}
+
+// exactHitList writes hits one a line: id and the bits of the score.
+func exactHitList(res *bleve.SearchResult) string {
+	var b strings.Builder
+	for _, h := range res.Hits {
+		fmt.Fprintf(&b, "%s %x\n", h.ID, math.Float64bits(h.Score))
 	}
 	return b.String()
 }

@@ -89,6 +89,11 @@ type Index struct {
 	// leaves every search to bleve, where a test compares the two.
 	accumulators chan *accumulator
 	exhaustive   bool
+	// lanes is how many goroutines searchTerms reads a disjunction on at most (1 or 2: as
+	// many as run at once), from splitPostings passages found (see Index.split); tests
+	// set them.
+	lanes         int
+	splitPostings uint64
 }
 
 // meta is written beside a built index and read back to decide whether it can be reused.
@@ -175,7 +180,8 @@ func newIndex(cfg Config, splitter *corpus.Splitter) (*Index, mapping.IndexMappi
 		return nil, nil, err
 	}
 	ix := &Index{logger: cfg.logger(), splitter: splitter, weights: defaultWeights, now: cfg.Now,
-		accumulators: make(chan *accumulator, runtime.GOMAXPROCS(0))}
+		accumulators: make(chan *accumulator, runtime.GOMAXPROCS(0)),
+		lanes:        min(runtime.GOMAXPROCS(0), 2), splitPostings: splitPostings}
 	if ix.now == nil {
 		ix.now = time.Now
 	}
