@@ -588,21 +588,28 @@ func (ix *Index) diversify(cands []candidate, start int) []candidate {
 // themselves only where two keys are alike.
 func (ix *Index) dedupe(cands []candidate) []candidate {
 	kept := map[uint64][]int{} // compareKey → passages kept
+	texts := map[int]string{}  // the texts compared so far, as normalizeForCompare writes them
+	text := func(i int) string {
+		t, ok := texts[i]
+		if !ok {
+			t = normalizeForCompare(ix.passages.at(i).Text)
+			texts[i] = t
+		}
+		return t
+	}
 	out := cands[:0]
 	for _, c := range cands {
 		k := ix.passages.textKey(c.passage)
-		if slices.ContainsFunc(kept[k], func(o int) bool { return ix.sameText(o, c.passage) }) {
-			continue
+		if others := kept[k]; len(others) > 0 {
+			t := text(c.passage)
+			if slices.ContainsFunc(others, func(o int) bool { return text(o) == t }) {
+				continue
+			}
 		}
 		kept[k] = append(kept[k], c.passage)
 		out = append(out, c)
 	}
 	return out
-}
-
-// sameText tells whether passages a and b have one text as normalizeForCompare writes it.
-func (ix *Index) sameText(a, b int) bool {
-	return normalizeForCompare(ix.passages.at(a).Text) == normalizeForCompare(ix.passages.at(b).Text)
 }
 
 // compareKey is the FNV-1a hash of text as normalizeForCompare writes it, what a
