@@ -28,8 +28,13 @@ type matchInfo struct {
 // matchPassage finds the concepts of p in the passage at position i, from its tokens
 // (analysed as the index analyses it, when the index was built). A word counts as found
 // where the multi-word term it belongs to is found.
-func (ix *Index) matchPassage(p plan, i int) matchInfo {
-	ps, toks := ix.passages.analysed(i)
+func (ix *Index) matchPassage(p plan, i int) (mi matchInfo) {
+	ix.passages.withAnalysed(i, func(ps corpus.Passage, toks passageTokens) { mi = p.match(ps, toks) })
+	return mi
+}
+
+// match finds the concepts of p in passage ps, of tokens toks (see matchPassage).
+func (p plan) match(ps corpus.Passage, toks passageTokens) matchInfo {
 	text, meta := toks.text, toks.meta
 	mi := matchInfo{concept: map[int]int{}, worth: make([]float64, len(p.concepts))}
 	found := make([]bool, len(p.concepts))

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,6 +93,7 @@ type passageStore struct {
 	logger  *slog.Logger
 	damaged atomic.Bool // a record failed its checksum: said once
 	buffers sync.Pool   // of *[]byte, what records are read into
+	tokens  sync.Pool   // of *passageTokens, what withAnalysed reads into
 }
 
 // passageTokens is a passage analysed as the index analyses it (Index.analyze): its
@@ -321,7 +323,7 @@ func decodeRecord(b []byte, p *corpus.Passage, toks *passageTokens, part recordP
 	if bad || n > len(b) {
 		return errRecord
 	}
-	toks.sentences = make([]span, n)
+	toks.sentences = slices.Grow(toks.sentences[:0], n)[:n] // every field of each is set
 	for i := range toks.sentences {
 		sp := &toks.sentences[i]
 		sp.start = num()
@@ -341,7 +343,7 @@ func decodeRecord(b []byte, p *corpus.Passage, toks *passageTokens, part recordP
 		if bad || n > len(b) {
 			return errRecord
 		}
-		*ts = make([]token, n)
+		*ts = slices.Grow((*ts)[:0], n)[:n] // every field of each is set
 		for i := range *ts {
 			t := &(*ts)[i]
 			t.term = str()
@@ -527,16 +529,35 @@ func (s *passageStore) withSentences(i int) (corpus.Passage, []span) {
 
 // analysed returns passage i with its sentences and its tokens.
 func (s *passageStore) analysed(i int) (corpus.Passage, passageTokens) {
-	return s.read(i, recordAll)
+	var toks passageTokens
+	return s.readInto(i, recordAll, &toks), toks
+}
+
+// withAnalysed calls f with passage i and its tokens, as analysed gives them, read into
+// slices that later calls reuse: f keeps none of the slices past its return (the strings
+// in them are its own).
+func (s *passageStore) withAnalysed(i int, f func(corpus.Passage, passageTokens)) {
+	tp, _ := s.tokens.Get().(*passageTokens)
+	if tp == nil {
+		tp = new(passageTokens)
+	}
+	f(s.readInto(i, recordAll, tp), *tp)
+	s.tokens.Put(tp)
 }
 
 // read reads passage i, and as much more of its record as part says.
 func (s *passageStore) read(i int, part recordPart) (corpus.Passage, passageTokens) {
+	var toks passageTokens
+	return s.readInto(i, part, &toks), toks
+}
+
+// readInto reads passage i, and as much more of its record as part says into toks,
+// reusing its slices.
+func (s *passageStore) readInto(i int, part recordPart, toks *passageTokens) corpus.Passage {
 	w := readRow(s.rows, i)
 	d := &s.Docs[w.doc]
 	p := corpus.Passage{ID: passageID(d.ID, w.paragraph, w.part, w.split), Doc: d.ID, Title: d.Title, Section: s.Sections[w.section],
 		Paragraph: w.paragraph, Part: w.part, Publisher: d.Publisher, Published: d.Published, URL: d.URL, Kind: d.Kind, DateOwn: w.dateOwn}
-	var toks passageTokens
 	bp, _ := s.buffers.Get().(*[]byte)
 	if bp == nil {
 		bp = new([]byte)
@@ -547,16 +568,17 @@ func (s *passageStore) read(i int, part recordPart) (corpus.Passage, passageToke
 	buf := (*bp)[:w.size]
 	_, err := s.records.ReadAt(buf, w.off)
 	if err == nil {
-		err = decodeRecord(buf, &p, &toks, part) // copies what it keeps out of buf
+		err = decodeRecord(buf, &p, toks, part) // copies what it keeps out of buf
 	}
 	s.buffers.Put(bp)
 	if err != nil {
-		p.Text, p.Date, p.Sources, toks = "", "", nil, passageTokens{}
+		p.Text, p.Date, p.Sources = "", "", nil
+		toks.text, toks.meta, toks.sentences = toks.text[:0], toks.meta[:0], toks.sentences[:0]
 		if !s.damaged.Swap(true) {
 			s.logger.Error("index damaged: a passage cannot be read; rebuild the index (standoff index)", "passage", p.ID, "err", err)
 		}
 	}
-	return p, toks
+	return p
 }
 
 // lookup returns the position of the passage with the given id.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/standoff-bot/standoff/corpus"
 )
 
 // Pseudo-relevance feedback: a question with a word the corpus lacks (or has only as a
@@ -55,14 +56,15 @@ func (ix *Index) feedback(p plan, hits search.DocumentMatchCollection) []alterna
 		if !ok || total <= 0 {
 			continue
 		}
-		_, analysed := ix.passages.analysed(i)
-		toks := analysed.text
-		for _, t := range toks {
-			if have[t.term] || len(t.term) < 3 || isNumber(t.term) || ix.vocab.df[t.term] > ix.vocab.docs/10 {
-				continue
+		ix.passages.withAnalysed(i, func(_ corpus.Passage, analysed passageTokens) {
+			toks := analysed.text
+			for _, t := range toks {
+				if have[t.term] || len(t.term) < 3 || isNumber(t.term) || ix.vocab.df[t.term] > ix.vocab.docs/10 {
+					continue
+				}
+				score[t.term] += h.Score / total / float64(len(toks)) * ix.vocab.idf(t.term)
 			}
-			score[t.term] += h.Score / total / float64(len(toks)) * ix.vocab.idf(t.term)
-		}
+		})
 	}
 	terms := make([]string, 0, len(score))
 	for t := range score {
