@@ -400,12 +400,15 @@ func (a *accumulator) read(ctx context.Context, l *termLeaf, until uint64, touch
 }
 
 // advance moves the leaf on to the first passage bleve numbers doc or more, which it
-// then holds.
+// then holds; it holds none when there is none. The leaf must not be past doc already.
 func (l *termLeaf) advance(doc uint64) error {
+	l.holding = false
 	id := make(bleveindex.IndexInternalID, 8)
 	binary.BigEndian.PutUint64(id, doc)
 	if l.searcher != nil {
-		l.sctx = &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(l.searcher.DocumentMatchPoolSize(), 0)}
+		if l.sctx == nil {
+			l.sctx = &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(l.searcher.DocumentMatchPoolSize(), 0)}
+		}
 		dm, err := l.searcher.Advance(l.sctx, id)
 		if err != nil || dm == nil {
 			return err

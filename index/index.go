@@ -94,6 +94,8 @@ type Index struct {
 	// set them.
 	lanes         int
 	splitPostings uint64
+	// filteredMax is filteredMax, but where a test sets it otherwise.
+	filteredMax int
 }
 
 // meta is written beside a built index and read back to decide whether it can be reused.
@@ -181,7 +183,7 @@ func newIndex(cfg Config, splitter *corpus.Splitter) (*Index, mapping.IndexMappi
 	}
 	ix := &Index{logger: cfg.logger(), splitter: splitter, weights: defaultWeights, now: cfg.Now,
 		accumulators: make(chan *accumulator, runtime.GOMAXPROCS(0)),
-		lanes:        min(runtime.GOMAXPROCS(0), 2), splitPostings: splitPostings}
+		lanes:        min(runtime.GOMAXPROCS(0), 2), splitPostings: splitPostings, filteredMax: filteredMax}
 	if ix.now == nil {
 		ix.now = time.Now
 	}

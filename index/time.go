@@ -712,11 +712,16 @@ func (ix *Index) newestDated(ctx context.Context, q query.Query) ([]candidate, e
 
 // allFound returns the passages q finds, by score (ties in the corpus's order), and
 // whether they are all of them: no more than ix.datedInMemory. It reads them straight
-// from bleve, settled as search settles them: with every hit in hand no tie is cut, and
+// from bleve (or from searchFiltered, which bleve's search of few dated passages is),
+// settled as search settles them: with every hit in hand no tie is cut, and
 // a filter alone (a period with no words), which scores every passage alike, is not read
 // further to find where its tie ends.
 func (ix *Index) allFound(ctx context.Context, q query.Query) ([]candidate, bool, error) {
-	res, err := ix.bleve.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, ix.datedInMemory, 0, false))
+	req := bleve.NewSearchRequestOptions(q, ix.datedInMemory, 0, false)
+	res, ok, err := ix.searchFiltered(ctx, req)
+	if !ok {
+		res, err = ix.bleve.SearchInContext(ctx, req)
+	}
 	if err != nil {
 		return nil, false, fmt.Errorf("by date: %w", err)
 	}
