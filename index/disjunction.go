@@ -145,13 +145,12 @@ func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res
 	if !ok || ix.exhaustive {
 		return nil, false, nil
 	}
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return nil, false, nil
-	}
-	r, err := adv.Reader()
+	r, ok, err := ix.scorchReader()
 	if err != nil {
 		return nil, true, fmt.Errorf("search terms: %w", err)
+	}
+	if !ok {
+		return nil, false, nil
 	}
 	defer r.Close()
 	docs, err := r.DocCount()
@@ -179,21 +178,43 @@ func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res
 		}
 		return nil, true, fmt.Errorf("search terms: %w", err)
 	}
+	if res, err = searchResult(r, req, best, found); err != nil {
+		return nil, true, fmt.Errorf("search terms: %w", err)
+	}
+	return res, true, nil
+}
+
+// scorchReader returns a reader of the index, which the caller closes; ok is false, and
+// bleve is to search, where the index gives none.
+func (ix *Index) scorchReader() (r bleveindex.IndexReader, ok bool, err error) {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, false, nil
+	}
+	if r, err = adv.Reader(); err != nil {
+		return nil, true, err
+	}
+	return r, true, nil
+}
+
+// searchResult is what bleve's search for req would give: best, the passages by
+// bleve's numbers for them in r, with their scores, in bleve's order, of found.
+func searchResult(r bleveindex.IndexReader, req *bleve.SearchRequest, best []scoredDoc, found int) (*bleve.SearchResult, error) {
 	hits := make(search.DocumentMatchCollection, len(best))
 	for i, d := range best {
 		id := make(bleveindex.IndexInternalID, 8)
 		binary.BigEndian.PutUint64(id, uint64(d.doc))
 		ext, err := r.ExternalID(id)
 		if err != nil {
-			return nil, true, fmt.Errorf("search terms: %w", err)
+			return nil, err
 		}
 		hits[i] = &search.DocumentMatch{ID: ext, IndexInternalID: id, Score: d.score, Sort: []string{"_score"}, HitNumber: uint64(d.doc)}
 	}
-	res = &bleve.SearchResult{Request: req, Hits: hits, Total: uint64(found), Status: &bleve.SearchStatus{Total: 1, Successful: 1}}
+	res := &bleve.SearchResult{Request: req, Hits: hits, Total: uint64(found), Status: &bleve.SearchStatus{Total: 1, Successful: 1}}
 	if len(hits) > 0 {
 		res.MaxScore = hits[0].Score
 	}
-	return res, true, nil
+	return res, nil
 }
 
 // openLeaves opens a reader of every part of a disjunction, qs, with what bleve's

@@ -2,13 +2,11 @@ package index
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
@@ -87,13 +85,12 @@ func (ix *Index) searchFiltered(ctx context.Context, req *bleve.SearchRequest) (
 	if !ok || ix.exhaustive {
 		return nil, false, nil
 	}
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return nil, false, nil
-	}
-	r, err := adv.Reader()
+	r, ok, err := ix.scorchReader()
 	if err != nil {
 		return nil, true, fmt.Errorf("search filtered: %w", err)
+	}
+	if !ok {
+		return nil, false, nil
 	}
 	defer r.Close()
 	var docs []uint32 // the passages every filter holds, in bleve's order
@@ -142,20 +139,8 @@ func (ix *Index) searchFiltered(ctx context.Context, req *bleve.SearchRequest) (
 		}
 		return 1
 	})
-	hits := make(search.DocumentMatchCollection, min(req.Size, len(found)))
-	for i := range hits {
-		d := found[i]
-		id := make(bleveindex.IndexInternalID, 8)
-		binary.BigEndian.PutUint64(id, uint64(d.doc))
-		ext, err := r.ExternalID(id)
-		if err != nil {
-			return nil, true, fmt.Errorf("search filtered: %w", err)
-		}
-		hits[i] = &search.DocumentMatch{ID: ext, IndexInternalID: id, Score: d.score, Sort: []string{"_score"}, HitNumber: uint64(d.doc)}
-	}
-	res = &bleve.SearchResult{Request: req, Hits: hits, Total: uint64(len(found)), Status: &bleve.SearchStatus{Total: 1, Successful: 1}}
-	if len(hits) > 0 {
-		res.MaxScore = hits[0].Score
+	if res, err = searchResult(r, req, found[:min(req.Size, len(found))], len(found)); err != nil {
+		return nil, true, fmt.Errorf("search filtered: %w", err)
 	}
 	return res, true, nil
 }
