@@ -42,7 +42,7 @@ func (p plan) match(ps corpus.Passage, toks passageTokens) matchInfo {
 	foundKey := map[string]bool{}
 	for i, c := range p.concepts {
 		if c.date {
-			found[i] = ps.Kind == corpus.KindTimeline || yearPattern.MatchString(ps.Text)
+			found[i] = ps.Kind == corpus.KindTimeline || hasYear(ps.Text)
 			continue
 		}
 		for _, a := range c.alts {
