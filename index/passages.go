@@ -530,7 +530,8 @@ func (s *passageStore) withSentences(i int) (corpus.Passage, []span) {
 // analysed returns passage i with its sentences and its tokens.
 func (s *passageStore) analysed(i int) (corpus.Passage, passageTokens) {
 	var toks passageTokens
-	return s.readInto(i, recordAll, &toks), toks
+	p := s.readInto(i, recordAll, &toks) // first: Go leaves unsaid whether toks or a call among operands is read first
+	return p, toks
 }
 
 // withAnalysed calls f with passage i and its tokens, as analysed gives them, read into
@@ -541,14 +542,16 @@ func (s *passageStore) withAnalysed(i int, f func(corpus.Passage, passageTokens)
 	if tp == nil {
 		tp = new(passageTokens)
 	}
-	f(s.readInto(i, recordAll, tp), *tp)
+	p := s.readInto(i, recordAll, tp)
+	f(p, *tp)
 	s.tokens.Put(tp)
 }
 
 // read reads passage i, and as much more of its record as part says.
 func (s *passageStore) read(i int, part recordPart) (corpus.Passage, passageTokens) {
 	var toks passageTokens
-	return s.readInto(i, part, &toks), toks
+	p := s.readInto(i, part, &toks)
+	return p, toks
 }
 
 // readInto reads passage i, and as much more of its record as part says into toks,
