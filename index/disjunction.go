@@ -514,6 +514,17 @@ func (a scoredDoc) before(b scoredDoc) bool {
 	return a.score > b.score || a.score == b.score && a.doc < b.doc
 }
 
+// compareDocs orders passages in bleve's order (see before), as package slices takes it.
+func compareDocs(a, b scoredDoc) int {
+	switch {
+	case a.before(b):
+		return -1
+	case b.before(a):
+		return 1
+	}
+	return 0
+}
+
 // best returns the size best passages of touched, in bleve's order, each scored as
 // bleve's disjunction of leaves terms scores it (the sum times the share of the terms
 // the passage holds).
@@ -524,12 +535,7 @@ func (a *accumulator) best(touched []uint32, size, leaves int) []scoredDoc {
 		if len(top) == size && !d.before(top[size-1]) {
 			continue
 		}
-		at, _ := slices.BinarySearchFunc(top, d, func(x, y scoredDoc) int {
-			if x.before(y) {
-				return -1
-			}
-			return 1
-		})
+		at, _ := slices.BinarySearchFunc(top, d, compareDocs)
 		top = slices.Insert(top, at, d)
 		if len(top) > size {
 			top = top[:size]

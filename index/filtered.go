@@ -133,12 +133,7 @@ func (ix *Index) searchFiltered(ctx context.Context, req *bleve.SearchRequest) (
 			found = append(found, scoredDoc{doc: d, score: score[i] * (float64(parts[i]) / float64(len(leaves)))})
 		}
 	}
-	slices.SortFunc(found, func(a, b scoredDoc) int {
-		if a.before(b) {
-			return -1
-		}
-		return 1
-	})
+	slices.SortFunc(found, compareDocs)
 	if res, err = searchResult(r, req, found[:min(req.Size, len(found))], len(found)); err != nil {
 		return nil, true, fmt.Errorf("search filtered: %w", err)
 	}
@@ -148,32 +143,36 @@ func (ix *Index) searchFiltered(ctx context.Context, req *bleve.SearchRequest) (
 // filterPassages returns the passages, in bleve's order, that any of a filter's terms
 // holds; ok is false when they are more than ix.filteredMax.
 func (ix *Index) filterPassages(ctx context.Context, r bleveindex.IndexReader, terms []*query.TermQuery) (docs []uint32, ok bool, err error) {
-	for _, tq := range terms {
+	// read appends the passages of one term to docs; ok is false past ix.filteredMax, or
+	// for a passage bleve numbers otherwise than scorch does.
+	read := func(tq *query.TermQuery) (ok bool, err error) {
 		tfr, err := r.TermFieldReader(ctx, []byte(tq.Term), tq.FieldVal, false, false, false)
 		if err != nil {
-			return nil, true, fmt.Errorf("search filtered: %w", err)
+			return true, err
 		}
+		defer tfr.Close()
 		if uint64(len(docs))+tfr.Count() > uint64(ix.filteredMax) {
-			tfr.Close()
-			return nil, false, nil
+			return false, nil
 		}
 		var tfd bleveindex.TermFieldDoc
 		for {
 			got, err := tfr.Next(&tfd)
-			if err != nil {
-				tfr.Close()
-				return nil, true, fmt.Errorf("search filtered: %w", err)
-			}
-			if got == nil {
-				break
+			if err != nil || got == nil {
+				return true, err
 			}
 			if len(got.ID) != 8 {
-				tfr.Close()
-				return nil, false, nil
+				return false, nil
 			}
 			docs = append(docs, passageNumber(got.ID))
 		}
-		tfr.Close()
+	}
+	for _, tq := range terms {
+		if ok, err := read(tq); err != nil || !ok {
+			if err != nil {
+				err = fmt.Errorf("search filtered: %w", err)
+			}
+			return nil, ok, err
+		}
 	}
 	slices.Sort(docs)
 	return slices.Compact(docs), true, nil
