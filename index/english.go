@@ -3,7 +3,6 @@ package index
 import (
 	_ "embed"
 	"strings"
-	"sync"
 )
 
 // english-words.txt is the lower-case words of four letters or more of SCOWL's American
@@ -16,15 +15,29 @@ import (
 //go:embed english-words.txt
 var englishWordsText string
 
-// englishWords is the set of englishWordsText's words, read on first use.
-var englishWords = sync.OnceValue(func() map[string]bool {
-	words := strings.Fields(englishWordsText)
-	set := make(map[string]bool, len(words))
-	for _, w := range words {
-		set[w] = true
+// inSortedLines tells whether w is one of the lines of list, a text of lines sorted in
+// byte order, each ended by a newline: a binary search of the text itself, so that a
+// word list is looked up without a set built in memory.
+func inSortedLines(list, w string) bool {
+	lo, hi := 0, len(list) // lo and hi are at the start of a line (or the text's end)
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		start := lo + strings.LastIndexByte(list[lo:mid], '\n') + 1
+		end := len(list)
+		if i := strings.IndexByte(list[start:], '\n'); i >= 0 {
+			end = start + i
+		}
+		switch line := list[start:end]; {
+		case line == w:
+			return true
+		case line < w:
+			lo = end + 1
+		default:
+			hi = start
+		}
 	}
-	return set
-})
+	return false
+}
 
 // sameWord tells whether two analysed terms are forms of one word: one holds the other
 // with a prefix ("ease", "unease") or a suffix ("congress", "congression"), or they differ
@@ -48,7 +61,7 @@ func sameWord(a, b string) bool {
 // English word: lower-cased, with a possessive "'s" dropped.
 func isEnglishWord(w string) bool {
 	w = strings.TrimSuffix(strings.ToLower(w), "'s")
-	return englishWords()[w]
+	return inSortedLines(englishWordsText, w)
 }
 
 // countryWords are the names of countries that the English list also has as common
