@@ -9,7 +9,6 @@ import (
 	"slices"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -35,14 +34,13 @@ import (
 // termLeaf is one part of a disjunction: a term query, read from its postings and
 // scored as bleve would score it, or a phrase, read through bleve's searcher of it.
 type termLeaf struct {
-	reader    bleveindex.TermFieldReader // of a term query; nil for a phrase
-	searcher  search.Searcher            // of a phrase
+	postings  *termPostings   // of a term query; nil for a phrase
+	searcher  search.Searcher // of a phrase
 	idf       float64
 	avgLength float64 // the field's average length; 0 where bleve scores by TF-IDF
 	weight    float64 // boost × idf × the query's norm
 
-	tfd  bleveindex.TermFieldDoc // what reader reads into
-	sctx *search.SearchContext   // what searcher reads with
+	sctx *search.SearchContext // what searcher reads with
 	// held is the passage the leaf was advanced to and not yet added, if any.
 	held    scoredDoc
 	holding bool
@@ -50,9 +48,6 @@ type termLeaf struct {
 
 // close closes what the leaf reads from.
 func (l *termLeaf) close() {
-	if l.reader != nil {
-		l.reader.Close()
-	}
 	if l.searcher != nil {
 		l.searcher.Close()
 	}
@@ -157,7 +152,11 @@ func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res
 	if err != nil {
 		return nil, true, fmt.Errorf("search terms: %w", err)
 	}
-	leaves, err := ix.openLeaves(ctx, r, tqs, docs)
+	st, ok := newSegmentTerms(r)
+	if !ok {
+		return nil, false, nil
+	}
+	leaves, err := ix.openLeaves(ctx, r, st, tqs, docs)
 	defer func() {
 		for _, l := range leaves {
 			l.close()
@@ -168,9 +167,12 @@ func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res
 	}
 	acc := ix.takeAccumulator()
 	defer ix.returnAccumulator(acc)
-	numbers := passageNumbers(r, docs)
+	numbers := max(st.numbers, docs)
 	acc.reserve(int(min(numbers, maxTermDoc)))
-	open := func() ([]*termLeaf, error) { return ix.openLeaves(ctx, r, tqs, docs) }
+	open := func() ([]*termLeaf, error) {
+		st, _ := newSegmentTerms(r) // a goroutine's own
+		return ix.openLeaves(ctx, r, st, tqs, docs)
+	}
 	best, found, err := acc.gather(ctx, leaves, ix.split(leaves, numbers), open, req.Size)
 	if err != nil {
 		if errors.Is(err, errNumbering) {
@@ -221,7 +223,7 @@ func searchResult(r bleveindex.IndexReader, req *bleve.SearchRequest, best []sco
 // scorer derives from the index (BM25's idf and average field length) and the query's
 // norm, computed as bleve's disjunction computes it. The leaves opened are returned with
 // an error too, to be closed.
-func (ix *Index) openLeaves(ctx context.Context, r bleveindex.IndexReader, qs []query.Query, docs uint64) ([]*termLeaf, error) {
+func (ix *Index) openLeaves(ctx context.Context, r bleveindex.IndexReader, st *segmentTerms, qs []query.Query, docs uint64) ([]*termLeaf, error) {
 	m := ix.bleve.Mapping()
 	impl, _ := m.(*mapping.IndexMappingImpl)
 	bm25 := impl != nil && impl.ScoringModel == bleveindex.BM25Scoring
@@ -245,11 +247,11 @@ func (ix *Index) openLeaves(ctx context.Context, r bleveindex.IndexReader, qs []
 			squares += s.Weight()
 			continue
 		}
-		tfr, err := r.TermFieldReader(ctx, []byte(tq.Term), tq.FieldVal, true, true, false)
+		p, err := st.postings([]byte(tq.Term), tq.FieldVal, true)
 		if err != nil {
 			return leaves, err
 		}
-		l := &termLeaf{reader: tfr}
+		l := &termLeaf{postings: p}
 		leaves = append(leaves, l)
 		if bm25 {
 			fields := 0
@@ -262,7 +264,7 @@ func (ix *Index) openLeaves(ctx context.Context, r bleveindex.IndexReader, qs []
 				l.avgLength = math.Ceil(float64(fields) / float64(docs))
 			}
 		}
-		n, t := float64(docs), float64(tfr.Count())
+		n, t := float64(docs), float64(p.count)
 		if l.avgLength > 0 {
 			l.idf = math.Log(1 + (n-t+0.5)/(t+0.5))
 		} else {
@@ -282,23 +284,6 @@ func (ix *Index) openLeaves(ctx context.Context, r bleveindex.IndexReader, qs []
 	return leaves, nil
 }
 
-// passageNumbers returns how many numbers bleve gives passages in r: those of its
-// segments' passages, deleted ones too (a segment's numbers follow the one's before it);
-// docs, the passages not deleted, where r is not scorch's.
-func passageNumbers(r bleveindex.IndexReader, docs uint64) uint64 {
-	s, ok := r.(interface {
-		Segments() []*scorch.SegmentSnapshot
-	})
-	if !ok {
-		return docs
-	}
-	var n uint64
-	for _, seg := range s.Segments() {
-		n += seg.Segment().Count()
-	}
-	return max(n, docs)
-}
-
 // split returns where gather splits the reading of leaves between two goroutines: at half
 // of the numbers bleve gives passages (numbers), on a boundary of 64 so that the two
 // never write one cache line; 0, to read on one, where the machine runs one goroutine at
@@ -309,8 +294,8 @@ func (ix *Index) split(leaves []*termLeaf, numbers uint64) uint64 {
 	}
 	var postings uint64
 	for _, l := range leaves {
-		if l.reader != nil {
-			postings += l.reader.Count()
+		if l.postings != nil {
+			postings += l.postings.count
 		}
 	}
 	if postings < ix.splitPostings {
@@ -424,9 +409,9 @@ func (a *accumulator) read(ctx context.Context, l *termLeaf, until uint64, touch
 // then holds; it holds none when there is none. The leaf must not be past doc already.
 func (l *termLeaf) advance(doc uint64) error {
 	l.holding = false
-	id := make(bleveindex.IndexInternalID, 8)
-	binary.BigEndian.PutUint64(id, doc)
 	if l.searcher != nil {
+		id := make(bleveindex.IndexInternalID, 8)
+		binary.BigEndian.PutUint64(id, doc)
 		if l.sctx == nil {
 			l.sctx = &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(l.searcher.DocumentMatchPoolSize(), 0)}
 		}
@@ -441,14 +426,11 @@ func (l *termLeaf) advance(doc uint64) error {
 		l.sctx.DocumentMatchPool.Put(dm)
 		return nil
 	}
-	got, err := l.reader.Advance(id, &l.tfd)
-	if err != nil || got == nil {
+	got, ok, err := l.postings.advance(doc)
+	if err != nil || !ok {
 		return err
 	}
-	if len(got.ID) != 8 {
-		return errNumbering
-	}
-	l.held, l.holding = scoredDoc{doc: passageNumber(got.ID), score: l.score(got.Freq, got.Norm)}, true
+	l.held, l.holding = scoredDoc{doc: passageOf(got.doc), score: l.score(got.freq, got.norm)}, true
 	return nil
 }
 
@@ -470,14 +452,11 @@ func (l *termLeaf) next() (d scoredDoc, ok bool, err error) {
 		l.sctx.DocumentMatchPool.Put(dm)
 		return d, err == nil, err
 	}
-	got, err := l.reader.Next(&l.tfd)
-	if err != nil || got == nil {
+	got, ok, err := l.postings.next()
+	if err != nil || !ok {
 		return d, false, err
 	}
-	if len(got.ID) != 8 {
-		return d, false, errNumbering
-	}
-	return scoredDoc{doc: passageNumber(got.ID), score: l.score(got.Freq, got.Norm)}, true, nil
+	return scoredDoc{doc: passageOf(got.doc), score: l.score(got.freq, got.norm)}, true, nil
 }
 
 // passageNumber is bleve's number for a passage, from its internal id of 8 bytes, held
@@ -486,7 +465,13 @@ func passageNumber(id bleveindex.IndexInternalID) uint32 {
 	if len(id) != 8 {
 		return maxTermDoc
 	}
-	return uint32(min(binary.BigEndian.Uint64(id), maxTermDoc))
+	return passageOf(binary.BigEndian.Uint64(id))
+}
+
+// passageOf is bleve's number for a passage held in 32 bits: a number that does not fit
+// is maxTermDoc, past every accumulator.
+func passageOf(doc uint64) uint32 {
+	return uint32(min(doc, maxTermDoc))
 }
 
 // add adds d's score to its passage, and counts one more part it holds, the passage

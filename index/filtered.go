@@ -8,7 +8,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
-	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
 // A question about time searches the passages of a few dates that its words find
@@ -93,9 +92,13 @@ func (ix *Index) searchFiltered(ctx context.Context, req *bleve.SearchRequest) (
 		return nil, false, nil
 	}
 	defer r.Close()
+	st, ok := newSegmentTerms(r)
+	if !ok {
+		return nil, false, nil
+	}
 	var docs []uint32 // the passages every filter holds, in bleve's order
 	for i, terms := range filters {
-		held, ok, err := ix.filterPassages(ctx, r, terms)
+		held, ok, err := ix.filterPassages(st, terms)
 		if err != nil || !ok {
 			return nil, ok, err
 		}
@@ -109,7 +112,7 @@ func (ix *Index) searchFiltered(ctx context.Context, req *bleve.SearchRequest) (
 	if err != nil {
 		return nil, true, fmt.Errorf("search filtered: %w", err)
 	}
-	leaves, err := ix.openLeaves(ctx, r, words, count)
+	leaves, err := ix.openLeaves(ctx, r, st, words, count)
 	defer func() {
 		for _, l := range leaves {
 			l.close()
@@ -141,29 +144,27 @@ func (ix *Index) searchFiltered(ctx context.Context, req *bleve.SearchRequest) (
 }
 
 // filterPassages returns the passages, in bleve's order, that any of a filter's terms
-// holds; ok is false when they are more than ix.filteredMax.
-func (ix *Index) filterPassages(ctx context.Context, r bleveindex.IndexReader, terms []*query.TermQuery) (docs []uint32, ok bool, err error) {
+// holds; ok is false when they are more than ix.filteredMax (or numbered past maxTermDoc).
+func (ix *Index) filterPassages(st *segmentTerms, terms []*query.TermQuery) (docs []uint32, ok bool, err error) {
 	// read appends the passages of one term to docs; ok is false past ix.filteredMax, or
 	// for a passage bleve numbers otherwise than scorch does.
 	read := func(tq *query.TermQuery) (ok bool, err error) {
-		tfr, err := r.TermFieldReader(ctx, []byte(tq.Term), tq.FieldVal, false, false, false)
+		p, err := st.postings([]byte(tq.Term), tq.FieldVal, false)
 		if err != nil {
 			return true, err
 		}
-		defer tfr.Close()
-		if uint64(len(docs))+tfr.Count() > uint64(ix.filteredMax) {
+		if uint64(len(docs))+p.count > uint64(ix.filteredMax) {
 			return false, nil
 		}
-		var tfd bleveindex.TermFieldDoc
 		for {
-			got, err := tfr.Next(&tfd)
-			if err != nil || got == nil {
+			got, ok, err := p.next()
+			if err != nil || !ok {
 				return true, err
 			}
-			if len(got.ID) != 8 {
+			if got.doc >= maxTermDoc {
 				return false, nil
 			}
-			docs = append(docs, passageNumber(got.ID))
+			docs = append(docs, uint32(got.doc))
 		}
 	}
 	for _, tq := range terms {

@@ -1,0 +1,138 @@
+package index
+
+import (
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// The terms of a search are read straight from scorch's segments, not through scorch's
+// term field reader: that reader opens every segment's dictionary of the field again for
+// each term (a dictionary and an FST reader a segment, for every term of a question: two
+// fifths of what an answer allocated at 200,000 passages), where one search opens each
+// once. What is read is what the reader reads: each segment's postings of the term, its
+// deleted passages left out, numbered as scorch numbers them (a segment's numbers follow
+// the one's before it).
+
+// segmentTerms is one search's reader of the index's terms: its segments, and the
+// dictionaries of a field opened so far. A dictionary reads with a state of its own, so a
+// segmentTerms is used by one goroutine.
+type segmentTerms struct {
+	segs    []*scorch.SegmentSnapshot
+	offsets []uint64 // bleve's number for each segment's first passage
+	numbers uint64   // the numbers bleve gives passages: the segments' passages, deleted ones too
+	dicts   map[string][]segment.TermDictionary
+}
+
+// newSegmentTerms returns a reader of r's terms; ok is false where r is not scorch's.
+func newSegmentTerms(r bleveindex.IndexReader) (st *segmentTerms, ok bool) {
+	s, ok := r.(interface {
+		Segments() []*scorch.SegmentSnapshot
+	})
+	if !ok {
+		return nil, false
+	}
+	st = &segmentTerms{segs: s.Segments(), dicts: map[string][]segment.TermDictionary{}}
+	st.offsets = make([]uint64, len(st.segs))
+	for i, seg := range st.segs {
+		st.offsets[i] = st.numbers
+		st.numbers += seg.Segment().Count()
+	}
+	return st, true
+}
+
+// postings returns a reader of term's postings in field, with their frequencies and
+// norms where scored.
+func (st *segmentTerms) postings(term []byte, field string, scored bool) (*termPostings, error) {
+	dicts, ok := st.dicts[field]
+	if !ok {
+		dicts = make([]segment.TermDictionary, len(st.segs))
+		for i, seg := range st.segs {
+			d, err := seg.Segment().Dictionary(field)
+			if err != nil {
+				return nil, err
+			}
+			dicts[i] = d
+		}
+		st.dicts[field] = dicts
+	}
+	p := &termPostings{}
+	for i, seg := range st.segs {
+		pl, err := dicts[i].PostingsList(term, seg.Deleted(), nil)
+		if err != nil {
+			return nil, err
+		}
+		n := pl.Count()
+		if n == 0 {
+			continue
+		}
+		p.count += n
+		p.segs = append(p.segs, segmentPostings{
+			from:  st.offsets[i],
+			until: st.offsets[i] + seg.Segment().Count(),
+			it:    pl.Iterator(scored, scored, false, nil),
+		})
+	}
+	return p, nil
+}
+
+// termPostings reads one term's postings in a field, segment after segment, in bleve's
+// numbers for the passages.
+type termPostings struct {
+	segs  []segmentPostings // the segments that hold the term
+	at    int               // the segment read
+	count uint64            // the passages holding the term
+}
+
+// segmentPostings is a term's postings in one segment, whose passages bleve numbers from
+// from to until (excluded).
+type segmentPostings struct {
+	from, until uint64
+	it          segment.PostingsIterator
+}
+
+// posting is one passage that holds a term: bleve's number for it, how many times it
+// holds the term, and its field's norm (where scored).
+type posting struct {
+	doc  uint64
+	freq uint64
+	norm float64
+}
+
+// next reads the next posting; ok is false at the end.
+func (p *termPostings) next() (got posting, ok bool, err error) {
+	for p.at < len(p.segs) {
+		s := &p.segs[p.at]
+		next, err := s.it.Next()
+		if err != nil {
+			return got, false, err
+		}
+		if next != nil {
+			return posting{doc: s.from + next.Number(), freq: next.Frequency(), norm: next.Norm()}, true, nil
+		}
+		p.at++
+	}
+	return got, false, nil
+}
+
+// advance reads the first posting of doc or after it; ok is false when there is none.
+// doc must be past every posting read so far.
+func (p *termPostings) advance(doc uint64) (got posting, ok bool, err error) {
+	for p.at < len(p.segs) && doc >= p.segs[p.at].until {
+		p.at++
+	}
+	if p.at == len(p.segs) {
+		return got, false, nil
+	}
+	if s := &p.segs[p.at]; doc > s.from {
+		next, err := s.it.Advance(doc - s.from)
+		if err != nil {
+			return got, false, err
+		}
+		if next != nil {
+			return posting{doc: s.from + next.Number(), freq: next.Frequency(), norm: next.Norm()}, true, nil
+		}
+		p.at++
+	}
+	return p.next()
+}
