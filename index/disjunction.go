@@ -32,13 +32,14 @@ import (
 // goroutines, each over half of bleve's numbers for the passages (see gather).
 
 // termLeaf is one part of a disjunction: a term query, read from its postings and
-// scored as bleve would score it, or a phrase, read through bleve's searcher of it.
+// scored as bleve would score it; a phrase, read from its terms' postings and positions
+// and scored as bleve's phrase searcher scores it; or another phrase, read through
+// bleve's searcher of it.
 type termLeaf struct {
-	postings  *termPostings   // of a term query; nil for a phrase
-	searcher  search.Searcher // of a phrase
-	idf       float64
-	avgLength float64 // the field's average length; 0 where bleve scores by TF-IDF
-	weight    float64 // boost × idf × the query's norm
+	termScorer
+	postings *termPostings   // of a term query
+	phrase   *phraseLeaf     // of a phrase read from its terms
+	searcher search.Searcher // of a phrase bleve reads
 
 	sctx *search.SearchContext // what searcher reads with
 	// held is the passage the leaf was advanced to and not yet added, if any.
@@ -53,9 +54,28 @@ func (l *termLeaf) close() {
 	}
 }
 
+// termScorer scores a term in a field as bleve's TermQueryScorer does.
+type termScorer struct {
+	boost     float64
+	idf       float64
+	avgLength float64 // the field's average length; 0 where bleve scores by TF-IDF
+	weight    float64 // boost × idf × the query's norm
+}
+
+// squared is the scorer's part of the query's sum of squared weights (its Weight).
+func (s *termScorer) squared() float64 {
+	w := s.boost * s.idf
+	return w * w
+}
+
+// setNorm gives the scorer the query's norm.
+func (s *termScorer) setNorm(norm float64) {
+	s.weight = s.boost * s.idf * norm
+}
+
 // score is what bleve's TermQueryScorer gives a passage holding the term freq times in
 // a field whose norm is norm.
-func (l *termLeaf) score(freq uint64, norm float64) float64 {
+func (s *termScorer) score(freq uint64, norm float64) float64 {
 	var tf float64
 	if freq < scorer.MaxSqrtCache {
 		tf = scorer.SqrtCache[int(freq)]
@@ -63,15 +83,15 @@ func (l *termLeaf) score(freq uint64, norm float64) float64 {
 		tf = math.Sqrt(float64(freq))
 	}
 	var score float64
-	if l.avgLength > 0 {
+	if s.avgLength > 0 {
 		fieldLength := 1 / (norm * norm)
-		score = l.idf * (tf * search.BM25_k1) /
-			(tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/l.avgLength)))
+		score = s.idf * (tf * search.BM25_k1) /
+			(tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/s.avgLength)))
 	} else {
-		score = tf * norm * l.idf
+		score = tf * norm * s.idf
 	}
-	if l.weight != 1.0 {
-		score = score * l.weight
+	if s.weight != 1.0 {
+		score = score * s.weight
 	}
 	return score
 }
@@ -97,6 +117,12 @@ const maxTermDoc = 1 << 26
 // errNumbering is what reading a leaf returns for a passage that bleve numbers otherwise
 // than scorch does, or past the accumulator: the search is left to bleve.
 var errNumbering = errors.New("a passage numbered otherwise than scorch numbers it")
+
+// leftToBleve tells whether an error of reading leaves says that bleve is to search
+// instead: errNumbering or errArrayPositions.
+func leftToBleve(err error) bool {
+	return errors.Is(err, errNumbering) || errors.Is(err, errArrayPositions)
+}
 
 // termDisjunction returns the parts of req's query when req asks for what searchTerms
 // answers: the best hits by score, from the first, of a disjunction of term queries with
@@ -175,7 +201,7 @@ func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res
 	}
 	best, found, err := acc.gather(ctx, leaves, ix.split(leaves, numbers), open, req.Size)
 	if err != nil {
-		if errors.Is(err, errNumbering) {
+		if leftToBleve(err) {
 			return nil, false, nil
 		}
 		return nil, true, fmt.Errorf("search terms: %w", err)
@@ -234,51 +260,73 @@ func (ix *Index) openLeaves(ctx context.Context, r bleveindex.IndexReader, st *s
 	// As bleve's SearchInContext tells its searchers.
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string { return model }))
 	cardinality, _ := r.(bleveindex.BM25Reader)
-	leaves := make([]*termLeaf, 0, len(qs))
-	squares := 0.0
-	for _, q := range qs {
-		tq, ok := q.(*query.TermQuery)
-		if !ok {
-			s, err := q.Searcher(ctx, r, m, search.SearcherOptions{})
-			if err != nil {
-				return leaves, err
-			}
-			leaves = append(leaves, &termLeaf{searcher: s})
-			squares += s.Weight()
-			continue
-		}
-		p, err := st.postings([]byte(tq.Term), tq.FieldVal, true)
-		if err != nil {
-			return leaves, err
-		}
-		l := &termLeaf{postings: p}
-		leaves = append(leaves, l)
+	// scorerOf is what bleve's term searcher scores a term of field with, found in count
+	// passages, at boost.
+	scorerOf := func(field string, count uint64, boost float64) (termScorer, error) {
+		s := termScorer{boost: boost}
 		if bm25 {
 			fields := 0
 			if cardinality != nil {
-				if fields, err = cardinality.FieldCardinality(tq.FieldVal); err != nil {
-					return leaves, err
+				var err error
+				if fields, err = cardinality.FieldCardinality(field); err != nil {
+					return s, err
 				}
 			}
 			if docs > 0 || fields > 0 {
-				l.avgLength = math.Ceil(float64(fields) / float64(docs))
+				s.avgLength = math.Ceil(float64(fields) / float64(docs))
 			}
 		}
-		n, t := float64(docs), float64(p.count)
-		if l.avgLength > 0 {
-			l.idf = math.Log(1 + (n-t+0.5)/(t+0.5))
+		n, t := float64(docs), float64(count)
+		if s.avgLength > 0 {
+			s.idf = math.Log(1 + (n-t+0.5)/(t+0.5))
 		} else {
-			l.idf = 1.0 + math.Log(n/(t+1.0))
+			s.idf = 1.0 + math.Log(n/(t+1.0))
 		}
-		w := tq.BoostVal.Value() * l.idf
-		squares += w * w
+		return s, nil
+	}
+	leaves := make([]*termLeaf, 0, len(qs))
+	squares := 0.0
+	for _, q := range qs {
+		switch q := q.(type) {
+		case *query.TermQuery:
+			p, err := st.postings([]byte(q.Term), q.FieldVal, true)
+			if err != nil {
+				return leaves, err
+			}
+			l := &termLeaf{postings: p}
+			leaves = append(leaves, l)
+			if l.termScorer, err = scorerOf(q.FieldVal, p.count, q.BoostVal.Value()); err != nil {
+				return leaves, err
+			}
+			squares += l.squared()
+			continue
+		case *query.MatchPhraseQuery:
+			ph, ok, err := openPhrase(m, st, q, scorerOf)
+			if err != nil {
+				return leaves, err
+			}
+			if ok {
+				leaves = append(leaves, &termLeaf{phrase: ph})
+				squares += ph.squared()
+				continue
+			}
+		}
+		s, err := q.Searcher(ctx, r, m, search.SearcherOptions{})
+		if err != nil {
+			return leaves, err
+		}
+		leaves = append(leaves, &termLeaf{searcher: s})
+		squares += s.Weight()
 	}
 	norm := 1.0 / math.Sqrt(squares)
-	for i, l := range leaves {
-		if l.searcher != nil {
+	for _, l := range leaves {
+		switch {
+		case l.searcher != nil:
 			l.searcher.SetQueryNorm(norm)
-		} else {
-			l.weight = qs[i].(*query.TermQuery).BoostVal.Value() * l.idf * norm
+		case l.phrase != nil:
+			l.phrase.setNorm(norm)
+		default:
+			l.setNorm(norm)
 		}
 	}
 	return leaves, nil
@@ -426,6 +474,11 @@ func (l *termLeaf) advance(doc uint64) error {
 		l.sctx.DocumentMatchPool.Put(dm)
 		return nil
 	}
+	if l.phrase != nil {
+		d, ok, err := l.phrase.seek(doc)
+		l.held, l.holding = d, ok
+		return err
+	}
 	got, ok, err := l.postings.advance(doc)
 	if err != nil || !ok {
 		return err
@@ -451,6 +504,9 @@ func (l *termLeaf) next() (d scoredDoc, ok bool, err error) {
 		}
 		l.sctx.DocumentMatchPool.Put(dm)
 		return d, err == nil, err
+	}
+	if l.phrase != nil {
+		return l.phrase.next()
 	}
 	got, ok, err := l.postings.next()
 	if err != nil || !ok {

@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -124,7 +123,7 @@ func (ix *Index) searchFiltered(ctx context.Context, req *bleve.SearchRequest) (
 	score, parts := make([]float64, len(docs)), make([]int, len(docs))
 	for _, l := range leaves {
 		if err := l.scoreAt(ctx, docs, score, parts); err != nil {
-			if errors.Is(err, errNumbering) {
+			if leftToBleve(err) {
 				return nil, false, nil
 			}
 			return nil, true, fmt.Errorf("search filtered: %w", err)

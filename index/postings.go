@@ -44,6 +44,17 @@ func newSegmentTerms(r bleveindex.IndexReader) (st *segmentTerms, ok bool) {
 // postings returns a reader of term's postings in field, with their frequencies and
 // norms where scored.
 func (st *segmentTerms) postings(term []byte, field string, scored bool) (*termPostings, error) {
+	return st.read(term, field, scored, false)
+}
+
+// positioned returns a reader of term's postings in field with their frequencies, norms
+// and the term's positions in the field.
+func (st *segmentTerms) positioned(term []byte, field string) (*termPostings, error) {
+	return st.read(term, field, true, true)
+}
+
+// read returns a reader of term's postings in field, with what it is asked for.
+func (st *segmentTerms) read(term []byte, field string, scored, positions bool) (*termPostings, error) {
 	dicts, ok := st.dicts[field]
 	if !ok {
 		dicts = make([]segment.TermDictionary, len(st.segs))
@@ -70,7 +81,7 @@ func (st *segmentTerms) postings(term []byte, field string, scored bool) (*termP
 		p.segs = append(p.segs, segmentPostings{
 			from:  st.offsets[i],
 			until: st.offsets[i] + seg.Segment().Count(),
-			it:    pl.Iterator(scored, scored, false, nil),
+			it:    pl.Iterator(scored, scored, positions, nil),
 		})
 	}
 	return p, nil
@@ -82,6 +93,7 @@ type termPostings struct {
 	segs  []segmentPostings // the segments that hold the term
 	at    int               // the segment read
 	count uint64            // the passages holding the term
+	last  segment.Posting   // the posting read last, until the next is read
 }
 
 // segmentPostings is a term's postings in one segment, whose passages bleve numbers from
@@ -108,6 +120,7 @@ func (p *termPostings) next() (got posting, ok bool, err error) {
 			return got, false, err
 		}
 		if next != nil {
+			p.last = next
 			return posting{doc: s.from + next.Number(), freq: next.Frequency(), norm: next.Norm()}, true, nil
 		}
 		p.at++
@@ -130,9 +143,26 @@ func (p *termPostings) advance(doc uint64) (got posting, ok bool, err error) {
 			return got, false, err
 		}
 		if next != nil {
+			p.last = next
 			return posting{doc: s.from + next.Number(), freq: next.Frequency(), norm: next.Norm()}, true, nil
 		}
 		p.at++
 	}
 	return p.next()
+}
+
+// positions appends to buf the positions in its field of the posting read last, of a
+// reader that reads them, in order; ok is false where a position is in an array (which a
+// phrase of bleve's matches otherwise).
+func (p *termPostings) positions(buf []uint64) (_ []uint64, ok bool) {
+	if p.last == nil {
+		return buf, true
+	}
+	for _, loc := range p.last.Locations() {
+		if len(loc.ArrayPositions()) > 0 {
+			return buf, false
+		}
+		buf = append(buf, loc.Pos())
+	}
+	return buf, true
 }

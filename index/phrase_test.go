@@ -1,0 +1,153 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// testPhrases returns phrases of two to four words of the default corpus's passages,
+// stop words and all, from every 5th passage, at a few places in each.
+func testPhrases(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	for i, p := range loadDefault(t).Passages() {
+		if i%5 != 0 {
+			continue
+		}
+		words := strings.Fields(p.Text)
+		for at := 0; at+4 <= len(words) && at < 24; at += 7 {
+			out = append(out, strings.Join(words[at:at+2+at%3], " "))
+		}
+	}
+	return append(out, "weapons of mass destruction", "board of governors", "the", "iaea iaea", "no such words here")
+}
+
+// TestPhraseIsBleves: a phrase read from its terms' postings and positions finds the
+// passages bleve's phrase searcher finds, in order, with their scores to the last bit,
+// read from the start and advanced to a passage, in the text and in the title, in an
+// index of many segments.
+func TestPhraseIsBleves(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(ctx, Config{BatchSize: 37}, loadDefault(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	r, ok, err := ix.scorchReader()
+	if err != nil || !ok {
+		t.Fatalf("no reader: %v", err)
+	}
+	defer r.Close()
+	docs, err := r.DocCount()
+	if err != nil {
+		t.Fatal(err)
+	}
+	phrases, found := testPhrases(t), 0
+	for _, text := range phrases {
+		for _, field := range []string{fieldText, fieldTitle} {
+			q := bleve.NewMatchPhraseQuery(text)
+			q.SetField(field)
+			q.Analyzer = analyzerName
+			q.SetBoost(0.7)
+			// Another leaf in the query, so that the norm is not the phrase's own.
+			other := bleve.NewTermQuery("uranium")
+			other.SetField(fieldText)
+			for _, from := range []uint64{0, docs / 3} {
+				st, _ := newSegmentTerms(r)
+				leaves, err := ix.openLeaves(ctx, r, st, []query.Query{q, other}, docs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if leaves[0].phrase == nil {
+					if len(ix.bleve.Mapping().AnalyzerNamed(analyzerName).Analyze([]byte(text))) > 0 {
+						t.Fatalf("%q in %s: read by bleve's searcher", text, field)
+					}
+					continue // only stop words: bleve's searcher finds nothing
+				}
+				got := readLeaf(t, leaves[0], from)
+				want := bleveLeaf(ctx, t, ix, r, q, other, from)
+				if got != want {
+					t.Errorf("%q in %s from %d: read\n%s\nbleve's\n%s", text, field, from, got, want)
+				}
+				found += strings.Count(got, "\n")
+			}
+		}
+	}
+	if found < len(phrases) {
+		t.Errorf("%d passages found for %d phrases", found, len(phrases))
+	}
+	t.Logf("%d phrases, %d passages found", len(phrases), found)
+}
+
+// readLeaf reads a leaf from passage from on: a passage a line, with its score's bits.
+func readLeaf(t *testing.T, l *termLeaf, from uint64) string {
+	t.Helper()
+	var b strings.Builder
+	if from > 0 {
+		if err := l.advance(from); err != nil {
+			t.Fatal(err)
+		}
+		if l.holding {
+			fmt.Fprintf(&b, "%d %x\n", l.held.doc, math.Float64bits(l.held.score))
+		}
+		if !l.holding {
+			return b.String()
+		}
+	}
+	for {
+		d, ok, err := l.next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			return b.String()
+		}
+		fmt.Fprintf(&b, "%d %x\n", d.doc, math.Float64bits(d.score))
+	}
+}
+
+// bleveLeaf reads q through bleve's own searcher, with the norm of a disjunction of q
+// and other, from passage from on, as readLeaf writes it.
+func bleveLeaf(ctx context.Context, t *testing.T, ix *Index, r bleveindex.IndexReader, q *query.MatchPhraseQuery, other *query.TermQuery, from uint64) string {
+	t.Helper()
+	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey, search.GetScoringModelCallbackFn(func() string { return bleveindex.BM25Scoring }))
+	s, err := q.Searcher(ctx, r, ix.bleve.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	o, err := other.Searcher(ctx, r, ix.bleve.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	s.SetQueryNorm(1.0 / math.Sqrt(s.Weight()+o.Weight()))
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
+	var b strings.Builder
+	var dm *search.DocumentMatch
+	if from > 0 {
+		id := make(bleveindex.IndexInternalID, 8)
+		for i := range 8 {
+			id[i] = byte(from >> (56 - 8*i))
+		}
+		dm, err = s.Advance(sctx, id)
+	} else {
+		dm, err = s.Next(sctx)
+	}
+	for ; err == nil && dm != nil; dm, err = s.Next(sctx) {
+		fmt.Fprintf(&b, "%d %x\n", passageNumber(dm.IndexInternalID), math.Float64bits(dm.Score))
+		sctx.DocumentMatchPool.Put(dm)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
