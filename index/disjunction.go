@@ -301,7 +301,7 @@ func (ix *Index) openLeaves(ctx context.Context, r bleveindex.IndexReader, st *s
 			squares += l.squared()
 			continue
 		case *query.MatchPhraseQuery:
-			ph, ok, err := openPhrase(m, st, q, scorerOf)
+			ph, ok, err := openPhrase(ctx, m, st, ix.phraseReads, q, scorerOf)
 			if err != nil {
 				return leaves, err
 			}
@@ -475,9 +475,8 @@ func (l *termLeaf) advance(doc uint64) error {
 		return nil
 	}
 	if l.phrase != nil {
-		d, ok, err := l.phrase.seek(doc)
-		l.held, l.holding = d, ok
-		return err
+		l.held, l.holding = l.phrase.seek(doc)
+		return nil
 	}
 	got, ok, err := l.postings.advance(doc)
 	if err != nil || !ok {
@@ -506,7 +505,8 @@ func (l *termLeaf) next() (d scoredDoc, ok bool, err error) {
 		return d, err == nil, err
 	}
 	if l.phrase != nil {
-		return l.phrase.next()
+		d, ok = l.phrase.next()
+		return d, ok, nil
 	}
 	got, ok, err := l.postings.next()
 	if err != nil || !ok {

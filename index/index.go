@@ -96,6 +96,8 @@ type Index struct {
 	splitPostings uint64
 	// filteredMax is filteredMax, but where a test sets it otherwise.
 	filteredMax int
+	// phraseReads keeps what the searches' phrases found (phrase.go); nil keeps none.
+	phraseReads *phraseCache
 }
 
 // meta is written beside a built index and read back to decide whether it can be reused.
@@ -183,7 +185,8 @@ func newIndex(cfg Config, splitter *corpus.Splitter) (*Index, mapping.IndexMappi
 	}
 	ix := &Index{logger: cfg.logger(), splitter: splitter, weights: defaultWeights, now: cfg.Now,
 		accumulators: make(chan *accumulator, runtime.GOMAXPROCS(0)),
-		lanes:        min(runtime.GOMAXPROCS(0), 2), splitPostings: splitPostings, filteredMax: filteredMax}
+		lanes:        min(runtime.GOMAXPROCS(0), 2), splitPostings: splitPostings, filteredMax: filteredMax,
+		phraseReads: newPhraseCache(phraseCacheMax)}
 	if ix.now == nil {
 		ix.now = time.Now
 	}

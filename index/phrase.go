@@ -1,8 +1,11 @@
 package index
 
 import (
+	"context"
 	"errors"
 	"sort"
+	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -18,40 +21,90 @@ import (
 // term of each candidate, with its locations in maps, which made a phrase of common
 // words most of a question's time at 200,000 passages. A phrase that is not one plain
 // term a position (fuzzy, or several terms at a position) is left to bleve's searcher.
+//
+// A question's phrases are searched again and again: after its feedback, by each of its
+// periods, by the next question naming the same acronym. What a phrase finds (the
+// passages, each term's frequency and norm in each) is read once and kept for the life
+// of the index, whose segments never change, in a cache of bounded size (phraseCache);
+// each search scores it anew with its own weights, in the same order, so that the scores
+// are those of a fresh read to the last bit.
 
 // errArrayPositions is what reading a phrase returns for a term found in an array field,
 // whose phrases bleve matches within one element: the search is left to bleve.
 var errArrayPositions = errors.New("a phrase's term in an array field")
 
-// phraseLeaf reads one phrase in one field.
+// phraseFound is what a phrase finds: the count of passages each of its terms finds, in
+// bleve's conjunction order (by that count), and the passages holding the phrase, in
+// bleve's order, with each term's frequency and field norm in each.
+type phraseFound struct {
+	counts []uint64
+	docs   []uint32
+	freqs  []uint32  // len(counts) a passage
+	norms  []float64 // len(counts) a passage
+}
+
+// size is how much of a phraseCache's bound the phrase takes: a passage a term, and one
+// for the phrase.
+func (f *phraseFound) size() int { return 1 + len(f.docs)*len(f.counts) }
+
+// phraseCache keeps what phrases found, for an index that never changes, up to max
+// terms' passages in all; past that it starts again from empty. Safe for concurrent use.
+type phraseCache struct {
+	mu    sync.Mutex
+	found map[string]*phraseFound
+	held  int
+	max   int
+}
+
+// phraseCacheMax bounds a phraseCache: 2^18 terms' passages, 12 bytes each (3 MiB).
+const phraseCacheMax = 1 << 18
+
+// newPhraseCache returns an empty cache of max terms' passages at most.
+func newPhraseCache(max int) *phraseCache {
+	return &phraseCache{found: map[string]*phraseFound{}, max: max}
+}
+
+// get returns what the phrase of key found, if kept.
+func (c *phraseCache) get(key string) (*phraseFound, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f, ok := c.found[key]
+	return f, ok
+}
+
+// put keeps what the phrase of key found, unless it alone is past the bound.
+func (c *phraseCache) put(key string, f *phraseFound) {
+	if c == nil || f.size() > c.max/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.found[key]; ok {
+		return
+	}
+	if c.held+f.size() > c.max {
+		clear(c.found)
+		c.held = 0
+	}
+	c.found[key] = f
+	c.held += f.size()
+}
+
+// phraseLeaf is one phrase in one field, as a part of a disjunction: what it found,
+// scored with the search's weights.
 type phraseLeaf struct {
-	parts []*phrasePart // bleve's conjunction order: by how many passages a term finds
-	from  uint64        // the first passage not yet looked at
-	pos   []uint64      // the parts' positions at a passage, one part's after another's
-	ends  []int         // where each part's positions end in pos
+	found   *phraseFound
+	scorers []termScorer // a term's, in found's order
+	at      int          // the next of found.docs to read
 }
-
-// phrasePart is one term of a phrase, at its offset in the phrase.
-type phrasePart struct {
-	termScorer
-	offset   uint64
-	postings *termPostings
-	cur      posting // where the postings are, if has
-	has      bool
-	done     bool
-}
-
-// byCount orders a phrase's parts as bleve's conjunction orders its searchers
-// (searcher.OrderedSearcherList, sorted by sort.Sort: the same order for the same parts).
-type byCount []*phrasePart
-
-func (b byCount) Len() int           { return len(b) }
-func (b byCount) Less(i, j int) bool { return b[i].postings.count < b[j].postings.count }
-func (b byCount) Swap(i, j int)      { b[i], b[j] = b[j], b[i] }
 
 // openPhrase opens q as bleve's MatchPhraseQuery would search it, with scorerOf for each
-// term's scorer; ok is false where bleve's searcher is to read it.
-func openPhrase(m mapping.IndexMapping, st *segmentTerms, q *query.MatchPhraseQuery,
+// term's scorer, from cache or read from st; ok is false where bleve's searcher is to read
+// it.
+func openPhrase(ctx context.Context, m mapping.IndexMapping, st *segmentTerms, cache *phraseCache, q *query.MatchPhraseQuery,
 	scorerOf func(field string, count uint64, boost float64) (termScorer, error)) (*phraseLeaf, bool, error) {
 	if q.Fuzziness != 0 || q.FieldVal == "" {
 		return nil, false, nil
@@ -73,32 +126,30 @@ func openPhrase(m mapping.IndexMapping, st *segmentTerms, q *query.MatchPhraseQu
 	for _, t := range tokens {
 		first, last = min(first, t.Position), max(last, t.Position)
 	}
-	slots := make([][]string, last-first+1)
+	slots := make([]string, last-first+1)
 	for _, t := range tokens {
-		slots[t.Position-first] = append(slots[t.Position-first], string(t.Term))
-	}
-	for _, s := range slots {
-		if len(s) > 1 || len(s) == 1 && s[0] == "" {
-			return nil, false, nil
+		i := t.Position - first
+		if slots[i] != "" || len(t.Term) == 0 {
+			return nil, false, nil // several terms at a position, or an empty one
 		}
+		slots[i] = string(t.Term)
 	}
-	ph := &phraseLeaf{}
-	boost := q.BoostVal.Value()
-	for i, s := range slots {
-		if len(s) == 0 {
-			continue // a stop word's position
-		}
-		p, err := st.positioned([]byte(s[0]), q.FieldVal)
-		if err != nil {
+	key := q.FieldVal + "\x00" + strings.Join(slots, "\x00")
+	found, ok := cache.get(key)
+	if !ok {
+		var err error
+		if found, err = readPhrase(ctx, st, q.FieldVal, slots); err != nil {
 			return nil, true, err
 		}
-		part := &phrasePart{offset: uint64(i), postings: p}
-		if part.termScorer, err = scorerOf(q.FieldVal, p.count, boost); err != nil {
+		cache.put(key, found)
+	}
+	ph := &phraseLeaf{found: found, scorers: make([]termScorer, len(found.counts))}
+	for i, n := range found.counts {
+		var err error
+		if ph.scorers[i], err = scorerOf(q.FieldVal, n, q.BoostVal.Value()); err != nil {
 			return nil, true, err
 		}
-		ph.parts = append(ph.parts, part)
 	}
-	sort.Sort(byCount(ph.parts))
 	return ph, true, nil
 }
 
@@ -106,35 +157,117 @@ func openPhrase(m mapping.IndexMapping, st *segmentTerms, q *query.MatchPhraseQu
 // conjunction sums its searchers' weights.
 func (ph *phraseLeaf) squared() float64 {
 	var w float64
-	for _, p := range ph.parts {
-		w += p.squared()
+	for i := range ph.scorers {
+		w += ph.scorers[i].squared()
 	}
 	return w
 }
 
 // setNorm gives every term of the phrase the query's norm.
 func (ph *phraseLeaf) setNorm(norm float64) {
-	for _, p := range ph.parts {
-		p.setNorm(norm)
+	for i := range ph.scorers {
+		ph.scorers[i].setNorm(norm)
 	}
 }
 
 // next reads the next passage that holds the phrase, with its score; ok is false at the
 // end.
-func (ph *phraseLeaf) next() (scoredDoc, bool, error) {
-	return ph.seek(ph.from)
+func (ph *phraseLeaf) next() (d scoredDoc, ok bool) {
+	if ph.at >= len(ph.found.docs) {
+		return d, false
+	}
+	i, k := ph.at, len(ph.scorers)
+	ph.at++
+	var score float64 // summed as bleve's conjunction sums its parts' scores
+	for j := range ph.scorers {
+		score += ph.scorers[j].score(uint64(ph.found.freqs[i*k+j]), ph.found.norms[i*k+j])
+	}
+	return scoredDoc{doc: ph.found.docs[i], score: score}, true
 }
 
 // seek reads the first passage bleve numbers doc or more that holds the phrase, with its
-// score; ok is false when there is none. doc must be past the passages read so far.
-func (ph *phraseLeaf) seek(doc uint64) (d scoredDoc, ok bool, err error) {
-	target := max(doc, ph.from)
+// score; ok is false when there is none.
+func (ph *phraseLeaf) seek(doc uint64) (d scoredDoc, ok bool) {
+	docs := ph.found.docs
+	ph.at += sort.Search(len(docs)-ph.at, func(i int) bool { return uint64(docs[ph.at+i]) >= doc })
+	return ph.next()
+}
+
+// readPhrase reads what the phrase of slots (its terms by position, "" where any word
+// is) finds in field: the passages where every term is, each at its slot's offset from
+// the first's.
+func readPhrase(ctx context.Context, st *segmentTerms, field string, slots []string) (*phraseFound, error) {
+	r := &phraseReader{}
+	for i, term := range slots {
+		if term == "" {
+			continue // a stop word's position
+		}
+		p, err := st.positioned([]byte(term), field)
+		if err != nil {
+			return nil, err
+		}
+		r.parts = append(r.parts, &phrasePart{offset: uint64(i), postings: p})
+	}
+	sort.Sort(byCount(r.parts))
+	f := &phraseFound{counts: make([]uint64, len(r.parts))}
+	for i, p := range r.parts {
+		f.counts[i] = p.postings.count
+	}
+	for n := 0; ; n++ {
+		if n%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		doc, ok, err := r.seek()
+		if err != nil {
+			return nil, err
+		}
+		if !ok || doc >= maxTermDoc {
+			return f, nil
+		}
+		f.docs = append(f.docs, uint32(doc))
+		for _, p := range r.parts {
+			f.freqs = append(f.freqs, uint32(min(p.cur.freq, 1<<32-1)))
+			f.norms = append(f.norms, p.cur.norm)
+		}
+	}
+}
+
+// phraseReader finds a phrase's passages from its terms' postings and positions.
+type phraseReader struct {
+	parts []*phrasePart // bleve's conjunction order
+	from  uint64        // the first passage not yet looked at
+	pos   []uint64      // the parts' positions at a passage, one part's after another's
+	ends  []int         // where each part's positions end in pos
+}
+
+// phrasePart is one term of a phrase, at its offset in the phrase.
+type phrasePart struct {
+	offset   uint64
+	postings *termPostings
+	cur      posting // where the postings are, if has
+	has      bool
+	done     bool
+}
+
+// byCount orders a phrase's parts as bleve's conjunction orders its searchers
+// (searcher.OrderedSearcherList, sorted by sort.Sort: the same order for the same parts).
+type byCount []*phrasePart
+
+func (b byCount) Len() int           { return len(b) }
+func (b byCount) Less(i, j int) bool { return b[i].postings.count < b[j].postings.count }
+func (b byCount) Swap(i, j int)      { b[i], b[j] = b[j], b[i] }
+
+// seek finds the next passage that holds the phrase, where every part then is; ok is
+// false when there is none.
+func (r *phraseReader) seek() (doc uint64, ok bool, err error) {
+	target := r.from
 	for {
 		all := true
-		for _, p := range ph.parts {
+		for _, p := range r.parts {
 			if ok, err := p.moveTo(target); err != nil || !ok {
-				ph.from = maxTermDoc
-				return d, false, err
+				return 0, false, err
 			}
 			if p.cur.doc > target {
 				target, all = p.cur.doc, false
@@ -144,17 +277,10 @@ func (ph *phraseLeaf) seek(doc uint64) (d scoredDoc, ok bool, err error) {
 		if !all {
 			continue
 		}
-		ph.from = target + 1
-		holds, err := ph.holds()
-		if err != nil {
-			return d, false, err
-		}
-		if holds {
-			var score float64
-			for _, p := range ph.parts {
-				score += p.score(p.cur.freq, p.cur.norm)
-			}
-			return scoredDoc{doc: passageOf(target), score: score}, true, nil
+		r.from = target + 1
+		holds, err := r.holds()
+		if err != nil || holds {
+			return target, holds, err
 		}
 		target++
 	}
@@ -176,32 +302,32 @@ func (p *phrasePart) moveTo(doc uint64) (ok bool, err error) {
 
 // holds tells whether the passage every part is at holds the phrase: a position of its
 // first part's term from which each part's term is at its offset.
-func (ph *phraseLeaf) holds() (bool, error) {
-	ph.pos, ph.ends = ph.pos[:0], ph.ends[:0]
-	for _, p := range ph.parts {
+func (r *phraseReader) holds() (bool, error) {
+	r.pos, r.ends = r.pos[:0], r.ends[:0]
+	for _, p := range r.parts {
 		var ok bool
-		if ph.pos, ok = p.postings.positions(ph.pos); !ok {
+		if r.pos, ok = p.postings.positions(r.pos); !ok {
 			return false, errArrayPositions
 		}
-		ph.ends = append(ph.ends, len(ph.pos))
+		r.ends = append(r.ends, len(r.pos))
 	}
 	at := func(i int) []uint64 {
 		if i == 0 {
-			return ph.pos[:ph.ends[0]]
+			return r.pos[:r.ends[0]]
 		}
-		return ph.pos[ph.ends[i-1]:ph.ends[i]]
+		return r.pos[r.ends[i-1]:r.ends[i]]
 	}
-	first := ph.parts[0]
+	first := r.parts[0]
 	for _, p0 := range at(0) {
 		if p0 < first.offset+1 {
 			continue // positions start at 1
 		}
 		start := p0 - first.offset
 		all := true
-		for i := 1; i < len(ph.parts) && all; i++ {
+		for i := 1; i < len(r.parts) && all; i++ {
 			all = false
 			for _, q := range at(i) {
-				if q == start+ph.parts[i].offset {
+				if q == start+r.parts[i].offset {
 					all = true
 					break
 				}

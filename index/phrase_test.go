@@ -33,7 +33,7 @@ func testPhrases(t *testing.T) []string {
 // TestPhraseIsBleves: a phrase read from its terms' postings and positions finds the
 // passages bleve's phrase searcher finds, in order, with their scores to the last bit,
 // read from the start and advanced to a passage, in the text and in the title, in an
-// index of many segments.
+// index of many segments; read afresh, and kept in the cache.
 func TestPhraseIsBleves(t *testing.T) {
 	ctx := context.Background()
 	ix, err := Open(ctx, Config{BatchSize: 37}, loadDefault(t))
@@ -51,37 +51,42 @@ func TestPhraseIsBleves(t *testing.T) {
 		t.Fatal(err)
 	}
 	phrases, found := testPhrases(t), 0
-	for _, text := range phrases {
-		for _, field := range []string{fieldText, fieldTitle} {
-			q := bleve.NewMatchPhraseQuery(text)
-			q.SetField(field)
-			q.Analyzer = analyzerName
-			q.SetBoost(0.7)
-			// Another leaf in the query, so that the norm is not the phrase's own.
-			other := bleve.NewTermQuery("uranium")
-			other.SetField(fieldText)
-			for _, from := range []uint64{0, docs / 3} {
-				st, _ := newSegmentTerms(r)
-				leaves, err := ix.openLeaves(ctx, r, st, []query.Query{q, other}, docs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if leaves[0].phrase == nil {
-					if len(ix.bleve.Mapping().AnalyzerNamed(analyzerName).Analyze([]byte(text))) > 0 {
-						t.Fatalf("%q in %s: read by bleve's searcher", text, field)
+	defer func(c *phraseCache) { ix.phraseReads = c }(ix.phraseReads)
+	// Read afresh, then kept: read at the start, found in the cache when advanced.
+	for _, cache := range []*phraseCache{nil, newPhraseCache(phraseCacheMax)} {
+		ix.phraseReads = cache
+		for _, text := range phrases {
+			for _, field := range []string{fieldText, fieldTitle} {
+				q := bleve.NewMatchPhraseQuery(text)
+				q.SetField(field)
+				q.Analyzer = analyzerName
+				q.SetBoost(0.7)
+				// Another leaf in the query, so that the norm is not the phrase's own.
+				other := bleve.NewTermQuery("uranium")
+				other.SetField(fieldText)
+				for _, from := range []uint64{0, docs / 3} {
+					st, _ := newSegmentTerms(r)
+					leaves, err := ix.openLeaves(ctx, r, st, []query.Query{q, other}, docs)
+					if err != nil {
+						t.Fatal(err)
 					}
-					continue // only stop words: bleve's searcher finds nothing
+					if leaves[0].phrase == nil {
+						if len(ix.bleve.Mapping().AnalyzerNamed(analyzerName).Analyze([]byte(text))) > 0 {
+							t.Fatalf("%q in %s: read by bleve's searcher", text, field)
+						}
+						continue // only stop words: bleve's searcher finds nothing
+					}
+					got := readLeaf(t, leaves[0], from)
+					want := bleveLeaf(ctx, t, ix, r, q, other, from)
+					if got != want {
+						t.Errorf("%q in %s from %d: read\n%s\nbleve's\n%s", text, field, from, got, want)
+					}
+					found += strings.Count(got, "\n")
 				}
-				got := readLeaf(t, leaves[0], from)
-				want := bleveLeaf(ctx, t, ix, r, q, other, from)
-				if got != want {
-					t.Errorf("%q in %s from %d: read\n%s\nbleve's\n%s", text, field, from, got, want)
-				}
-				found += strings.Count(got, "\n")
 			}
 		}
 	}
-	if found < len(phrases) {
+	if found < 2*len(phrases) {
 		t.Errorf("%d passages found for %d phrases", found, len(phrases))
 	}
 	t.Logf("%d phrases, %d passages found", len(phrases), found)
@@ -150,4 +155,41 @@ func bleveLeaf(ctx context.Context, t *testing.T, ix *Index, r bleveindex.IndexR
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// TestPhraseCacheIsBounded: the cache keeps what phrases found up to its bound, starts
+// again from empty past it, and never keeps one phrase of more than a quarter of it.
+func TestPhraseCacheIsBounded(t *testing.T) {
+	c := newPhraseCache(100)
+	found := func(docs int) *phraseFound {
+		return &phraseFound{counts: []uint64{7, 9}, docs: make([]uint32, docs), freqs: make([]uint32, 2*docs), norms: make([]float64, 2*docs)}
+	}
+	c.put("a", found(12)) // 25
+	c.put("b", found(12)) // 50
+	c.put("c", found(12)) // 75
+	c.put("big", found(13))
+	if _, ok := c.get("big"); ok {
+		t.Error("a phrase of more than a quarter of the bound is kept")
+	}
+	for _, k := range []string{"a", "b", "c"} {
+		if _, ok := c.get(k); !ok {
+			t.Errorf("%q is not kept", k)
+		}
+	}
+	c.put("d", found(12)) // 100: still within
+	if _, ok := c.get("a"); !ok || c.held != 100 {
+		t.Errorf("within the bound: a kept %v, held %d, want true, 100", ok, c.held)
+	}
+	c.put("e", found(0)) // 101: past it, from empty
+	if _, ok := c.get("a"); ok || c.held != 1 {
+		t.Errorf("past the bound: a kept %v, held %d, want false, 1", ok, c.held)
+	}
+	if _, ok := c.get("e"); !ok {
+		t.Error("the phrase put past the bound is not kept")
+	}
+	var none *phraseCache
+	none.put("a", found(1))
+	if _, ok := none.get("a"); ok {
+		t.Error("a nil cache keeps a phrase")
+	}
 }
