@@ -9,6 +9,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // A phrase of a question (an acronym's expansion, a name of several words) is read from
@@ -48,12 +49,15 @@ type phraseFound struct {
 func (f *phraseFound) size() int { return 1 + len(f.docs)*len(f.counts) }
 
 // phraseCache keeps what phrases found, for an index that never changes, up to max
-// terms' passages in all; past that it starts again from empty. Safe for concurrent use.
+// terms' passages in all; past that it starts again from empty. It serves the segments
+// it was first given only (bleve's numbers for passages are theirs), should an index's
+// segments ever change. Safe for concurrent use.
 type phraseCache struct {
-	mu    sync.Mutex
-	found map[string]*phraseFound
-	held  int
-	max   int
+	mu       sync.Mutex
+	found    map[string]*phraseFound
+	held     int
+	max      int
+	segments []segment.Segment
 }
 
 // phraseCacheMax bounds a phraseCache: 2^18 terms' passages, 12 bytes each (3 MiB).
@@ -64,25 +68,50 @@ func newPhraseCache(max int) *phraseCache {
 	return &phraseCache{found: map[string]*phraseFound{}, max: max}
 }
 
-// get returns what the phrase of key found, if kept.
-func (c *phraseCache) get(key string) (*phraseFound, bool) {
+// serves tells whether the cache serves the segments of st, taking them if it has none
+// yet; c.mu is held.
+func (c *phraseCache) serves(st *segmentTerms) bool {
+	if c.segments == nil {
+		c.segments = make([]segment.Segment, len(st.segs))
+		for i, s := range st.segs {
+			c.segments[i] = s.Segment()
+		}
+		return true
+	}
+	if len(c.segments) != len(st.segs) {
+		return false
+	}
+	for i, s := range st.segs {
+		if c.segments[i] != s.Segment() {
+			return false
+		}
+	}
+	return true
+}
+
+// get returns what the phrase of key found in st's segments, if kept.
+func (c *phraseCache) get(st *segmentTerms, key string) (*phraseFound, bool) {
 	if c == nil {
 		return nil, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.serves(st) {
+		return nil, false
+	}
 	f, ok := c.found[key]
 	return f, ok
 }
 
-// put keeps what the phrase of key found, unless it alone is past the bound.
-func (c *phraseCache) put(key string, f *phraseFound) {
+// put keeps what the phrase of key found in st's segments, unless it alone is past the
+// bound.
+func (c *phraseCache) put(st *segmentTerms, key string, f *phraseFound) {
 	if c == nil || f.size() > c.max/4 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.found[key]; ok {
+	if _, ok := c.found[key]; ok || !c.serves(st) {
 		return
 	}
 	if c.held+f.size() > c.max {
@@ -135,13 +164,13 @@ func openPhrase(ctx context.Context, m mapping.IndexMapping, st *segmentTerms, c
 		slots[i] = string(t.Term)
 	}
 	key := q.FieldVal + "\x00" + strings.Join(slots, "\x00")
-	found, ok := cache.get(key)
+	found, ok := cache.get(st, key)
 	if !ok {
 		var err error
 		if found, err = readPhrase(ctx, st, q.FieldVal, slots); err != nil {
 			return nil, true, err
 		}
-		cache.put(key, found)
+		cache.put(st, key, found)
 	}
 	ph := &phraseLeaf{found: found, scorers: make([]termScorer, len(found.counts))}
 	for i, n := range found.counts {
