@@ -163,7 +163,7 @@ func mergeSpans(text string, spans []span) []span {
 
 // sentences returns where the sentences of a passage's text stand in it, in order.
 func (ix *Index) sentences(text string) []span {
-	spans := ix.splitter.Spans(text)
+	spans := ix.splitter().Spans(text)
 	out := make([]span, len(spans))
 	for i, sp := range spans {
 		out[i] = span{sp[0], sp[1]}

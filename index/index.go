@@ -62,7 +62,7 @@ type Index struct {
 	analyzer analysis.Analyzer
 	plain    analysis.Analyzer // analyzer without the "U.S." char filters
 	logger   *slog.Logger
-	splitter *corpus.Splitter
+	splitter func() *corpus.Splitter // the sentence splitter, made on first use
 
 	passages *passageStore
 
@@ -120,7 +120,7 @@ const (
 // built from the same documents under the same MappingVersion, otherwise a new one, built
 // beside the old and then put in its place. A broken index on disk is rebuilt.
 func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
-	ix, m, err := newIndex(cfg, c.Splitter())
+	ix, m, err := newIndex(cfg, c.Splitter)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 
 // newIndex returns an Index with its analyzers and clock but no passages yet, with the
 // mapping an index is built under.
-func newIndex(cfg Config, splitter *corpus.Splitter) (*Index, mapping.IndexMapping, error) {
+func newIndex(cfg Config, splitter func() *corpus.Splitter) (*Index, mapping.IndexMapping, error) {
 	configureBleve()
 	m, err := newMapping()
 	if err != nil {

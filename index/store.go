@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/standoff-bot/standoff/corpus"
 )
@@ -208,7 +209,9 @@ func OpenStored(ctx context.Context, cfg Config) (*Index, error) {
 
 // openStoredGeneration opens the generation folder dir with its stored corpus.
 func openStoredGeneration(cfg Config, dir string) (*Index, error) {
-	ix, _, err := newIndex(cfg, corpus.NewSplitter())
+	// Only a build splits passages into sentences (an index opened from its store has
+	// them stored): its model, 16 ms to read, is read if ever needed.
+	ix, _, err := newIndex(cfg, sync.OnceValue(corpus.NewSplitter))
 	if err != nil {
 		return nil, err
 	}
