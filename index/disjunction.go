@@ -178,7 +178,7 @@ func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res
 	if err != nil {
 		return nil, true, fmt.Errorf("search terms: %w", err)
 	}
-	st, ok := newSegmentTerms(r)
+	st, ok := newSegmentTerms(r, ix.termLists)
 	if !ok {
 		return nil, false, nil
 	}
@@ -196,7 +196,7 @@ func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res
 	numbers := max(st.numbers, docs)
 	acc.reserve(int(min(numbers, maxTermDoc)))
 	open := func() ([]*termLeaf, error) {
-		st, _ := newSegmentTerms(r) // a goroutine's own
+		st, _ := newSegmentTerms(r, ix.termLists) // a goroutine's own
 		return ix.openLeaves(ctx, r, st, tqs, docs)
 	}
 	best, found, err := acc.gather(ctx, leaves, ix.split(leaves, numbers), open, req.Size)

@@ -91,7 +91,7 @@ func (ix *Index) searchFiltered(ctx context.Context, req *bleve.SearchRequest) (
 		return nil, false, nil
 	}
 	defer r.Close()
-	st, ok := newSegmentTerms(r)
+	st, ok := newSegmentTerms(r, ix.termLists)
 	if !ok {
 		return nil, false, nil
 	}

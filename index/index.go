@@ -96,8 +96,10 @@ type Index struct {
 	splitPostings uint64
 	// filteredMax is filteredMax, but where a test sets it otherwise.
 	filteredMax int
-	// phraseReads keeps what the searches' phrases found (phrase.go); nil keeps none.
+	// phraseReads keeps what the searches' phrases found (phrase.go), termLists their
+	// terms' postings lists (postings.go); nil keeps none.
 	phraseReads *phraseCache
+	termLists   *termListsCache
 }
 
 // meta is written beside a built index and read back to decide whether it can be reused.
@@ -186,7 +188,7 @@ func newIndex(cfg Config, splitter func() *corpus.Splitter) (*Index, mapping.Ind
 	ix := &Index{logger: cfg.logger(), splitter: splitter, weights: defaultWeights, now: cfg.Now,
 		accumulators: make(chan *accumulator, runtime.GOMAXPROCS(0)),
 		lanes:        min(runtime.GOMAXPROCS(0), 2), splitPostings: splitPostings, filteredMax: filteredMax,
-		phraseReads: newPhraseCache(phraseCacheMax)}
+		phraseReads: newPhraseCache(phraseCacheMax), termLists: newTermListsCache(termListsMax)}
 	if ix.now == nil {
 		ix.now = time.Now
 	}

@@ -5,11 +5,9 @@ import (
 	"errors"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // A phrase of a question (an acronym's expansion, a name of several words) is read from
@@ -44,82 +42,19 @@ type phraseFound struct {
 	norms  []float64 // len(counts) a passage
 }
 
-// size is how much of a phraseCache's bound the phrase takes: a passage a term, and one
-// for the phrase.
+// size is how much of a phrase cache's bound the phrase takes: a passage a term, and
+// one for the phrase.
 func (f *phraseFound) size() int { return 1 + len(f.docs)*len(f.counts) }
 
-// phraseCache keeps what phrases found, for an index that never changes, up to max
-// terms' passages in all; past that it starts again from empty. It serves the segments
-// it was first given only (bleve's numbers for passages are theirs), should an index's
-// segments ever change. Safe for concurrent use.
-type phraseCache struct {
-	mu       sync.Mutex
-	found    map[string]*phraseFound
-	held     int
-	max      int
-	segments []segment.Segment
-}
+// phraseCache keeps what phrases found, by field and terms.
+type phraseCache = segmentCache[*phraseFound]
 
 // phraseCacheMax bounds a phraseCache: 2^18 terms' passages, 12 bytes each (3 MiB).
 const phraseCacheMax = 1 << 18
 
 // newPhraseCache returns an empty cache of max terms' passages at most.
 func newPhraseCache(max int) *phraseCache {
-	return &phraseCache{found: map[string]*phraseFound{}, max: max}
-}
-
-// serves tells whether the cache serves the segments of st, taking them if it has none
-// yet; c.mu is held.
-func (c *phraseCache) serves(st *segmentTerms) bool {
-	if c.segments == nil {
-		c.segments = make([]segment.Segment, len(st.segs))
-		for i, s := range st.segs {
-			c.segments[i] = s.Segment()
-		}
-		return true
-	}
-	if len(c.segments) != len(st.segs) {
-		return false
-	}
-	for i, s := range st.segs {
-		if c.segments[i] != s.Segment() {
-			return false
-		}
-	}
-	return true
-}
-
-// get returns what the phrase of key found in st's segments, if kept.
-func (c *phraseCache) get(st *segmentTerms, key string) (*phraseFound, bool) {
-	if c == nil {
-		return nil, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.serves(st) {
-		return nil, false
-	}
-	f, ok := c.found[key]
-	return f, ok
-}
-
-// put keeps what the phrase of key found in st's segments, unless it alone is past the
-// bound.
-func (c *phraseCache) put(st *segmentTerms, key string, f *phraseFound) {
-	if c == nil || f.size() > c.max/4 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.found[key]; ok || !c.serves(st) {
-		return
-	}
-	if c.held+f.size() > c.max {
-		clear(c.found)
-		c.held = 0
-	}
-	c.found[key] = f
-	c.held += f.size()
+	return newSegmentCache(max, (*phraseFound).size)
 }
 
 // phraseLeaf is one phrase in one field, as a part of a disjunction: what it found,

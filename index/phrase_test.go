@@ -33,7 +33,7 @@ func testPhrases(t *testing.T) []string {
 // TestPhraseIsBleves: a phrase read from its terms' postings and positions finds the
 // passages bleve's phrase searcher finds, in order, with their scores to the last bit,
 // read from the start and advanced to a passage, in the text and in the title, in an
-// index of many segments; read afresh, and kept in the cache.
+// index of many segments; read afresh, and kept in the caches.
 func TestPhraseIsBleves(t *testing.T) {
 	ctx := context.Background()
 	ix, err := Open(ctx, Config{BatchSize: 37}, loadDefault(t))
@@ -55,6 +55,10 @@ func TestPhraseIsBleves(t *testing.T) {
 	// Read afresh, then kept: read at the start, found in the cache when advanced.
 	for _, cache := range []*phraseCache{nil, newPhraseCache(phraseCacheMax)} {
 		ix.phraseReads = cache
+		lists := newTermListsCache(termListsMax) // a term's lists kept the second time round
+		if cache == nil {
+			lists = nil
+		}
 		for _, text := range phrases {
 			for _, field := range []string{fieldText, fieldTitle} {
 				q := bleve.NewMatchPhraseQuery(text)
@@ -65,7 +69,7 @@ func TestPhraseIsBleves(t *testing.T) {
 				other := bleve.NewTermQuery("uranium")
 				other.SetField(fieldText)
 				for _, from := range []uint64{0, docs / 3} {
-					st, _ := newSegmentTerms(r)
+					st, _ := newSegmentTerms(r, lists)
 					leaves, err := ix.openLeaves(ctx, r, st, []query.Query{q, other}, docs)
 					if err != nil {
 						t.Fatal(err)
@@ -204,7 +208,7 @@ func TestPhraseCacheIsBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer r.Close()
-		st, ok := newSegmentTerms(r)
+		st, ok := newSegmentTerms(r, nil)
 		if !ok {
 			t.Fatal("not scorch's segments")
 		}

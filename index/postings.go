@@ -12,27 +12,60 @@ import (
 // fifths of what an answer allocated at 200,000 passages), where one search opens each
 // once. What is read is what the reader reads: each segment's postings of the term, its
 // deleted passages left out, numbered as scorch numbers them (a segment's numbers follow
-// the one's before it).
+// the one's before it). A term's postings lists, found in the dictionaries and read from
+// the segments' heads, are kept for the life of the index (termListsCache): a question
+// about time searches its words five times and more, and the next question asks many of
+// them again; each read opens its own iterators of them.
 
-// segmentTerms is one search's reader of the index's terms: its segments, and the
-// dictionaries of a field opened so far. A dictionary reads with a state of its own, so a
-// segmentTerms is used by one goroutine.
+// segmentTerms is one search's reader of the index's terms: its segments, the
+// dictionaries of a field opened so far, and the index's cache of postings lists. A
+// dictionary reads with a state of its own, so a segmentTerms is used by one goroutine.
 type segmentTerms struct {
 	segs    []*scorch.SegmentSnapshot
 	offsets []uint64 // bleve's number for each segment's first passage
 	numbers uint64   // the numbers bleve gives passages: the segments' passages, deleted ones too
 	dicts   map[string][]segment.TermDictionary
+	lists   *termListsCache
 }
 
-// newSegmentTerms returns a reader of r's terms; ok is false where r is not scorch's.
-func newSegmentTerms(r bleveindex.IndexReader) (st *segmentTerms, ok bool) {
+// termLists is a term's postings lists in a field: those of the segments that hold it.
+type termLists struct {
+	count uint64 // the passages holding the term
+	segs  []segmentList
+}
+
+// segmentList is a term's postings list in one segment, whose passages bleve numbers
+// from from to until (excluded).
+type segmentList struct {
+	from, until uint64
+	list        segment.PostingsList
+}
+
+// size is how much of a termListsCache's bound the lists take: one a segment, and one.
+func (l *termLists) size() int { return 1 + len(l.segs) }
+
+// termListsCache keeps terms' postings lists, by field and term.
+type termListsCache = segmentCache[*termLists]
+
+// termListsMax bounds a termListsCache: 2^14 segments' lists (a few hundred bytes each),
+// some 2,000 terms at 200,000 passages in 7 segments.
+const termListsMax = 1 << 14
+
+// newTermListsCache returns an empty cache of max segments' lists at most.
+func newTermListsCache(max int) *termListsCache {
+	return newSegmentCache(max, (*termLists).size)
+}
+
+// newSegmentTerms returns a reader of r's terms, with lists as its cache of postings
+// lists (nil for none); ok is false where r is not scorch's.
+func newSegmentTerms(r bleveindex.IndexReader, lists *termListsCache) (st *segmentTerms, ok bool) {
 	s, ok := r.(interface {
 		Segments() []*scorch.SegmentSnapshot
 	})
 	if !ok {
 		return nil, false
 	}
-	st = &segmentTerms{segs: s.Segments(), dicts: map[string][]segment.TermDictionary{}}
+	st = &segmentTerms{segs: s.Segments(), dicts: map[string][]segment.TermDictionary{}, lists: lists}
 	st.offsets = make([]uint64, len(st.segs))
 	for i, seg := range st.segs {
 		st.offsets[i] = st.numbers
@@ -55,6 +88,24 @@ func (st *segmentTerms) positioned(term []byte, field string) (*termPostings, er
 
 // read returns a reader of term's postings in field, with what it is asked for.
 func (st *segmentTerms) read(term []byte, field string, scored, positions bool) (*termPostings, error) {
+	key := field + "\x00" + string(term)
+	lists, ok := st.lists.get(st, key)
+	if !ok {
+		var err error
+		if lists, err = st.find(term, field); err != nil {
+			return nil, err
+		}
+		st.lists.put(st, key, lists)
+	}
+	p := &termPostings{count: lists.count, segs: make([]segmentPostings, len(lists.segs))}
+	for i, s := range lists.segs {
+		p.segs[i] = segmentPostings{from: s.from, until: s.until, it: s.list.Iterator(scored, scored, positions, nil)}
+	}
+	return p, nil
+}
+
+// find finds term's postings lists in field in the segments' dictionaries.
+func (st *segmentTerms) find(term []byte, field string) (*termLists, error) {
 	dicts, ok := st.dicts[field]
 	if !ok {
 		dicts = make([]segment.TermDictionary, len(st.segs))
@@ -67,7 +118,7 @@ func (st *segmentTerms) read(term []byte, field string, scored, positions bool) 
 		}
 		st.dicts[field] = dicts
 	}
-	p := &termPostings{}
+	lists := &termLists{}
 	for i, seg := range st.segs {
 		pl, err := dicts[i].PostingsList(term, seg.Deleted(), nil)
 		if err != nil {
@@ -77,14 +128,10 @@ func (st *segmentTerms) read(term []byte, field string, scored, positions bool) 
 		if n == 0 {
 			continue
 		}
-		p.count += n
-		p.segs = append(p.segs, segmentPostings{
-			from:  st.offsets[i],
-			until: st.offsets[i] + seg.Segment().Count(),
-			it:    pl.Iterator(scored, scored, positions, nil),
-		})
+		lists.count += n
+		lists.segs = append(lists.segs, segmentList{from: st.offsets[i], until: st.offsets[i] + seg.Segment().Count(), list: pl})
 	}
-	return p, nil
+	return lists, nil
 }
 
 // termPostings reads one term's postings in a field, segment after segment, in bleve's
