@@ -53,6 +53,10 @@ type Config struct {
 	// opens that generation from the same stamp without reading the corpus. Leave it
 	// empty when the stamp is not settled or the corpus had problems to report.
 	Stamp string
+
+	// readAhead asks for n bytes of f from off to be read ahead (prefetch.go); nil asks
+	// the kernel, where it can be asked. Tests record what is asked.
+	readAhead func(f *os.File, off, n int64)
 }
 
 // Index answers questions from one built, read-only bleve index of a corpus.
@@ -76,6 +80,13 @@ type Index struct {
 	stats     standoff.Stats
 	weights   weights
 	closeOnce sync.Once
+	// background is what the index runs beside its answers (reading its files ahead,
+	// prefetch.go), waited for by Close, which closes closing first; firstAnswer is closed
+	// once an answer is given (answered).
+	background  sync.WaitGroup
+	closing     chan struct{}
+	firstAnswer chan struct{}
+	answered    func()
 
 	now        func() time.Time
 	datesFacts bool // most passages are dated (see datedShare)
@@ -188,7 +199,9 @@ func newIndex(cfg Config, splitter func() *corpus.Splitter) (*Index, mapping.Ind
 	ix := &Index{logger: cfg.logger(), splitter: splitter, weights: defaultWeights, now: cfg.Now,
 		accumulators: make(chan *accumulator, runtime.GOMAXPROCS(0)),
 		lanes:        min(runtime.GOMAXPROCS(0), 2), splitPostings: splitPostings, filteredMax: filteredMax,
-		phraseReads: newPhraseCache(phraseCacheMax), termLists: newTermListsCache(termListsMax)}
+		phraseReads: newPhraseCache(phraseCacheMax), termLists: newTermListsCache(termListsMax),
+		closing: make(chan struct{}), firstAnswer: make(chan struct{})}
+	ix.answered = sync.OnceFunc(func() { close(ix.firstAnswer) })
 	if ix.now == nil {
 		ix.now = time.Now
 	}
@@ -336,23 +349,39 @@ func generationName(m meta) string {
 
 // openGeneration opens a built index read-only, with its meta.
 func openGeneration(dir string) (bleve.Index, meta, error) {
+	got, err := readMeta(dir)
+	if err != nil {
+		return nil, got, err
+	}
+	bi, err := openBleve(dir, got)
+	return bi, got, err
+}
+
+// readMeta reads the meta of the generation folder dir.
+func readMeta(dir string) (meta, error) {
 	var got meta
 	data, err := os.ReadFile(filepath.Join(dir, metaFile))
 	if err != nil {
-		return nil, got, fmt.Errorf("open index: %w", err)
+		return got, fmt.Errorf("open index: %w", err)
 	}
 	if err := json.Unmarshal(data, &got); err != nil {
-		return nil, got, fmt.Errorf("open index: %s: %w", metaFile, err)
+		return got, fmt.Errorf("open index: %s: %w", metaFile, err)
 	}
+	return got, nil
+}
+
+// openBleve opens the bleve index of the generation folder dir, read-only, checking it
+// against its meta, got.
+func openBleve(dir string, got meta) (bleve.Index, error) {
 	bi, err := bleve.OpenUsing(dir, map[string]any{"read_only": true, "bolt_timeout": "10s"})
 	if err != nil {
-		return nil, got, fmt.Errorf("open index: %w", err)
+		return nil, fmt.Errorf("open index: %w", err)
 	}
 	if n, err := bi.DocCount(); err != nil || int(n) != got.Passages {
 		bi.Close()
-		return nil, got, fmt.Errorf("open index: holds %d passages, meta says %d (%v)", n, got.Passages, err)
+		return nil, fmt.Errorf("open index: holds %d passages, meta says %d (%v)", n, got.Passages, err)
 	}
-	return bi, got, nil
+	return bi, nil
 }
 
 // buildIndex indexes the passages, with the questions taught to them, into a new scorch
@@ -470,7 +499,11 @@ func isCitation(s string) bool {
 // Close releases the index. Closing it again does nothing.
 func (ix *Index) Close() error {
 	var err error
-	ix.closeOnce.Do(func() { err = errors.Join(ix.bleve.Close(), ix.passages.close()) })
+	ix.closeOnce.Do(func() {
+		close(ix.closing)
+		ix.background.Wait()
+		err = errors.Join(ix.bleve.Close(), ix.passages.close())
+	})
 	if err != nil {
 		return fmt.Errorf("close index: %w", err)
 	}

@@ -229,6 +229,7 @@ func (c candidate) worth() float64 { return c.score * c.coverage }
 // With req.Previous, a question that leans on the previous one of its conversation is
 // read with it (see followup.go), and the answer's ReadAs says how.
 func (ix *Index) Answer(ctx context.Context, req standoff.Request) (standoff.Answer, error) {
+	defer ix.answered()
 	return ix.followUp(ctx, req)
 }
 

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/standoff-bot/standoff/corpus"
 )
 
@@ -207,7 +208,9 @@ func OpenStored(ctx context.Context, cfg Config) (*Index, error) {
 	return nil, ErrNotStored
 }
 
-// openStoredGeneration opens the generation folder dir with its stored corpus.
+// openStoredGeneration opens the generation folder dir with its stored corpus: bleve's
+// index beside the stored corpus (the one mostly waits on reads, the other decodes), the
+// generation's files read ahead meanwhile and once it has answered (prefetch.go).
 func openStoredGeneration(cfg Config, dir string) (*Index, error) {
 	// Only a build splits passages into sentences (an index opened from its store has
 	// them stored): its model, 16 ms to read, is read if ever needed.
@@ -215,19 +218,46 @@ func openStoredGeneration(cfg Config, dir string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	bi, got, err := openGeneration(dir)
+	got, err := readMeta(dir)
 	if err != nil {
 		return nil, err
 	}
 	if got.MappingVersion != MappingVersion {
-		bi.Close()
 		return nil, fmt.Errorf("open index: built under mapping version %d", got.MappingVersion)
 	}
-	s, ps, err := readGeneration(dir, got, cfg)
-	if err != nil {
-		bi.Close()
-		return nil, err
+	ix.background.Add(1)
+	go func() {
+		defer ix.background.Done()
+		opening, answering := prefetchOrder(dir, got.Passages)
+		prefetch(opening, cfg.readAhead)
+		select {
+		case <-ix.firstAnswer:
+			prefetch(answering, cfg.readAhead)
+		case <-ix.closing:
+		}
+	}()
+	type opened struct {
+		bi  bleve.Index
+		err error
 	}
-	ix.finish(bi, got, ps, s.Synonyms, s.Taught, s.Acronyms, newVocabulary(s.Vocabulary, got.Passages))
+	bleveOpened := make(chan opened, 1)
+	go func() {
+		bi, err := openBleve(dir, got)
+		bleveOpened <- opened{bi, err}
+	}()
+	s, ps, err := readGeneration(dir, got, cfg)
+	o := <-bleveOpened
+	if err != nil || o.err != nil {
+		if o.bi != nil {
+			o.bi.Close()
+		}
+		if ps != nil {
+			ps.close()
+		}
+		close(ix.closing)
+		ix.background.Wait()
+		return nil, errors.Join(err, o.err)
+	}
+	ix.finish(o.bi, got, ps, s.Synonyms, s.Taught, s.Acronyms, newVocabulary(s.Vocabulary, got.Passages))
 	return ix, nil
 }
