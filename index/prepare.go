@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/bits"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -143,7 +142,7 @@ func newVocabulary(df map[string]int, docs int) *vocabulary {
 		v.byLen[len(r)] = append(v.byLen[len(r)], vocabTerm{term: t, runes: r, chars: charSet(r)})
 	}
 	for _, ts := range v.byLen {
-		sort.Slice(ts, func(i, j int) bool { return ts[i].term < ts[j].term })
+		slices.SortFunc(ts, func(a, b vocabTerm) int { return strings.Compare(a.term, b.term) })
 	}
 	return v
 }
