@@ -167,12 +167,17 @@ func (p *termPostings) next() (got posting, ok bool, err error) {
 			return got, false, err
 		}
 		if next != nil {
-			p.last = next
-			return posting{doc: s.from + next.Number(), freq: next.Frequency(), norm: next.Norm()}, true, nil
+			return p.take(s, next), true, nil
 		}
 		p.at++
 	}
 	return got, false, nil
+}
+
+// take returns next, read from s, as the posting read last.
+func (p *termPostings) take(s *segmentPostings, next segment.Posting) posting {
+	p.last = next
+	return posting{doc: s.from + next.Number(), freq: next.Frequency(), norm: next.Norm()}
 }
 
 // advance reads the first posting of doc or after it; ok is false when there is none.
@@ -190,8 +195,7 @@ func (p *termPostings) advance(doc uint64) (got posting, ok bool, err error) {
 			return got, false, err
 		}
 		if next != nil {
-			p.last = next
-			return posting{doc: s.from + next.Number(), freq: next.Frequency(), norm: next.Norm()}, true, nil
+			return p.take(s, next), true, nil
 		}
 		p.at++
 	}
