@@ -188,6 +188,9 @@ func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res
 			l.close()
 		}
 	}()
+	if leftToBleve(err) {
+		return nil, false, nil
+	}
 	if err != nil {
 		return nil, true, fmt.Errorf("search terms: %w", err)
 	}

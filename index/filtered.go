@@ -117,6 +117,9 @@ func (ix *Index) searchFiltered(ctx context.Context, req *bleve.SearchRequest) (
 			l.close()
 		}
 	}()
+	if leftToBleve(err) {
+		return nil, false, nil
+	}
 	if err != nil {
 		return nil, true, fmt.Errorf("search filtered: %w", err)
 	}

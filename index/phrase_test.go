@@ -2,12 +2,14 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -159,4 +161,47 @@ func bleveLeaf(ctx context.Context, t *testing.T, ix *Index, r bleveindex.IndexR
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// TestPhraseInAnArrayIsBleves: a phrase whose terms lie in an array field, which bleve
+// matches within one of its values, is not read from the postings: reading it says so,
+// and a search of it is left to bleve.
+func TestPhraseInAnArrayIsBleves(t *testing.T) {
+	m := bleve.NewIndexMapping()
+	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bi.Close()
+	if err := bi.Index("p1", map[string]any{"text": []string{"weapons grade", "uranium metal"}}); err != nil {
+		t.Fatal(err)
+	}
+	adv, err := bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	st, ok := newSegmentTerms(r, nil)
+	if !ok {
+		t.Fatal("not scorch's segments")
+	}
+	_, err = readPhrase(context.Background(), st, "text", []string{"weapons", "grade"})
+	if !errors.Is(err, errArrayPositions) {
+		t.Fatalf("read: %v, want errArrayPositions", err)
+	}
+	ix, _, err := newIndex(Config{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.bleve = bi
+	q := bleve.NewMatchPhraseQuery("weapons grade")
+	q.SetField("text")
+	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(q), 3, 0, false)
+	if _, took, err := ix.searchTerms(context.Background(), req); took || err != nil {
+		t.Errorf("search of the phrase: taken %v, err %v; want it left to bleve", took, err)
+	}
 }
