@@ -166,7 +166,7 @@ func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res
 	if !ok || ix.exhaustive {
 		return nil, false, nil
 	}
-	r, ok, err := ix.scorchReader()
+	r, st, ok, err := ix.segmentReader()
 	if err != nil {
 		return nil, true, fmt.Errorf("search terms: %w", err)
 	}
@@ -177,10 +177,6 @@ func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res
 	docs, err := r.DocCount()
 	if err != nil {
 		return nil, true, fmt.Errorf("search terms: %w", err)
-	}
-	st, ok := newSegmentTerms(r, ix.termLists)
-	if !ok {
-		return nil, false, nil
 	}
 	leaves, err := ix.openLeaves(ctx, r, st, tqs, docs)
 	defer func() {
@@ -226,6 +222,20 @@ func (ix *Index) scorchReader() (r bleveindex.IndexReader, ok bool, err error) {
 		return nil, true, err
 	}
 	return r, true, nil
+}
+
+// segmentReader returns a reader of the index, which the caller closes, and of its
+// terms in its segments, with the index's cache of postings lists; ok is false, and bleve
+// is to search, where the index gives no reader or not scorch's.
+func (ix *Index) segmentReader() (r bleveindex.IndexReader, st *segmentTerms, ok bool, err error) {
+	if r, ok, err = ix.scorchReader(); err != nil || !ok {
+		return nil, nil, ok, err
+	}
+	if st, ok = newSegmentTerms(r, ix.termLists); !ok {
+		r.Close()
+		return nil, nil, false, nil
+	}
+	return r, st, true, nil
 }
 
 // searchResult is what bleve's search for req would give: best, the passages by

@@ -83,7 +83,7 @@ func (ix *Index) searchFiltered(ctx context.Context, req *bleve.SearchRequest) (
 	if !ok || ix.exhaustive {
 		return nil, false, nil
 	}
-	r, ok, err := ix.scorchReader()
+	r, st, ok, err := ix.segmentReader()
 	if err != nil {
 		return nil, true, fmt.Errorf("search filtered: %w", err)
 	}
@@ -91,10 +91,6 @@ func (ix *Index) searchFiltered(ctx context.Context, req *bleve.SearchRequest) (
 		return nil, false, nil
 	}
 	defer r.Close()
-	st, ok := newSegmentTerms(r, ix.termLists)
-	if !ok {
-		return nil, false, nil
-	}
 	var docs []uint32 // the passages every filter holds, in bleve's order
 	for i, terms := range filters {
 		held, ok, err := ix.filterPassages(st, terms)
