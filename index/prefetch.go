@@ -15,9 +15,9 @@ import (
 // what opening reads and bleve's segments whole (all of which a few hundred answers
 // read); once it has given its first answer, the passages' records (of which each answer
 // reads a few: asked for earlier, the open or that first answer would wait behind their
-// 180 MiB; the next answer does, once). It only asks for reads (a few
-// milliseconds of CPU for the whole index), without reading anything itself: nothing is
-// copied, the process's memory does not grow, and the pages are the kernel's, as before.
+// 180 MiB; the next answer does, once). It only asks for reads (a few milliseconds of CPU
+// for the whole index), without reading anything itself: nothing is copied, the
+// process's memory does not grow, and the pages are the kernel's, as before.
 
 // prefetchWindow is how much one request to the kernel asks to read ahead: it reads a
 // few megabytes of one request, not a whole file.
@@ -38,7 +38,7 @@ func prefetchOrder(dir string, passages int) (opening, answering []fileRange) {
 		{path: filepath.Join(dir, storeFile)},
 		{path: records, off: -int64(passages*rowSize + trailerSize)}, // the rows, at its end
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "store", "*")) // sorted
+	files, _ := filepath.Glob(filepath.Join(dir, "store", "*")) // scorch's folder, sorted
 	var root, segments []fileRange                              // bleve's root first, then its segments
 	for _, p := range files {
 		if strings.HasSuffix(p, ".zap") {
