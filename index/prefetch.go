@@ -8,16 +8,26 @@ import (
 
 // An index opened from its store is read from files the kernel caches, and on a machine
 // whose kernel takes back pages not read for a while (as the benchmark's machines do), a
-// process that opens an index left idle finds them on disk: opening bleve's index then
-// waits on its reads (80 of its 137 MiB at 200,000 passages), and so do the first
-// hundred answers, a few pages at a time (answer p50 2.4 ms, not 1.0; p99 7–9 ms, not
-// 3–4). prefetch asks the kernel to read a generation's files ahead: while it opens,
-// what opening reads and bleve's segments whole (all of which a few hundred answers
-// read); once it has given its first answer, the passages' records (of which each answer
-// reads a few: asked for earlier, the open or that first answer would wait behind their
-// 180 MiB; the next answer does, once). It only asks for reads (a few milliseconds of CPU
-// for the whole index), without reading anything itself: nothing is copied, the
-// process's memory does not grow, and the pages are the kernel's, as before.
+// process that opens an index left idle finds them on disk. bleve reads its segments
+// through memory they are mapped to, and a page missing there costs the megabytes
+// around it (the device's read-ahead: 8 MiB here): opening bleve's index read 80 of its
+// 137 MiB at 200,000 passages (70 ms), its first answer 107 MiB more (87 ms) for the
+// 2 MiB it used. So an index opened from its store
+//
+//   - first reads the few pages of each segment that opening it reads, a page at a time
+//     and the segments side by side (warm.go): bleve's open then finds them cached;
+//   - once bleve has opened, marks its segments' memory as read at random
+//     (readAtRandom), so that an answer's missing page is read alone;
+//   - asks the kernel to read ahead (prefetch) while it opens, the stored corpus, the
+//     passages' rows and bleve's root; once it has given its first answer, bleve's
+//     segments whole (of which a few hundred answers read most), then the passages'
+//     records (of which each answer reads a few). Asked for earlier, the open or the
+//     first answer would wait behind their 317 MiB.
+//
+// Cold, at 200,000 passages: open 62–72 ms, not 135–155; first answer 29–39 ms. It only
+// asks the kernel (a few milliseconds of CPU for the whole index), without reading
+// anything itself: nothing is copied, the process's memory does not grow, and the pages
+// are the kernel's, as before.
 
 // prefetchWindow is how much one request to the kernel asks to read ahead: it reads a
 // few megabytes of one request, not a whole file.
@@ -47,7 +57,7 @@ func prefetchOrder(dir string, passages int) (opening, answering []fileRange) {
 			root = append(root, fileRange{path: p})
 		}
 	}
-	return append(append(opening, root...), segments...), []fileRange{{path: records}}
+	return append(opening, root...), append(segments, fileRange{path: records})
 }
 
 // prefetch asks ask to read ranges ahead, in order, a window at a time; nil asks the

@@ -50,8 +50,8 @@ func wantWindows(t *testing.T, path string, off int64) []string {
 
 // TestOpenStoredReadsAhead: an index opened from its store asks for its generation's
 // files to be read ahead, whole and in order: while it opens, the stored corpus, the
-// passages' rows, bleve's root and every segment; once it has answered, the passages'
-// records. Closed before any answer, it asks nothing of the records.
+// passages' rows and bleve's root; once it has answered, every segment, then the
+// passages' records. Closed before any answer, it asks nothing more.
 func TestOpenStoredReadsAhead(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -69,6 +69,7 @@ func TestOpenStoredReadsAhead(t *testing.T) {
 	records := filepath.Join(gen[0], passagesFile)
 	opening := append(wantWindows(t, filepath.Join(gen[0], storeFile), 0), wantWindows(t, records, -int64(passages*rowSize+trailerSize))...)
 	files, _ := filepath.Glob(filepath.Join(gen[0], "store", "*"))
+	var answering []string
 	segments := 0
 	for _, p := range files {
 		if !strings.HasSuffix(p, ".zap") {
@@ -77,14 +78,14 @@ func TestOpenStoredReadsAhead(t *testing.T) {
 	}
 	for _, p := range files {
 		if strings.HasSuffix(p, ".zap") {
-			opening = append(opening, wantWindows(t, p, 0)...)
+			answering = append(answering, wantWindows(t, p, 0)...)
 			segments++
 		}
 	}
 	if segments < 2 {
 		t.Fatalf("%d segments, want several", segments)
 	}
-	answering := wantWindows(t, records, 0)
+	answering = append(answering, wantWindows(t, records, 0)...)
 
 	var unanswered readAheadLog
 	ix, err := OpenStored(ctx, Config{Dir: dir, Stamp: "stamp-1", readAhead: unanswered.ask})

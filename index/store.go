@@ -242,7 +242,12 @@ func openStoredGeneration(cfg Config, dir string) (*Index, error) {
 	}
 	bleveOpened := make(chan opened, 1)
 	go func() {
+		store := filepath.Join(dir, "store")
+		warmSegments(store)
 		bi, err := openBleve(dir, got)
+		if err == nil {
+			readAtRandom(store)
+		}
 		bleveOpened <- opened{bi, err}
 	}()
 	s, ps, err := readGeneration(dir, got, cfg)
