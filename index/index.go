@@ -159,7 +159,7 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 		if err == nil {
 			var df map[string]int
 			if df, err = vocabularyCounts(bi); err == nil {
-				ix.finish(bi, got, store, c.Synonyms, c.Taught, learnAcronyms(ps), newVocabulary(df, got.Passages))
+				ix.finish(bi, got, store, ix.synonymsOf(c.Synonyms, learnAcronyms(ps)), c.Taught, newVocabulary(df, got.Passages))
 				return ix, nil
 			}
 		}
@@ -184,7 +184,7 @@ func Open(ctx context.Context, cfg Config, c *corpus.Corpus) (*Index, error) {
 			ix.logger.Warn("record corpus stamp", "dir", cfg.Dir, "err", err)
 		}
 	}
-	ix.finish(bi, got, store, c.Synonyms, c.Taught, s.Acronyms, newVocabulary(s.Vocabulary, got.Passages))
+	ix.finish(bi, got, store, ix.synonymsOf(c.Synonyms, s.Acronyms), c.Taught, newVocabulary(s.Vocabulary, got.Passages))
 	return ix, nil
 }
 
@@ -213,9 +213,9 @@ func newIndex(cfg Config, splitter func() *corpus.Splitter) (*Index, mapping.Ind
 }
 
 // finish makes ix answer from the opened bleve index bi, described by got, of the
-// searchable passages ps, with the corpus's synonym rules and taught questions, the
-// acronyms its passages define and its vocabulary.
-func (ix *Index) finish(bi bleve.Index, got meta, ps *passageStore, synonyms []corpus.SynonymRule, taught []corpus.Taught, acronyms []corpus.SynonymRule, vocab *vocabulary) {
+// searchable passages ps, with the synonym table syn (synonymsOf), the corpus's taught
+// questions and its vocabulary.
+func (ix *Index) finish(bi bleve.Index, got meta, ps *passageStore, syn *synonymTable, taught []corpus.Taught, vocab *vocabulary) {
 	ix.bleve = bi
 	ix.stats = standoff.Stats{
 		Documents:   got.Documents,
@@ -228,7 +228,7 @@ func (ix *Index) finish(bi bleve.Index, got meta, ps *passageStore, synonyms []c
 	if len(ix.taught) == 0 {
 		ix.weights.taught = 0 // no leaves that can match nothing
 	}
-	ix.prepare(synonyms, acronyms)
+	ix.prepare(syn)
 	ix.lexicon = embeddedLexicon()
 	ix.prepareDates()
 	ix.vocab = vocab

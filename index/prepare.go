@@ -20,14 +20,19 @@ type glossaryEntry struct {
 	passage int      // position of the defining passage in Index.passages
 }
 
-// prepare derives, from the passages, the corpus's synonym rules and the acronyms the
-// passages define, what questions are matched against:
-// synonyms, glossary entries, multi-word terms and autocomplete candidates.
-func (ix *Index) prepare(synonyms, acronyms []corpus.SynonymRule) {
+// synonymsOf is the synonym table of the corpus's synonym rules and the acronyms its
+// passages define.
+func (ix *Index) synonymsOf(synonyms, acronyms []corpus.SynonymRule) *synonymTable {
 	// The corpus's synonyms, then the domain's built-in ones, then the acronyms the
 	// corpus defines in its text.
-	rules := append(append(slices.Clip(synonyms), corpus.DomainSynonyms()...), acronyms...)
-	ix.synonyms = ix.newSynonymTable(rules)
+	return ix.newSynonymTable(append(append(slices.Clip(synonyms), corpus.DomainSynonyms()...), acronyms...))
+}
+
+// prepare derives, from the passages and the synonym table syn (synonymsOf), what
+// questions are matched against: synonyms, glossary entries, multi-word terms and
+// autocomplete candidates.
+func (ix *Index) prepare(syn *synonymTable) {
+	ix.synonyms = syn
 	ix.phrases = newPhraseTable()
 	for _, k := range ix.synonyms.multiWordKeys() {
 		ix.phrases.add(k)

@@ -250,7 +250,21 @@ func openStoredGeneration(cfg Config, dir string) (*Index, error) {
 		}
 		bleveOpened <- opened{bi, err}
 	}()
-	s, ps, err := readGeneration(dir, got, cfg)
+	// The stored corpus decoded, its synonym table and vocabulary are built beside the
+	// passages' rows.
+	var (
+		ps    *passageStore
+		syn   *synonymTable
+		vocab *vocabulary
+	)
+	s, err := readStore(dir, got)
+	if err == nil {
+		var wg sync.WaitGroup
+		wg.Go(func() { syn = ix.synonymsOf(s.Synonyms, s.Acronyms) })
+		wg.Go(func() { vocab = newVocabulary(s.Vocabulary, got.Passages) })
+		ps, err = openPassagesFile(dir, s.Tables, s.Passages, cfg.logger())
+		wg.Wait()
+	}
 	o := <-bleveOpened
 	if err != nil || o.err != nil {
 		if o.bi != nil {
@@ -263,6 +277,6 @@ func openStoredGeneration(cfg Config, dir string) (*Index, error) {
 		ix.background.Wait()
 		return nil, errors.Join(err, o.err)
 	}
-	ix.finish(o.bi, got, ps, s.Synonyms, s.Taught, s.Acronyms, newVocabulary(s.Vocabulary, got.Passages))
+	ix.finish(o.bi, got, ps, syn, s.Taught, vocab)
 	return ix, nil
 }
