@@ -297,6 +297,10 @@ func (ix *Index) openLeaves(ctx context.Context, r bleveindex.IndexReader, st *s
 		}
 		return s, nil
 	}
+	read := readPhrases(ctx, m, st, ix.phraseReads, qs, ix.lanes, func() *segmentTerms {
+		st, _ := newSegmentTerms(r, ix.termLists) // a goroutine's own
+		return st
+	})
 	leaves := make([]*termLeaf, 0, len(qs))
 	squares := 0.0
 	for _, q := range qs {
@@ -314,7 +318,7 @@ func (ix *Index) openLeaves(ctx context.Context, r bleveindex.IndexReader, st *s
 			squares += l.squared()
 			continue
 		case *query.MatchPhraseQuery:
-			ph, ok, err := openPhrase(ctx, m, st, ix.phraseReads, q, scorerOf)
+			ph, ok, err := openPhrase(ctx, m, st, ix.phraseReads, read, q, scorerOf)
 			if err != nil {
 				return leaves, err
 			}

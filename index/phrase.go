@@ -5,6 +5,8 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -26,7 +28,8 @@ import (
 // passages, each term's frequency and norm in each) is read once and kept for the life
 // of the index, whose segments never change, in a cache of bounded size (phraseCache);
 // each search scores it anew with its own weights, in the same order, so that the scores
-// are those of a fresh read to the last bit.
+// are those of a fresh read to the last bit. The phrases of a question not kept yet are
+// read side by side, one a lane (readPhrases): an acronym's expansions are several.
 
 // errArrayPositions is what reading a phrase returns for a term found in an array field,
 // whose phrases bleve matches within one element: the search is left to bleve.
@@ -65,13 +68,12 @@ type phraseLeaf struct {
 	at      int          // the next of found.docs to read
 }
 
-// openPhrase opens q as bleve's MatchPhraseQuery would search it, with scorerOf for each
-// term's scorer, from cache or read from st; ok is false where bleve's searcher is to read
-// it.
-func openPhrase(ctx context.Context, m mapping.IndexMapping, st *segmentTerms, cache *phraseCache, q *query.MatchPhraseQuery,
-	scorerOf func(field string, count uint64, boost float64) (termScorer, error)) (*phraseLeaf, bool, error) {
+// phraseSlots is q's phrase as bleve's MatchPhraseQuery searches it: its terms by
+// position ("" where any word is), and its key in a phraseCache; ok is false where
+// bleve's searcher is to read it.
+func phraseSlots(m mapping.IndexMapping, q *query.MatchPhraseQuery) (slots []string, key string, ok bool) {
 	if q.Fuzziness != 0 || q.FieldVal == "" {
-		return nil, false, nil
+		return nil, "", false
 	}
 	name := q.Analyzer
 	if name == "" {
@@ -79,31 +81,44 @@ func openPhrase(ctx context.Context, m mapping.IndexMapping, st *segmentTerms, c
 	}
 	analyzer := m.AnalyzerNamed(name)
 	if analyzer == nil {
-		return nil, false, nil
+		return nil, "", false
 	}
 	tokens := analyzer.Analyze([]byte(q.MatchPhrase))
 	if len(tokens) == 0 {
-		return nil, false, nil
+		return nil, "", false
 	}
 	// As bleve's tokenStreamToPhrase: a slot a position, from the first token's.
 	first, last := tokens[0].Position, tokens[0].Position
 	for _, t := range tokens {
 		first, last = min(first, t.Position), max(last, t.Position)
 	}
-	slots := make([]string, last-first+1)
+	slots = make([]string, last-first+1)
 	for _, t := range tokens {
 		i := t.Position - first
 		if slots[i] != "" || len(t.Term) == 0 {
-			return nil, false, nil // several terms at a position, or an empty one
+			return nil, "", false // several terms at a position, or an empty one
 		}
 		slots[i] = string(t.Term)
 	}
-	key := q.FieldVal + "\x00" + strings.Join(slots, "\x00")
+	return slots, q.FieldVal + "\x00" + strings.Join(slots, "\x00"), true
+}
+
+// openPhrase opens q as bleve's MatchPhraseQuery would search it, with scorerOf for each
+// term's scorer, from cache, from read (what readPhrases read, by key) or read from st;
+// ok is false where bleve's searcher is to read it.
+func openPhrase(ctx context.Context, m mapping.IndexMapping, st *segmentTerms, cache *phraseCache, read map[string]*phraseFound,
+	q *query.MatchPhraseQuery, scorerOf func(field string, count uint64, boost float64) (termScorer, error)) (*phraseLeaf, bool, error) {
+	slots, key, ok := phraseSlots(m, q)
+	if !ok {
+		return nil, false, nil
+	}
 	found, ok := cache.get(st, key)
 	if !ok {
-		var err error
-		if found, err = readPhrase(ctx, st, q.FieldVal, slots); err != nil {
-			return nil, true, err
+		if found, ok = read[key]; !ok {
+			var err error
+			if found, err = readPhrase(ctx, st, q.FieldVal, slots); err != nil {
+				return nil, true, err
+			}
 		}
 		cache.put(st, key, found)
 	}
@@ -115,6 +130,64 @@ func openPhrase(ctx context.Context, m mapping.IndexMapping, st *segmentTerms, c
 		}
 	}
 	return ph, true, nil
+}
+
+// readPhrases reads the phrases of qs that cache does not hold, lanes at a time (each
+// lane with its own terms of r's segments, from open), and returns what they found, by
+// key, for openPhrase, where there are two or more to read: a question naming an acronym
+// searches each of its expansions, and a phrase of common words takes milliseconds. A
+// phrase that fails is left out, for openPhrase to read again (and fail as it would).
+func readPhrases(ctx context.Context, m mapping.IndexMapping, st *segmentTerms, cache *phraseCache, qs []query.Query,
+	lanes int, open func() *segmentTerms) map[string]*phraseFound {
+	type toRead struct {
+		field, key string
+		slots      []string
+	}
+	var todo []toRead
+	seen := map[string]bool{}
+	for _, q := range qs {
+		q, ok := q.(*query.MatchPhraseQuery)
+		if !ok {
+			continue
+		}
+		slots, key, ok := phraseSlots(m, q)
+		if !ok || seen[key] {
+			continue
+		}
+		seen[key] = true
+		if _, held := cache.get(st, key); !held {
+			todo = append(todo, toRead{field: q.FieldVal, key: key, slots: slots})
+		}
+	}
+	if lanes < 2 || len(todo) < 2 {
+		return nil
+	}
+	found := make([]*phraseFound, len(todo))
+	var next atomic.Int64
+	read := func(st *segmentTerms) {
+		for i := int(next.Add(1) - 1); i < len(todo); i = int(next.Add(1) - 1) {
+			if f, err := readPhrase(ctx, st, todo[i].field, todo[i].slots); err == nil {
+				found[i] = f
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(lanes, len(todo)) - 1 {
+		wg.Go(func() {
+			if st := open(); st != nil {
+				read(st)
+			}
+		})
+	}
+	read(st)
+	wg.Wait()
+	out := make(map[string]*phraseFound, len(todo))
+	for i, f := range found {
+		if f != nil {
+			out[todo[i].key] = f
+		}
+	}
+	return out
 }
 
 // squared is the phrase's part of the query's sum of squared weights, summed as bleve's

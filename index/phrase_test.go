@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -203,5 +204,110 @@ func TestPhraseInAnArrayIsBleves(t *testing.T) {
 	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(q), 3, 0, false)
 	if _, took, err := ix.searchTerms(context.Background(), req); took || err != nil {
 		t.Errorf("search of the phrase: taken %v, err %v; want it left to bleve", took, err)
+	}
+}
+
+// TestPhrasesReadSideBySide: the phrases of a question that the cache does not hold are
+// read two at a time, each found as it is read alone; one held, or failing (a term in an
+// array field), is left out; one lane, or a single phrase to read, reads none.
+func TestPhrasesReadSideBySide(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(ctx, Config{BatchSize: 37}, loadDefault(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	r, st, ok, err := ix.segmentReader()
+	if err != nil || !ok {
+		t.Fatalf("no reader: %v", err)
+	}
+	defer r.Close()
+	m := ix.bleve.Mapping()
+	var qs []query.Query
+	for _, text := range testPhrases(t)[:40] {
+		q := bleve.NewMatchPhraseQuery(text)
+		q.SetField(fieldText)
+		q.Analyzer = analyzerName
+		qs = append(qs, q, bleve.NewTermQuery("uranium"))
+	}
+	opened := 0
+	open := func() *segmentTerms {
+		opened++
+		st, _ := newSegmentTerms(r, nil)
+		return st
+	}
+	cache := newPhraseCache(phraseCacheMax)
+	held, _, _ := phraseSlots(m, qs[0].(*query.MatchPhraseQuery))
+	heldKey := fieldText + "\x00" + strings.Join(held, "\x00")
+	f, err := readPhrase(ctx, st, fieldText, held)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache.put(st, heldKey, f)
+
+	read := readPhrases(ctx, m, st, cache, qs, 2, open)
+	if opened != 1 {
+		t.Errorf("%d lanes opened beside the caller's, want 1", opened)
+	}
+	if _, ok := read[heldKey]; ok {
+		t.Errorf("the phrase the cache holds was read")
+	}
+	want := 0
+	for _, q := range qs {
+		q, ok := q.(*query.MatchPhraseQuery)
+		if !ok {
+			continue
+		}
+		slots, key, ok := phraseSlots(m, q)
+		if !ok || key == heldKey {
+			continue
+		}
+		want++
+		alone, err := readPhrase(ctx, st, fieldText, slots)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := read[key]; !ok || !reflect.DeepEqual(got, alone) {
+			t.Errorf("%q: read side by side %+v (%v), alone %+v", q.MatchPhrase, got, ok, alone)
+		}
+	}
+	if len(read) != want || want < 20 {
+		t.Errorf("%d phrases read, want %d (of 40)", len(read), want)
+	}
+	if got := readPhrases(ctx, m, st, nil, qs, 1, open); got != nil {
+		t.Errorf("one lane: read %d phrases", len(got))
+	}
+	if got := readPhrases(ctx, m, st, cache, qs[:4], 2, open); got != nil {
+		t.Errorf("two phrases, one held: read %d", len(got))
+	}
+
+	// In an array field, a phrase fails, and is left out; the other is read.
+	bi, err := bleve.NewUsing("", bleve.NewIndexMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bi.Close()
+	if err := bi.Index("p1", map[string]any{"text": []string{"weapons grade", "uranium metal"}, "title": "weapons grade uranium"}); err != nil {
+		t.Fatal(err)
+	}
+	adv, err := bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ar.Close()
+	ast, _ := newSegmentTerms(ar, nil)
+	inArray, inTitle := bleve.NewMatchPhraseQuery("weapons grade"), bleve.NewMatchPhraseQuery("weapons grade")
+	inArray.SetField("text")
+	inTitle.SetField("title")
+	got := readPhrases(ctx, bi.Mapping(), ast, nil, []query.Query{inArray, inTitle}, 2, func() *segmentTerms {
+		st, _ := newSegmentTerms(ar, nil)
+		return st
+	})
+	if _, ok := got["title\x00weapons\x00grade"]; len(got) != 1 || !ok {
+		t.Errorf("read %v, want the title's phrase alone", got)
 	}
 }
