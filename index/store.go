@@ -170,42 +170,111 @@ func OpenStored(ctx context.Context, cfg Config) (*Index, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("open index: %w", err)
 	}
-	var current string
-	if cur, err := os.ReadFile(filepath.Join(cfg.Dir, currentFile)); err == nil {
-		current = strings.TrimSpace(string(cur))
-	}
+	current := currentGeneration(cfg.Dir)
 	candidates := []string{current} // the current generation first, then the one kept beside it
 	entries, _ := os.ReadDir(cfg.Dir)
-	prefix := fmt.Sprintf("%sv%d-", genPrefix, MappingVersion)
 	for _, e := range entries {
-		if n := e.Name(); e.IsDir() && strings.HasPrefix(n, prefix) && n != current {
+		if n := e.Name(); e.IsDir() && isGeneration(n) && n != current {
 			candidates = append(candidates, n)
 		}
 	}
 	for _, name := range candidates {
-		if !strings.HasPrefix(name, prefix) || strings.ContainsAny(name, `/\`) {
+		if !isGeneration(name) || recordedStamp(cfg.Dir, name) != cfg.Stamp {
 			continue
 		}
-		dir := filepath.Join(cfg.Dir, name)
-		stamp, err := os.ReadFile(filepath.Join(dir, stampFile))
-		if err != nil || strings.TrimSpace(string(stamp)) != cfg.Stamp {
-			continue
-		}
-		ix, err := openStoredGeneration(cfg, dir)
-		if err != nil {
-			cfg.logger().Warn("stored index unusable, the corpus is read instead", "dir", cfg.Dir, "generation", name, "err", err)
-			return nil, fmt.Errorf("open index: %w: %w", ErrNotStored, err)
-		}
-		if name != current {
-			if err := corpus.WriteFileAtomic(filepath.Join(cfg.Dir, currentFile), []byte(name+"\n"), 0o600); err != nil {
-				ix.Close()
-				return nil, err
-			}
-		}
-		ix.logger.Debug("index opened from its stored corpus", "dir", cfg.Dir, "generation", name)
-		return ix, nil
+		ix, err := openStoredGeneration(cfg, filepath.Join(cfg.Dir, name))
+		return useStored(cfg, name, current, ix, err)
 	}
 	return nil, ErrNotStored
+}
+
+// OpenStoredStamped is OpenStored for the corpus folder whose stamp stamp computes
+// (corpus.Stamp), computed while the current generation opens: a folder of 10,000
+// documents takes 20–35 ms to stamp. The generation opened is kept only if it was built
+// for that stamp; otherwise it is closed, and OpenStored looks for one that was. stamp
+// has returned when OpenStoredStamped returns.
+func OpenStoredStamped(ctx context.Context, cfg Config, stamp func() (string, error)) (*Index, error) {
+	type stamped struct {
+		stamp string
+		err   error
+	}
+	got := make(chan stamped, 1)
+	go func() {
+		s, err := stamp()
+		got <- stamped{s, err}
+	}()
+	var (
+		early    *Index
+		earlyErr error
+		name     = currentGeneration(cfg.Dir)
+		recorded string
+	)
+	if cfg.Dir != "" && ctx.Err() == nil && isGeneration(name) {
+		if recorded = recordedStamp(cfg.Dir, name); recorded != "" {
+			early, earlyErr = openStoredGeneration(cfg, filepath.Join(cfg.Dir, name))
+		}
+	}
+	st := <-got
+	if st.err != nil || st.stamp == "" {
+		if early != nil {
+			early.Close()
+		}
+		if st.err != nil {
+			return nil, fmt.Errorf("open index: %w: %w", ErrNotStored, st.err)
+		}
+		return nil, ErrNotStored
+	}
+	if recorded != "" && recorded == st.stamp {
+		cfg.Stamp = st.stamp
+		return useStored(cfg, name, name, early, earlyErr)
+	}
+	if early != nil {
+		early.Close()
+	}
+	cfg.Stamp = st.stamp
+	return OpenStored(ctx, cfg)
+}
+
+// currentGeneration is the name of the generation the folder dir names as current, if
+// any.
+func currentGeneration(dir string) string {
+	cur, err := os.ReadFile(filepath.Join(dir, currentFile))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(cur))
+}
+
+// isGeneration tells whether name is that of a generation folder of this mapping
+// version.
+func isGeneration(name string) bool {
+	return strings.HasPrefix(name, fmt.Sprintf("%sv%d-", genPrefix, MappingVersion)) && !strings.ContainsAny(name, `/\`)
+}
+
+// recordedStamp is the stamp recorded in the generation name of the folder dir, or "".
+func recordedStamp(dir, name string) string {
+	stamp, err := os.ReadFile(filepath.Join(dir, name, stampFile))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(stamp))
+}
+
+// useStored returns ix, the generation name opened from its store (with err), making it
+// the current one in place of current.
+func useStored(cfg Config, name, current string, ix *Index, err error) (*Index, error) {
+	if err != nil {
+		cfg.logger().Warn("stored index unusable, the corpus is read instead", "dir", cfg.Dir, "generation", name, "err", err)
+		return nil, fmt.Errorf("open index: %w: %w", ErrNotStored, err)
+	}
+	if name != current {
+		if err := corpus.WriteFileAtomic(filepath.Join(cfg.Dir, currentFile), []byte(name+"\n"), 0o600); err != nil {
+			ix.Close()
+			return nil, err
+		}
+	}
+	ix.logger.Debug("index opened from its stored corpus", "dir", cfg.Dir, "generation", name)
+	return ix, nil
 }
 
 // openStoredGeneration opens the generation folder dir with its stored corpus: bleve's

@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/standoff-bot/standoff/corpus"
 )
@@ -252,5 +254,75 @@ func TestDamagedPassageRecord(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "index unusable, rebuilding") {
 		t.Errorf("Open did not rebuild the damaged index:\n%s", logs.String())
+	}
+}
+
+// TestOpenStoredStamped: the corpus folder is stamped while the current generation
+// opens; the generation built for the stamp is opened, the current one or the one kept
+// beside it (which becomes current); a stamp of none, or one that fails, opens none.
+func TestOpenStoredStamped(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	first := loadFS(t, map[string]string{
+		"a.md": "---\ntitle: A\n---\n\nCentrifuges spin at Natanz.\n",
+	})
+	second := loadFS(t, map[string]string{
+		"a.md": "---\ntitle: A\n---\n\nCentrifuges spin at Natanz.\n",
+		"b.md": "---\ntitle: B\n---\n\nSnapback restores sanctions.\n",
+	})
+	fingerprints := map[string]string{}
+	for _, built := range []struct {
+		stamp string
+		c     *corpus.Corpus
+	}{{"stamp-1", first}, {"stamp-2", second}} {
+		ix, err := Open(ctx, Config{Dir: dir, Stamp: built.stamp}, built.c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fingerprints[built.stamp] = ix.Stats().Fingerprint
+		ix.Close()
+	}
+	current := func() string { return currentGeneration(dir) }
+	if got, want := current(), generationName(meta{MappingVersion: MappingVersion, Fingerprint: fingerprints["stamp-2"]}); got != want {
+		t.Fatalf("current %q, want %q", got, want)
+	}
+
+	for _, stamp := range []string{"stamp-2", "stamp-1", "stamp-1"} {
+		opening := make(chan struct{})
+		var once sync.Once
+		calls := 0
+		cfg := Config{Dir: dir, readAhead: func(*os.File, int64, int64) { once.Do(func() { close(opening) }) }}
+		ix, err := OpenStoredStamped(ctx, cfg, func() (string, error) {
+			calls++
+			if calls == 1 && stamp == "stamp-2" {
+				select { // the current generation opens before its stamp is known
+				case <-opening:
+				case <-time.After(time.Minute): // only should it never open
+					t.Error("the folder was stamped before the current generation opened")
+				}
+			}
+			return stamp, nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", stamp, err)
+		}
+		if got := ix.Stats().Fingerprint; got != fingerprints[stamp] || calls != 1 {
+			t.Errorf("%s: opened %s (stamped %d times), want %s", stamp, got, calls, fingerprints[stamp])
+		}
+		ix.Close()
+		if got, want := current(), generationName(meta{MappingVersion: MappingVersion, Fingerprint: fingerprints[stamp]}); got != want {
+			t.Errorf("%s: current %q, want %q", stamp, got, want)
+		}
+	}
+
+	if _, err := OpenStoredStamped(ctx, Config{Dir: dir}, func() (string, error) { return "stamp-3", nil }); !errors.Is(err, ErrNotStored) {
+		t.Errorf("a stamp of none: %v, want ErrNotStored", err)
+	}
+	failed := errors.New("unreadable folder")
+	if _, err := OpenStoredStamped(ctx, Config{Dir: dir}, func() (string, error) { return "", failed }); !errors.Is(err, ErrNotStored) || !errors.Is(err, failed) {
+		t.Errorf("a stamp that fails: %v, want ErrNotStored and its error", err)
+	}
+	if _, err := OpenStoredStamped(ctx, Config{Dir: t.TempDir()}, func() (string, error) { return "stamp-1", nil }); !errors.Is(err, ErrNotStored) {
+		t.Errorf("an empty folder: %v, want ErrNotStored", err)
 	}
 }

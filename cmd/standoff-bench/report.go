@@ -131,7 +131,7 @@ func (r report) markdown() string {
 	fmt.Fprintf(&t.b, "standoff-bench, %s, %s, %d CPUs, load average %s before and %s after, %.0f s in all; seed %d; "+
 		"%d questions a scale (%d above %d passages); serve figures are medians of %d rounds (peak memory: the largest round); "+
 		"answers per second with %d workers for at least %.0f s and %d questions. "+
-		"The FTS5 targets compare with the first FTS5 column; its stop words are the Snowball English list that bleve ships (and plain bleve's default analyzer leaves out).\n\n",
+		"The FTS5 targets compare with the first FTS5 column; its stop words are the Snowball English list that bleve ships (and plain bleve's default analyzer leaves out). standoff stamps its corpus folder (\"reading the corpus\") beside opening its index, whose time includes it.\n\n",
 		r.Date, r.GoVersion, r.CPUs, r.LoadBefore, r.LoadAfter, r.Seconds, r.Seed, r.Queries, r.QueriesLarge, largeScale,
 		r.Rounds, r.Workers, throughputTime.Seconds(), throughputMin)
 	head := []string{"workload", "measure"}

@@ -120,12 +120,19 @@ func openIndex(ctx context.Context, cf commonFlags, stderr io.Writer, showProgre
 // and stamp is what to record (index.Config.Stamp) with the index of the corpus the
 // caller reads next: "" when the folder's stamp is not settled.
 func openStored(ctx context.Context, indexDir, dir string, logger *slog.Logger) (ix *index.Index, stamp string) {
-	stamp, settled, err := corpus.Stamp(dir)
-	if err != nil {
-		logger.Debug("corpus stamp", "err", err)
+	var (
+		settled  bool
+		stampErr error
+	)
+	// The folder is stamped while the index opens (index.OpenStoredStamped).
+	ix, err := index.OpenStoredStamped(ctx, index.Config{Dir: indexDir, Logger: logger}, func() (string, error) {
+		stamp, settled, stampErr = corpus.Stamp(dir)
+		return stamp, stampErr
+	})
+	if stampErr != nil {
+		logger.Debug("corpus stamp", "err", stampErr)
 		return nil, ""
 	}
-	ix, err = index.OpenStored(ctx, index.Config{Dir: indexDir, Logger: logger, Stamp: stamp})
 	if err == nil {
 		return ix, stamp
 	}
