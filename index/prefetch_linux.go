@@ -3,6 +3,7 @@
 package index
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -27,8 +28,15 @@ const canReadAhead = true
 const canWarm = true
 
 // warmSegment reads the pages of the zap segment file at path that opening it reads,
-// each page alone (warm.go).
-func warmSegment(path string) error {
+// each page alone (warm.go). zap's code reading a damaged file may panic: a warm-up
+// says so as an error (bleve's open, which reads only the segments it uses, has its own
+// say).
+func warmSegment(path string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("warm %s: %v", filepath.Base(path), r)
+		}
+	}()
 	f, err := os.Open(path)
 	if err != nil {
 		return err

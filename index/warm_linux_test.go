@@ -2,6 +2,8 @@ package index
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +11,7 @@ import (
 	"testing"
 	"unsafe"
 
+	zapx "github.com/blevesearch/zapx/v17"
 	"golang.org/x/sys/unix"
 )
 
@@ -162,4 +165,34 @@ func TestOpenStoredReadsSegmentsAtRandom(t *testing.T) {
 			t.Errorf("%s: not read at random", filepath.Base(z))
 		}
 	}
+}
+
+// TestWarmDamagedSegment: a file with a zap footer and garbage before it is warmed
+// without a panic: one whose sections lie past its end says so.
+func TestWarmDamagedSegment(t *testing.T) {
+	dir := t.TempDir()
+	body := make([]byte, 3*os.Getpagesize())
+	for i := range body {
+		body[i] = byte(i * 7)
+	}
+	be := binary.BigEndian
+	for _, sections := range []uint64{1 << 40, 100, uint64(len(body) - 9)} {
+		b := be.AppendUint32(slices.Clone(body), 0) // no writer's id
+		b = be.AppendUint64(b, 3)                   // documents
+		b = be.AppendUint64(b, 50)                  // stored index
+		b = be.AppendUint64(b, sections)            // sections index
+		b = be.AppendUint32(b, 1024)                // chunk mode
+		b = be.AppendUint32(b, zapx.Version)
+		b = be.AppendUint32(b, 0)
+		path := filepath.Join(dir, fmt.Sprintf("%d.zap", sections))
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		err := warmSegment(path)
+		t.Logf("sections at %d: %v", sections, err)
+		if sections > uint64(len(b)) && err == nil {
+			t.Errorf("sections at %d, past the end: warmed without an error", sections)
+		}
+	}
+	warmSegments(dir)
 }
