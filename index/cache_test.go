@@ -52,7 +52,7 @@ func TestSegmentCacheIsBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer r.Close()
-		st, ok := newSegmentTerms(r, nil)
+		st, ok := newSegmentTerms(r, nil, nil)
 		if !ok {
 			t.Fatal("not scorch's segments")
 		}

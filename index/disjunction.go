@@ -52,6 +52,9 @@ func (l *termLeaf) close() {
 	if l.searcher != nil {
 		l.searcher.Close()
 	}
+	if l.postings != nil {
+		l.postings.release()
+	}
 }
 
 // termScorer scores a term in a field as bleve's TermQueryScorer does.
@@ -195,7 +198,7 @@ func (ix *Index) searchTerms(ctx context.Context, req *bleve.SearchRequest) (res
 	numbers := max(st.numbers, docs)
 	acc.reserve(int(min(numbers, maxTermDoc)))
 	open := func() ([]*termLeaf, error) {
-		st, _ := newSegmentTerms(r, ix.termLists) // a goroutine's own
+		st, _ := newSegmentTerms(r, ix.termLists, ix.iterators) // a goroutine's own
 		return ix.openLeaves(ctx, r, st, tqs, docs)
 	}
 	best, found, err := acc.gather(ctx, leaves, ix.split(leaves, numbers), open, req.Size)
@@ -231,7 +234,7 @@ func (ix *Index) segmentReader() (r bleveindex.IndexReader, st *segmentTerms, ok
 	if r, ok, err = ix.scorchReader(); err != nil || !ok {
 		return nil, nil, ok, err
 	}
-	if st, ok = newSegmentTerms(r, ix.termLists); !ok {
+	if st, ok = newSegmentTerms(r, ix.termLists, ix.iterators); !ok {
 		r.Close()
 		return nil, nil, false, nil
 	}
@@ -298,7 +301,7 @@ func (ix *Index) openLeaves(ctx context.Context, r bleveindex.IndexReader, st *s
 		return s, nil
 	}
 	read := readPhrases(ctx, m, st, ix.phraseReads, qs, ix.lanes, func() *segmentTerms {
-		st, _ := newSegmentTerms(r, ix.termLists) // a goroutine's own
+		st, _ := newSegmentTerms(r, ix.termLists, ix.iterators) // a goroutine's own
 		return st
 	})
 	leaves := make([]*termLeaf, 0, len(qs))

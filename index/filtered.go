@@ -151,6 +151,7 @@ func (ix *Index) filterPassages(st *segmentTerms, terms []*query.TermQuery) (doc
 		if err != nil {
 			return true, err
 		}
+		defer p.release()
 		if uint64(len(docs))+p.count > uint64(ix.filteredMax) {
 			return false, nil
 		}

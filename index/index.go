@@ -111,6 +111,7 @@ type Index struct {
 	// terms' postings lists (postings.go); nil keeps none.
 	phraseReads *phraseCache
 	termLists   *termListsCache
+	iterators   *iteratorPool // zap's postings iterators, reused
 }
 
 // meta is written beside a built index and read back to decide whether it can be reused.
@@ -199,7 +200,7 @@ func newIndex(cfg Config, splitter func() *corpus.Splitter) (*Index, mapping.Ind
 	ix := &Index{logger: cfg.logger(), splitter: splitter, weights: defaultWeights, now: cfg.Now,
 		accumulators: make(chan *accumulator, runtime.GOMAXPROCS(0)),
 		lanes:        min(runtime.GOMAXPROCS(0), 2), splitPostings: splitPostings, filteredMax: filteredMax,
-		phraseReads: newPhraseCache(phraseCacheMax), termLists: newTermListsCache(termListsMax),
+		phraseReads: newPhraseCache(phraseCacheMax), termLists: newTermListsCache(termListsMax), iterators: &iteratorPool{},
 		closing: make(chan struct{}), firstAnswer: make(chan struct{})}
 	ix.answered = sync.OnceFunc(func() { close(ix.firstAnswer) })
 	if ix.now == nil {

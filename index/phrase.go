@@ -235,6 +235,11 @@ func (ph *phraseLeaf) seek(doc uint64) (d scoredDoc, ok bool) {
 // the first's.
 func readPhrase(ctx context.Context, st *segmentTerms, field string, slots []string) (*phraseFound, error) {
 	r := &phraseReader{}
+	defer func() {
+		for _, p := range r.parts {
+			p.postings.release()
+		}
+	}()
 	for i, term := range slots {
 		if term == "" {
 			continue // a stop word's position

@@ -58,9 +58,10 @@ func TestPhraseIsBleves(t *testing.T) {
 	// Read afresh, then kept: read at the start, found in the cache when advanced.
 	for _, cache := range []*phraseCache{nil, newPhraseCache(phraseCacheMax)} {
 		ix.phraseReads = cache
-		lists := newTermListsCache(termListsMax) // a term's lists kept the second time round
+		// A term's lists kept the second time round, and its iterators reused.
+		lists, pool := newTermListsCache(termListsMax), &iteratorPool{}
 		if cache == nil {
-			lists = nil
+			lists, pool = nil, nil
 		}
 		for _, text := range phrases {
 			for _, field := range []string{fieldText, fieldTitle} {
@@ -72,7 +73,7 @@ func TestPhraseIsBleves(t *testing.T) {
 				other := bleve.NewTermQuery("uranium")
 				other.SetField(fieldText)
 				for _, from := range []uint64{0, docs / 3} {
-					st, _ := newSegmentTerms(r, lists)
+					st, _ := newSegmentTerms(r, lists, pool)
 					leaves, err := ix.openLeaves(ctx, r, st, []query.Query{q, other}, docs)
 					if err != nil {
 						t.Fatal(err)
@@ -186,7 +187,7 @@ func TestPhraseInAnArrayIsBleves(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	st, ok := newSegmentTerms(r, nil)
+	st, ok := newSegmentTerms(r, nil, nil)
 	if !ok {
 		t.Fatal("not scorch's segments")
 	}
@@ -233,7 +234,7 @@ func TestPhrasesReadSideBySide(t *testing.T) {
 	opened := 0
 	open := func() *segmentTerms {
 		opened++
-		st, _ := newSegmentTerms(r, nil)
+		st, _ := newSegmentTerms(r, nil, nil)
 		return st
 	}
 	cache := newPhraseCache(phraseCacheMax)
@@ -299,12 +300,12 @@ func TestPhrasesReadSideBySide(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ar.Close()
-	ast, _ := newSegmentTerms(ar, nil)
+	ast, _ := newSegmentTerms(ar, nil, nil)
 	inArray, inTitle := bleve.NewMatchPhraseQuery("weapons grade"), bleve.NewMatchPhraseQuery("weapons grade")
 	inArray.SetField("text")
 	inTitle.SetField("title")
 	got := readPhrases(ctx, bi.Mapping(), ast, nil, []query.Query{inArray, inTitle}, 2, func() *segmentTerms {
-		st, _ := newSegmentTerms(ar, nil)
+		st, _ := newSegmentTerms(ar, nil, nil)
 		return st
 	})
 	if _, ok := got["title\x00weapons\x00grade"]; len(got) != 1 || !ok {
