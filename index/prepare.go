@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -142,8 +143,24 @@ func vocabularyCounts(bi bleve.Index) (map[string]int, error) {
 // passages.
 func newVocabulary(df map[string]int, docs int) *vocabulary {
 	v := &vocabulary{df: df, byLen: map[int][]vocabTerm{}, docs: docs}
+	// Each length's terms in a slice of its size, their runes in one array: at 200,000
+	// passages, 2 MiB in a few allocations, not 6 MiB in 30,000.
+	lengths, runes := map[int]int{}, 0
 	for t := range v.df {
-		r := []rune(t)
+		n := utf8.RuneCountInString(t)
+		lengths[n]++
+		runes += n
+	}
+	for n, count := range lengths {
+		v.byLen[n] = make([]vocabTerm, 0, count)
+	}
+	all := make([]rune, 0, runes)
+	for t := range v.df {
+		from := len(all)
+		for _, r := range t {
+			all = append(all, r)
+		}
+		r := all[from:len(all):len(all)]
 		v.byLen[len(r)] = append(v.byLen[len(r)], vocabTerm{term: t, runes: r, chars: charSet(r)})
 	}
 	for _, ts := range v.byLen {

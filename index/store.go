@@ -1,7 +1,6 @@
 package index
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/gob"
@@ -9,7 +8,6 @@ import (
 	"fmt"
 	"hash"
 	"hash/crc32"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,12 +69,11 @@ func writeStore(dir string, s storedCorpus) error {
 // readStore reads storeFile of the generation folder dir, built for the index described
 // by m, and checks its version and its checksum; nothing is returned unless both hold.
 func readStore(dir string, m meta) (storedCorpus, error) {
-	f, err := os.Open(filepath.Join(dir, storeFile))
+	data, err := os.ReadFile(filepath.Join(dir, storeFile))
 	if err != nil {
 		return storedCorpus{}, fmt.Errorf("read %s: %w", storeFile, err)
 	}
-	defer f.Close()
-	s, err := decodeStore(bufio.NewReaderSize(f, 1<<16), m)
+	s, err := decodeStore(data, m)
 	if err != nil {
 		return storedCorpus{}, fmt.Errorf("read %s: %w", storeFile, err)
 	}
@@ -94,16 +91,13 @@ func newStoreHash() hash.Hash {
 // stores.
 func castagnoli() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) }
 
-// decodeStore reads what writeStore wrote from r.
-func decodeStore(r io.Reader, m meta) (storedCorpus, error) {
-	magic := make([]byte, len(storeMagic)+crc32.Size)
-	if _, err := io.ReadFull(r, magic); err != nil || string(magic[:len(storeMagic)]) != storeMagic {
+// decodeStore reads what writeStore wrote, data.
+func decodeStore(data []byte, m meta) (storedCorpus, error) {
+	head := len(storeMagic) + crc32.Size
+	if len(data) < head || string(data[:len(storeMagic)]) != storeMagic {
 		return storedCorpus{}, errors.New("not written by this version")
 	}
-	body, err := io.ReadAll(r)
-	if err != nil {
-		return storedCorpus{}, err
-	}
+	magic, body := data[:head], data[head:]
 	h := newStoreHash()
 	h.Write(body)
 	if !bytes.Equal(h.Sum(nil), magic[len(storeMagic):]) {
