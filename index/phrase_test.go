@@ -169,29 +169,12 @@ func bleveLeaf(ctx context.Context, t *testing.T, ix *Index, r bleveindex.IndexR
 // matches within one of its values, is not read from the postings: reading it says so,
 // and a search of it is left to bleve.
 func TestPhraseInAnArrayIsBleves(t *testing.T) {
-	m := bleve.NewIndexMapping()
-	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bi.Close()
-	if err := bi.Index("p1", map[string]any{"text": []string{"weapons grade", "uranium metal"}}); err != nil {
-		t.Fatal(err)
-	}
-	adv, err := bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	bi, r := arrayIndex(t, map[string]any{"text": []string{"weapons grade", "uranium metal"}})
 	st, ok := newSegmentTerms(r, nil, nil)
 	if !ok {
 		t.Fatal("not scorch's segments")
 	}
-	_, err = readPhrase(context.Background(), st, "text", []string{"weapons", "grade"})
+	_, err := readPhrase(context.Background(), st, "text", []string{"weapons", "grade"})
 	if !errors.Is(err, errArrayPositions) {
 		t.Fatalf("read: %v, want errArrayPositions", err)
 	}
@@ -283,23 +266,7 @@ func TestPhrasesReadSideBySide(t *testing.T) {
 	}
 
 	// In an array field, a phrase fails, and is left out; the other is read.
-	bi, err := bleve.NewUsing("", bleve.NewIndexMapping(), scorch.Name, scorch.Name, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bi.Close()
-	if err := bi.Index("p1", map[string]any{"text": []string{"weapons grade", "uranium metal"}, "title": "weapons grade uranium"}); err != nil {
-		t.Fatal(err)
-	}
-	adv, err := bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ar, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ar.Close()
+	bi, ar := arrayIndex(t, map[string]any{"text": []string{"weapons grade", "uranium metal"}, "title": "weapons grade uranium"})
 	ast, _ := newSegmentTerms(ar, nil, nil)
 	inArray, inTitle := bleve.NewMatchPhraseQuery("weapons grade"), bleve.NewMatchPhraseQuery("weapons grade")
 	inArray.SetField("text")
@@ -311,4 +278,28 @@ func TestPhrasesReadSideBySide(t *testing.T) {
 	if _, ok := got["title\x00weapons\x00grade"]; len(got) != 1 || !ok {
 		t.Errorf("read %v, want the title's phrase alone", got)
 	}
+}
+
+// arrayIndex is an index in memory, with bleve's default mapping, of one passage, doc,
+// and a reader of it; both are closed when the test ends.
+func arrayIndex(t *testing.T, doc map[string]any) (bleve.Index, bleveindex.IndexReader) {
+	t.Helper()
+	bi, err := bleve.NewUsing("", bleve.NewIndexMapping(), scorch.Name, scorch.Name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bi.Close() })
+	if err := bi.Index("p1", doc); err != nil {
+		t.Fatal(err)
+	}
+	adv, err := bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return bi, r
 }
