@@ -11,7 +11,7 @@ import (
 // process that opens an index left idle finds them on disk. bleve reads its segments
 // through memory they are mapped to, and a page missing there costs the megabytes
 // around it (the device's read-ahead: 8 MiB here): opening bleve's index read 80 of its
-// 137 MiB at 200,000 passages (70 ms), its first answer 107 MiB more (87 ms) for the
+// 137 MiB at 200,000 passages (70 ms), its first answer 105 MiB more (87 ms) for the
 // 2 MiB it used. So an index opened from its store
 //
 //   - first reads the few pages of each segment that opening it reads, a page at a time
