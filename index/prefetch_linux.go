@@ -76,8 +76,8 @@ func readAtRandom(dir string) {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	if real, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = real
+	if resolved, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = resolved // as the kernel names the files it maps
 	}
 	maps, err := os.ReadFile("/proc/self/maps")
 	if err != nil {
