@@ -19,17 +19,7 @@ func TestStampFollowsTheFilesLoadReads(t *testing.T) {
 	dir := t.TempDir()
 	write := func(rel, text string) {
 		t.Helper()
-		p := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		old := time.Now().Add(-time.Hour)
-		if err := os.Chtimes(p, old, old); err != nil {
-			t.Fatal(err)
-		}
+		writeAged(t, filepath.Join(dir, rel), text, 0o600, time.Hour)
 	}
 	stamp := func() string {
 		t.Helper()
@@ -134,17 +124,7 @@ func TestStampIsTheReference(t *testing.T) {
 	dir := t.TempDir()
 	put := func(rel, text string, age time.Duration) {
 		t.Helper()
-		p := filepath.Join(dir, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o640); err != nil {
-			t.Fatal(err)
-		}
-		at := time.Now().Add(-age)
-		if err := os.Chtimes(p, at, at); err != nil {
-			t.Fatal(err)
-		}
+		writeAged(t, filepath.Join(dir, rel), text, 0o640, age)
 	}
 	put("a.md", "# A\n", time.Hour)
 	put("news/2025/b.md", "# B\n", time.Hour)
@@ -182,5 +162,21 @@ func TestStampIsTheReference(t *testing.T) {
 	got, gotSettled, _ := Stamp(dir)
 	if want, wantSettled := referenceStamp(t, dir); got != want || gotSettled != wantSettled || gotSettled {
 		t.Errorf("after a write: stamp %s (settled %v), want %s (settled false)", got, gotSettled, want)
+	}
+}
+
+// writeAged writes text into the file at path, its folders made, with mode, as written
+// age ago.
+func writeAged(t *testing.T, path, text string, mode os.FileMode, age time.Duration) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), mode); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().Add(-age)
+	if err := os.Chtimes(path, at, at); err != nil {
+		t.Fatal(err)
 	}
 }
